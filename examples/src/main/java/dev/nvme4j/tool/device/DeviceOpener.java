@@ -1,0 +1,46 @@
+package dev.nvme4j.tool.device;
+
+import dev.nvme4j.api.Controller;
+import dev.nvme4j.api.ControllerOptions;
+import dev.nvme4j.api.Nvme;
+import dev.nvme4j.api.NvmeException;
+import dev.nvme4j.tool.cli.ToolException;
+import java.util.regex.Pattern;
+
+/**
+ * Opens what {@code --device} names: the embedded mock controller ({@link MockDevices}) or a
+ * real NVMe function through {@link Nvme#open(String, ControllerOptions)}. Failures become
+ * one-line {@link ToolException}s carrying the driver's reason and fix. Stateless.
+ */
+public final class DeviceOpener implements ControllerSource {
+    private static final Pattern PCI = Pattern.compile("(?:[0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\\.[0-7]");
+
+    @Override
+    public Controller open(DeviceOptions device, ControllerOptions options) {
+        ControllerOptions effective = device.unsafeNoIommu
+                ? options.toBuilder().unsafeNoIommu(true).build() : options;
+        if (device.isMock()) {
+            return MockDevices.open(device, effective);
+        }
+        String address = normalizePci(device.device);
+        try {
+            return Nvme.open(address, effective);
+        } catch (NvmeException | IllegalStateException | IllegalArgumentException | UnsupportedOperationException e) {
+            throw new ToolException("cannot open " + address + ": " + e.getMessage(), ToolException.FAILURE, e);
+        }
+    }
+
+    /**
+     * Checks a PCI address and adds the default domain: {@code 01:00.0} becomes {@code 0000:01:00.0}.
+     *
+     * @throws ToolException naming the option and the accepted forms
+     */
+    public static String normalizePci(String value) {
+        if (!PCI.matcher(value).matches()) {
+            throw ToolException.usage("Invalid value for option '--device': expected 'mock' or a PCI address "
+                    + "such as 0000:01:00.0 but was '" + value + "'");
+        }
+        String lower = value.toLowerCase(java.util.Locale.ROOT);
+        return lower.length() == 7 ? "0000:" + lower : lower;
+    }
+}
