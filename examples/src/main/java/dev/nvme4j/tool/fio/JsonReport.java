@@ -133,14 +133,13 @@ public final class JsonReport {
     }
 
     private static void direction(ObjectNode o, DirectionStats d, long runtimeNs) {
-        long runtimeMs = runtimeNs / 1_000_000;
         long bwBytes = ReportBlock.bwBytes(d, runtimeNs);
         o.put("io_bytes", d.bytes());
         o.put("io_kbytes", d.bytes() >> 10);
         o.put("bw_bytes", bwBytes);
         o.put("bw", bwBytes / 1024);
         o.put("iops", ReportBlock.iops(d, runtimeNs));
-        o.put("runtime", d.ios() == 0 ? 0 : runtimeMs);
+        o.put("runtime", ReportBlock.runtimeMs(d, runtimeNs));
         o.put("total_ios", d.ios());
         o.put("short_ios", 0);
         o.put("drop_ios", 0);

@@ -89,7 +89,7 @@ public final class NormalReport {
         long bw = ReportBlock.bwBytes(d, runtimeNs);
         double iops = ReportBlock.iops(d, runtimeNs);
         out.printf("  %s: IOPS=%s, BW=%s (%s)(%s/%dmsec)%n", dir, Units.count(iops), Units.bw(bw), Units.bwSi(bw),
-                Units.bytes(d.bytes()), runtimeNs / 1_000_000);
+                Units.bytes(d.bytes()), ReportBlock.runtimeMs(d, runtimeNs));
         if (d.ios() == 0) {
             return;
         }
@@ -170,6 +170,7 @@ public final class NormalReport {
         long maxBw = 0;
         long minRun = Long.MAX_VALUE;
         long maxRun = 0;
+        long maxRunNs = 0;
         for (JobResult r : jobs) {
             DirectionStats d = read ? r.read() : r.write();
             long rt = read ? r.readRuntimeNs() : r.writeRuntimeNs();
@@ -180,13 +181,14 @@ public final class NormalReport {
             long bw = ReportBlock.bwBytes(d, rt);
             minBw = Math.min(minBw, bw);
             maxBw = Math.max(maxBw, bw);
-            minRun = Math.min(minRun, rt / 1_000_000);
-            maxRun = Math.max(maxRun, rt / 1_000_000);
+            minRun = Math.min(minRun, ReportBlock.runtimeMs(d, rt));
+            maxRun = Math.max(maxRun, ReportBlock.runtimeMs(d, rt));
+            maxRunNs = Math.max(maxRunNs, rt);
         }
         if (maxRun == 0) {
             return;
         }
-        long agg = 1000 * bytes / maxRun;
+        long agg = (long) (bytes * 1e9 / maxRunNs);
         out.printf("%s: bw=%s (%s), %s-%s (%s-%s), io=%s (%s), run=%d-%dmsec%n", label, Units.bw(agg),
                 Units.bwSi(agg), Units.bw(minBw), Units.bw(maxBw), Units.bwSi(minBw), Units.bwSi(maxBw),
                 Units.bytes(bytes), Units.bytesSi(bytes), minRun, maxRun);

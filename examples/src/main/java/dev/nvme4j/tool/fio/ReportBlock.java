@@ -87,15 +87,18 @@ public record ReportBlock(String name, int jobs, JobSpec spec, DirectionStats re
                 errs, firstError, failure, verified, bad, List.copyOf(mm), qc);
     }
 
-    /** Bytes per second of a direction over its run time (fio: 1000 * bytes / runtime_ms). */
+    /** Bytes per second of a direction over its run time. */
     public static long bwBytes(DirectionStats d, long runtimeNs) {
-        long ms = runtimeNs / 1_000_000;
-        return ms == 0 ? 0 : 1000 * d.bytes() / ms;
+        return runtimeNs <= 0 ? 0 : (long) (d.bytes() * 1e9 / runtimeNs);
     }
 
     /** I/Os per second of a direction over its run time. */
     public static double iops(DirectionStats d, long runtimeNs) {
-        long ms = runtimeNs / 1_000_000;
-        return ms == 0 ? 0 : 1000.0 * d.ios() / ms;
+        return runtimeNs <= 0 ? 0 : d.ios() * 1e9 / runtimeNs;
+    }
+
+    /** Run time in whole milliseconds as fio reports it; at least 1 when there was I/O. */
+    public static long runtimeMs(DirectionStats d, long runtimeNs) {
+        return d.ios() == 0 ? 0 : Math.max(1, runtimeNs / 1_000_000);
     }
 }

@@ -11,7 +11,7 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  *   0  u32  magic 0x4E344A56 ("VJ4N" on media)
- *   4  u32  CRC32C of bytes 8 .. lbaSize-1
+ *   4  u32  CRC32C of the block without this field (bytes 0-3 and 8 .. lbaSize-1)
  *   8  u64  LBA the block was written to
  *  16  u64  generation (a per-run number; a stale block from an earlier run has another one)
  *  24  u32  job index
@@ -99,15 +99,20 @@ public final class VerifyFormat {
             int base = i * lbaSize;
             long lba = firstLba + i;
             int magic = b.getInt(base);
-            if (magic != MAGIC) {
-                sink.mismatch(lba, Problem.NO_HEADER, MAGIC & 0xFFFFFFFFL, magic & 0xFFFFFFFFL);
-                bad++;
-                continue;
-            }
             int stored = b.getInt(base + 4);
             int computed = checksum(b, base);
             if (stored != computed) {
-                sink.mismatch(lba, Problem.BAD_CRC, stored & 0xFFFFFFFFL, computed & 0xFFFFFFFFL);
+                // A written block whose bytes changed, or a block that never held a header.
+                if (magic == MAGIC || b.getLong(base + 8) == lba) {
+                    sink.mismatch(lba, Problem.BAD_CRC, stored & 0xFFFFFFFFL, computed & 0xFFFFFFFFL);
+                } else {
+                    sink.mismatch(lba, Problem.NO_HEADER, MAGIC & 0xFFFFFFFFL, magic & 0xFFFFFFFFL);
+                }
+                bad++;
+                continue;
+            }
+            if (magic != MAGIC) {
+                sink.mismatch(lba, Problem.NO_HEADER, MAGIC & 0xFFFFFFFFL, magic & 0xFFFFFFFFL);
                 bad++;
                 continue;
             }
@@ -129,9 +134,12 @@ public final class VerifyFormat {
     private int checksum(ByteBuffer b, int base) {
         int oldPos = b.position();
         int oldLimit = b.limit();
+        crc.reset();
+        b.limit(base + 4);
+        b.position(base);
+        crc.update(b);
         b.limit(base + lbaSize);
         b.position(base + 8);
-        crc.reset();
         crc.update(b);
         b.limit(oldLimit);
         b.position(oldPos);
