@@ -1,0 +1,77 @@
+package dev.nvme4j.api;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An NVMe controller brought up by nvme4j ({@link Nvme#open}): identity, namespaces, DMA
+ * buffers, I/O queue pairs, admin commands, counters and teardown.
+ *
+ * <p>Thread-safety: every method may be called from any thread. Admin commands share one
+ * admin queue (locked; not the hot path): when more are issued than it has slots, the extra
+ * ones wait in software. I/O goes through {@link IoQueuePair}s, each with its own owner thread.
+ */
+public interface Controller extends AutoCloseable {
+    /** PCI address or mock name. */
+    String address();
+
+    ControllerInfo info();
+
+    ControllerState state();
+
+    /** When {@link #state()} is FAILED: why (e.g. "device removed: CSTS reads all-ones"). */
+    String failureReason();
+
+    /** Active namespaces, by NSID. */
+    List<Namespace> namespaces();
+
+    /**
+     * The active namespace {@code nsid}.
+     *
+     * @throws IllegalArgumentException when it is not active, naming the active ones
+     */
+    Namespace namespace(int nsid);
+
+    /** Allocates a zeroed DMA buffer of at least {@code bytes}, page aligned. */
+    DmaBuffer allocateBuffer(long bytes);
+
+    /** Creates an I/O queue pair with the default depth and completion mode. */
+    IoQueuePair createQueuePair();
+
+    /**
+     * Creates an I/O queue pair (CQ first, then SQ).
+     *
+     * @param depth entries per queue, 2 to CAP.MQES + 1
+     * @param mode  how completions are waited for
+     */
+    IoQueuePair createQueuePair(int depth, CompletionMode mode);
+
+    /** Sends an admin command; {@code buffer} may be null. Completes with the completion, errors included. */
+    CompletableFuture<Completion> adminPassthrough(RawCommand command, DmaBuffer buffer);
+
+    /** Reads {@code bytes} of log page {@code logPageId} (Get Log Page, for NSID 0xFFFFFFFF). */
+    byte[] getLogPage(int logPageId, int bytes);
+
+    /** Get Features; returns completion dword 0. */
+    int getFeature(int featureId, int cdw11);
+
+    /** Set Features; returns completion dword 0. */
+    int setFeature(int featureId, int cdw11);
+
+    /** Sets interrupt coalescing (Base 5.27.1.8): aggregation time in 100 us units and threshold. */
+    void setInterruptCoalescing(int aggregationTime100us, int aggregationThreshold);
+
+    /** Receives asynchronous events; null to stop. Events arrive on the admin thread. */
+    void setAsyncEventListener(AsyncEventListener listener);
+
+    ControllerCounters counters();
+
+    /**
+     * Shuts the controller down: stops new I/O, deletes every I/O queue, notifies shutdown and
+     * waits for it (bounded), disables it and releases every resource. In-flight commands
+     * complete with an abort status. Returns within a bounded time even if the device is dead.
+     * Idempotent, callable from any thread.
+     */
+    @Override
+    void close();
+}

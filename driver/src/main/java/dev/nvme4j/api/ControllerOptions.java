@@ -1,0 +1,208 @@
+package dev.nvme4j.api;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How nvme4j drives a controller: queue sizes, completion mode, timeouts and recovery limits.
+ * Immutable and thread-safe; build with {@link #builder()}, defaults with {@link #defaults()}.
+ */
+public final class ControllerOptions {
+    private final int adminQueueDepth;
+    private final int ioQueueDepth;
+    private final CompletionMode completionMode;
+    private final Duration adminTimeout;
+    private final Duration ioTimeout;
+    private final int retryLimit;
+    private final Duration hybridSpin;
+    private final Duration shutdownTimeout;
+    private final Duration watchdogPeriod;
+    private final int maxIoQueuePairs;
+    private final boolean unsafeNoIommu;
+
+    private ControllerOptions(Builder b) {
+        this.adminQueueDepth = b.adminQueueDepth;
+        this.ioQueueDepth = b.ioQueueDepth;
+        this.completionMode = b.completionMode;
+        this.adminTimeout = b.adminTimeout;
+        this.ioTimeout = b.ioTimeout;
+        this.retryLimit = b.retryLimit;
+        this.hybridSpin = b.hybridSpin;
+        this.shutdownTimeout = b.shutdownTimeout;
+        this.watchdogPeriod = b.watchdogPeriod;
+        this.maxIoQueuePairs = b.maxIoQueuePairs;
+        this.unsafeNoIommu = b.unsafeNoIommu;
+    }
+
+    public static ControllerOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Admin queue entries (2 to 4096; default 32). */
+    public int adminQueueDepth() {
+        return adminQueueDepth;
+    }
+
+    /** Default I/O queue entries (default 256, capped by CAP.MQES + 1). */
+    public int ioQueueDepth() {
+        return ioQueueDepth;
+    }
+
+    public CompletionMode completionMode() {
+        return completionMode;
+    }
+
+    public Duration adminTimeout() {
+        return adminTimeout;
+    }
+
+    public Duration ioTimeout() {
+        return ioTimeout;
+    }
+
+    /** How many times a retryable I/O is resubmitted after controller resets. */
+    public int retryLimit() {
+        return retryLimit;
+    }
+
+    /** How long {@link CompletionMode#HYBRID} spins before blocking. */
+    public Duration hybridSpin() {
+        return hybridSpin;
+    }
+
+    /** Upper bound on waiting for shutdown (CSTS.SHST complete) in close(). */
+    public Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    /** How often the watchdog checks deadlines of queues nobody polls. */
+    public Duration watchdogPeriod() {
+        return watchdogPeriod;
+    }
+
+    /** I/O queue pairs to request with Set Features Number of Queues (default 64). */
+    public int maxIoQueuePairs() {
+        return maxIoQueuePairs;
+    }
+
+    /** VFIO no-IOMMU mode: the device can DMA anywhere. Off unless explicitly enabled. */
+    public boolean unsafeNoIommu() {
+        return unsafeNoIommu;
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.adminQueueDepth = adminQueueDepth;
+        b.ioQueueDepth = ioQueueDepth;
+        b.completionMode = completionMode;
+        b.adminTimeout = adminTimeout;
+        b.ioTimeout = ioTimeout;
+        b.retryLimit = retryLimit;
+        b.hybridSpin = hybridSpin;
+        b.shutdownTimeout = shutdownTimeout;
+        b.watchdogPeriod = watchdogPeriod;
+        b.maxIoQueuePairs = maxIoQueuePairs;
+        b.unsafeNoIommu = unsafeNoIommu;
+        return b;
+    }
+
+    /** Builder; every setter validates its argument and says what is allowed. Not thread-safe. */
+    public static final class Builder {
+        private int adminQueueDepth = 32;
+        private int ioQueueDepth = 256;
+        private CompletionMode completionMode = CompletionMode.POLL;
+        private Duration adminTimeout = Duration.ofSeconds(10);
+        private Duration ioTimeout = Duration.ofSeconds(30);
+        private int retryLimit = 3;
+        private Duration hybridSpin = Duration.ofNanos(50_000);
+        private Duration shutdownTimeout = Duration.ofSeconds(10);
+        private Duration watchdogPeriod = Duration.ofMillis(100);
+        private int maxIoQueuePairs = 64;
+        private boolean unsafeNoIommu;
+
+        private Builder() {
+        }
+
+        public Builder adminQueueDepth(int depth) {
+            this.adminQueueDepth = checkRange("adminQueueDepth", depth, 2, 4096);
+            return this;
+        }
+
+        public Builder ioQueueDepth(int depth) {
+            this.ioQueueDepth = checkRange("ioQueueDepth", depth, 2, 65536);
+            return this;
+        }
+
+        public Builder completionMode(CompletionMode mode) {
+            this.completionMode = Objects.requireNonNull(mode, "completionMode");
+            return this;
+        }
+
+        public Builder adminTimeout(Duration timeout) {
+            this.adminTimeout = positive("adminTimeout", timeout);
+            return this;
+        }
+
+        public Builder ioTimeout(Duration timeout) {
+            this.ioTimeout = positive("ioTimeout", timeout);
+            return this;
+        }
+
+        public Builder retryLimit(int retries) {
+            this.retryLimit = checkRange("retryLimit", retries, 0, 100);
+            return this;
+        }
+
+        public Builder hybridSpin(Duration spin) {
+            this.hybridSpin = Objects.requireNonNull(spin, "hybridSpin");
+            if (spin.isNegative()) {
+                throw new IllegalArgumentException("hybridSpin must not be negative, got " + spin);
+            }
+            return this;
+        }
+
+        public Builder shutdownTimeout(Duration timeout) {
+            this.shutdownTimeout = positive("shutdownTimeout", timeout);
+            return this;
+        }
+
+        public Builder watchdogPeriod(Duration period) {
+            this.watchdogPeriod = positive("watchdogPeriod", period);
+            return this;
+        }
+
+        public Builder maxIoQueuePairs(int pairs) {
+            this.maxIoQueuePairs = checkRange("maxIoQueuePairs", pairs, 1, 65535);
+            return this;
+        }
+
+        /** Allows VFIO's no-IOMMU mode, in which the device can reach all of memory. Unsafe. */
+        public Builder unsafeNoIommu(boolean allow) {
+            this.unsafeNoIommu = allow;
+            return this;
+        }
+
+        public ControllerOptions build() {
+            return new ControllerOptions(this);
+        }
+
+        private static int checkRange(String name, int v, int min, int max) {
+            if (v < min || v > max) {
+                throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + v);
+            }
+            return v;
+        }
+
+        private static Duration positive(String name, Duration d) {
+            Objects.requireNonNull(d, name);
+            if (d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException(name + " must be positive, got " + d);
+            }
+            return d;
+        }
+    }
+}

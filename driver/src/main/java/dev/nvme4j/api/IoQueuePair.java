@@ -1,0 +1,128 @@
+package dev.nvme4j.api;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One I/O submission queue and its completion queue: the hot path.
+ *
+ * <h2>Thread model</h2>
+ * A queue pair has one owner thread at a time: submit methods, {@link #poll}, {@link #process}
+ * and the blocking conveniences must all be called from that thread (hand-over between threads
+ * needs a happens-before edge, such as a queue or a join). There is no lock on this path;
+ * concurrent use from two threads is detected when assertions are enabled ({@code -ea}) and
+ * fails with an {@link IllegalStateException}. {@link #counters()}, {@link #outstanding()} and
+ * {@link #close()} may be called from any thread.
+ *
+ * <h2>Submitting</h2>
+ * The {@code boolean} submit methods never block and never allocate: they return {@code false}
+ * when the queue has no free slot for the command (poll, then try again); arguments that are
+ * wrong (range beyond the namespace, buffer too small or not this controller's, an unsupported
+ * command, a closed queue pair) are rejected with an {@link IllegalArgumentException} or
+ * {@link IllegalStateException} before anything reaches the device. Transfers larger than the
+ * controller's MDTS are split into several commands and complete once. Commands are made
+ * visible to the device by ringing the SQ tail doorbell once per batch: at the latest on the
+ * next {@link #poll}/{@link #process}, or at once after {@link #flushSubmissions()}.
+ *
+ * <h2>Completing</h2>
+ * Every accepted command completes exactly once through its callback, with the device's status
+ * or, if the device never answered (timeout beyond recovery, controller failed or closed), a
+ * host status ({@link NvmeStatus#COMMAND_ABORTED_BY_HOST}, DNR set). Errors never come out of
+ * {@code poll()} as exceptions.
+ */
+public interface IoQueuePair extends AutoCloseable {
+    /** Queue identifier (1-based) of this pair's SQ and CQ. */
+    int queueId();
+
+    /** Entries in each queue; at most {@code depth - 1} commands are outstanding at once. */
+    int depth();
+
+    CompletionMode mode();
+
+    /** Reads {@code blocks} logical blocks starting at {@code lba} into {@code buffer}. */
+    boolean read(Namespace ns, long lba, int blocks, DmaBuffer buffer, IoCallback callback, long tag);
+
+    /** Writes {@code blocks} logical blocks starting at {@code lba} from {@code buffer}. */
+    boolean write(Namespace ns, long lba, int blocks, DmaBuffer buffer, IoCallback callback, long tag);
+
+    /** Flush: commits the volatile write cache of the namespace to media. */
+    boolean flush(Namespace ns, IoCallback callback, long tag);
+
+    /** Write Zeroes over a range (fails fast when ONCS says the controller lacks it). */
+    boolean writeZeroes(Namespace ns, long lba, int blocks, IoCallback callback, long tag);
+
+    /** Dataset Management with the deallocate attribute (TRIM) over one range. */
+    boolean deallocate(Namespace ns, long lba, int blocks, IoCallback callback, long tag);
+
+    /** Raw I/O command; {@code buffer} may be null when the command moves no data. */
+    boolean passthrough(RawCommand command, DmaBuffer buffer, IoCallback callback, long tag);
+
+    /** Rings the SQ tail doorbell now if commands were queued since the last ring. */
+    void flushSubmissions();
+
+    /**
+     * Rings pending submissions, then handles up to {@code maxCompletions} completions without
+     * waiting, calling their callbacks.
+     *
+     * @return completions handled
+     */
+    int poll(int maxCompletions);
+
+    /** {@link #poll(int)} with the queue's default batch cap. */
+    int poll();
+
+    /**
+     * Waits, the way this queue pair's {@link CompletionMode} says (spin, block on the interrupt,
+     * or spin then block), until at least one completion was handled or the timeout passed.
+     * Also runs the deadline checks and recovery for this queue.
+     *
+     * @return completions handled (0 on timeout)
+     */
+    int process(Duration timeout);
+
+    /** Commands submitted and not yet completed (after splitting: user-visible commands). */
+    int outstanding();
+
+    /** Blocks (processing completions) until nothing is outstanding or the timeout passed. */
+    boolean drain(Duration timeout);
+
+    // ---- conveniences (allocate; not for the hot path) ----
+
+    /**
+     * Blocking convenience: like {@link #read} but, when the queue is full, processes completions
+     * until a slot frees; gives up with an {@link NvmeException} after the I/O timeout.
+     */
+    void submitReadBlocking(Namespace ns, long lba, int blocks, DmaBuffer buffer, IoCallback callback, long tag);
+
+    /** Blocking convenience for writes; see {@link #submitReadBlocking}. */
+    void submitWriteBlocking(Namespace ns, long lba, int blocks, DmaBuffer buffer, IoCallback callback, long tag);
+
+    /** Submits a read; the future completes when a later poll/process sees its completion. */
+    CompletableFuture<Void> readAsync(Namespace ns, long lba, int blocks, DmaBuffer buffer);
+
+    /** Submits a write; the future completes when a later poll/process sees its completion. */
+    CompletableFuture<Void> writeAsync(Namespace ns, long lba, int blocks, DmaBuffer buffer);
+
+    /** Synchronous read: submits and processes until done; throws {@link NvmeException} on error. */
+    void readSync(Namespace ns, long lba, int blocks, DmaBuffer buffer);
+
+    /** Synchronous write; see {@link #readSync}. */
+    void writeSync(Namespace ns, long lba, int blocks, DmaBuffer buffer);
+
+    /** Synchronous flush. */
+    void flushSync(Namespace ns);
+
+    /** Synchronous passthrough; returns the completion (also when its status is an error). */
+    Completion passthroughSync(RawCommand command, DmaBuffer buffer);
+
+    /** Counters of this queue pair (a snapshot). */
+    QueueCounters counters();
+
+    /**
+     * Deletes the queue pair on the controller. Outstanding commands complete with an abort
+     * status first. Idempotent; callable from any thread (it waits for the owner's current
+     * poll to finish).
+     */
+    @Override
+    void close();
+}

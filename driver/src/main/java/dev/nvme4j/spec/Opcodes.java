@@ -1,0 +1,79 @@
+package dev.nvme4j.spec;
+
+/**
+ * Command opcodes: admin command set (NVMe Base Specification 2.0, section 5, figure 28)
+ * and NVM command set I/O commands (NVM Command Set Specification 1.0, section 3, figure 17).
+ */
+public final class Opcodes {
+    private Opcodes() {
+    }
+
+    // Admin commands (Base 5).
+    public static final int ADMIN_DELETE_IO_SQ = 0x00;
+    public static final int ADMIN_CREATE_IO_SQ = 0x01;
+    public static final int ADMIN_GET_LOG_PAGE = 0x02;
+    public static final int ADMIN_DELETE_IO_CQ = 0x04;
+    public static final int ADMIN_CREATE_IO_CQ = 0x05;
+    public static final int ADMIN_IDENTIFY = 0x06;
+    public static final int ADMIN_ABORT = 0x08;
+    public static final int ADMIN_SET_FEATURES = 0x09;
+    public static final int ADMIN_GET_FEATURES = 0x0A;
+    public static final int ADMIN_ASYNC_EVENT_REQUEST = 0x0C;
+
+    // NVM I/O commands (NVM Command Set 3).
+    public static final int NVM_FLUSH = 0x00;
+    public static final int NVM_WRITE = 0x01;
+    public static final int NVM_READ = 0x02;
+    public static final int NVM_WRITE_ZEROES = 0x08;
+    public static final int NVM_DATASET_MANAGEMENT = 0x09;
+
+    // Identify CNS values (Base 5.17, figure 273).
+    public static final int CNS_NAMESPACE = 0x00;
+    public static final int CNS_CONTROLLER = 0x01;
+    public static final int CNS_ACTIVE_NAMESPACE_LIST = 0x02;
+
+    // Feature identifiers (Base 5.27.1, figure 317).
+    public static final int FEAT_ARBITRATION = 0x01;
+    public static final int FEAT_VOLATILE_WRITE_CACHE = 0x06;
+    public static final int FEAT_NUMBER_OF_QUEUES = 0x07;
+    public static final int FEAT_INTERRUPT_COALESCING = 0x08;
+    public static final int FEAT_ASYNC_EVENT_CONFIG = 0x0B;
+
+    // Log page identifiers (Base 5.16.1, figure 202).
+    public static final int LOG_ERROR_INFORMATION = 0x01;
+    public static final int LOG_SMART_HEALTH = 0x02;
+    public static final int LOG_FIRMWARE_SLOT = 0x03;
+    public static final int LOG_CHANGED_NAMESPACE_LIST = 0x04;
+
+    /** Dataset Management attribute: deallocate (NVM Command Set 3.2.1, CDW11.AD). */
+    public static final int DSM_ATTR_DEALLOCATE = 1 << 2;
+
+    /** Human-readable admin opcode name for messages. */
+    public static String adminName(int opcode) {
+        return switch (opcode) {
+            case ADMIN_DELETE_IO_SQ -> "Delete I/O Submission Queue";
+            case ADMIN_CREATE_IO_SQ -> "Create I/O Submission Queue";
+            case ADMIN_GET_LOG_PAGE -> "Get Log Page";
+            case ADMIN_DELETE_IO_CQ -> "Delete I/O Completion Queue";
+            case ADMIN_CREATE_IO_CQ -> "Create I/O Completion Queue";
+            case ADMIN_IDENTIFY -> "Identify";
+            case ADMIN_ABORT -> "Abort";
+            case ADMIN_SET_FEATURES -> "Set Features";
+            case ADMIN_GET_FEATURES -> "Get Features";
+            case ADMIN_ASYNC_EVENT_REQUEST -> "Asynchronous Event Request";
+            default -> String.format("admin opcode 0x%02x", opcode);
+        };
+    }
+
+    /** Human-readable NVM I/O opcode name for messages. */
+    public static String ioName(int opcode) {
+        return switch (opcode) {
+            case NVM_FLUSH -> "Flush";
+            case NVM_WRITE -> "Write";
+            case NVM_READ -> "Read";
+            case NVM_WRITE_ZEROES -> "Write Zeroes";
+            case NVM_DATASET_MANAGEMENT -> "Dataset Management";
+            default -> String.format("I/O opcode 0x%02x", opcode);
+        };
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * nvme4j: a user-space NVMe PCIe driver over Linux VFIO, built on the FFM API.
+ * Exports only the public API and the mock controller's public configuration.
+ */
+module dev.nvme4j {
+    requires org.slf4j;
+    requires jdk.jfr;
+
+    exports dev.nvme4j.api;
+    // exports dev.nvme4j.mock.config;  (enabled with the mock controller)
+}
