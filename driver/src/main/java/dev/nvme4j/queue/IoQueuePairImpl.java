@@ -34,6 +34,10 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     public static final int HOST_ABORT = NvmeStatus.COMMAND_ABORTED_BY_HOST.code(true);
     /** NLB is a 16-bit zero-based field (NVM Command Set 3.2.4, figure 43). */
     private static final int MAX_BLOCKS_PER_COMMAND = 65536;
+    /** Deadlines are looked at every 64th poll: a counter test on the hot path, nothing more. */
+    private static final int DEADLINE_CHECK_MASK = 63;
+    /** Marks a tracker whose command recovery gave up on; completed by the owner's next poll. */
+    public static final int STEP_FAIL_PENDING = -1;
 
     private final QueueHost host;
     private final CommandQueue queue;
@@ -50,6 +54,10 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     private final DeadlineCheck deadlines;
 
     private volatile boolean closed;
+    /** Set by recovery (under the gate or not): the owner's next poll fails what is marked. */
+    private volatile int hostFailure;
+    private volatile boolean deferredFailures;
+    private int polls;
     private int freeRequest;
     private int requestsInUse;
     private int pendingHead = -1;
@@ -151,6 +159,10 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             if (r == null) {
                 return false;
             }
+            if (host.isFailed()) {
+                acceptAsFailed(r);
+                return true;
+            }
             r.blocksLeft = 1;
             r.chunkBlocks = 1;
             issue(r);
@@ -188,6 +200,10 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             if (r == null) {
                 return false;
             }
+            if (host.isFailed()) {
+                acceptAsFailed(r);
+                return true;
+            }
             Tracker t = queue.acquire();
             writePassthrough(t, command, buffer);
             r.blocksLeft = 0;
@@ -212,6 +228,10 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             Request r = start(callback, tag, opcode, ns.nsid());
             if (r == null) {
                 return false;
+            }
+            if (host.isFailed()) {
+                acceptAsFailed(r);
+                return true;
             }
             r.lbaSize = ns.lbaSize();
             r.chunkBlocks = (int) Math.min(MAX_BLOCKS_PER_COMMAND, Math.max(1, maxTransfer / ns.lbaSize()));
@@ -241,6 +261,10 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             if (r == null) {
                 return false;
             }
+            if (host.isFailed()) {
+                acceptAsFailed(r);
+                return true;
+            }
             r.nextLba = lba;
             r.blocksLeft = blocks;
             r.chunkBlocks = opcode == Opcodes.NVM_WRITE_ZEROES ? MAX_BLOCKS_PER_COMMAND : blocks;
@@ -267,6 +291,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         }
         Request r = requests[freeRequest];
         freeRequest = r.nextFree;
+        r.blocksLeft = 0;
         r.nextFree = -1;
         r.busy = true;
         r.callback = callback;
@@ -277,6 +302,12 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         r.partsInFlight = 0;
         requestsInUse++;
         return r;
+    }
+
+    /** The controller is failed: the command never reaches the device; the next poll fails it. */
+    private void acceptAsFailed(Request r) {
+        r.status = HOST_ABORT;
+        hostFailure = HOST_ABORT;
     }
 
     /** Issues as many parts of {@code r} as the queue has room for; queues the rest. */
@@ -424,9 +455,12 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             }
             queue.ringSubmissions();
             int n = queue.reap(maxCompletions, this);
+            if (deferredFailures | hostFailure != 0) {
+                n += deliverHostFailures();
+            }
             pumpPending();
             queue.ringSubmissions();
-            if (deadlines != null) {
+            if ((++polls & DEADLINE_CHECK_MASK) == 0 && deadlines != null) {
                 deadlines.onPoll(this);
             }
             return n;
@@ -567,9 +601,44 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         }
     }
 
-    /** Completes one tracker's command with a host status (recovery gave up on it). */
-    public void failOne(Tracker t, int status) {
-        onCompletion(t, status, 0, 0);
+    /**
+     * Asks the owner's next poll to complete everything outstanding with {@code status}
+     * (controller failed); wakes an owner blocked on the interrupt. Any thread.
+     */
+    public void requestFailAll(int status) {
+        hostFailure = status;
+        wake();
+    }
+
+    /** Asks the owner's next poll to complete the trackers marked {@link #STEP_FAIL_PENDING}. */
+    public void requestDeferredFailures() {
+        deferredFailures = true;
+        wake();
+    }
+
+    /** Wakes an owner blocked on this pair's interrupt vector (any thread). */
+    public void wake() {
+        if (vector != null) {
+            vector.wakeUp();
+        }
+    }
+
+    private int deliverHostFailures() {
+        int before = requestsInUse;
+        int status = hostFailure;
+        if (status != 0) {
+            failAll(status);
+            return before - requestsInUse;
+        }
+        deferredFailures = false;
+        TrackerPool pool = queue.trackers();
+        for (int cid = 0; cid < pool.capacity(); cid++) {
+            Tracker t = pool.get(cid);
+            if (t.busy && t.recoveryStep == STEP_FAIL_PENDING) {
+                onCompletion(t, HOST_ABORT, 0, 0);
+            }
+        }
+        return before - requestsInUse;
     }
 
     @Override
@@ -578,14 +647,17 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             return;
         }
         closed = true;
-        if (!gate.system(System.nanoTime() + Duration.ofSeconds(10).toNanos())) {
+        boolean entered = gate.system(System.nanoTime() + Duration.ofSeconds(10).toNanos());
+        if (!entered) {
             LOG.warn("I/O queue pair {}: the owner thread did not leave poll within 10 s; closing without it",
                     queue.qid());
         }
         try {
             teardown();
         } finally {
-            gate.exit();
+            if (entered) {
+                gate.exit();
+            }
         }
     }
 
@@ -601,19 +673,29 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         releaseMemory();
     }
 
-    /** Called by the controller when it tore the queues down itself (controller close). */
-    public void closedByController(int status) {
+    /** Claims this pair for the controller's close; false when it is already closing. */
+    public boolean beginClose() {
         if (!closing.compareAndSet(false, true)) {
-            return;
+            return false;
         }
         closed = true;
-        gate.system(System.nanoTime() + Duration.ofSeconds(10).toNanos());
+        return true;
+    }
+
+    /**
+     * Finishes a close the controller did (it deleted the queues, or the device is dead):
+     * reaps what the device posted, fails the rest with {@code status}, releases memory.
+     */
+    public void finishClosedByController(int status) {
+        boolean entered = gate.system(System.nanoTime() + Duration.ofSeconds(10).toNanos());
         try {
             queue.reap(Integer.MAX_VALUE, this);
             failAll(status);
             releaseMemory();
         } finally {
-            gate.exit();
+            if (entered) {
+                gate.exit();
+            }
         }
     }
 

@@ -23,11 +23,17 @@ public interface QueueHost {
     void checkNamespace(Namespace ns);
 
     /**
-     * Refuses new commands when the controller is failed or closed.
+     * Refuses new commands when the controller is closed.
      *
      * @throws IllegalStateException with the reason
      */
     void checkAccepting();
+
+    /**
+     * True when the controller is failed: new commands are accepted but never reach the device;
+     * they complete with Command Aborted By Host (DNR) at the next poll.
+     */
+    boolean isFailed();
 
     /** ONCS of Identify Controller (optional NVM commands). */
     int oncs();

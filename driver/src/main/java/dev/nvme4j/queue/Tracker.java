@@ -52,12 +52,30 @@ public final class Tracker {
         return deadlineNanos;
     }
 
+    public MemorySegment prpList() {
+        return prpList;
+    }
+
+    public long prpListIova() {
+        return prpListIova;
+    }
+
     public MemorySegment savedSqe() {
         return savedSqe;
     }
 
     public boolean busy() {
         return busy;
+    }
+
+    public int recoveryStep() {
+        return recoveryStep;
+    }
+
+    /** Moves the command along the recovery ladder and re-arms its deadline. */
+    public void advanceRecovery(int step, long deadlineNanos) {
+        this.recoveryStep = step;
+        this.deadlineNanos = deadlineNanos;
     }
 
     public int retries() {
