@@ -48,7 +48,7 @@ final class IdentifyParser {
         }
         int format = IdentifyLayout.flbasIndex(u8(s, IdentifyLayout.NS_FLBAS));
         int lbaf = u32(s, IdentifyLayout.NS_LBAF0 + IdentifyLayout.NS_LBAF_SIZE * format);
-        int lbads = IdentifyLayout.lbafDataSizeLog2(lbaf);
+        int lbads = IdentifyLayout.lbafLbads(lbaf);
         if (lbads < 9) {
             throw new IllegalStateException("namespace " + nsid + ": LBA format " + format + " has LBADS " + lbads
                     + " (below the 512-byte minimum)");
