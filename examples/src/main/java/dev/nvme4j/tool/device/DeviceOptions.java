@@ -48,9 +48,9 @@ public final class DeviceOptions {
     @Option(names = "--unsafe-no-iommu", description = "Allow VFIO no-IOMMU mode (the device can DMA anywhere).")
     public boolean unsafeNoIommu;
 
-    @Option(names = "--mock-capacity", paramLabel = "SIZE", converter = ByteSize.class, defaultValue = "256m",
-            description = "Mock: capacity of each namespace (default ${DEFAULT-VALUE}).")
-    public long mockCapacity = 256L << 20;
+    @Option(names = "--mock-capacity", paramLabel = "SIZE", converter = ByteSize.class, defaultValue = "1g",
+            description = "Mock: capacity of each namespace (default ${DEFAULT-VALUE}; RAM is used only where written).")
+    public long mockCapacity = 1L << 30;
 
     @Option(names = "--mock-lba-size", paramLabel = "BYTES", defaultValue = "4096",
             description = "Mock: logical block size, 512 or 4096 (default ${DEFAULT-VALUE}).")
@@ -69,9 +69,9 @@ public final class DeviceOptions {
     public String mockFile;
 
     @Option(names = "--mock-exec", paramLabel = "deterministic|threaded", converter = Execution.Converter.class,
-            defaultValue = "threaded", description = "Mock: execute commands on the caller's doorbell write "
-            + "(deterministic) or on a device thread (threaded, default).")
-    public Execution mockExecution = Execution.THREADED;
+            description = "Mock: execute commands inside the host's doorbell write (deterministic; the default) or "
+                    + "on a device thread (threaded; the default with --mock-latency or --fault-delay).")
+    public Execution mockExecution;
 
     @Option(names = "--mock-latency", paramLabel = "TIME", converter = TimeSpec.class, defaultValue = "0",
             description = "Mock: latency added to every command, e.g. 20us (default none).")
