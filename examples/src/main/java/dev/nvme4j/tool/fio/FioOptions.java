@@ -44,6 +44,21 @@ public final class FioOptions {
             return completionMode;
         }
 
+        /** The option spelling: poll, irq or hybrid. */
+        public String spelling() {
+            return LowerCaseEnumConverter.spelling(this);
+        }
+
+        /** The mode that selects {@code m}. */
+        public static Mode of(CompletionMode m) {
+            for (Mode mode : values()) {
+                if (mode.completionMode == m) {
+                    return mode;
+                }
+            }
+            throw new IllegalArgumentException(String.valueOf(m));
+        }
+
         /** Converter accepting {@code poll}, {@code irq}, {@code hybrid}. */
         public static final class Converter extends LowerCaseEnumConverter<Mode> {
             public Converter() {

@@ -129,7 +129,7 @@ public final class JsonReport {
         if (spec.verify()) {
             o.put("verify", "crc32c");
         }
-        o.put("mode", spec.mode().name().toLowerCase(Locale.ROOT));
+        o.put("mode", FioOptions.Mode.of(spec.mode()).spelling());
     }
 
     private static void direction(ObjectNode o, DirectionStats d, long runtimeNs) {

@@ -53,7 +53,7 @@ public final class NormalReport {
             out.printf(Locale.ROOT, "  cpu          : usr=%.2f%%, sys=%.2f%%%n", 100.0 * b.usrCpuNs() / base,
                     100.0 * b.sysCpuNs() / base);
             out.printf("  IO depths    : %d (queue pair depth %d, %s)%n", b.spec().iodepth(), b.spec().iodepth() + 1,
-                    b.spec().mode().name().toLowerCase(Locale.ROOT));
+                    FioOptions.Mode.of(b.spec().mode()).spelling());
             if (b.spec().verify()) {
                 out.printf("  verify       : crc32c, blocks=%d, bad=%d%n", b.verifiedBlocks(), b.mismatchCount());
                 for (Mismatch m : b.mismatches()) {

@@ -103,7 +103,7 @@ public final class VerifyFormat {
             int computed = checksum(b, base);
             if (stored != computed) {
                 // A written block whose bytes changed, or a block that never held a header.
-                if (magic == MAGIC || b.getLong(base + 8) == lba) {
+                if (magic == MAGIC || b.getLong(base + 8) == lba && b.getLong(base + 16) != 0) {
                     sink.mismatch(lba, Problem.BAD_CRC, stored & 0xFFFFFFFFL, computed & 0xFFFFFFFFL);
                 } else {
                     sink.mismatch(lba, Problem.NO_HEADER, MAGIC & 0xFFFFFFFFL, magic & 0xFFFFFFFFL);
