@@ -24,6 +24,10 @@ public final class DirectionStats {
     private long totalBytes;
     private final AtomicLong progressIos = new AtomicLong();
     private final AtomicLong progressBytes = new AtomicLong();
+    private final AtomicLong recordedIos = new AtomicLong();
+    private final AtomicLong recordedBytes = new AtomicLong();
+    private final RateSamples bwSamples = new RateSamples();
+    private final RateSamples iopsSamples = new RateSamples();
 
     static Histogram newHistogram() {
         return new Histogram(1, HIGHEST_NS, 3);
@@ -44,6 +48,8 @@ public final class DirectionStats {
         lat.recordValue(clamp(latNs));
         ios++;
         bytes += ioBytes;
+        recordedIos.lazySet(ios);
+        recordedBytes.lazySet(bytes);
     }
 
     private static long clamp(long v) {
@@ -57,6 +63,8 @@ public final class DirectionStats {
         lat.add(other.lat);
         ios += other.ios;
         bytes += other.bytes;
+        bwSamples.addJob(other.bwSamples);
+        iopsSamples.addJob(other.iopsSamples);
     }
 
     public Histogram slat() {
@@ -79,6 +87,26 @@ public final class DirectionStats {
     /** Bytes recorded (after ramp). */
     public long bytes() {
         return bytes;
+    }
+
+    /** I/Os recorded so far; any thread. */
+    public long recordedIos() {
+        return recordedIos.get();
+    }
+
+    /** Bytes recorded so far; any thread. */
+    public long recordedBytes() {
+        return recordedBytes.get();
+    }
+
+    /** Bandwidth samples in KiB/s (written by the {@link RateSampler}). */
+    public RateSamples bwSamples() {
+        return bwSamples;
+    }
+
+    /** IOPS samples (written by the {@link RateSampler}). */
+    public RateSamples iopsSamples() {
+        return iopsSamples;
     }
 
     /** I/Os completed so far, ramp included; any thread. */

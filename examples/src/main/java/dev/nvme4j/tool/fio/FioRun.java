@@ -42,7 +42,9 @@ public final class FioRun {
         }
         ready.await();
         ProgressReporter reporter = progress != null ? new ProgressReporter(runners, progress) : null;
+        RateSampler sampler = new RateSampler(runners);
         go.countDown();
+        sampler.start();
         if (reporter != null) {
             reporter.start();
         }
@@ -56,6 +58,7 @@ public final class FioRun {
                 }
             }
         } finally {
+            sampler.close();
             if (reporter != null) {
                 reporter.close();
             }

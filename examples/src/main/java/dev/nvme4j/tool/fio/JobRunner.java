@@ -95,6 +95,8 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     private QueueCounters counters = QueueCounters.ZERO;
 
     private volatile char phaseChar = 'P';
+    private volatile boolean recordingReads;
+    private volatile boolean recordingWrites;
     private volatile long startedNanos;
     private volatile boolean finished;
 
@@ -147,6 +149,16 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
 
     public boolean finished() {
         return finished;
+    }
+
+    /** True while the job records reads (for the rate sampler). */
+    public boolean recordingReads() {
+        return recordingReads;
+    }
+
+    /** True while the job records writes (for the rate sampler). */
+    public boolean recordingWrites() {
+        return recordingWrites;
     }
 
     /** Runs the job on the calling thread and returns what it measured. */
@@ -258,6 +270,10 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         if (!ramping) {
             startRecording(now);
         }
+        boolean phaseReads = phase == VERIFY_PASS || phase == MAIN && spec.rw().reads();
+        boolean phaseWrites = phase == WRITE_PASS || phase == MAIN && spec.rw().writes();
+        recordingReads = phaseReads && !ramping;
+        recordingWrites = phaseWrites && !ramping;
         long phaseStart = now;
         while (true) {
             if (!stopIssuing) {
@@ -280,6 +296,8 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
             if (ramping && now >= rampEnd) {
                 ramping = false;
                 startRecording(now);
+                recordingReads = phaseReads;
+                recordingWrites = phaseWrites;
                 phaseStart = now;
                 issued = 0;
             }
@@ -287,6 +305,8 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
                 stopIssuing = true;
             }
         }
+        recordingReads = false;
+        recordingWrites = false;
         now = System.nanoTime();
         long elapsed = now - phaseStart;
         if (recording) {

@@ -52,9 +52,9 @@ public final class JsonReport {
             job.put("eta", 0);
             job.put("elapsed", Math.max(1, (b.runtimeNs() + b.spec().rampNs()) / 1_000_000_000L));
             jobOptions(job.putObject("job options"), b.spec(), options);
-            direction(job.putObject("read"), b.read(), b.readRuntimeNs());
-            direction(job.putObject("write"), b.write(), b.writeRuntimeNs());
-            direction(job.putObject("trim"), new DirectionStats(), 0);
+            direction(job.putObject("read"), b.read(), b.readRuntimeNs(), aggKiB(blocks, true));
+            direction(job.putObject("write"), b.write(), b.writeRuntimeNs(), aggKiB(blocks, false));
+            direction(job.putObject("trim"), new DirectionStats(), 0, 0);
             long base = Math.max(1, b.cpuBaseNs());
             job.put("job_runtime", b.runtimeNs() / 1_000_000);
             job.put("usr_cpu", 100.0 * b.usrCpuNs() / base);
@@ -132,7 +132,17 @@ public final class JsonReport {
         o.put("mode", FioOptions.Mode.of(spec.mode()).spelling());
     }
 
-    private static void direction(ObjectNode o, DirectionStats d, long runtimeNs) {
+    /** The group's bandwidth of a direction in KiB/s (the base of {@code bw_agg}). */
+    static double aggKiB(List<ReportBlock> blocks, boolean read) {
+        double sum = 0;
+        for (ReportBlock b : blocks) {
+            sum += read ? ReportBlock.bwBytes(b.read(), b.readRuntimeNs()) : ReportBlock.bwBytes(b.write(),
+                    b.writeRuntimeNs());
+        }
+        return sum / 1024;
+    }
+
+    private static void direction(ObjectNode o, DirectionStats d, long runtimeNs, double groupKiB) {
         long bwBytes = ReportBlock.bwBytes(d, runtimeNs);
         o.put("io_bytes", d.bytes());
         o.put("io_kbytes", d.bytes() >> 10);
@@ -146,6 +156,19 @@ public final class JsonReport {
         latency(o.putObject("slat_ns"), d.slat(), false);
         latency(o.putObject("clat_ns"), d.clat(), true);
         latency(o.putObject("lat_ns"), d.lat(), false);
+        RateSamples bw = d.bwSamples();
+        RateSamples iops = d.iopsSamples();
+        o.put("bw_min", Math.round(bw.min()));
+        o.put("bw_max", Math.round(bw.max()));
+        o.put("bw_agg", groupKiB > 0 ? Math.min(100.0, 100.0 * (bwBytes / 1024.0) / groupKiB) : 0.0);
+        o.put("bw_mean", bw.mean());
+        o.put("bw_dev", bw.stddev());
+        o.put("bw_samples", bw.samples());
+        o.put("iops_min", Math.round(iops.min()));
+        o.put("iops_max", Math.round(iops.max()));
+        o.put("iops_mean", iops.mean());
+        o.put("iops_stddev", iops.stddev());
+        o.put("iops_samples", iops.samples());
     }
 
     private static void latency(ObjectNode o, Histogram h, boolean percentiles) {

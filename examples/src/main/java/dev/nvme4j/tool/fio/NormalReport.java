@@ -43,11 +43,11 @@ public final class NormalReport {
         for (ReportBlock b : blocks) {
             out.printf("%s: (groupid=0, jobs=%d): err=%2d: pid=%d: %s%n", b.name(), b.jobs(), b.errno(), pid,
                     date.format(new Date(b.startEpochMs())));
-            if (b.read().ios() > 0 || b.spec().rw().reads() && b.read().progressIos() > 0) {
-                direction("read", b.read(), b.readRuntimeNs());
+            if (b.read().ios() > 0) {
+                direction("read", b.read(), b.readRuntimeNs(), JsonReport.aggKiB(blocks, true));
             }
             if (b.write().ios() > 0) {
-                direction("write", b.write(), b.writeRuntimeNs());
+                direction("write", b.write(), b.writeRuntimeNs(), JsonReport.aggKiB(blocks, false));
             }
             double base = Math.max(1, b.cpuBaseNs());
             out.printf(Locale.ROOT, "  cpu          : usr=%.2f%%, sys=%.2f%%%n", 100.0 * b.usrCpuNs() / base,
@@ -85,7 +85,7 @@ public final class NormalReport {
                 c.resubmitted(), c.errors());
     }
 
-    private void direction(String dir, DirectionStats d, long runtimeNs) {
+    private void direction(String dir, DirectionStats d, long runtimeNs, double groupKiB) {
         long bw = ReportBlock.bwBytes(d, runtimeNs);
         double iops = ReportBlock.iops(d, runtimeNs);
         out.printf("  %s: IOPS=%s, BW=%s (%s)(%s/%dmsec)%n", dir, Units.count(iops), Units.bw(bw), Units.bwSi(bw),
@@ -97,6 +97,28 @@ public final class NormalReport {
         lat("clat", d.clat());
         lat(" lat", d.lat());
         percentiles("clat", d.clat());
+        rates(d, ReportBlock.bwBytes(d, runtimeNs) / 1024.0, groupKiB);
+    }
+
+    private void rates(DirectionStats d, double kib, double groupKiB) {
+        RateSamples bw = d.bwSamples();
+        if (bw.samples() > 0) {
+            double div = 1;
+            String unit = "KiB";
+            if (bw.mean() > 1024.0 * 1024.0) {
+                div = 1024;
+                unit = "MiB";
+            }
+            double per = groupKiB > 0 ? Math.min(100.0, 100.0 * kib / groupKiB) : 100.0;
+            out.printf(Locale.ROOT, "   bw (%5s/s): min=%5d, max=%5d, per=%3.2f%%, avg=%5.02f, stdev=%5.02f, "
+                    + "samples=%d%n", unit, Math.round(bw.min() / div), Math.round(bw.max() / div), per,
+                    bw.mean() / div, bw.stddev() / div, bw.samples());
+        }
+        RateSamples iops = d.iopsSamples();
+        if (iops.samples() > 0) {
+            out.printf(Locale.ROOT, "   iops        : min=%5d, max=%5d, avg=%5.02f, stdev=%5.02f, samples=%d%n",
+                    Math.round(iops.min()), Math.round(iops.max()), iops.mean(), iops.stddev(), iops.samples());
+        }
     }
 
     private void lat(String name, Histogram h) {
