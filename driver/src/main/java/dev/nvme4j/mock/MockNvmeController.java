@@ -419,6 +419,8 @@ public final class MockNvmeController implements MockController {
                 ns.store.close();
             }
             dma.close();
+            msix = false;
+            interrupts.attach(new MockVector[0]);
         } finally {
             lock.unlock();
         }
