@@ -2,6 +2,7 @@ package dev.nvme4j.tool.device;
 
 import dev.nvme4j.api.Controller;
 import dev.nvme4j.api.ControllerOptions;
+import dev.nvme4j.api.Nvme;
 import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.mock.config.ExecutionMode;
 import dev.nvme4j.mock.config.FaultInjector;
@@ -92,7 +93,7 @@ public final class MockDevices {
     }
 
     private static Controller openDriver(MockController mock, ControllerOptions options) {
-        return dev.nvme4j.ctrl.NvmeController.open(dev.nvme4j.mock.MockDevices.pciFunction(mock), options, false);
+        return Nvme.open(mock, options);
     }
 
     static void installFaults(DeviceOptions d, FaultInjector faults, int ioQueues, int namespaces) {
