@@ -34,9 +34,13 @@ public final class ListCommand extends InspectCommand {
             Fields.printJson(out, root);
             return;
         }
-        String fmt = "%-21s %-20s %-40s %-10s %-26s %-16s %-8s%n";
+        int nodeWidth = 21;
+        for (Namespace ns : c.namespaces()) {
+            nodeWidth = Math.max(nodeWidth, node(c, ns).length());
+        }
+        String fmt = "%-" + nodeWidth + "s %-20s %-40s %-10s %-26s %-16s %-8s%n";
         out.printf(fmt, "Node", "SN", "Model", "Namespace", "Usage", "Format", "FW Rev");
-        out.printf(fmt, "-".repeat(21), "-".repeat(20), "-".repeat(40), "-".repeat(10), "-".repeat(26),
+        out.printf(fmt, "-".repeat(nodeWidth), "-".repeat(20), "-".repeat(40), "-".repeat(10), "-".repeat(26),
                 "-".repeat(16), "-".repeat(8));
         for (Namespace ns : c.namespaces()) {
             String usage = String.format(Locale.ROOT, "%s / %s", si(ns.utilizationBlocks() * ns.lbaSize()),
