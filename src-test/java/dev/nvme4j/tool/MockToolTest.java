@@ -85,6 +85,17 @@ class MockToolTest {
     }
 
     @Test
+    void lostDoorbellsAreRecoveredWithinTheIoTimeout() throws Exception {
+        long start = System.nanoTime();
+        ToolRun r = run("fio", "--rw=randread", "--iodepth=4", "--runtime=1", "--time_based",
+                "--fault-lost-doorbells=0.02", "--io-timeout=50ms", "--mock-capacity=16m", "--output-format=json");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(System.nanoTime() - start < 20_000_000_000L, "bounded by --io-timeout, not the default 30 s");
+        JsonNode qc = json.readTree(r.out()).get("jobs").get(0).get("nvme4j").get("queue_counters");
+        assertTrue(qc.get("lost_doorbells").asLong() > 0, "lost doorbells were recovered: " + qc);
+    }
+
+    @Test
     void inspectionCommandsOnTheMock() throws Exception {
         ToolRun r = run("id-ctrl", "-o", "json");
         assertEquals(0, r.exit(), r.toString());

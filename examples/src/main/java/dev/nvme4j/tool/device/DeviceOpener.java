@@ -17,8 +17,7 @@ public final class DeviceOpener implements ControllerSource {
 
     @Override
     public Controller open(DeviceOptions device, ControllerOptions options) {
-        ControllerOptions effective = device.unsafeNoIommu
-                ? options.toBuilder().unsafeNoIommu(true).build() : options;
+        ControllerOptions effective = device.apply(options);
         if (device.isMock()) {
             return MockDevices.open(device, effective);
         }

@@ -48,6 +48,33 @@ public final class DeviceOptions {
     @Option(names = "--unsafe-no-iommu", description = "Allow VFIO no-IOMMU mode (the device can DMA anywhere).")
     public boolean unsafeNoIommu;
 
+    @Option(names = "--io-timeout", paramLabel = "TIME", converter = TimeSpec.class,
+            description = "Driver: I/O command deadline before recovery starts (default: the driver's, 30s).")
+    public Duration ioTimeout;
+
+    @Option(names = "--admin-timeout", paramLabel = "TIME", converter = TimeSpec.class,
+            description = "Driver: admin command deadline (default: the driver's, 10s).")
+    public Duration adminTimeout;
+
+    /** These options applied to the controller options a command starts from. */
+    public dev.nvme4j.api.ControllerOptions apply(dev.nvme4j.api.ControllerOptions options) {
+        dev.nvme4j.api.ControllerOptions.Builder b = options.toBuilder();
+        if (unsafeNoIommu) {
+            b.unsafeNoIommu(true);
+        }
+        try {
+            if (ioTimeout != null) {
+                b.ioTimeout(ioTimeout);
+            }
+            if (adminTimeout != null) {
+                b.adminTimeout(adminTimeout);
+            }
+        } catch (IllegalArgumentException e) {
+            throw dev.nvme4j.tool.cli.ToolException.usage("Invalid timeout: " + e.getMessage());
+        }
+        return b.build();
+    }
+
     @Option(names = "--mock-capacity", paramLabel = "SIZE", converter = ByteSize.class, defaultValue = "1g",
             description = "Mock: capacity of each namespace (default ${DEFAULT-VALUE}; RAM is used only where written).")
     public long mockCapacity = 1L << 30;
