@@ -77,6 +77,19 @@ class FioOnFakeTest {
     }
 
     @Test
+    void rampTimeIsRunButNotRecorded() throws Exception {
+        long start = System.nanoTime();
+        ToolRun r = ToolRun.run(() -> new FakeController(4096, 4096), "fio", "--rw=randread", "--ramp_time=500ms",
+                "--runtime=500ms", "--time_based", "--output-format=json");
+        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(0, r.exit(), r.toString());
+        JsonNode job = json.readTree(r.out()).get("jobs").get(0);
+        long runtime = job.get("read").get("runtime").asLong();
+        assertTrue(runtime >= 500 && runtime < 700, "recorded run time excludes the ramp: " + runtime);
+        assertTrue(elapsedMs >= 1000, "ramp plus run time elapsed: " + elapsedMs);
+    }
+
+    @Test
     void verifyPassesOnGoodMedia() {
         ToolRun r = ToolRun.run(() -> new FakeController(1024, 512), "fio", "--rw=randwrite", "--bs=4k",
                 "--iodepth=8", "--verify=crc32c", "--size=512k");

@@ -12,6 +12,9 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,21 +44,44 @@ public final class FioCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         options.checkAlone();
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         ControllerOptions copts = ControllerOptions.builder()
                 .completionMode(options.mode.completionMode())
                 .maxIoQueuePairs(Math.max(options.numjobs, 1))
                 .build();
-        try (Controller controller = main.source().open(device, copts)) {
-            Namespace ns = namespace(controller, options.nsid);
-            List<JobSpec> jobs = options.plan(controller.info(), ns);
-            boolean json = options.outputFormat == OutputFormat.JSON;
-            if (!json) {
-                new NormalReport(out).header(jobs.get(0), jobs.size());
+        List<JobRunner> runners = new CopyOnWriteArrayList<>();
+        CountDownLatch done = new CountDownLatch(1);
+        // Ctrl-C: stop issuing, drain, report and close the controller cleanly, as fio does.
+        Thread hook = new Thread(() -> {
+            runners.forEach(JobRunner::requestStop);
+            try {
+                done.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            boolean terminal = System.console() != null && !json;
-            List<JobResult> results = new FioRun(controller, jobs).run(terminal ? out : null);
+        }, "nvme4j-interrupt");
+        boolean hooked = installHook(hook);
+        try (Controller controller = main.source().open(device, copts)) {
+            return runAndReport(controller, runners);
+        } finally {
+            done.countDown();
+            if (hooked) {
+                removeHook(hook);
+            }
+        }
+    }
+
+    private Integer runAndReport(Controller controller, List<JobRunner> runners) throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Namespace ns = namespace(controller, options.nsid);
+        List<JobSpec> jobs = options.plan(controller.info(), ns);
+        boolean json = options.outputFormat == OutputFormat.JSON;
+        if (!json) {
+            new NormalReport(out).header(jobs.get(0), jobs.size());
+        }
+        boolean terminal = System.console() != null && !json;
+        {
+            List<JobResult> results = new FioRun(controller, jobs).run(terminal ? out : null, runners);
             ControllerCounters counters = controller.counters();
             List<ReportBlock> blocks = new ArrayList<>();
             if (options.groupReporting) {
@@ -69,6 +95,23 @@ public final class FioCommand implements Callable<Integer> {
                 new NormalReport(out).print(blocks, results, counters);
             }
             return summarize(results, err);
+        }
+    }
+
+    private static boolean installHook(Thread hook) {
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+            return true;
+        } catch (IllegalStateException e) {
+            return false; // already shutting down
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // shutting down: the hook is running and waits for the report
         }
     }
 

@@ -27,6 +27,14 @@ public final class FioRun {
      * @param progress where to draw the live status line, or null for none
      */
     public List<JobResult> run(PrintWriter progress) throws InterruptedException {
+        return run(progress, null);
+    }
+
+    /**
+     * Runs the jobs; {@code runners} (when not null) receives them as soon as they exist, so that
+     * another thread may {@link JobRunner#requestStop() stop} them.
+     */
+    public List<JobResult> run(PrintWriter progress, List<JobRunner> runnersOut) throws InterruptedException {
         CountDownLatch ready = new CountDownLatch(specs.size());
         CountDownLatch go = new CountDownLatch(1);
         List<JobRunner> runners = new ArrayList<>();
@@ -39,6 +47,9 @@ public final class FioRun {
             Thread t = new Thread(task, "nvme4j-job-" + spec.name() + "-" + spec.index());
             t.setDaemon(true);
             t.start();
+        }
+        if (runnersOut != null) {
+            runnersOut.addAll(runners);
         }
         ready.await();
         ProgressReporter reporter = progress != null ? new ProgressReporter(runners, progress) : null;

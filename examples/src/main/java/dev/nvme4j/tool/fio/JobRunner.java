@@ -99,6 +99,7 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     private volatile boolean recordingWrites;
     private volatile long startedNanos;
     private volatile boolean finished;
+    private volatile boolean stopRequested;
 
     /**
      * @param ready counted down when this job is set up (or failed to)
@@ -151,6 +152,11 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         return finished;
     }
 
+    /** Asks the job to stop issuing I/O (e.g. on Ctrl-C); it drains and reports. Any thread. */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
     /** True while the job records reads (for the rate sampler). */
     public boolean recordingReads() {
         return recordingReads;
@@ -181,7 +187,7 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
             startedNanos = System.nanoTime();
             if (failure == null && spec.writeThenVerify()) {
                 runPhase(WRITE_PASS);
-                if (ok()) {
+                if (ok() && !stopRequested) {
                     runPhase(VERIFY_PASS);
                 }
             } else if (failure == null) {
@@ -301,7 +307,7 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
                 phaseStart = now;
                 issued = 0;
             }
-            if (now >= deadline) {
+            if (now >= deadline || stopRequested) {
                 stopIssuing = true;
             }
         }
