@@ -76,6 +76,19 @@ class MockToolTest {
     }
 
     @Test
+    void theSubmitAndCompleteLoopAllocatesNothing() throws Exception {
+        ToolRun r = run("fio", "--rw=randrw", "--iodepth=16", "--runtime=2", "--ramp_time=1", "--time_based",
+                "--verify=none", "--mock-capacity=16m", "--output-format=json");
+        assertEquals(0, r.exit(), r.toString());
+        JsonNode job = json.readTree(r.out()).get("jobs").get(0);
+        long ios = job.get("read").get("total_ios").asLong() + job.get("write").get("total_ios").asLong();
+        long alloc = job.get("nvme4j").get("hot_path_alloc_bytes").asLong();
+        assertTrue(ios > 10_000, "enough I/O to measure: " + ios);
+        assertTrue(alloc < ios / 10, alloc + " bytes allocated for " + ios + " I/Os (job thread, driver and "
+                + "deterministic mock included)");
+    }
+
+    @Test
     void recoveryCountersShowWhenFaultsFire() throws Exception {
         ToolRun r = run("fio", "--rw=randread", "--iodepth=1", "--runtime=1", "--time_based", "--mode=irq",
                 "--fault-drop-interrupts=0.05", "--mock-exec=threaded", "--mock-capacity=16m", "--output-format=json");

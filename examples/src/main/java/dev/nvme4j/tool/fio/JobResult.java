@@ -23,12 +23,13 @@ import java.util.List;
  * @param mismatchCount   logical blocks that failed verification
  * @param mismatches      the first of them (at most {@link JobRunner#MAX_MISMATCHES_KEPT})
  * @param counters        the queue pair's counters at the end
+ * @param allocatedBytes  heap bytes the job's thread allocated while recording (hot-path check)
  */
 public record JobResult(JobSpec spec, DirectionStats read, DirectionStats write, long runtimeNs, long readRuntimeNs,
                         long writeRuntimeNs, long usrCpuNs,
                         long sysCpuNs, long startEpochMs, long ioErrors, String firstError, String failure,
                         long verifiedBlocks, long mismatchCount, List<Mismatch> mismatches,
-                        QueueCounters counters) {
+                        QueueCounters counters, long allocatedBytes) {
     /** True when the job had no I/O error, no verify mismatch and did not fail. */
     public boolean ok() {
         return ioErrors == 0 && mismatchCount == 0 && failure == null;

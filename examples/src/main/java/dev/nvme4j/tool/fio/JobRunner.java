@@ -89,6 +89,8 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     private long usrStart;
     private long cpuNs;
     private long usrNs;
+    private long allocStart;
+    private long allocatedBytes;
     private long readRuntimeNs;
     private long writeRuntimeNs;
     private long runtimeNs;
@@ -430,6 +432,11 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         recordStartNs = now;
         cpuStart = threads.getCurrentThreadCpuTime();
         usrStart = threads.getCurrentThreadUserTime();
+        allocStart = allocatedNow();
+    }
+
+    private long allocatedNow() {
+        return threads instanceof com.sun.management.ThreadMXBean t ? t.getCurrentThreadAllocatedBytes() : 0;
     }
 
     private void stopRecording(long now) {
@@ -437,11 +444,12 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         runtimeNs += now - recordStartNs;
         cpuNs += Math.max(0, threads.getCurrentThreadCpuTime() - cpuStart);
         usrNs += Math.max(0, threads.getCurrentThreadUserTime() - usrStart);
+        allocatedBytes += Math.max(0, allocatedNow() - allocStart);
     }
 
     private JobResult result(long startEpochMs) {
         return new JobResult(spec, read, write, runtimeNs, readRuntimeNs, writeRuntimeNs, usrNs,
                 Math.max(0, cpuNs - usrNs), startEpochMs, ioErrors, firstError, failure, verifiedBlocks,
-                mismatchCount, List.copyOf(mismatches), counters);
+                mismatchCount, List.copyOf(mismatches), counters, allocatedBytes);
     }
 }

@@ -62,6 +62,7 @@ public final class JsonReport {
             ObjectNode own = job.putObject("nvme4j");
             own.put("jobs", b.jobs());
             own.put("io_errors", b.ioErrors());
+            own.put("hot_path_alloc_bytes", b.allocatedBytes());
             if (b.firstError() != null) {
                 own.put("first_error", b.firstError());
             }

@@ -28,12 +28,13 @@ import java.util.List;
  * @param mismatchCount   blocks that failed verification
  * @param mismatches      the first mismatches
  * @param counters        queue pair counters, summed
+ * @param allocatedBytes  heap bytes the job threads allocated while recording
  */
 public record ReportBlock(String name, int jobs, JobSpec spec, DirectionStats read, DirectionStats write,
                           long readRuntimeNs, long writeRuntimeNs, long runtimeNs, long usrCpuNs, long sysCpuNs,
                           long cpuBaseNs, long startEpochMs, long ioErrors, String firstError, String failure,
                           long verifiedBlocks, long mismatchCount, List<Mismatch> mismatches,
-                          QueueCounters counters) {
+                          QueueCounters counters, long allocatedBytes) {
     /** fio's {@code err=}: 0, EIO (5) for I/O errors or failures, EILSEQ (84) for verify mismatches. */
     public int errno() {
         if (mismatchCount > 0) {
@@ -47,7 +48,7 @@ public record ReportBlock(String name, int jobs, JobSpec spec, DirectionStats re
         return new ReportBlock(r.spec().name(), 1, r.spec(), r.read(), r.write(), r.readRuntimeNs(),
                 r.writeRuntimeNs(), r.runtimeNs(), r.usrCpuNs(), r.sysCpuNs(), r.runtimeNs(), r.startEpochMs(),
                 r.ioErrors(), r.firstError(), r.failure(), r.verifiedBlocks(), r.mismatchCount(), r.mismatches(),
-                r.counters());
+                r.counters(), r.allocatedBytes());
     }
 
     /** All jobs merged into one block (fio's {@code group_reporting}). */
@@ -60,6 +61,7 @@ public record ReportBlock(String name, int jobs, JobSpec spec, DirectionStats re
         String failure = null;
         List<Mismatch> mm = new ArrayList<>();
         QueueCounters qc = QueueCounters.ZERO;
+        long alloc = 0;
         for (JobResult r : results) {
             read.add(r.read());
             write.add(r.write());
@@ -81,10 +83,11 @@ public record ReportBlock(String name, int jobs, JobSpec spec, DirectionStats re
                 }
             }
             qc = qc.plus(r.counters());
+            alloc += r.allocatedBytes();
         }
         JobSpec spec = results.get(0).spec();
         return new ReportBlock(spec.name(), results.size(), spec, read, write, rr, wr, rt, usr, sys, base, start,
-                errs, firstError, failure, verified, bad, List.copyOf(mm), qc);
+                errs, firstError, failure, verified, bad, List.copyOf(mm), qc, alloc);
     }
 
     /** Bytes per second of a direction over its run time. */
