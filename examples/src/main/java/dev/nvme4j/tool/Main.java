@@ -75,9 +75,8 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(main);
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
-            Throwable shown = ex instanceof ToolException ? ex : ex;
-            String msg = shown.getMessage() != null ? shown.getMessage() : shown.toString();
-            err.println("nvme4j: " + (ex instanceof ToolException ? msg : ex.getClass().getSimpleName() + ": " + msg));
+            // One line: the message says what failed, why and what to do (the driver's messages do).
+            err.println("nvme4j: " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
             if (main.debug) {
                 ex.printStackTrace(err);
             }
