@@ -24,12 +24,14 @@ import java.util.List;
  * @param mismatches      the first of them (at most {@link JobRunner#MAX_MISMATCHES_KEPT})
  * @param counters        the queue pair's counters at the end
  * @param allocatedBytes  heap bytes the job's thread allocated while recording (hot-path check)
+ * @param depthLevels     I/Os submitted with 1, 2-3, 4-7, 8-15, 16-31, 32-63, 64+ in flight (fio's IO depths)
  */
 public record JobResult(JobSpec spec, DirectionStats read, DirectionStats write, long runtimeNs, long readRuntimeNs,
                         long writeRuntimeNs, long usrCpuNs,
                         long sysCpuNs, long startEpochMs, long ioErrors, String firstError, String failure,
                         long verifiedBlocks, long mismatchCount, List<Mismatch> mismatches,
-                        QueueCounters counters, long allocatedBytes) {
+                        QueueCounters counters, long allocatedBytes,
+                        long[] depthLevels) {
     /** True when the job had no I/O error, no verify mismatch and did not fail. */
     public boolean ok() {
         return ioErrors == 0 && mismatchCount == 0 && failure == null;

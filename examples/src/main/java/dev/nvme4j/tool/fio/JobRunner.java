@@ -89,6 +89,7 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     private long usrStart;
     private long cpuNs;
     private long usrNs;
+    private final long[] depthLevels = new long[7];
     private long allocStart;
     private long allocatedBytes;
     private long readRuntimeNs;
@@ -285,6 +286,7 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         long phaseStart = now;
         while (true) {
             if (!stopIssuing) {
+                int batch = 0;
                 while (freeCount > 0) {
                     if (issued >= unitLimit) {
                         stopIssuing = true;
@@ -294,6 +296,12 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
                         break;
                     }
                     issued++;
+                    batch++;
+                }
+                if (batch > 0 && recording) {
+                    // fio's IO depths: the depth the I/Os of a submission batch were queued at.
+                    int inflight = spec.iodepth() - freeCount;
+                    depthLevels[Math.min(6, 31 - Integer.numberOfLeadingZeros(Math.max(1, inflight)))] += batch;
                 }
             }
             if (stopIssuing && freeCount == spec.iodepth()) {
@@ -450,6 +458,6 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     private JobResult result(long startEpochMs) {
         return new JobResult(spec, read, write, runtimeNs, readRuntimeNs, writeRuntimeNs, usrNs,
                 Math.max(0, cpuNs - usrNs), startEpochMs, ioErrors, firstError, failure, verifiedBlocks,
-                mismatchCount, List.copyOf(mismatches), counters, allocatedBytes);
+                mismatchCount, List.copyOf(mismatches), counters, allocatedBytes, depthLevels.clone());
     }
 }

@@ -59,6 +59,18 @@ public final class JsonReport {
             job.put("job_runtime", b.runtimeNs() / 1_000_000);
             job.put("usr_cpu", 100.0 * b.usrCpuNs() / base);
             job.put("sys_cpu", 100.0 * b.sysCpuNs() / base);
+            ObjectNode depth = job.putObject("iodepth_level");
+            String[] levels = {"1", "2", "4", "8", "16", "32", ">=64"};
+            double[] pct = b.depthPercentages();
+            for (int i = 0; i < levels.length; i++) {
+                depth.put(levels[i], pct[i]);
+            }
+            org.HdrHistogram.Histogram total = b.totalLatency();
+            String[] names = {"latency_ns", "latency_us", "latency_ms"};
+            for (int u = 0; u < 3; u++) {
+                ObjectNode l = job.putObject(names[u]);
+                LatencyBuckets.of(total, u).forEach(l::put);
+            }
             ObjectNode own = job.putObject("nvme4j");
             own.put("jobs", b.jobs());
             own.put("io_errors", b.ioErrors());

@@ -49,10 +49,16 @@ public final class NormalReport {
             if (b.write().ios() > 0) {
                 direction("write", b.write(), b.writeRuntimeNs(), JsonReport.aggKiB(blocks, false));
             }
+            out.print(LatencyBuckets.lines(b.totalLatency()));
             double base = Math.max(1, b.cpuBaseNs());
             out.printf(Locale.ROOT, "  cpu          : usr=%.2f%%, sys=%.2f%%%n", 100.0 * b.usrCpuNs() / base,
                     100.0 * b.sysCpuNs() / base);
-            out.printf("  IO depths    : %d (queue pair depth %d, %s)%n", b.spec().iodepth(), b.spec().iodepth() + 1,
+            double[] d = b.depthPercentages();
+            out.printf(Locale.ROOT, "  IO depths    : 1=%.1f%%, 2=%.1f%%, 4=%.1f%%, 8=%.1f%%, 16=%.1f%%, 32=%.1f%%, "
+                    + ">=64=%.1f%%%n", d[0], d[1], d[2], d[3], d[4], d[5], d[6]);
+            out.printf("     issued rwts: total=%d,%d,0,0 short=0,0,0,0 dropped=0,0,0,0%n", b.read().ios(),
+                    b.write().ios());
+            out.printf("     queue pair : depth=%d, mode=%s%n", b.spec().iodepth() + 1,
                     FioOptions.Mode.of(b.spec().mode()).spelling());
             if (b.spec().verify()) {
                 out.printf("  verify       : crc32c, blocks=%d, bad=%d%n", b.verifiedBlocks(), b.mismatchCount());

@@ -29,12 +29,14 @@ import java.util.List;
  * @param mismatches      the first mismatches
  * @param counters        queue pair counters, summed
  * @param allocatedBytes  heap bytes the job threads allocated while recording
+ * @param depthLevels     submissions per in-flight depth level (1, 2, 4, 8, 16, 32, 64+)
  */
 public record ReportBlock(String name, int jobs, JobSpec spec, DirectionStats read, DirectionStats write,
                           long readRuntimeNs, long writeRuntimeNs, long runtimeNs, long usrCpuNs, long sysCpuNs,
                           long cpuBaseNs, long startEpochMs, long ioErrors, String firstError, String failure,
                           long verifiedBlocks, long mismatchCount, List<Mismatch> mismatches,
-                          QueueCounters counters, long allocatedBytes) {
+                          QueueCounters counters, long allocatedBytes,
+                          long[] depthLevels) {
     /** fio's {@code err=}: 0, EIO (5) for I/O errors or failures, EILSEQ (84) for verify mismatches. */
     public int errno() {
         if (mismatchCount > 0) {
@@ -48,7 +50,7 @@ public record ReportBlock(String name, int jobs, JobSpec spec, DirectionStats re
         return new ReportBlock(r.spec().name(), 1, r.spec(), r.read(), r.write(), r.readRuntimeNs(),
                 r.writeRuntimeNs(), r.runtimeNs(), r.usrCpuNs(), r.sysCpuNs(), r.runtimeNs(), r.startEpochMs(),
                 r.ioErrors(), r.firstError(), r.failure(), r.verifiedBlocks(), r.mismatchCount(), r.mismatches(),
-                r.counters(), r.allocatedBytes());
+                r.counters(), r.allocatedBytes(), r.depthLevels());
     }
 
     /** All jobs merged into one block (fio's {@code group_reporting}). */
@@ -62,6 +64,7 @@ public record ReportBlock(String name, int jobs, JobSpec spec, DirectionStats re
         List<Mismatch> mm = new ArrayList<>();
         QueueCounters qc = QueueCounters.ZERO;
         long alloc = 0;
+        long[] depths = new long[7];
         for (JobResult r : results) {
             read.add(r.read());
             write.add(r.write());
@@ -84,10 +87,33 @@ public record ReportBlock(String name, int jobs, JobSpec spec, DirectionStats re
             }
             qc = qc.plus(r.counters());
             alloc += r.allocatedBytes();
+            for (int i = 0; i < depths.length; i++) {
+                depths[i] += r.depthLevels()[i];
+            }
         }
         JobSpec spec = results.get(0).spec();
         return new ReportBlock(spec.name(), results.size(), spec, read, write, rr, wr, rt, usr, sys, base, start,
-                errs, firstError, failure, verified, bad, List.copyOf(mm), qc, alloc);
+                errs, firstError, failure, verified, bad, List.copyOf(mm), qc, alloc, depths);
+    }
+
+    /** fio's IO depths distribution: percentages for 1, 2, 4, 8, 16, 32, >=64. */
+    public double[] depthPercentages() {
+        long total = 0;
+        for (long d : depthLevels) {
+            total += d;
+        }
+        double[] pct = new double[depthLevels.length];
+        for (int i = 0; i < pct.length; i++) {
+            pct[i] = total == 0 ? 0 : 100.0 * depthLevels[i] / total;
+        }
+        return pct;
+    }
+
+    /** Total latency of both directions (for fio's latency distribution). */
+    public org.HdrHistogram.Histogram totalLatency() {
+        org.HdrHistogram.Histogram h = read.lat().copy();
+        h.add(write.lat());
+        return h;
     }
 
     /** Bytes per second of a direction over its run time. */
