@@ -40,6 +40,19 @@ class FioOnFakeTest {
             assertTrue(read.get("lat_ns").get("mean").asDouble() >= clat.get("mean").asDouble());
             assertTrue(read.has("slat_ns"));
             assertEquals(0, job.get("write").get("io_bytes").asLong());
+            assertTrue(read.has("bw_mean") && read.has("iops_mean") && read.has("bw_samples"));
+            double depthSum = 0;
+            for (String level : new String[] {"1", "2", "4", "8", "16", "32", ">=64"}) {
+                depthSum += job.get("iodepth_level").get(level).asDouble();
+            }
+            assertEquals(100.0, depthSum, 0.01, "iodepth_level shares add up");
+            double latSum = 0;
+            for (String unit : new String[] {"latency_ns", "latency_us", "latency_ms"}) {
+                for (JsonNode v : job.get(unit)) {
+                    latSum += v.asDouble();
+                }
+            }
+            assertEquals(100.0, latSum, 0.01, "latency buckets cover every I/O");
             assertTrue(job.get("usr_cpu").isNumber());
             assertTrue(job.get("sys_cpu").isNumber());
             assertEquals(0, job.get("error").asInt());
