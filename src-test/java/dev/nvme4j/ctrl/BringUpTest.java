@@ -13,7 +13,9 @@ import dev.nvme4j.mock.config.MockConfig;
 import dev.nvme4j.mock.config.NamespaceConfig;
 import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class BringUpTest {
     @Test
     void identifiesTheControllerAndItsNamespaces() {

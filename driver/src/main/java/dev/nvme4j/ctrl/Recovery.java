@@ -129,10 +129,15 @@ final class Recovery implements DeadlineCheck {
 
     // ---- asynchronous events (Base 5.2) ----
 
-    /** Keeps up to AERL + 1 (at most 4) Asynchronous Event Requests outstanding. */
+    /**
+     * Keeps up to AERL + 1 (at most 4) Asynchronous Event Requests outstanding, but never more
+     * than half the admin slots: AERs occupy their slot until an event, and other admin
+     * commands must always find one (an admin queue of depth 2 gets none).
+     */
     void startAsyncEvents() {
         aerStopped.set(false);
-        int n = Math.min(4, ctrl.info().asyncEventLimit());
+        int slots = ctrl.admin.commandQueue().depth() - 1;
+        int n = Math.min(Math.min(4, ctrl.info().asyncEventLimit()), slots / 2);
         for (int i = 0; i < n; i++) {
             submitAer();
         }
