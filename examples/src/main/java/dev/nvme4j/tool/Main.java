@@ -52,8 +52,9 @@ public final class Main implements Runnable {
             description = "Log at DEBUG level and print stack traces of failures.")
     void setDebug(boolean debug) {
         this.debug = debug;
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.setLevel(debug ? Level.DEBUG : Level.WARN);
+        if (debug && LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root) {
+            root.setLevel(Level.DEBUG);
+        }
     }
 
     /** Where commands get their controller. */
@@ -99,7 +100,15 @@ public final class Main implements Runnable {
         CommandLine cl = commandLine(main);
         cl.setOut(out);
         cl.setErr(err);
-        return cl.execute(args);
+        Logger root = LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger l ? l : null;
+        Level before = root != null ? root.getLevel() : null;
+        try {
+            return cl.execute(args);
+        } finally {
+            if (root != null) {
+                root.setLevel(before); // --debug lasts for one run
+            }
+        }
     }
 
     public static void main(String[] args) {

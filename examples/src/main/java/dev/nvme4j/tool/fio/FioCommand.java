@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "fio", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Benchmark and verify with fio's options, e.g.:",
-            "  nvme4j fio --name=randread --rw=randread --bs=4k --iodepth=32 --runtime=5 --time_based"})
+            "  nvme4j fio --name=randread --rw=randread --bs=4k --iodepth=32 \\",
+            "      --runtime=5 --time_based", ""})
 public final class FioCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -79,7 +80,7 @@ public final class FioCommand implements Callable<Integer> {
         if (!json) {
             new NormalReport(out).header(jobs.get(0), jobs.size());
         }
-        boolean terminal = System.console() != null && !json;
+        boolean terminal = System.console() != null && System.console().isTerminal() && !json;
         {
             List<JobResult> results = new FioRun(controller, jobs).run(terminal ? out : null, runners);
             ControllerCounters counters = controller.counters();
