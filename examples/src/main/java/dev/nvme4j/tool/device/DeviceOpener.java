@@ -25,8 +25,21 @@ public final class DeviceOpener implements ControllerSource {
         try {
             return Nvme.open(address, effective);
         } catch (NvmeException | IllegalStateException | IllegalArgumentException | UnsupportedOperationException e) {
-            throw new ToolException("cannot open " + address + ": " + e.getMessage(), ToolException.FAILURE, e);
+            throw new ToolException(openFailure(address, e.getMessage(), new PciPreflight()), ToolException.FAILURE, e);
         }
+    }
+
+    /**
+     * The one-line message for a device that could not be opened: the driver's reason, and when
+     * that does not say what to do, what sysfs shows is wrong and how to fix it.
+     */
+    static String openFailure(String address, String driverMessage, PciPreflight preflight) {
+        String reason = driverMessage == null ? "unknown error" : driverMessage;
+        String msg = reason.contains(address) ? reason : "cannot open " + address + ": " + reason;
+        if (!reason.contains("vfio-pci") && !reason.contains("modprobe") && !reason.contains("chown")) {
+            msg += preflight.diagnose(address).map(hint -> "; " + hint).orElse("");
+        }
+        return msg;
     }
 
     /**
