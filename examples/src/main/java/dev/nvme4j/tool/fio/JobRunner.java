@@ -312,6 +312,9 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
             if (ramping && now >= rampEnd) {
                 ramping = false;
                 startRecording(now);
+                if (spec.runtimeNs() > 0) {
+                    deadline = now + spec.runtimeNs();
+                }
                 recordingReads = phaseReads;
                 recordingWrites = phaseWrites;
                 phaseStart = now;
