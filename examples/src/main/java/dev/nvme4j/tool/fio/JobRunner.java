@@ -8,8 +8,6 @@ import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.api.QueueCounters;
 import dev.nvme4j.api.Status;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -53,7 +51,7 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     private final DirectionStats read = new DirectionStats();
     private final DirectionStats write = new DirectionStats();
     private final VerifyFormat verifyFormat;
-    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private final ThreadMeter meter = new ThreadMeter();
     private final CountDownLatch ready;
     private final CountDownLatch go;
 
@@ -85,13 +83,7 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     private long mismatchCount;
     private final List<Mismatch> mismatches = new ArrayList<>(MAX_MISMATCHES_KEPT);
     private long recordStartNs;
-    private long cpuStart;
-    private long usrStart;
-    private long cpuNs;
-    private long usrNs;
     private final long[] depthLevels = new long[7];
-    private long allocStart;
-    private long allocatedBytes;
     private long readRuntimeNs;
     private long writeRuntimeNs;
     private long runtimeNs;
@@ -441,26 +433,18 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     private void startRecording(long now) {
         recording = true;
         recordStartNs = now;
-        cpuStart = threads.getCurrentThreadCpuTime();
-        usrStart = threads.getCurrentThreadUserTime();
-        allocStart = allocatedNow();
-    }
-
-    private long allocatedNow() {
-        return threads instanceof com.sun.management.ThreadMXBean t ? t.getCurrentThreadAllocatedBytes() : 0;
+        meter.start();
     }
 
     private void stopRecording(long now) {
         recording = false;
         runtimeNs += now - recordStartNs;
-        cpuNs += Math.max(0, threads.getCurrentThreadCpuTime() - cpuStart);
-        usrNs += Math.max(0, threads.getCurrentThreadUserTime() - usrStart);
-        allocatedBytes += Math.max(0, allocatedNow() - allocStart);
+        meter.stop();
     }
 
     private JobResult result(long startEpochMs) {
-        return new JobResult(spec, read, write, runtimeNs, readRuntimeNs, writeRuntimeNs, usrNs,
-                Math.max(0, cpuNs - usrNs), startEpochMs, ioErrors, firstError, failure, verifiedBlocks,
-                mismatchCount, List.copyOf(mismatches), counters, allocatedBytes, depthLevels.clone());
+        return new JobResult(spec, read, write, runtimeNs, readRuntimeNs, writeRuntimeNs, meter.usrNs(),
+                meter.sysNs(), startEpochMs, ioErrors, firstError, failure, verifiedBlocks,
+                mismatchCount, List.copyOf(mismatches), counters, meter.allocatedBytes(), depthLevels.clone());
     }
 }
