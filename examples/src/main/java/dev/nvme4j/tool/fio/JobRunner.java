@@ -169,6 +169,7 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
             setUp();
         } catch (RuntimeException e) {
             failure = "setting up: " + e.getMessage();
+            tearDown();
             ready.countDown();
             finished = true;
             phaseChar = '_';
