@@ -80,7 +80,11 @@ public final class FioCommand implements Callable<Integer> {
         if (!json) {
             new NormalReport(out).header(jobs.get(0), jobs.size());
         }
-        boolean terminal = System.console() != null && System.console().isTerminal() && !json;
+        boolean terminal = switch (options.eta) {
+            case ALWAYS -> true;
+            case NEVER -> false;
+            case AUTO -> System.console() != null && System.console().isTerminal() && !json;
+        };
         {
             List<JobResult> results = new FioRun(controller, jobs).run(terminal ? out : null, runners);
             ControllerCounters counters = controller.counters();

@@ -67,6 +67,18 @@ public final class FioOptions {
         }
     }
 
+    /** {@code --eta}: when to draw the live progress line. */
+    public enum Eta {
+        AUTO, ALWAYS, NEVER;
+
+        /** Converter accepting {@code auto}, {@code always}, {@code never}. */
+        public static final class Converter extends LowerCaseEnumConverter<Eta> {
+            public Converter() {
+                super(Eta.class);
+            }
+        }
+    }
+
     /** Largest iodepth accepted before the controller's own limit is known. */
     public static final int MAX_IODEPTH = 65535;
     /** Largest numjobs accepted. */
@@ -129,6 +141,10 @@ public final class FioOptions {
     @Option(names = "--output-format", paramLabel = "normal|json", converter = OutputFormat.Converter.class,
             defaultValue = "normal", description = "normal or json (default ${DEFAULT-VALUE}).")
     public OutputFormat outputFormat = OutputFormat.NORMAL;
+
+    @Option(names = "--eta", paramLabel = "auto|always|never", converter = Eta.Converter.class,
+            defaultValue = "auto", description = "Live progress line: on a terminal (auto, default), always or never.")
+    public Eta eta = Eta.AUTO;
 
     @Option(names = "--group_reporting", description = "Report all jobs together.")
     public boolean groupReporting;
