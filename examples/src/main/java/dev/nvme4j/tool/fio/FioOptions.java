@@ -81,8 +81,8 @@ public final class FioOptions {
 
     /** Largest iodepth accepted before the controller's own limit is known. */
     public static final int MAX_IODEPTH = 65535;
-    /** Largest numjobs accepted. */
-    public static final int MAX_NUMJOBS = 256;
+    /** Largest numjobs accepted (each job holds six latency histograms of about 220 KiB). */
+    public static final int MAX_NUMJOBS = 64;
 
     @Option(names = "--name", paramLabel = "NAME", description = "Job name (default: the --rw value).")
     public String name;
