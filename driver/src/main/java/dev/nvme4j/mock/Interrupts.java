@@ -26,7 +26,11 @@ final class Interrupts {
         java.util.Arrays.fill(aggregationDeadline, Long.MAX_VALUE);
     }
 
+    /** Replaces the host's vectors (MSI-X enable/disable), closing the previous set's eventfds. */
     void attach(MockVector[] v) {
+        for (MockVector old : vectors) {
+            old.close();
+        }
         vectors = v;
     }
 

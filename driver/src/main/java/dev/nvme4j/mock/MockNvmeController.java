@@ -176,32 +176,31 @@ public final class MockNvmeController implements MockController {
         long rel = off - NvmeRegs.DOORBELL_BASE;
         int qid = (int) (rel / (2L * stride));
         boolean cq = (rel / stride) % 2 == 1;
-        String name = String.format("%s doorbell of queue %d (offset 0x%x) = %d", cq ? "CQ head" : "SQ tail", qid, off, v);
         if (rel % stride != 0 || off >= doorbellEnd) {
-            violation(Kind.DOORBELL_FOR_NONEXISTENT_QUEUE, name + " is not a doorbell register");
+            violation(Kind.DOORBELL_FOR_NONEXISTENT_QUEUE, doorbellName(cq, qid, off, v) + " is not a doorbell register");
             return false;
         }
         if (!regs.operational()) {
             counters.doorbellsIgnored++;
-            violation(Kind.DOORBELL_WHILE_NOT_READY, name + " while CSTS.RDY = 0 or CC.EN = 0");
+            violation(Kind.DOORBELL_WHILE_NOT_READY, doorbellName(cq, qid, off, v) + " while CSTS.RDY = 0 or CC.EN = 0");
             return false;
         }
         if (cq) {
             MockCq q = qid < cqs.length ? cqs[qid] : null;
             if (q == null) {
-                violation(Kind.DOORBELL_FOR_NONEXISTENT_QUEUE, name);
+                violation(Kind.DOORBELL_FOR_NONEXISTENT_QUEUE, doorbellName(cq, qid, off, v));
                 return false;
             }
             return engine.cqHeadDoorbell(q, v);
         }
         MockSq q = qid < sqs.length ? sqs[qid] : null;
         if (q == null) {
-            violation(Kind.DOORBELL_FOR_NONEXISTENT_QUEUE, name);
+            violation(Kind.DOORBELL_FOR_NONEXISTENT_QUEUE, doorbellName(cq, qid, off, v));
             return false;
         }
         if (Integer.compareUnsigned(v, q.size) >= 0) {
             counters.doorbellsIgnored++;
-            violation(Kind.SQ_TAIL_OUT_OF_RANGE, name + ", the queue has " + q.size + " entries");
+            violation(Kind.SQ_TAIL_OUT_OF_RANGE, doorbellName(cq, qid, off, v) + ", the queue has " + q.size + " entries");
             return false;
         }
         FaultRule[] ignore = faults.ignoreSqDoorbell;
@@ -211,6 +210,10 @@ public final class MockNvmeController implements MockController {
         }
         q.tail = v;
         return true;
+    }
+
+    private static String doorbellName(boolean cq, int qid, long off, int v) {
+        return String.format("%s doorbell of queue %d (offset 0x%x) = %d", cq ? "CQ head" : "SQ tail", qid, off, v);
     }
 
     /** Applies due timers (ready, shutdown, delayed completions, coalescing); under the lock. */
@@ -419,6 +422,8 @@ public final class MockNvmeController implements MockController {
                 ns.store.close();
             }
             dma.close();
+            msix = false;
+            interrupts.attach(new MockVector[0]);
         } finally {
             lock.unlock();
         }

@@ -1,33 +1,29 @@
 package dev.nvme4j.mock;
 
 import dev.nvme4j.device.InterruptVector;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import dev.nvme4j.sys.EventFd;
 
 /**
- * One MSI-X vector of the mock function: a counter the device increments and a host thread
- * waits on, with the semantics of an eventfd (await consumes every pending signal).
+ * One MSI-X vector of the mock function, carried by a real Linux eventfd exactly as with VFIO
+ * (where the kernel signals it): the device signals it, the host waits on and consumes it.
  */
 final class MockVector implements InterruptVector {
     private final int index;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition fired = lock.newCondition();
-    private long pending;
-    private boolean wake;
+    private final EventFd event;
 
     MockVector(int index) {
         this.index = index;
+        this.event = EventFd.create();
     }
 
     /** Device side: signals the vector. */
     void signal() {
-        lock.lock();
-        try {
-            pending++;
-            fired.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        event.signal();
+    }
+
+    /** The eventfd, for a host that polls several vectors at once. */
+    EventFd eventFd() {
+        return event;
     }
 
     @Override
@@ -37,52 +33,25 @@ final class MockVector implements InterruptVector {
 
     @Override
     public boolean await(long timeoutNanos) {
-        lock.lock();
-        try {
-            long left = timeoutNanos;
-            while (pending == 0 && !wake) {
-                if (left <= 0) {
-                    return false;
-                }
-                left = fired.awaitNanos(left);
-            }
-            wake = false;
-            boolean got = pending > 0;
-            pending = 0;
-            return got;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            lock.unlock();
-        }
+        return event.await(timeoutNanos);
     }
 
     @Override
     public long drain() {
-        lock.lock();
-        try {
-            long n = pending;
-            pending = 0;
-            return n;
-        } finally {
-            lock.unlock();
-        }
+        return event.drain();
     }
 
     @Override
     public void wakeUp() {
-        lock.lock();
-        try {
-            wake = true;
-            fired.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        event.signal();
+    }
+
+    void close() {
+        event.close();
     }
 
     @Override
     public String toString() {
-        return "MockVector[" + index + "]";
+        return "MockVector[" + index + ", " + event + "]";
     }
 }

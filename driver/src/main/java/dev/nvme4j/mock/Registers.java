@@ -180,10 +180,6 @@ final class Registers {
         if (asq == 0 || acq == 0) {
             return "ASQ and ACQ must be set, Base 3.1.3.9-10";
         }
-        if ((asq & (ps - 1)) != 0 || (acq & (ps - 1)) != 0) {
-            c.violation(Kind.UNALIGNED_QUEUE_MEMORY, String.format("admin queues at ASQ 0x%x, ACQ 0x%x are not aligned to the %d-byte page", asq, acq, ps));
-            return "ASQ and ACQ must be memory page aligned, Base 3.1.3.9-10";
-        }
         int css = ccCss(cc);
         boolean cssOk = (css == 0 && (capCss(cap) & 0x01) != 0) || (css == 6 && (capCss(cap) & 0x40) != 0)
                 || (css == 7 && (capCss(cap) & 0x80) != 0);
@@ -198,6 +194,10 @@ final class Registers {
         }
         if ((ccIosqes(cc) != 0 && ccIosqes(cc) != 6) || (ccIocqes(cc) != 0 && ccIocqes(cc) != 4)) {
             return "CC.IOSQES/IOCQES must be 6/4 (or 0 before I/O queues), Base 3.1.3.5";
+        }
+        if ((asq & (ps - 1)) != 0 || (acq & (ps - 1)) != 0) {
+            c.violation(Kind.UNALIGNED_QUEUE_MEMORY, String.format("admin queues at ASQ 0x%x, ACQ 0x%x are not aligned to the %d-byte page", asq, acq, ps));
+            return "ASQ and ACQ must be memory page aligned, Base 3.1.3.9-10";
         }
         return null;
     }
