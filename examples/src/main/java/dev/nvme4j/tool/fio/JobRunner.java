@@ -170,12 +170,12 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         } catch (RuntimeException e) {
             failure = "setting up: " + e.getMessage();
             tearDown();
-            ready.countDown();
             finished = true;
             phaseChar = '_';
             return result(startEpochMs);
+        } finally {
+            ready.countDown(); // also when setting up failed: the run must not wait for this job
         }
-        ready.countDown();
         try {
             if (!go.await(1, TimeUnit.HOURS)) {
                 failure = "start timed out";
