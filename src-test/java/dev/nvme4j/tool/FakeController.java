@@ -40,6 +40,7 @@ public final class FakeController implements Controller {
     private byte[] smartLog = new byte[512];
     private byte[] errorLog = new byte[64 * 64];
     private volatile boolean closed;
+    private volatile String queuePairFailure;
 
     public FakeController(long blocks, int lbaSize) {
         this.ns = new Namespace(1, lbaSize, 0, blocks, blocks, 0, false, true);
@@ -54,6 +55,11 @@ public final class FakeController implements Controller {
     public void setLogPages(byte[] smart, byte[] errors) {
         this.smartLog = smart;
         this.errorLog = errors;
+    }
+
+    /** Makes createQueuePair fail with this message. */
+    public void failQueuePairs(String message) {
+        this.queuePairFailure = message;
     }
 
     public boolean isClosed() {
@@ -127,6 +133,9 @@ public final class FakeController implements Controller {
 
     @Override
     public IoQueuePair createQueuePair(int depth, CompletionMode mode) {
+        if (queuePairFailure != null) {
+            throw new dev.nvme4j.api.NvmeException(queuePairFailure);
+        }
         return new Qp(depth, mode);
     }
 

@@ -103,6 +103,18 @@ class FioOnFakeTest {
     }
 
     @Test
+    void aJobThatCannotSetUpFailsTheRunCleanly() {
+        FakeController fake = new FakeController(4096, 4096);
+        fake.failQueuePairs("Create I/O Completion Queue failed: Invalid Queue Size");
+        ToolRun r = ToolRun.run(() -> fake, "fio", "--numjobs=2", "--size=1m");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("job 'read' #0 failed: setting up: Create I/O Completion Queue failed"),
+                r.toString());
+        assertTrue(r.err().contains("job 'read' #1 failed"), r.toString());
+        assertTrue(fake.isClosed());
+    }
+
+    @Test
     void verifyPassesOnGoodMedia() {
         ToolRun r = ToolRun.run(() -> new FakeController(1024, 512), "fio", "--rw=randwrite", "--bs=4k",
                 "--iodepth=8", "--verify=crc32c", "--size=512k");
