@@ -109,6 +109,19 @@ class MockToolTest {
     }
 
     @Test
+    void anIoErrorStopsTheJobAndIsReported() throws Exception {
+        ToolRun r = run("fio", "--rw=randread", "--iodepth=4", "--runtime=5", "--time_based",
+                "--fault-media-errors=0.01", "--mock-capacity=16m", "--output-format=json");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().matches("(?s).*I/O error\\(s\\), first: read error at lba \\d+ \\(1 blocks\\): "
+                + "Unrecovered Read Error \\(SCT 0x2, SC 0x81, DNR\\).*"), r.toString());
+        JsonNode job = json.readTree(r.out()).get("jobs").get(0);
+        assertEquals(5, job.get("error").asInt(), "EIO like fio");
+        assertTrue(job.get("nvme4j").get("io_errors").asLong() >= 1);
+        assertTrue(job.get("read").get("runtime").asLong() < 5000, "stopped at the first error");
+    }
+
+    @Test
     void inspectionCommandsOnTheMock() throws Exception {
         ToolRun r = run("id-ctrl", "-o", "json");
         assertEquals(0, r.exit(), r.toString());

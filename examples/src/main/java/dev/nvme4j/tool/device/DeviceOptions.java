@@ -120,6 +120,11 @@ public final class DeviceOptions {
             description = "Mock fault: probability (0-1) that a command gets --fault-delay (default ${DEFAULT-VALUE}).")
     public double faultDelayRate = 1;
 
+    @Option(names = "--fault-media-errors", paramLabel = "P",
+            description = "Mock fault: probability (0-1) that an I/O command completes with Unrecovered Read "
+                    + "Error (DNR) instead of executing.")
+    public double mediaErrors;
+
     @Option(names = "--fault-corrupt-lba", paramLabel = "LBA", split = ",",
             description = "Mock fault: flip a byte in the data returned by reads of this LBA (repeatable).")
     public List<Long> corruptLbas = new ArrayList<>();
@@ -131,6 +136,7 @@ public final class DeviceOptions {
 
     /** True when any mock fault is configured. */
     public boolean anyFault() {
-        return dropInterrupts > 0 || lostDoorbells > 0 || !faultDelay.isZero() || !corruptLbas.isEmpty();
+        return dropInterrupts > 0 || lostDoorbells > 0 || !faultDelay.isZero() || !corruptLbas.isEmpty()
+                || mediaErrors > 0;
     }
 }

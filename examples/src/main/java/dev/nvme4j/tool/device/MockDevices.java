@@ -4,6 +4,7 @@ import dev.nvme4j.api.Controller;
 import dev.nvme4j.api.ControllerOptions;
 import dev.nvme4j.api.Nvme;
 import dev.nvme4j.api.NvmeException;
+import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.mock.config.ExecutionMode;
 import dev.nvme4j.mock.config.FaultInjector;
 import dev.nvme4j.mock.config.FaultMatch;
@@ -46,6 +47,7 @@ public final class MockDevices {
         probability("--fault-drop-interrupts", d.dropInterrupts);
         probability("--fault-lost-doorbells", d.lostDoorbells);
         probability("--fault-delay-rate", d.faultDelayRate);
+        probability("--fault-media-errors", d.mediaErrors);
         long blocks = d.mockCapacity / d.mockLbaSize;
         MockConfig.Builder b = MockConfig.builder().maxIoQueuePairs(Math.max(ioQueuePairs, 1));
         for (int i = 0; i < d.mockNamespaces; i++) {
@@ -104,6 +106,10 @@ public final class MockDevices {
             }
             if (d.lostDoorbells > 0) {
                 faults.ignoreSqDoorbell(onQueue.probability(d.lostDoorbells, FAULT_SEED + 2L * q));
+            }
+            if (d.mediaErrors > 0) {
+                faults.completeWithStatus(onQueue.probability(d.mediaErrors, FAULT_SEED + 4L * q),
+                        NvmeStatus.UNRECOVERED_READ_ERROR.code(true));
             }
             if (!d.faultDelay.isZero()) {
                 faults.delayCompletions(onQueue.probability(d.faultDelayRate, FAULT_SEED + 3L * q), d.faultDelay);
