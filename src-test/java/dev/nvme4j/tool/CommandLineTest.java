@@ -145,6 +145,18 @@ class CommandLineTest {
     }
 
     @Test
+    void aMultiLineDriverMessageBecomesOneLine() throws Exception {
+        java.lang.reflect.Method m = DeviceOpener.class.getDeclaredMethod("openFailure", String.class, String.class,
+                dev.nvme4j.tool.device.PciPreflight.class);
+        m.setAccessible(true);
+        String msg = (String) m.invoke(null, "0000:01:00.0",
+                "opening 0000:01:00.0: it is bound to nvme. Bind it (as root) with:\n  tools/nvme4j-setup bind "
+                        + "0000:01:00.0\n", new dev.nvme4j.tool.device.PciPreflight());
+        assertEquals("opening 0000:01:00.0: it is bound to nvme. Bind it (as root) with: tools/nvme4j-setup bind "
+                + "0000:01:00.0", msg);
+    }
+
+    @Test
     void debugShowsTheStackTrace() {
         ToolRun r = ToolRun.run(new DeviceOpener(), "fio", "--device=01:00.0", "--debug");
         assertEquals(1, r.exit());

@@ -34,9 +34,11 @@ public final class DeviceOpener implements ControllerSource {
      * that does not say what to do, what sysfs shows is wrong and how to fix it.
      */
     static String openFailure(String address, String driverMessage, PciPreflight preflight) {
-        String reason = driverMessage == null ? "unknown error" : driverMessage;
+        // One line, also when the driver's message spans several (e.g. a command on its own line).
+        String reason = driverMessage == null ? "unknown error" : driverMessage.strip().replaceAll("\\s*\\R\\s*", " ");
         String msg = reason.contains(address) ? reason : "cannot open " + address + ": " + reason;
-        if (!reason.contains("vfio-pci") && !reason.contains("modprobe") && !reason.contains("chown")) {
+        if (!reason.contains("vfio-pci") && !reason.contains("modprobe") && !reason.contains("chown")
+                && !reason.contains("nvme4j-setup")) {
             msg += preflight.diagnose(address).map(hint -> "; " + hint).orElse("");
         }
         return msg;

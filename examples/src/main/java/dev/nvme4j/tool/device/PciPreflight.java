@@ -11,6 +11,9 @@ import java.util.Optional;
  * Used to complete the driver's message when that does not already say what to do. Stateless.
  */
 public final class PciPreflight {
+    /** The repository's setup script, when the tool runs from a checkout's root (as ./nvme4j does). */
+    static final Path SETUP_SCRIPT = Path.of("tools/nvme4j-setup");
+
     private final Path sysfs;
     private final Path dev;
 
@@ -34,7 +37,9 @@ public final class PciPreflight {
         }
         String driver = linkName(fn.resolve("driver")).orElse(null);
         if (!"vfio-pci".equals(driver)) {
-            String bind = "sudo modprobe vfio-pci; echo vfio-pci | sudo tee " + fn + "/driver_override; "
+            String bind = Files.isExecutable(SETUP_SCRIPT)
+                    ? "sudo " + SETUP_SCRIPT + " bind " + address
+                    : "sudo modprobe vfio-pci; echo vfio-pci | sudo tee " + fn + "/driver_override; "
                     + (driver != null ? "echo " + address + " | sudo tee " + fn + "/driver/unbind; " : "")
                     + "echo " + address + " | sudo tee " + sysfs.resolve("bus/pci/drivers_probe");
             return Optional.of(address + " is " + (driver == null ? "not bound to any driver" : "bound to " + driver)
