@@ -82,7 +82,11 @@ public final class EventFd implements AutoCloseable {
         }
     }
 
-    /** Consumes the counter without blocking. {@return the count consumed, 0 if none was pending} */
+    /**
+     * Consumes the counter without blocking.
+     *
+     * @return the count consumed, 0 if none was pending
+     */
     public long drain() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment value = arena.allocate(ValueLayout.JAVA_LONG);

@@ -11,6 +11,9 @@ import java.lang.foreign.MemorySegment;
  * call reports failure. Nothing here retries on {@code EINTR}: callers that can be interrupted
  * (poll, read) decide themselves, since only they know their deadline.
  *
+ * <p>Parameters have the names and meaning of the C prototype quoted on each method; buffer
+ * lengths are taken from the segments' sizes.
+ *
  * <p>Implementations must be thread-safe; {@link #system()} is.
  */
 public interface LibC {
@@ -20,10 +23,18 @@ public interface LibC {
         return SystemLibC.INSTANCE;
     }
 
-    /** {@code int open(const char *path, int flags)}; no {@code O_CREAT}, so no mode. {@return the new fd} */
+    /**
+     * {@code int open(const char *path, int flags)}; no {@code O_CREAT}, so no mode.
+     *
+     * @return the new fd
+     */
     int open(String path, int flags);
 
-    /** {@code int close(int fd)}. {@return 0} */
+    /**
+     * {@code int close(int fd)}.
+     *
+     * @return 0
+     */
     int close(int fd);
 
     /**
@@ -50,22 +61,46 @@ public interface LibC {
      */
     MemorySegment mmap(MemorySegment addr, long length, int prot, int flags, int fd, long offset);
 
-    /** {@code int munmap(void *addr, size_t length)}. {@return 0} */
+    /**
+     * {@code int munmap(void *addr, size_t length)}.
+     *
+     * @return 0
+     */
     int munmap(MemorySegment addr, long length);
 
-    /** {@code int eventfd(unsigned int initval, int flags)}. {@return the new fd} */
+    /**
+     * {@code int eventfd(unsigned int initval, int flags)}.
+     *
+     * @return the new fd
+     */
     int eventfd(int initval, int flags);
 
-    /** {@code ssize_t read(int fd, void *buf, size_t count)}, {@code count = buf.byteSize()}. {@return bytes read} */
+    /**
+     * {@code ssize_t read(int fd, void *buf, size_t count)}, {@code count = buf.byteSize()}.
+     *
+     * @return bytes read
+     */
     long read(int fd, MemorySegment buf);
 
-    /** {@code ssize_t write(int fd, const void *buf, size_t count)}, {@code count = buf.byteSize()}. {@return bytes written} */
+    /**
+     * {@code ssize_t write(int fd, const void *buf, size_t count)}, {@code count = buf.byteSize()}.
+     *
+     * @return bytes written
+     */
     long write(int fd, MemorySegment buf);
 
-    /** {@code ssize_t pread(int fd, void *buf, size_t count, off_t offset)}. {@return bytes read} */
+    /**
+     * {@code ssize_t pread(int fd, void *buf, size_t count, off_t offset)}.
+     *
+     * @return bytes read
+     */
     long pread(int fd, MemorySegment buf, long offset);
 
-    /** {@code ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset)}. {@return bytes written} */
+    /**
+     * {@code ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset)}.
+     *
+     * @return bytes written
+     */
     long pwrite(int fd, MemorySegment buf, long offset);
 
     /**
@@ -76,15 +111,31 @@ public interface LibC {
      */
     int poll(MemorySegment fds, long nfds, int timeoutMillis);
 
-    /** {@code int mlock(const void *addr, size_t len)}. {@return 0} */
+    /**
+     * {@code int mlock(const void *addr, size_t len)}.
+     *
+     * @return 0
+     */
     int mlock(MemorySegment addr, long length);
 
-    /** {@code int munlock(const void *addr, size_t len)}. {@return 0} */
+    /**
+     * {@code int munlock(const void *addr, size_t len)}.
+     *
+     * @return 0
+     */
     int munlock(MemorySegment addr, long length);
 
-    /** {@code long sysconf(int name)}; -1 (indeterminate or invalid) is reported as failure. {@return the value} */
+    /**
+     * {@code long sysconf(int name)}; -1 (indeterminate or invalid) is reported as failure.
+     *
+     * @return the value
+     */
     long sysconf(int name);
 
-    /** {@code int getrlimit(int resource, struct rlimit *rlim)}. {@return the soft and hard limits} */
+    /**
+     * {@code int getrlimit(int resource, struct rlimit *rlim)}.
+     *
+     * @return the soft and hard limits
+     */
     ResourceLimit getrlimit(int resource);
 }
