@@ -241,7 +241,7 @@ public final class VfioStructs {
             // The chain is a list of headers linked by offsets from the start of the buffer; 0 ends it.
             for (int hops = 0; offset != 0 && offset + vfio_info_cap_header.sizeof() <= info.byteSize()
                     && hops < 64; hops++) {
-                MemorySegment cap = info.asSlice(offset);
+                MemorySegment cap = aligned(info.asSlice(offset));
                 if (Short.toUnsignedInt(vfio_info_cap_header.id(cap)) == CAP_IOVA_RANGE) {
                     readIovaRanges(cap, ranges);
                 }
@@ -249,6 +249,16 @@ public final class VfioStructs {
             }
         }
         return new IommuInfo(pageSizes, ranges);
+    }
+
+    /**
+     * Kernels before 6.6 pack capabilities without padding (a 12-byte capability shifts the next
+     * one to a 4-byte boundary), so each one is copied to 8-byte-aligned memory before its
+     * 64-bit fields are read.
+     */
+    private static MemorySegment aligned(MemorySegment unaligned) {
+        MemorySegment copy = Arena.ofAuto().allocate(unaligned.byteSize(), 8);
+        return copy.copyFrom(unaligned);
     }
 
     private static void readIovaRanges(MemorySegment cap, List<IovaRange> into) {
