@@ -105,6 +105,15 @@ final class FakeVfioKernel {
         openFds.computeIfAbsent(VFIO + "/" + group, p -> nextFd++);
     }
 
+    /** {@link #addFunction} bound to vfio-pci, for use in lambdas and try blocks. */
+    void addFunctionQuietly(String address, int group) {
+        try {
+            addFunction(address, group, "vfio-pci");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Marks a group as created by VFIO's no-IOMMU mode. */
     void makeNoIommu(int group) throws IOException {
         Files.writeString(sysfsRoot.resolve("kernel/iommu_groups/" + group + "/name"), "vfio-noiommu\n");

@@ -228,6 +228,11 @@ final class VfioDmaAllocator implements DmaAllocator {
         }
     }
 
+    /** Lets the next fallback warn again (tests only). */
+    static void rearmHugePageWarning() {
+        WARNED_NO_HUGEPAGES.set(false);
+    }
+
     private static long roundUp(long value, long unit) {
         return (value + unit - 1) / unit * unit;
     }
