@@ -18,10 +18,13 @@ import java.lang.foreign.ValueLayout;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The VFIO backend against a real (or QEMU-emulated) NVMe function bound to vfio-pci, at the
@@ -79,9 +82,11 @@ class VfioDeviceTest {
         }
     }
 
-    @Test
-    void identifiesTheControllerThroughDmaAndSignalsMsix() {
-        try (VfioPciFunction f = VfioPciFunction.open(address)) {
+    @ParameterizedTest
+    @MethodSource("optionSets")
+    void identifiesTheControllerThroughDmaAndSignalsMsix(VfioOptions options) {
+        try (VfioPciFunction f = VfioPciFunction.open(address, options)) {
+            assertEquals(options.mmapBar(), f.barMapped());
             RegisterSpace regs = f.registers();
             InterruptVector[] vectors = f.enableMsix(1);
             disable(regs);
@@ -110,7 +115,8 @@ class VfioDeviceTest {
             regs.writeDoorbell(NvmeRegs.DOORBELL_BASE + (4L << NvmeRegs.capDstrd(regs.read64(NvmeRegs.CAP))), 1);
             int vid = Short.toUnsignedInt(data.segment().get(ValueLayout.JAVA_SHORT_UNALIGNED, 0));
             String model = new String(data.segment().asSlice(24, 40).toArray(ValueLayout.JAVA_BYTE)).trim();
-            System.out.printf("Identify: PCI vendor 0x%04x, model '%s'%n", vid, model);
+            System.out.printf("Identify with %s: PCI vendor 0x%04x, model '%s', data at IOVA 0x%x%n", options, vid, model,
+                    data.iova());
             assertEquals(f.vendorDeviceId() & 0xffff, vid, "identify data arrived by DMA");
             assertFalse(model.isEmpty());
             disable(regs);
@@ -152,6 +158,11 @@ class VfioDeviceTest {
             }
         }
         assertFalse(VfioRegistry.system().hasContainer(), "container closed with the last function");
+    }
+
+    static Stream<VfioOptions> optionSets() {
+        return Stream.of(VfioOptions.defaults(), VfioOptions.defaults().withMmapBar(false),
+                VfioOptions.defaults().withHugePages(false));
     }
 
     private static void disable(RegisterSpace regs) {

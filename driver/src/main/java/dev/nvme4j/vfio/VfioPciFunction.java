@@ -99,7 +99,7 @@ public final class VfioPciFunction implements PciFunction {
         if (bar0.size() < 0x1000) {
             throw new VfioException(address + ": BAR0 is " + bar0.size() + " bytes; an NVMe controller's is at least 16 KiB");
         }
-        MemorySegment mapping = mapBar(libc, address, deviceFd, bar0);
+        MemorySegment mapping = options.mmapBar() ? mapBar(libc, address, deviceFd, bar0) : null;
         try {
             RegionInfo cfg = VfioStructs.regionInfo(libc, deviceFd, VfioStructs.PCI_CONFIG_REGION_INDEX);
             PciConfigSpace config = new PciConfigSpace(libc, deviceFd, cfg.offset());
