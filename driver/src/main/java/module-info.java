@@ -7,5 +7,5 @@ module dev.nvme4j {
     requires jdk.jfr;
 
     exports dev.nvme4j.api;
-    // exports dev.nvme4j.mock.config;  (enabled with the mock controller)
+    exports dev.nvme4j.mock.config;
 }

@@ -1,0 +1,275 @@
+package dev.nvme4j.mock;
+
+import static dev.nvme4j.spec.Opcodes.*;
+
+import dev.nvme4j.api.NvmeStatus;
+import dev.nvme4j.mock.config.SpecViolation.Kind;
+import dev.nvme4j.spec.NvmeRegs;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Admin command set (Base 5): queue management, Identify, features, logs, Abort and
+ * Asynchronous Event Request. Handlers read the decoded command from the {@link Engine} and
+ * return a status field (or {@link Engine#SUSPENDED}).
+ */
+final class AdminCommands {
+    private final MockNvmeController c;
+    private final Engine e;
+    final LogPages logs;
+    private final Identify identify;
+    final MemorySegment scratch = Arena.ofAuto().allocate(4096, 4096);
+
+    // Features (Base 5.27.1), reset with the controller.
+    int arbitration;
+    boolean volatileWriteCache;
+    int allocatedSq;
+    int allocatedCq;
+    int asyncEventConfig;
+
+    AdminCommands(MockNvmeController c, Engine e) {
+        this.c = c;
+        this.e = e;
+        this.logs = new LogPages(c);
+        this.identify = new Identify(c);
+        reset();
+    }
+
+    void reset() {
+        arbitration = 0;
+        volatileWriteCache = (c.config.vwc() & 1) != 0;
+        allocatedSq = c.config.maxIoQueuePairs();
+        allocatedCq = c.config.maxIoQueuePairs();
+        asyncEventConfig = 0;
+    }
+
+    int execute() {
+        return switch (e.opcode) {
+            case ADMIN_IDENTIFY -> identify();
+            case ADMIN_CREATE_IO_CQ -> createCq();
+            case ADMIN_CREATE_IO_SQ -> createSq();
+            case ADMIN_DELETE_IO_SQ -> deleteSq();
+            case ADMIN_DELETE_IO_CQ -> deleteCq();
+            case ADMIN_GET_FEATURES -> getFeatures();
+            case ADMIN_SET_FEATURES -> setFeatures();
+            case ADMIN_GET_LOG_PAGE -> getLogPage();
+            case ADMIN_ABORT -> e.abort(e.cdw10 & 0xFFFF, e.cdw10 >>> 16);
+            case ADMIN_ASYNC_EVENT_REQUEST -> e.asyncEventRequest();
+            default -> NvmeStatus.INVALID_COMMAND_OPCODE.code(true);
+        };
+    }
+
+    /** Copies {@code len} bytes of {@link #scratch} to the command's data buffer. */
+    int transferToHost(long len) {
+        if (len > maxTransfer()) {
+            return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
+        }
+        int st = c.prp.map(e.prp1, e.prp2, len, c.regs.pageSize);
+        if (st == 0) {
+            c.prp.copyToHost(scratch, 0, len);
+        }
+        return st;
+    }
+
+    /** MDTS in bytes (Base 5.17.2.1: 2^MDTS units of the CAP.MPSMIN page). */
+    long maxTransfer() {
+        int mdts = c.config.mdts();
+        return mdts == 0 ? Long.MAX_VALUE : (1L << mdts) * (4096L << c.config.mpsmin());
+    }
+
+    private int identify() {
+        int st = identify.build(e.cdw10 & 0xFF, e.nsid, scratch);
+        return st != 0 ? st : transferToHost(4096);
+    }
+
+    // ---- queue management (Base 5.4 - 5.7) ----
+
+    private int createCq() {
+        int qid = e.cdw10 & 0xFFFF;
+        int size = (e.cdw10 >>> 16) + 1;
+        boolean pc = (e.cdw11 & 1) != 0;
+        boolean ien = (e.cdw11 & 2) != 0;
+        int iv = e.cdw11 >>> 16;
+        if (qid == 0 || qid > allocatedCq || qid >= c.cqs.length || c.cqs[qid] != null) {
+            return NvmeStatus.INVALID_QUEUE_IDENTIFIER.code(true);
+        }
+        if (size < 2 || size > NvmeRegs.capMqes(c.regs.cap) + 1) {
+            return NvmeStatus.INVALID_QUEUE_SIZE.code(true);
+        }
+        if (iv >= c.interrupts.count()) {
+            return NvmeStatus.INVALID_INTERRUPT_VECTOR.code(true);
+        }
+        if (!pc || NvmeRegs.ccIocqes(c.regs.cc) != 4) {
+            return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true); // only contiguous queues; CC.IOCQES must be set
+        }
+        MemorySegment ring = queueRing(e.prp1, (long) size * 16, "CQ", qid);
+        if (ring == null) {
+            return (e.prp1 & (c.regs.pageSize - 1)) != 0 ? NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true)
+                    : NvmeStatus.DATA_TRANSFER_ERROR.code(false);
+        }
+        c.cqs[qid] = new MockCq(qid, ring, size, ien, iv);
+        return 0;
+    }
+
+    private int createSq() {
+        int qid = e.cdw10 & 0xFFFF;
+        int size = (e.cdw10 >>> 16) + 1;
+        boolean pc = (e.cdw11 & 1) != 0;
+        int cqid = e.cdw11 >>> 16;
+        if (qid == 0 || qid > allocatedSq || qid >= c.sqs.length || c.sqs[qid] != null) {
+            return NvmeStatus.INVALID_QUEUE_IDENTIFIER.code(true);
+        }
+        if (cqid == 0 || cqid >= c.cqs.length || c.cqs[cqid] == null) {
+            return NvmeStatus.COMPLETION_QUEUE_INVALID.code(true);
+        }
+        if (size < 2 || size > NvmeRegs.capMqes(c.regs.cap) + 1) {
+            return NvmeStatus.INVALID_QUEUE_SIZE.code(true);
+        }
+        if (!pc || NvmeRegs.ccIosqes(c.regs.cc) != 6) {
+            return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
+        }
+        MemorySegment ring = queueRing(e.prp1, (long) size * 64, "SQ", qid);
+        if (ring == null) {
+            return (e.prp1 & (c.regs.pageSize - 1)) != 0 ? NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true)
+                    : NvmeStatus.DATA_TRANSFER_ERROR.code(false);
+        }
+        c.sqs[qid] = new MockSq(qid, ring, size, cqid, (e.cdw11 >>> 1) & 3);
+        c.cqs[cqid].sqRefs++;
+        return 0;
+    }
+
+    private MemorySegment queueRing(long base, long bytes, String what, int qid) {
+        if (base == 0 || (base & (c.regs.pageSize - 1)) != 0) {
+            c.violation(Kind.UNALIGNED_QUEUE_MEMORY, String.format("I/O %s %d at 0x%x is not aligned to the %d-byte page (Base 5.4, 5.5)",
+                    what, qid, base, c.regs.pageSize));
+            return null;
+        }
+        return c.ring(base, bytes);
+    }
+
+    private int deleteSq() {
+        int qid = e.cdw10 & 0xFFFF;
+        MockSq sq = qid == 0 || qid >= c.sqs.length ? null : c.sqs[qid];
+        if (sq == null) {
+            return NvmeStatus.INVALID_QUEUE_IDENTIFIER.code(true);
+        }
+        e.abortAllOf(sq);
+        c.sqs[qid] = null;
+        c.cqs[sq.cqid].sqRefs--;
+        return 0;
+    }
+
+    private int deleteCq() {
+        int qid = e.cdw10 & 0xFFFF;
+        MockCq cq = qid == 0 || qid >= c.cqs.length ? null : c.cqs[qid];
+        if (cq == null) {
+            return NvmeStatus.INVALID_QUEUE_IDENTIFIER.code(true);
+        }
+        if (cq.sqRefs > 0) {
+            return NvmeStatus.INVALID_QUEUE_DELETION.code(true);
+        }
+        c.cqs[qid] = null;
+        return 0;
+    }
+
+    // ---- features (Base 5.15 Get Features, 5.27 Set Features) ----
+
+    private boolean anyIoQueue() {
+        for (int q = 1; q < c.sqs.length; q++) {
+            if (c.sqs[q] != null || c.cqs[q] != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int getFeatures() {
+        int fid = e.cdw10 & 0xFF;
+        int sel = (e.cdw10 >>> 8) & 0x7;
+        if (sel == 3) {
+            e.dw0 = 0x4; // supported capabilities: changeable, not saveable, not namespace specific
+            return knownFeature(fid) ? 0 : NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
+        }
+        boolean current = sel == 0;
+        switch (fid) {
+            case FEAT_ARBITRATION -> e.dw0 = current ? arbitration : 0;
+            case FEAT_VOLATILE_WRITE_CACHE -> e.dw0 = (current ? volatileWriteCache : (c.config.vwc() & 1) != 0) ? 1 : 0;
+            case FEAT_NUMBER_OF_QUEUES -> e.dw0 = current ? (allocatedSq - 1) | ((allocatedCq - 1) << 16)
+                    : (c.config.maxIoQueuePairs() - 1) * 0x10001;
+            case FEAT_INTERRUPT_COALESCING -> e.dw0 = current ? c.interrupts.threshold | (c.interrupts.time << 8) : 0;
+            case FEAT_ASYNC_EVENT_CONFIG -> e.dw0 = current ? asyncEventConfig : 0;
+            default -> {
+                return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
+            }
+        }
+        return 0;
+    }
+
+    private static boolean knownFeature(int fid) {
+        return fid == FEAT_ARBITRATION || fid == FEAT_VOLATILE_WRITE_CACHE || fid == FEAT_NUMBER_OF_QUEUES
+                || fid == FEAT_INTERRUPT_COALESCING || fid == FEAT_ASYNC_EVENT_CONFIG;
+    }
+
+    private int setFeatures() {
+        int fid = e.cdw10 & 0xFF;
+        if (e.cdw10 < 0) {
+            return NvmeStatus.FEATURE_NOT_SAVEABLE.code(true); // SV set: nothing is saveable
+        }
+        int v = e.cdw11;
+        switch (fid) {
+            case FEAT_ARBITRATION -> arbitration = v;
+            case FEAT_VOLATILE_WRITE_CACHE -> {
+                if ((c.config.vwc() & 1) == 0) {
+                    return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
+                }
+                volatileWriteCache = (v & 1) != 0;
+            }
+            case FEAT_NUMBER_OF_QUEUES -> {
+                int nsqr = v & 0xFFFF;
+                int ncqr = v >>> 16;
+                if (nsqr == 0xFFFF || ncqr == 0xFFFF) {
+                    return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
+                }
+                if (anyIoQueue()) {
+                    return NvmeStatus.COMMAND_SEQUENCE_ERROR.code(true); // Base 5.27.1.5: only before I/O queues exist
+                }
+                allocatedSq = Math.min(nsqr + 1, c.config.maxIoQueuePairs());
+                allocatedCq = Math.min(ncqr + 1, c.config.maxIoQueuePairs());
+                e.dw0 = (allocatedSq - 1) | ((allocatedCq - 1) << 16);
+            }
+            case FEAT_INTERRUPT_COALESCING -> {
+                c.interrupts.threshold = v & 0xFF;
+                c.interrupts.time = (v >>> 8) & 0xFF;
+            }
+            case FEAT_ASYNC_EVENT_CONFIG -> asyncEventConfig = v;
+            default -> {
+                return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
+            }
+        }
+        return 0;
+    }
+
+    // ---- Get Log Page (Base 5.16) ----
+
+    private int getLogPage() {
+        int lid = e.cdw10 & 0xFF;
+        long numd = (((long) (e.cdw11 & 0xFFFF) << 16) | (e.cdw10 >>> 16)) + 1;
+        long offset = (e.cdw12 & 0xFFFF_FFFFL) | ((long) e.cdw13 << 32);
+        long len = numd * 4;
+        if ((offset & 3) != 0 || len > 4096) {
+            return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
+        }
+        int size = logs.build(lid, scratch);
+        if (size < 0) {
+            return NvmeStatus.INVALID_LOG_PAGE.code(true);
+        }
+        if (offset >= size) {
+            return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
+        }
+        if (offset > 0) {
+            MemorySegment.copy(scratch, offset, scratch, 0, size - offset);
+        }
+        Zeros.fill(scratch, size - offset, 4096 - (size - offset));
+        return transferToHost(len);
+    }
+}

@@ -1,0 +1,146 @@
+package dev.nvme4j.mock;
+
+import dev.nvme4j.mock.config.FaultHandle;
+import dev.nvme4j.mock.config.FaultInjector;
+import dev.nvme4j.mock.config.FaultMatch;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The fault injector. Rules are kept per kind in copy-on-write arrays so the device checks an
+ * empty array (no allocation, no lock) when no fault of a kind is installed.
+ */
+final class Faults implements FaultInjector {
+    private static final FaultRule[] NONE = new FaultRule[0];
+
+    volatile FaultRule[] dropInterrupts = NONE;
+    volatile FaultRule[] ignoreSqDoorbell = NONE;
+    volatile FaultRule[] hang = NONE;
+    volatile FaultRule[] delay = NONE;
+    volatile FaultRule[] status = NONE;
+    volatile FaultRule[] corruptAt = NONE;
+    volatile FaultRule[] corrupt = NONE;
+    volatile boolean dropWhenCqFull;
+    /** Any command-level rule installed (hang, delay, status): the fast path skips all checks when false. */
+    volatile boolean commandFaults;
+
+    private final MockNvmeController ctrl;
+
+    Faults(MockNvmeController ctrl) {
+        this.ctrl = ctrl;
+    }
+
+    private static FaultRule[] plus(FaultRule[] rules, FaultRule r) {
+        FaultRule[] n = java.util.Arrays.copyOf(rules, rules.length + 1);
+        n[rules.length] = r;
+        return n;
+    }
+
+    /** The first rule of {@code rules} that fires for the event, or null. */
+    static FaultRule firing(FaultRule[] rules, int queue, int opcode) {
+        for (FaultRule r : rules) {
+            if (r.fires(queue, opcode)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public synchronized FaultHandle dropInterrupts(FaultMatch match) {
+        FaultRule r = new FaultRule(Objects.requireNonNull(match), 0, 0);
+        dropInterrupts = plus(dropInterrupts, r);
+        return r;
+    }
+
+    @Override
+    public synchronized FaultHandle ignoreSqDoorbell(FaultMatch match) {
+        FaultRule r = new FaultRule(Objects.requireNonNull(match), 0, 0);
+        ignoreSqDoorbell = plus(ignoreSqDoorbell, r);
+        return r;
+    }
+
+    @Override
+    public synchronized FaultHandle hangCommands(FaultMatch match, boolean abortAlsoHangs) {
+        FaultRule r = new FaultRule(Objects.requireNonNull(match), 0, abortAlsoHangs ? 1 : 0);
+        hang = plus(hang, r);
+        commandFaults = true;
+        return r;
+    }
+
+    @Override
+    public synchronized FaultHandle delayCompletions(FaultMatch match, Duration d) {
+        FaultRule r = new FaultRule(Objects.requireNonNull(match), d.toNanos(), 0);
+        delay = plus(delay, r);
+        commandFaults = true;
+        return r;
+    }
+
+    @Override
+    public synchronized FaultHandle completeWithStatus(FaultMatch match, int st) {
+        if (st <= 0 || st > 0x7FFF) {
+            throw new IllegalArgumentException("status must be a non-zero 15-bit status field: " + st);
+        }
+        FaultRule r = new FaultRule(Objects.requireNonNull(match), st, 0);
+        status = plus(status, r);
+        commandFaults = true;
+        return r;
+    }
+
+    @Override
+    public synchronized FaultHandle corruptReadAt(int nsid, long lba) {
+        FaultRule r = new FaultRule(FaultMatch.any(), lba, nsid);
+        corruptAt = plus(corruptAt, r);
+        return r;
+    }
+
+    @Override
+    public synchronized FaultHandle corruptReads(FaultMatch match) {
+        FaultRule r = new FaultRule(Objects.requireNonNull(match), 0, 0);
+        corrupt = plus(corrupt, r);
+        return r;
+    }
+
+    @Override
+    public void setControllerFatalStatus() {
+        ctrl.setFatal();
+    }
+
+    @Override
+    public void surpriseRemoval() {
+        ctrl.remove();
+    }
+
+    @Override
+    public void slowEnable(Duration d) {
+        ctrl.regs().enableDelayNanos = d.toNanos();
+    }
+
+    @Override
+    public void slowDisable(Duration d) {
+        ctrl.regs().disableDelayNanos = d.toNanos();
+    }
+
+    @Override
+    public void slowShutdown(Duration d) {
+        ctrl.regs().shutdownDelayNanos = d.toNanos();
+    }
+
+    @Override
+    public void dropCompletionsWhenCqFull(boolean enabled) {
+        dropWhenCqFull = enabled;
+    }
+
+    @Override
+    public synchronized void clear() {
+        dropInterrupts = NONE;
+        ignoreSqDoorbell = NONE;
+        hang = NONE;
+        delay = NONE;
+        status = NONE;
+        corruptAt = NONE;
+        corrupt = NONE;
+        dropWhenCqFull = false;
+        commandFaults = false;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.nvme4j.mock;
+
+import static dev.nvme4j.spec.IdentifyLayout.*;
+
+import dev.nvme4j.api.NvmeStatus;
+import dev.nvme4j.mock.config.MockConfig;
+import dev.nvme4j.spec.Opcodes;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/** Builds Identify data structures (Base 5.17, NVM Command Set 4.1.5) from the configuration. */
+final class Identify {
+    private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final MockNvmeController c;
+
+    Identify(MockNvmeController c) {
+        this.c = c;
+    }
+
+    /** Fills {@code out} (4096 bytes) for CNS {@code cns}; returns 0 or a status field. */
+    int build(int cns, int nsid, MemorySegment out) {
+        Zeros.fill(out, 0, SIZE);
+        return switch (cns) {
+            case Opcodes.CNS_CONTROLLER -> controller(out);
+            case Opcodes.CNS_NAMESPACE -> namespace(nsid, out);
+            case Opcodes.CNS_ACTIVE_NAMESPACE_LIST -> activeList(nsid, out);
+            default -> NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
+        };
+    }
+
+    private int controller(MemorySegment out) {
+        MockConfig cfg = c.config;
+        out.set(LE_SHORT, CTRL_VID, (short) cfg.vid());
+        out.set(LE_SHORT, CTRL_SSVID, (short) cfg.vid());
+        ascii(out, CTRL_SN, CTRL_SN_LEN, cfg.serialNumber());
+        ascii(out, CTRL_MN, CTRL_MN_LEN, cfg.modelNumber());
+        ascii(out, CTRL_FR, CTRL_FR_LEN, cfg.firmwareRevision());
+        out.set(ValueLayout.JAVA_BYTE, CTRL_RAB, (byte) 0);
+        out.set(ValueLayout.JAVA_BYTE, CTRL_MDTS, (byte) cfg.mdts());
+        out.set(LE_SHORT, CTRL_CNTLID, (short) 1);
+        out.set(LE_INT, CTRL_VER, c.regs.vs);
+        out.set(ValueLayout.JAVA_BYTE, CTRL_CNTRLTYPE, (byte) 1);
+        out.set(LE_SHORT, CTRL_OACS, (short) 0);
+        out.set(ValueLayout.JAVA_BYTE, CTRL_ACL, (byte) cfg.acl());
+        out.set(ValueLayout.JAVA_BYTE, CTRL_AERL, (byte) cfg.aerl());
+        out.set(ValueLayout.JAVA_BYTE, CTRL_FRMW, (byte) 0x03); // one slot, slot 1 read-only
+        out.set(ValueLayout.JAVA_BYTE, CTRL_ELPE, (byte) (LogPages.ERROR_ENTRIES - 1));
+        out.set(ValueLayout.JAVA_BYTE, CTRL_SQES, (byte) 0x66);
+        out.set(ValueLayout.JAVA_BYTE, CTRL_CQES, (byte) 0x44);
+        out.set(LE_INT, CTRL_NN, cfg.nn());
+        out.set(LE_SHORT, CTRL_ONCS, (short) cfg.oncs());
+        out.set(ValueLayout.JAVA_BYTE, CTRL_VWC, (byte) cfg.vwc());
+        out.set(LE_INT, CTRL_SGLS, 0);
+        ascii(out, CTRL_SUBNQN, CTRL_SUBNQN_LEN, "nqn.2024-01.dev.nvme4j:mock:" + cfg.serialNumber());
+        return 0;
+    }
+
+    private int namespace(int nsid, MemorySegment out) {
+        if (nsid == 0 || Integer.compareUnsigned(nsid, c.config.nn()) > 0) {
+            return NvmeStatus.INVALID_NAMESPACE_OR_FORMAT.code(true);
+        }
+        if (nsid > c.namespaces.length) {
+            return 0; // valid but inactive NSID: a zero-filled structure (Base 5.17.2.1)
+        }
+        MockNamespace ns = c.namespaces[nsid - 1];
+        out.set(LE_LONG, NS_NSZE, ns.blocks);
+        out.set(LE_LONG, NS_NCAP, ns.blocks);
+        out.set(LE_LONG, NS_NUSE, ns.blocks);
+        out.set(ValueLayout.JAVA_BYTE, NS_NLBAF, (byte) 0);
+        out.set(ValueLayout.JAVA_BYTE, NS_FLBAS, (byte) 0);
+        out.set(ValueLayout.JAVA_BYTE, NS_DLFEAT, (byte) 0x09); // deallocated blocks read zeros; Write Zeroes may deallocate
+        out.set(LE_INT, NS_LBAF0, ns.lbaShift << 16);
+        return 0;
+    }
+
+    private int activeList(int nsid, MemorySegment out) {
+        if (nsid == 0xFFFF_FFFE || nsid == 0xFFFF_FFFF) {
+            return NvmeStatus.INVALID_NAMESPACE_OR_FORMAT.code(true);
+        }
+        int n = 0;
+        for (MockNamespace ns : c.namespaces) {
+            if (Integer.compareUnsigned(ns.nsid, nsid) > 0 && n < NSLIST_MAX) {
+                out.set(LE_INT, 4L * n++, ns.nsid);
+            }
+        }
+        return 0;
+    }
+
+    static void ascii(MemorySegment out, long off, int len, String s) {
+        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < len; i++) {
+            out.set(ValueLayout.JAVA_BYTE, off + i, i < b.length ? b[i] : (byte) ' ');
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.nvme4j.mock;
+
+/**
+ * MSI-X signalling (PCIe transport, Base 3.4.3): each CQ with interrupts enabled signals its
+ * vector when a completion is posted, subject to the vector's mask (the MSI-X table Mask bit,
+ * PCI Local Bus 6.8.2.9: a masked vector keeps its signal pending) and to Interrupt Coalescing
+ * (Base 5.27.1.8: aggregation threshold and time, I/O completion queues only).
+ */
+final class Interrupts {
+    private final MockNvmeController c;
+    private final boolean[] masked;
+    private final boolean[] pendingWhileMasked;
+    private final int[] aggregated;
+    private final long[] aggregationDeadline;
+    private volatile MockVector[] vectors = new MockVector[0];
+    /** Interrupt Coalescing THR (zero-based) and TIME (100 us units). */
+    int threshold;
+    int time;
+
+    Interrupts(MockNvmeController c, int count) {
+        this.c = c;
+        masked = new boolean[count];
+        pendingWhileMasked = new boolean[count];
+        aggregated = new int[count];
+        aggregationDeadline = new long[count];
+        java.util.Arrays.fill(aggregationDeadline, Long.MAX_VALUE);
+    }
+
+    /** Replaces the host's vectors (MSI-X enable/disable), closing the previous set's eventfds. */
+    void attach(MockVector[] v) {
+        for (MockVector old : vectors) {
+            old.close();
+        }
+        vectors = v;
+    }
+
+    /** Called after a completion is posted to {@code cq}. */
+    void completionPosted(MockCq cq, int opcode) {
+        if (!cq.ien) {
+            return;
+        }
+        int v = cq.vector;
+        if (cq.qid == 0 || (threshold == 0 && time == 0)) {
+            fire(v, cq.qid, opcode);
+            return;
+        }
+        if (++aggregated[v] > threshold) {
+            fire(v, cq.qid, opcode);
+        } else if (time != 0 && aggregationDeadline[v] == Long.MAX_VALUE) {
+            aggregationDeadline[v] = c.now() + time * 100_000L;
+            c.scheduleWakeup(aggregationDeadline[v]);
+        }
+    }
+
+    /** Fires vectors whose aggregation time passed; returns the next deadline. */
+    long tick(long now) {
+        long next = Long.MAX_VALUE;
+        for (int v = 0; v < aggregationDeadline.length; v++) {
+            long d = aggregationDeadline[v];
+            if (d != Long.MAX_VALUE) {
+                if (d - now <= 0) {
+                    fire(v, -1, -1);
+                } else {
+                    next = Math.min(next, d);
+                }
+            }
+        }
+        return next;
+    }
+
+    private void fire(int v, int cqid, int opcode) {
+        aggregated[v] = 0;
+        aggregationDeadline[v] = Long.MAX_VALUE;
+        FaultRule[] drop = c.faults.dropInterrupts;
+        if (drop.length != 0 && Faults.firing(drop, cqid, opcode) != null) {
+            c.counters.interruptsDropped++;
+            return;
+        }
+        if (masked[v]) {
+            pendingWhileMasked[v] = true;
+            return;
+        }
+        deliver(v);
+    }
+
+    private void deliver(int v) {
+        c.counters.interruptsSignalled++;
+        MockVector[] vs = vectors;
+        if (v < vs.length) {
+            vs[v].signal();
+        }
+    }
+
+    void setMasked(int v, boolean m) {
+        if (v < 0 || v >= masked.length) {
+            throw new IllegalArgumentException("no MSI-X vector " + v + " (the function has " + masked.length + ")");
+        }
+        masked[v] = m;
+        if (!m && pendingWhileMasked[v]) {
+            pendingWhileMasked[v] = false;
+            deliver(v);
+        }
+    }
+
+    int count() {
+        return masked.length;
+    }
+
+    /** Controller reset: coalescing back to defaults, aggregation state cleared (masks belong to PCI, they stay). */
+    void reset() {
+        threshold = 0;
+        time = 0;
+        java.util.Arrays.fill(aggregated, 0);
+        java.util.Arrays.fill(aggregationDeadline, Long.MAX_VALUE);
+    }
+}

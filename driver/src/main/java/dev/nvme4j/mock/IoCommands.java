@@ -1,0 +1,161 @@
+package dev.nvme4j.mock;
+
+import static dev.nvme4j.spec.Opcodes.*;
+
+import dev.nvme4j.api.NvmeStatus;
+import dev.nvme4j.spec.IdentifyLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * NVM command set I/O commands (NVM Command Set 1.0, section 3): Read, Write, Flush, Write Zeroes,
+ * Dataset Management. The fast path (Read/Write on the null or RAM store) allocates nothing.
+ */
+final class IoCommands {
+    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final int DSM_RANGE_SIZE = 16;
+
+    private final MockNvmeController c;
+    private final Engine e;
+
+    IoCommands(MockNvmeController c, Engine e) {
+        this.c = c;
+        this.e = e;
+    }
+
+    int execute() {
+        if (e.opcode == NVM_FLUSH && e.nsid == 0xFFFF_FFFF) {
+            for (MockNamespace ns : c.namespaces) {
+                ns.store.flush();
+            }
+            return 0;
+        }
+        MockNamespace ns = namespace(e.nsid);
+        if (ns == null) {
+            return knownOpcode(e.opcode) ? NvmeStatus.INVALID_NAMESPACE_OR_FORMAT.code(true)
+                    : NvmeStatus.INVALID_COMMAND_OPCODE.code(true);
+        }
+        return switch (e.opcode) {
+            case NVM_READ -> read(ns);
+            case NVM_WRITE -> write(ns);
+            case NVM_FLUSH -> {
+                ns.store.flush();
+                yield 0;
+            }
+            case NVM_WRITE_ZEROES -> writeZeroes(ns);
+            case NVM_DATASET_MANAGEMENT -> datasetManagement(ns);
+            default -> NvmeStatus.INVALID_COMMAND_OPCODE.code(true);
+        };
+    }
+
+    private static boolean knownOpcode(int op) {
+        return op == NVM_READ || op == NVM_WRITE || op == NVM_FLUSH || op == NVM_WRITE_ZEROES || op == NVM_DATASET_MANAGEMENT;
+    }
+
+    private MockNamespace namespace(int nsid) {
+        return nsid >= 1 && nsid <= c.namespaces.length ? c.namespaces[nsid - 1] : null;
+    }
+
+    private long slba() {
+        return (e.cdw10 & 0xFFFF_FFFFL) | ((long) e.cdw11 << 32);
+    }
+
+    /** Checks range and MDTS and maps the PRPs of a Read/Write; returns 0 or a status. */
+    private int prepare(MockNamespace ns, long slba, long nlb) {
+        if (!ns.inRange(slba, nlb)) {
+            return NvmeStatus.LBA_OUT_OF_RANGE.code(true);
+        }
+        long bytes = nlb << ns.lbaShift;
+        if (bytes > e.admin.maxTransfer()) {
+            return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
+        }
+        return c.prp.map(e.prp1, e.prp2, bytes, c.regs.pageSize);
+    }
+
+    private int read(MockNamespace ns) {
+        long slba = slba();
+        long nlb = (e.cdw12 & 0xFFFF) + 1;
+        int st = prepare(ns, slba, nlb);
+        if (st != 0) {
+            return st;
+        }
+        c.prp.storeToHost(ns.store, slba << ns.lbaShift);
+        c.counters.hostReads++;
+        c.counters.dataUnitsRead += (nlb << ns.lbaShift) >>> 9;
+        if (c.faults.corruptAt.length != 0 || c.faults.corrupt.length != 0) {
+            corrupt(ns, slba, nlb);
+        }
+        return 0;
+    }
+
+    private void corrupt(MockNamespace ns, long slba, long nlb) {
+        for (FaultRule r : c.faults.corruptAt) {
+            if (r.param2 == ns.nsid && r.param >= slba && r.param < slba + nlb && r.firesAlways()) {
+                c.prp.flipByte((r.param - slba) << ns.lbaShift);
+                c.counters.readsCorrupted++;
+            }
+        }
+        FaultRule r = Faults.firing(c.faults.corrupt, e.sqid, e.opcode);
+        if (r != null) {
+            c.prp.flipByte(r.nextInt((int) Math.min(Integer.MAX_VALUE, nlb << ns.lbaShift)));
+            c.counters.readsCorrupted++;
+        }
+    }
+
+    private int write(MockNamespace ns) {
+        long slba = slba();
+        long nlb = (e.cdw12 & 0xFFFF) + 1;
+        int st = prepare(ns, slba, nlb);
+        if (st != 0) {
+            return st;
+        }
+        c.prp.hostToStore(ns.store, slba << ns.lbaShift);
+        c.counters.hostWrites++;
+        c.counters.dataUnitsWritten += (nlb << ns.lbaShift) >>> 9;
+        return 0;
+    }
+
+    private int writeZeroes(MockNamespace ns) {
+        if ((c.config.oncs() & IdentifyLayout.ONCS_WRITE_ZEROES) == 0) {
+            return NvmeStatus.INVALID_COMMAND_OPCODE.code(true);
+        }
+        long slba = slba();
+        long nlb = (e.cdw12 & 0xFFFF) + 1;
+        if (!ns.inRange(slba, nlb)) {
+            return NvmeStatus.LBA_OUT_OF_RANGE.code(true);
+        }
+        ns.store.zero(slba << ns.lbaShift, nlb << ns.lbaShift);
+        return 0;
+    }
+
+    /** Dataset Management (NVM Command Set 3.2.1): ranges of 16 bytes in the data buffer. */
+    private int datasetManagement(MockNamespace ns) {
+        if ((c.config.oncs() & IdentifyLayout.ONCS_DSM) == 0) {
+            return NvmeStatus.INVALID_COMMAND_OPCODE.code(true);
+        }
+        int nr = (e.cdw10 & 0xFF) + 1;
+        MemorySegment buf = e.admin.scratch;
+        int st = c.prp.map(e.prp1, e.prp2, (long) nr * DSM_RANGE_SIZE, c.regs.pageSize);
+        if (st != 0) {
+            return st;
+        }
+        c.prp.copyFromHost(buf, 0);
+        for (int i = 0; i < nr; i++) {
+            long len = buf.get(LE_INT, (long) i * DSM_RANGE_SIZE + 4) & 0xFFFF_FFFFL;
+            long slba = buf.get(LE_LONG, (long) i * DSM_RANGE_SIZE + 8);
+            if (!ns.inRange(slba, len)) {
+                return NvmeStatus.LBA_OUT_OF_RANGE.code(true);
+            }
+        }
+        if ((e.cdw11 & DSM_ATTR_DEALLOCATE) != 0) {
+            for (int i = 0; i < nr; i++) {
+                long len = buf.get(LE_INT, (long) i * DSM_RANGE_SIZE + 4) & 0xFFFF_FFFFL;
+                long slba = buf.get(LE_LONG, (long) i * DSM_RANGE_SIZE + 8);
+                ns.store.zero(slba << ns.lbaShift, len << ns.lbaShift);
+            }
+        }
+        return 0;
+    }
+}

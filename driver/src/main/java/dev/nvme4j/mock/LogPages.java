@@ -1,0 +1,98 @@
+package dev.nvme4j.mock;
+
+import static dev.nvme4j.spec.LogPageLayout.*;
+
+import dev.nvme4j.spec.Opcodes;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/** Log pages (Base 5.16.1): Error Information, SMART / Health, Firmware Slot, Changed Namespace List. */
+final class LogPages {
+    static final int ERROR_ENTRIES = 64;
+    private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final MockNvmeController c;
+    int criticalWarning;
+    private long errorCount;
+    private final long[] errCount = new long[ERROR_ENTRIES];
+    private final int[] errSqid = new int[ERROR_ENTRIES];
+    private final int[] errCid = new int[ERROR_ENTRIES];
+    private final int[] errStatus = new int[ERROR_ENTRIES];
+    private final int[] errNsid = new int[ERROR_ENTRIES];
+    private int changedNsid;
+
+    LogPages(MockNvmeController c) {
+        this.c = c;
+    }
+
+    void recordError(int sqid, int cid, int status, int nsid) {
+        int i = (int) (errorCount++ % ERROR_ENTRIES);
+        errCount[i] = errorCount;
+        errSqid[i] = sqid;
+        errCid[i] = cid;
+        errStatus[i] = status;
+        errNsid[i] = nsid;
+    }
+
+    void changedNamespace(int nsid) {
+        changedNsid = changedNsid == 0 || changedNsid == nsid ? nsid : 0xFFFF_FFFF;
+    }
+
+    /** Fills {@code out} with log page {@code lid}; returns its size, or -1 if not supported. */
+    int build(int lid, MemorySegment out) {
+        Zeros.fill(out, 0, 4096);
+        return switch (lid) {
+            case Opcodes.LOG_ERROR_INFORMATION -> errors(out);
+            case Opcodes.LOG_SMART_HEALTH -> smart(out);
+            case Opcodes.LOG_FIRMWARE_SLOT -> firmware(out);
+            case Opcodes.LOG_CHANGED_NAMESPACE_LIST -> changedList(out);
+            default -> -1;
+        };
+    }
+
+    /** Newest first, as Base 5.16.1.2 orders the entries. */
+    private int errors(MemorySegment out) {
+        int n = (int) Math.min(errorCount, ERROR_ENTRIES);
+        for (int k = 0; k < n; k++) {
+            int i = (int) ((errorCount - 1 - k) % ERROR_ENTRIES);
+            long base = (long) k * ERROR_ENTRY_SIZE;
+            out.set(LE_LONG, base + ERR_ERROR_COUNT, errCount[i]);
+            out.set(LE_SHORT, base + ERR_SQID, (short) errSqid[i]);
+            out.set(LE_SHORT, base + ERR_CID, (short) errCid[i]);
+            out.set(LE_SHORT, base + ERR_STATUS, (short) (errStatus[i] << 1));
+            out.set(LE_SHORT, base + ERR_PARAM_LOCATION, (short) 0xFFFF);
+            out.set(LE_INT, base + ERR_NSID, errNsid[i]);
+        }
+        return ERROR_ENTRIES * ERROR_ENTRY_SIZE;
+    }
+
+    private int smart(MemorySegment out) {
+        Counters k = c.counters;
+        out.set(ValueLayout.JAVA_BYTE, SMART_CRITICAL_WARNING, (byte) criticalWarning);
+        out.set(LE_SHORT, SMART_COMPOSITE_TEMPERATURE, (short) 308); // 35 degrees Celsius
+        out.set(ValueLayout.JAVA_BYTE, SMART_AVAILABLE_SPARE, (byte) 100);
+        out.set(ValueLayout.JAVA_BYTE, SMART_AVAILABLE_SPARE_THRESHOLD, (byte) 10);
+        out.set(LE_LONG, SMART_DATA_UNITS_READ, (k.dataUnitsRead + 999) / 1000);
+        out.set(LE_LONG, SMART_DATA_UNITS_WRITTEN, (k.dataUnitsWritten + 999) / 1000);
+        out.set(LE_LONG, SMART_HOST_READ_COMMANDS, k.hostReads);
+        out.set(LE_LONG, SMART_HOST_WRITE_COMMANDS, k.hostWrites);
+        out.set(LE_LONG, SMART_POWER_CYCLES, 1);
+        out.set(LE_LONG, SMART_ERROR_LOG_ENTRIES, errorCount);
+        return SMART_SIZE;
+    }
+
+    private int firmware(MemorySegment out) {
+        out.set(ValueLayout.JAVA_BYTE, FW_AFI, (byte) 1);
+        Identify.ascii(out, FW_FRS1, 8, c.config.firmwareRevision());
+        return FW_SIZE;
+    }
+
+    private int changedList(MemorySegment out) {
+        out.set(LE_INT, 0, changedNsid);
+        changedNsid = 0;
+        return 4096;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.nvme4j.mock;
+
+import dev.nvme4j.mock.config.NamespaceConfig;
+
+/** An active namespace: its size, LBA format and store. */
+final class MockNamespace {
+    final int nsid;
+    final long blocks;
+    final int lbaShift;
+    final BlockStore store;
+
+    MockNamespace(int nsid, NamespaceConfig cfg) {
+        this.nsid = nsid;
+        this.blocks = cfg.capacityBlocks();
+        this.lbaShift = Integer.numberOfTrailingZeros(cfg.lbaSize());
+        long bytes = cfg.capacityBlocks() << lbaShift;
+        this.store = switch (cfg.store()) {
+            case RAM -> new RamStore(bytes);
+            case NULL -> new NullStore();
+            case FILE -> new FileStore(cfg.file());
+        };
+    }
+
+    /** True when {@code nlb} blocks from {@code slba} lie inside the namespace (Base "LBA Out of Range"). */
+    boolean inRange(long slba, long nlb) {
+        return slba >= 0 && nlb >= 0 && slba <= blocks && nlb <= blocks - slba;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.nvme4j.mock;
+
+import dev.nvme4j.device.InterruptVector;
+import dev.nvme4j.device.PciFunction;
+import dev.nvme4j.device.RegisterSpace;
+import dev.nvme4j.dma.DmaAllocator;
+
+/**
+ * The mock's PCI function: BAR0 backed by the device model, the IOMMU-registered DMA allocator,
+ * and MSI-X vectors signalled by the device. Surprise removal makes every register read all ones
+ * (what a PCIe read of a missing function returns) and drops writes.
+ */
+final class MockPciFunction implements PciFunction {
+    private final MockNvmeController c;
+    private final RegisterSpace bar0;
+
+    MockPciFunction(MockNvmeController c) {
+        this.c = c;
+        this.bar0 = new RegisterSpace() {
+            @Override
+            public int read32(long offset) {
+                return c.read32(offset);
+            }
+
+            @Override
+            public long read64(long offset) {
+                return c.read64(offset);
+            }
+
+            @Override
+            public void write32(long offset, int value) {
+                c.write32(offset, value);
+            }
+
+            @Override
+            public void write64(long offset, long value) {
+                c.write64(offset, value);
+            }
+
+            @Override
+            public void writeDoorbell(long offset, int value) {
+                // The device reads ring memory under its lock after this store; the lock acquire
+                // orders the host's earlier SQE stores before the device's reads.
+                c.write32(offset, value);
+            }
+        };
+    }
+
+    @Override
+    public String address() {
+        return "mock:" + c.config().serialNumber();
+    }
+
+    @Override
+    public RegisterSpace registers() {
+        return bar0;
+    }
+
+    @Override
+    public DmaAllocator dma() {
+        return c.dma;
+    }
+
+    @Override
+    public int msixVectorCount() {
+        return c.config().msixVectors();
+    }
+
+    @Override
+    public InterruptVector[] enableMsix(int count) {
+        if (count < 1 || count > msixVectorCount()) {
+            throw new IllegalArgumentException("MSI-X vectors must be 1.." + msixVectorCount() + ": " + count);
+        }
+        MockVector[] v = new MockVector[count];
+        for (int i = 0; i < count; i++) {
+            v[i] = new MockVector(i);
+        }
+        c.attachVectors(v);
+        return v.clone();
+    }
+
+    @Override
+    public void disableMsix() {
+        c.attachVectors(null);
+    }
+
+    @Override
+    public boolean functionReset() {
+        c.functionReset();
+        return true;
+    }
+
+    @Override
+    public void close() {
+        disableMsix();
+    }
+}

@@ -1,0 +1,112 @@
+package dev.nvme4j.mock;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Sparse memory: 64 KiB chunks allocated on first write, in a two-level directory (1024 chunks
+ * per leaf) so even a multi-terabyte namespace costs little until written. Unwritten chunks and
+ * chunks dropped by a whole-chunk zero read as zeros.
+ */
+final class RamStore implements BlockStore {
+    static final int CHUNK_SHIFT = 16;
+    static final long CHUNK = 1L << CHUNK_SHIFT;
+    private static final int LEAF_SHIFT = 10;
+    private static final int LEAF = 1 << LEAF_SHIFT;
+
+    private final MemorySegment[][] dir;
+
+    RamStore(long capacityBytes) {
+        long chunks = (capacityBytes + CHUNK - 1) >>> CHUNK_SHIFT;
+        dir = new MemorySegment[(int) ((chunks + LEAF - 1) >>> LEAF_SHIFT)][];
+    }
+
+    private MemorySegment chunk(long index, boolean create) {
+        int d = (int) (index >>> LEAF_SHIFT);
+        MemorySegment[] leaf = dir[d];
+        if (leaf == null) {
+            if (!create) {
+                return null;
+            }
+            leaf = dir[d] = new MemorySegment[LEAF];
+        }
+        int i = (int) (index & (LEAF - 1));
+        MemorySegment c = leaf[i];
+        if (c == null && create) {
+            c = leaf[i] = MemorySegment.ofArray(new byte[(int) CHUNK]);
+        }
+        return c;
+    }
+
+    @Override
+    public void read(long off, MemorySegment dst, long dstOff, long len) {
+        while (len > 0) {
+            long in = off & (CHUNK - 1);
+            long n = Math.min(len, CHUNK - in);
+            MemorySegment c = chunk(off >>> CHUNK_SHIFT, false);
+            if (c == null) {
+                Zeros.fill(dst, dstOff, n);
+            } else {
+                MemorySegment.copy(c, in, dst, dstOff, n);
+            }
+            off += n;
+            dstOff += n;
+            len -= n;
+        }
+    }
+
+    @Override
+    public void write(long off, MemorySegment src, long srcOff, long len) {
+        while (len > 0) {
+            long in = off & (CHUNK - 1);
+            long n = Math.min(len, CHUNK - in);
+            MemorySegment.copy(src, srcOff, chunk(off >>> CHUNK_SHIFT, true), in, n);
+            off += n;
+            srcOff += n;
+            len -= n;
+        }
+    }
+
+    @Override
+    public void zero(long off, long len) {
+        while (len > 0) {
+            long in = off & (CHUNK - 1);
+            long n = Math.min(len, CHUNK - in);
+            long index = off >>> CHUNK_SHIFT;
+            if (n == CHUNK) {
+                MemorySegment[] leaf = dir[(int) (index >>> LEAF_SHIFT)];
+                if (leaf != null) {
+                    leaf[(int) (index & (LEAF - 1))] = null;
+                }
+            } else {
+                MemorySegment c = chunk(index, false);
+                if (c != null) {
+                    Zeros.fill(c, in, n);
+                }
+            }
+            off += n;
+            len -= n;
+        }
+    }
+
+    /** Number of chunks allocated (for tests of sparseness). */
+    long allocatedChunks() {
+        long n = 0;
+        for (MemorySegment[] leaf : dir) {
+            if (leaf != null) {
+                for (MemorySegment c : leaf) {
+                    n += c == null ? 0 : 1;
+                }
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    @Override
+    public void close() {
+        java.util.Arrays.fill(dir, null);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.nvme4j.mock.config;
+
+import java.time.Duration;
+
+/**
+ * Programmatic fault injection into a mock controller. Each method installs a fault and
+ * returns its handle; faults apply to events that match their {@link FaultMatch}. Thread-safe:
+ * faults may be installed while the device runs.
+ */
+public interface FaultInjector {
+    /** Missed MSI-X: completions are posted but their vector is not signalled. Matches by CQ id and opcode. */
+    FaultHandle dropInterrupts(FaultMatch match);
+
+    /** Lost kick: an SQ tail doorbell write is ignored (the host must ring again). Matches by SQ id. */
+    FaultHandle ignoreSqDoorbell(FaultMatch match);
+
+    /**
+     * The command is fetched but never completes. An Abort for it completes it with
+     * "Command Abort Requested" unless {@code abortAlsoHangs}, in which case the Abort hangs too.
+     * Deleting its SQ or resetting the controller ends it.
+     */
+    FaultHandle hangCommands(FaultMatch match, boolean abortAlsoHangs);
+
+    /** The command's completion is posted {@code delay} after it would have been. */
+    FaultHandle delayCompletions(FaultMatch match, Duration delay);
+
+    /**
+     * The command is not executed and completes with {@code status} (a raw 15-bit status field
+     * as in {@link dev.nvme4j.api.Status}; include {@link dev.nvme4j.api.Status#DNR_BIT} for DNR).
+     */
+    FaultHandle completeWithStatus(FaultMatch match, int status);
+
+    /**
+     * Flips one byte of the data a Read returns for logical block {@code lba} of namespace
+     * {@code nsid} (the first byte of that block), each time a read covers it.
+     */
+    FaultHandle corruptReadAt(int nsid, long lba);
+
+    /** Flips one byte (at a pseudo-random offset) of the data returned by matching reads. */
+    FaultHandle corruptReads(FaultMatch match);
+
+    /** Sets CSTS.CFS: the controller stops processing commands until it is reset (CC.EN 1 to 0). */
+    void setControllerFatalStatus();
+
+    /** Surprise removal: every register reads all ones, writes are ignored, DMA stops, nothing completes. */
+    void surpriseRemoval();
+
+    /** Changes the CC.EN 0-to-1 to CSTS.RDY delay from now on. */
+    void slowEnable(Duration delay);
+
+    /** Changes the CC.EN 1-to-0 to CSTS.RDY cleared delay from now on. */
+    void slowDisable(Duration delay);
+
+    /** Changes the CC.SHN to CSTS.SHST complete delay from now on. */
+    void slowShutdown(Duration delay);
+
+    /**
+     * NON-COMPLIANT mode: when a CQ is full, drop the completion instead of waiting for the host
+     * to free a slot (Base 3.3.1.2.1 forbids this; an emulated controller did it and hosts hung).
+     */
+    void dropCompletionsWhenCqFull(boolean enabled);
+
+    /** Removes every installed fault and turns the non-compliant mode off; delays stay as set. */
+    void clear();
+}

@@ -1,0 +1,71 @@
+package dev.nvme4j.mock.config;
+
+import java.util.List;
+
+/**
+ * An in-process mock NVMe controller: a device model behind an IOMMU-like DMA table, with
+ * fault injection and a detector of host specification violations. Drive it through its PCI
+ * function ({@code dev.nvme4j.mock.MockDevices.pciFunction(MockController)}, used by
+ * {@code Nvme.open(MockController, ControllerOptions)}) exactly as hardware.
+ *
+ * <p>Thread-safe. {@link #step()} and {@link #runUntilIdle()} are for
+ * {@link ExecutionMode#DETERMINISTIC} mode.
+ */
+public interface MockController extends AutoCloseable {
+    /** Creates a mock controller (powered on, CC.EN = 0). */
+    static MockController create(MockConfig config) {
+        return dev.nvme4j.mock.MockNvmeController.create(config);
+    }
+
+    /** The configuration it was created with. */
+    MockConfig config();
+
+    /** The fault injector. */
+    FaultInjector faults();
+
+    /** The spec violations recorded so far, oldest first. */
+    List<SpecViolation> violations();
+
+    /** Throws an {@link AssertionError} listing every recorded violation, if there is any. */
+    void assertNoViolations();
+
+    /** Forgets the recorded violations. */
+    void clearViolations();
+
+    /** A snapshot of the counters. */
+    MockCounters counters();
+
+    /**
+     * Deterministic mode: does one unit of device work (posts due completions, fires due
+     * timers, then fetches and executes at most one command, admin queue first).
+     *
+     * @return true if there was work
+     */
+    boolean step();
+
+    /**
+     * Deterministic mode: does device work until nothing is left to do now.
+     *
+     * @return the number of commands executed
+     */
+    int runUntilIdle();
+
+    /**
+     * Masks or unmasks an MSI-X vector (the Mask bit of its MSI-X table entry, PCI Local Bus
+     * 6.8.2.9). Signals of a masked vector stay pending and fire on unmask.
+     */
+    void setVectorMasked(int vector, boolean masked);
+
+    /**
+     * Raises a SMART / Health Status asynchronous event (Base 5.2, event type 1h) with the
+     * given Critical Warning bits (SMART log byte 0), if enabled by Async Event Configuration.
+     */
+    void raiseSmartWarning(int criticalWarning);
+
+    /** Raises a Namespace Attribute Changed notice (Base 5.2, event type 2h, info 00h) for {@code nsid}. */
+    void raiseNamespaceAttributeChanged(int nsid);
+
+    /** Stops the device (and its thread) and releases the backing stores and DMA memory. Idempotent. */
+    @Override
+    void close();
+}

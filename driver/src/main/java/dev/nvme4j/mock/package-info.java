@@ -1,0 +1,19 @@
+/**
+ * The in-process mock NVMe controller's device model (internal; configure it through
+ * {@link dev.nvme4j.mock.config}).
+ *
+ * <p>Map of the model: {@code MockNvmeController} (lock, register decoding, doorbells, public
+ * API), {@code Registers} (CAP/CC/CSTS/AQA/ASQ/ACQ and the enable, disable and shutdown state
+ * machine), {@code Engine} (fetch, dispatch, completion posting with CQ flow control, hung and
+ * delayed commands, Abort, asynchronous events), {@code AdminCommands}, {@code Identify},
+ * {@code LogPages}, {@code IoCommands}, {@code PrpWalker}, {@code IovaTable} with
+ * {@code MockDmaAllocator} (the IOMMU), {@code MockSq}/{@code MockCq}, {@code Interrupts} with
+ * {@code MockVector} (an eventfd per MSI-X vector), the stores ({@code RamStore},
+ * {@code FileStore}, {@code NullStore}), {@code Faults} and {@code Violations}.
+ *
+ * <p>The driver reaches a mock through {@link dev.nvme4j.mock.MockDevices#pciFunction}; its
+ * threading model: every device state change happens under one lock, taken by host register
+ * accesses (deterministic mode runs the commands right there) and by the device thread (threaded
+ * mode). Completion entries are written with DW3 (phase) last as a release store.
+ */
+package dev.nvme4j.mock;

@@ -1,0 +1,103 @@
+package dev.nvme4j.spec;
+
+/**
+ * Byte offsets in the 4096-byte Identify data structures: Identify Controller (NVMe Base
+ * Specification 2.0, section 5.17.2.1, figure 275), Identify Namespace for the NVM command set
+ * (NVM Command Set Specification 1.0, section 4.1.5.1, figure 97) and the Active Namespace ID
+ * list (Base 5.17.2.2). Multi-byte fields are little-endian; strings are ASCII, space padded.
+ */
+public final class IdentifyLayout {
+    private IdentifyLayout() {
+    }
+
+    /** Size of every Identify data structure. */
+    public static final int SIZE = 4096;
+
+    // ---- Identify Controller (CNS 01h) ----
+    /** PCI Vendor ID, 2 bytes. */
+    public static final int CTRL_VID = 0;
+    /** PCI Subsystem Vendor ID, 2 bytes. */
+    public static final int CTRL_SSVID = 2;
+    /** Serial Number, 20 ASCII bytes. */
+    public static final int CTRL_SN = 4;
+    public static final int CTRL_SN_LEN = 20;
+    /** Model Number, 40 ASCII bytes. */
+    public static final int CTRL_MN = 24;
+    public static final int CTRL_MN_LEN = 40;
+    /** Firmware Revision, 8 ASCII bytes. */
+    public static final int CTRL_FR = 64;
+    public static final int CTRL_FR_LEN = 8;
+    /** Recommended Arbitration Burst, 1 byte. */
+    public static final int CTRL_RAB = 72;
+    /** Maximum Data Transfer Size, 1 byte: 2^MDTS units of CAP.MPSMIN pages; 0 = no limit. */
+    public static final int CTRL_MDTS = 77;
+    /** Controller ID, 2 bytes. */
+    public static final int CTRL_CNTLID = 78;
+    /** Version, 4 bytes (as the VS register). */
+    public static final int CTRL_VER = 80;
+    /** Controller Type, 1 byte (1 = I/O controller). */
+    public static final int CTRL_CNTRLTYPE = 111;
+    /** Optional Admin Command Support, 2 bytes. */
+    public static final int CTRL_OACS = 256;
+    /** Abort Command Limit, 1 byte, zero-based. */
+    public static final int CTRL_ACL = 258;
+    /** Asynchronous Event Request Limit, 1 byte, zero-based. */
+    public static final int CTRL_AERL = 259;
+    /** Firmware Updates, 1 byte. */
+    public static final int CTRL_FRMW = 260;
+    /** Log Page Attributes, 1 byte. */
+    public static final int CTRL_LPA = 261;
+    /** Error Log Page Entries, 1 byte, zero-based. */
+    public static final int CTRL_ELPE = 262;
+    /** Submission Queue Entry Size, 1 byte: bits 3:0 required, 7:4 maximum (log2). */
+    public static final int CTRL_SQES = 512;
+    /** Completion Queue Entry Size, 1 byte: bits 3:0 required, 7:4 maximum (log2). */
+    public static final int CTRL_CQES = 513;
+    /** Maximum Outstanding Commands, 2 bytes. */
+    public static final int CTRL_MAXCMD = 514;
+    /** Number of Namespaces (the highest NSID), 4 bytes. */
+    public static final int CTRL_NN = 516;
+    /** Optional NVM Command Support, 2 bytes. */
+    public static final int CTRL_ONCS = 520;
+    /** Volatile Write Cache, 1 byte. */
+    public static final int CTRL_VWC = 525;
+    /** SGL Support, 4 bytes. */
+    public static final int CTRL_SGLS = 536;
+    /** NVM Subsystem NVMe Qualified Name, 256 bytes. */
+    public static final int CTRL_SUBNQN = 768;
+    public static final int CTRL_SUBNQN_LEN = 256;
+
+    /** ONCS bit 2: Dataset Management supported. */
+    public static final int ONCS_DSM = 1 << 2;
+    /** ONCS bit 3: Write Zeroes supported. */
+    public static final int ONCS_WRITE_ZEROES = 1 << 3;
+    /** VWC bit 0: a volatile write cache is present. */
+    public static final int VWC_PRESENT = 1;
+
+    // ---- Identify Namespace, NVM command set (CNS 00h) ----
+    /** Namespace Size in logical blocks, 8 bytes. */
+    public static final int NS_NSZE = 0;
+    /** Namespace Capacity, 8 bytes. */
+    public static final int NS_NCAP = 8;
+    /** Namespace Utilization, 8 bytes. */
+    public static final int NS_NUSE = 16;
+    /** Namespace Features, 1 byte. */
+    public static final int NS_NSFEAT = 24;
+    /** Number of LBA Formats, 1 byte, zero-based. */
+    public static final int NS_NLBAF = 25;
+    /** Formatted LBA Size, 1 byte: bits 3:0 index the LBA format in use. */
+    public static final int NS_FLBAS = 26;
+    /** Deallocate Logical Block Features, 1 byte: bits 2:0 = 001b, deallocated blocks read zeros. */
+    public static final int NS_DLFEAT = 33;
+    /** First LBA Format descriptor, 4 bytes each: MS 15:0, LBADS 23:16 (log2), RP 25:24. */
+    public static final int NS_LBAF0 = 128;
+
+    /** LBADS (log2 of the LBA data size) from an LBA Format descriptor. */
+    public static int lbafLbads(int lbaf) {
+        return (lbaf >>> 16) & 0xFF;
+    }
+
+    // ---- Active Namespace ID list (CNS 02h) ----
+    /** Up to 1024 NSIDs of 4 bytes, increasing, zero-terminated. */
+    public static final int NSLIST_MAX = 1024;
+}
