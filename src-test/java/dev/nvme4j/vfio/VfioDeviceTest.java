@@ -10,9 +10,7 @@ import dev.nvme4j.device.InterruptVector;
 import dev.nvme4j.device.RegisterSpace;
 import dev.nvme4j.dma.DmaAllocator;
 import dev.nvme4j.dma.DmaRegion;
-import dev.nvme4j.spec.Cqe;
 import dev.nvme4j.spec.NvmeRegs;
-import dev.nvme4j.spec.Sqe;
 
 import java.lang.foreign.ValueLayout;
 import java.util.HashSet;
@@ -87,39 +85,44 @@ class VfioDeviceTest {
     void identifiesTheControllerThroughDmaAndSignalsMsix(VfioOptions options) {
         try (VfioPciFunction f = VfioPciFunction.open(address, options)) {
             assertEquals(options.mmapBar(), f.barMapped());
-            RegisterSpace regs = f.registers();
             InterruptVector[] vectors = f.enableMsix(1);
-            disable(regs);
-            DmaRegion asq = f.dma().allocate(4096);
-            DmaRegion acq = f.dma().allocate(4096);
+            RawNvme nvme = new RawNvme(f);
+            nvme.enable();
             DmaRegion data = f.dma().allocate(4096);
-            int depth = 2;
-            regs.write32(NvmeRegs.AQA, (depth - 1) << 16 | (depth - 1));
-            regs.write64(NvmeRegs.ASQ, asq.iova());
-            regs.write64(NvmeRegs.ACQ, acq.iova());
-            regs.write32(NvmeRegs.CC, NvmeRegs.cc(0, 0, 0, 6, 4) | NvmeRegs.CC_EN);
-            waitReady(regs, true);
-
-            // Identify Controller (CNS 1), NVMe base spec 5.17: 4 KiB into PRP1.
-            Sqe.putInt(asq.segment(), 0, Sqe.OFF_CDW0, Sqe.cdw0(0x06, 7));
-            Sqe.putLong(asq.segment(), 0, Sqe.OFF_PRP1, data.iova());
-            Sqe.putInt(asq.segment(), 0, Sqe.OFF_CDW10, 1);
             vectors[0].drain();
-            regs.writeDoorbell(NvmeRegs.DOORBELL_BASE, 1);
-
+            // Identify Controller (CNS 1), NVMe base spec 5.17: 4 KiB into PRP1.
+            RawNvme.check(nvme.admin(0x06, 0, data.iova(), 1, 0), "Identify");
             assertTrue(vectors[0].await(10 * SECOND), "MSI-X vector 0 fired for the admin completion");
-            int dw3 = Cqe.getInt(acq.segment(), 0, Cqe.OFF_DW3);
-            assertEquals(1, Cqe.phase(dw3));
-            assertEquals(7, Cqe.cid(dw3));
-            assertEquals(0, Cqe.status(dw3));
-            regs.writeDoorbell(NvmeRegs.DOORBELL_BASE + (4L << NvmeRegs.capDstrd(regs.read64(NvmeRegs.CAP))), 1);
             int vid = Short.toUnsignedInt(data.segment().get(ValueLayout.JAVA_SHORT_UNALIGNED, 0));
             String model = new String(data.segment().asSlice(24, 40).toArray(ValueLayout.JAVA_BYTE)).trim();
             System.out.printf("Identify with %s: PCI vendor 0x%04x, model '%s', data at IOVA 0x%x%n", options, vid, model,
                     data.iova());
             assertEquals(f.vendorDeviceId() & 0xffff, vid, "identify data arrived by DMA");
             assertFalse(model.isEmpty());
-            disable(regs);
+            nvme.disable();
+        }
+    }
+
+    @Test
+    void writesAndReadsBackBlocksThroughAnIoQueueWithItsOwnVector() {
+        try (VfioPciFunction f = VfioPciFunction.open(address)) {
+            InterruptVector[] vectors = f.enableMsix(2);
+            RawNvme nvme = new RawNvme(f);
+            nvme.enable();
+            nvme.createIoQueuePair(1);
+            DmaRegion out = f.dma().allocate(4096);
+            DmaRegion in = f.dma().allocate(4096);
+            for (int i = 0; i < 4096; i += 8) {
+                out.segment().set(ValueLayout.JAVA_LONG, i, 0x6e766d65_34_6a_0000L + i);
+            }
+            vectors[1].drain();
+            RawNvme.check(nvme.io(0x01, 1, 8, 8, out), "Write"); // 8 x 512-byte blocks at LBA 8
+            assertTrue(vectors[1].await(10 * SECOND), "MSI-X vector 1 fired for the I/O completion");
+            RawNvme.check(nvme.io(0x02, 1, 8, 8, in), "Read");
+            assertEquals(-1L, out.segment().mismatch(in.segment()), "read back what was written");
+            System.out.printf("wrote and read back 4 KiB at LBA 8 (buffers at IOVA 0x%x, 0x%x); vector 1 signalled%n",
+                    out.iova(), in.iova());
+            nvme.disable();
         }
     }
 
@@ -165,16 +168,4 @@ class VfioDeviceTest {
                 VfioOptions.defaults().withHugePages(false));
     }
 
-    private static void disable(RegisterSpace regs) {
-        regs.write32(NvmeRegs.CC, 0);
-        waitReady(regs, false);
-    }
-
-    private static void waitReady(RegisterSpace regs, boolean ready) {
-        long deadline = System.nanoTime() + 10 * SECOND;
-        while (((regs.read32(NvmeRegs.CSTS) & NvmeRegs.CSTS_RDY) != 0) != ready) {
-            assertTrue(System.nanoTime() < deadline, "CSTS.RDY did not become " + ready);
-            Thread.onSpinWait();
-        }
-    }
 }
