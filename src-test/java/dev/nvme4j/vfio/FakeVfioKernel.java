@@ -121,7 +121,12 @@ final class FakeVfioKernel {
     }
 
     VfioRegistry registry(boolean ipcLockCapable) {
-        return new VfioRegistry(libc, new Sysfs(sysfsRoot), VFIO, () -> ipcLockCapable);
+        return new VfioRegistry(libc, new Sysfs(sysfsRoot), VFIO, () -> ipcLockCapable, FakeVfioKernel::physicalAddress);
+    }
+
+    /** The fake no-IOMMU translation: physical = virtual with the top bits replaced by 0x10_0000_0000. */
+    static long physicalAddress(long virtualAddress) {
+        return 0x10_0000_0000L | (virtualAddress & 0xf_ffff_ffffL);
     }
 
     VfioRegistry registry() {

@@ -15,6 +15,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongUnaryOperator;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,14 +46,19 @@ final class VfioContainer {
     private final LibC libc;
     private final int fd;
     private final BooleanSupplier ipcLockCapable;
+    private final LongUnaryOperator physicalAddress;
     private int iommuType;
     private IovaAllocator iova;
     private long pinnedBytes;
 
-    VfioContainer(LibC libc, int fd, BooleanSupplier ipcLockCapable) {
+    /**
+     * @param physicalAddress virtual to physical translation, used only in no-IOMMU mode
+     */
+    VfioContainer(LibC libc, int fd, BooleanSupplier ipcLockCapable, LongUnaryOperator physicalAddress) {
         this.libc = libc;
         this.fd = fd;
         this.ipcLockCapable = ipcLockCapable;
+        this.physicalAddress = physicalAddress;
     }
 
     int fd() {
@@ -102,6 +108,9 @@ final class VfioContainer {
      */
     synchronized long map(MemorySegment host, long alignment) {
         long size = host.byteSize();
+        if (iommuType == VfioStructs.VFIO_NOIOMMU_IOMMU) {
+            return physicalAddressOf(host);
+        }
         requireType1();
         checkMemlock(size);
         long address = iova.allocate(size, alignment);
@@ -120,8 +129,16 @@ final class VfioContainer {
         return address;
     }
 
+    /** {@return whether DMA memory must be physically contiguous hugepages (no-IOMMU mode)} */
+    synchronized boolean needsPhysicallyContiguousMemory() {
+        return iommuType == VfioStructs.VFIO_NOIOMMU_IOMMU;
+    }
+
     /** Unmaps a range {@link #map} returned and gives its IOVA back. */
     synchronized void unmap(long address, long size) {
+        if (iommuType == VfioStructs.VFIO_NOIOMMU_IOMMU) {
+            return; // nothing was mapped: the device uses physical addresses
+        }
         requireType1();
         try {
             VfioStructs.unmapDma(libc, fd, address, size);
@@ -145,9 +162,23 @@ final class VfioContainer {
 
     private void requireType1() {
         if (iova == null) {
-            throw new DmaException(iommuType == VfioStructs.VFIO_NOIOMMU_IOMMU
-                    ? "DMA in VFIO no-IOMMU mode needs physical addresses, which this version does not provide"
-                    : "the VFIO container has no IOMMU set");
+            throw new DmaException("the VFIO container has no IOMMU set");
+        }
+    }
+
+    /**
+     * No-IOMMU mode: the device sees physical addresses, so the memory must be one physically
+     * contiguous hugepage, which stays put because the allocator keeps it mapped and populated.
+     */
+    private long physicalAddressOf(MemorySegment host) {
+        if (host.byteSize() > VfioDmaAllocator.HUGE_PAGE) {
+            throw new DmaException("in no-IOMMU mode a DMA region must fit in one 2 MiB hugepage (physically"
+                    + " contiguous); " + host.byteSize() + " bytes were requested");
+        }
+        try {
+            return physicalAddress.applyAsLong(host.address());
+        } catch (VfioException e) {
+            throw new DmaException("no-IOMMU mode: " + e.getMessage(), e);
         }
     }
 

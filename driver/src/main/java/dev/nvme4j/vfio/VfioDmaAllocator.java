@@ -174,6 +174,10 @@ final class VfioDmaAllocator implements DmaAllocator {
         boolean huge = hugePages && size % HUGE_PAGE == 0;
         MemorySegment raw = huge ? tryHugePages(size) : null;
         if (raw == null) {
+            if (container.needsPhysicallyContiguousMemory()) {
+                throw new DmaException("no-IOMMU mode needs DMA memory in 2 MiB hugepages, and none could be"
+                        + " allocated: reserve some (tools/nvme4j-setup hugepages 512) and keep VfioOptions.hugePages on");
+            }
             huge = false;
             raw = mmap(size, 0);
         }

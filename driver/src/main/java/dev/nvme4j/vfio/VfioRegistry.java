@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongUnaryOperator;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -43,13 +44,14 @@ public final class VfioRegistry {
 
     private static final class Holder {
         static final VfioRegistry SYSTEM = new VfioRegistry(LibC.system(), Sysfs.system(), "/dev/vfio",
-                () -> hasCapIpcLock(Path.of("/proc/self/status")));
+                () -> hasCapIpcLock(Path.of("/proc/self/status")), Pagemap.self()::physicalAddress);
     }
 
     private final LibC libc;
     private final Sysfs sysfs;
     private final String vfioDir;
     private final BooleanSupplier ipcLockCapable;
+    private final LongUnaryOperator physicalAddress;
     private final Map<Integer, VfioGroup> groups = new HashMap<>();
     private final Set<PciAddress> openFunctions = new HashSet<>();
     private VfioContainer container;
@@ -59,10 +61,17 @@ public final class VfioRegistry {
      * @param ipcLockCapable whether the process has CAP_IPC_LOCK (not bound by the memlock limit)
      */
     public VfioRegistry(LibC libc, Sysfs sysfs, String vfioDir, BooleanSupplier ipcLockCapable) {
+        this(libc, sysfs, vfioDir, ipcLockCapable, Pagemap.self()::physicalAddress);
+    }
+
+    /** @param physicalAddress virtual to physical translation, for no-IOMMU mode only */
+    VfioRegistry(LibC libc, Sysfs sysfs, String vfioDir, BooleanSupplier ipcLockCapable,
+            LongUnaryOperator physicalAddress) {
         this.libc = libc;
         this.sysfs = sysfs;
         this.vfioDir = vfioDir;
         this.ipcLockCapable = ipcLockCapable;
+        this.physicalAddress = physicalAddress;
     }
 
     /** {@return the registry of this process, over the real kernel} */
@@ -226,7 +235,7 @@ public final class VfioRegistry {
             closeQuietly(fd, path);
             throw e instanceof NativeException ne ? new VfioException("checking " + path + ": " + ne.getMessage(), ne) : e;
         }
-        return new VfioContainer(libc, fd, ipcLockCapable);
+        return new VfioContainer(libc, fd, ipcLockCapable, physicalAddress);
     }
 
     private int openGroupNode(PciAddress pci, int number, String path) {
