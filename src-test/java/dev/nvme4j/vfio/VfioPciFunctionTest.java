@@ -157,6 +157,24 @@ class VfioPciFunctionTest {
     }
 
     @Test
+    void registerAccessAfterCloseThrowsInsteadOfTouchingUnmappedMemory() {
+        VfioPciFunction f = open();
+        var regs = f.registers();
+        assertEquals(0, regs.read32(0x1c));
+        f.close();
+        assertThrows(IllegalStateException.class, () -> regs.read32(0x1c));
+    }
+
+    @Test
+    void preadRegisterAccessAfterCloseThrowsInsteadOfUsingAStaleFd() {
+        kernel.bar0Mmappable = false;
+        VfioPciFunction f = open();
+        var regs = f.registers();
+        f.close();
+        assertThrows(IllegalStateException.class, () -> regs.write32(0x14, 1));
+    }
+
+    @Test
     void functionResetUsesVfioDeviceResetAndRestoresBusMaster() {
         try (VfioPciFunction f = open()) {
             kernel.config.set(ValueLayout.JAVA_SHORT_UNALIGNED, 4, (short) 0);

@@ -28,6 +28,8 @@ final class RegionRegisterSpace implements RegisterSpace {
     private final int deviceFd;
     private final long regionOffset;
     private final long regionSize;
+    /** Set on close: the fd number may be reused by the kernel for another file afterwards. */
+    private volatile boolean closed;
 
     RegionRegisterSpace(LibC libc, int deviceFd, long regionOffset, long regionSize) {
         this.libc = libc;
@@ -74,7 +76,14 @@ final class RegionRegisterSpace implements RegisterSpace {
         write32(offset, value);
     }
 
+    void close() {
+        closed = true;
+    }
+
     private void transfer(MemorySegment buf, long offset, boolean write) {
+        if (closed) {
+            throw new IllegalStateException("BAR0 register access after the function was closed");
+        }
         if (offset < 0 || offset + buf.byteSize() > regionSize) {
             throw new IndexOutOfBoundsException("register offset 0x" + Long.toHexString(offset)
                     + " outside the region of " + regionSize + " bytes");

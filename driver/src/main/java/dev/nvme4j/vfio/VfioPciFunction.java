@@ -13,6 +13,7 @@ import dev.nvme4j.sys.VfioStructs;
 import dev.nvme4j.sys.VfioStructs.DeviceInfo;
 import dev.nvme4j.sys.VfioStructs.RegionInfo;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 import org.slf4j.Logger;
@@ -42,6 +43,8 @@ public final class VfioPciFunction implements PciFunction {
     private final DeviceInfo info;
     private final RegionInfo bar0;
     private final MemorySegment bar0Mapping;
+    /** Owns the view of BAR0 handed out; closed before the munmap so stale accesses throw instead of faulting. */
+    private final Arena bar0Arena = Arena.ofShared();
     private final RegisterSpace registers;
     private final PciConfigSpace config;
     private final int msixCount;
@@ -60,7 +63,7 @@ public final class VfioPciFunction implements PciFunction {
         this.info = info;
         this.bar0 = bar0;
         this.bar0Mapping = bar0Mapping;
-        this.registers = bar0Mapping != null ? new Mmio(bar0Mapping)
+        this.registers = bar0Mapping != null ? new Mmio(bar0Mapping.reinterpret(bar0Arena, null))
                 : new RegionRegisterSpace(libc, deviceFd, bar0.offset(), bar0.size());
         this.config = config;
         this.msixCount = msixCount;
@@ -239,6 +242,10 @@ public final class VfioPciFunction implements PciFunction {
             LOG.warn("{}: clearing Bus Master: {}", address, e.getMessage());
         }
         dma.close();
+        if (registers instanceof RegionRegisterSpace region) {
+            region.close();
+        }
+        bar0Arena.close();
         if (bar0Mapping != null) {
             try {
                 libc.munmap(bar0Mapping, bar0Mapping.byteSize());
