@@ -75,8 +75,8 @@ public final class NvmeController implements Controller, QueueHost {
         this.options = Objects.requireNonNull(options, "options");
         this.ownsFunction = ownsFunction;
         this.regs = pci.registers();
-        this.dma = pci.dma();
         this.bringUp = new BringUp(regs, pci.address());
+        this.dma = new PageAlignedDma(pci.dma(), 4096L << NvmeRegs.capMpsmin(bringUp.cap()));
         this.adminTimeoutNanos = options.adminTimeout().toNanos();
     }
 
