@@ -550,6 +550,10 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
 
     @Override
     public void close() {
+        if (gate.heldByCurrentThread()) {
+            throw new IllegalStateException("I/O queue pair " + queue.qid() + " cannot be closed from inside its own"
+                    + " callback or submit; close it after poll returns");
+        }
         if (!closing.compareAndSet(false, true)) {
             return;
         }
