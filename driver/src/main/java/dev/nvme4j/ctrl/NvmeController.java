@@ -59,6 +59,8 @@ public final class NvmeController implements Controller, QueueHost {
     final ControllerStats stats = new ControllerStats();
     final ResetHistory resetHistory = new ResetHistory();
 
+    /** RTD3E from Identify Controller, microseconds (0: not reported). */
+    volatile long rtd3eMicros;
     AdminQueue admin;
     QueueFactory.Built adminMemory;
     QueueFactory queues;
