@@ -226,6 +226,30 @@ class RecoveryTest {
         });
     }
 
+    @Test
+    void repeatedFatalStatusEndsInFailedInsteadOfAResetLoop() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(ExecutionMode.DETERMINISTIC), fastRecovery());
+                 IoQueuePair qp = f.ctrl.createQueuePair(8, CompletionMode.POLL);
+                 DmaBuffer buf = f.ctrl.allocateBuffer(64 * 512)) {
+                long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (f.ctrl.state() != ControllerState.FAILED && System.nanoTime() < until) {
+                    if (f.ctrl.state() == ControllerState.READY) {
+                        f.mock.faults().setControllerFatalStatus();
+                    }
+                    Thread.sleep(20);
+                }
+                assertEquals(ControllerState.FAILED, f.ctrl.state());
+                assertTrue(f.ctrl.failureReason().contains("recovery gave up"), f.ctrl.failureReason());
+                assertEquals(4, f.ctrl.counters().resets());
+                int[] st = {-1};
+                assertTrue(qp.write(f.ctrl.namespace(1), 0, 1, buf.slice(0, 512), (t, s) -> st[0] = s, 0));
+                qp.poll();
+                assertEquals(IoQueuePairImplStatus.HOST_ABORT, st[0]);
+            }
+        });
+    }
+
     /** The host abort status, spelled once for the tests. */
     static final class IoQueuePairImplStatus {
         static final int HOST_ABORT = dev.nvme4j.queue.IoQueuePairImpl.HOST_ABORT;
