@@ -129,6 +129,10 @@ class RecoveryTest {
     @Test
     void fatalStatusResetsTheControllerAndIoContinues() {
         assertTimeoutPreemptively(BOUND, () -> {
+            jdk.jfr.Recording recording = new jdk.jfr.Recording();
+            recording.enable("dev.nvme4j.Reset");
+            recording.enable("dev.nvme4j.StateChange");
+            recording.start();
             try (MockFixture f = new MockFixture(config(ExecutionMode.DETERMINISTIC), fastRecovery());
                  IoQueuePair qp = f.ctrl.createQueuePair(8, CompletionMode.POLL);
                  DmaBuffer buf = f.ctrl.allocateBuffer(64 * 512)) {
@@ -141,6 +145,14 @@ class RecoveryTest {
                 assertEquals(1, f.ctrl.counters().resets());
                 assertAllSucceeded(writeAll(qp, f.ctrl.namespace(1), buf, 16));
             }
+            recording.stop();
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("nvme4j", ".jfr");
+            recording.dump(file);
+            var names = jdk.jfr.consumer.RecordingFile.readAllEvents(file).stream()
+                    .map(e -> e.getEventType().getName()).toList();
+            java.nio.file.Files.delete(file);
+            assertTrue(names.contains("dev.nvme4j.Reset"), names.toString());
+            assertTrue(names.contains("dev.nvme4j.StateChange"), names.toString());
         });
     }
 
