@@ -56,6 +56,8 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     private volatile int hostFailure;
     private volatile boolean deferredFailures;
     private int polls;
+    /** When the owner's poll path next scans for late commands (owner/gate holder only). */
+    private long nextDeadlineScan;
     /** The owner's last block on the vector timed out (owner thread only). */
     private boolean waitedInVain;
     private int freeRequest;
@@ -115,6 +117,15 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
 
     public InterruptVector vector() {
         return vector;
+    }
+
+    /** For the deadline check: when the next scan of this pair is due (gate held). */
+    public long nextDeadlineScan() {
+        return nextDeadlineScan;
+    }
+
+    public void nextDeadlineScan(long nanos) {
+        nextDeadlineScan = nanos;
     }
 
     public boolean isClosed() {
