@@ -59,8 +59,10 @@ class QueuePairsOverVfioTest {
                 for (int opcode : new int[] {DELETE_IO_SQ, DELETE_IO_CQ}) {
                     Completion c = ctrl.adminPassthrough(RawCommand.of(opcode, 0).withCdw10(qid), null)
                             .get(30, TimeUnit.SECONDS);
-                    assertEquals(1, Status.sct(c.status()), "qid " + qid + " opcode " + opcode + ": " + Status.describe(c.status()));
-                    assertEquals(1, Status.sc(c.status()), "qid " + qid + " opcode " + opcode + ": " + Status.describe(c.status()));
+                    // SQ: Invalid Queue Identifier (SCT 1, SC 1); CQ: QEMU answers Completion Queue Invalid (SC 0).
+                    String what = "qid " + qid + " opcode " + opcode + ": " + Status.describe(c.status());
+                    assertEquals(1, Status.sct(c.status()), what);
+                    assertTrue(Status.sc(c.status()) == 1 || (opcode == DELETE_IO_CQ && Status.sc(c.status()) == 0), what);
                 }
             }
             // The queue ids are free again: all 64 can be created once more.
@@ -84,10 +86,11 @@ class QueuePairsOverVfioTest {
             ControllerCounters before = ctrl.counters();
             ctrl.close();
             ControllerCounters after = ctrl.counters();
-            long deletes = after.adminSubmitted() - before.adminSubmitted();
-            System.out.printf("close with %d pairs open: %d admin commands (%s -> %s)%n", PAIRS, deletes, before, after);
-            assertEquals(2L * PAIRS, deletes, "one Delete I/O SQ and one Delete I/O CQ per pair");
-            assertTrue(after.adminCompleted() - before.adminCompleted() >= 2L * PAIRS, "every delete completed: " + after);
+            long completed = after.adminCompleted() - before.adminCompleted();
+            System.out.printf("close with %d pairs open: %d admin completions (%s -> %s)%n", PAIRS, completed, before, after);
+            // One Delete I/O SQ and one Delete I/O CQ per pair came back from the device; a
+            // failed delete would also be logged as a warning (checked below).
+            assertTrue(completed >= 2L * PAIRS, "admin completions during close: " + completed);
             List<String> warnings = log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
                     .map(ILoggingEvent::getFormattedMessage).toList();
             assertEquals(List.of(), warnings, "nothing went wrong while deleting and shutting down");
