@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * {@code nvme4j fio} in verify mode against a real (QEMU-emulated) controller: every block
  * written is read back and checked (crc32c, LBA and generation stamped in each block), on the
- * 512- and the 4096-byte LBA namespace, polled and interrupt-driven, one and two jobs.
+ * 512- and the 4096-byte LBA namespace, in every completion mode, one and two jobs.
+ * ({@code ToolOnDeviceTest} covers the inspection commands and a 512-byte-LBA random-write verify.)
  */
 @Tag("vfio")
 class FioToolOverVfioTest {
@@ -25,9 +26,9 @@ class FioToolOverVfioTest {
 
     @ParameterizedTest(name = "ns {0}, {1}, bs {2}, {3} job(s), {4}")
     @CsvSource({
-        "1, randwrite, 4k, 1, poll",
         "1, write, 128k, 2, irq",
         "2, randrw, 16k, 2, poll",
+        "2, randwrite, 4k, 1, hybrid",
     })
     void verifiesEveryBlockItWrote(int nsid, String rw, String bs, int jobs, String mode) {
         if (nsid == 2) {
