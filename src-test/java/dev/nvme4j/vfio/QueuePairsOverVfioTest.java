@@ -81,10 +81,14 @@ class QueuePairsOverVfioTest {
         driverLog.addAppender(log);
         try {
             Controller ctrl = Nvme.open(address, ControllerOptions.builder().maxIoQueuePairs(PAIRS).build());
-            List<IoQueuePair> pairs = createAll(ctrl);
-            writeAndCrossCheck(ctrl, pairs);
-            ControllerCounters before = ctrl.counters();
-            ctrl.close();
+            List<IoQueuePair> pairs;
+            ControllerCounters before;
+            try (Controller closeOnFailure = ctrl) {
+                pairs = createAll(ctrl);
+                writeAndCrossCheck(ctrl, pairs);
+                before = ctrl.counters();
+                ctrl.close();
+            }
             ControllerCounters after = ctrl.counters();
             long completed = after.adminCompleted() - before.adminCompleted();
             System.out.printf("close with %d pairs open: %d admin completions (%s -> %s)%n", PAIRS, completed, before, after);
