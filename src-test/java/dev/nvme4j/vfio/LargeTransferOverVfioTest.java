@@ -43,8 +43,12 @@ class LargeTransferOverVfioTest {
 
     @BeforeAll
     void open() {
-        ctrl = Nvme.open(VmDevices.first());
-        qp = ctrl.createQueuePair(64, CompletionMode.POLL);
+        // Without a device every test is skipped on its own (VmDevices.first()), with the reason.
+        String address = System.getenv("NVME4J_PCI");
+        if (address != null && !address.isBlank()) {
+            ctrl = Nvme.open(address.trim());
+            qp = ctrl.createQueuePair(64, CompletionMode.POLL);
+        }
     }
 
     @AfterAll
@@ -69,6 +73,7 @@ class LargeTransferOverVfioTest {
     @ParameterizedTest(name = "ns {0}: {1} bytes at buffer offset {2}")
     @MethodSource("cases")
     void writesAndReadsBackLargeTransfers(int nsid, int size, int offset) {
+        VmDevices.first();
         Namespace ns = nsid == 2 ? VmDevices.ns4k(ctrl) : ctrl.namespace(nsid);
         long maxTransfer = ctrl.info().maxTransferBytes();
         int caseIndex = indexOf(size) * OFFSETS.length + (offset == 0 ? 0 : 1);
@@ -93,6 +98,7 @@ class LargeTransferOverVfioTest {
 
     @Test
     void splitsTransfersAtASmallMdts() {
+        VmDevices.first();
         try (Controller small = Nvme.open(VmDevices.smallMdts())) {
             assertEquals(VmDevices.SMALL_MDTS_BYTES, small.info().maxTransferBytes(),
                     "MDTS of the controller with QEMU mdts=2: 2^2 x 4 KiB");
@@ -134,6 +140,7 @@ class LargeTransferOverVfioTest {
 
     @Test
     void aSingleCommandCarriesTheLongestPrpList() {
+        VmDevices.first();
         long maxTransfer = ctrl.info().maxTransferBytes();
         assertTrue(maxTransfer >= 64 * 1024, "default QEMU MDTS is large: " + maxTransfer);
         Namespace ns = ctrl.namespace(1);
