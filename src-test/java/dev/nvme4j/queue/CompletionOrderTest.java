@@ -126,6 +126,25 @@ class CompletionOrderTest {
     }
 
     @Test
+    void cqHeadDoorbellIsRungWhenOnlyInvalidCompletionsWereConsumed() {
+        CommandQueue q = queue(4);
+        submit(q);
+        q.ringSubmissions();
+        post(q, 0, 2, 1, 0, 1); // CIDs 2 and 1 are not outstanding (only CID 0 is)
+        post(q, 1, 1, 1, 0, 1);
+        int n = q.reap(64, (tr, s, d0, d1) -> log.add("callback cid " + tr.cid()));
+        assertEquals(0, n);
+        assertEquals(2, q.invalidCompletions());
+        // The head moved past both entries: the controller must be told, or it keeps counting
+        // the two slots as occupied (a depth-4 CQ would then have room for one more entry).
+        assertEquals(List.of("sqdb=1", "cqdb=2"), log);
+        assertEquals(2, q.stats().doorbellsRung, "the SQ and the CQ doorbell are counted");
+        log.clear();
+        assertEquals(0, q.reap(64, (tr, s, d0, d1) -> log.add("callback cid " + tr.cid())));
+        assertEquals(List.of(), log, "nothing consumed, no doorbell");
+    }
+
+    @Test
     void batchIsCappedAndStatusAndDw0AreCopied() {
         CommandQueue q = queue(8);
         Tracker a = submit(q);

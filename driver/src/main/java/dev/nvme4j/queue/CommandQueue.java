@@ -200,15 +200,20 @@ public final class CommandQueue {
 
     /**
      * Reaps up to {@code max} new completion entries: copies their fields, advances the head,
-     * rings the CQ head doorbell once, and only then hands each to {@code sink}.
+     * rings the CQ head doorbell once (whenever the head moved, also when the entries consumed
+     * named no outstanding command), and only then hands each to {@code sink}.
      *
      * @return entries reaped
      */
     public int reap(int max, CompletionSink sink) {
+        int headBefore = cqHead;
+        int phaseBefore = phase;
         int n = collect(Math.min(max, batchTracker.length));
-        if (n == 0) {
+        if (cqHead == headBefore && phase == phaseBefore) {
             return 0;
         }
+        // Ring whenever the head moved, even if every entry consumed named no outstanding
+        // command: otherwise the controller still counts those slots as occupied.
         regs.writeDoorbell(cqHeadDoorbell, cqHead);
         stats.doorbellsRung++;
         stats.completed += n;
