@@ -56,6 +56,30 @@ class TeardownTest {
     }
 
     @Test
+    void adminCountersCountTheDeletionsOfCloseOnceAsSubmittedAndCompleted() {
+        MockConfig cfg = MockConfig.builder().namespace(NamespaceConfig.ram(4096, 512)).build();
+        MockFixture f = new MockFixture(cfg);
+        try {
+            IoQueuePair a = f.ctrl.createQueuePair(4, CompletionMode.POLL);
+            f.ctrl.createQueuePair(4, CompletionMode.POLL);
+            var before = f.ctrl.counters();
+            a.close(); // the pair's own close: Delete I/O SQ and CQ
+            var afterPairClose = f.ctrl.counters();
+            assertEquals(2, afterPairClose.adminSubmitted() - before.adminSubmitted(), afterPairClose.toString());
+            assertEquals(2, afterPairClose.adminCompleted() - before.adminCompleted(), afterPairClose.toString());
+            f.ctrl.close(); // the controller's close deletes the other pair's SQ and CQ
+            var after = f.ctrl.counters();
+            assertEquals(2, after.adminSubmitted() - afterPairClose.adminSubmitted(), after.toString());
+            assertEquals(2, after.adminCompleted() - afterPairClose.adminCompleted(), after.toString());
+            // Over the whole life: every admin command the device fetched was counted once.
+            assertEquals(f.mock.counters().adminCommands(), after.adminSubmitted(), after.toString());
+            f.mock.assertNoViolations();
+        } finally {
+            f.mock.close();
+        }
+    }
+
+    @Test
     void closeWithInFlightIoOnADeviceThatStopsAnsweringIsBoundedAndFailsEverything() {
         assertTimeoutPreemptively(BOUND, () -> {
             ControllerOptions opts = RecoveryTest.fastRecovery().toBuilder().ioTimeout(Duration.ofSeconds(30))

@@ -4,8 +4,11 @@ package dev.nvme4j.api;
  * A snapshot of a controller's counters. Immutable and thread-safe.
  *
  * @param io              the sum over its I/O queue pairs (current and closed)
- * @param adminSubmitted  admin commands submitted
- * @param adminCompleted  admin commands completed
+ * @param adminSubmitted  admin commands written to the admin queue, whoever sent them (the
+ *                        application, bring-up, queue creation and deletion, recovery, close;
+ *                        Asynchronous Event Requests included)
+ * @param adminCompleted  completions the controller posted for them (commands given up by a
+ *                        reset or close are not counted)
  * @param adminTimeouts   admin commands whose deadline passed
  * @param resets          controller resets (recovery step 4)
  * @param failures        times the controller was marked failed

@@ -310,12 +310,27 @@ final class AdminQueue implements CompletionSink {
         }
     }
 
+    /**
+     * Commands written to the admin SQ (every admin command the driver sends, whoever sent it:
+     * the only place submissions are counted), resubmissions excluded.
+     */
     long submittedCount() {
-        return submitted;
+        lock.lock();
+        try {
+            return submitted;
+        } finally {
+            lock.unlock();
+        }
     }
 
+    /** Completions the controller posted for them. */
     long completedCount() {
-        return completed;
+        lock.lock();
+        try {
+            return completed;
+        } finally {
+            lock.unlock();
+        }
     }
 
     int outstanding() {

@@ -159,7 +159,6 @@ final class ControllerReset {
     }
 
     private Completion urgent(RawCommand command, long ringIova) {
-        ctrl.stats.adminSubmitted.increment();
         Completion c = ctrl.admin.executeUrgent(command, ringIova, ctrl.adminTimeoutNanos);
         if (!c.isSuccess()) {
             throw NvmeException.forStatus(dev.nvme4j.spec.Opcodes.adminName(command.opcode()) + " during reset",

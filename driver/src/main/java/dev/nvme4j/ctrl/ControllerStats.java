@@ -5,7 +5,6 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** Controller-level counters (not on the I/O path). Thread-safe. */
 final class ControllerStats {
-    final LongAdder adminSubmitted = new LongAdder();
     final LongAdder adminTimeouts = new LongAdder();
     final LongAdder resets = new LongAdder();
     final LongAdder failures = new LongAdder();

@@ -231,7 +231,6 @@ public final class NvmeController implements Controller, QueueHost {
                         + Identification.ADMIN_MAX_TRANSFER + " bytes, got " + buffer);
             }
         }
-        stats.adminSubmitted.increment();
         return admin.submit(command, buffer, adminTimeoutNanos);
     }
 
@@ -242,7 +241,6 @@ public final class NvmeController implements Controller, QueueHost {
 
     /** As {@link #adminSync(RawCommand, DmaBuffer)} with PRP1 pointing at a queue ring. */
     Completion adminSync(RawCommand command, DmaBuffer buffer, long ringIova) {
-        stats.adminSubmitted.increment();
         Completion c = admin.execute(command, buffer, ringIova, adminTimeoutNanos);
         if (!c.isSuccess()) {
             throw NvmeException.forStatus(dev.nvme4j.spec.Opcodes.adminName(command.opcode()), c.status());
@@ -305,7 +303,7 @@ public final class NvmeController implements Controller, QueueHost {
         for (IoQueuePairImpl p : pairs.values()) {
             io = io.plus(p.counters());
         }
-        return new ControllerCounters(io, stats.adminSubmitted.sum(), admin == null ? 0 : admin.completedCount(),
+        return new ControllerCounters(io, admin == null ? 0 : admin.submittedCount(), admin == null ? 0 : admin.completedCount(),
                 stats.adminTimeouts.sum(), stats.resets.sum(), stats.failures.sum(), stats.asyncEvents.sum());
     }
 

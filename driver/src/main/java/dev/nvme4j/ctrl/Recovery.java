@@ -130,7 +130,6 @@ final class Recovery implements DeadlineCheck {
         q.stats().countAbort();
         t.advanceRecovery(STEP_ABORT, now + ctrl.adminTimeoutNanos);
         Events.recovery(q.qid(), t.cid(), "abort");
-        ctrl.stats.adminSubmitted.increment();
         ctrl.admin.submit(AdminCommands.abort(q.qid(), t.cid()), null, ctrl.adminTimeoutNanos);
     }
 

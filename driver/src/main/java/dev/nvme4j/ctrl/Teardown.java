@@ -135,7 +135,6 @@ final class Teardown {
             return false;
         }
         try {
-            ctrl.stats.adminSubmitted.increment();
             return ctrl.admin.execute(command, null, -1, ctrl.adminTimeoutNanos).isSuccess();
         } catch (NvmeException e) {
             LOG.warn("{}: {}", ctrl.address(), e.getMessage());
