@@ -2,6 +2,7 @@ package dev.nvme4j.ctrl;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nvme4j.api.Completion;
@@ -10,6 +11,7 @@ import dev.nvme4j.api.ControllerOptions;
 import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.api.Status;
 import dev.nvme4j.mock.config.MockConfig;
@@ -17,7 +19,9 @@ import dev.nvme4j.mock.config.NamespaceConfig;
 import dev.nvme4j.spec.Opcodes;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -218,6 +222,49 @@ class DataPathTest {
             assertEquals(63, nq & 0xFFFF);
             f.ctrl.setInterruptCoalescing(1, 4);
             assertEquals(512, f.ctrl.getLogPage(Opcodes.LOG_SMART_HEALTH, 512).length);
+        }
+    }
+
+    @Test
+    void getLogPageReadsFromAnOffsetForANamespace() {
+        try (MockFixture f = new MockFixture(config(512, 5))) {
+            byte[] whole = f.ctrl.getLogPage(Opcodes.LOG_SMART_HEALTH, 512);
+            byte[] part = f.ctrl.getLogPage(Opcodes.LOG_SMART_HEALTH, 0xFFFF_FFFF, 128, 64);
+            assertArrayEquals(Arrays.copyOfRange(whole, 128, 192), part);
+            assertArrayEquals(whole, f.ctrl.getLogPage(Opcodes.LOG_SMART_HEALTH, 0xFFFF_FFFF, 0, 512));
+            assertEquals(512, f.ctrl.getLogPage(Opcodes.LOG_SMART_HEALTH, 1, 0, 512).length);
+            assertThrows(NvmeException.class, () -> f.ctrl.getLogPage(Opcodes.LOG_SMART_HEALTH, 0xFFFF_FFFF, 512, 4),
+                    "an offset beyond the page is rejected by the controller");
+            assertThrows(IllegalArgumentException.class, () -> f.ctrl.getLogPage(Opcodes.LOG_SMART_HEALTH, 1, 2, 4));
+            assertThrows(IllegalArgumentException.class, () -> f.ctrl.getLogPage(Opcodes.LOG_SMART_HEALTH, 1, -4, 4));
+            assertThrows(IllegalArgumentException.class, () -> f.ctrl.getLogPage(Opcodes.LOG_SMART_HEALTH, 1, 0, 6));
+        }
+    }
+
+    @Test
+    void getLogPageCommandCarriesNumdAndTheOffsetInLpolAndLpou() {
+        RawCommand c = AdminCommands.getLogPage(Opcodes.LOG_ERROR_INFORMATION, 0x40004, 7, 0x1_2345_6788L);
+        assertEquals(Opcodes.ADMIN_GET_LOG_PAGE, c.opcode());
+        assertEquals(7, c.nsid());
+        int numd = 0x40004 / 4 - 1;
+        assertEquals(Opcodes.LOG_ERROR_INFORMATION | ((numd & 0xFFFF) << 16), c.cdw10(), "LID, NUMDL");
+        assertEquals(numd >>> 16, c.cdw11(), "NUMDU");
+        assertEquals(0x2345_6788, c.cdw12(), "LPOL");
+        assertEquals(1, c.cdw13(), "LPOU");
+    }
+
+    @Test
+    void rawIdentifyStructures() {
+        try (MockFixture f = new MockFixture(config(512, 5))) {
+            byte[] ctrl = f.ctrl.identifyController();
+            assertEquals(4096, ctrl.length);
+            assertEquals(f.ctrl.info().serialNumber(), new String(ctrl, 4, 20, StandardCharsets.US_ASCII).trim(), "SN");
+            Namespace ns = f.ctrl.namespace(1);
+            byte[] id = f.ctrl.identifyNamespace(1);
+            assertEquals(4096, id.length);
+            assertEquals(ns.sizeBlocks(), MemorySegment.ofArray(id).get(ValueLayout.JAVA_LONG_UNALIGNED, 0), "NSZE");
+            assertThrows(NvmeException.class, () -> f.ctrl.identifyNamespace(99), "no such namespace");
+            assertThrows(IllegalArgumentException.class, () -> f.ctrl.identifyNamespace(0));
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoCallback;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.api.QueueCounters;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.api.Status;
@@ -146,10 +147,28 @@ public final class FakeController implements Controller {
 
     @Override
     public byte[] getLogPage(int logPageId, int bytes) {
+        return getLogPage(logPageId, 0xFFFF_FFFF, 0, bytes);
+    }
+
+    @Override
+    public byte[] getLogPage(int logPageId, int nsid, long offset, int bytes) {
         byte[] src = logPageId == 2 ? smartLog : errorLog;
         byte[] out = new byte[bytes];
-        System.arraycopy(src, 0, out, 0, Math.min(bytes, src.length));
+        if (offset < src.length) {
+            System.arraycopy(src, (int) offset, out, 0, (int) Math.min(bytes, src.length - offset));
+        }
         return out;
+    }
+
+    /** Like the admin passthrough: a fake has no raw Identify data (the tool falls back to info()). */
+    @Override
+    public byte[] identifyController() {
+        throw NvmeException.forStatus("Identify", Status.of(0, 1, true));
+    }
+
+    @Override
+    public byte[] identifyNamespace(int nsid) {
+        throw NvmeException.forStatus("Identify", Status.of(0, 1, true));
     }
 
     @Override

@@ -49,8 +49,34 @@ public interface Controller extends AutoCloseable {
     /** Sends an admin command; {@code buffer} may be null. Completes with the completion, errors included. */
     CompletableFuture<Completion> adminPassthrough(RawCommand command, DmaBuffer buffer);
 
-    /** Reads {@code bytes} of log page {@code logPageId} (Get Log Page, for NSID 0xFFFFFFFF). */
+    /**
+     * Reads {@code bytes} of log page {@code logPageId} from its start, for NSID 0xFFFFFFFF
+     * (the controller as a whole); same as {@code getLogPage(logPageId, 0xFFFFFFFF, 0, bytes)}.
+     */
     byte[] getLogPage(int logPageId, int bytes);
+
+    /**
+     * Reads {@code bytes} of log page {@code logPageId} starting {@code offset} bytes into it
+     * (Get Log Page, NVMe Base Specification 2.0 section 5.16: NUMDL/NUMDU, LPOL/LPOU).
+     *
+     * @param nsid   the namespace the page is about, or 0xFFFFFFFF for the controller
+     * @param offset byte offset into the page, a non-negative multiple of 4
+     * @param bytes  a positive multiple of 4, at most 64 KiB
+     * @throws NvmeException when the controller rejects the command (for example an offset
+     *                       beyond the page, or a page it does not support)
+     */
+    byte[] getLogPage(int logPageId, int nsid, long offset, int bytes);
+
+    /** The raw 4096-byte Identify Controller data structure (Identify CNS 01h, Base 5.17). */
+    byte[] identifyController();
+
+    /**
+     * The raw 4096-byte Identify Namespace data structure of {@code nsid} (Identify CNS 00h,
+     * NVM Command Set Specification 4.1.5.1).
+     *
+     * @throws NvmeException when the controller rejects the command (for example an invalid NSID)
+     */
+    byte[] identifyNamespace(int nsid);
 
     /** Get Features; returns completion dword 0. */
     int getFeature(int featureId, int cdw11);

@@ -72,9 +72,14 @@ final class AdminCommands {
      * CDW10 bits 31:16, NUMDU in CDW11 bits 15:0; RAE (bit 15) kept 0 so reading clears the event.
      */
     static RawCommand getLogPage(int lid, int bytes, int nsid) {
+        return getLogPage(lid, bytes, nsid, 0);
+    }
+
+    /** As {@link #getLogPage(int, int, int)}, from byte {@code offset} of the page: LPOL in CDW12, LPOU in CDW13. */
+    static RawCommand getLogPage(int lid, int bytes, int nsid, long offset) {
         int numd = bytes / 4 - 1;
         return RawCommand.of(Opcodes.ADMIN_GET_LOG_PAGE, nsid).withCdw10(lid | ((numd & 0xFFFF) << 16))
-                .withCdw11(numd >>> 16);
+                .withCdw11(numd >>> 16).withCdw12((int) offset).withCdw13((int) (offset >>> 32));
     }
 
     /** Interrupt Coalescing (5.27.1.8): THR bits 7:0 (zero-based), TIME bits 15:8 (100 us units). */

@@ -21,6 +21,7 @@ import dev.nvme4j.dma.DmaAllocator;
 import dev.nvme4j.dma.DmaRegion;
 import dev.nvme4j.queue.IoQueuePairImpl;
 import dev.nvme4j.queue.QueueHost;
+import dev.nvme4j.spec.IdentifyLayout;
 import dev.nvme4j.spec.NvmeRegs;
 import java.lang.foreign.Arena;
 import java.util.BitSet;
@@ -250,13 +251,44 @@ public final class NvmeController implements Controller, QueueHost {
 
     @Override
     public byte[] getLogPage(int logPageId, int bytes) {
+        return getLogPage(logPageId, AdminCommands.NSID_ALL, 0, bytes);
+    }
+
+    @Override
+    public byte[] getLogPage(int logPageId, int nsid, long offset, int bytes) {
+        if (logPageId < 0 || logPageId > 0xFF) {
+            throw new IllegalArgumentException("log page identifier must be 0..255, got " + logPageId);
+        }
         if (bytes <= 0 || bytes % 4 != 0 || bytes > Identification.ADMIN_MAX_TRANSFER) {
             throw new IllegalArgumentException("log page size must be a positive multiple of 4 up to "
                     + Identification.ADMIN_MAX_TRANSFER + ", got " + bytes);
         }
+        if (offset < 0 || offset % 4 != 0) {
+            throw new IllegalArgumentException("log page offset must be a non-negative multiple of 4, got " + offset);
+        }
+        return readAdminData(AdminCommands.getLogPage(logPageId, bytes, nsid, offset), bytes);
+    }
+
+    @Override
+    public byte[] identifyController() {
+        return readAdminData(AdminCommands.identify(dev.nvme4j.spec.Opcodes.CNS_CONTROLLER, 0), IdentifyLayout.SIZE);
+    }
+
+    @Override
+    public byte[] identifyNamespace(int nsid) {
+        if (nsid == 0 || nsid == AdminCommands.NSID_ALL) {
+            throw new IllegalArgumentException("Identify Namespace needs an NSID of an existing namespace, got 0x"
+                    + Integer.toHexString(nsid));
+        }
+        return readAdminData(AdminCommands.identify(dev.nvme4j.spec.Opcodes.CNS_NAMESPACE, nsid), IdentifyLayout.SIZE);
+    }
+
+    /** Runs an admin command that transfers {@code bytes} to the host and returns them. */
+    private byte[] readAdminData(RawCommand command, int bytes) {
         health.checkAccepting();
         try (DmaBuffer buf = allocateInternal(bytes)) {
-            adminSync(AdminCommands.getLogPage(logPageId, bytes, AdminCommands.NSID_ALL), buf);
+            buf.segment().fill((byte) 0);
+            adminSync(command, buf);
             return buf.segment().asSlice(0, bytes).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
         }
     }

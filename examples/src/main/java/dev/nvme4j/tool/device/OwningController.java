@@ -83,6 +83,21 @@ final class OwningController implements Controller {
     }
 
     @Override
+    public byte[] getLogPage(int logPageId, int nsid, long offset, int bytes) {
+        return delegate.getLogPage(logPageId, nsid, offset, bytes);
+    }
+
+    @Override
+    public byte[] identifyController() {
+        return delegate.identifyController();
+    }
+
+    @Override
+    public byte[] identifyNamespace(int nsid) {
+        return delegate.identifyNamespace(nsid);
+    }
+
+    @Override
     public int getFeature(int featureId, int cdw11) {
         return delegate.getFeature(featureId, cdw11);
     }

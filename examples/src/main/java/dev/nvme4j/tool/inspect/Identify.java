@@ -2,24 +2,19 @@ package dev.nvme4j.tool.inspect;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nvme4j.api.Completion;
 import dev.nvme4j.api.Controller;
 import dev.nvme4j.api.ControllerInfo;
-import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.Namespace;
-import dev.nvme4j.api.RawCommand;
-import java.lang.foreign.ValueLayout;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Identify data (NVMe Base Specification 2.0, section 5.17): reads the 4096-byte structures with
- * an admin passthrough Identify command, and turns Identify Controller (CNS 01h, figure 275) and
- * Identify Namespace (CNS 00h; NVM Command Set Specification 1.0, figure 97) into fields with
- * nvme-cli's names. When the raw command is not available, falls back to what
- * {@link Controller#info()} and {@link Controller#namespace(int)} report.
+ * {@link Controller#identifyController()} and {@link Controller#identifyNamespace(int)}, and
+ * turns Identify Controller (CNS 01h, figure 275) and Identify Namespace (CNS 00h; NVM Command
+ * Set Specification 1.0, figure 97) into fields with nvme-cli's names. When the raw structure is
+ * not available, falls back to what {@link Controller#info()} and {@link Controller#namespace(int)}
+ * report.
  */
 public final class Identify {
-    private static final int OPC_IDENTIFY = 0x06;
     private static final int CNS_NAMESPACE = 0x00;
     private static final int CNS_CONTROLLER = 0x01;
     /** Bytes of an Identify data structure. */
@@ -30,17 +25,13 @@ public final class Identify {
 
     /** Reads an Identify structure; null when the command failed or is not supported. */
     public static byte[] read(Controller c, int cns, int nsid) {
-        try (DmaBuffer buf = c.allocateBuffer(SIZE)) {
-            Completion done = c.adminPassthrough(RawCommand.of(OPC_IDENTIFY, nsid).withCdw10(cns), buf)
-                    .get(30, TimeUnit.SECONDS);
-            if (!done.isSuccess()) {
-                return null;
-            }
-            return buf.segment().asSlice(0, SIZE).toArray(ValueLayout.JAVA_BYTE);
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
+        try {
+            return switch (cns) {
+                case CNS_CONTROLLER -> c.identifyController();
+                case CNS_NAMESPACE -> c.identifyNamespace(nsid);
+                default -> throw new IllegalArgumentException("unsupported CNS " + cns);
+            };
+        } catch (RuntimeException e) { // rejected, not supported, or the controller is not accepting commands
             return null;
         }
     }
