@@ -10,6 +10,7 @@ import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.mock.config.ExecutionMode;
+import dev.nvme4j.mock.config.FaultHandle;
 import dev.nvme4j.mock.config.FaultMatch;
 import dev.nvme4j.mock.config.MockConfig;
 import dev.nvme4j.mock.config.NamespaceConfig;
@@ -44,31 +45,43 @@ class ConcurrentOwnersStressTest {
         try (MockFixture f = new MockFixture(cfg, opts)) {
             f.mock.faults().ignoreSqDoorbell(FaultMatch.any().queue(1).probability(0.02, seed));
             f.mock.faults().dropInterrupts(FaultMatch.any().queue(2).probability(0.05, seed));
-            f.mock.faults().hangCommands(FaultMatch.any().queue(3).opcode(Opcodes.NVM_WRITE).times(2), true);
+            FaultHandle hang = f.mock.faults().hangCommands(FaultMatch.any().queue(3).opcode(Opcodes.NVM_WRITE).times(2), true);
             Namespace ns = f.ctrl.namespace(1);
             CompletionMode[] modes = CompletionMode.values();
+            // Every pair exists before any owner starts: an owner closes its pair when done, and
+            // a pair created after that would reuse the freed queue ID, so the faults aimed at
+            // queues 2 and 3 could miss (under load the first owner may finish before the main
+            // thread created the next pair: then every pair was queue 1).
+            List<IoQueuePair> pairs = new ArrayList<>();
+            List<DmaBuffer> buffers = new ArrayList<>();
+            for (int i = 0; i < THREADS; i++) {
+                pairs.add(f.ctrl.createQueuePair(16, modes[i % modes.length]));
+                buffers.add(f.ctrl.allocateBuffer(16 * 4096));
+            }
+            assertEquals(List.of(1, 2, 3, 4), pairs.stream().map(IoQueuePair::queueId).toList());
             List<Thread> owners = new ArrayList<>();
             AtomicReference<Throwable> failure = new AtomicReference<>();
             for (int i = 0; i < THREADS; i++) {
-                IoQueuePair qp = f.ctrl.createQueuePair(16, modes[i % modes.length]);
-                DmaBuffer buf = f.ctrl.allocateBuffer(16 * 4096);
+                IoQueuePair qp = pairs.get(i);
+                DmaBuffer buf = buffers.get(i);
                 SplittableRandom rnd = new SplittableRandom(seed * 31 + i);
-                Thread t = new Thread(() -> {
+                owners.add(new Thread(() -> {
                     try {
                         drive(qp, ns, buf, rnd);
                     } catch (Throwable e) {
                         failure.compareAndSet(null, e);
                     }
-                }, "owner-" + qp.queueId());
-                owners.add(t);
-                t.start();
+                }, "owner-" + qp.queueId()));
             }
+            owners.forEach(Thread::start);
             for (Thread t : owners) {
                 t.join();
             }
             assertNull(failure.get(), () -> "seed " + seed + ": " + failure.get());
             var c = f.ctrl.counters();
-            assertTrue(c.resets() >= 1 && c.io().lostDoorbells() + c.io().missedInterrupts() >= 1, c.toString());
+            assertEquals(2, hang.hits(), () -> "both hangs hit writes on queue 3: " + c + ", mock " + f.mock.counters());
+            assertTrue(c.resets() >= 1 && c.io().lostDoorbells() + c.io().missedInterrupts() >= 1,
+                    () -> c + ", mock " + f.mock.counters());
         }
     }
 

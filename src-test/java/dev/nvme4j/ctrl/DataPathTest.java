@@ -225,6 +225,23 @@ class DataPathTest {
         }
     }
 
+    /**
+     * Queue IDs are the lowest free ones: a pair created after another was closed gets its ID.
+     * Tests that aim faults at a queue ID must create all their pairs before any is closed
+     * (ConcurrentOwnersStressTest once missed its hang fault this way).
+     */
+    @Test
+    void aClosedPairsQueueIdIsReusedByTheNextPair() {
+        try (MockFixture f = new MockFixture(config(512, 5))) {
+            IoQueuePair a = f.ctrl.createQueuePair(4, CompletionMode.POLL);
+            IoQueuePair b = f.ctrl.createQueuePair(4, CompletionMode.POLL);
+            assertEquals(List.of(1, 2), List.of(a.queueId(), b.queueId()));
+            a.close();
+            assertEquals(1, f.ctrl.createQueuePair(4, CompletionMode.POLL).queueId());
+            assertEquals(3, f.ctrl.createQueuePair(4, CompletionMode.POLL).queueId());
+        }
+    }
+
     @Test
     void getLogPageReadsFromAnOffsetForANamespace() {
         try (MockFixture f = new MockFixture(config(512, 5))) {
