@@ -75,7 +75,7 @@ final class Engine {
         boolean progress = true;
         while (progress && canRun()) {
             progress = false;
-            for (int q = 0; q < c.sqs.length; q++) {
+            for (int q = 0; q < c.sqLimit; q++) {
                 MockSq sq = c.sqs[q];
                 while (sq != null && c.sqs[q] == sq && sq.hasWork() && canRun()) {
                     execute(sq);

@@ -37,6 +37,10 @@ public final class MockNvmeController implements MockController {
     final Engine engine;
     private final LongSupplier clock;
     private final int stride;
+    /** log2 of the doorbell stride (4 << CAP.DSTRD bytes): doorbells decode with shifts, not divisions. */
+    private final int strideShift;
+    /** One past the highest existing SQ identifier: how far {@link Engine#runUntilIdle} scans. */
+    int sqLimit;
     private final long doorbellEnd;
     private final MockPciFunction pci;
     private final DeviceThread thread;
@@ -57,6 +61,7 @@ public final class MockNvmeController implements MockController {
         this.cqs = new MockCq[config.maxIoQueuePairs() + 1];
         this.engine = new Engine(this);
         this.stride = 4 << config.dstrd();
+        this.strideShift = 2 + config.dstrd();
         this.doorbellEnd = NvmeRegs.DOORBELL_BASE + 2L * (sqs.length + 1) * stride;
         this.pci = new MockPciFunction(this);
         this.thread = config.mode() == ExecutionMode.THREADED ? new DeviceThread(this) : null;
@@ -174,9 +179,9 @@ public final class MockNvmeController implements MockController {
     /** Decodes a doorbell write (PCIe transport 3.1.2); returns true when the device has new work. */
     private boolean doorbell(long off, int v) {
         long rel = off - NvmeRegs.DOORBELL_BASE;
-        int qid = (int) (rel / (2L * stride));
-        boolean cq = (rel / stride) % 2 == 1;
-        if (rel % stride != 0 || off >= doorbellEnd) {
+        int qid = (int) (rel >>> (strideShift + 1));
+        boolean cq = ((rel >>> strideShift) & 1) == 1;
+        if ((rel & (stride - 1)) != 0 || off >= doorbellEnd) {
             violation(Kind.DOORBELL_FOR_NONEXISTENT_QUEUE, doorbellName(cq, qid, off, v) + " is not a doorbell register");
             return false;
         }
@@ -237,7 +242,17 @@ public final class MockNvmeController implements MockController {
         cqs[0] = new MockCq(0, cqRing, cqSize, true, 0);
         sqs[0] = new MockSq(0, sqRing, sqSize, 0, 0);
         cqs[0].sqRefs = 1;
+        queuesChanged();
         return true;
+    }
+
+    /** After an SQ was created or deleted: recomputes {@link #sqLimit}. Under the lock. */
+    void queuesChanged() {
+        int limit = sqs.length;
+        while (limit > 0 && sqs[limit - 1] == null) {
+            limit--;
+        }
+        sqLimit = limit;
     }
 
     /** The host memory of a queue ring, or null (with an IOMMU fault counted) if not wholly mapped. */
@@ -254,6 +269,7 @@ public final class MockNvmeController implements MockController {
     void resetController() {
         java.util.Arrays.fill(sqs, null);
         java.util.Arrays.fill(cqs, null);
+        queuesChanged();
         engine.reset();
         interrupts.reset();
     }
