@@ -1,5 +1,9 @@
 package dev.nvme4j.api;
 
+import dev.nvme4j.ctrl.NvmeController;
+import dev.nvme4j.mock.MockDevices;
+import dev.nvme4j.mock.config.MockController;
+
 /**
  * Entry point: opens NVMe controllers.
  *
@@ -16,6 +20,19 @@ package dev.nvme4j.api;
  */
 public final class Nvme {
     private Nvme() {
+    }
+
+    /**
+     * Brings up an in-process mock controller through the same driver code as hardware. The
+     * mock stays owned by the caller: close the returned controller first, then the mock.
+     */
+    public static Controller open(MockController mock, ControllerOptions options) {
+        return NvmeController.open(MockDevices.pciFunction(mock), options, false);
+    }
+
+    /** {@link #open(MockController, ControllerOptions)} with default options. */
+    public static Controller open(MockController mock) {
+        return open(mock, ControllerOptions.defaults());
     }
 
     /** Opens the NVMe function at a PCI address (bound to vfio-pci) with default options. */

@@ -35,6 +35,10 @@ public final class IdentifyLayout {
     public static final int CTRL_CNTLID = 78;
     /** Version, 4 bytes (as the VS register). */
     public static final int CTRL_VER = 80;
+    /** RTD3 Entry Latency in microseconds, 4 bytes (bounds the shutdown wait). */
+    public static final int CTRL_RTD3E = 88;
+    /** Optional Asynchronous Events Supported, 4 bytes. */
+    public static final int CTRL_OAES = 92;
     /** Controller Type, 1 byte (1 = I/O controller). */
     public static final int CTRL_CNTRLTYPE = 111;
     /** Optional Admin Command Support, 2 bytes. */
@@ -91,6 +95,19 @@ public final class IdentifyLayout {
     public static final int NS_DLFEAT = 33;
     /** First LBA Format descriptor, 4 bytes each: MS 15:0, LBADS 23:16 (log2), RP 25:24. */
     public static final int NS_LBAF0 = 128;
+
+    /** Bytes per LBA Format descriptor. */
+    public static final int NS_LBAF_SIZE = 4;
+
+    /** Index of the LBA format in use from FLBAS: bits 3:0, and bits 6:5 as the high bits. */
+    public static int flbasIndex(int flbas) {
+        return (flbas & 0xF) | (((flbas >>> 5) & 0x3) << 4);
+    }
+
+    /** MS (metadata bytes per block) from an LBA Format descriptor. */
+    public static int lbafMetadataSize(int lbaf) {
+        return lbaf & 0xFFFF;
+    }
 
     /** LBADS (log2 of the LBA data size) from an LBA Format descriptor. */
     public static int lbafLbads(int lbaf) {

@@ -1,0 +1,168 @@
+package dev.nvme4j.ctrl;
+
+import dev.nvme4j.api.Completion;
+import dev.nvme4j.api.NvmeException;
+import dev.nvme4j.api.RawCommand;
+import dev.nvme4j.queue.CommandQueue;
+import dev.nvme4j.queue.IoQueuePairImpl;
+import dev.nvme4j.queue.Tracker;
+import dev.nvme4j.queue.TrackerPool;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Controller reset, the last recovery step before giving up (Base 3.7.2 "Controller Level
+ * Reset"): with every queue pair's gate held (no owner is inside), disable the controller
+ * (which deletes all its queues), fail the admin commands it held, re-initialize (3.5.1),
+ * renegotiate the number of queues, recreate each I/O CQ and SQ on the same memory, and
+ * resubmit each outstanding I/O command that has retries left (the rest are failed by the
+ * owner's next poll). Queue pair handles held by the application stay valid.
+ *
+ * <p>If the reset fails, or resets come too often, the controller is marked failed instead:
+ * there is no endless reset loop. Run on the watchdog thread only.
+ */
+final class ControllerReset {
+    private static final Logger LOG = LoggerFactory.getLogger(ControllerReset.class);
+    /** More resets than this within {@link #WINDOW_NANOS} means recovery is not working. */
+    private static final int MAX_RESETS_IN_WINDOW = 3;
+    private static final long WINDOW_NANOS = 60_000_000_000L;
+    private static final long GATE_WAIT_NANOS = 2_000_000_000L;
+
+    private final NvmeController ctrl;
+
+    ControllerReset(NvmeController ctrl) {
+        this.ctrl = ctrl;
+    }
+
+    void run(String reason) {
+        if (!ctrl.health.beginReset()) {
+            return;
+        }
+        ctrl.stats.resets.increment();
+        if (ctrl.resetHistory.tooMany(System.nanoTime(), MAX_RESETS_IN_WINDOW, WINDOW_NANOS)) {
+            ctrl.health.ready();
+            ctrl.fail("recovery gave up: " + MAX_RESETS_IN_WINDOW + " controller resets within a minute (last: "
+                    + reason + ")");
+            return;
+        }
+        LOG.warn("{}: resetting the controller: {}", ctrl.address(), reason);
+        Events.ResetEvent event = new Events.ResetEvent();
+        event.begin();
+        List<IoQueuePairImpl> held = enterAll();
+        int[] counts = new int[2];
+        boolean ok = false;
+        try {
+            reinitialize(held, counts);
+            ok = true;
+        } catch (RuntimeException e) {
+            LOG.error("{}: controller reset failed", ctrl.address(), e);
+        } finally {
+            for (IoQueuePairImpl p : held) {
+                p.gate().exit();
+                if (counts[1] > 0) {
+                    p.requestDeferredFailures();
+                }
+                p.wake();
+            }
+        }
+        finish(event, reason, counts, ok);
+    }
+
+    private void finish(Events.ResetEvent event, String reason, int[] counts, boolean ok) {
+        event.address = ctrl.address();
+        event.reason = reason;
+        event.resubmitted = counts[0];
+        event.failed = counts[1];
+        event.succeeded = ok;
+        event.commit();
+        if (ok) {
+            ctrl.health.ready();
+            ctrl.admin.resume();
+            ctrl.recovery.startAsyncEvents();
+            LOG.warn("{}: controller reset done; {} command(s) resubmitted, {} failed", ctrl.address(), counts[0],
+                    counts[1]);
+        } else {
+            ctrl.health.ready();
+            ctrl.fail("controller reset failed (" + reason + ")");
+        }
+    }
+
+    private List<IoQueuePairImpl> enterAll() {
+        List<IoQueuePairImpl> held = new ArrayList<>();
+        for (IoQueuePairImpl p : List.copyOf(ctrl.pairs.values())) {
+            if (p.isClosed()) {
+                continue;
+            }
+            if (p.gate().system(System.nanoTime() + GATE_WAIT_NANOS)) {
+                held.add(p);
+            } else {
+                LOG.warn("{}: queue pair {} owner stayed inside for 2 s; it will be failed", ctrl.address(),
+                        p.queueId());
+                p.requestFailAll(IoQueuePairImpl.HOST_ABORT);
+            }
+        }
+        return held;
+    }
+
+    private void reinitialize(List<IoQueuePairImpl> pairs, int[] counts) {
+        ctrl.recovery.stopAsyncEvents();
+        ctrl.admin.pause();
+        ctrl.bringUp.disable();
+        ctrl.admin.failAll(IoQueuePairImpl.HOST_ABORT, false);
+        ctrl.admin.resetRings();
+        CommandQueue aq = ctrl.admin.commandQueue();
+        ctrl.bringUp.configureAdminQueues(aq.depth(), aq.sqRegion().iova(), aq.cqRegion().iova());
+        ctrl.bringUp.enable();
+        int granted = urgent(AdminCommands.numberOfQueues(ctrl.options.maxIoQueuePairs()), -1).dw0();
+        int pairsGranted = Math.min((granted & 0xFFFF) + 1, (granted >>> 16) + 1);
+        for (IoQueuePairImpl p : pairs) {
+            if (p.queueId() > pairsGranted) {
+                throw new NvmeException("after the reset the controller grants only " + pairsGranted
+                        + " queue pairs; queue " + p.queueId() + " cannot be recreated");
+            }
+            recreate(p);
+            resubmit(p, counts);
+        }
+    }
+
+    private void recreate(IoQueuePairImpl p) {
+        CommandQueue q = p.commandQueue();
+        q.resetRings();
+        boolean irq = p.vector() != null;
+        urgent(AdminCommands.createIoCq(q.qid(), q.depth(), irq, irq ? p.vector().index() : 0), q.cqRegion().iova());
+        urgent(AdminCommands.createIoSq(q.qid(), q.depth(), q.qid()), q.sqRegion().iova());
+    }
+
+    /** Resubmits every outstanding command with retries left; marks the others for failure. */
+    private void resubmit(IoQueuePairImpl p, int[] counts) {
+        CommandQueue q = p.commandQueue();
+        TrackerPool pool = q.trackers();
+        long deadline = System.nanoTime() + ctrl.ioTimeoutNanos();
+        for (int cid = 0; cid < pool.capacity(); cid++) {
+            Tracker t = pool.get(cid);
+            if (!t.busy()) {
+                continue;
+            }
+            if (t.retries() < ctrl.options.retryLimit() && t.recoveryStep() != IoQueuePairImpl.STEP_FAIL_PENDING) {
+                q.resubmitSaved(t, deadline);
+                counts[0]++;
+            } else {
+                t.advanceRecovery(IoQueuePairImpl.STEP_FAIL_PENDING, Long.MAX_VALUE);
+                counts[1]++;
+            }
+        }
+        q.ringSubmissions();
+    }
+
+    private Completion urgent(RawCommand command, long ringIova) {
+        ctrl.stats.adminSubmitted.increment();
+        Completion c = ctrl.admin.executeUrgent(command, ringIova, ctrl.adminTimeoutNanos);
+        if (!c.isSuccess()) {
+            throw NvmeException.forStatus(dev.nvme4j.spec.Opcodes.adminName(command.opcode()) + " during reset",
+                    c.status());
+        }
+        return c;
+    }
+}

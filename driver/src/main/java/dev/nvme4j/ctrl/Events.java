@@ -1,0 +1,83 @@
+package dev.nvme4j.ctrl;
+
+import jdk.jfr.Category;
+import jdk.jfr.Event;
+import jdk.jfr.Label;
+import jdk.jfr.Name;
+
+/**
+ * JFR events of the controller's rare paths: timeouts, recovery steps, resets and state
+ * changes (never per I/O). Record with {@code -XX:StartFlightRecording} or JDK Mission Control.
+ */
+final class Events {
+    private Events() {
+    }
+
+    @Name("dev.nvme4j.Timeout")
+    @Label("NVMe command timeout")
+    @Category("nvme4j")
+    static final class TimeoutEvent extends Event {
+        @Label("Queue") int queueId;
+        @Label("Command ID") int cid;
+        @Label("Detail") String detail;
+    }
+
+    @Name("dev.nvme4j.Recovery")
+    @Label("NVMe recovery step")
+    @Category("nvme4j")
+    static final class RecoveryEvent extends Event {
+        @Label("Queue") int queueId;
+        @Label("Command ID") int cid;
+        @Label("Step") String step;
+    }
+
+    @Name("dev.nvme4j.Reset")
+    @Label("NVMe controller reset")
+    @Category("nvme4j")
+    static final class ResetEvent extends Event {
+        @Label("Controller") String address;
+        @Label("Reason") String reason;
+        @Label("Resubmitted") int resubmitted;
+        @Label("Failed") int failed;
+        @Label("Succeeded") boolean succeeded;
+    }
+
+    @Name("dev.nvme4j.StateChange")
+    @Label("NVMe controller state change")
+    @Category("nvme4j")
+    static final class StateChangeEvent extends Event {
+        @Label("Controller") String address;
+        @Label("State") String state;
+        @Label("Reason") String reason;
+    }
+
+    static void timeout(int qid, int cid, String detail) {
+        TimeoutEvent e = new TimeoutEvent();
+        if (e.isEnabled()) {
+            e.queueId = qid;
+            e.cid = cid;
+            e.detail = detail;
+            e.commit();
+        }
+    }
+
+    static void recovery(int qid, int cid, String step) {
+        RecoveryEvent e = new RecoveryEvent();
+        if (e.isEnabled()) {
+            e.queueId = qid;
+            e.cid = cid;
+            e.step = step;
+            e.commit();
+        }
+    }
+
+    static void stateChange(String address, String state, String reason) {
+        StateChangeEvent e = new StateChangeEvent();
+        if (e.isEnabled()) {
+            e.address = address;
+            e.state = state;
+            e.reason = reason;
+            e.commit();
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.nvme4j.ctrl;
+
+import dev.nvme4j.api.ControllerInfo;
+import dev.nvme4j.api.DmaBuffer;
+import dev.nvme4j.api.Namespace;
+import dev.nvme4j.spec.IdentifyLayout;
+import dev.nvme4j.spec.NvmeRegs;
+import dev.nvme4j.spec.Opcodes;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Identify Controller, the active namespace list and Identify Namespace for each (Base 5.17),
+ * and the Number of Queues negotiation (5.27.1.7). Used during bring-up, on one thread.
+ */
+final class Identification {
+    /** Largest admin data transfer the driver issues or passes through. */
+    static final int ADMIN_MAX_TRANSFER = 64 * 1024;
+    /**
+     * Transfer cap when MDTS reports no limit, and the upper bound of per-command transfers:
+     * PRP list areas are preallocated per tracker for this size.
+     */
+    static final long DRIVER_MAX_TRANSFER = 2L << 20;
+    static final long DRIVER_MAX_TRANSFER_WITH_MDTS = 8L << 20;
+
+    private final NvmeController ctrl;
+    private final int pageSize;
+
+    Identification(NvmeController ctrl, int pageSize) {
+        this.ctrl = ctrl;
+        this.pageSize = pageSize;
+    }
+
+    ControllerInfo identifyController(int adminDepth) {
+        long cap = ctrl.bringUp.cap();
+        try (DmaBuffer buf = ctrl.allocateInternal(IdentifyLayout.SIZE)) {
+            ctrl.adminSync(AdminCommands.identify(Opcodes.CNS_CONTROLLER, 0), buf);
+            MemorySegment s = buf.segment();
+            int mdts = IdentifyParser.u8(s, IdentifyLayout.CTRL_MDTS);
+            long minPage = 4096L << NvmeRegs.capMpsmin(cap);
+            long maxTransfer = mdts == 0 ? DRIVER_MAX_TRANSFER
+                    : Math.min(DRIVER_MAX_TRANSFER_WITH_MDTS, minPage << mdts);
+            return new ControllerInfo(IdentifyParser.u16(s, IdentifyLayout.CTRL_VID),
+                    IdentifyParser.u16(s, IdentifyLayout.CTRL_SSVID),
+                    IdentifyParser.ascii(s, IdentifyLayout.CTRL_SN, IdentifyLayout.CTRL_SN_LEN),
+                    IdentifyParser.ascii(s, IdentifyLayout.CTRL_MN, IdentifyLayout.CTRL_MN_LEN),
+                    IdentifyParser.ascii(s, IdentifyLayout.CTRL_FR, IdentifyLayout.CTRL_FR_LEN),
+                    ctrl.regs.read32(NvmeRegs.VS), maxTransfer,
+                    IdentifyParser.u32(s, IdentifyLayout.CTRL_NN),
+                    IdentifyParser.u16(s, IdentifyLayout.CTRL_ONCS),
+                    IdentifyParser.u16(s, IdentifyLayout.CTRL_OACS),
+                    (IdentifyParser.u8(s, IdentifyLayout.CTRL_VWC) & 1) != 0,
+                    IdentifyParser.u8(s, IdentifyLayout.CTRL_ACL) + 1,
+                    IdentifyParser.u8(s, IdentifyLayout.CTRL_AERL) + 1,
+                    NvmeRegs.capMqes(cap) + 1, pageSize, 0, 4 << NvmeRegs.capDstrd(cap));
+        }
+    }
+
+    /** Reads RTD3E (microseconds) for the shutdown bound; 0 when not reported. */
+    static long rtd3eMicros(MemorySegment identifyController) {
+        return Integer.toUnsignedLong(IdentifyParser.u32(identifyController, IdentifyLayout.CTRL_RTD3E));
+    }
+
+    /**
+     * CNS 02h lists up to 1024 active NSIDs above the given one, ascending (5.17.2.2); then
+     * CNS 00h for each. Namespaces reporting NSZE = 0 are skipped.
+     */
+    List<Namespace> activeNamespaces(int nn) {
+        List<Namespace> result = new ArrayList<>();
+        try (DmaBuffer list = ctrl.allocateInternal(IdentifyLayout.SIZE);
+             DmaBuffer data = ctrl.allocateInternal(IdentifyLayout.SIZE)) {
+            int after = 0;
+            while (true) {
+                list.segment().fill((byte) 0);
+                ctrl.adminSync(AdminCommands.identify(Opcodes.CNS_ACTIVE_NAMESPACE_LIST, after), list);
+                int count = 0;
+                for (int i = 0; i < 1024; i++) {
+                    int nsid = IdentifyParser.u32(list.segment(), i * 4);
+                    if (nsid == 0) {
+                        break;
+                    }
+                    count++;
+                    after = nsid;
+                    data.segment().fill((byte) 0);
+                    ctrl.adminSync(AdminCommands.identify(Opcodes.CNS_NAMESPACE, nsid), data);
+                    Namespace ns = IdentifyParser.namespace(nsid, data.segment());
+                    if (ns != null) {
+                        result.add(ns);
+                    }
+                }
+                if (count < 1024 || Integer.compareUnsigned(after, nn) >= 0) {
+                    return result;
+                }
+            }
+        }
+    }
+
+    /** Set Features Number of Queues; returns the I/O queue pairs granted (min of SQs and CQs). */
+    int negotiateQueues(int wanted) {
+        int dw0 = ctrl.adminSync(AdminCommands.numberOfQueues(wanted), null).dw0();
+        int sqs = (dw0 & 0xFFFF) + 1;
+        int cqs = (dw0 >>> 16) + 1;
+        return Math.min(wanted, Math.min(sqs, cqs));
+    }
+
+    ControllerInfo withGrantedQueues(ControllerInfo i, int granted) {
+        return new ControllerInfo(i.pciVendorId(), i.subsystemVendorId(), i.serialNumber(), i.modelNumber(),
+                i.firmwareRevision(), i.version(), i.maxTransferBytes(), i.namespaceCount(), i.oncs(), i.oacs(),
+                i.volatileWriteCache(), i.abortCommandLimit(), i.asyncEventLimit(), i.maxQueueEntries(),
+                i.pageSize(), granted, i.doorbellStride());
+    }
+}

@@ -1,0 +1,426 @@
+package dev.nvme4j.ctrl;
+
+import dev.nvme4j.api.AsyncEventListener;
+import dev.nvme4j.api.CompletionMode;
+import dev.nvme4j.api.Completion;
+import dev.nvme4j.api.Controller;
+import dev.nvme4j.api.ControllerCounters;
+import dev.nvme4j.api.ControllerInfo;
+import dev.nvme4j.api.ControllerOptions;
+import dev.nvme4j.api.ControllerState;
+import dev.nvme4j.api.DmaBuffer;
+import dev.nvme4j.api.IoQueuePair;
+import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.NvmeException;
+import dev.nvme4j.api.QueueCounters;
+import dev.nvme4j.api.RawCommand;
+import dev.nvme4j.device.InterruptVector;
+import dev.nvme4j.device.PciFunction;
+import dev.nvme4j.device.RegisterSpace;
+import dev.nvme4j.dma.DmaAllocator;
+import dev.nvme4j.dma.DmaRegion;
+import dev.nvme4j.queue.IoQueuePairImpl;
+import dev.nvme4j.queue.QueueHost;
+import dev.nvme4j.spec.NvmeRegs;
+import java.lang.foreign.Arena;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller: bring-up, identity, namespaces, DMA buffers, I/O queue pairs, admin
+ * commands, recovery and teardown. Implements the public {@link Controller} and, for its
+ * queue pairs, {@link QueueHost}.
+ *
+ * <p>Thread-safe: every public method may be called from any thread; queue creation and
+ * deletion are serialized by {@link #queueLock}; the admin queue has its own lock.
+ */
+public final class NvmeController implements Controller, QueueHost {
+    private static final Logger LOG = LoggerFactory.getLogger(NvmeController.class);
+
+    final PciFunction pci;
+    final RegisterSpace regs;
+    final DmaAllocator dma;
+    final ControllerOptions options;
+    final BringUp bringUp;
+    final long adminTimeoutNanos;
+    private final boolean ownsFunction;
+    private final Object queueLock = new Object();
+    private final Set<DmaRegion> userRegions = ConcurrentHashMap.newKeySet();
+    final Map<Integer, IoQueuePairImpl> pairs = new ConcurrentHashMap<>();
+    private final BitSet usedQids = new BitSet();
+    final Health health = new Health();
+    final ControllerStats stats = new ControllerStats();
+    final ResetHistory resetHistory = new ResetHistory();
+
+    AdminQueue admin;
+    QueueFactory.Built adminMemory;
+    QueueFactory queues;
+    private ControllerInfo info;
+    private NamespaceTable namespaces;
+    InterruptVector[] vectors = new InterruptVector[0];
+    private volatile AsyncEventListener listener;
+    Recovery recovery;
+    private Watchdog watchdog;
+    private final Teardown teardown = new Teardown(this);
+
+    private NvmeController(PciFunction pci, ControllerOptions options, boolean ownsFunction) {
+        this.pci = Objects.requireNonNull(pci, "pci");
+        this.options = Objects.requireNonNull(options, "options");
+        this.ownsFunction = ownsFunction;
+        this.regs = pci.registers();
+        this.dma = pci.dma();
+        this.bringUp = new BringUp(regs, pci.address());
+        this.adminTimeoutNanos = options.adminTimeout().toNanos();
+    }
+
+    /**
+     * Brings up the controller behind {@code pci} (Base 3.5.1), identifies it and its active
+     * namespaces, negotiates the number of I/O queues and starts the watchdog.
+     *
+     * @param ownsFunction close {@code pci} when the controller is closed
+     * @throws NvmeException naming the step that failed and why
+     */
+    public static NvmeController open(PciFunction pci, ControllerOptions options, boolean ownsFunction) {
+        NvmeController c = new NvmeController(pci, options, ownsFunction);
+        try {
+            c.initialize();
+        } catch (RuntimeException e) {
+            c.teardown.releaseAfterFailedOpen();
+            throw e;
+        }
+        return c;
+    }
+
+    private void initialize() {
+        long cap = bringUp.cap();
+        int pageSize = 4096 << NvmeRegs.capMpsmin(cap);
+        int depth = Math.min(options.adminQueueDepth(), NvmeRegs.capMqes(cap) + 1);
+        bringUp.disable();
+        queues = new QueueFactory(dma, regs, NvmeRegs.capDstrd(cap), pageSize, Identification.ADMIN_MAX_TRANSFER);
+        adminMemory = queues.build(0, depth, Arena.ofAuto());
+        bringUp.configureAdminQueues(depth, adminMemory.queue().sqRegion().iova(),
+                adminMemory.queue().cqRegion().iova());
+        bringUp.enable();
+        admin = new AdminQueue(adminMemory.queue(), pageSize);
+        Identification id = new Identification(this, pageSize);
+        info = id.identifyController(depth);
+        namespaces = new NamespaceTable(id.activeNamespaces(info.namespaceCount()));
+        info = id.withGrantedQueues(info, id.negotiateQueues(options.maxIoQueuePairs()));
+        queues = new QueueFactory(dma, regs, NvmeRegs.capDstrd(cap), pageSize, info.maxTransferBytes());
+        enableInterrupts();
+        recovery = new Recovery(this);
+        health.ready();
+        recovery.startAsyncEvents();
+        watchdog = new Watchdog(this);
+        watchdog.start();
+        LOG.info("{}: NVMe {} controller ready: {} namespace(s), {} I/O queue pair(s), MDTS {} bytes",
+                pci.address(), info.versionString(), namespaces.list().size(), info.ioQueuePairsGranted(),
+                info.maxTransferBytes());
+    }
+
+    private void enableInterrupts() {
+        int available = pci.msixVectorCount();
+        if (available > 0) {
+            vectors = pci.enableMsix(Math.min(available, info.ioQueuePairsGranted() + 1));
+        }
+    }
+
+    // ---- Controller ----
+
+    @Override
+    public String address() {
+        return pci.address();
+    }
+
+    @Override
+    public ControllerInfo info() {
+        return info;
+    }
+
+    @Override
+    public ControllerState state() {
+        return health.state();
+    }
+
+    @Override
+    public String failureReason() {
+        return health.failureReason();
+    }
+
+    @Override
+    public List<Namespace> namespaces() {
+        return namespaces.list();
+    }
+
+    @Override
+    public Namespace namespace(int nsid) {
+        Namespace ns = namespaces.get(nsid);
+        if (ns == null) {
+            throw new IllegalArgumentException("namespace " + nsid + " is not active on " + address()
+                    + "; active namespaces: " + namespaces.describeActive());
+        }
+        return ns;
+    }
+
+    @Override
+    public DmaBuffer allocateBuffer(long bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("buffer size must be positive, got " + bytes);
+        }
+        health.checkOpen();
+        DmaRegion region = dma.allocate(bytes);
+        userRegions.add(region);
+        return new DmaBuffer(region);
+    }
+
+    @Override
+    public IoQueuePair createQueuePair() {
+        return createQueuePair(Math.min(options.ioQueueDepth(), info.maxQueueEntries()), options.completionMode());
+    }
+
+    @Override
+    public IoQueuePair createQueuePair(int depth, CompletionMode mode) {
+        Objects.requireNonNull(mode, "mode");
+        if (depth < 2 || depth > info.maxQueueEntries()) {
+            throw new IllegalArgumentException("queue depth must be between 2 and " + info.maxQueueEntries()
+                    + " (CAP.MQES + 1), got " + depth);
+        }
+        synchronized (queueLock) {
+            health.checkAccepting();
+            int qid = usedQids.nextClearBit(1);
+            if (qid > info.ioQueuePairsGranted()) {
+                throw new IllegalStateException("all " + info.ioQueuePairsGranted() + " I/O queue pairs the controller"
+                        + " granted are in use; close one first");
+            }
+            IoQueuePairImpl pair = new QueuePairBuilder(this).create(qid, depth, mode);
+            usedQids.set(qid);
+            pairs.put(qid, pair);
+            return pair;
+        }
+    }
+
+    /** The interrupt vector of I/O queue {@code qid}: its own when there are enough, else shared. */
+    InterruptVector vectorFor(int qid) {
+        if (vectors.length == 0) {
+            return null;
+        }
+        if (vectors.length == 1) {
+            return vectors[0];
+        }
+        return vectors[1 + (qid - 1) % (vectors.length - 1)];
+    }
+
+    @Override
+    public CompletableFuture<Completion> adminPassthrough(RawCommand command, DmaBuffer buffer) {
+        Objects.requireNonNull(command, "command");
+        health.checkAccepting();
+        if (buffer != null) {
+            checkBuffer(buffer);
+            if (buffer.byteSize() > Identification.ADMIN_MAX_TRANSFER || (buffer.iova() & 3) != 0) {
+                throw new IllegalArgumentException("admin passthrough buffer must be dword aligned and at most "
+                        + Identification.ADMIN_MAX_TRANSFER + " bytes, got " + buffer);
+            }
+        }
+        stats.adminSubmitted.increment();
+        return admin.submit(command, buffer, adminTimeoutNanos);
+    }
+
+    /** Runs an admin command synchronously; error statuses throw, naming the command. */
+    Completion adminSync(RawCommand command, DmaBuffer buffer) {
+        return adminSync(command, buffer, -1);
+    }
+
+    /** As {@link #adminSync(RawCommand, DmaBuffer)} with PRP1 pointing at a queue ring. */
+    Completion adminSync(RawCommand command, DmaBuffer buffer, long ringIova) {
+        stats.adminSubmitted.increment();
+        Completion c = admin.execute(command, buffer, ringIova, adminTimeoutNanos);
+        if (!c.isSuccess()) {
+            throw NvmeException.forStatus(dev.nvme4j.spec.Opcodes.adminName(command.opcode()), c.status());
+        }
+        return c;
+    }
+
+    @Override
+    public byte[] getLogPage(int logPageId, int bytes) {
+        if (bytes <= 0 || bytes % 4 != 0 || bytes > Identification.ADMIN_MAX_TRANSFER) {
+            throw new IllegalArgumentException("log page size must be a positive multiple of 4 up to "
+                    + Identification.ADMIN_MAX_TRANSFER + ", got " + bytes);
+        }
+        health.checkAccepting();
+        try (DmaBuffer buf = allocateInternal(bytes)) {
+            adminSync(AdminCommands.getLogPage(logPageId, bytes, AdminCommands.NSID_ALL), buf);
+            return buf.segment().asSlice(0, bytes).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        }
+    }
+
+    DmaBuffer allocateInternal(long bytes) {
+        return new DmaBuffer(dma.allocate(bytes));
+    }
+
+    @Override
+    public int getFeature(int featureId, int cdw11) {
+        health.checkAccepting();
+        return adminSync(AdminCommands.getFeatures(featureId, cdw11), null).dw0();
+    }
+
+    @Override
+    public int setFeature(int featureId, int cdw11) {
+        health.checkAccepting();
+        return adminSync(AdminCommands.setFeatures(featureId, cdw11), null).dw0();
+    }
+
+    @Override
+    public void setInterruptCoalescing(int aggregationTime100us, int aggregationThreshold) {
+        if (aggregationTime100us < 0 || aggregationTime100us > 255 || aggregationThreshold < 1
+                || aggregationThreshold > 256) {
+            throw new IllegalArgumentException("aggregation time must be 0..255 (100 us units) and threshold 1..256,"
+                    + " got " + aggregationTime100us + " and " + aggregationThreshold);
+        }
+        health.checkAccepting();
+        adminSync(AdminCommands.interruptCoalescing(aggregationTime100us, aggregationThreshold - 1), null);
+    }
+
+    @Override
+    public void setAsyncEventListener(AsyncEventListener listener) {
+        this.listener = listener;
+    }
+
+    AsyncEventListener listener() {
+        return listener;
+    }
+
+    @Override
+    public ControllerCounters counters() {
+        QueueCounters io = stats.closedQueues();
+        for (IoQueuePairImpl p : pairs.values()) {
+            io = io.plus(p.counters());
+        }
+        return new ControllerCounters(io, stats.adminSubmitted.sum(), admin == null ? 0 : admin.completedCount(),
+                stats.adminTimeouts.sum(), stats.resets.sum(), stats.failures.sum(), stats.asyncEvents.sum());
+    }
+
+    @Override
+    public void close() {
+        teardown.close();
+    }
+
+    void stopWatchdog() {
+        if (watchdog != null) {
+            watchdog.stop();
+        }
+    }
+
+    boolean ownsFunction() {
+        return ownsFunction;
+    }
+
+    // ---- QueueHost ----
+
+    @Override
+    public void checkBuffer(DmaBuffer buffer) {
+        DmaRegion region = buffer.region();
+        if (region.owner() != dma || !userRegions.contains(region)) {
+            throw new IllegalArgumentException(buffer + " was not allocated by this controller (" + address()
+                    + "); use Controller.allocateBuffer of the controller that does the I/O");
+        }
+        if (!region.isLive()) {
+            throw new IllegalArgumentException(buffer + " has been freed");
+        }
+    }
+
+    /** Forgets a user buffer's region (freed through DmaBuffer.close, or at close). */
+    Set<DmaRegion> userRegions() {
+        return userRegions;
+    }
+
+    @Override
+    public void checkNamespace(Namespace ns) {
+        if (!namespaces.isActive(ns)) {
+            throw new IllegalArgumentException("namespace " + ns.nsid() + " is not active on " + address()
+                    + " (or is not this controller's); active namespaces: " + namespaces.describeActive());
+        }
+    }
+
+    @Override
+    public void checkAccepting() {
+        health.checkOpen();
+    }
+
+    @Override
+    public boolean isFailed() {
+        return health.isFailed();
+    }
+
+    void wakeWatchdog() {
+        if (watchdog != null) {
+            watchdog.wake();
+        }
+    }
+
+    /**
+     * Marks the controller failed: admin commands and every queue pair's outstanding and new
+     * commands complete with Command Aborted By Host (DNR); {@link #failureReason()} says why.
+     */
+    void fail(String reason) {
+        if (!health.fail(reason)) {
+            return;
+        }
+        stats.failures.increment();
+        LOG.error("{}: controller failed: {}", address(), reason);
+        Events.stateChange(address(), "FAILED", reason);
+        if (recovery != null) {
+            recovery.stopAsyncEvents();
+        }
+        admin.failAll(IoQueuePairImpl.HOST_ABORT);
+        for (IoQueuePairImpl p : pairs.values()) {
+            p.requestFailAll(IoQueuePairImpl.HOST_ABORT);
+        }
+    }
+
+    @Override
+    public int oncs() {
+        return info.oncs();
+    }
+
+    @Override
+    public long maxTransferBytes() {
+        return info.maxTransferBytes();
+    }
+
+    @Override
+    public int pageSize() {
+        return info.pageSize();
+    }
+
+    @Override
+    public long ioTimeoutNanos() {
+        return options.ioTimeout().toNanos();
+    }
+
+    @Override
+    public boolean deleteSubmissionQueue(int qid) {
+        return teardown.deleteQueue(AdminCommands.deleteIoSq(qid));
+    }
+
+    @Override
+    public boolean deleteCompletionQueue(int qid) {
+        return teardown.deleteQueue(AdminCommands.deleteIoCq(qid));
+    }
+
+    @Override
+    public void forget(IoQueuePairImpl pair) {
+        synchronized (queueLock) {
+            if (pairs.remove(pair.queueId(), pair)) {
+                usedQids.clear(pair.queueId());
+                stats.addClosed(pair.counters());
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.nvme4j.ctrl;
+
+import dev.nvme4j.device.RegisterSpace;
+import dev.nvme4j.dma.DmaAllocator;
+import dev.nvme4j.dma.DmaRegion;
+import dev.nvme4j.queue.CommandQueue;
+import dev.nvme4j.queue.PrpBuilder;
+import dev.nvme4j.queue.QueueStats;
+import dev.nvme4j.queue.TrackerPool;
+import dev.nvme4j.spec.Cqe;
+import dev.nvme4j.spec.Sqe;
+import java.lang.foreign.Arena;
+
+/**
+ * Allocates the memory of one queue: SQ ring, CQ ring (Base 3.3.1: physically contiguous,
+ * page aligned, as CAP.CQR requires) and the trackers' PRP list areas, all up front.
+ * Thread-safe (stateless apart from its inputs).
+ */
+final class QueueFactory {
+    /** The largest batch of completions handled per poll. */
+    static final int BATCH_CAP = 64;
+
+    private final DmaAllocator dma;
+    private final RegisterSpace regs;
+    private final int dstrd;
+    private final int pageSize;
+    private final long maxTransfer;
+
+    QueueFactory(DmaAllocator dma, RegisterSpace regs, int dstrd, int pageSize, long maxTransfer) {
+        this.dma = dma;
+        this.regs = regs;
+        this.dstrd = dstrd;
+        this.pageSize = pageSize;
+        this.maxTransfer = maxTransfer;
+    }
+
+    /** A queue and its PRP area; the caller frees the three regions when done. */
+    record Built(CommandQueue queue, DmaRegion prpArea) {
+    }
+
+    Built build(int qid, int depth, Arena arena) {
+        DmaRegion sq = dma.allocate((long) depth * Sqe.SIZE);
+        DmaRegion cq = null;
+        try {
+            cq = dma.allocate((long) depth * Cqe.SIZE);
+            long areaBytes = PrpBuilder.areaBytes(maxTransfer, pageSize);
+            DmaRegion prp = dma.allocate((depth - 1) * areaBytes);
+            TrackerPool pool = new TrackerPool(depth - 1, prp, areaBytes, arena);
+            CommandQueue q = new CommandQueue(qid, depth, regs, dstrd, sq, cq, pool, new QueueStats(), BATCH_CAP);
+            return new Built(q, prp);
+        } catch (RuntimeException e) {
+            dma.free(sq);
+            if (cq != null) {
+                dma.free(cq);
+            }
+            throw e;
+        }
+    }
+
+    void free(Built b) {
+        dma.free(b.queue().sqRegion());
+        dma.free(b.queue().cqRegion());
+        dma.free(b.prpArea());
+    }
+}

@@ -1,0 +1,197 @@
+package dev.nvme4j.ctrl;
+
+import dev.nvme4j.api.AsyncEvent;
+import dev.nvme4j.api.AsyncEventListener;
+import dev.nvme4j.api.Completion;
+import dev.nvme4j.api.NvmeStatus;
+import dev.nvme4j.api.Status;
+import dev.nvme4j.queue.CommandQueue;
+import dev.nvme4j.queue.DeadlineCheck;
+import dev.nvme4j.queue.IoQueuePairImpl;
+import dev.nvme4j.queue.QueueStats;
+import dev.nvme4j.queue.Tracker;
+import dev.nvme4j.queue.TrackerPool;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The recovery ladder for late I/O commands, and asynchronous events. A command whose
+ * deadline passed goes up one step each time its (re-armed) deadline passes again:
+ * <ol>
+ * <li>look at the CQ: its completion is there but nobody was told (a missed interrupt) - the
+ *     owner's poll completes it normally; counted, and the owner woken;</li>
+ * <li>write the SQ tail doorbell again (a lost doorbell write); counted;</li>
+ * <li>send Abort for it (Base 5.1); counted;</li>
+ * <li>reset the controller ({@link ControllerReset}), resubmitting retryable commands;</li>
+ * <li>if the reset fails: the controller is marked failed and everything completes with
+ *     Command Aborted By Host (DNR).</li>
+ * </ol>
+ * Deadline checks run with the queue pair's gate held: by its owner at the end of a poll
+ * (every 64th), or by the watchdog when no owner is inside. Neither ever calls an application
+ * callback from here: completions reach the owner's next poll.
+ *
+ * <p>Thread-safe.
+ */
+final class Recovery implements DeadlineCheck {
+    private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+    private static final int STEP_POLL = 1;
+    private static final int STEP_RERING = 2;
+    private static final int STEP_ABORT = 3;
+    private static final int STEP_RESET = 4;
+
+    private final NvmeController ctrl;
+    private final long stepNanos;
+    private final AtomicBoolean resetRequested = new AtomicBoolean();
+    private final ConcurrentLinkedQueue<Integer> events = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean aerStopped = new AtomicBoolean();
+
+    Recovery(NvmeController ctrl) {
+        this.ctrl = ctrl;
+        // Each further step waits a quarter of the I/O timeout (at least 1 ms).
+        this.stepNanos = Math.max(1_000_000L, ctrl.options.ioTimeout().toNanos() / 4);
+    }
+
+    @Override
+    public void onPoll(IoQueuePairImpl pair) {
+        check(pair, System.nanoTime());
+    }
+
+    /** Checks every outstanding command of {@code pair}; the caller holds the pair's gate. */
+    void check(IoQueuePairImpl pair, long now) {
+        CommandQueue q = pair.commandQueue();
+        TrackerPool pool = q.trackers();
+        if (pool.inUse() == 0) {
+            return;
+        }
+        boolean pending = q.completionPending();
+        for (int cid = 0; cid < pool.capacity(); cid++) {
+            Tracker t = pool.get(cid);
+            if (t.busy() && t.recoveryStep() >= 0 && now - t.deadlineNanos() > 0) {
+                climb(pair, t, pending, now);
+            }
+        }
+    }
+
+    private void climb(IoQueuePairImpl pair, Tracker t, boolean completionPending, long now) {
+        CommandQueue q = pair.commandQueue();
+        QueueStats stats = q.stats();
+        switch (t.recoveryStep()) {
+            case 0 -> {
+                stats.countTimeout();
+                Events.timeout(q.qid(), t.cid(), "late");
+                if (completionPending) {
+                    stats.countMissedInterrupt();
+                    pair.wake();
+                    t.advanceRecovery(STEP_POLL, now + stepNanos);
+                    return;
+                }
+                rering(pair, t, now);
+            }
+            case STEP_POLL -> rering(pair, t, now);
+            case STEP_RERING -> abort(pair, t, now);
+            case STEP_ABORT -> {
+                t.advanceRecovery(STEP_RESET, now + ctrl.adminTimeoutNanos);
+                requestReset("command " + t.cid() + " on queue " + q.qid() + " was not answered, even after Abort");
+            }
+            default -> { } // a reset is under way
+        }
+    }
+
+    private void rering(IoQueuePairImpl pair, Tracker t, long now) {
+        CommandQueue q = pair.commandQueue();
+        q.reringSubmissions();
+        q.stats().countLostDoorbell();
+        t.advanceRecovery(STEP_RERING, now + stepNanos);
+    }
+
+    private void abort(IoQueuePairImpl pair, Tracker t, long now) {
+        CommandQueue q = pair.commandQueue();
+        q.stats().countAbort();
+        t.advanceRecovery(STEP_ABORT, now + ctrl.adminTimeoutNanos);
+        Events.recovery(q.qid(), t.cid(), "abort");
+        ctrl.stats.adminSubmitted.increment();
+        ctrl.admin.submit(AdminCommands.abort(q.qid(), t.cid()), null, ctrl.adminTimeoutNanos);
+    }
+
+    /** Asks the watchdog to reset the controller (once until the reset ran). */
+    void requestReset(String why) {
+        if (resetRequested.compareAndSet(false, true)) {
+            LOG.warn("{}: controller reset requested: {}", ctrl.address(), why);
+            ctrl.wakeWatchdog();
+        }
+    }
+
+    boolean takeResetRequest() {
+        return resetRequested.getAndSet(false);
+    }
+
+    // ---- asynchronous events (Base 5.2) ----
+
+    /**
+     * Keeps up to AERL + 1 (at most 4) Asynchronous Event Requests outstanding, but never more
+     * than half the admin slots: AERs occupy their slot until an event, and other admin
+     * commands must always find one (an admin queue of depth 2 gets none).
+     */
+    void startAsyncEvents() {
+        aerStopped.set(false);
+        int slots = ctrl.admin.commandQueue().depth() - 1;
+        int n = Math.min(Math.min(4, ctrl.info().asyncEventLimit()), slots / 2);
+        for (int i = 0; i < n; i++) {
+            submitAer();
+        }
+    }
+
+    void stopAsyncEvents() {
+        aerStopped.set(true);
+    }
+
+    private void submitAer() {
+        ctrl.admin.submit(AdminCommands.asyncEventRequest(), null, Long.MAX_VALUE / 4).thenAccept(this::onAer);
+    }
+
+    private void onAer(Completion c) {
+        if (c.isSuccess()) {
+            events.add(c.dw0());
+            ctrl.stats.asyncEvents.increment();
+            ctrl.wakeWatchdog();
+        }
+        boolean aborted = NvmeStatus.of(c.status()) == NvmeStatus.COMMAND_ABORTED_BY_HOST;
+        if (!aerStopped.get() && !aborted && (c.isSuccess() || !Status.dnr(c.status()))) {
+            submitAer();
+        }
+    }
+
+    /**
+     * Delivers queued events on the watchdog thread: reads the log page the event names
+     * (which also clears it, RAE = 0) and calls the listener.
+     */
+    void deliverEvents() {
+        Integer dw0;
+        while ((dw0 = events.poll()) != null) {
+            int type = dw0 & 0x7;
+            int info = (dw0 >>> 8) & 0xFF;
+            int logPage = (dw0 >>> 16) & 0xFF;
+            byte[] page = readLogPage(logPage);
+            AsyncEventListener l = ctrl.listener();
+            if (l != null) {
+                try {
+                    l.onEvent(new AsyncEvent(type, info, logPage, page));
+                } catch (RuntimeException e) {
+                    LOG.warn("{}: async event listener threw", ctrl.address(), e);
+                }
+            }
+        }
+    }
+
+    private byte[] readLogPage(int logPage) {
+        try {
+            return ctrl.getLogPage(logPage, 512);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: reading log page 0x{} for an async event failed: {}", ctrl.address(),
+                    Integer.toHexString(logPage), e.getMessage());
+            return new byte[0];
+        }
+    }
+}

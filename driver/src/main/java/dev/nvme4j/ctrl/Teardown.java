@@ -1,0 +1,177 @@
+package dev.nvme4j.ctrl;
+
+import dev.nvme4j.api.Completion;
+import dev.nvme4j.api.ControllerState;
+import dev.nvme4j.api.NvmeException;
+import dev.nvme4j.api.RawCommand;
+import dev.nvme4j.dma.DmaRegion;
+import dev.nvme4j.queue.IoQueuePairImpl;
+import dev.nvme4j.spec.NvmeRegs;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Controller close (NVMe Base Specification 2.0, section 3.6): stop new I/O; delete every I/O
+ * SQ, then every I/O CQ (the admin queue never holds more than its slots: extra deletions wait
+ * in software); if an SQ deletion fails, skip the CQs and go straight to shutdown; CC.SHN
+ * normal and wait for CSTS.SHST complete, bounded; disable; release memory and the function.
+ * A dead or hung device is not waited for beyond the bound: outstanding I/O completes with
+ * Command Aborted By Host (DNR).
+ *
+ * <p>Thread-safe and idempotent: the first caller does the work, later callers wait for it
+ * (bounded).
+ */
+final class Teardown {
+    private static final Logger LOG = LoggerFactory.getLogger(Teardown.class);
+
+    private final NvmeController ctrl;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final CountDownLatch finished = new CountDownLatch(1);
+
+    Teardown(NvmeController ctrl) {
+        this.ctrl = ctrl;
+    }
+
+    void close() {
+        if (!started.compareAndSet(false, true)) {
+            awaitFinished();
+            return;
+        }
+        try {
+            ControllerState before = ctrl.health.close();
+            ctrl.stopWatchdog();
+            long bound = ctrl.options.shutdownTimeout().toNanos();
+            boolean alive = before != ControllerState.FAILED && deviceResponds();
+            List<IoQueuePairImpl> claimed = claimPairs();
+            if (alive && !claimed.isEmpty()) {
+                alive = deleteAll(claimed, bound);
+            }
+            for (IoQueuePairImpl p : claimed) {
+                p.finishClosedByController(IoQueuePairImpl.HOST_ABORT);
+                ctrl.forget(p);
+            }
+            if (ctrl.admin != null) {
+                ctrl.admin.failAll(IoQueuePairImpl.HOST_ABORT);
+            }
+            if (alive && !ctrl.bringUp.shutdown(bound)) {
+                LOG.warn("{}: shutdown did not complete within {} ms", ctrl.address(), bound / 1_000_000);
+            }
+            ctrl.bringUp.disableBounded(Math.min(bound, 500_000_000L));
+            releaseMemory();
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    private void awaitFinished() {
+        try {
+            if (!finished.await(ctrl.options.shutdownTimeout().toMillis() * 3 + 1000, TimeUnit.MILLISECONDS)) {
+                LOG.warn("{}: close by another thread is still running", ctrl.address());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    boolean deviceResponds() {
+        int csts = ctrl.regs.read32(NvmeRegs.CSTS);
+        return !NvmeRegs.isAllOnes(csts) && !NvmeRegs.cstsCfs(csts);
+    }
+
+    private List<IoQueuePairImpl> claimPairs() {
+        List<IoQueuePairImpl> claimed = new ArrayList<>();
+        for (IoQueuePairImpl p : new ArrayList<>(ctrl.pairs.values())) {
+            if (p.beginClose()) {
+                claimed.add(p);
+            }
+        }
+        return claimed;
+    }
+
+    /** Deletes all SQs, then (only if all succeeded) all CQs; true when everything succeeded. */
+    private boolean deleteAll(List<IoQueuePairImpl> pairs, long boundNanos) {
+        long deadline = System.nanoTime() + boundNanos;
+        List<CompletableFuture<Completion>> sqs = new ArrayList<>();
+        for (IoQueuePairImpl p : pairs) {
+            sqs.add(ctrl.admin.submit(AdminCommands.deleteIoSq(p.queueId()), null, boundNanos));
+        }
+        if (!awaitAll(sqs, deadline)) {
+            LOG.warn("{}: deleting I/O submission queues failed; skipping completion queues", ctrl.address());
+            return false;
+        }
+        List<CompletableFuture<Completion>> cqs = new ArrayList<>();
+        for (IoQueuePairImpl p : pairs) {
+            cqs.add(ctrl.admin.submit(AdminCommands.deleteIoCq(p.queueId()), null, boundNanos));
+        }
+        if (!awaitAll(cqs, deadline)) {
+            LOG.warn("{}: deleting I/O completion queues failed", ctrl.address());
+        }
+        return true;
+    }
+
+    private boolean awaitAll(List<CompletableFuture<Completion>> futures, long deadline) {
+        boolean ok = true;
+        for (CompletableFuture<Completion> f : futures) {
+            long left = deadline - System.nanoTime();
+            try {
+                Completion c = ctrl.admin.await(f, AdminCommands.deleteIoSq(0), Math.max(1, left));
+                ok &= c.isSuccess();
+            } catch (NvmeException e) {
+                return false;
+            }
+        }
+        return ok;
+    }
+
+    /** One queue deletion for a queue pair's own close; false when it failed or timed out. */
+    boolean deleteQueue(RawCommand command) {
+        if (ctrl.health.state() == ControllerState.FAILED || !deviceResponds()) {
+            return false;
+        }
+        try {
+            ctrl.stats.adminSubmitted.increment();
+            return ctrl.admin.execute(command, null, -1, ctrl.adminTimeoutNanos).isSuccess();
+        } catch (NvmeException e) {
+            LOG.warn("{}: {}", ctrl.address(), e.getMessage());
+            return false;
+        }
+    }
+
+    private void releaseMemory() {
+        try {
+            ctrl.pci.disableMsix();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: disabling MSI-X failed: {}", ctrl.address(), e.toString());
+        }
+        for (DmaRegion r : new ArrayList<>(ctrl.userRegions())) {
+            ctrl.dma.free(r);
+        }
+        ctrl.userRegions().clear();
+        if (ctrl.adminMemory != null) {
+            ctrl.queues.free(ctrl.adminMemory);
+        }
+        if (ctrl.ownsFunction()) {
+            ctrl.pci.close();
+        }
+    }
+
+    /** Bring-up failed: undo what exists without talking to the device beyond disabling it. */
+    void releaseAfterFailedOpen() {
+        started.set(true);
+        ctrl.health.close();
+        ctrl.stopWatchdog();
+        try {
+            ctrl.bringUp.disableBounded(100_000_000L);
+        } catch (RuntimeException e) {
+            LOG.debug("disable after failed open", e);
+        }
+        releaseMemory();
+        finished.countDown();
+    }
+}

@@ -1,0 +1,284 @@
+package dev.nvme4j.queue;
+
+import dev.nvme4j.device.RegisterSpace;
+import dev.nvme4j.dma.DmaRegion;
+import dev.nvme4j.spec.Cqe;
+import dev.nvme4j.spec.NvmeRegs;
+import dev.nvme4j.spec.Sqe;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * One submission queue and its completion queue, with the trackers of its command identifiers:
+ * the mechanics shared by the admin queue and every I/O queue pair (NVMe Base Specification
+ * 2.0, section 3.3.1 "Memory-based transport queue model").
+ *
+ * <h2>Memory ordering (the only place the queue code relies on it)</h2>
+ * <ul>
+ * <li>Submission: entries are written to the SQ ring with plain stores; the tail doorbell is
+ * written with {@link RegisterSpace#writeDoorbell}, a release store, so the device can never
+ * fetch an entry (or a PRP list) before its bytes are visible.</li>
+ * <li>Completion: DW3 of the entry at the head (phase tag, CID, status) is read with acquire
+ * semantics; only when its phase matches are DW0 and DW2 read (plain), which the acquire
+ * orders after the phase check, mirroring the device's "fields first, phase last".</li>
+ * <li>The CQ head doorbell of a batch is written (release) before any tracker of that batch is
+ * released: a new command can never be issued while the controller still counts the batch's
+ * entries as occupying the CQ (Base 3.3.1.2: a CQ is full when head == tail + 1; some
+ * controllers drop entries rather than wait).</li>
+ * </ul>
+ *
+ * <p>Not thread-safe: owned by one thread at a time (the queue pair's owner, or the admin lock).
+ */
+public final class CommandQueue {
+    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle CQE_DW3 = LE_INT.varHandle();
+
+    private final int qid;
+    private final int depth;
+    private final RegisterSpace regs;
+    private final long sqTailDoorbell;
+    private final long cqHeadDoorbell;
+    private final DmaRegion sqRegion;
+    private final DmaRegion cqRegion;
+    private final MemorySegment sq;
+    private final MemorySegment cq;
+    private final TrackerPool trackers;
+    private final QueueStats stats;
+
+    private int sqTail;
+    private int sqHead;
+    private int lastRungTail;
+    private int cqHead;
+    private int phase = 1;
+    private long invalidCompletions;
+
+    // Scratch of one completion batch: filled before the CQ doorbell, consumed after it.
+    private final Tracker[] batchTracker;
+    private final int[] batchStatus;
+    private final int[] batchDw0;
+    private final int[] batchDw1;
+
+    public CommandQueue(int qid, int depth, RegisterSpace regs, int dstrd, DmaRegion sqRegion, DmaRegion cqRegion,
+                        TrackerPool trackers, QueueStats stats, int batchCap) {
+        if (depth < 2 || trackers.capacity() != depth - 1) {
+            throw new IllegalArgumentException("depth " + depth + " needs " + (depth - 1) + " trackers, got "
+                    + trackers.capacity());
+        }
+        this.qid = qid;
+        this.depth = depth;
+        this.regs = regs;
+        this.sqTailDoorbell = NvmeRegs.sqTailDoorbell(qid, dstrd);
+        this.cqHeadDoorbell = NvmeRegs.cqHeadDoorbell(qid, dstrd);
+        this.sqRegion = sqRegion;
+        this.cqRegion = cqRegion;
+        this.sq = sqRegion.segment();
+        this.cq = cqRegion.segment();
+        this.trackers = trackers;
+        this.stats = stats;
+        int cap = Math.max(1, Math.min(batchCap, depth));
+        batchTracker = new Tracker[cap];
+        batchStatus = new int[cap];
+        batchDw0 = new int[cap];
+        batchDw1 = new int[cap];
+    }
+
+    public int qid() {
+        return qid;
+    }
+
+    public int depth() {
+        return depth;
+    }
+
+    public DmaRegion sqRegion() {
+        return sqRegion;
+    }
+
+    public DmaRegion cqRegion() {
+        return cqRegion;
+    }
+
+    public TrackerPool trackers() {
+        return trackers;
+    }
+
+    public QueueStats stats() {
+        return stats;
+    }
+
+    public int batchCap() {
+        return batchTracker.length;
+    }
+
+    /** Completions whose CID named no outstanding command (a device bug; they are dropped). */
+    public long invalidCompletions() {
+        return invalidCompletions;
+    }
+
+    /** True when a command can be issued now: a free CID and a free SQ slot. */
+    public boolean hasRoom() {
+        return trackers.free() > 0 && next(sqTail) != sqHead;
+    }
+
+    /** Takes a tracker for a new command, or null when the queue is full. */
+    public Tracker acquire() {
+        if (next(sqTail) == sqHead) {
+            return null;
+        }
+        return trackers.acquire();
+    }
+
+    /** Returns a tracker whose command completed (or was given up). */
+    public void release(Tracker t) {
+        trackers.release(t);
+    }
+
+    /**
+     * Starts the entry of {@code t}'s command in the SQ slot at the tail: zeroes it and writes
+     * CDW0 (opcode, CID; PRPs) and NSID. The caller fills the rest through {@link #sq()} at the
+     * returned offset, then calls {@link #finishEntry}.
+     */
+    public long startEntry(Tracker t, int opcode, int nsid) {
+        long base = (long) sqTail << Sqe.SIZE_LOG2;
+        for (int off = 0; off < Sqe.SIZE; off += 8) {
+            sq.set(LE_LONG, base + off, 0L);
+        }
+        sq.set(LE_INT, base + Sqe.OFF_CDW0, Sqe.cdw0(opcode, t.cid));
+        sq.set(LE_INT, base + Sqe.OFF_NSID, nsid);
+        return base;
+    }
+
+    /** The SQ ring, for filling an entry started with {@link #startEntry}. */
+    public MemorySegment sq() {
+        return sq;
+    }
+
+    /** Completes the entry at the tail: saves a copy in the tracker, arms its deadline, advances the tail. */
+    public void finishEntry(Tracker t, long deadlineNanos) {
+        long base = (long) sqTail << Sqe.SIZE_LOG2;
+        MemorySegment.copy(sq, base, t.savedSqe, 0, Sqe.SIZE);
+        t.deadlineNanos = deadlineNanos;
+        sqTail = next(sqTail);
+        stats.submitted++;
+    }
+
+    /** Re-issues a tracker's saved entry (after a controller reset recreated the queue). */
+    public void resubmitSaved(Tracker t, long deadlineNanos) {
+        long base = (long) sqTail << Sqe.SIZE_LOG2;
+        MemorySegment.copy(t.savedSqe, 0, sq, base, Sqe.SIZE);
+        t.deadlineNanos = deadlineNanos;
+        t.recoveryStep = 0;
+        t.retries++;
+        sqTail = next(sqTail);
+        stats.resubmitted++;
+    }
+
+    /** Rings the SQ tail doorbell if entries were added since the last ring (one write per batch). */
+    public void ringSubmissions() {
+        if (sqTail != lastRungTail) {
+            regs.writeDoorbell(sqTailDoorbell, sqTail);
+            lastRungTail = sqTail;
+            stats.doorbellsRung++;
+        }
+    }
+
+    /** Writes the SQ tail doorbell again with the current tail (recovery from a lost write). */
+    public void reringSubmissions() {
+        regs.writeDoorbell(sqTailDoorbell, sqTail);
+        lastRungTail = sqTail;
+        stats.doorbellsRung++;
+    }
+
+    /** True when the entry at the CQ head is new (its phase tag matches ours). */
+    public boolean completionPending() {
+        int dw3 = (int) CQE_DW3.getAcquire(cq, ((long) cqHead << Cqe.SIZE_LOG2) + Cqe.OFF_DW3);
+        return Cqe.phase(dw3) == phase;
+    }
+
+    /**
+     * Reaps up to {@code max} new completion entries: copies their fields, advances the head,
+     * rings the CQ head doorbell once, and only then hands each to {@code sink}.
+     *
+     * @return entries reaped
+     */
+    public int reap(int max, CompletionSink sink) {
+        int n = collect(Math.min(max, batchTracker.length));
+        if (n == 0) {
+            return 0;
+        }
+        regs.writeDoorbell(cqHeadDoorbell, cqHead);
+        stats.doorbellsRung++;
+        stats.completed += n;
+        for (int i = 0; i < n; i++) {
+            Tracker t = batchTracker[i];
+            batchTracker[i] = null;
+            if (batchStatus[i] != 0) {
+                stats.errors++;
+            }
+            sink.onCompletion(t, batchStatus[i], batchDw0[i], batchDw1[i]);
+        }
+        return n;
+    }
+
+    private int collect(int max) {
+        int n = 0;
+        while (n < max) {
+            long base = (long) cqHead << Cqe.SIZE_LOG2;
+            int dw3 = (int) CQE_DW3.getAcquire(cq, base + Cqe.OFF_DW3);
+            if (Cqe.phase(dw3) != phase) {
+                break;
+            }
+            int dw0 = cq.get(LE_INT, base + Cqe.OFF_DW0);
+            int dw1 = cq.get(LE_INT, base + Cqe.OFF_DW1);
+            int dw2 = cq.get(LE_INT, base + Cqe.OFF_DW2);
+            advanceCqHead();
+            sqHead = Cqe.sqHead(dw2) % depth;
+            Tracker t = trackers.get(Cqe.cid(dw3));
+            if (t == null || !t.busy) {
+                invalidCompletions++;
+                continue;
+            }
+            batchTracker[n] = t;
+            batchStatus[n] = Cqe.status(dw3);
+            batchDw0[n] = dw0;
+            batchDw1[n] = dw1;
+            n++;
+        }
+        return n;
+    }
+
+    private void advanceCqHead() {
+        if (++cqHead == depth) {
+            cqHead = 0;
+            phase ^= 1;
+        }
+    }
+
+    /**
+     * Forgets all ring state after the controller was reset (Base 3.7.2: a reset deletes every
+     * queue): rings zeroed, heads and tails 0, phase 1. Busy trackers stay busy so their
+     * commands can be resubmitted or failed.
+     */
+    public void resetRings() {
+        sq.fill((byte) 0);
+        cq.fill((byte) 0);
+        sqTail = 0;
+        sqHead = 0;
+        lastRungTail = 0;
+        cqHead = 0;
+        phase = 1;
+    }
+
+    /** Commands in the SQ not yet known to be fetched. */
+    public int sqOccupancy() {
+        return (sqTail - sqHead + depth) % depth;
+    }
+
+    private int next(int index) {
+        int n = index + 1;
+        return n == depth ? 0 : n;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.nvme4j.ctrl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nvme4j.api.ControllerInfo;
+import dev.nvme4j.api.ControllerState;
+import dev.nvme4j.api.DmaBuffer;
+import dev.nvme4j.api.IoQueuePair;
+import dev.nvme4j.api.Namespace;
+import dev.nvme4j.mock.config.MockConfig;
+import dev.nvme4j.mock.config.NamespaceConfig;
+import java.lang.foreign.ValueLayout;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class BringUpTest {
+    @Test
+    void identifiesTheControllerAndItsNamespaces() {
+        MockConfig cfg = MockConfig.builder().serialNumber("SN-1").modelNumber("Model").mdts(5)
+                .namespace(NamespaceConfig.ram(4096, 512)).namespace(NamespaceConfig.ram(1024, 4096)).build();
+        try (MockFixture f = new MockFixture(cfg)) {
+            ControllerInfo info = f.ctrl.info();
+            assertEquals("SN-1", info.serialNumber());
+            assertEquals("Model", info.modelNumber());
+            assertEquals(128 * 1024, info.maxTransferBytes());
+            assertEquals(1024, info.maxQueueEntries());
+            assertEquals(ControllerState.READY, f.ctrl.state());
+            assertEquals(2, f.ctrl.namespaces().size());
+            Namespace ns2 = f.ctrl.namespace(2);
+            assertEquals(4096, ns2.lbaSize());
+            assertEquals(1024, ns2.sizeBlocks());
+            assertEquals(512, f.ctrl.namespace(1).lbaSize());
+        }
+    }
+
+    @Test
+    void writesAndReadsBackOneBlock() {
+        try (MockFixture f = MockFixture.defaults();
+             IoQueuePair qp = f.ctrl.createQueuePair();
+             DmaBuffer out = f.ctrl.allocateBuffer(4096);
+             DmaBuffer in = f.ctrl.allocateBuffer(4096)) {
+            Namespace ns = f.ctrl.namespace(1);
+            for (int i = 0; i < 512; i++) {
+                out.segment().set(ValueLayout.JAVA_BYTE, i, (byte) (i * 7));
+            }
+            qp.writeSync(ns, 10, 1, out);
+            qp.readSync(ns, 10, 1, in);
+            assertArrayEquals(out.segment().asSlice(0, 512).toArray(ValueLayout.JAVA_BYTE),
+                    in.segment().asSlice(0, 512).toArray(ValueLayout.JAVA_BYTE));
+            assertTrue(qp.counters().completed() >= 2);
+        }
+    }
+}
