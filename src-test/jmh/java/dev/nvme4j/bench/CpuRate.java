@@ -9,7 +9,8 @@ import java.util.function.IntSupplier;
  * busy machine: time the thread spends descheduled (other processes on a loaded host) does not
  * count, unlike JMH's wall-clock throughput. Not a replacement for JMH figures, a steadier A/B.
  *
- * <pre>java -cp benchmarks.jar dev.nvme4j.bench.CpuRate MockCommandBench.batch128 [seconds]</pre>
+ * <pre>java -cp benchmarks.jar dev.nvme4j.bench.CpuRate MockCommandBench.batch128 [seconds]
+ * java -cp benchmarks.jar dev.nvme4j.bench.CpuRate DriverIoBench.randRead4k [seconds] [qd]</pre>
  */
 public final class CpuRate {
     private CpuRate() {
@@ -63,6 +64,24 @@ public final class CpuRate {
                     measure(which, op, seconds, 5);
                 } finally {
                     b.tearDown();
+                }
+            }
+            case "DriverIoBench.randRead4k" -> {
+                int qd = args.length > 2 ? Integer.parseInt(args[2]) : 128;
+                DriverIoBench.Device d = new DriverIoBench.Device();
+                d.open();
+                DriverIoBench.Job j = new DriverIoBench.Job();
+                j.qd = qd;
+                j.start(d);
+                DriverIoBench bench = new DriverIoBench();
+                try {
+                    measure(which + " qd=" + qd, () -> {
+                        bench.randRead4k(j);
+                        return DriverIoBench.IOS_PER_INVOCATION;
+                    }, seconds, 5);
+                } finally {
+                    j.stop();
+                    d.close();
                 }
             }
             default -> throw new IllegalArgumentException("unknown benchmark " + which);

@@ -65,6 +65,18 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     private int lastDw0;
     private int lastDw1;
     private long callbackFailures;
+    /**
+     * The last buffer region {@link QueueHost#checkBuffer} accepted: later buffers of the same
+     * live region skip the controller's set lookup (a hash lookup per I/O otherwise). A region
+     * leaves the controller's set only when freed, which {@link DmaRegion#isLive} shows.
+     */
+    private DmaRegion verifiedRegion;
+    /** System.nanoTime() read at most once per poll, for the deadlines of commands its callbacks submit. */
+    private long pollClock;
+    /** True while poll() hands out completions (callbacks may submit). */
+    private boolean polling;
+    /** True when {@link #pollClock} was read during the current poll. */
+    private boolean pollClockRead;
 
     public IoQueuePairImpl(QueueHost host, CommandQueue queue, CompletionMode mode, InterruptVector vector,
                            DmaRegion prpArea, long hybridSpinNanos, DeadlineCheck deadlines) {
@@ -224,7 +236,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             IoArgs.checkRange(name, ns, lba, blocks);
             host.checkNamespace(ns);
             IoArgs.checkDataBuffer(name, buffer, (long) blocks * ns.lbaSize());
-            host.checkBuffer(buffer);
+            checkBuffer(buffer);
             Request r = start(callback, tag, opcode, ns.nsid());
             if (r == null) {
                 return false;
@@ -273,6 +285,31 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         } finally {
             gate.exit();
         }
+    }
+
+    private void checkBuffer(DmaBuffer buffer) {
+        DmaRegion region = buffer.region();
+        if (region != verifiedRegion || !region.isLive()) {
+            host.checkBuffer(buffer);
+            verifiedRegion = region;
+        }
+    }
+
+    /**
+     * Deadline of a command submitted now. Inside poll (a callback submitting the next command)
+     * the clock is read once, by the first such submission, and shared by the rest of the batch:
+     * it is at most one poll's callbacks old, against I/O timeouts of seconds. An empty poll
+     * never reads the clock.
+     */
+    private long deadline() {
+        if (!polling) {
+            return System.nanoTime() + ioTimeoutNanos;
+        }
+        if (!pollClockRead) {
+            pollClock = System.nanoTime();
+            pollClockRead = true;
+        }
+        return pollClock + ioTimeoutNanos;
     }
 
     private void checkOpen() {
@@ -345,7 +382,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             default -> { } // Flush: NSID only (NVM Command Set 3.2.2)
         }
         t.dataBytes = bytes;
-        queue.finishEntry(t, System.nanoTime() + ioTimeoutNanos);
+        queue.finishEntry(t, deadline());
     }
 
     /** SLBA in CDW10-11, NLB (zero-based) in CDW12 (NVM Command Set 3.2.4/3.2.6/3.2.8). */
@@ -381,7 +418,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
                     PrpBuilder.prp2(buffer.iova(), buffer.byteSize(), pageSize, t.prpList, t.prpListIova));
         }
         t.dataBytes = buffer == null ? 0 : (int) buffer.byteSize();
-        queue.finishEntry(t, System.nanoTime() + ioTimeoutNanos);
+        queue.finishEntry(t, deadline());
     }
 
     private void appendPending(Request r) {
@@ -454,11 +491,18 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
                 return 0;
             }
             queue.ringSubmissions();
-            int n = queue.reap(maxCompletions, this);
-            if (deferredFailures | hostFailure != 0) {
-                n += deliverHostFailures();
+            pollClockRead = false;
+            polling = true;
+            int n;
+            try {
+                n = queue.reap(maxCompletions, this);
+                if (deferredFailures | hostFailure != 0) {
+                    n += deliverHostFailures();
+                }
+                pumpPending();
+            } finally {
+                polling = false;
             }
-            pumpPending();
             queue.ringSubmissions();
             if ((++polls & DEADLINE_CHECK_MASK) == 0 && deadlines != null) {
                 deadlines.onPoll(this);
