@@ -3,6 +3,9 @@ package dev.nvme4j.api;
 import dev.nvme4j.ctrl.NvmeController;
 import dev.nvme4j.mock.MockDevices;
 import dev.nvme4j.mock.config.MockController;
+import dev.nvme4j.vfio.VfioException;
+import dev.nvme4j.vfio.VfioOptions;
+import dev.nvme4j.vfio.VfioPciFunction;
 
 /**
  * Entry point: opens NVMe controllers.
@@ -44,9 +47,21 @@ public final class Nvme {
      * Opens the NVMe function at a PCI address such as {@code 0000:01:00.0}, which must be
      * bound to vfio-pci, and brings the controller up.
      *
+     * @throws IllegalArgumentException when {@code pciAddress} is not a PCI address
      * @throws NvmeException with the reason and the fix (e.g. the command that binds the device)
      */
     public static Controller open(String pciAddress, ControllerOptions options) {
-        throw new NvmeException("opening " + pciAddress + ": the VFIO backend is not built into this version");
+        VfioPciFunction pci;
+        try {
+            pci = VfioPciFunction.open(pciAddress, VfioOptions.defaults().withUnsafeNoIommu(options.unsafeNoIommu()));
+        } catch (VfioException e) {
+            throw new NvmeException("opening " + pciAddress + ": " + e.getMessage(), e);
+        }
+        try {
+            return NvmeController.open(pci, options, true);
+        } catch (RuntimeException e) {
+            pci.close(); // idempotent; a failed bring-up does not close the function
+            throw e;
+        }
     }
 }

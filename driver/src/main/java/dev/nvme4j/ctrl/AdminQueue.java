@@ -119,7 +119,13 @@ final class AdminQueue implements CompletionSink {
     }
 
     Completion await(CompletableFuture<Completion> f, RawCommand command, long timeoutNanos) {
-        long deadline = System.nanoTime() + timeoutNanos;
+        // The watchdog recovers a late command (re-ring, then reset, which completes it with an
+        // abort status) within about twice its timeout; the waiter gives up only after that.
+        return awaitUntil(f, command, System.nanoTime() + Math.min(Long.MAX_VALUE / 4, timeoutNanos) * 3);
+    }
+
+    /** Waits, reaping, until the future completes or the absolute {@code deadline} (System.nanoTime) passes. */
+    Completion awaitUntil(CompletableFuture<Completion> f, RawCommand command, long deadline) {
         while (!f.isDone()) {
             reap();
             if (f.isDone()) {
@@ -127,7 +133,7 @@ final class AdminQueue implements CompletionSink {
             }
             if (System.nanoTime() - deadline > 0) {
                 throw new NvmeException(dev.nvme4j.spec.Opcodes.adminName(command.opcode())
-                        + ": no completion within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+                        + ": no completion in time; the controller does not answer admin commands");
             }
             try {
                 f.get(WAIT_STEP_NANOS, TimeUnit.NANOSECONDS);
@@ -217,6 +223,17 @@ final class AdminQueue implements CompletionSink {
         completed++;
         Completion completion = new Completion(status, dw0, dw1);
         toComplete.add(() -> c.future.complete(completion));
+    }
+
+    /** Recovery of a lost admin doorbell write: ring again, extend the command's deadline. */
+    void rering(AdminCommand c, long newDeadline) {
+        lock.lock();
+        try {
+            c.deadlineNanos = newDeadline;
+            queue.reringSubmissions();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Commands on the device whose deadline passed (for the watchdog). */

@@ -117,6 +117,7 @@ public final class NvmeController implements Controller, QueueHost {
         enableInterrupts();
         recovery = new Recovery(this);
         health.ready();
+        recovery.configureAsyncEvents();
         recovery.startAsyncEvents();
         watchdog = new Watchdog(this);
         watchdog.start();

@@ -118,9 +118,8 @@ final class Teardown {
     private boolean awaitAll(List<CompletableFuture<Completion>> futures, long deadline) {
         boolean ok = true;
         for (CompletableFuture<Completion> f : futures) {
-            long left = deadline - System.nanoTime();
             try {
-                Completion c = ctrl.admin.await(f, AdminCommands.deleteIoSq(0), Math.max(1, left));
+                Completion c = ctrl.admin.awaitUntil(f, AdminCommands.deleteIoSq(0), deadline);
                 ok &= c.isSuccess();
             } catch (NvmeException e) {
                 return false;

@@ -107,19 +107,30 @@ final class Watchdog implements Runnable {
         return true;
     }
 
+    /**
+     * Late admin commands: first the SQ tail doorbell is written again (a lost kick) and the
+     * deadline extended once; a command still late after that resets the controller (an Abort
+     * would queue behind the very commands that do not move).
+     */
     private void checkAdminDeadlines(long now) {
         List<AdminCommand> late = ctrl.admin.overdue(now);
         if (late.isEmpty()) {
             return;
         }
+        boolean reset = false;
         for (AdminCommand c : late) {
             if (!c.abortSent) {
                 c.abortSent = true;
                 ctrl.stats.adminTimeouts.increment();
-                LOG.warn("{}: admin command {} (CID {}) timed out", ctrl.address(), c.name(), c.cid);
+                LOG.warn("{}: admin command {} (CID {}) timed out; ringing the doorbell again", ctrl.address(),
+                        c.name(), c.cid);
+                ctrl.admin.rering(c, now + c.timeoutNanos / 2);
+            } else {
+                reset = true;
             }
         }
-        // Admin commands cannot be aborted reliably (an Abort would queue behind them): reset.
-        new ControllerReset(ctrl).run("admin command " + late.get(0).name() + " timed out");
+        if (reset) {
+            new ControllerReset(ctrl).run("admin command " + late.get(0).name() + " timed out");
+        }
     }
 }

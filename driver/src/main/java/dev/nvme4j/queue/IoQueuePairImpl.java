@@ -58,6 +58,8 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     private volatile int hostFailure;
     private volatile boolean deferredFailures;
     private int polls;
+    /** The owner's last block on the vector timed out (owner thread only). */
+    private boolean waitedInVain;
     private int freeRequest;
     private int requestsInUse;
     private int pendingHead = -1;
@@ -559,6 +561,9 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         while (true) {
             int n = poll();
             if (n > 0 || closed) {
+                if (n > 0 && waitedInVain) {
+                    checkMissedInterrupt();
+                }
                 return n;
             }
             long now = System.nanoTime();
@@ -568,34 +573,40 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             if (now - spinUntil < 0 || vector == null) {
                 Thread.onSpinWait();
             } else {
-                n = waitForInterrupt(Math.min(deadline - now, InterruptWait.SLICE_NANOS));
-                if (n > 0) {
-                    return n;
+                boolean fired = vector.await(Math.min(deadline - now, InterruptWait.SLICE_NANOS));
+                waitedInVain = !fired;
+                if (fired) {
+                    countInterrupt();
                 }
             }
         }
     }
 
     /**
-     * Blocks on the vector (gate released, so recovery may enter), then polls. A slice that
-     * ends without an interrupt but finds completions was a missed interrupt: counted, logged
-     * once, completed normally (recovery step 1).
+     * Blocking on the vector ended without an interrupt, and completions were found since: if
+     * no signal is pending for them either, their interrupt was lost (recovery step 1: they
+     * were completed by polling). Counted, logged once.
      */
-    private int waitForInterrupt(long nanos) {
-        boolean fired = vector.await(nanos);
-        int n = poll();
+    private void checkMissedInterrupt() {
+        waitedInVain = false;
+        if (vector.drain() == 0) {
+            gate.enter();
+            try {
+                queue.stats().missedInterrupts++;
+            } finally {
+                gate.exit();
+            }
+            InterruptWait.logMissedOnce(queue.qid());
+        }
+    }
+
+    private void countInterrupt() {
         gate.enter();
         try {
-            if (fired) {
-                queue.stats().interrupts++;
-            } else if (n > 0) {
-                queue.stats().missedInterrupts++;
-                InterruptWait.logMissedOnce(queue.qid());
-            }
+            queue.stats().interrupts++;
         } finally {
             gate.exit();
         }
-        return n;
     }
 
     @Override

@@ -1,0 +1,283 @@
+package dev.nvme4j.vfio;
+
+import dev.nvme4j.device.InterruptVector;
+import dev.nvme4j.device.PciFunction;
+import dev.nvme4j.device.RegisterSpace;
+import dev.nvme4j.dma.DmaAllocator;
+import dev.nvme4j.sys.EventFd;
+import dev.nvme4j.sys.LibC;
+import dev.nvme4j.sys.Mmio;
+import dev.nvme4j.sys.NativeException;
+import dev.nvme4j.sys.VfioIoctls;
+import dev.nvme4j.sys.VfioStructs;
+import dev.nvme4j.sys.VfioStructs.DeviceInfo;
+import dev.nvme4j.sys.VfioStructs.RegionInfo;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real NVMe PCI function driven through VFIO: BAR0 mmapped (or reached by pread/pwrite when
+ * it cannot be), PCI config space, MSI-X vectors as eventfds, function reset, and DMA memory
+ * mapped in the process's IOMMU container.
+ *
+ * <p>Open with {@link #open(String, VfioOptions)}. Several functions may be open at once, also
+ * functions of one IOMMU group; they share the container (and the group) through
+ * {@link VfioRegistry}.
+ *
+ * <p>Thread-safety as {@link PciFunction}: registers and DMA are thread-safe; interrupt setup
+ * and close are synchronized.
+ */
+public final class VfioPciFunction implements PciFunction {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VfioPciFunction.class);
+
+    private final VfioRegistry registry;
+    private final LibC libc;
+    private final PciAddress address;
+    private final VfioGroup group;
+    private final int deviceFd;
+    private final DeviceInfo info;
+    private final RegionInfo bar0;
+    private final MemorySegment bar0Mapping;
+    /** Owns the view of BAR0 handed out; closed before the munmap so stale accesses throw instead of faulting. */
+    private final Arena bar0Arena = Arena.ofShared();
+    private final RegisterSpace registers;
+    private final PciConfigSpace config;
+    private final int msixCount;
+    private final VfioDmaAllocator dma;
+    private VfioInterruptVector[] vectors = new VfioInterruptVector[0];
+    private boolean closed;
+
+    private VfioPciFunction(VfioRegistry registry, LibC libc, PciAddress address, VfioGroup group, int deviceFd,
+            DeviceInfo info, RegionInfo bar0, MemorySegment bar0Mapping, PciConfigSpace config, int msixCount,
+            VfioDmaAllocator dma) {
+        this.registry = registry;
+        this.libc = libc;
+        this.address = address;
+        this.group = group;
+        this.deviceFd = deviceFd;
+        this.info = info;
+        this.bar0 = bar0;
+        this.bar0Mapping = bar0Mapping;
+        this.registers = bar0Mapping != null ? new Mmio(bar0Mapping.reinterpret(bar0Arena, null))
+                : new RegionRegisterSpace(libc, deviceFd, bar0.offset(), bar0.size());
+        this.config = config;
+        this.msixCount = msixCount;
+        this.dma = dma;
+    }
+
+    /**
+     * Opens the function at {@code pciAddress} (e.g. {@code 0000:01:00.0}), bound to vfio-pci,
+     * in this process's VFIO container.
+     *
+     * @throws IllegalArgumentException when the address is malformed
+     * @throws VfioException with the reason and the fix when it cannot be opened
+     */
+    public static VfioPciFunction open(String pciAddress, VfioOptions options) {
+        return VfioRegistry.system().open(pciAddress, options);
+    }
+
+    /** Opens with {@link VfioOptions#defaults()}. */
+    public static VfioPciFunction open(String pciAddress) {
+        return open(pciAddress, VfioOptions.defaults());
+    }
+
+    /** Device info, regions, config space and MSI-X info; the registry cleans up if this throws. */
+    static VfioPciFunction setUp(VfioRegistry registry, LibC libc, PciAddress address, VfioGroup group,
+            VfioContainer container, int deviceFd, VfioOptions options) {
+        DeviceInfo info = VfioStructs.deviceInfo(libc, deviceFd);
+        if (!info.isPci()) {
+            throw new VfioException(address + " is not a VFIO PCI device (flags 0x" + Integer.toHexString(info.flags()) + ")");
+        }
+        if (info.numRegions() <= VfioStructs.PCI_CONFIG_REGION_INDEX || info.numIrqs() <= VfioStructs.PCI_MSIX_IRQ_INDEX) {
+            throw new VfioException(address + " reports " + info.numRegions() + " regions and " + info.numIrqs()
+                    + " interrupt indexes; a PCI function has at least " + (VfioStructs.PCI_CONFIG_REGION_INDEX + 1)
+                    + " and " + (VfioStructs.PCI_MSIX_IRQ_INDEX + 1));
+        }
+        RegionInfo bar0 = VfioStructs.regionInfo(libc, deviceFd, VfioStructs.PCI_BAR0_REGION_INDEX);
+        if (bar0.size() < 0x1000) {
+            throw new VfioException(address + ": BAR0 is " + bar0.size() + " bytes; an NVMe controller's is at least 16 KiB");
+        }
+        MemorySegment mapping = options.mmapBar() ? mapBar(libc, address, deviceFd, bar0) : null;
+        try {
+            RegionInfo cfg = VfioStructs.regionInfo(libc, deviceFd, VfioStructs.PCI_CONFIG_REGION_INDEX);
+            PciConfigSpace config = new PciConfigSpace(libc, deviceFd, cfg.offset());
+            config.enableMemoryAndBusMaster();
+            int msix = VfioStructs.irqInfo(libc, deviceFd, VfioStructs.PCI_MSIX_IRQ_INDEX).count();
+            VfioDmaAllocator dma = new VfioDmaAllocator(libc, container, options.hugePages(), address.value());
+            LOG.info("opened {} (IOMMU group {}, BAR0 {} bytes {}, {} MSI-X vectors, reset {})", address,
+                    group.number(), bar0.size(), mapping != null ? "mmapped" : "via pread/pwrite", msix,
+                    info.canReset() ? "supported" : "not supported");
+            return new VfioPciFunction(registry, libc, address, group, deviceFd, info, bar0, mapping, config, msix, dma);
+        } catch (RuntimeException e) {
+            if (mapping != null) {
+                libc.munmap(mapping, mapping.byteSize());
+            }
+            throw e instanceof NativeException ne ? new VfioException("setting up " + address + ": " + ne.getMessage(), ne) : e;
+        }
+    }
+
+    /** {@return BAR0 mmapped from the device fd, or null when it must be reached by pread/pwrite} */
+    private static MemorySegment mapBar(LibC libc, PciAddress address, int deviceFd, RegionInfo bar) {
+        if (!bar.mmappable()) {
+            LOG.warn("{}: BAR0 cannot be mmapped; using pread/pwrite for every register access (slow)", address);
+            return null;
+        }
+        try {
+            return libc.mmap(MemorySegment.NULL, bar.size(), VfioStructs.PROT_READ | VfioStructs.PROT_WRITE,
+                    VfioStructs.MAP_SHARED, deviceFd, bar.offset());
+        } catch (NativeException e) {
+            LOG.warn("{}: mmap of BAR0 failed ({}); using pread/pwrite for every register access (slow)",
+                    address, e.getMessage());
+            return null;
+        }
+    }
+
+    @Override
+    public String address() {
+        return address.value();
+    }
+
+    /** {@return the IOMMU group number} */
+    public int iommuGroup() {
+        return group.number();
+    }
+
+    /** {@return whether BAR0 is mmapped (false: register accesses are system calls)} */
+    public boolean barMapped() {
+        return bar0Mapping != null;
+    }
+
+    /** {@return the PCI vendor and device ID, from config space: vendor in the low 16 bits} */
+    public int vendorDeviceId() {
+        return config.read32(0);
+    }
+
+    @Override
+    public RegisterSpace registers() {
+        return registers;
+    }
+
+    @Override
+    public DmaAllocator dma() {
+        return dma;
+    }
+
+    @Override
+    public int msixVectorCount() {
+        return msixCount;
+    }
+
+    @Override
+    public synchronized InterruptVector[] enableMsix(int count) {
+        requireOpen();
+        if (count < 1 || count > msixCount) {
+            throw new IllegalArgumentException("MSI-X vector count must be 1.." + msixCount + ", got " + count);
+        }
+        disableMsix();
+        VfioInterruptVector[] created = new VfioInterruptVector[count];
+        int[] fds = new int[count];
+        try {
+            for (int i = 0; i < count; i++) {
+                created[i] = new VfioInterruptVector(i, EventFd.create(libc));
+                fds[i] = created[i].event().fd();
+            }
+            VfioStructs.setIrqEventFds(libc, deviceFd, VfioStructs.PCI_MSIX_IRQ_INDEX, fds);
+        } catch (RuntimeException e) {
+            closeEvents(created);
+            throw e instanceof NativeException ne
+                    ? new VfioException(address + ": wiring " + count + " MSI-X vectors failed: " + ne.getMessage(), ne) : e;
+        }
+        vectors = created;
+        return created.clone();
+    }
+
+    @Override
+    public synchronized void disableMsix() {
+        if (vectors.length == 0) {
+            return;
+        }
+        try {
+            VfioStructs.disableIrqs(libc, deviceFd, VfioStructs.PCI_MSIX_IRQ_INDEX);
+        } catch (NativeException e) {
+            LOG.warn("{}: disabling MSI-X: {}", address, e.getMessage());
+        }
+        closeEvents(vectors);
+        vectors = new VfioInterruptVector[0];
+    }
+
+    /**
+     * {@code VFIO_DEVICE_RESET}: a function-level (or equivalent) reset, with config space
+     * saved and restored by the kernel. Bus Master is set again afterwards in any case.
+     */
+    @Override
+    public synchronized boolean functionReset() {
+        requireOpen();
+        if (!info.canReset()) {
+            return false;
+        }
+        try {
+            libc.ioctl(deviceFd, VfioIoctls.VFIO_DEVICE_RESET, 0L);
+        } catch (NativeException e) {
+            throw new VfioException(address + ": VFIO_DEVICE_RESET failed: " + e.getMessage(), e);
+        }
+        config.enableMemoryAndBusMaster();
+        return true;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        disableMsix();
+        try {
+            config.disableBusMaster();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: clearing Bus Master: {}", address, e.getMessage());
+        }
+        dma.close();
+        if (registers instanceof RegionRegisterSpace region) {
+            region.close();
+        }
+        bar0Arena.close();
+        if (bar0Mapping != null) {
+            try {
+                libc.munmap(bar0Mapping, bar0Mapping.byteSize());
+            } catch (NativeException e) {
+                LOG.warn("{}: unmapping BAR0: {}", address, e.getMessage());
+            }
+        }
+        try {
+            libc.close(deviceFd);
+        } catch (NativeException e) {
+            LOG.warn("{}: closing the device fd: {}", address, e.getMessage());
+        }
+        registry.release(address, group);
+        LOG.info("closed {}", address);
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException(address + " is closed");
+        }
+    }
+
+    private static void closeEvents(VfioInterruptVector[] events) {
+        for (VfioInterruptVector v : events) {
+            if (v != null) {
+                v.event().close();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "VfioPciFunction[" + address + ", group " + group.number() + (closed ? ", closed]" : "]");
+    }
+}

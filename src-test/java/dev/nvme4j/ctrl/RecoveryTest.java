@@ -1,0 +1,204 @@
+package dev.nvme4j.ctrl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nvme4j.api.CompletionMode;
+import dev.nvme4j.api.ControllerCounters;
+import dev.nvme4j.api.ControllerOptions;
+import dev.nvme4j.api.ControllerState;
+import dev.nvme4j.api.DmaBuffer;
+import dev.nvme4j.api.IoQueuePair;
+import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.NvmeStatus;
+import dev.nvme4j.api.QueueCounters;
+import dev.nvme4j.api.Status;
+import dev.nvme4j.mock.config.ExecutionMode;
+import dev.nvme4j.mock.config.FaultMatch;
+import dev.nvme4j.mock.config.MockConfig;
+import dev.nvme4j.mock.config.NamespaceConfig;
+import dev.nvme4j.spec.Opcodes;
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** Each rung of the recovery ladder against the mock's fault injection, each within a time bound. */
+class RecoveryTest {
+    private static final Duration BOUND = Duration.ofSeconds(20);
+
+    static ControllerOptions fastRecovery() {
+        return ControllerOptions.builder().ioTimeout(Duration.ofMillis(200)).adminTimeout(Duration.ofMillis(400))
+                .watchdogPeriod(Duration.ofMillis(10)).shutdownTimeout(Duration.ofSeconds(2)).build();
+    }
+
+    static MockConfig config(ExecutionMode mode) {
+        return MockConfig.builder().mode(mode).namespace(NamespaceConfig.ram(1 << 16, 512)).build();
+    }
+
+    /** Submits {@code n} one-block writes (slot i to LBA i), processes until all complete; returns their statuses. */
+    static int[] writeAll(IoQueuePair qp, Namespace ns, DmaBuffer buf, int n) {
+        int[] status = new int[n];
+        java.util.Arrays.fill(status, -1);
+        int[] calls = new int[n];
+        for (int i = 0; i < n; i++) {
+            final int k = i;
+            while (!qp.write(ns, i, 1, buf.slice((long) (i % 64) * 512, 512), (tag, st) -> {
+                status[(int) tag] = st;
+                calls[k]++;
+            }, i)) {
+                qp.process(Duration.ofMillis(1));
+            }
+        }
+        assertTrue(qp.drain(Duration.ofSeconds(15)), "every command completes");
+        for (int i = 0; i < n; i++) {
+            assertEquals(1, calls[i], "command " + i + " completed exactly once");
+        }
+        return status;
+    }
+
+    static void assertAllSucceeded(int[] status) {
+        for (int i = 0; i < status.length; i++) {
+            assertEquals(0, status[i], "command " + i + ": " + Status.describe(status[i]));
+        }
+    }
+
+    @Test
+    void missedInterruptsAreRecoveredByPollingAndCounted() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            MockConfig cfg = MockConfig.builder().mode(ExecutionMode.THREADED).commandLatency(Duration.ofMillis(2))
+                    .namespace(NamespaceConfig.ram(1 << 16, 512)).build();
+            try (MockFixture f = new MockFixture(cfg, fastRecovery());
+                 IoQueuePair qp = f.ctrl.createQueuePair(8, CompletionMode.INTERRUPT);
+                 DmaBuffer buf = f.ctrl.allocateBuffer(64 * 512)) {
+                f.mock.faults().dropInterrupts(FaultMatch.any().queue(1));
+                assertAllSucceeded(writeAll(qp, f.ctrl.namespace(1), buf, 20));
+                assertTrue(qp.counters().missedInterrupts() >= 1, qp.counters().toString());
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3, 4, 5, 6, 7, 8})
+    void lostDoorbellKicksAreRecoveredByReringing(int depth) {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(ExecutionMode.DETERMINISTIC), fastRecovery());
+                 IoQueuePair qp = f.ctrl.createQueuePair(depth, CompletionMode.POLL);
+                 DmaBuffer buf = f.ctrl.allocateBuffer(64 * 512)) {
+                f.mock.faults().ignoreSqDoorbell(FaultMatch.any().queue(1).times(2));
+                assertAllSucceeded(writeAll(qp, f.ctrl.namespace(1), buf, 3 * depth));
+                assertTrue(qp.counters().lostDoorbells() >= 1, qp.counters().toString());
+            }
+        });
+    }
+
+    @Test
+    void hungCommandIsAborted() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(ExecutionMode.DETERMINISTIC), fastRecovery());
+                 IoQueuePair qp = f.ctrl.createQueuePair(8, CompletionMode.POLL);
+                 DmaBuffer buf = f.ctrl.allocateBuffer(64 * 512)) {
+                f.mock.faults().hangCommands(FaultMatch.any().queue(1).opcode(Opcodes.NVM_WRITE).times(1), false);
+                int[] status = writeAll(qp, f.ctrl.namespace(1), buf, 4);
+                assertEquals(NvmeStatus.COMMAND_ABORT_REQUESTED, NvmeStatus.of(status[0]));
+                assertEquals(0, status[1] | status[2] | status[3]);
+                assertTrue(qp.counters().aborts() >= 1);
+                assertEquals(0, f.ctrl.counters().resets());
+            }
+        });
+    }
+
+    @Test
+    void whenTheAbortHangsTooTheControllerResetsAndTheCommandIsResubmitted() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(ExecutionMode.DETERMINISTIC), fastRecovery());
+                 IoQueuePair qp = f.ctrl.createQueuePair(8, CompletionMode.POLL);
+                 DmaBuffer buf = f.ctrl.allocateBuffer(64 * 512)) {
+                f.mock.faults().hangCommands(FaultMatch.any().queue(1).opcode(Opcodes.NVM_WRITE).times(1), true);
+                assertAllSucceeded(writeAll(qp, f.ctrl.namespace(1), buf, 4));
+                ControllerCounters c = f.ctrl.counters();
+                assertTrue(c.resets() >= 1, c.toString());
+                assertTrue(c.io().resubmitted() >= 1, c.toString());
+                assertEquals(ControllerState.READY, f.ctrl.state());
+                assertAllSucceeded(writeAll(qp, f.ctrl.namespace(1), buf, 8)); // the same handle still works
+            }
+        });
+    }
+
+    @Test
+    void fatalStatusResetsTheControllerAndIoContinues() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(ExecutionMode.DETERMINISTIC), fastRecovery());
+                 IoQueuePair qp = f.ctrl.createQueuePair(8, CompletionMode.POLL);
+                 DmaBuffer buf = f.ctrl.allocateBuffer(64 * 512)) {
+                assertAllSucceeded(writeAll(qp, f.ctrl.namespace(1), buf, 4));
+                f.mock.faults().setControllerFatalStatus();
+                long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (f.ctrl.counters().resets() == 0 && System.nanoTime() < until) {
+                    Thread.sleep(5);
+                }
+                assertEquals(1, f.ctrl.counters().resets());
+                assertAllSucceeded(writeAll(qp, f.ctrl.namespace(1), buf, 16));
+            }
+        });
+    }
+
+    @Test
+    void surpriseRemovalFailsEverythingFastAndCloseIsBounded() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            MockFixture f = new MockFixture(config(ExecutionMode.DETERMINISTIC), fastRecovery());
+            try (IoQueuePair qp = f.ctrl.createQueuePair(16, CompletionMode.POLL);
+                 DmaBuffer buf = f.ctrl.allocateBuffer(64 * 512)) {
+                Namespace ns = f.ctrl.namespace(1);
+                f.mock.faults().hangCommands(FaultMatch.any().queue(1), false);
+                int[] status = new int[10];
+                int[] calls = new int[10];
+                for (int i = 0; i < 10; i++) {
+                    int k = i;
+                    assertTrue(qp.write(ns, i, 1, buf.slice(0, 512), (t, s) -> { status[k] = s; calls[k]++; }, i));
+                }
+                qp.poll();
+                f.mock.faults().surpriseRemoval();
+                long start = System.nanoTime();
+                assertTrue(qp.drain(Duration.ofSeconds(5)));
+                assertTrue(System.nanoTime() - start < Duration.ofSeconds(2).toNanos(), "failed fast");
+                for (int i = 0; i < 10; i++) {
+                    assertEquals(1, calls[i]);
+                    assertEquals(NvmeStatus.COMMAND_ABORTED_BY_HOST, NvmeStatus.of(status[i]));
+                    assertTrue(Status.dnr(status[i]));
+                }
+                assertEquals(ControllerState.FAILED, f.ctrl.state());
+                assertTrue(f.ctrl.failureReason().contains("all-ones"), f.ctrl.failureReason());
+                int[] late = {-1};
+                assertTrue(qp.write(ns, 0, 1, buf.slice(0, 512), (t, s) -> late[0] = s, 0), "new I/O is accepted");
+                qp.poll();
+                assertEquals(IoQueuePairImplStatus.HOST_ABORT, late[0], "and completes with the abort status");
+            } finally {
+                long start = System.nanoTime();
+                f.ctrl.close();
+                assertTrue(System.nanoTime() - start < Duration.ofSeconds(3).toNanos(), "close is bounded");
+                f.mock.close();
+            }
+        });
+    }
+
+    @Test
+    void controllerThatDropsCompletionsOnAFullCqLosesNothing() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(ExecutionMode.DETERMINISTIC), fastRecovery());
+                 IoQueuePair qp = f.ctrl.createQueuePair(4, CompletionMode.POLL);
+                 DmaBuffer buf = f.ctrl.allocateBuffer(64 * 512)) {
+                f.mock.faults().dropCompletionsWhenCqFull(true);
+                assertAllSucceeded(writeAll(qp, f.ctrl.namespace(1), buf, 2000));
+                QueueCounters c = qp.counters();
+                assertEquals(0, c.timeouts(), "nothing was lost, so nothing timed out: " + c);
+            }
+        });
+    }
+
+    /** The host abort status, spelled once for the tests. */
+    static final class IoQueuePairImplStatus {
+        static final int HOST_ABORT = dev.nvme4j.queue.IoQueuePairImpl.HOST_ABORT;
+    }
+}
