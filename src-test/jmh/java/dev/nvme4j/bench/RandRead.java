@@ -42,6 +42,8 @@ public final class RandRead {
         long completed;
         long completedAtRampEnd = -1;
         long rampEndCpu;
+        long rampEndAlloc;
+        long allocBytes;
         long errors;
         boolean stopping;
         long cpuNanos;
@@ -87,7 +89,8 @@ public final class RandRead {
 
         @Override
         public void run() {
-            var mx = ManagementFactory.getThreadMXBean();
+            var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            long tid = Thread.currentThread().threadId();
             for (int i = 0; i < qd; i++) {
                 submit(i);
             }
@@ -98,6 +101,7 @@ public final class RandRead {
                 if (completedAtRampEnd < 0 && now - rampEndNanos >= 0) {
                     completedAtRampEnd = completed;
                     rampEndCpu = mx.getCurrentThreadCpuTime();
+                    rampEndAlloc = mx.getThreadAllocatedBytes(tid);
                 }
                 if (now - endNanos >= 0) {
                     break;
@@ -105,6 +109,7 @@ public final class RandRead {
                 qp.process(slice);
             }
             cpuNanos = mx.getCurrentThreadCpuTime() - rampEndCpu;
+            allocBytes = mx.getThreadAllocatedBytes(tid) - rampEndAlloc;
             long measured = completed - completedAtRampEnd;
             stopping = true;
             qp.drain(Duration.ofSeconds(30));
@@ -181,13 +186,19 @@ public final class RandRead {
             long total = 0;
             long errors = 0;
             long cpu = 0;
+            long alloc = 0;
             for (Job j : js) {
                 total += j.completed;
                 errors += j.errors;
                 cpu += j.cpuNanos;
+                alloc += j.allocBytes;
             }
-            System.out.printf("iops=%.0f jobs=%d qd=%d bs=%d mode=%s device=%s cpu_per_io_ns=%.0f errors=%d%n",
-                    total / runtime, jobs, qd, bs, modeName, device, total == 0 ? 0.0 : (double) cpu / total, errors);
+            // cpu_bound_iops: I/Os per second if every job thread had a core of its own (its own CPU time, not disturbed by
+            // other processes on a busy machine); alloc_bytes: allocated by the job threads while measured.
+            System.out.printf("iops=%.0f jobs=%d qd=%d bs=%d mode=%s device=%s cpu_per_io_ns=%.0f cpu_bound_iops=%.0f"
+                            + " alloc_bytes=%d errors=%d%n",
+                    total / runtime, jobs, qd, bs, modeName, device, total == 0 ? 0.0 : (double) cpu / total,
+                    cpu == 0 ? 0.0 : total * 1e9 / cpu * jobs, alloc, errors);
             if (errors != 0) {
                 System.exit(1);
             }
