@@ -142,6 +142,21 @@ class BadInputTest {
     }
 
     @Test
+    void closingAQueuePairFromItsOwnCallbackIsRefused() {
+        IllegalStateException[] refused = new IllegalStateException[1];
+        qp.read(ns, 0, 1, buf, (tag, st) -> {
+            try {
+                qp.close();
+            } catch (IllegalStateException e) {
+                refused[0] = e;
+            }
+        }, 0);
+        qp.poll();
+        assertMessage(refused[0], "inside its own callback");
+        expectedSubmitted = 1;
+    }
+
+    @Test
     void concurrentUseFromTwoThreadsIsDetected() throws Exception {
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);

@@ -36,6 +36,25 @@ class BringUpTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"0, 0", "2, 0", "0, 1", "3, 2"})
+    void honoursDoorbellStrideAndMinimumPageSize(int dstrd, int mpsmin) {
+        MockConfig cfg = MockConfig.builder().dstrd(dstrd).mpsmin(mpsmin).mpsmax(4)
+                .namespace(NamespaceConfig.ram(8192, 512)).build();
+        try (MockFixture f = new MockFixture(cfg);
+             IoQueuePair qp = f.ctrl.createQueuePair(16, dev.nvme4j.api.CompletionMode.POLL);
+             DmaBuffer out = f.ctrl.allocateBuffer(64 * 1024);
+             DmaBuffer in = f.ctrl.allocateBuffer(64 * 1024)) {
+            assertEquals(4 << dstrd, f.ctrl.info().doorbellStride());
+            assertEquals(4096 << mpsmin, f.ctrl.info().pageSize());
+            Namespace ns = f.ctrl.namespace(1);
+            out.segment().fill((byte) 0x3C);
+            qp.writeSync(ns, 5, 100, out.slice(4, 100 * 512));
+            qp.readSync(ns, 5, 100, in);
+            assertEquals((byte) 0x3C, in.segment().get(ValueLayout.JAVA_BYTE, 100 * 512 - 1));
+        }
+    }
+
     @Test
     void writesAndReadsBackOneBlock() {
         try (MockFixture f = MockFixture.defaults();

@@ -197,6 +197,35 @@ class RecoveryTest {
         });
     }
 
+    @Test
+    void watchdogRecoversAQueueNobodyPollsAndNeverRunsItsCallbacks() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(ExecutionMode.DETERMINISTIC), fastRecovery());
+                 IoQueuePair qp = f.ctrl.createQueuePair(8, CompletionMode.POLL);
+                 DmaBuffer buf = f.ctrl.allocateBuffer(512)) {
+                f.mock.faults().hangCommands(FaultMatch.any().queue(1).times(1), false);
+                Thread owner = Thread.currentThread();
+                int[] status = {-1};
+                Thread[] ranOn = new Thread[1];
+                assertTrue(qp.write(f.ctrl.namespace(1), 0, 1, buf, (t, s) -> {
+                    status[0] = s;
+                    ranOn[0] = Thread.currentThread();
+                }, 0));
+                qp.flushSubmissions();
+                // Nobody polls: the watchdog climbs the ladder up to the Abort on its own.
+                long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (qp.counters().aborts() == 0 && System.nanoTime() < until) {
+                    Thread.sleep(5);
+                }
+                assertEquals(1, qp.counters().aborts());
+                assertEquals(-1, status[0], "the callback waits for the owner's poll");
+                assertTrue(qp.drain(Duration.ofSeconds(5)));
+                assertEquals(NvmeStatus.COMMAND_ABORT_REQUESTED, NvmeStatus.of(status[0]));
+                assertEquals(owner, ranOn[0], "callbacks run on the owner thread");
+            }
+        });
+    }
+
     /** The host abort status, spelled once for the tests. */
     static final class IoQueuePairImplStatus {
         static final int HOST_ABORT = dev.nvme4j.queue.IoQueuePairImpl.HOST_ABORT;

@@ -107,6 +107,27 @@ class TeardownTest {
     }
 
     @Test
+    void closeWaitsForShutdownToComplete() {
+        MockConfig cfg = MockConfig.builder().shutdownDelay(Duration.ofMillis(150)).build();
+        MockFixture f = new MockFixture(cfg);
+        long start = System.nanoTime();
+        f.close();
+        assertTrue(System.nanoTime() - start >= Duration.ofMillis(140).toNanos(), "waited for CSTS.SHST");
+    }
+
+    @Test
+    void closeGivesUpOnAShutdownThatNeverCompletes() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            MockConfig cfg = MockConfig.builder().shutdownDelay(Duration.ofSeconds(60)).build();
+            ControllerOptions opts = ControllerOptions.builder().shutdownTimeout(Duration.ofMillis(300)).build();
+            MockFixture f = new MockFixture(cfg, opts);
+            long start = System.nanoTime();
+            f.close();
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(3).toNanos(), "bounded");
+        });
+    }
+
+    @Test
     void closeOfOneQueuePairDeletesItsQueuesAndFreesItsId() {
         try (MockFixture f = MockFixture.defaults()) {
             IoQueuePair a = f.ctrl.createQueuePair(8, CompletionMode.POLL);

@@ -55,6 +55,7 @@ class VfioDmaAllocatorTest {
             DmaRegion a = f.dma().allocate(100);
             DmaRegion b = f.dma().allocate(8192);
             assertEquals(1, kernel.dmaMaps.size(), "one IOMMU mapping for both");
+            assertEquals(1, ((VfioDmaAllocator) f.dma()).chunkCount());
             DmaMap map = kernel.dmaMaps.getFirst();
             assertTrue(map.readWrite());
             assertEquals(MIB2, map.size());

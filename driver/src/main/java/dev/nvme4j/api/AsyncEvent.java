@@ -2,7 +2,8 @@ package dev.nvme4j.api;
 
 /**
  * An asynchronous event reported by the controller (NVMe Base Specification 2.0, section
- * 5.2, figures 146-150), with the log page it points at already read.
+ * 5.2, figures 146-150), with the log page it points at already read. Immutable (do not
+ * modify the log page array) and safe to hand to other threads.
  *
  * @param type       Asynchronous Event Type (0 error, 1 SMART/health, 2 notice, 6 I/O command set, 7 vendor)
  * @param info       Asynchronous Event Information

@@ -1,6 +1,6 @@
 package dev.nvme4j.api;
 
-/** How a queue pair learns about completions. */
+/** How a queue pair learns about completions. Immutable and thread-safe. */
 public enum CompletionMode {
     /** The owner thread polls the completion queue; no interrupts (lowest latency, one core). */
     POLL,

@@ -1,7 +1,7 @@
 package dev.nvme4j.api;
 
 /**
- * A snapshot of a controller's counters.
+ * A snapshot of a controller's counters. Immutable and thread-safe.
  *
  * @param io              the sum over its I/O queue pairs (current and closed)
  * @param adminSubmitted  admin commands submitted

@@ -1,6 +1,6 @@
 package dev.nvme4j.api;
 
-/** Life cycle of a {@link Controller}. */
+/** Life cycle of a {@link Controller}. Immutable and thread-safe. */
 public enum ControllerState {
     /** Brought up and accepting commands. */
     READY,

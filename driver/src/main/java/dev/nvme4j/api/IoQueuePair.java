@@ -120,8 +120,11 @@ public interface IoQueuePair extends AutoCloseable {
 
     /**
      * Deletes the queue pair on the controller. Outstanding commands complete with an abort
-     * status first. Idempotent; callable from any thread (it waits for the owner's current
-     * poll to finish).
+     * status first (their callbacks run on the closing thread, which holds the pair while
+     * closing). Idempotent; callable from any thread (it waits for the owner's current poll to
+     * finish), but not from inside one of this pair's own callbacks.
+     *
+     * @throws IllegalStateException when called from inside this pair's callback
      */
     @Override
     void close();

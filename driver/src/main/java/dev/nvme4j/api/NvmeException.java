@@ -4,7 +4,8 @@ package dev.nvme4j.api;
  * A command failed, or the controller cannot do what was asked. The message names the command,
  * the status in the specification's words and what it means for the caller.
  * {@link #status()} is the raw status field when a completion (real or synthesised by the host)
- * exists, or -1 when the failure happened before anything reached the device.
+ * exists, or -1 when the failure happened before anything reached the device. Immutable and
+ * thread-safe.
  */
 public class NvmeException extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -2,6 +2,7 @@ package dev.nvme4j.api;
 
 /**
  * A snapshot of one queue pair's counters (or the sum over a controller's queue pairs).
+ * Immutable and thread-safe.
  *
  * @param submitted         commands handed to the device (after MDTS splitting)
  * @param completed         completions handled

@@ -4,7 +4,7 @@ package dev.nvme4j.api;
  * A command for passthrough ({@link Controller#adminPassthrough}, {@link IoQueuePair#passthrough}),
  * like nvme-cli's {@code passthru}: the opcode, NSID and command dwords 2, 3 and 10 to 15 are
  * sent as given; the driver fills in the command identifier and the data pointer (PRPs) from
- * the buffer. Immutable.
+ * the buffer. Immutable and thread-safe.
  *
  * @param opcode  command opcode
  * @param nsid    namespace identifier (0 when not used)

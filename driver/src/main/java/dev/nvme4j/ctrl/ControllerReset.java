@@ -48,6 +48,7 @@ final class ControllerReset {
             return;
         }
         LOG.warn("{}: resetting the controller: {}", ctrl.address(), reason);
+        Events.stateChange(ctrl.address(), "RESETTING", reason);
         Events.ResetEvent event = new Events.ResetEvent();
         event.begin();
         List<IoQueuePairImpl> held = enterAll();
@@ -81,6 +82,7 @@ final class ControllerReset {
             ctrl.health.ready();
             ctrl.admin.resume();
             ctrl.recovery.startAsyncEvents();
+            Events.stateChange(ctrl.address(), "READY", "reset done");
             LOG.warn("{}: controller reset done; {} command(s) resubmitted, {} failed", ctrl.address(), counts[0],
                     counts[1]);
         } else {

@@ -37,6 +37,7 @@ final class Identification {
         try (DmaBuffer buf = ctrl.allocateInternal(IdentifyLayout.SIZE)) {
             ctrl.adminSync(AdminCommands.identify(Opcodes.CNS_CONTROLLER, 0), buf);
             MemorySegment s = buf.segment();
+            ctrl.rtd3eMicros = rtd3eMicros(s);
             int mdts = IdentifyParser.u8(s, IdentifyLayout.CTRL_MDTS);
             long minPage = 4096L << NvmeRegs.capMpsmin(cap);
             long maxTransfer = mdts == 0 ? DRIVER_MAX_TRANSFER

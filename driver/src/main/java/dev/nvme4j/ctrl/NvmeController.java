@@ -59,6 +59,8 @@ public final class NvmeController implements Controller, QueueHost {
     final ControllerStats stats = new ControllerStats();
     final ResetHistory resetHistory = new ResetHistory();
 
+    /** RTD3E from Identify Controller, microseconds (0: not reported). */
+    volatile long rtd3eMicros;
     AdminQueue admin;
     QueueFactory.Built adminMemory;
     QueueFactory queues;
@@ -75,8 +77,8 @@ public final class NvmeController implements Controller, QueueHost {
         this.options = Objects.requireNonNull(options, "options");
         this.ownsFunction = ownsFunction;
         this.regs = pci.registers();
-        this.dma = pci.dma();
         this.bringUp = new BringUp(regs, pci.address());
+        this.dma = new PageAlignedDma(pci.dma(), 4096L << NvmeRegs.capMpsmin(bringUp.cap()));
         this.adminTimeoutNanos = options.adminTimeout().toNanos();
     }
 

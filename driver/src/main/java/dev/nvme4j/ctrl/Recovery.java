@@ -77,16 +77,23 @@ final class Recovery implements DeadlineCheck {
     private void climb(IoQueuePairImpl pair, Tracker t, boolean completionPending, long now) {
         CommandQueue q = pair.commandQueue();
         QueueStats stats = q.stats();
+        if (completionPending) {
+            // Completions wait in the CQ: the device answered, the host has not looked (a missed
+            // interrupt, or an owner that does not poll). Never escalate against a device that
+            // is answering; wake the owner and look again later.
+            if (t.recoveryStep() == 0) {
+                stats.countTimeout();
+                stats.countMissedInterrupt();
+                Events.timeout(q.qid(), t.cid(), "completion waiting in the CQ");
+            }
+            pair.wake();
+            t.advanceRecovery(Math.max(t.recoveryStep(), STEP_POLL), now + stepNanos);
+            return;
+        }
         switch (t.recoveryStep()) {
             case 0 -> {
                 stats.countTimeout();
                 Events.timeout(q.qid(), t.cid(), "late");
-                if (completionPending) {
-                    stats.countMissedInterrupt();
-                    pair.wake();
-                    t.advanceRecovery(STEP_POLL, now + stepNanos);
-                    return;
-                }
                 rering(pair, t, now);
             }
             case STEP_POLL -> rering(pair, t, now);

@@ -59,14 +59,25 @@ final class Teardown {
             if (ctrl.admin != null) {
                 ctrl.admin.failAll(IoQueuePairImpl.HOST_ABORT);
             }
-            if (alive && !ctrl.bringUp.shutdown(bound)) {
-                LOG.warn("{}: shutdown did not complete within {} ms", ctrl.address(), bound / 1_000_000);
+            long shutdownBound = shutdownBound(bound);
+            if (alive && !ctrl.bringUp.shutdown(shutdownBound)) {
+                LOG.warn("{}: shutdown did not complete within {} ms", ctrl.address(), shutdownBound / 1_000_000);
             }
+            Events.stateChange(ctrl.address(), "CLOSED", alive ? "closed" : "closed without shutdown (device not answering)");
             ctrl.bringUp.disableBounded(Math.min(bound, 500_000_000L));
             releaseMemory();
         } finally {
             finished.countDown();
         }
+    }
+
+    /**
+     * How long to wait for CSTS.SHST complete (Base 3.6.1): what the controller says it needs
+     * (RTD3E, at least 1 s as RTD3E is often optimistic), never more than the configured cap.
+     */
+    private long shutdownBound(long cap) {
+        long rtd3e = ctrl.rtd3eMicros * 1_000L;
+        return Math.min(cap, Math.max(1_000_000_000L, rtd3e));
     }
 
     private void awaitFinished() {

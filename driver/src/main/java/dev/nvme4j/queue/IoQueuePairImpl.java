@@ -11,10 +11,6 @@ import dev.nvme4j.device.InterruptVector;
 import dev.nvme4j.dma.DmaRegion;
 import dev.nvme4j.spec.IdentifyLayout;
 import dev.nvme4j.spec.Opcodes;
-import dev.nvme4j.spec.Sqe;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,8 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class IoQueuePairImpl extends QueuePairConveniences implements CompletionSink {
     private static final Logger LOG = LoggerFactory.getLogger(IoQueuePairImpl.class);
-    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** Host status for commands the device never answered: Command Aborted By Host, DNR. */
     public static final int HOST_ABORT = NvmeStatus.COMMAND_ABORTED_BY_HOST.code(true);
     /** NLB is a 16-bit zero-based field (NVM Command Set 3.2.4, figure 43). */
@@ -52,6 +46,10 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     private final long hybridSpinNanos;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final DeadlineCheck deadlines;
+    private final CommandWriter writer;
+    private final PendingRequests pending;
+    /** Allocated once: handing a method reference to every poll would allocate. */
+    private final java.util.function.Consumer<Request> issuer = this::issue;
 
     private volatile boolean closed;
     /** Set by recovery (under the gate or not): the owner's next poll fails what is marked. */
@@ -62,8 +60,6 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     private boolean waitedInVain;
     private int freeRequest;
     private int requestsInUse;
-    private int pendingHead = -1;
-    private int pendingTail = -1;
     private int lastDw0;
     private int lastDw1;
     private long callbackFailures;
@@ -73,12 +69,6 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
      * leaves the controller's set only when freed, which {@link DmaRegion#isLive} shows.
      */
     private DmaRegion verifiedRegion;
-    /** System.nanoTime() read at most once per poll, for the deadlines of commands its callbacks submit. */
-    private long pollClock;
-    /** True while poll() hands out completions (callbacks may submit). */
-    private boolean polling;
-    /** True when {@link #pollClock} was read during the current poll. */
-    private boolean pollClockRead;
 
     public IoQueuePairImpl(QueueHost host, CommandQueue queue, CompletionMode mode, InterruptVector vector,
                            DmaRegion prpArea, long hybridSpinNanos, DeadlineCheck deadlines) {
@@ -100,6 +90,8 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             requests[i].nextFree = i + 1 < n ? i + 1 : -1;
         }
         freeRequest = 0;
+        writer = new CommandWriter(queue, pageSize, ioTimeoutNanos);
+        pending = new PendingRequests(requests);
     }
 
     // ---- identity ----
@@ -219,7 +211,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
                 return true;
             }
             Tracker t = queue.acquire();
-            writePassthrough(t, command, buffer);
+            writer.writePassthrough(t, command, buffer);
             r.blocksLeft = 0;
             r.partsInFlight = 1;
             t.owner = r.index;
@@ -297,23 +289,6 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         }
     }
 
-    /**
-     * Deadline of a command submitted now. Inside poll (a callback submitting the next command)
-     * the clock is read once, by the first such submission, and shared by the rest of the batch:
-     * it is at most one poll's callbacks old, against I/O timeouts of seconds. An empty poll
-     * never reads the clock.
-     */
-    private long deadline() {
-        if (!polling) {
-            return System.nanoTime() + ioTimeoutNanos;
-        }
-        if (!pollClockRead) {
-            pollClock = System.nanoTime();
-            pollClockRead = true;
-        }
-        return pollClock + ioTimeoutNanos;
-    }
-
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("I/O queue pair " + queue.qid() + " is closed");
@@ -324,7 +299,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     /** Takes a request slot, or returns null (counted) when the queue is full. */
     private Request start(IoCallback callback, long tag, int opcode, int nsid) {
         Objects.requireNonNull(callback, "callback");
-        if (pendingHead >= 0 || freeRequest < 0 || !queue.hasRoom()) {
+        if (!pending.isEmpty() || freeRequest < 0 || !queue.hasRoom()) {
             queue.stats().queueFull++;
             return null;
         }
@@ -354,118 +329,17 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         while (r.blocksLeft > 0) {
             Tracker t = queue.acquire();
             if (t == null) {
-                appendPending(r);
+                pending.append(r);
                 return;
             }
             t.owner = r.index;
             int chunk = (int) Math.min(r.blocksLeft, r.chunkBlocks);
-            writePart(t, r, chunk);
+            writer.writePart(t, r, chunk);
             r.partsInFlight++;
             r.blocksLeft -= chunk;
             r.nextLba += chunk;
             r.nextIova += (long) chunk * r.lbaSize;
         }
-    }
-
-    private void writePart(Tracker t, Request r, int chunk) {
-        MemorySegment sq = queue.sq();
-        long base = queue.startEntry(t, r.opcode, r.nsid);
-        int bytes = 0;
-        switch (r.opcode) {
-            case Opcodes.NVM_READ, Opcodes.NVM_WRITE -> {
-                bytes = chunk * r.lbaSize;
-                Sqe.putLong(sq, base, Sqe.OFF_PRP1, r.nextIova);
-                Sqe.putLong(sq, base, Sqe.OFF_PRP2,
-                        PrpBuilder.prp2(r.nextIova, bytes, pageSize, t.prpList, t.prpListIova));
-                putLbaRange(sq, base, r.nextLba, chunk);
-            }
-            case Opcodes.NVM_WRITE_ZEROES -> putLbaRange(sq, base, r.nextLba, chunk);
-            case Opcodes.NVM_DATASET_MANAGEMENT -> writeDeallocate(sq, base, t, r.nextLba, chunk);
-            default -> { } // Flush: NSID only (NVM Command Set 3.2.2)
-        }
-        t.dataBytes = bytes;
-        queue.finishEntry(t, deadline());
-    }
-
-    /** SLBA in CDW10-11, NLB (zero-based) in CDW12 (NVM Command Set 3.2.4/3.2.6/3.2.8). */
-    private static void putLbaRange(MemorySegment sq, long base, long lba, int blocks) {
-        Sqe.putLong(sq, base, Sqe.OFF_CDW10, lba);
-        Sqe.putInt(sq, base, Sqe.OFF_CDW12, blocks - 1);
-    }
-
-    /** One range in the tracker's own DMA area (NVM Command Set 3.2.3, figure 39). */
-    private static void writeDeallocate(MemorySegment sq, long base, Tracker t, long lba, int blocks) {
-        t.prpList.set(LE_INT, 0, 0);               // context attributes
-        t.prpList.set(LE_INT, 4, blocks);          // length in logical blocks
-        t.prpList.set(LE_LONG, 8, lba);            // starting LBA
-        Sqe.putLong(sq, base, Sqe.OFF_PRP1, t.prpListIova);
-        Sqe.putInt(sq, base, Sqe.OFF_CDW10, 0);     // NR: one range, zero-based
-        Sqe.putInt(sq, base, Sqe.OFF_CDW11, Opcodes.DSM_ATTR_DEALLOCATE);
-    }
-
-    private void writePassthrough(Tracker t, RawCommand c, DmaBuffer buffer) {
-        MemorySegment sq = queue.sq();
-        long base = queue.startEntry(t, c.opcode(), c.nsid());
-        Sqe.putInt(sq, base, Sqe.OFF_CDW2, c.cdw2());
-        Sqe.putInt(sq, base, Sqe.OFF_CDW3, c.cdw3());
-        Sqe.putInt(sq, base, Sqe.OFF_CDW10, c.cdw10());
-        Sqe.putInt(sq, base, Sqe.OFF_CDW11, c.cdw11());
-        Sqe.putInt(sq, base, Sqe.OFF_CDW12, c.cdw12());
-        Sqe.putInt(sq, base, Sqe.OFF_CDW13, c.cdw13());
-        Sqe.putInt(sq, base, Sqe.OFF_CDW14, c.cdw14());
-        Sqe.putInt(sq, base, Sqe.OFF_CDW15, c.cdw15());
-        if (buffer != null && buffer.byteSize() > 0) {
-            Sqe.putLong(sq, base, Sqe.OFF_PRP1, buffer.iova());
-            Sqe.putLong(sq, base, Sqe.OFF_PRP2,
-                    PrpBuilder.prp2(buffer.iova(), buffer.byteSize(), pageSize, t.prpList, t.prpListIova));
-        }
-        t.dataBytes = buffer == null ? 0 : (int) buffer.byteSize();
-        queue.finishEntry(t, deadline());
-    }
-
-    private void appendPending(Request r) {
-        r.nextPending = -1;
-        if (pendingTail < 0) {
-            pendingHead = r.index;
-        } else {
-            requests[pendingTail].nextPending = r.index;
-        }
-        pendingTail = r.index;
-    }
-
-    /** Issues the remaining parts of split requests, oldest first, while there is room. */
-    private void pumpPending() {
-        while (pendingHead >= 0) {
-            Request r = requests[pendingHead];
-            int before = pendingHead;
-            pendingHead = r.nextPending;
-            if (pendingHead < 0) {
-                pendingTail = -1;
-            }
-            issue(r);
-            if (r.blocksLeft > 0) {
-                // issue() re-queued it at the tail; it was the oldest, so put it back in front.
-                if (pendingHead != before) {
-                    moveTailToFront();
-                }
-                return;
-            }
-        }
-    }
-
-    private void moveTailToFront() {
-        int tail = pendingTail;
-        if (pendingHead == tail) {
-            return;
-        }
-        int prev = pendingHead;
-        while (requests[prev].nextPending != tail) {
-            prev = requests[prev].nextPending;
-        }
-        requests[prev].nextPending = -1;
-        pendingTail = prev;
-        requests[tail].nextPending = pendingHead;
-        pendingHead = tail;
     }
 
     @Override
@@ -493,17 +367,16 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
                 return 0;
             }
             queue.ringSubmissions();
-            pollClockRead = false;
-            polling = true;
             int n;
+            writer.beginBatch();
             try {
                 n = queue.reap(maxCompletions, this);
                 if (deferredFailures | hostFailure != 0) {
                     n += deliverHostFailures();
                 }
-                pumpPending();
+                pending.pump(issuer);
             } finally {
-                polling = false;
+                writer.endBatch();
             }
             queue.ringSubmissions();
             if ((++polls & DEADLINE_CHECK_MASK) == 0 && deadlines != null) {
@@ -632,8 +505,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
      * thread, which holds the gate.
      */
     public void failAll(int status) {
-        pendingHead = -1;
-        pendingTail = -1;
+        pending.clear();
         for (Request r : requests) {
             if (r.busy) {
                 r.blocksLeft = 0;
@@ -698,6 +570,10 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
 
     @Override
     public void close() {
+        if (gate.heldByCurrentThread()) {
+            throw new IllegalStateException("I/O queue pair " + queue.qid() + " cannot be closed from inside its own"
+                    + " callback or submit; close it after poll returns");
+        }
         if (!closing.compareAndSet(false, true)) {
             return;
         }

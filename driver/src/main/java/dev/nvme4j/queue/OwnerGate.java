@@ -47,7 +47,7 @@ public final class OwnerGate {
             depth++;
             return;
         }
-        while (true) {
+        for (int spins = 0; ; spins++) {
             if (STATE.compareAndSet(this, FREE, OWNER)) {
                 holder = me;
                 depth = 1;
@@ -55,7 +55,12 @@ public final class OwnerGate {
             }
             int s = (int) STATE.getVolatile(this);
             if (s == SYSTEM) {
-                Thread.onSpinWait();
+                // System work is short, except a controller reset (up to CAP.TO): stop burning the core.
+                if (spins < 1000) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
             } else if (s == OWNER) {
                 Thread other = holder;
                 throw new IllegalStateException(name + " is used from thread '" + me.getName() + "' while thread '"

@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class VfioPciFunction implements PciFunction {
 
     private static final Logger LOG = LoggerFactory.getLogger(VfioPciFunction.class);
+    /** Registers up to 0x1000, then the admin SQ tail and CQ head doorbells (Base 3.1). */
+    private static final long MIN_BAR0_SIZE = 0x1008;
 
     private final VfioRegistry registry;
     private final LibC libc;
@@ -41,7 +43,6 @@ public final class VfioPciFunction implements PciFunction {
     private final VfioGroup group;
     private final int deviceFd;
     private final DeviceInfo info;
-    private final RegionInfo bar0;
     private final MemorySegment bar0Mapping;
     /** Owns the view of BAR0 handed out; closed before the munmap so stale accesses throw instead of faulting. */
     private final Arena bar0Arena = Arena.ofShared();
@@ -61,7 +62,6 @@ public final class VfioPciFunction implements PciFunction {
         this.group = group;
         this.deviceFd = deviceFd;
         this.info = info;
-        this.bar0 = bar0;
         this.bar0Mapping = bar0Mapping;
         this.registers = bar0Mapping != null ? new Mmio(bar0Mapping.reinterpret(bar0Arena, null))
                 : new RegionRegisterSpace(libc, deviceFd, bar0.offset(), bar0.size());
@@ -99,8 +99,9 @@ public final class VfioPciFunction implements PciFunction {
                     + " and " + (VfioStructs.PCI_MSIX_IRQ_INDEX + 1));
         }
         RegionInfo bar0 = VfioStructs.regionInfo(libc, deviceFd, VfioStructs.PCI_BAR0_REGION_INDEX);
-        if (bar0.size() < 0x1000) {
-            throw new VfioException(address + ": BAR0 is " + bar0.size() + " bytes; an NVMe controller's is at least 16 KiB");
+        if (bar0.size() < MIN_BAR0_SIZE) {
+            throw new VfioException(address + ": BAR0 is " + bar0.size() + " bytes, too small for the NVMe registers"
+                    + " and the admin doorbells; is this an NVMe function?");
         }
         MemorySegment mapping = options.mmapBar() ? mapBar(libc, address, deviceFd, bar0) : null;
         try {

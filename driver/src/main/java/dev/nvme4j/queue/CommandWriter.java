@@ -1,0 +1,116 @@
+package dev.nvme4j.queue;
+
+import dev.nvme4j.api.DmaBuffer;
+import dev.nvme4j.api.RawCommand;
+import dev.nvme4j.spec.Opcodes;
+import dev.nvme4j.spec.Sqe;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * Builds I/O submission queue entries in place in the SQ ring (NVM Command Set Specification
+ * 1.0, section 3): one device command of a request, or a passthrough command. Allocation-free.
+ * Owned by its queue pair's owner thread.
+ */
+final class CommandWriter {
+    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final CommandQueue queue;
+    private final int pageSize;
+    private final long ioTimeoutNanos;
+    /** True during a poll's completion batch, whose callbacks may submit (see {@link #deadline()}). */
+    private boolean inBatch;
+    private boolean batchClockRead;
+    private long batchClock;
+
+    CommandWriter(CommandQueue queue, int pageSize, long ioTimeoutNanos) {
+        this.queue = queue;
+        this.pageSize = pageSize;
+        this.ioTimeoutNanos = ioTimeoutNanos;
+    }
+
+    /** A poll starts handing out completions: commands submitted until {@link #endBatch} share one clock read. */
+    void beginBatch() {
+        inBatch = true;
+        batchClockRead = false;
+    }
+
+    void endBatch() {
+        inBatch = false;
+    }
+
+    /**
+     * Deadline of a command written now. Inside a poll's batch (callbacks submitting the next
+     * commands) the clock is read once, by the first such command, and shared by the rest: it is
+     * at most one batch of callbacks old, against I/O timeouts of seconds. An empty poll never
+     * reads the clock; a submission outside poll reads it itself.
+     */
+    private long deadline() {
+        if (!inBatch) {
+            return System.nanoTime() + ioTimeoutNanos;
+        }
+        if (!batchClockRead) {
+            batchClock = System.nanoTime();
+            batchClockRead = true;
+        }
+        return batchClock + ioTimeoutNanos;
+    }
+
+    void writePart(Tracker t, Request r, int chunk) {
+        MemorySegment sq = queue.sq();
+        long base = queue.startEntry(t, r.opcode, r.nsid);
+        int bytes = 0;
+        switch (r.opcode) {
+            case Opcodes.NVM_READ, Opcodes.NVM_WRITE -> {
+                bytes = chunk * r.lbaSize;
+                Sqe.putLong(sq, base, Sqe.OFF_PRP1, r.nextIova);
+                Sqe.putLong(sq, base, Sqe.OFF_PRP2,
+                        PrpBuilder.prp2(r.nextIova, bytes, pageSize, t.prpList, t.prpListIova));
+                putLbaRange(sq, base, r.nextLba, chunk);
+            }
+            case Opcodes.NVM_WRITE_ZEROES -> putLbaRange(sq, base, r.nextLba, chunk);
+            case Opcodes.NVM_DATASET_MANAGEMENT -> writeDeallocate(sq, base, t, r.nextLba, chunk);
+            default -> { } // Flush: NSID only (NVM Command Set 3.2.2)
+        }
+        t.dataBytes = bytes;
+        queue.finishEntry(t, deadline());
+    }
+
+    /** SLBA in CDW10-11, NLB (zero-based) in CDW12 (NVM Command Set 3.2.4/3.2.6/3.2.8). */
+    private static void putLbaRange(MemorySegment sq, long base, long lba, int blocks) {
+        Sqe.putLong(sq, base, Sqe.OFF_CDW10, lba);
+        Sqe.putInt(sq, base, Sqe.OFF_CDW12, blocks - 1);
+    }
+
+    /** One range in the tracker's own DMA area (NVM Command Set 3.2.3, figure 39). */
+    private static void writeDeallocate(MemorySegment sq, long base, Tracker t, long lba, int blocks) {
+        t.prpList.set(LE_INT, 0, 0);               // context attributes
+        t.prpList.set(LE_INT, 4, blocks);          // length in logical blocks
+        t.prpList.set(LE_LONG, 8, lba);            // starting LBA
+        Sqe.putLong(sq, base, Sqe.OFF_PRP1, t.prpListIova);
+        Sqe.putInt(sq, base, Sqe.OFF_CDW10, 0);     // NR: one range, zero-based
+        Sqe.putInt(sq, base, Sqe.OFF_CDW11, Opcodes.DSM_ATTR_DEALLOCATE);
+    }
+
+    void writePassthrough(Tracker t, RawCommand c, DmaBuffer buffer) {
+        MemorySegment sq = queue.sq();
+        long base = queue.startEntry(t, c.opcode(), c.nsid());
+        Sqe.putInt(sq, base, Sqe.OFF_CDW2, c.cdw2());
+        Sqe.putInt(sq, base, Sqe.OFF_CDW3, c.cdw3());
+        Sqe.putInt(sq, base, Sqe.OFF_CDW10, c.cdw10());
+        Sqe.putInt(sq, base, Sqe.OFF_CDW11, c.cdw11());
+        Sqe.putInt(sq, base, Sqe.OFF_CDW12, c.cdw12());
+        Sqe.putInt(sq, base, Sqe.OFF_CDW13, c.cdw13());
+        Sqe.putInt(sq, base, Sqe.OFF_CDW14, c.cdw14());
+        Sqe.putInt(sq, base, Sqe.OFF_CDW15, c.cdw15());
+        if (buffer != null && buffer.byteSize() > 0) {
+            Sqe.putLong(sq, base, Sqe.OFF_PRP1, buffer.iova());
+            Sqe.putLong(sq, base, Sqe.OFF_PRP2,
+                    PrpBuilder.prp2(buffer.iova(), buffer.byteSize(), pageSize, t.prpList, t.prpListIova));
+        }
+        t.dataBytes = buffer == null ? 0 : (int) buffer.byteSize();
+        queue.finishEntry(t, deadline());
+    }
+}

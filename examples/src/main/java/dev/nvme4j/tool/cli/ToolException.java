@@ -1,0 +1,39 @@
+package dev.nvme4j.tool.cli;
+
+/**
+ * A failure the user can act on: bad input, a device that cannot be opened, a job that found
+ * errors. {@link dev.nvme4j.tool.Main} prints its message as one line (no stack trace unless
+ * {@code --debug}) and exits with {@link #exitCode()}.
+ */
+public class ToolException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** Exit code for invalid input (the same as picocli's usage errors). */
+    public static final int USAGE = 2;
+    /** Exit code for failures at run time (device, I/O errors, verify mismatches). */
+    public static final int FAILURE = 1;
+
+    private final int exitCode;
+
+    public ToolException(String message) {
+        this(message, FAILURE, null);
+    }
+
+    public ToolException(String message, int exitCode) {
+        this(message, exitCode, null);
+    }
+
+    public ToolException(String message, int exitCode, Throwable cause) {
+        super(message, cause);
+        this.exitCode = exitCode;
+    }
+
+    /** Builds an invalid-input failure (exit code {@link #USAGE}). */
+    public static ToolException usage(String message) {
+        return new ToolException(message, USAGE);
+    }
+
+    public int exitCode() {
+        return exitCode;
+    }
+}

@@ -1,0 +1,142 @@
+package dev.nvme4j.tool.device;
+
+import dev.nvme4j.tool.cli.ByteSize;
+import dev.nvme4j.tool.cli.LowerCaseEnumConverter;
+import dev.nvme4j.tool.cli.TimeSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code --device} option shared by every subcommand, with the settings of the embedded
+ * mock controller and its fault injection (used only when the device is {@code mock}).
+ */
+public final class DeviceOptions {
+    /** The name that selects the embedded mock controller. */
+    public static final String MOCK = "mock";
+
+    /** Backing store of the mock's namespaces. */
+    public enum Backing {
+        RAM, FILE, NULL;
+
+        /** Converter accepting {@code ram}, {@code file}, {@code null}. */
+        public static final class Converter extends LowerCaseEnumConverter<Backing> {
+            public Converter() {
+                super(Backing.class);
+            }
+        }
+    }
+
+    /** How the mock executes commands. */
+    public enum Execution {
+        DETERMINISTIC, THREADED;
+
+        /** Converter accepting {@code deterministic}, {@code threaded}. */
+        public static final class Converter extends LowerCaseEnumConverter<Execution> {
+            public Converter() {
+                super(Execution.class);
+            }
+        }
+    }
+
+    @Option(names = "--device", paramLabel = "mock|PCI", defaultValue = MOCK,
+            description = "'mock' (the embedded mock controller, default) or the PCI address of an NVMe "
+                    + "function bound to vfio-pci, e.g. 0000:01:00.0")
+    public String device = MOCK;
+
+    @Option(names = "--unsafe-no-iommu", description = "Allow VFIO no-IOMMU mode (the device can DMA anywhere).")
+    public boolean unsafeNoIommu;
+
+    @Option(names = "--io-timeout", paramLabel = "TIME", converter = TimeSpec.class,
+            description = "Driver: I/O command deadline before recovery starts (default: the driver's, 30s).")
+    public Duration ioTimeout;
+
+    @Option(names = "--admin-timeout", paramLabel = "TIME", converter = TimeSpec.class,
+            description = "Driver: admin command deadline (default: the driver's, 10s).")
+    public Duration adminTimeout;
+
+    /** These options applied to the controller options a command starts from. */
+    public dev.nvme4j.api.ControllerOptions apply(dev.nvme4j.api.ControllerOptions options) {
+        dev.nvme4j.api.ControllerOptions.Builder b = options.toBuilder();
+        if (unsafeNoIommu) {
+            b.unsafeNoIommu(true);
+        }
+        try {
+            if (ioTimeout != null) {
+                b.ioTimeout(ioTimeout);
+            }
+            if (adminTimeout != null) {
+                b.adminTimeout(adminTimeout);
+            }
+        } catch (IllegalArgumentException e) {
+            throw dev.nvme4j.tool.cli.ToolException.usage("Invalid timeout: " + e.getMessage());
+        }
+        return b.build();
+    }
+
+    @Option(names = "--mock-capacity", paramLabel = "SIZE", converter = ByteSize.class, defaultValue = "1g",
+            description = "Mock: capacity of each namespace (default ${DEFAULT-VALUE}; RAM is used only where written).")
+    public long mockCapacity = 1L << 30;
+
+    @Option(names = "--mock-lba-size", paramLabel = "BYTES", defaultValue = "4096",
+            description = "Mock: logical block size, 512 or 4096 (default ${DEFAULT-VALUE}).")
+    public int mockLbaSize = 4096;
+
+    @Option(names = "--mock-namespaces", paramLabel = "N", defaultValue = "1",
+            description = "Mock: number of namespaces (default ${DEFAULT-VALUE}).")
+    public int mockNamespaces = 1;
+
+    @Option(names = "--mock-backing", paramLabel = "ram|file|null", converter = Backing.Converter.class,
+            defaultValue = "ram", description = "Mock: backing store: ram, file (--mock-file) or null "
+            + "(discards writes, reads zeroes) (default ${DEFAULT-VALUE}).")
+    public Backing mockBacking = Backing.RAM;
+
+    @Option(names = "--mock-file", paramLabel = "PATH", description = "Mock: the file behind --mock-backing=file.")
+    public String mockFile;
+
+    @Option(names = "--mock-exec", paramLabel = "deterministic|threaded", converter = Execution.Converter.class,
+            description = "Mock: execute commands inside the host's doorbell write (deterministic; the default) or "
+                    + "on a device thread (threaded; the default with --mock-latency or --fault-delay).")
+    public Execution mockExecution;
+
+    @Option(names = "--mock-latency", paramLabel = "TIME", converter = TimeSpec.class, defaultValue = "0",
+            description = "Mock: latency added to every command, e.g. 20us (default none).")
+    public Duration mockLatency = Duration.ZERO;
+
+    @Option(names = "--fault-drop-interrupts", paramLabel = "P",
+            description = "Mock fault: probability (0-1) that a completion's interrupt is not raised.")
+    public double dropInterrupts;
+
+    @Option(names = "--fault-lost-doorbells", paramLabel = "P",
+            description = "Mock fault: probability (0-1) that an SQ tail doorbell write is lost.")
+    public double lostDoorbells;
+
+    @Option(names = "--fault-delay", paramLabel = "TIME", converter = TimeSpec.class, defaultValue = "0",
+            description = "Mock fault: extra delay for delayed commands, e.g. 5ms (see --fault-delay-rate).")
+    public Duration faultDelay = Duration.ZERO;
+
+    @Option(names = "--fault-delay-rate", paramLabel = "P", defaultValue = "1",
+            description = "Mock fault: probability (0-1) that a command gets --fault-delay (default ${DEFAULT-VALUE}).")
+    public double faultDelayRate = 1;
+
+    @Option(names = "--fault-media-errors", paramLabel = "P",
+            description = "Mock fault: probability (0-1) that an I/O command completes with Unrecovered Read "
+                    + "Error (DNR) instead of executing.")
+    public double mediaErrors;
+
+    @Option(names = "--fault-corrupt-lba", paramLabel = "LBA", split = ",",
+            description = "Mock fault: flip a byte in the data returned by reads of this LBA (repeatable).")
+    public List<Long> corruptLbas = new ArrayList<>();
+
+    /** True when the device is the embedded mock controller. */
+    public boolean isMock() {
+        return MOCK.equalsIgnoreCase(device);
+    }
+
+    /** True when any mock fault is configured. */
+    public boolean anyFault() {
+        return dropInterrupts > 0 || lostDoorbells > 0 || !faultDelay.isZero() || !corruptLbas.isEmpty()
+                || mediaErrors > 0;
+    }
+}

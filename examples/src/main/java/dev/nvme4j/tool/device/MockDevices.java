@@ -1,0 +1,124 @@
+package dev.nvme4j.tool.device;
+
+import dev.nvme4j.api.Controller;
+import dev.nvme4j.api.ControllerOptions;
+import dev.nvme4j.api.Nvme;
+import dev.nvme4j.api.NvmeException;
+import dev.nvme4j.api.NvmeStatus;
+import dev.nvme4j.mock.config.ExecutionMode;
+import dev.nvme4j.mock.config.FaultInjector;
+import dev.nvme4j.mock.config.FaultMatch;
+import dev.nvme4j.mock.config.MockConfig;
+import dev.nvme4j.mock.config.MockController;
+import dev.nvme4j.mock.config.NamespaceConfig;
+import dev.nvme4j.tool.cli.ToolException;
+import java.nio.file.Path;
+
+/**
+ * Builds the embedded mock controller from the {@code --mock-*} options, brings it up through
+ * the driver and installs the {@code --fault-*} faults on the I/O queues (not on the admin
+ * queue, so that bring-up and queue creation stay fast).
+ *
+ * <p>Execution: deterministic (the device works inside the doorbell write; cheapest on CPU)
+ * unless a latency or a delay fault asks for time to pass, then threaded, unless
+ * {@code --mock-exec} says otherwise.
+ */
+public final class MockDevices {
+    /** Seed of the probabilistic faults, fixed so that runs repeat. */
+    static final long FAULT_SEED = 0x4E564D45L;
+
+    private MockDevices() {
+    }
+
+    /** The mock configuration the options describe. */
+    public static MockConfig config(DeviceOptions d, int ioQueuePairs) {
+        if (d.mockLbaSize != 512 && d.mockLbaSize != 4096) {
+            throw ToolException.usage("Invalid value for option '--mock-lba-size': expected 512 or 4096 but was "
+                    + d.mockLbaSize);
+        }
+        if (d.mockCapacity < d.mockLbaSize || d.mockCapacity % d.mockLbaSize != 0) {
+            throw ToolException.usage("Invalid value for option '--mock-capacity': must be a positive multiple of "
+                    + "the LBA size (" + d.mockLbaSize + ") but was " + d.mockCapacity);
+        }
+        if (d.mockNamespaces < 1 || d.mockNamespaces > 16) {
+            throw ToolException.usage("Invalid value for option '--mock-namespaces': must be between 1 and 16 "
+                    + "but was " + d.mockNamespaces);
+        }
+        probability("--fault-drop-interrupts", d.dropInterrupts);
+        probability("--fault-lost-doorbells", d.lostDoorbells);
+        probability("--fault-delay-rate", d.faultDelayRate);
+        probability("--fault-media-errors", d.mediaErrors);
+        long blocks = d.mockCapacity / d.mockLbaSize;
+        MockConfig.Builder b = MockConfig.builder().maxIoQueuePairs(Math.max(ioQueuePairs, 1));
+        for (int i = 0; i < d.mockNamespaces; i++) {
+            b.namespace(switch (d.mockBacking) {
+                case RAM -> NamespaceConfig.ram(blocks, d.mockLbaSize);
+                case NULL -> NamespaceConfig.nullStore(blocks, d.mockLbaSize);
+                case FILE -> {
+                    if (d.mockFile == null) {
+                        throw ToolException.usage("--mock-backing=file needs --mock-file=PATH");
+                    }
+                    yield NamespaceConfig.file(Path.of(d.mockFile + (d.mockNamespaces > 1 ? "." + (i + 1) : "")),
+                            blocks, d.mockLbaSize);
+                }
+            });
+        }
+        DeviceOptions.Execution exec = d.mockExecution;
+        if (exec == null) {
+            exec = !d.mockLatency.isZero() || !d.faultDelay.isZero()
+                    ? DeviceOptions.Execution.THREADED : DeviceOptions.Execution.DETERMINISTIC;
+        }
+        b.mode(exec == DeviceOptions.Execution.THREADED ? ExecutionMode.THREADED : ExecutionMode.DETERMINISTIC);
+        b.commandLatency(d.mockLatency);
+        return b.build();
+    }
+
+    private static void probability(String option, double p) {
+        if (!(p >= 0 && p <= 1)) {
+            throw ToolException.usage("Invalid value for option '" + option + "': must be between 0 and 1 but was " + p);
+        }
+    }
+
+    /** Creates the mock, opens it through the driver and installs the faults. */
+    public static Controller open(DeviceOptions d, ControllerOptions options) {
+        MockConfig config = config(d, options.maxIoQueuePairs());
+        MockController mock = MockController.create(config);
+        Controller controller;
+        try {
+            controller = openDriver(mock, options);
+        } catch (NvmeException | IllegalStateException e) {
+            mock.close();
+            throw new ToolException("cannot open the mock controller: " + e.getMessage(), ToolException.FAILURE, e);
+        }
+        installFaults(d, mock.faults(), controller.info().ioQueuePairsGranted(), d.mockNamespaces);
+        return new OwningController(controller, mock);
+    }
+
+    private static Controller openDriver(MockController mock, ControllerOptions options) {
+        return Nvme.open(mock, options);
+    }
+
+    static void installFaults(DeviceOptions d, FaultInjector faults, int ioQueues, int namespaces) {
+        for (int q = 1; q <= Math.max(1, ioQueues); q++) {
+            FaultMatch onQueue = FaultMatch.any().queue(q);
+            if (d.dropInterrupts > 0) {
+                faults.dropInterrupts(onQueue.probability(d.dropInterrupts, FAULT_SEED + q));
+            }
+            if (d.lostDoorbells > 0) {
+                faults.ignoreSqDoorbell(onQueue.probability(d.lostDoorbells, FAULT_SEED + 2L * q));
+            }
+            if (d.mediaErrors > 0) {
+                faults.completeWithStatus(onQueue.probability(d.mediaErrors, FAULT_SEED + 4L * q),
+                        NvmeStatus.UNRECOVERED_READ_ERROR.code(true));
+            }
+            if (!d.faultDelay.isZero()) {
+                faults.delayCompletions(onQueue.probability(d.faultDelayRate, FAULT_SEED + 3L * q), d.faultDelay);
+            }
+        }
+        for (long lba : d.corruptLbas) {
+            for (int ns = 1; ns <= namespaces; ns++) {
+                faults.corruptReadAt(ns, lba);
+            }
+        }
+    }
+}

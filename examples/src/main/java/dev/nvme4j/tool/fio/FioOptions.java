@@ -1,0 +1,251 @@
+package dev.nvme4j.tool.fio;
+
+import dev.nvme4j.api.CompletionMode;
+import dev.nvme4j.api.ControllerInfo;
+import dev.nvme4j.api.Namespace;
+import dev.nvme4j.tool.cli.ByteSize;
+import dev.nvme4j.tool.cli.LowerCaseEnumConverter;
+import dev.nvme4j.tool.cli.OutputFormat;
+import dev.nvme4j.tool.cli.TimeSpec;
+import dev.nvme4j.tool.cli.ToolException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * The options of {@code nvme4j fio}, with fio's names and meanings, and their validation:
+ * {@link #checkAlone()} before the device is opened, {@link #plan} against the namespace.
+ */
+public final class FioOptions {
+    /** {@code --verify}: none or crc32c. */
+    public enum Verify {
+        NONE, CRC32C;
+
+        /** Converter accepting {@code none}, {@code crc32c}. */
+        public static final class Converter extends LowerCaseEnumConverter<Verify> {
+            public Converter() {
+                super(Verify.class);
+            }
+        }
+    }
+
+    /** {@code --mode}: how each job's queue pair waits for completions. */
+    public enum Mode {
+        POLL(CompletionMode.POLL), IRQ(CompletionMode.INTERRUPT), HYBRID(CompletionMode.HYBRID);
+
+        private final CompletionMode completionMode;
+
+        Mode(CompletionMode completionMode) {
+            this.completionMode = completionMode;
+        }
+
+        public CompletionMode completionMode() {
+            return completionMode;
+        }
+
+        /** The option spelling: poll, irq or hybrid. */
+        public String spelling() {
+            return LowerCaseEnumConverter.spelling(this);
+        }
+
+        /** The mode that selects {@code m}. */
+        public static Mode of(CompletionMode m) {
+            for (Mode mode : values()) {
+                if (mode.completionMode == m) {
+                    return mode;
+                }
+            }
+            throw new IllegalArgumentException(String.valueOf(m));
+        }
+
+        /** Converter accepting {@code poll}, {@code irq}, {@code hybrid}. */
+        public static final class Converter extends LowerCaseEnumConverter<Mode> {
+            public Converter() {
+                super(Mode.class);
+            }
+        }
+    }
+
+    /** {@code --eta}: when to draw the live progress line. */
+    public enum Eta {
+        AUTO, ALWAYS, NEVER;
+
+        /** Converter accepting {@code auto}, {@code always}, {@code never}. */
+        public static final class Converter extends LowerCaseEnumConverter<Eta> {
+            public Converter() {
+                super(Eta.class);
+            }
+        }
+    }
+
+    /** Largest iodepth accepted before the controller's own limit is known. */
+    public static final int MAX_IODEPTH = 65535;
+    /** Largest numjobs accepted (each job holds six latency histograms of about 220 KiB). */
+    public static final int MAX_NUMJOBS = 64;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Job name (default: the --rw value).")
+    public String name;
+
+    @Option(names = "--rw", paramLabel = "MODE", converter = RwMode.Converter.class, defaultValue = "read",
+            description = "read, write, randread, randwrite, rw or randrw (default ${DEFAULT-VALUE}).")
+    public RwMode rw = RwMode.READ;
+
+    @Option(names = "--rwmixread", paramLabel = "PCT", defaultValue = "50",
+            description = "Percentage of reads in rw/randrw (default ${DEFAULT-VALUE}).")
+    public int rwmixread = 50;
+
+    @Option(names = "--rwmixwrite", paramLabel = "PCT",
+            description = "Percentage of writes in rw/randrw (sets --rwmixread to 100 minus it).")
+    public Integer rwmixwrite;
+
+    @Option(names = "--bs", paramLabel = "SIZE", converter = ByteSize.class, defaultValue = "4k",
+            description = "Bytes per I/O; k/m suffixes are powers of 1024 (default ${DEFAULT-VALUE}).")
+    public long bs = 4096;
+
+    @Option(names = "--iodepth", paramLabel = "N", defaultValue = "1",
+            description = "I/Os each job keeps in flight (default ${DEFAULT-VALUE}).")
+    public int iodepth = 1;
+
+    @Option(names = "--numjobs", paramLabel = "N", defaultValue = "1",
+            description = "Jobs, each with its own thread, queue pair and region (default ${DEFAULT-VALUE}).")
+    public int numjobs = 1;
+
+    @Option(names = "--runtime", paramLabel = "TIME", converter = TimeSpec.class,
+            description = "Stop after this long (plain number: seconds).")
+    public Duration runtime;
+
+    @Option(names = "--time_based", description = "Run for --runtime even when --size is done (wraps around).")
+    public boolean timeBased;
+
+    @Option(names = "--size", paramLabel = "SIZE", converter = ByteSize.class,
+            description = "Bytes of each job's region (default: the namespace divided among the jobs).")
+    public Long size;
+
+    @Option(names = "--offset", paramLabel = "SIZE", converter = ByteSize.class, defaultValue = "0",
+            description = "Byte offset where the first job's region starts (default 0).")
+    public long offset;
+
+    @Option(names = "--ramp_time", paramLabel = "TIME", converter = TimeSpec.class, defaultValue = "0",
+            description = "Run this long before recording results.")
+    public Duration rampTime = Duration.ZERO;
+
+    @Option(names = "--verify", paramLabel = "none|crc32c", converter = Verify.Converter.class,
+            defaultValue = "none", description = "crc32c: write a pass stamping every block (LBA, generation, "
+            + "checksum), then read it back and check; with a read-only workload check every read.")
+    public Verify verify = Verify.NONE;
+
+    @Option(names = "--randseed", paramLabel = "N", description = "Seed of random offsets and mixes.")
+    public Long randseed;
+
+    @Option(names = "--output-format", paramLabel = "normal|json", converter = OutputFormat.Converter.class,
+            defaultValue = "normal", description = "normal or json (default ${DEFAULT-VALUE}).")
+    public OutputFormat outputFormat = OutputFormat.NORMAL;
+
+    @Option(names = "--eta", paramLabel = "auto|always|never", converter = Eta.Converter.class,
+            defaultValue = "auto", description = "Live progress line: on a terminal (auto, default), always or never.")
+    public Eta eta = Eta.AUTO;
+
+    @Option(names = "--group_reporting", description = "Report all jobs together.")
+    public boolean groupReporting;
+
+    @Option(names = "--ns", paramLabel = "NSID", defaultValue = "1", description = "Namespace (default ${DEFAULT-VALUE}).")
+    public int nsid = 1;
+
+    @Option(names = "--mode", paramLabel = "poll|irq|hybrid", converter = Mode.Converter.class,
+            defaultValue = "poll", description = "Completion mode of the queue pairs (default ${DEFAULT-VALUE}).")
+    public Mode mode = Mode.POLL;
+
+    /** The job name used in reports. */
+    public String jobName() {
+        return name != null && !name.isBlank() ? name : rw.spelling();
+    }
+
+    /** Checks what can be checked without the device. */
+    public void checkAlone() {
+        if (rwmixwrite != null) {
+            range("--rwmixwrite", rwmixwrite, 0, 100);
+            rwmixread = 100 - rwmixwrite;
+        }
+        range("--rwmixread", rwmixread, 0, 100);
+        if (bs <= 0 || bs > Integer.MAX_VALUE) {
+            throw ToolException.usage("Invalid value for option '--bs': must be between 1 and 2g but was " + bs);
+        }
+        range("--iodepth", iodepth, 1, MAX_IODEPTH);
+        range("--numjobs", numjobs, 1, MAX_NUMJOBS);
+        if (nsid < 1) {
+            throw ToolException.usage("Invalid value for option '--ns': must be 1 or more but was " + nsid);
+        }
+        if (timeBased && (runtime == null || runtime.isZero())) {
+            throw ToolException.usage("--time_based needs --runtime (e.g. --runtime=10)");
+        }
+        if (size != null && size <= 0) {
+            throw ToolException.usage("Invalid value for option '--size': must be positive but was " + size);
+        }
+    }
+
+    private static void range(String option, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw ToolException.usage("Invalid value for option '" + option + "': must be between " + min + " and "
+                    + max + " but was " + value);
+        }
+    }
+
+    /**
+     * Resolves the jobs against the controller and namespace.
+     *
+     * @throws ToolException naming the option when it does not fit
+     */
+    public List<JobSpec> plan(ControllerInfo info, Namespace ns) {
+        int lba = ns.lbaSize();
+        if (bs % lba != 0) {
+            throw ToolException.usage("Invalid value for option '--bs': " + bs + " is not a multiple of the LBA size "
+                    + "of namespace " + ns.nsid() + " (" + lba + " bytes)");
+        }
+        if (verify == Verify.CRC32C && lba < 64) {
+            throw ToolException.usage("--verify=crc32c needs an LBA size of at least 64 bytes");
+        }
+        int maxDepth = info.maxQueueEntries() - 1;
+        if (iodepth > maxDepth) {
+            throw ToolException.usage("Invalid value for option '--iodepth': must be between 1 and " + maxDepth
+                    + " for this controller (CAP.MQES + 1 = " + info.maxQueueEntries() + " entries per queue) but was "
+                    + iodepth);
+        }
+        if (info.ioQueuePairsGranted() > 0 && numjobs > info.ioQueuePairsGranted()) {
+            throw ToolException.usage("Invalid value for option '--numjobs': the controller granted "
+                    + info.ioQueuePairsGranted() + " I/O queue pairs but was " + numjobs);
+        }
+        if (offset % lba != 0) {
+            throw ToolException.usage("Invalid value for option '--offset': " + offset
+                    + " is not a multiple of the LBA size (" + lba + " bytes)");
+        }
+        long nsBytes = ns.sizeBytes();
+        if (offset >= nsBytes) {
+            throw ToolException.usage("Invalid value for option '--offset': " + offset + " is beyond namespace "
+                    + ns.nsid() + " (" + nsBytes + " bytes)");
+        }
+        long region = size != null ? size : (nsBytes - offset) / numjobs;
+        region -= region % bs;
+        if (region < bs) {
+            throw ToolException.usage("Invalid value for option '--size': each job's region must hold at least one "
+                    + "block of --bs=" + bs + " but is " + (size != null ? size : region) + " bytes");
+        }
+        long needed = offset + region * numjobs;
+        if (needed > nsBytes || needed < 0) {
+            throw ToolException.usage("Invalid value for option '--size': --offset=" + offset + " plus --numjobs="
+                    + numjobs + " regions of " + region + " bytes need " + needed + " bytes but namespace "
+                    + ns.nsid() + " has " + nsBytes + " bytes (" + ns.sizeBlocks() + " blocks of " + lba + ")");
+        }
+        long seed = randseed != null ? randseed : 0x6E766D65346AL; // fixed by default, like fio's randrepeat
+        long generation = System.currentTimeMillis();
+        List<JobSpec> jobs = new ArrayList<>(numjobs);
+        for (int i = 0; i < numjobs; i++) {
+            long startLba = (offset + region * i) / lba;
+            jobs.add(new JobSpec(jobName(), i, rw, rwmixread, (int) bs, (int) (bs / lba), iodepth,
+                    runtime == null ? 0 : runtime.toNanos(), timeBased, rampTime.toNanos(), ns.nsid(), startLba,
+                    region / bs, verify == Verify.CRC32C, generation, seed + i * 0x9E3779B97F4A7C15L,
+                    mode.completionMode()));
+        }
+        return jobs;
+    }
+}

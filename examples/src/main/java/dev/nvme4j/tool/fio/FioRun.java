@@ -1,0 +1,79 @@
+package dev.nvme4j.tool.fio;
+
+import dev.nvme4j.api.Controller;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+
+/**
+ * Runs a set of jobs on one controller: one platform thread per job, all started together once
+ * every job has its queue pair and buffers, optionally with a {@link ProgressReporter}.
+ */
+public final class FioRun {
+    private final Controller controller;
+    private final List<JobSpec> specs;
+
+    public FioRun(Controller controller, List<JobSpec> specs) {
+        this.controller = controller;
+        this.specs = List.copyOf(specs);
+    }
+
+    /**
+     * Runs the jobs to the end and returns their results in job order.
+     *
+     * @param progress where to draw the live status line, or null for none
+     */
+    public List<JobResult> run(PrintWriter progress) throws InterruptedException {
+        return run(progress, null);
+    }
+
+    /**
+     * Runs the jobs; {@code runners} (when not null) receives them as soon as they exist, so that
+     * another thread may {@link JobRunner#requestStop() stop} them.
+     */
+    public List<JobResult> run(PrintWriter progress, List<JobRunner> runnersOut) throws InterruptedException {
+        CountDownLatch ready = new CountDownLatch(specs.size());
+        CountDownLatch go = new CountDownLatch(1);
+        List<JobRunner> runners = new ArrayList<>();
+        List<FutureTask<JobResult>> tasks = new ArrayList<>();
+        for (JobSpec spec : specs) {
+            JobRunner runner = new JobRunner(spec, controller, ready, go);
+            runners.add(runner);
+            FutureTask<JobResult> task = new FutureTask<>(runner::call);
+            tasks.add(task);
+            Thread t = new Thread(task, "nvme4j-job-" + spec.name() + "-" + spec.index());
+            t.setDaemon(true);
+            t.start();
+        }
+        if (runnersOut != null) {
+            runnersOut.addAll(runners);
+        }
+        ready.await();
+        ProgressReporter reporter = progress != null ? new ProgressReporter(runners, progress) : null;
+        RateSampler sampler = new RateSampler(runners);
+        go.countDown();
+        sampler.start();
+        if (reporter != null) {
+            reporter.start();
+        }
+        List<JobResult> results = new ArrayList<>();
+        try {
+            for (FutureTask<JobResult> task : tasks) {
+                try {
+                    results.add(task.get());
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("job failed: " + e.getCause(), e.getCause());
+                }
+            }
+        } finally {
+            sampler.close();
+            if (reporter != null) {
+                reporter.close();
+            }
+        }
+        return results;
+    }
+}

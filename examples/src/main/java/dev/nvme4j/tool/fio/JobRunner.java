@@ -1,0 +1,451 @@
+package dev.nvme4j.tool.fio;
+
+import dev.nvme4j.api.CompletionMode;
+import dev.nvme4j.api.Controller;
+import dev.nvme4j.api.DmaBuffer;
+import dev.nvme4j.api.IoCallback;
+import dev.nvme4j.api.IoQueuePair;
+import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.QueueCounters;
+import dev.nvme4j.api.Status;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one job on its own thread with its own queue pair and DMA buffers: keeps
+ * {@code iodepth} I/Os in flight over the job's region and records their latencies.
+ *
+ * <p>Everything is allocated in {@link #setUp()}: the queue pair (depth iodepth + 1), one DMA
+ * region sliced into iodepth buffers of bs, the per-slot state arrays. The submit/complete loop
+ * allocates nothing: slots are indices, the runner itself is the {@link IoCallback} and the tag
+ * is the slot. Latencies: slat = time inside the submit call, clat = from its return to the
+ * completion callback, lat = slat + clat.
+ *
+ * <p>Phases: a job runs its workload once (ramp first, then recorded until the run time passed
+ * or, without {@code time_based}, until the region's bytes were transferred). With
+ * {@code --verify=crc32c} and a workload that writes, it instead writes every unit of its
+ * region once (sequential or random order as {@code rw} says; reads of a mixed workload are
+ * not issued; no ramp; the run time bounds this pass), then reads back every unit written in the
+ * same order and checks each logical block ({@link VerifyFormat}). With a read-only workload,
+ * every read is checked (generation not known). The job stops issuing at the first I/O error.
+ *
+ * <p>Thread model: {@link #call()} on the job's thread; the progress getters from any thread.
+ */
+public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
+    /** Mismatches kept per job for the report (all are counted). */
+    public static final int MAX_MISMATCHES_KEPT = 16;
+    private static final Duration WAIT = Duration.ofMillis(10);
+    private static final int MAIN = 0;
+    private static final int WRITE_PASS = 1;
+    private static final int VERIFY_PASS = 2;
+
+    private final JobSpec spec;
+    private final Controller controller;
+    private final Namespace ns;
+    private final DirectionStats read = new DirectionStats();
+    private final DirectionStats write = new DirectionStats();
+    private final VerifyFormat verifyFormat;
+    private final ThreadMeter meter = new ThreadMeter();
+    private final CountDownLatch ready;
+    private final CountDownLatch go;
+
+    private final long[] slotStart;
+    private final long[] slotSubmitted;
+    private final long[] slotLba;
+    private final boolean[] slotWrite;
+    private final int[] free;
+    private final DmaBuffer[] buffers;
+    private final ByteBuffer[] views;
+    private int freeCount;
+    private DmaBuffer region;
+    private IoQueuePair qp;
+    private final OffsetGenerator offsets;
+    private final SplittableRandom mix;
+
+    private boolean recording;
+    private boolean stopIssuing;
+    private boolean checkReads;
+    private long expectedGeneration = VerifyFormat.ANY_GENERATION;
+    private boolean hasPending;
+    private long pendingUnit;
+    private boolean pendingWrite;
+
+    private long ioErrors;
+    private String firstError;
+    private String failure;
+    private long verifiedBlocks;
+    private long mismatchCount;
+    private final List<Mismatch> mismatches = new ArrayList<>(MAX_MISMATCHES_KEPT);
+    private long recordStartNs;
+    private final long[] depthLevels = new long[7];
+    private long readRuntimeNs;
+    private long writeRuntimeNs;
+    private long runtimeNs;
+    private QueueCounters counters = QueueCounters.ZERO;
+
+    private volatile char phaseChar = 'P';
+    private volatile boolean recordingReads;
+    private volatile boolean recordingWrites;
+    private volatile long startedNanos;
+    private volatile boolean finished;
+    private volatile boolean stopRequested;
+
+    /**
+     * @param ready counted down when this job is set up (or failed to)
+     * @param go    awaited before the first I/O, so that all jobs start together
+     */
+    public JobRunner(JobSpec spec, Controller controller, CountDownLatch ready, CountDownLatch go) {
+        this.spec = spec;
+        this.controller = controller;
+        this.ns = controller.namespace(spec.nsid());
+        this.ready = ready;
+        this.go = go;
+        int depth = spec.iodepth();
+        this.slotStart = new long[depth];
+        this.slotSubmitted = new long[depth];
+        this.slotLba = new long[depth];
+        this.slotWrite = new boolean[depth];
+        this.free = new int[depth];
+        this.buffers = new DmaBuffer[depth];
+        this.views = new ByteBuffer[depth];
+        this.verifyFormat = spec.verify() ? new VerifyFormat(ns.lbaSize()) : null;
+        this.offsets = new OffsetGenerator(spec.units(), spec.rw().random(), spec.seed());
+        this.mix = new SplittableRandom(spec.seed() ^ 0x5DEECE66DL);
+    }
+
+    public JobSpec spec() {
+        return spec;
+    }
+
+    /** Read statistics; the progress counters may be read from any thread. */
+    public DirectionStats read() {
+        return read;
+    }
+
+    /** Write statistics; the progress counters may be read from any thread. */
+    public DirectionStats write() {
+        return write;
+    }
+
+    /** The progress line's letter for this job now: P setting up, V verifying, _ done, else rw's. */
+    public char phaseChar() {
+        return phaseChar;
+    }
+
+    /** System.nanoTime() when I/O started, 0 before. */
+    public long startedNanos() {
+        return startedNanos;
+    }
+
+    public boolean finished() {
+        return finished;
+    }
+
+    /** Asks the job to stop issuing I/O (e.g. on Ctrl-C); it drains and reports. Any thread. */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** True while the job records reads (for the rate sampler). */
+    public boolean recordingReads() {
+        return recordingReads;
+    }
+
+    /** True while the job records writes (for the rate sampler). */
+    public boolean recordingWrites() {
+        return recordingWrites;
+    }
+
+    /** Runs the job on the calling thread and returns what it measured. */
+    public JobResult call() {
+        long startEpochMs = System.currentTimeMillis();
+        try {
+            setUp();
+        } catch (RuntimeException e) {
+            failure = "setting up: " + e.getMessage();
+            tearDown();
+            finished = true;
+            phaseChar = '_';
+            return result(startEpochMs);
+        } finally {
+            ready.countDown(); // also when setting up failed: the run must not wait for this job
+        }
+        try {
+            if (!go.await(1, TimeUnit.HOURS)) {
+                failure = "start timed out";
+            }
+            startedNanos = System.nanoTime();
+            if (failure == null && spec.writeThenVerify()) {
+                runPhase(WRITE_PASS);
+                if (ok() && !stopRequested) {
+                    runPhase(VERIFY_PASS);
+                }
+            } else if (failure == null) {
+                checkReads = spec.verify();
+                runPhase(MAIN);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = "interrupted";
+        } catch (RuntimeException e) {
+            failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+        } finally {
+            tearDown();
+            phaseChar = '_';
+            finished = true;
+        }
+        return result(startEpochMs);
+    }
+
+    private boolean ok() {
+        return ioErrors == 0 && failure == null;
+    }
+
+    private void setUp() {
+        int depth = spec.iodepth();
+        qp = controller.createQueuePair(depth + 1, spec.mode());
+        region = controller.allocateBuffer((long) depth * spec.bs());
+        for (int i = 0; i < depth; i++) {
+            buffers[i] = region.slice((long) i * spec.bs(), spec.bs());
+            views[i] = buffers[i].segment().asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            free[i] = depth - 1 - i;
+        }
+        freeCount = depth;
+        // Data for plain writes: a seeded pattern, written once.
+        SplittableRandom fill = new SplittableRandom(spec.seed());
+        for (ByteBuffer v : views) {
+            for (int off = 0; off + 8 <= v.capacity(); off += 8) {
+                v.putLong(off, fill.nextLong());
+            }
+        }
+    }
+
+    private void tearDown() {
+        if (qp != null) {
+            try {
+                long limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (freeCount < spec.iodepth() && System.nanoTime() < limit) {
+                    reap();
+                }
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = "draining: " + e.getMessage();
+                }
+            }
+            counters = qp.counters();
+            qp.close();
+        }
+        if (region != null) {
+            region.close();
+        }
+    }
+
+    private void runPhase(int phase) {
+        long now = System.nanoTime();
+        boolean ramping = phase == MAIN && spec.rampNs() > 0;
+        long rampEnd = now + spec.rampNs();
+        long runStart = ramping ? rampEnd : now;
+        long deadline = phase == VERIFY_PASS || spec.runtimeNs() == 0 ? Long.MAX_VALUE : runStart + spec.runtimeNs();
+        long unitLimit = switch (phase) {
+            case MAIN -> spec.timeBased() ? Long.MAX_VALUE : spec.units();
+            case WRITE_PASS -> spec.units();
+            default -> 0;
+        };
+        long issued = 0;
+        if (phase == VERIFY_PASS) {
+            unitLimit = write.ios();
+            checkReads = true;
+            expectedGeneration = spec.generation();
+            phaseChar = 'V';
+        } else {
+            phaseChar = phase == WRITE_PASS ? (spec.rw().random() ? 'w' : 'W') : spec.rw().progressChar();
+        }
+        offsets.rewind();
+        hasPending = false;
+        stopIssuing = false;
+        if (!ramping) {
+            startRecording(now);
+        }
+        boolean phaseReads = phase == VERIFY_PASS || phase == MAIN && spec.rw().reads();
+        boolean phaseWrites = phase == WRITE_PASS || phase == MAIN && spec.rw().writes();
+        recordingReads = phaseReads && !ramping;
+        recordingWrites = phaseWrites && !ramping;
+        long phaseStart = now;
+        while (true) {
+            if (!stopIssuing) {
+                int batch = 0;
+                while (freeCount > 0) {
+                    if (issued >= unitLimit) {
+                        stopIssuing = true;
+                        break;
+                    }
+                    if (!issueOne(phase)) {
+                        break;
+                    }
+                    issued++;
+                    batch++;
+                }
+                if (batch > 0 && recording) {
+                    // fio's IO depths: the depth the I/Os of a submission batch were queued at.
+                    int inflight = spec.iodepth() - freeCount;
+                    depthLevels[Math.min(6, 31 - Integer.numberOfLeadingZeros(Math.max(1, inflight)))] += batch;
+                }
+            }
+            if (stopIssuing && freeCount == spec.iodepth()) {
+                break;
+            }
+            reap();
+            now = System.nanoTime();
+            if (ramping && now >= rampEnd) {
+                ramping = false;
+                startRecording(now);
+                if (spec.runtimeNs() > 0) {
+                    deadline = now + spec.runtimeNs();
+                }
+                recordingReads = phaseReads;
+                recordingWrites = phaseWrites;
+                phaseStart = now;
+                issued = 0;
+            }
+            if (now >= deadline || stopRequested) {
+                stopIssuing = true;
+            }
+        }
+        recordingReads = false;
+        recordingWrites = false;
+        now = System.nanoTime();
+        long elapsed = now - phaseStart;
+        if (recording) {
+            stopRecording(now);
+        }
+        switch (phase) {
+            case WRITE_PASS -> writeRuntimeNs += elapsed;
+            case VERIFY_PASS -> readRuntimeNs += elapsed;
+            default -> {
+                if (spec.rw().reads()) {
+                    readRuntimeNs += elapsed;
+                }
+                if (spec.rw().writes()) {
+                    writeRuntimeNs += elapsed;
+                }
+            }
+        }
+    }
+
+    private boolean issueOne(int phase) {
+        if (!hasPending) {
+            pendingUnit = offsets.next();
+            pendingWrite = switch (phase) {
+                case WRITE_PASS -> true;
+                case VERIFY_PASS -> false;
+                default -> spec.rw().mixed() ? mix.nextInt(100) >= spec.rwmixread() : spec.rw().writes();
+            };
+            hasPending = true;
+        }
+        int slot = free[freeCount - 1];
+        long lba = spec.startLba() + pendingUnit * spec.blocksPerIo();
+        if (pendingWrite && verifyFormat != null) {
+            verifyFormat.stamp(views[slot], spec.blocksPerIo(), lba, spec.generation(), spec.index());
+        }
+        // Record the slot before submitting: a deterministic device may complete inside the call.
+        slotLba[slot] = lba;
+        slotWrite[slot] = pendingWrite;
+        long t0 = System.nanoTime();
+        slotStart[slot] = t0;
+        slotSubmitted[slot] = t0;
+        freeCount--;
+        boolean accepted;
+        try {
+            accepted = pendingWrite
+                    ? qp.write(ns, lba, spec.blocksPerIo(), buffers[slot], this, slot)
+                    : qp.read(ns, lba, spec.blocksPerIo(), buffers[slot], this, slot);
+        } catch (RuntimeException e) {
+            free[freeCount++] = slot;
+            stopIssuing = true;
+            throw e;
+        }
+        if (!accepted) {
+            free[freeCount++] = slot;
+            return false;
+        }
+        long t1 = System.nanoTime();
+        if (slotSubmitted[slot] == t0 && slotStart[slot] == t0) {
+            slotSubmitted[slot] = t1;
+        }
+        hasPending = false;
+        return true;
+    }
+
+    private void reap() {
+        if (spec.mode() == CompletionMode.POLL) {
+            if (qp.poll() == 0) {
+                Thread.onSpinWait();
+            }
+        } else {
+            qp.process(WAIT);
+        }
+    }
+
+    @Override
+    public void onComplete(long tag, int status) {
+        int slot = (int) tag;
+        long now = System.nanoTime();
+        boolean isWrite = slotWrite[slot];
+        DirectionStats d = isWrite ? write : read;
+        if (status != Status.SUCCESS) {
+            ioErrors++;
+            stopIssuing = true;
+            if (firstError == null) {
+                firstError = String.format("%s error at lba %d (%d blocks): %s", isWrite ? "write" : "read",
+                        slotLba[slot], spec.blocksPerIo(), Status.describe(status));
+            }
+        } else {
+            d.countProgress(spec.bs());
+            long submitted = slotSubmitted[slot];
+            if (submitted < slotStart[slot] || submitted > now) {
+                submitted = now; // completed inside the submit call
+            }
+            if (recording) {
+                d.record(submitted - slotStart[slot], now - submitted, now - slotStart[slot], spec.bs());
+            }
+            if (!isWrite && checkReads) {
+                verifiedBlocks += spec.blocksPerIo();
+                verifyFormat.check(views[slot], spec.blocksPerIo(), slotLba[slot], expectedGeneration, this);
+            }
+        }
+        slotSubmitted[slot] = Long.MIN_VALUE; // marks "completed" for issueOne
+        free[freeCount++] = slot;
+    }
+
+    @Override
+    public void mismatch(long lba, VerifyFormat.Problem problem, long expected, long found) {
+        mismatchCount++;
+        if (mismatches.size() < MAX_MISMATCHES_KEPT) {
+            mismatches.add(new Mismatch(lba, problem, expected, found));
+        }
+    }
+
+    private void startRecording(long now) {
+        recording = true;
+        recordStartNs = now;
+        meter.start();
+    }
+
+    private void stopRecording(long now) {
+        recording = false;
+        runtimeNs += now - recordStartNs;
+        meter.stop();
+    }
+
+    private JobResult result(long startEpochMs) {
+        return new JobResult(spec, read, write, runtimeNs, readRuntimeNs, writeRuntimeNs, meter.usrNs(),
+                meter.sysNs(), startEpochMs, ioErrors, firstError, failure, verifiedBlocks,
+                mismatchCount, List.copyOf(mismatches), counters, meter.allocatedBytes(), depthLevels.clone());
+    }
+}

@@ -1,0 +1,224 @@
+package dev.nvme4j.tool.fio;
+
+import dev.nvme4j.api.ControllerCounters;
+import dev.nvme4j.api.QueueCounters;
+import dev.nvme4j.tool.Main;
+import java.io.PrintWriter;
+import java.text.SimpleDateFormat;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Writes results in the layout of fio's normal output: a block per job (or group) with IOPS,
+ * bandwidth, slat/clat/lat, clat percentiles and CPU, then the group's run status line(s).
+ * nvme4j adds verify results and the driver's recovery counters when they are not zero.
+ */
+public final class NormalReport {
+    /** fio's default percentile list. */
+    public static final double[] PERCENTILES = {1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9,
+        99.95, 99.99};
+
+    private final PrintWriter out;
+
+    public NormalReport(PrintWriter out) {
+        this.out = out;
+    }
+
+    /** The lines fio prints before starting the jobs. */
+    public void header(JobSpec spec, int numjobs) {
+        String bs = spec.bs() + "B-" + spec.bs() + "B";
+        out.printf("%s: (g=0): rw=%s, bs=(R) %s, (W) %s, (T) %s, ioengine=nvme4j, iodepth=%d%n", spec.name(),
+                spec.rw().spelling(), bs, bs, bs, spec.iodepth());
+        out.println(Main.VERSION);
+        out.printf("Starting %d thread%s%n", numjobs, numjobs == 1 ? "" : "s");
+        out.flush();
+    }
+
+    /** Prints the result blocks and the run status of the group. */
+    public void print(List<ReportBlock> blocks, List<JobResult> jobs, ControllerCounters controller) {
+        long pid = ProcessHandle.current().pid();
+        SimpleDateFormat date = new SimpleDateFormat("EEE MMM d HH:mm:ss yyyy", Locale.ROOT);
+        for (ReportBlock b : blocks) {
+            out.printf("%s: (groupid=0, jobs=%d): err=%2d: pid=%d: %s%n", b.name(), b.jobs(), b.errno(), pid,
+                    date.format(new Date(b.startEpochMs())));
+            if (b.read().ios() > 0) {
+                direction("read", b.read(), b.readRuntimeNs(), JsonReport.aggKiB(blocks, true));
+            }
+            if (b.write().ios() > 0) {
+                direction("write", b.write(), b.writeRuntimeNs(), JsonReport.aggKiB(blocks, false));
+            }
+            out.print(LatencyBuckets.lines(b.totalLatency()));
+            double base = Math.max(1, b.cpuBaseNs());
+            out.printf(Locale.ROOT, "  cpu          : usr=%.2f%%, sys=%.2f%%%n", 100.0 * b.usrCpuNs() / base,
+                    100.0 * b.sysCpuNs() / base);
+            double[] d = b.depthPercentages();
+            out.printf(Locale.ROOT, "  IO depths    : 1=%.1f%%, 2=%.1f%%, 4=%.1f%%, 8=%.1f%%, 16=%.1f%%, 32=%.1f%%, "
+                    + ">=64=%.1f%%%n", d[0], d[1], d[2], d[3], d[4], d[5], d[6]);
+            out.printf("     issued rwts: total=%d,%d,0,0 short=0,0,0,0 dropped=0,0,0,0%n", b.read().ios(),
+                    b.write().ios());
+            out.printf("     queue pair : depth=%d, mode=%s%n", b.spec().iodepth() + 1,
+                    FioOptions.Mode.of(b.spec().mode()).spelling());
+            if (b.spec().verify()) {
+                out.printf("  verify       : crc32c, blocks=%d, bad=%d%n", b.verifiedBlocks(), b.mismatchCount());
+                for (Mismatch m : b.mismatches()) {
+                    out.println("     bad " + m.describe());
+                }
+            }
+            if (b.ioErrors() > 0) {
+                out.printf("  io errors    : %d, first: %s%n", b.ioErrors(), b.firstError());
+            }
+            if (b.failure() != null) {
+                out.printf("  failed       : %s%n", b.failure());
+            }
+            recovery(b.counters());
+        }
+        groupStatus(jobs);
+        if (controller != null && controller.resets() + controller.failures() + controller.adminTimeouts() > 0) {
+            out.printf("%nController: resets=%d, failures=%d, admin_timeouts=%d%n", controller.resets(),
+                    controller.failures(), controller.adminTimeouts());
+        }
+        out.flush();
+    }
+
+    private void recovery(QueueCounters c) {
+        if (c.timeouts() + c.missedInterrupts() + c.lostDoorbells() + c.aborts() + c.resubmitted() + c.errors() == 0) {
+            return;
+        }
+        out.printf("  recovery     : timeouts=%d, missed_interrupts=%d, lost_doorbells=%d, aborts=%d, "
+                + "resubmitted=%d, errors=%d%n", c.timeouts(), c.missedInterrupts(), c.lostDoorbells(), c.aborts(),
+                c.resubmitted(), c.errors());
+    }
+
+    private void direction(String dir, DirectionStats d, long runtimeNs, double groupKiB) {
+        long bw = ReportBlock.bwBytes(d, runtimeNs);
+        double iops = ReportBlock.iops(d, runtimeNs);
+        out.printf("  %s: IOPS=%s, BW=%s (%s)(%s/%dmsec)%n", dir, Units.count(iops), Units.bw(bw), Units.bwSi(bw),
+                Units.bytes(d.bytes()), ReportBlock.runtimeMs(d, runtimeNs));
+        if (d.ios() == 0) {
+            return;
+        }
+        lat("slat", d.slat());
+        lat("clat", d.clat());
+        lat(" lat", d.lat());
+        percentiles("clat", d.clat());
+        rates(d, ReportBlock.bwBytes(d, runtimeNs) / 1024.0, groupKiB);
+    }
+
+    private void rates(DirectionStats d, double kib, double groupKiB) {
+        RateSamples bw = d.bwSamples();
+        if (bw.samples() > 0) {
+            double div = 1;
+            String unit = "KiB";
+            if (bw.mean() > 1024.0 * 1024.0) {
+                div = 1024;
+                unit = "MiB";
+            }
+            double per = groupKiB > 0 ? Math.min(100.0, 100.0 * kib / groupKiB) : 100.0;
+            out.printf(Locale.ROOT, "   bw (%5s/s): min=%5d, max=%5d, per=%3.2f%%, avg=%5.02f, stdev=%5.02f, "
+                    + "samples=%d%n", unit, Math.round(bw.min() / div), Math.round(bw.max() / div), per,
+                    bw.mean() / div, bw.stddev() / div, bw.samples());
+        }
+        RateSamples iops = d.iopsSamples();
+        if (iops.samples() > 0) {
+            out.printf(Locale.ROOT, "   iops        : min=%5d, max=%5d, avg=%5.02f, stdev=%5.02f, samples=%d%n",
+                    Math.round(iops.min()), Math.round(iops.max()), iops.mean(), iops.stddev(), iops.samples());
+        }
+    }
+
+    private void lat(String name, Histogram h) {
+        long min = h.getMinValue();
+        long max = h.getMaxValue();
+        double mean = h.getMean();
+        double dev = h.getStdDeviation();
+        String unit = "nsec";
+        double div = 1;
+        if (min > 2_000_000 && max > 99_999_999L && dev > 1_000_000.0) {
+            unit = "msec";
+            div = 1_000_000;
+        } else if (min > 2000 && max > 99_999 && dev > 1000.0) {
+            unit = "usec";
+            div = 1000;
+        }
+        out.printf(Locale.ROOT, "    %s (%s): min=%s, max=%s, avg=%5.02f, stdev=%5.02f%n", name, unit,
+                Units.num((long) (min / div), 6, false, ""), Units.num((long) (max / div), 6, false, ""),
+                mean / div, dev / div);
+    }
+
+    private void percentiles(String name, Histogram h) {
+        long[] values = new long[PERCENTILES.length];
+        long minv = Long.MAX_VALUE;
+        long maxv = 0;
+        for (int i = 0; i < PERCENTILES.length; i++) {
+            values[i] = h.getValueAtPercentile(PERCENTILES[i]);
+            minv = Math.min(minv, values[i]);
+            maxv = Math.max(maxv, values[i]);
+        }
+        int scale = 0;
+        String unit = "nsec";
+        if (minv > 2_000_000 && maxv > 99_999_999L) {
+            scale = 2;
+            unit = "msec";
+        } else if (minv > 2000 && maxv > 99_999) {
+            scale = 1;
+            unit = "usec";
+        }
+        long divisor = scale == 2 ? 1_000_000 : scale == 1 ? 1000 : 1;
+        int width = Math.max(5, Long.toString(maxv / divisor).length());
+        int perLine = (80 - 7) / (2 + 10 + width);
+        StringBuilder sb = new StringBuilder();
+        sb.append("    ").append(name).append(" percentiles (").append(unit).append("):\n     |");
+        for (int j = 0; j < values.length; j++) {
+            if (j != 0 && j % perLine == 0) {
+                sb.append("     |");
+            }
+            long v = values[j];
+            for (int s = 0; s < scale; s++) {
+                v = (v + 999) / 1000;
+            }
+            boolean last = j == values.length - 1;
+            sb.append(String.format(Locale.ROOT, " %5.2fth=[%" + width + "d]%c", PERCENTILES[j], v, last ? '\n' : ','));
+            if (!last && j % perLine == perLine - 1) {
+                sb.append('\n');
+            }
+        }
+        out.print(sb);
+    }
+
+    private void groupStatus(List<JobResult> jobs) {
+        out.printf("%nRun status group 0 (all jobs):%n");
+        statusLine("   READ", jobs, true);
+        statusLine("  WRITE", jobs, false);
+    }
+
+    private void statusLine(String label, List<JobResult> jobs, boolean read) {
+        long bytes = 0;
+        long minBw = Long.MAX_VALUE;
+        long maxBw = 0;
+        long minRun = Long.MAX_VALUE;
+        long maxRun = 0;
+        long maxRunNs = 0;
+        for (JobResult r : jobs) {
+            DirectionStats d = read ? r.read() : r.write();
+            long rt = read ? r.readRuntimeNs() : r.writeRuntimeNs();
+            if (rt == 0 || d.ios() == 0) {
+                continue;
+            }
+            bytes += d.bytes();
+            long bw = ReportBlock.bwBytes(d, rt);
+            minBw = Math.min(minBw, bw);
+            maxBw = Math.max(maxBw, bw);
+            minRun = Math.min(minRun, ReportBlock.runtimeMs(d, rt));
+            maxRun = Math.max(maxRun, ReportBlock.runtimeMs(d, rt));
+            maxRunNs = Math.max(maxRunNs, rt);
+        }
+        if (maxRun == 0) {
+            return;
+        }
+        long agg = (long) (bytes * 1e9 / maxRunNs);
+        out.printf("%s: bw=%s (%s), %s-%s (%s-%s), io=%s (%s), run=%d-%dmsec%n", label, Units.bw(agg),
+                Units.bwSi(agg), Units.bw(minBw), Units.bw(maxBw), Units.bwSi(minBw), Units.bwSi(maxBw),
+                Units.bytes(bytes), Units.bytesSi(bytes), minRun, maxRun);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.nvme4j.tool.fio;
+
+/**
+ * Produces the order in which a job visits the I/O units (blocks of {@code bs}) of its region:
+ * sequential, or a seeded pseudo-random permutation that visits every unit exactly once per
+ * pass (like fio's random map), then starts over. Deterministic for a seed, allocation-free.
+ *
+ * <p>The permutation runs a counter over {@code 0..2^k-1} (the smallest power of two covering the
+ * units) through a bijection of k bits (xor-shifts and multiplications by odd constants, all
+ * invertible modulo 2^k) and skips values beyond the region. Not thread-safe: one per job.
+ */
+public final class OffsetGenerator {
+    private final long units;
+    private final boolean random;
+    private final int bits;
+    private final long mask;
+    private final long m1;
+    private final long m2;
+    private final long key;
+    private long counter;
+
+    /**
+     * @param units  I/O units in the region (at least 1)
+     * @param random false for sequential order
+     * @param seed   seed of the permutation
+     */
+    public OffsetGenerator(long units, boolean random, long seed) {
+        if (units < 1) {
+            throw new IllegalArgumentException("units must be positive, got " + units);
+        }
+        this.units = units;
+        this.random = random;
+        this.bits = Math.max(2, 64 - Long.numberOfLeadingZeros(units - 1));
+        this.mask = bits == 64 ? -1L : (1L << bits) - 1;
+        long s = mix64(seed);
+        this.m1 = (s | 1) & mask | 1;
+        this.m2 = (mix64(s) | 1) & mask | 1;
+        this.key = mix64(s ^ 0x9E3779B97F4A7C15L) & mask;
+    }
+
+    /** Units per pass. */
+    public long units() {
+        return units;
+    }
+
+    /** The next unit index in {@code [0, units)}. */
+    public long next() {
+        if (!random) {
+            long u = counter++;
+            if (counter == units) {
+                counter = 0;
+            }
+            return u;
+        }
+        while (true) {
+            long v = permute(counter);
+            counter = (counter + 1) & mask;
+            if (v < units) {
+                return v;
+            }
+        }
+    }
+
+    /** Starts over from the first unit of the sequence. */
+    public void rewind() {
+        counter = 0;
+    }
+
+    private long permute(long x) {
+        int half = Math.max(1, bits / 2);
+        x = (x ^ key) & mask;
+        x = (x * m1) & mask;
+        x ^= x >>> half;
+        x = (x * m2) & mask;
+        x ^= x >>> (half + 1 <= bits - 1 ? half + 1 : half);
+        x = (x * m1) & mask;
+        return x;
+    }
+
+    private static long mix64(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}
