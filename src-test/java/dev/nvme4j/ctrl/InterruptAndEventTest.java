@@ -10,6 +10,8 @@ import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.mock.config.ExecutionMode;
+import dev.nvme4j.mock.config.MockConfig;
+import dev.nvme4j.mock.config.NamespaceConfig;
 import dev.nvme4j.spec.Opcodes;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -27,7 +29,9 @@ class InterruptAndEventTest {
     @EnumSource(CompletionMode.class)
     void everyCompletionModeCompletesIo(CompletionMode mode) {
         assertTimeoutPreemptively(BOUND, () -> {
-            try (MockFixture f = new MockFixture(RecoveryTest.config(ExecutionMode.THREADED), RecoveryTest.fastRecovery());
+            MockConfig cfg = MockConfig.builder().mode(ExecutionMode.THREADED).commandLatency(Duration.ofMillis(1))
+                    .namespace(NamespaceConfig.ram(1 << 16, 512)).build();
+            try (MockFixture f = new MockFixture(cfg, RecoveryTest.fastRecovery());
                  IoQueuePair qp = f.ctrl.createQueuePair(32, mode);
                  DmaBuffer buf = f.ctrl.allocateBuffer(64 * 512)) {
                 assertEquals(mode, qp.mode());

@@ -129,6 +129,10 @@ class RecoveryTest {
     @Test
     void fatalStatusResetsTheControllerAndIoContinues() {
         assertTimeoutPreemptively(BOUND, () -> {
+            jdk.jfr.Recording recording = new jdk.jfr.Recording();
+            recording.enable("dev.nvme4j.Reset");
+            recording.enable("dev.nvme4j.StateChange");
+            recording.start();
             try (MockFixture f = new MockFixture(config(ExecutionMode.DETERMINISTIC), fastRecovery());
                  IoQueuePair qp = f.ctrl.createQueuePair(8, CompletionMode.POLL);
                  DmaBuffer buf = f.ctrl.allocateBuffer(64 * 512)) {
@@ -141,6 +145,14 @@ class RecoveryTest {
                 assertEquals(1, f.ctrl.counters().resets());
                 assertAllSucceeded(writeAll(qp, f.ctrl.namespace(1), buf, 16));
             }
+            recording.stop();
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("nvme4j", ".jfr");
+            recording.dump(file);
+            var names = jdk.jfr.consumer.RecordingFile.readAllEvents(file).stream()
+                    .map(e -> e.getEventType().getName()).toList();
+            java.nio.file.Files.delete(file);
+            assertTrue(names.contains("dev.nvme4j.Reset"), names.toString());
+            assertTrue(names.contains("dev.nvme4j.StateChange"), names.toString());
         });
     }
 
@@ -222,6 +234,30 @@ class RecoveryTest {
                 assertTrue(qp.drain(Duration.ofSeconds(5)));
                 assertEquals(NvmeStatus.COMMAND_ABORT_REQUESTED, NvmeStatus.of(status[0]));
                 assertEquals(owner, ranOn[0], "callbacks run on the owner thread");
+            }
+        });
+    }
+
+    @Test
+    void repeatedFatalStatusEndsInFailedInsteadOfAResetLoop() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(ExecutionMode.DETERMINISTIC), fastRecovery());
+                 IoQueuePair qp = f.ctrl.createQueuePair(8, CompletionMode.POLL);
+                 DmaBuffer buf = f.ctrl.allocateBuffer(64 * 512)) {
+                long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (f.ctrl.state() != ControllerState.FAILED && System.nanoTime() < until) {
+                    if (f.ctrl.state() == ControllerState.READY) {
+                        f.mock.faults().setControllerFatalStatus();
+                    }
+                    Thread.sleep(20);
+                }
+                assertEquals(ControllerState.FAILED, f.ctrl.state());
+                assertTrue(f.ctrl.failureReason().contains("recovery gave up"), f.ctrl.failureReason());
+                assertEquals(4, f.ctrl.counters().resets());
+                int[] st = {-1};
+                assertTrue(qp.write(f.ctrl.namespace(1), 0, 1, buf.slice(0, 512), (t, s) -> st[0] = s, 0));
+                qp.poll();
+                assertEquals(IoQueuePairImplStatus.HOST_ABORT, st[0]);
             }
         });
     }

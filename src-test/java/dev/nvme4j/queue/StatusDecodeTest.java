@@ -28,7 +28,8 @@ class StatusDecodeTest {
     void exceptionMessageNamesCommandStatusAndCodes() {
         NvmeException e = NvmeException.forStatus("Read of 8 block(s) at LBA 100 on namespace 1",
                 Status.of(0, 0x80, true));
-        assertEquals("Read of 8 block(s) at LBA 100 on namespace 1 failed: LBA Out of Range (SCT 0x0, SC 0x80, DNR)",
+        assertEquals("Read of 8 block(s) at LBA 100 on namespace 1 failed: LBA Out of Range (SCT 0x0, SC 0x80, DNR):"
+                + " the blocks are beyond the end of the namespace; retrying will not help (DNR)",
                 e.getMessage());
         assertEquals(NvmeStatus.LBA_OUT_OF_RANGE, e.nvmeStatus());
     }

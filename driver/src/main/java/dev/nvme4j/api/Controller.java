@@ -61,7 +61,7 @@ public interface Controller extends AutoCloseable {
     /** Sets interrupt coalescing (Base 5.27.1.8): aggregation time in 100 us units and threshold. */
     void setInterruptCoalescing(int aggregationTime100us, int aggregationThreshold);
 
-    /** Receives asynchronous events; null to stop. Events arrive on the admin thread. */
+    /** Receives asynchronous events; null to stop. Events arrive on the controller's watchdog thread. */
     void setAsyncEventListener(AsyncEventListener listener);
 
     ControllerCounters counters();

@@ -31,7 +31,8 @@ public class NvmeException extends RuntimeException {
 
     /** Builds the exception for a failed completion of the named command. */
     public static NvmeException forStatus(String command, int status) {
-        return new NvmeException(command + " failed: " + Status.describe(status), status);
+        return new NvmeException(command + " failed: " + Status.describe(status) + ": " + Status.meaning(status),
+                status);
     }
 
     /** Raw status field, or -1 when the command never reached the device. */

@@ -50,6 +50,36 @@ public final class Status {
         return ((sct & 0x7) << 8) | (sc & 0xFF) | (dnr ? DNR_BIT : 0);
     }
 
+    /**
+     * What a status means for the caller, in a few words: the likely cause and whether a retry
+     * can help (DNR says it cannot).
+     */
+    public static String meaning(int status) {
+        String cause = switch (NvmeStatus.of(status)) {
+            case SUCCESS -> "the command succeeded";
+            case INVALID_COMMAND_OPCODE -> "the controller does not implement this command";
+            case INVALID_FIELD_IN_COMMAND -> "the controller rejects a field of the command";
+            case DATA_TRANSFER_ERROR -> "the data could not be moved (bad DMA address or PRP entry)";
+            case INTERNAL_ERROR -> "the controller failed internally";
+            case COMMAND_ABORT_REQUESTED -> "the host aborted the command after its timeout";
+            case ABORTED_SQ_DELETION -> "its queue was deleted while it was outstanding";
+            case INVALID_NAMESPACE_OR_FORMAT -> "the namespace does not exist or is not usable";
+            case LBA_OUT_OF_RANGE -> "the blocks are beyond the end of the namespace";
+            case CAPACITY_EXCEEDED -> "the namespace is full";
+            case NAMESPACE_NOT_READY -> "the namespace is temporarily unavailable";
+            case NAMESPACE_WRITE_PROTECTED, WRITE_TO_READ_ONLY_RANGE -> "the blocks are write protected";
+            case WRITE_FAULT -> "the media could not store the data";
+            case UNRECOVERED_READ_ERROR -> "the media could not return the data";
+            case COMMAND_ABORTED_BY_HOST -> "the host gave up on it (timeout beyond recovery, controller reset, "
+                    + "failed or closed)";
+            default -> "see the NVMe specification for this status";
+        };
+        if (status == SUCCESS) {
+            return cause;
+        }
+        return cause + (dnr(status) ? "; retrying will not help (DNR)" : "; a retry may succeed");
+    }
+
     /** One-line description such as {@code "LBA Out of Range (SCT 0x0, SC 0x80, DNR)"}. */
     public static String describe(int status) {
         StringBuilder sb = new StringBuilder(NvmeStatus.of(status).description());

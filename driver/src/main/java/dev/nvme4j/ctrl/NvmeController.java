@@ -314,6 +314,22 @@ public final class NvmeController implements Controller, QueueHost {
         teardown.close();
     }
 
+    /**
+     * Claims every open queue pair for the controller's close. Under the queue lock, so a pair
+     * being created right now is either finished and claimed, or sees the controller closed.
+     */
+    java.util.List<IoQueuePairImpl> claimPairsForClose() {
+        synchronized (queueLock) {
+            java.util.List<IoQueuePairImpl> claimed = new java.util.ArrayList<>();
+            for (IoQueuePairImpl p : pairs.values()) {
+                if (p.beginClose()) {
+                    claimed.add(p);
+                }
+            }
+            return claimed;
+        }
+    }
+
     void stopWatchdog() {
         if (watchdog != null) {
             watchdog.stop();

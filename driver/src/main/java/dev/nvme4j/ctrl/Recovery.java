@@ -43,6 +43,8 @@ final class Recovery implements DeadlineCheck {
 
     private final NvmeController ctrl;
     private final long stepNanos;
+    /** How often the owner's poll path scans for late commands: deadlines are met within this. */
+    private final long scanIntervalNanos;
     private final AtomicBoolean resetRequested = new AtomicBoolean();
     private final ConcurrentLinkedQueue<Integer> events = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean aerStopped = new AtomicBoolean();
@@ -51,11 +53,21 @@ final class Recovery implements DeadlineCheck {
         this.ctrl = ctrl;
         // Each further step waits a quarter of the I/O timeout (at least 1 ms).
         this.stepNanos = Math.max(1_000_000L, ctrl.options.ioTimeout().toNanos() / 4);
+        this.scanIntervalNanos = Math.min(stepNanos / 2, 10_000_000L);
     }
 
+    /**
+     * Called every 64th poll: reads the clock and scans the trackers only when the pair's next
+     * scan is due (at most every {@link #scanIntervalNanos}), so a deep queue costs nothing
+     * per poll.
+     */
     @Override
     public void onPoll(IoQueuePairImpl pair) {
-        check(pair, System.nanoTime());
+        long now = System.nanoTime();
+        if (now - pair.nextDeadlineScan() >= 0) {
+            pair.nextDeadlineScan(now + scanIntervalNanos);
+            check(pair, now);
+        }
     }
 
     /** Checks every outstanding command of {@code pair}; the caller holds the pair's gate. */

@@ -48,7 +48,7 @@ final class Teardown {
             ctrl.stopWatchdog();
             long bound = ctrl.options.shutdownTimeout().toNanos();
             boolean alive = before != ControllerState.FAILED && deviceResponds();
-            List<IoQueuePairImpl> claimed = claimPairs();
+            List<IoQueuePairImpl> claimed = ctrl.claimPairsForClose();
             if (alive && !claimed.isEmpty()) {
                 alive = deleteAll(claimed, bound);
             }
@@ -93,16 +93,6 @@ final class Teardown {
     boolean deviceResponds() {
         int csts = ctrl.regs.read32(NvmeRegs.CSTS);
         return !NvmeRegs.isAllOnes(csts) && !NvmeRegs.cstsCfs(csts);
-    }
-
-    private List<IoQueuePairImpl> claimPairs() {
-        List<IoQueuePairImpl> claimed = new ArrayList<>();
-        for (IoQueuePairImpl p : new ArrayList<>(ctrl.pairs.values())) {
-            if (p.beginClose()) {
-                claimed.add(p);
-            }
-        }
-        return claimed;
     }
 
     /** Deletes all SQs, then (only if all succeeded) all CQs; true when everything succeeded. */

@@ -48,6 +48,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     private final DeadlineCheck deadlines;
     private final CommandWriter writer;
     private final PendingRequests pending;
+    private final CompletionWaiter waiter;
     /** Allocated once: handing a method reference to every poll would allocate. */
     private final java.util.function.Consumer<Request> issuer = this::issue;
 
@@ -56,8 +57,8 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     private volatile int hostFailure;
     private volatile boolean deferredFailures;
     private int polls;
-    /** The owner's last block on the vector timed out (owner thread only). */
-    private boolean waitedInVain;
+    /** When the owner's poll path next scans for late commands (owner/gate holder only). */
+    private long nextDeadlineScan;
     private int freeRequest;
     private int requestsInUse;
     private int lastDw0;
@@ -92,6 +93,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         freeRequest = 0;
         writer = new CommandWriter(queue, pageSize, ioTimeoutNanos);
         pending = new PendingRequests(requests);
+        waiter = new CompletionWaiter(this, mode, vector, hybridSpinNanos);
     }
 
     // ---- identity ----
@@ -121,6 +123,15 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
 
     public InterruptVector vector() {
         return vector;
+    }
+
+    /** For the deadline check: when the next scan of this pair is due (gate held). */
+    public long nextDeadlineScan() {
+        return nextDeadlineScan;
+    }
+
+    public void nextDeadlineScan(long nanos) {
+        nextDeadlineScan = nanos;
     }
 
     public boolean isClosed() {
@@ -425,61 +436,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
 
     @Override
     public int process(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long spinUntil = switch (mode) {
-            case POLL -> deadline;
-            case HYBRID -> Math.min(deadline, System.nanoTime() + hybridSpinNanos);
-            case INTERRUPT -> System.nanoTime();
-        };
-        while (true) {
-            int n = poll();
-            if (n > 0 || closed) {
-                if (n > 0 && waitedInVain) {
-                    checkMissedInterrupt();
-                }
-                return n;
-            }
-            long now = System.nanoTime();
-            if (now - deadline >= 0) {
-                return 0;
-            }
-            if (now - spinUntil < 0 || vector == null) {
-                Thread.onSpinWait();
-            } else {
-                boolean fired = vector.await(Math.min(deadline - now, InterruptWait.SLICE_NANOS));
-                waitedInVain = !fired;
-                if (fired) {
-                    countInterrupt();
-                }
-            }
-        }
-    }
-
-    /**
-     * Blocking on the vector ended without an interrupt, and completions were found since: if
-     * no signal is pending for them either, their interrupt was lost (recovery step 1: they
-     * were completed by polling). Counted, logged once.
-     */
-    private void checkMissedInterrupt() {
-        waitedInVain = false;
-        if (vector.drain() == 0) {
-            gate.enter();
-            try {
-                queue.stats().missedInterrupts++;
-            } finally {
-                gate.exit();
-            }
-            InterruptWait.logMissedOnce(queue.qid());
-        }
-    }
-
-    private void countInterrupt() {
-        gate.enter();
-        try {
-            queue.stats().interrupts++;
-        } finally {
-            gate.exit();
-        }
+        return waiter.process(timeout);
     }
 
     @Override

@@ -14,6 +14,9 @@
  * argument checks, completion modes, and the hooks recovery and close use.</li>
  * <li>{@link dev.nvme4j.queue.OwnerGate}: the single-owner rule made safe against the
  * controller's own threads.</li>
+ * <li>CommandWriter (entries in place), PendingRequests (split requests waiting for room) and
+ * CompletionWaiter (poll / interrupt / hybrid waiting, missed-interrupt detection): the queue
+ * pair's parts.</li>
  * </ul>
  *
  * <h2>Rules</h2>

@@ -1,0 +1,103 @@
+package dev.nvme4j.queue;
+
+import dev.nvme4j.api.CompletionMode;
+import dev.nvme4j.device.InterruptVector;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How a queue pair's owner waits for completions ({@link CompletionMode}): spin on the CQ,
+ * block on the MSI-X vector's eventfd, or spin first and then block. Blocking happens outside
+ * the pair's gate, so recovery can enter meanwhile. Also detects missed interrupts (recovery
+ * step 1). Owner thread only.
+ */
+final class CompletionWaiter {
+    private static final Logger LOG = LoggerFactory.getLogger(CompletionWaiter.class);
+    private static final AtomicBoolean LOGGED = new AtomicBoolean();
+    /**
+     * Longest single block on a vector before looking at the CQ anyway: bounds the latency a
+     * lost interrupt costs.
+     */
+    static final long SLICE_NANOS = 5_000_000L;
+
+    private final IoQueuePairImpl pair;
+    private final CompletionMode mode;
+    private final InterruptVector vector;
+    private final long hybridSpinNanos;
+    /** The last block on the vector timed out without a signal. */
+    private boolean waitedInVain;
+
+    CompletionWaiter(IoQueuePairImpl pair, CompletionMode mode, InterruptVector vector, long hybridSpinNanos) {
+        this.pair = pair;
+        this.mode = mode;
+        this.vector = vector;
+        this.hybridSpinNanos = hybridSpinNanos;
+    }
+
+    /** See {@link dev.nvme4j.api.IoQueuePair#process}. */
+    int process(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long spinUntil = switch (mode) {
+            case POLL -> deadline;
+            case HYBRID -> Math.min(deadline, System.nanoTime() + hybridSpinNanos);
+            case INTERRUPT -> System.nanoTime();
+        };
+        while (true) {
+            int n = pair.poll();
+            if (n > 0 || pair.isClosed()) {
+                if (n > 0 && waitedInVain) {
+                    checkMissedInterrupt();
+                }
+                return n;
+            }
+            long now = System.nanoTime();
+            if (now - deadline >= 0) {
+                return 0;
+            }
+            if (now - spinUntil < 0 || vector == null) {
+                Thread.onSpinWait();
+            } else {
+                boolean fired = vector.await(Math.min(deadline - now, SLICE_NANOS));
+                waitedInVain = !fired;
+                if (fired) {
+                    count(false);
+                }
+            }
+        }
+    }
+
+    /**
+     * Blocking on the vector ended without an interrupt, and completions were found since: if
+     * no signal is pending for them either, their interrupt was lost (recovery step 1: they
+     * were completed by polling). Counted, logged once.
+     */
+    private void checkMissedInterrupt() {
+        waitedInVain = false;
+        if (vector.drain() == 0) {
+            count(true);
+            if (LOGGED.compareAndSet(false, true)) {
+                LOG.warn("queue {}: completions arrived without an interrupt (missed interrupt); recovered by"
+                        + " polling. Further occurrences are only counted (QueueCounters.missedInterrupts)",
+                        pair.queueId());
+            }
+        }
+    }
+
+    /** Counters are written inside the gate (the single-writer rule of {@link QueueStats}). */
+    private void count(boolean missed) {
+        OwnerGate gate = pair.gate();
+        gate.enter();
+        try {
+            QueueStats stats = pair.commandQueue().stats();
+            if (missed) {
+                stats.missedInterrupts++;
+            } else {
+                stats.interrupts++;
+            }
+        } finally {
+            gate.exit();
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.nvme4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layering rules of the architecture, checked on the driver's sources: generated bindings
+ * stay inside the native layer, the driver core never knows which device it drives, and the
+ * module exports only the public API and the mock's public configuration.
+ */
+class LayeringTest {
+    private static final Path DRIVER_SRC = Path.of(System.getProperty("user.dir"))
+            .resolve("../driver/src/main/java").normalize();
+    private static final Path PACKAGES = DRIVER_SRC.resolve("dev/nvme4j");
+
+    @Test
+    void generatedBindingsAreUsedOnlyByTheNativeLayer() {
+        List<String> offenders = sourcesOutside("sys").stream()
+                .filter(p -> read(p).contains("dev.nvme4j.sys.gen"))
+                .map(p -> PACKAGES.relativize(p).toString())
+                .toList();
+        assertTrue(offenders.isEmpty(), "jextract output used outside dev.nvme4j.sys: " + offenders);
+    }
+
+    @Test
+    void driverCoreDoesNotKnowWhichDeviceItDrives() {
+        Pattern deviceImpl = Pattern.compile("import\\s+dev\\.nvme4j\\.(mock|vfio)\\b");
+        List<String> offenders = Stream.of("ctrl", "queue", "spec")
+                .flatMap(pkg -> sources(PACKAGES.resolve(pkg)).stream())
+                .filter(p -> deviceImpl.matcher(read(p)).find())
+                .map(p -> PACKAGES.relativize(p).toString())
+                .toList();
+        assertTrue(offenders.isEmpty(), "driver core imports a device implementation: " + offenders);
+    }
+
+    @Test
+    void moduleExportsOnlyTheApiAndTheMockConfiguration() {
+        Matcher m = Pattern.compile("^\\s*exports\\s+([\\w.]+)\\s*;", Pattern.MULTILINE)
+                .matcher(read(DRIVER_SRC.resolve("module-info.java")));
+        List<String> exported = m.results().map(r -> r.group(1)).sorted().toList();
+        assertEquals(List.of("dev.nvme4j.api", "dev.nvme4j.mock.config"), exported);
+    }
+
+    private static List<Path> sourcesOutside(String pkg) {
+        Path excluded = PACKAGES.resolve(pkg);
+        return sources(PACKAGES).stream().filter(p -> !p.startsWith(excluded)).toList();
+    }
+
+    private static List<Path> sources(Path dir) {
+        assertTrue(Files.isDirectory(dir), "no source directory " + dir);
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(p -> p.toString().endsWith(".java")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
