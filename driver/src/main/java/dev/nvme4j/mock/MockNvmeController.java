@@ -1,5 +1,6 @@
 package dev.nvme4j.mock;
 
+import dev.nvme4j.device.EventFdVector;
 import dev.nvme4j.mock.config.ExecutionMode;
 import dev.nvme4j.mock.config.FaultInjector;
 import dev.nvme4j.mock.config.MockConfig;
@@ -428,11 +429,11 @@ public final class MockNvmeController implements MockController {
         interrupts.reset();
     }
 
-    void attachVectors(MockVector[] v) {
+    void attachVectors(EventFdVector[] v) {
         lockAll();
         try {
             msix = v != null;
-            interrupts.attach(v == null ? new MockVector[0] : v);
+            interrupts.attach(v == null ? new EventFdVector[0] : v);
         } finally {
             unlockAll();
         }
@@ -593,7 +594,7 @@ public final class MockNvmeController implements MockController {
             }
             dma.close();
             msix = false;
-            interrupts.attach(new MockVector[0]);
+            interrupts.attach(new EventFdVector[0]);
         } finally {
             unlockAll();
         }

@@ -8,7 +8,7 @@
  * delayed commands, Abort, asynchronous events), {@code AdminCommands}, {@code Identify},
  * {@code LogPages}, {@code IoCommands}, {@code PrpWalker}, {@code IovaTable} with
  * {@code MockDmaAllocator} (the IOMMU), {@code MockSq}/{@code MockCq}, {@code Interrupts} with
- * {@code MockVector} (an eventfd per MSI-X vector), the stores ({@code RamStore},
+ * {@code EventFdVector} (an eventfd per MSI-X vector), the stores ({@code RamStore},
  * {@code FileStore}, {@code NullStore}), {@code Faults} and {@code Violations}.
  *
  * <p>The driver reaches a mock through {@link dev.nvme4j.mock.MockDevices#pciFunction}; its
