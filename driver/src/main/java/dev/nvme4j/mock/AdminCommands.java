@@ -134,6 +134,7 @@ final class AdminCommands {
                     : NvmeStatus.DATA_TRANSFER_ERROR.code(false);
         }
         c.sqs[qid] = new MockSq(qid, ring, size, cqid, (e.cdw11 >>> 1) & 3);
+        c.queuesChanged();
         c.cqs[cqid].sqRefs++;
         return 0;
     }
@@ -155,6 +156,7 @@ final class AdminCommands {
         }
         e.abortAllOf(sq);
         c.sqs[qid] = null;
+        c.queuesChanged();
         c.cqs[sq.cqid].sqRefs--;
         return 0;
     }

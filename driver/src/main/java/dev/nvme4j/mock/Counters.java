@@ -2,7 +2,10 @@ package dev.nvme4j.mock;
 
 import dev.nvme4j.mock.config.MockCounters;
 
-/** The device's counters; written under the device lock, read as a snapshot under it. */
+/**
+ * The device's counters: the controller's (written under the device lock) and one set per I/O
+ * lane (written under the lane's lock); read as a sum under all of them.
+ */
 final class Counters {
     long commandsProcessed;
     long adminCommands;
@@ -19,6 +22,25 @@ final class Counters {
     long dataUnitsWritten;
     long hostReads;
     long hostWrites;
+
+    /** Adds every counter into {@code sum}. */
+    void addTo(Counters sum) {
+        sum.commandsProcessed += commandsProcessed;
+        sum.adminCommands += adminCommands;
+        sum.ioCommands += ioCommands;
+        sum.iommuFaults += iommuFaults;
+        sum.interruptsSignalled += interruptsSignalled;
+        sum.interruptsDropped += interruptsDropped;
+        sum.doorbellsIgnored += doorbellsIgnored;
+        sum.completionsDeferred += completionsDeferred;
+        sum.completionsDropped += completionsDropped;
+        sum.commandsHung += commandsHung;
+        sum.readsCorrupted += readsCorrupted;
+        sum.dataUnitsRead += dataUnitsRead;
+        sum.dataUnitsWritten += dataUnitsWritten;
+        sum.hostReads += hostReads;
+        sum.hostWrites += hostWrites;
+    }
 
     MockCounters snapshot(long violations) {
         return new MockCounters(commandsProcessed, adminCommands, ioCommands, iommuFaults, interruptsSignalled,

@@ -36,7 +36,7 @@ final class DeviceThread extends Thread {
     public void run() {
         while (running) {
             long next;
-            c.lock.lock();
+            c.lockAll();
             try {
                 if (c.isRemoved()) {
                     next = Long.MAX_VALUE;
@@ -46,7 +46,7 @@ final class DeviceThread extends Thread {
                     next = c.tick();
                 }
             } finally {
-                c.lock.unlock();
+                c.unlockAll();
             }
             long wait = next == Long.MAX_VALUE ? MAX_PARK_NANOS : Math.min(MAX_PARK_NANOS, next - c.now());
             if (wait > 0) {

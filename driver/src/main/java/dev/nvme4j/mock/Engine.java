@@ -31,6 +31,10 @@ final class Engine {
     final AdminCommands admin;
     final IoCommands io;
     final long latencyNanos;
+    /** Where this engine counts: the controller's, or its I/O lane's own. */
+    final Counters counters;
+    /** PRP walker of the commands this engine executes. */
+    final PrpWalker prp;
 
     // The command being executed (decoded SQE).
     int sqid;
@@ -57,8 +61,16 @@ final class Engine {
     private int hungAborts;
     private int nextSq = 1;
 
+    /** The controller's engine: admin and every queue, under the device lock. */
     Engine(MockNvmeController c) {
+        this(c, c.counters, c.prp);
+    }
+
+    /** An I/O lane's engine (see {@link MockNvmeController}): its own counters, PRP walker and decoded command. */
+    Engine(MockNvmeController c, Counters counters, PrpWalker prp) {
         this.c = c;
+        this.counters = counters;
+        this.prp = prp;
         this.admin = new AdminCommands(c, this);
         this.io = new IoCommands(c, this);
         this.latencyNanos = c.config.mode() == dev.nvme4j.mock.config.ExecutionMode.THREADED
@@ -75,7 +87,7 @@ final class Engine {
         boolean progress = true;
         while (progress && canRun()) {
             progress = false;
-            for (int q = 0; q < c.sqs.length; q++) {
+            for (int q = 0; q < c.sqLimit; q++) {
                 MockSq sq = c.sqs[q];
                 while (sq != null && c.sqs[q] == sq && sq.hasWork() && canRun()) {
                     execute(sq);
@@ -108,6 +120,11 @@ final class Engine {
         return false;
     }
 
+    /** Executes the command at {@code sq}'s head (the lane path; the caller checked the conditions). */
+    void executeNext(MockSq sq) {
+        execute(sq);
+    }
+
     private void execute(MockSq sq) {
         MemorySegment r = sq.ring;
         long base = (long) sq.head * Sqe.SIZE;
@@ -136,11 +153,11 @@ final class Engine {
         cid = Sqe.cid(cdw0);
         dw0 = 0;
         faultDelay = 0;
-        c.counters.commandsProcessed++;
+        counters.commandsProcessed++;
         if (sqid == 0) {
-            c.counters.adminCommands++;
+            counters.adminCommands++;
         } else {
-            c.counters.ioCommands++;
+            counters.ioCommands++;
         }
         if (!sq.markOutstanding(cid)) {
             c.violation(Kind.COMMAND_ID_REUSED, String.format("CID %d on SQ %d reused while outstanding (Base 4.2)", cid, sqid));
@@ -171,7 +188,7 @@ final class Engine {
             Completion h = new Completion(sqid, cid, opcode, 0, 0);
             h.abortHangs = r.param2 != 0;
             hung.add(h);
-            c.counters.commandsHung++;
+            counters.commandsHung++;
             return true;
         }
         r = Faults.firing(f.status, sqid, opcode);
@@ -207,11 +224,11 @@ final class Engine {
         }
         MockCq cq = c.cqs[sq.cqid];
         if (status != 0) {
-            admin.logs.recordError(qid, id, status, nsid);
+            c.engine.admin.logs.recordError(qid, id, status, nsid); // one error log, also for the lanes
         }
         if (cq.isFull() || !cq.waiting.isEmpty()) {
             if (c.faults.dropWhenCqFull) {
-                c.counters.completionsDropped++;
+                counters.completionsDropped++;
                 sq.clearOutstanding(id);
                 return;
             }
@@ -219,7 +236,7 @@ final class Engine {
             w.sqHead = sq.head;
             w.cqid = cq.qid;
             cq.waiting.add(w);
-            c.counters.completionsDeferred++;
+            counters.completionsDeferred++;
             return;
         }
         sq.clearOutstanding(id);
@@ -230,13 +247,13 @@ final class Engine {
     /** CQ head doorbell (Base 3.3.1.2): releases slots, then posts waiting completions. */
     boolean cqHeadDoorbell(MockCq cq, int v) {
         if (Integer.compareUnsigned(v, cq.size) >= 0) {
-            c.counters.doorbellsIgnored++;
+            counters.doorbellsIgnored++;
             c.violation(Kind.CQ_HEAD_OUT_OF_RANGE, "CQ " + cq.qid + " head " + v + ", the queue has " + cq.size + " entries");
             return false;
         }
         int released = Math.floorMod(v - cq.head, cq.size);
         if (released > cq.unreleased) {
-            c.counters.doorbellsIgnored++;
+            counters.doorbellsIgnored++;
             c.violation(Kind.CQ_HEAD_BEYOND_POSTED, String.format("CQ %d head %d -> %d releases %d entries, only %d were posted",
                     cq.qid, cq.head, v, released, cq.unreleased));
             return false;
@@ -267,6 +284,11 @@ final class Engine {
         return delayed.isEmpty() ? Long.MAX_VALUE : delayed.peek().dueNanos;
     }
 
+    /** Abort requests waiting for their command to be fetched. */
+    int abortsRequested() {
+        return abortRequested.size();
+    }
+
     private static int key(int qid, int id) {
         return (qid << 16) | id;
     }
@@ -284,7 +306,7 @@ final class Engine {
                     }
                     hungAborts++;
                     hung.add(new Completion(sqid, cid, opcode, 0, 0));
-                    c.counters.commandsHung++;
+                    counters.commandsHung++;
                     return SUSPENDED;
                 }
                 it.remove();

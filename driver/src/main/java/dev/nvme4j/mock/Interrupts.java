@@ -1,5 +1,7 @@
 package dev.nvme4j.mock;
 
+import dev.nvme4j.device.EventFdVector;
+
 /**
  * MSI-X signalling (PCIe transport, Base 3.4.3): each CQ with interrupts enabled signals its
  * vector when a completion is posted, subject to the vector's mask (the MSI-X table Mask bit,
@@ -12,7 +14,7 @@ final class Interrupts {
     private final boolean[] pendingWhileMasked;
     private final int[] aggregated;
     private final long[] aggregationDeadline;
-    private volatile MockVector[] vectors = new MockVector[0];
+    private volatile EventFdVector[] vectors = new EventFdVector[0];
     /** Interrupt Coalescing THR (zero-based) and TIME (100 us units). */
     int threshold;
     int time;
@@ -27,8 +29,8 @@ final class Interrupts {
     }
 
     /** Replaces the host's vectors (MSI-X enable/disable), closing the previous set's eventfds. */
-    void attach(MockVector[] v) {
-        for (MockVector old : vectors) {
+    void attach(EventFdVector[] v) {
+        for (EventFdVector old : vectors) {
             old.close();
         }
         vectors = v;
@@ -85,7 +87,7 @@ final class Interrupts {
 
     private void deliver(int v) {
         c.counters.interruptsSignalled++;
-        MockVector[] vs = vectors;
+        EventFdVector[] vs = vectors;
         if (v < vs.length) {
             vs[v].signal();
         }

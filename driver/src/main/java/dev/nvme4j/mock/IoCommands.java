@@ -71,7 +71,7 @@ final class IoCommands {
         if (bytes > e.admin.maxTransfer()) {
             return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
         }
-        return c.prp.map(e.prp1, e.prp2, bytes, c.regs.pageSize);
+        return e.prp.map(e.prp1, e.prp2, bytes, c.regs.pageSize);
     }
 
     private int read(MockNamespace ns) {
@@ -81,9 +81,9 @@ final class IoCommands {
         if (st != 0) {
             return st;
         }
-        c.prp.storeToHost(ns.store, slba << ns.lbaShift);
-        c.counters.hostReads++;
-        c.counters.dataUnitsRead += (nlb << ns.lbaShift) >>> 9;
+        e.prp.storeToHost(ns.store, slba << ns.lbaShift);
+        e.counters.hostReads++;
+        e.counters.dataUnitsRead += (nlb << ns.lbaShift) >>> 9;
         if (c.faults.corruptAt.length != 0 || c.faults.corrupt.length != 0) {
             corrupt(ns, slba, nlb);
         }
@@ -93,14 +93,14 @@ final class IoCommands {
     private void corrupt(MockNamespace ns, long slba, long nlb) {
         for (FaultRule r : c.faults.corruptAt) {
             if (r.param2 == ns.nsid && r.param >= slba && r.param < slba + nlb && r.firesAlways()) {
-                c.prp.flipByte((r.param - slba) << ns.lbaShift);
-                c.counters.readsCorrupted++;
+                e.prp.flipByte((r.param - slba) << ns.lbaShift);
+                e.counters.readsCorrupted++;
             }
         }
         FaultRule r = Faults.firing(c.faults.corrupt, e.sqid, e.opcode);
         if (r != null) {
-            c.prp.flipByte(r.nextInt((int) Math.min(Integer.MAX_VALUE, nlb << ns.lbaShift)));
-            c.counters.readsCorrupted++;
+            e.prp.flipByte(r.nextInt((int) Math.min(Integer.MAX_VALUE, nlb << ns.lbaShift)));
+            e.counters.readsCorrupted++;
         }
     }
 
@@ -111,9 +111,9 @@ final class IoCommands {
         if (st != 0) {
             return st;
         }
-        c.prp.hostToStore(ns.store, slba << ns.lbaShift);
-        c.counters.hostWrites++;
-        c.counters.dataUnitsWritten += (nlb << ns.lbaShift) >>> 9;
+        e.prp.hostToStore(ns.store, slba << ns.lbaShift);
+        e.counters.hostWrites++;
+        e.counters.dataUnitsWritten += (nlb << ns.lbaShift) >>> 9;
         return 0;
     }
 
@@ -137,11 +137,11 @@ final class IoCommands {
         }
         int nr = (e.cdw10 & 0xFF) + 1;
         MemorySegment buf = e.admin.scratch;
-        int st = c.prp.map(e.prp1, e.prp2, (long) nr * DSM_RANGE_SIZE, c.regs.pageSize);
+        int st = e.prp.map(e.prp1, e.prp2, (long) nr * DSM_RANGE_SIZE, c.regs.pageSize);
         if (st != 0) {
             return st;
         }
-        c.prp.copyFromHost(buf, 0);
+        e.prp.copyFromHost(buf, 0);
         for (int i = 0; i < nr; i++) {
             long len = buf.get(LE_INT, (long) i * DSM_RANGE_SIZE + 4) & 0xFFFF_FFFFL;
             long slba = buf.get(LE_LONG, (long) i * DSM_RANGE_SIZE + 8);

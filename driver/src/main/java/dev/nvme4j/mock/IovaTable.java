@@ -10,14 +10,29 @@ import java.util.Arrays;
  * Transfer Error and counts an IOMMU fault.
  *
  * <p>Thread-safety: mappings change under a lock into a new immutable snapshot published through a
- * volatile field; lookups read the snapshot without locking and cache the last hit (a benign race).
+ * volatile field; lookups read the snapshot without locking. Each reader passes its own
+ * {@link Cursor} (the last hit, and the base of the mapping found), so readers on different
+ * threads (the I/O lanes of deterministic mode) share nothing.
  */
 final class IovaTable {
+    /** One reader's lookup state: the index of its last hit and the base of the last mapping found. */
+    static final class Cursor {
+        int hint;
+        long base;
+
+        /** Offset of {@code iova} in the segment the last successful find with this cursor returned. */
+        long offsetOf(long iova) {
+            return iova - base;
+        }
+    }
+
+    /** The cursor of {@link #find(long, long)} and {@link #offsetOf}: for callers under the device lock. */
+    private final Cursor locked = new Cursor();
+
     private static final class Snapshot {
         final long[] bases;
         final long[] ends;
         final MemorySegment[] segments;
-        int lastHit;
 
         Snapshot(long[] bases, long[] ends, MemorySegment[] segments) {
             this.bases = bases;
@@ -78,27 +93,29 @@ final class IovaTable {
      * inside one mapping. Use {@link #offsetOf} for the offset of {@code iova} within it.
      */
     MemorySegment find(long iova, long length) {
+        return find(iova, length, locked);
+    }
+
+    /** {@link #find(long, long)} with the caller's own cursor; {@link Cursor#offsetOf} gives the offset. */
+    MemorySegment find(long iova, long length, Cursor cur) {
         Snapshot s = snap;
-        int i = s.lastHit;
+        int i = cur.hint;
         if (i < s.bases.length && iova >= s.bases[i] && iova + length <= s.ends[i] && length >= 0) {
-            lastBase = s.bases[i];
+            cur.base = s.bases[i];
             return s.segments[i];
         }
         i = insertionPoint(s.bases, iova) - 1;
         if (i < 0 || length < 0 || iova + length > s.ends[i] || iova + length < iova) {
             return null;
         }
-        s.lastHit = i;
-        lastBase = s.bases[i];
+        cur.hint = i;
+        cur.base = s.bases[i];
         return s.segments[i];
     }
 
-    // Base of the mapping the last successful find() returned; device-side single reader.
-    private long lastBase;
-
-    /** Offset of {@code iova} in the segment the last successful {@link #find} returned. */
+    /** Offset of {@code iova} in the segment the last successful {@link #find(long, long)} returned. */
     long offsetOf(long iova) {
-        return iova - lastBase;
+        return locked.offsetOf(iova);
     }
 
     /** Number of mappings. */

@@ -28,7 +28,7 @@ final class LogPages {
         this.c = c;
     }
 
-    void recordError(int sqid, int cid, int status, int nsid) {
+    synchronized void recordError(int sqid, int cid, int status, int nsid) {
         int i = (int) (errorCount++ % ERROR_ENTRIES);
         errCount[i] = errorCount;
         errSqid[i] = sqid;
@@ -42,7 +42,7 @@ final class LogPages {
     }
 
     /** Fills {@code out} with log page {@code lid}; returns its size, or -1 if not supported. */
-    int build(int lid, MemorySegment out) {
+    synchronized int build(int lid, MemorySegment out) {
         Zeros.fill(out, 0, 4096);
         return switch (lid) {
             case Opcodes.LOG_ERROR_INFORMATION -> errors(out);
@@ -70,7 +70,7 @@ final class LogPages {
     }
 
     private int smart(MemorySegment out) {
-        Counters k = c.counters;
+        Counters k = c.totals();
         out.set(ValueLayout.JAVA_BYTE, SMART_CRITICAL_WARNING, (byte) criticalWarning);
         out.set(LE_SHORT, SMART_COMPOSITE_TEMPERATURE, (short) 308); // 35 degrees Celsius
         out.set(ValueLayout.JAVA_BYTE, SMART_AVAILABLE_SPARE, (byte) 100);

@@ -1,5 +1,6 @@
 package dev.nvme4j.mock;
 
+import dev.nvme4j.device.EventFdVector;
 import dev.nvme4j.mock.config.ExecutionMode;
 import dev.nvme4j.mock.config.FaultInjector;
 import dev.nvme4j.mock.config.MockConfig;
@@ -15,14 +16,37 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
- * The mock controller: owns the device state and serialises every access to it with one lock
- * (register accesses from host threads, the device thread in threaded mode). Register accesses
+ * The mock controller: owns the device state and serialises access to it. Register accesses
  * are decoded here; command processing is in {@link Engine}, the registers' state machine in
  * {@link Registers}.
+ *
+ * <h2>Thread model</h2>
+ * Two kinds of lock:
+ * <ul>
+ *   <li>the <em>device lock</em> ({@link #lock}) with every lane lock, taken together by
+ *       {@link #lockAll()}: register accesses, the admin queue, CQ/SQ doorbells that do not
+ *       qualify for a lane, the public API and the device thread of threaded mode. Whoever holds
+ *       it owns all device state;
+ *   <li>one <em>lane lock</em> per I/O queue identifier ({@link Lane}). In deterministic mode
+ *       with run-on-doorbell, a doorbell of I/O queue pair {@code q} whose SQ {@code q} completes
+ *       to CQ {@code q} alone, with interrupts off (IEN = 0), no command faults, no pending
+ *       Abort, no latency and only null-store namespaces, runs its commands under lane
+ *       {@code q}'s lock alone, with the lane's own {@link Engine} (decoded command, PRP walker,
+ *       counters). Such a command touches only that SQ, that CQ, host memory and the immutable
+ *       IOVA snapshot, so two host threads driving two queue pairs never share a lock or a
+ *       written cache line. Everything else (and any change of the conditions, which happens
+ *       under the device lock, hence under every lane lock) takes the device lock path.
+ * </ul>
+ * Lock order: the device lock, then lanes in ascending order. Spec-violation records and the
+ * error log have their own monitors.
  */
 public final class MockNvmeController implements MockController {
     final MockConfig config;
     final ReentrantLock lock = new ReentrantLock();
+    /** Per I/O queue identifier (index 0 unused): the lock and engine of the lane fast path. */
+    private final Lane[] lanes;
+    /** True when every namespace is backed by the null store (shares no state between lanes). */
+    private final boolean nullStoresOnly;
     final IovaTable iommu = new IovaTable();
     final MockDmaAllocator dma = new MockDmaAllocator(iommu);
     final Violations violationLog = new Violations();
@@ -30,13 +54,17 @@ public final class MockNvmeController implements MockController {
     final Faults faults = new Faults(this);
     final Registers regs;
     final Interrupts interrupts;
-    final PrpWalker prp = new PrpWalker(this);
+    final PrpWalker prp = new PrpWalker(this, counters);
     final MockNamespace[] namespaces;
     final MockSq[] sqs;
     final MockCq[] cqs;
     final Engine engine;
     private final LongSupplier clock;
     private final int stride;
+    /** log2 of the doorbell stride (4 << CAP.DSTRD bytes): doorbells decode with shifts, not divisions. */
+    private final int strideShift;
+    /** One past the highest existing SQ identifier: how far {@link Engine#runUntilIdle} scans. */
+    int sqLimit;
     private final long doorbellEnd;
     private final MockPciFunction pci;
     private final DeviceThread thread;
@@ -56,7 +84,17 @@ public final class MockNvmeController implements MockController {
         this.sqs = new MockSq[config.maxIoQueuePairs() + 1];
         this.cqs = new MockCq[config.maxIoQueuePairs() + 1];
         this.engine = new Engine(this);
+        this.lanes = new Lane[sqs.length];
+        for (int q = 1; q < lanes.length; q++) {
+            lanes[q] = new Lane();
+        }
+        boolean allNull = true;
+        for (MockNamespace ns : namespaces) {
+            allNull &= ns.store instanceof NullStore;
+        }
+        this.nullStoresOnly = allNull;
         this.stride = 4 << config.dstrd();
+        this.strideShift = 2 + config.dstrd();
         this.doorbellEnd = NvmeRegs.DOORBELL_BASE + 2L * (sqs.length + 1) * stride;
         this.pci = new MockPciFunction(this);
         this.thread = config.mode() == ExecutionMode.THREADED ? new DeviceThread(this) : null;
@@ -98,7 +136,11 @@ public final class MockNvmeController implements MockController {
     }
 
     void iommuFault(long iova, long len) {
-        counters.iommuFaults++;
+        iommuFault(iova, len, counters);
+    }
+
+    void iommuFault(long iova, long len, Counters where) {
+        where.iommuFaults++;
         violation(Kind.DMA_TO_UNMAPPED_ADDRESS, String.format("DMA of %d bytes at IOVA 0x%x is outside every mapping", len, iova));
     }
 
@@ -112,12 +154,12 @@ public final class MockNvmeController implements MockController {
         if (removed) {
             return 0xFFFF_FFFF;
         }
-        lock.lock();
+        lockAll();
         try {
             tick();
             return off >= NvmeRegs.DOORBELL_BASE ? 0 : regs.read32(off);
         } finally {
-            lock.unlock();
+            unlockAll();
         }
     }
 
@@ -125,12 +167,12 @@ public final class MockNvmeController implements MockController {
         if (removed) {
             return -1L;
         }
-        lock.lock();
+        lockAll();
         try {
             tick();
             return off >= NvmeRegs.DOORBELL_BASE ? 0 : regs.read64(off);
         } finally {
-            lock.unlock();
+            unlockAll();
         }
     }
 
@@ -138,12 +180,12 @@ public final class MockNvmeController implements MockController {
         if (removed) {
             return;
         }
-        lock.lock();
+        lockAll();
         try {
             tick();
             regs.write64(off, v);
         } finally {
-            lock.unlock();
+            unlockAll();
         }
     }
 
@@ -151,8 +193,11 @@ public final class MockNvmeController implements MockController {
         if (removed) {
             return;
         }
+        if (off >= NvmeRegs.DOORBELL_BASE && thread == null && laneDoorbell(off, v)) {
+            return;
+        }
         boolean run;
-        lock.lock();
+        lockAll();
         try {
             if (off < NvmeRegs.DOORBELL_BASE) {
                 tick();
@@ -164,19 +209,134 @@ public final class MockNvmeController implements MockController {
                 engine.runUntilIdle();
             }
         } finally {
-            lock.unlock();
+            unlockAll();
         }
         if (run && thread != null) {
             thread.wake();
         }
     }
 
+    /** An I/O queue pair's lock and engine, for the doorbells that qualify (see the class comment). */
+    private final class Lane {
+        final ReentrantLock lock = new ReentrantLock();
+        final Counters counters = new Counters();
+        /**
+         * Allocated last: keeps the next lane's lock and counters (allocated right after) off the
+         * cache lines this lane writes for every command, so two lanes never false-share.
+         */
+        @SuppressWarnings("unused")
+        private final long[] spacer = new long[24];
+        Engine engine;
+
+        Engine engine() {
+            if (engine == null) {
+                engine = new Engine(MockNvmeController.this, counters, new PrpWalker(MockNvmeController.this, counters));
+            }
+            return engine;
+        }
+    }
+
+    /** Takes the device lock and every lane lock (in that order). */
+    void lockAll() {
+        lock.lock();
+        for (int q = 1; q < lanes.length; q++) {
+            lanes[q].lock.lock();
+        }
+    }
+
+    void unlockAll() {
+        for (int q = lanes.length - 1; q >= 1; q--) {
+            lanes[q].lock.unlock();
+        }
+        lock.unlock();
+    }
+
+    /** The counters summed over the controller and its lanes; under {@link #lockAll()}. */
+    Counters totals() {
+        Counters sum = new Counters();
+        counters.addTo(sum);
+        for (int q = 1; q < lanes.length; q++) {
+            lanes[q].counters.addTo(sum);
+        }
+        return sum;
+    }
+
+    /**
+     * The lane fast path of an I/O doorbell (deterministic mode, see the class comment). Returns
+     * false, having changed nothing, when the doorbell does not qualify: the caller then takes
+     * the device lock path.
+     */
+    private boolean laneDoorbell(long off, int v) {
+        if (!nullStoresOnly || !config.runOnDoorbell()) {
+            return false;
+        }
+        long rel = off - NvmeRegs.DOORBELL_BASE;
+        int qid = (int) (rel >>> (strideShift + 1));
+        if (qid == 0 || qid >= lanes.length || (rel & (stride - 1)) != 0) {
+            return false;
+        }
+        boolean cqDoorbell = ((rel >>> strideShift) & 1) == 1;
+        Lane lane = lanes[qid];
+        lane.lock.lock();
+        try {
+            MockSq sq = sqs[qid];
+            MockCq cq = cqs[qid];
+            if (sq == null || cq == null || sq.cqid != qid || cq.sqRefs != 1 || cq.ien || !laneConditions()) {
+                return false;
+            }
+            if (cqDoorbell) {
+                if (Integer.compareUnsigned(v, cq.size) >= 0) {
+                    return false; // a violation: recorded by the device lock path
+                }
+                lane.engine().cqHeadDoorbell(cq, v);
+                return true;
+            }
+            if (Integer.compareUnsigned(v, sq.size) >= 0) {
+                return false;
+            }
+            sq.tail = v;
+            Engine e = lane.engine();
+            while (sq.hasWork() && laneConditions()) {
+                e.executeNext(sq);
+            }
+            if (sq.hasWork()) {
+                // Conditions changed under us (a fault installed from another thread): the device
+                // lock path runs the rest; the tail is already recorded.
+                lane.lock.unlock();
+                try {
+                    runUntilIdleLocked();
+                } finally {
+                    lane.lock.lock();
+                }
+            }
+            return true;
+        } finally {
+            lane.lock.unlock();
+        }
+    }
+
+    /** Controller-wide conditions of the lane path; read under a lane lock (written under all of them). */
+    private boolean laneConditions() {
+        return !removed && regs.operational() && !regs.cfs && !faults.commandFaults
+                && faults.ignoreSqDoorbell.length == 0 && faults.corrupt.length == 0 && faults.corruptAt.length == 0
+                && engine.latencyNanos == 0 && engine.abortsRequested() == 0;
+    }
+
+    private void runUntilIdleLocked() {
+        lockAll();
+        try {
+            engine.runUntilIdle();
+        } finally {
+            unlockAll();
+        }
+    }
+
     /** Decodes a doorbell write (PCIe transport 3.1.2); returns true when the device has new work. */
     private boolean doorbell(long off, int v) {
         long rel = off - NvmeRegs.DOORBELL_BASE;
-        int qid = (int) (rel / (2L * stride));
-        boolean cq = (rel / stride) % 2 == 1;
-        if (rel % stride != 0 || off >= doorbellEnd) {
+        int qid = (int) (rel >>> (strideShift + 1));
+        boolean cq = ((rel >>> strideShift) & 1) == 1;
+        if ((rel & (stride - 1)) != 0 || off >= doorbellEnd) {
             violation(Kind.DOORBELL_FOR_NONEXISTENT_QUEUE, doorbellName(cq, qid, off, v) + " is not a doorbell register");
             return false;
         }
@@ -237,7 +397,17 @@ public final class MockNvmeController implements MockController {
         cqs[0] = new MockCq(0, cqRing, cqSize, true, 0);
         sqs[0] = new MockSq(0, sqRing, sqSize, 0, 0);
         cqs[0].sqRefs = 1;
+        queuesChanged();
         return true;
+    }
+
+    /** After an SQ was created or deleted: recomputes {@link #sqLimit}. Under the lock. */
+    void queuesChanged() {
+        int limit = sqs.length;
+        while (limit > 0 && sqs[limit - 1] == null) {
+            limit--;
+        }
+        sqLimit = limit;
     }
 
     /** The host memory of a queue ring, or null (with an IOMMU fault counted) if not wholly mapped. */
@@ -254,22 +424,23 @@ public final class MockNvmeController implements MockController {
     void resetController() {
         java.util.Arrays.fill(sqs, null);
         java.util.Arrays.fill(cqs, null);
+        queuesChanged();
         engine.reset();
         interrupts.reset();
     }
 
-    void attachVectors(MockVector[] v) {
-        lock.lock();
+    void attachVectors(EventFdVector[] v) {
+        lockAll();
         try {
             msix = v != null;
-            interrupts.attach(v == null ? new MockVector[0] : v);
+            interrupts.attach(v == null ? new EventFdVector[0] : v);
         } finally {
-            lock.unlock();
+            unlockAll();
         }
     }
 
     void functionReset() {
-        lock.lock();
+        lockAll();
         try {
             resetController();
             regs.cc = 0;
@@ -281,16 +452,16 @@ public final class MockNvmeController implements MockController {
             regs.acq = 0;
             regs.intms = 0;
         } finally {
-            lock.unlock();
+            unlockAll();
         }
     }
 
     void setFatal() {
-        lock.lock();
+        lockAll();
         try {
             regs.cfs = true;
         } finally {
-            lock.unlock();
+            unlockAll();
         }
     }
 
@@ -331,35 +502,35 @@ public final class MockNvmeController implements MockController {
 
     @Override
     public MockCounters counters() {
-        lock.lock();
+        lockAll();
         try {
-            return counters.snapshot(violationLog.total());
+            return totals().snapshot(violationLog.total());
         } finally {
-            lock.unlock();
+            unlockAll();
         }
     }
 
     @Override
     public boolean step() {
         requireDeterministic("step()");
-        lock.lock();
+        lockAll();
         try {
             tick();
             return engine.step();
         } finally {
-            lock.unlock();
+            unlockAll();
         }
     }
 
     @Override
     public int runUntilIdle() {
         requireDeterministic("runUntilIdle()");
-        lock.lock();
+        lockAll();
         try {
             tick();
             return engine.runUntilIdle();
         } finally {
-            lock.unlock();
+            unlockAll();
         }
     }
 
@@ -371,38 +542,38 @@ public final class MockNvmeController implements MockController {
 
     @Override
     public void setVectorMasked(int vector, boolean masked) {
-        lock.lock();
+        lockAll();
         try {
             interrupts.setMasked(vector, masked);
         } finally {
-            lock.unlock();
+            unlockAll();
         }
     }
 
     @Override
     public void raiseSmartWarning(int criticalWarning) {
-        lock.lock();
+        lockAll();
         try {
             engine.smartWarning(criticalWarning);
         } finally {
-            lock.unlock();
+            unlockAll();
         }
     }
 
     @Override
     public void raiseNamespaceAttributeChanged(int nsid) {
-        lock.lock();
+        lockAll();
         try {
             engine.raiseEvent(LogPageLayout.AER_TYPE_NOTICE, LogPageLayout.AER_INFO_NS_ATTRIBUTE_CHANGED,
                     0x04, nsid);
         } finally {
-            lock.unlock();
+            unlockAll();
         }
     }
 
     @Override
     public void close() {
-        lock.lock();
+        lockAll();
         try {
             if (closed) {
                 return;
@@ -410,12 +581,12 @@ public final class MockNvmeController implements MockController {
             closed = true;
             removed = true;
         } finally {
-            lock.unlock();
+            unlockAll();
         }
         if (thread != null) {
             thread.shutdown();
         }
-        lock.lock();
+        lockAll();
         try {
             resetController();
             for (MockNamespace ns : namespaces) {
@@ -423,9 +594,9 @@ public final class MockNvmeController implements MockController {
             }
             dma.close();
             msix = false;
-            interrupts.attach(new MockVector[0]);
+            interrupts.attach(new EventFdVector[0]);
         } finally {
-            lock.unlock();
+            unlockAll();
         }
     }
 

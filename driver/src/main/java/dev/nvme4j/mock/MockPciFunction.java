@@ -1,5 +1,7 @@
 package dev.nvme4j.mock;
 
+import dev.nvme4j.device.EventFdVector;
+import dev.nvme4j.sys.EventFd;
 import dev.nvme4j.device.InterruptVector;
 import dev.nvme4j.device.PciFunction;
 import dev.nvme4j.device.RegisterSpace;
@@ -71,9 +73,9 @@ final class MockPciFunction implements PciFunction {
         if (count < 1 || count > msixVectorCount()) {
             throw new IllegalArgumentException("MSI-X vectors must be 1.." + msixVectorCount() + ": " + count);
         }
-        MockVector[] v = new MockVector[count];
+        EventFdVector[] v = new EventFdVector[count];
         for (int i = 0; i < count; i++) {
-            v[i] = new MockVector(i);
+            v[i] = new EventFdVector(i, EventFd.create());
         }
         c.attachVectors(v);
         return v.clone();

@@ -24,13 +24,16 @@ final class PrpWalker {
     private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final MockNvmeController c;
+    private final Counters counters;
+    private final IovaTable.Cursor cursor = new IovaTable.Cursor();
     MemorySegment[] segs = new MemorySegment[64];
     long[] offs = new long[64];
     long[] lens = new long[64];
     int count;
 
-    PrpWalker(MockNvmeController c) {
+    PrpWalker(MockNvmeController c, Counters counters) {
         this.c = c;
+        this.counters = counters;
     }
 
     /** Maps a {@code length}-byte transfer; returns 0 or a status field. */
@@ -63,11 +66,11 @@ final class PrpWalker {
         }
         while (rem > 0) {
             long slots = (pageSize - (list & (pageSize - 1))) / 8;
-            MemorySegment page = c.iommu.find(list, slots * 8);
+            MemorySegment page = c.iommu.find(list, slots * 8, cursor);
             if (page == null) {
                 return transferError(list, slots * 8);
             }
-            long pageOff = c.iommu.offsetOf(list);
+            long pageOff = cursor.offsetOf(list);
             for (long i = 0; i < slots && rem > 0; i++) {
                 long e = page.get(LE_LONG, pageOff + i * 8);
                 if (i == slots - 1 && rem > pageSize) {
@@ -92,7 +95,7 @@ final class PrpWalker {
     }
 
     private int add(long iova, long len) {
-        MemorySegment seg = c.iommu.find(iova, len);
+        MemorySegment seg = c.iommu.find(iova, len, cursor);
         if (seg == null) {
             return transferError(iova, len);
         }
@@ -102,7 +105,7 @@ final class PrpWalker {
             lens = java.util.Arrays.copyOf(lens, count * 2);
         }
         segs[count] = seg;
-        offs[count] = c.iommu.offsetOf(iova);
+        offs[count] = cursor.offsetOf(iova);
         lens[count] = len;
         count++;
         return 0;
@@ -114,7 +117,7 @@ final class PrpWalker {
     }
 
     private int transferError(long iova, long len) {
-        c.iommuFault(iova, len);
+        c.iommuFault(iova, len, counters);
         return NvmeStatus.DATA_TRANSFER_ERROR.code(false);
     }
 

@@ -8,12 +8,15 @@
  * delayed commands, Abort, asynchronous events), {@code AdminCommands}, {@code Identify},
  * {@code LogPages}, {@code IoCommands}, {@code PrpWalker}, {@code IovaTable} with
  * {@code MockDmaAllocator} (the IOMMU), {@code MockSq}/{@code MockCq}, {@code Interrupts} with
- * {@code MockVector} (an eventfd per MSI-X vector), the stores ({@code RamStore},
+ * {@code EventFdVector} (an eventfd per MSI-X vector), the stores ({@code RamStore},
  * {@code FileStore}, {@code NullStore}), {@code Faults} and {@code Violations}.
  *
  * <p>The driver reaches a mock through {@link dev.nvme4j.mock.MockDevices#pciFunction}; its
- * threading model: every device state change happens under one lock, taken by host register
- * accesses (deterministic mode runs the commands right there) and by the device thread (threaded
- * mode). Completion entries are written with DW3 (phase) last as a release store.
+ * threading model: device state changes under the device lock, taken (with every lane lock) by
+ * host register accesses (deterministic mode runs the commands right there) and by the device
+ * thread (threaded mode); in deterministic mode the doorbells of an I/O queue pair that qualifies
+ * run its commands under that pair's own lane lock instead, so host threads on different queue
+ * pairs share nothing (see {@code MockNvmeController}). Completion entries are written with DW3
+ * (phase) last as a release store.
  */
 package dev.nvme4j.mock;

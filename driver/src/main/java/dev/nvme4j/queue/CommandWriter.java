@@ -20,11 +20,42 @@ final class CommandWriter {
     private final CommandQueue queue;
     private final int pageSize;
     private final long ioTimeoutNanos;
+    /** True during a poll's completion batch, whose callbacks may submit (see {@link #deadline()}). */
+    private boolean inBatch;
+    private boolean batchClockRead;
+    private long batchClock;
 
     CommandWriter(CommandQueue queue, int pageSize, long ioTimeoutNanos) {
         this.queue = queue;
         this.pageSize = pageSize;
         this.ioTimeoutNanos = ioTimeoutNanos;
+    }
+
+    /** A poll starts handing out completions: commands submitted until {@link #endBatch} share one clock read. */
+    void beginBatch() {
+        inBatch = true;
+        batchClockRead = false;
+    }
+
+    void endBatch() {
+        inBatch = false;
+    }
+
+    /**
+     * Deadline of a command written now. Inside a poll's batch (callbacks submitting the next
+     * commands) the clock is read once, by the first such command, and shared by the rest: it is
+     * at most one batch of callbacks old, against I/O timeouts of seconds. An empty poll never
+     * reads the clock; a submission outside poll reads it itself.
+     */
+    private long deadline() {
+        if (!inBatch) {
+            return System.nanoTime() + ioTimeoutNanos;
+        }
+        if (!batchClockRead) {
+            batchClock = System.nanoTime();
+            batchClockRead = true;
+        }
+        return batchClock + ioTimeoutNanos;
     }
 
     void writePart(Tracker t, Request r, int chunk) {
@@ -44,7 +75,7 @@ final class CommandWriter {
             default -> { } // Flush: NSID only (NVM Command Set 3.2.2)
         }
         t.dataBytes = bytes;
-        queue.finishEntry(t, System.nanoTime() + ioTimeoutNanos);
+        queue.finishEntry(t, deadline());
     }
 
     /** SLBA in CDW10-11, NLB (zero-based) in CDW12 (NVM Command Set 3.2.4/3.2.6/3.2.8). */
@@ -80,6 +111,6 @@ final class CommandWriter {
                     PrpBuilder.prp2(buffer.iova(), buffer.byteSize(), pageSize, t.prpList, t.prpListIova));
         }
         t.dataBytes = buffer == null ? 0 : (int) buffer.byteSize();
-        queue.finishEntry(t, System.nanoTime() + ioTimeoutNanos);
+        queue.finishEntry(t, deadline());
     }
 }

@@ -64,6 +64,12 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     private int lastDw0;
     private int lastDw1;
     private long callbackFailures;
+    /**
+     * The last buffer region {@link QueueHost#checkBuffer} accepted: later buffers of the same
+     * live region skip the controller's set lookup (a hash lookup per I/O otherwise). A region
+     * leaves the controller's set only when freed, which {@link DmaRegion#isLive} shows.
+     */
+    private DmaRegion verifiedRegion;
 
     public IoQueuePairImpl(QueueHost host, CommandQueue queue, CompletionMode mode, InterruptVector vector,
                            DmaRegion prpArea, long hybridSpinNanos, DeadlineCheck deadlines) {
@@ -235,7 +241,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             IoArgs.checkRange(name, ns, lba, blocks);
             host.checkNamespace(ns);
             IoArgs.checkDataBuffer(name, buffer, (long) blocks * ns.lbaSize());
-            host.checkBuffer(buffer);
+            checkBuffer(buffer);
             Request r = start(callback, tag, opcode, ns.nsid());
             if (r == null) {
                 return false;
@@ -283,6 +289,14 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             return true;
         } finally {
             gate.exit();
+        }
+    }
+
+    private void checkBuffer(DmaBuffer buffer) {
+        DmaRegion region = buffer.region();
+        if (region != verifiedRegion || !region.isLive()) {
+            host.checkBuffer(buffer);
+            verifiedRegion = region;
         }
     }
 
@@ -364,11 +378,17 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
                 return 0;
             }
             queue.ringSubmissions();
-            int n = queue.reap(maxCompletions, this);
-            if (deferredFailures | hostFailure != 0) {
-                n += deliverHostFailures();
+            int n;
+            writer.beginBatch();
+            try {
+                n = queue.reap(maxCompletions, this);
+                if (deferredFailures | hostFailure != 0) {
+                    n += deliverHostFailures();
+                }
+                pending.pump(issuer);
+            } finally {
+                writer.endBatch();
             }
-            pending.pump(issuer);
             queue.ringSubmissions();
             if ((++polls & DEADLINE_CHECK_MASK) == 0 && deadlines != null) {
                 deadlines.onPoll(this);

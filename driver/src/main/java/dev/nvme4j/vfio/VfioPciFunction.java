@@ -1,5 +1,6 @@
 package dev.nvme4j.vfio;
 
+import dev.nvme4j.device.EventFdVector;
 import dev.nvme4j.device.InterruptVector;
 import dev.nvme4j.device.PciFunction;
 import dev.nvme4j.device.RegisterSpace;
@@ -50,7 +51,7 @@ public final class VfioPciFunction implements PciFunction {
     private final PciConfigSpace config;
     private final int msixCount;
     private final VfioDmaAllocator dma;
-    private VfioInterruptVector[] vectors = new VfioInterruptVector[0];
+    private EventFdVector[] vectors = new EventFdVector[0];
     private boolean closed;
 
     private VfioPciFunction(VfioRegistry registry, LibC libc, PciAddress address, VfioGroup group, int deviceFd,
@@ -180,12 +181,12 @@ public final class VfioPciFunction implements PciFunction {
             throw new IllegalArgumentException("MSI-X vector count must be 1.." + msixCount + ", got " + count);
         }
         disableMsix();
-        VfioInterruptVector[] created = new VfioInterruptVector[count];
+        EventFdVector[] created = new EventFdVector[count];
         int[] fds = new int[count];
         try {
             for (int i = 0; i < count; i++) {
-                created[i] = new VfioInterruptVector(i, EventFd.create(libc));
-                fds[i] = created[i].event().fd();
+                created[i] = new EventFdVector(i, EventFd.create(libc));
+                fds[i] = created[i].eventFd().fd();
             }
             VfioStructs.setIrqEventFds(libc, deviceFd, VfioStructs.PCI_MSIX_IRQ_INDEX, fds);
         } catch (RuntimeException e) {
@@ -208,7 +209,7 @@ public final class VfioPciFunction implements PciFunction {
             LOG.warn("{}: disabling MSI-X: {}", address, e.getMessage());
         }
         closeEvents(vectors);
-        vectors = new VfioInterruptVector[0];
+        vectors = new EventFdVector[0];
     }
 
     /**
@@ -269,10 +270,10 @@ public final class VfioPciFunction implements PciFunction {
         }
     }
 
-    private static void closeEvents(VfioInterruptVector[] events) {
-        for (VfioInterruptVector v : events) {
+    private static void closeEvents(EventFdVector[] events) {
+        for (EventFdVector v : events) {
             if (v != null) {
-                v.event().close();
+                v.close();
             }
         }
     }

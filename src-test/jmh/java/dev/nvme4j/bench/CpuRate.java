@@ -1,0 +1,90 @@
+package dev.nvme4j.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.function.IntSupplier;
+
+/**
+ * Operations per second of the measuring thread's own CPU time, for comparing two builds on a
+ * busy machine: time the thread spends descheduled (other processes on a loaded host) does not
+ * count, unlike JMH's wall-clock throughput. Not a replacement for JMH figures, a steadier A/B.
+ *
+ * <pre>java -cp benchmarks.jar dev.nvme4j.bench.CpuRate MockCommandBench.batch128 [seconds]
+ * java -cp benchmarks.jar dev.nvme4j.bench.CpuRate DriverIoBench.randRead4k [seconds] [qd]</pre>
+ */
+public final class CpuRate {
+    private CpuRate() {
+    }
+
+    /** Runs {@code op} (returning the operations it did) for warm-up, then {@code rounds} measured rounds. */
+    static void measure(String name, IntSupplier op, double seconds, int rounds) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long warmEnd = System.nanoTime() + 2_000_000_000L;
+        while (System.nanoTime() - warmEnd < 0) {
+            for (int i = 0; i < 1000; i++) {
+                op.getAsInt();
+            }
+        }
+        double best = 0;
+        double sum = 0;
+        for (int r = 0; r < rounds; r++) {
+            long ops = 0;
+            long cpu0 = mx.getCurrentThreadCpuTime();
+            long wall0 = System.nanoTime();
+            long cpuBudget = (long) (seconds * 1e9);
+            while (mx.getCurrentThreadCpuTime() - cpu0 < cpuBudget) {
+                for (int i = 0; i < 1000; i++) {
+                    ops += op.getAsInt();
+                }
+            }
+            long cpu = mx.getCurrentThreadCpuTime() - cpu0;
+            long wall = System.nanoTime() - wall0;
+            double rate = ops * 1e9 / cpu;
+            best = Math.max(best, rate);
+            sum += rate;
+            System.out.printf("%s round %d: %.3f M ops per CPU-second (%.0f%% of wall time on CPU)%n",
+                    name, r, rate / 1e6, 100.0 * cpu / wall);
+        }
+        System.out.printf("%s: mean %.3f M, best %.3f M ops per CPU-second%n", name, sum / rounds / 1e6, best / 1e6);
+    }
+
+    public static void main(String[] args) {
+        String which = args.length > 0 ? args[0] : "MockCommandBench.batch128";
+        double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 2;
+        switch (which) {
+            case "MockCommandBench.qd1", "MockCommandBench.batch32", "MockCommandBench.batch128" -> {
+                MockCommandBench b = new MockCommandBench();
+                b.setUp();
+                try {
+                    IntSupplier op = switch (which) {
+                        case "MockCommandBench.qd1" -> b::qd1;
+                        case "MockCommandBench.batch32" -> b::batch32;
+                        default -> b::batch128;
+                    };
+                    measure(which, op, seconds, 5);
+                } finally {
+                    b.tearDown();
+                }
+            }
+            case "DriverIoBench.randRead4k" -> {
+                int qd = args.length > 2 ? Integer.parseInt(args[2]) : 128;
+                DriverIoBench.Device d = new DriverIoBench.Device();
+                d.open();
+                DriverIoBench.Job j = new DriverIoBench.Job();
+                j.qd = qd;
+                j.start(d);
+                DriverIoBench bench = new DriverIoBench();
+                try {
+                    measure(which + " qd=" + qd, () -> {
+                        bench.randRead4k(j);
+                        return DriverIoBench.IOS_PER_INVOCATION;
+                    }, seconds, 5);
+                } finally {
+                    j.stop();
+                    d.close();
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown benchmark " + which);
+        }
+    }
+}
