@@ -3,6 +3,7 @@ package dev.nvme4j.tool.fio;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
 
 /**
  * fio's latency distribution ({@code lat (usec)   : 10=0.01%, 20=95.12%, ...} and the JSON
@@ -19,31 +20,42 @@ public final class LatencyBuckets {
 
     /**
      * The buckets of one unit (0 ns, 1 us, 2 ms), keyed like fio's JSON, percentages of all I/Os.
+     * Each recorded histogram bucket (values HdrHistogram treats as equivalent) is counted in
+     * exactly one latency bucket, by its highest equivalent value, so the buckets of the three
+     * units add up to 100%; counting value ranges instead would count a histogram bucket that
+     * straddles a bound twice.
      */
     public static Map<String, Double> of(Histogram h, int unit) {
+        long scale = unit == 0 ? 1 : unit == 1 ? 1000 : 1_000_000;
+        long low = unit == 0 ? Long.MIN_VALUE : scale; // each unit starts above 1000 of the unit below
+        int extra = unit == 2 ? 2 : 0;                 // 2000 and >=2000 ms
+        long[] counts = new long[BOUNDS.length + extra];
+        for (HistogramIterationValue v : h.recordedValues()) {
+            long value = v.getValueIteratedTo();
+            if (value > low) {
+                int i = bucketOf(value, scale);
+                if (i < BOUNDS.length || extra > 0) {
+                    counts[i] += v.getCountAddedInThisIterationStep();
+                }
+            }
+        }
         Map<String, Double> m = new LinkedHashMap<>();
         long total = h.getTotalCount();
-        long scale = unit == 0 ? 1 : unit == 1 ? 1000 : 1_000_000;
-        long prev = unit == 0 ? 0 : scale; // each unit's buckets start above 1000 of the unit below
-        for (long b : BOUNDS) {
-            long hi = b * scale;
-            m.put(Long.toString(b), pct(h, prev, hi, total, unit == 0 && b == BOUNDS[0]));
-            prev = hi;
-        }
-        if (unit == 2) {
-            m.put("2000", pct(h, prev, 2_000_000_000L, total, false));
-            m.put(">=2000", total == 0 ? 0.0 : 100.0 * h.getCountBetweenValues(2_000_000_001L,
-                    Math.max(2_000_000_001L, h.getMaxValue())) / total);
+        for (int i = 0; i < counts.length; i++) {
+            String key = i < BOUNDS.length ? Long.toString(BOUNDS[i]) : i == BOUNDS.length ? "2000" : ">=2000";
+            m.put(key, total == 0 ? 0.0 : 100.0 * counts[i] / total);
         }
         return m;
     }
 
-    private static double pct(Histogram h, long lowExclusive, long highInclusive, long total, boolean first) {
-        if (total == 0) {
-            return 0;
+    /** Index of the first bound (in the unit of {@code scale}) at or above the value; past the end: 2000, then beyond. */
+    private static int bucketOf(long value, long scale) {
+        for (int i = 0; i < BOUNDS.length; i++) {
+            if (value <= BOUNDS[i] * scale) {
+                return i;
+            }
         }
-        long low = first ? 0 : lowExclusive + 1;
-        return 100.0 * h.getCountBetweenValues(low, highInclusive) / total;
+        return value <= 2000 * scale ? BOUNDS.length : BOUNDS.length + 1;
     }
 
     /** The lines fio prints, one per unit with a share of at least 0.01%. */
