@@ -192,15 +192,7 @@ final class AdminQueue implements CompletionSink {
     private void write(Tracker t, AdminCommand c) {
         RawCommand cmd = c.command;
         MemorySegment sq = queue.sq();
-        long base = queue.startEntry(t, cmd.opcode(), cmd.nsid());
-        Sqe.putInt(sq, base, Sqe.OFF_CDW2, cmd.cdw2());
-        Sqe.putInt(sq, base, Sqe.OFF_CDW3, cmd.cdw3());
-        Sqe.putInt(sq, base, Sqe.OFF_CDW10, cmd.cdw10());
-        Sqe.putInt(sq, base, Sqe.OFF_CDW11, cmd.cdw11());
-        Sqe.putInt(sq, base, Sqe.OFF_CDW12, cmd.cdw12());
-        Sqe.putInt(sq, base, Sqe.OFF_CDW13, cmd.cdw13());
-        Sqe.putInt(sq, base, Sqe.OFF_CDW14, cmd.cdw14());
-        Sqe.putInt(sq, base, Sqe.OFF_CDW15, cmd.cdw15());
+        long base = queue.startRawEntry(t, cmd);
         if (c.ringIova >= 0) {
             Sqe.putLong(sq, base, Sqe.OFF_PRP1, c.ringIova);
         } else if (c.buffer != null) {

@@ -1,5 +1,6 @@
 package dev.nvme4j.queue;
 
+import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.device.RegisterSpace;
 import dev.nvme4j.dma.DmaRegion;
 import dev.nvme4j.spec.Cqe;
@@ -148,6 +149,23 @@ public final class CommandQueue {
         }
         sq.set(LE_INT, base + Sqe.OFF_CDW0, Sqe.cdw0(opcode, t.cid));
         sq.set(LE_INT, base + Sqe.OFF_NSID, nsid);
+        return base;
+    }
+
+    /**
+     * Starts the entry of a raw (passthrough or admin) command: opcode, NSID and command dwords
+     * 2, 3 and 10 to 15 as given. The caller adds the data pointer, then {@link #finishEntry}.
+     */
+    public long startRawEntry(Tracker t, RawCommand c) {
+        long base = startEntry(t, c.opcode(), c.nsid());
+        Sqe.putInt(sq, base, Sqe.OFF_CDW2, c.cdw2());
+        Sqe.putInt(sq, base, Sqe.OFF_CDW3, c.cdw3());
+        Sqe.putInt(sq, base, Sqe.OFF_CDW10, c.cdw10());
+        Sqe.putInt(sq, base, Sqe.OFF_CDW11, c.cdw11());
+        Sqe.putInt(sq, base, Sqe.OFF_CDW12, c.cdw12());
+        Sqe.putInt(sq, base, Sqe.OFF_CDW13, c.cdw13());
+        Sqe.putInt(sq, base, Sqe.OFF_CDW14, c.cdw14());
+        Sqe.putInt(sq, base, Sqe.OFF_CDW15, c.cdw15());
         return base;
     }
 

@@ -96,15 +96,7 @@ final class CommandWriter {
 
     void writePassthrough(Tracker t, RawCommand c, DmaBuffer buffer) {
         MemorySegment sq = queue.sq();
-        long base = queue.startEntry(t, c.opcode(), c.nsid());
-        Sqe.putInt(sq, base, Sqe.OFF_CDW2, c.cdw2());
-        Sqe.putInt(sq, base, Sqe.OFF_CDW3, c.cdw3());
-        Sqe.putInt(sq, base, Sqe.OFF_CDW10, c.cdw10());
-        Sqe.putInt(sq, base, Sqe.OFF_CDW11, c.cdw11());
-        Sqe.putInt(sq, base, Sqe.OFF_CDW12, c.cdw12());
-        Sqe.putInt(sq, base, Sqe.OFF_CDW13, c.cdw13());
-        Sqe.putInt(sq, base, Sqe.OFF_CDW14, c.cdw14());
-        Sqe.putInt(sq, base, Sqe.OFF_CDW15, c.cdw15());
+        long base = queue.startRawEntry(t, c);
         if (buffer != null && buffer.byteSize() > 0) {
             Sqe.putLong(sq, base, Sqe.OFF_PRP1, buffer.iova());
             Sqe.putLong(sq, base, Sqe.OFF_PRP2,
