@@ -15,8 +15,7 @@ import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.api.QueueCounters;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.api.Status;
-import dev.nvme4j.dma.DmaAllocator;
-import dev.nvme4j.dma.DmaRegion;
+import dev.nvme4j.testutil.PlainDmaAllocator;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
@@ -67,26 +66,7 @@ public final class FakeController implements Controller {
         return closed;
     }
 
-    private final DmaAllocator allocator = new DmaAllocator() {
-        @Override
-        public DmaRegion allocate(long bytes) {
-            return new DmaRegion(this, arena.allocate(bytes, 4096), 0x1000);
-        }
-
-        @Override
-        public void free(DmaRegion region) {
-            region.markFreed();
-        }
-
-        @Override
-        public long pageSize() {
-            return 4096;
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final PlainDmaAllocator allocator = new PlainDmaAllocator();
 
     @Override
     public String address() {
