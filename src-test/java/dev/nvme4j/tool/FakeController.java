@@ -1,5 +1,6 @@
 package dev.nvme4j.tool;
 
+import dev.nvme4j.queue.RegionBuffer;
 import dev.nvme4j.api.AsyncEventListener;
 import dev.nvme4j.api.Completion;
 import dev.nvme4j.api.CompletionMode;
@@ -104,7 +105,7 @@ public final class FakeController implements Controller {
 
     @Override
     public DmaBuffer allocateBuffer(long bytes) {
-        return new DmaBuffer(allocator.allocate(bytes));
+        return new RegionBuffer(allocator.allocate(bytes));
     }
 
     @Override
