@@ -243,7 +243,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             String name = Opcodes.ioName(opcode);
             IoArgs.checkRange(name, ns, lba, blocks);
             host.checkNamespace(ns);
-            IoArgs.checkDataBuffer(name, buffer, (long) blocks * ns.lbaSize());
+            IoArgs.checkDataBuffer(name, ns, blocks, buffer);
             checkBuffer(buffer);
             Request r = start(callback, tag, opcode, ns.nsid());
             if (r == null) {
