@@ -23,6 +23,9 @@ import java.util.concurrent.CompletableFuture;
  * controller's MDTS are split into several commands and complete once. Commands are made
  * visible to the device by ringing the SQ tail doorbell once per batch: at the latest on the
  * next {@link #poll}/{@link #process}, or at once after {@link #flushSubmissions()}.
+ * On a failed controller ({@link Controller#failureReason()}) a submission needs no queue slot:
+ * it is accepted and completes at the next poll with Command Aborted By Host (DNR); the
+ * synchronous conveniences then throw an {@link NvmeException} naming the failure.
  *
  * <h2>Completing</h2>
  * Every accepted command completes exactly once through its callback, with the device's status

@@ -10,6 +10,7 @@ import dev.nvme4j.api.ControllerInfo;
 import dev.nvme4j.api.ControllerOptions;
 import dev.nvme4j.api.ControllerState;
 import dev.nvme4j.api.DmaBuffer;
+import dev.nvme4j.api.FeatureRestoreFailure;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.api.NvmeException;
@@ -61,6 +62,8 @@ public final class NvmeController implements Controller, QueueHost {
     final Health health = new Health();
     final ControllerStats stats = new ControllerStats();
     final ResetHistory resetHistory = new ResetHistory();
+    final FeatureRecord features;
+    final ResetRequests resetRequests = new ResetRequests(this);
 
     /** RTD3E from Identify Controller, microseconds (0: not reported). */
     volatile long rtd3eMicros;
@@ -83,6 +86,7 @@ public final class NvmeController implements Controller, QueueHost {
         this.bringUp = new BringUp(regs, pci.address());
         this.dma = new PageAlignedDma(pci.dma(), 4096L << NvmeRegs.capMpsmin(bringUp.cap()));
         this.adminTimeoutNanos = options.adminTimeout().toNanos();
+        this.features = new FeatureRecord(pci.address(), stats);
     }
 
     /**
@@ -320,7 +324,28 @@ public final class NvmeController implements Controller, QueueHost {
     @Override
     public int setFeature(int featureId, int cdw11) {
         health.checkAccepting();
-        return adminSync(AdminCommands.setFeatures(featureId, cdw11), null).dw0();
+        return setRecordedFeature(featureId, cdw11);
+    }
+
+    /** Set Features, recorded so every reset sets it again; error statuses throw, naming the command. */
+    int setRecordedFeature(int cdw10, int cdw11) {
+        FeatureRecord.Entry previous = features.recordSet(cdw10, cdw11);
+        try {
+            return adminSync(AdminCommands.setFeatures(cdw10, cdw11), null).dw0();
+        } catch (RuntimeException e) {
+            features.undo(cdw10, cdw11, previous);
+            throw e;
+        }
+    }
+
+    @Override
+    public void reset() {
+        resetRequests.resetAndWait(watchdog != null && watchdog.isWatchdogThread());
+    }
+
+    @Override
+    public List<FeatureRestoreFailure> featureRestoreFailures() {
+        return features.lastFailures();
     }
 
     @Override
@@ -331,7 +356,8 @@ public final class NvmeController implements Controller, QueueHost {
                     + " got " + aggregationTime100us + " and " + aggregationThreshold);
         }
         health.checkAccepting();
-        adminSync(AdminCommands.interruptCoalescing(aggregationTime100us, aggregationThreshold - 1), null);
+        RawCommand c = AdminCommands.interruptCoalescing(aggregationTime100us, aggregationThreshold - 1);
+        setRecordedFeature(c.cdw10(), c.cdw11());
     }
 
     @Override
@@ -350,7 +376,8 @@ public final class NvmeController implements Controller, QueueHost {
             io = io.plus(p.counters());
         }
         return new ControllerCounters(io, admin == null ? 0 : admin.submittedCount(), admin == null ? 0 : admin.completedCount(),
-                stats.adminTimeouts.sum(), stats.resets.sum(), stats.failures.sum(), stats.asyncEvents.sum());
+                stats.adminTimeouts.sum(), stats.resets.sum(), stats.failures.sum(), stats.asyncEvents.sum(),
+                stats.featuresRestored.sum(), stats.featureRestoreFailures.sum(), stats.namespaceChanges.sum());
     }
 
     @Override

@@ -295,6 +295,16 @@ public final class CommandQueue {
         phase = 1;
     }
 
+    /**
+     * Every command of this queue was given up (the controller failed, or the queue is being
+     * torn down): the entries still in the SQ will never be fetched, so their slots count as
+     * free again. Without this a dead device, which never reports a new SQ head, would keep
+     * the queue "full" for ever.
+     */
+    public void abandonSubmissions() {
+        sqHead = sqTail;
+    }
+
     /** Commands in the SQ not yet known to be fetched. */
     public int sqOccupancy() {
         return (sqTail - sqHead + depth) % depth;

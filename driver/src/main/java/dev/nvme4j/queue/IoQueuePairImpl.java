@@ -153,6 +153,11 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         return lastDw1;
     }
 
+    @Override
+    String failureReason() {
+        return host.isFailed() ? host.failureReason() : null;
+    }
+
     // ---- submission ----
 
     @Override
@@ -176,9 +181,8 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             if (r == null) {
                 return false;
             }
-            if (host.isFailed()) {
-                acceptAsFailed(r);
-                return true;
+            if (r.status != 0) {
+                return true; // accepted on a failed controller: the next poll fails it
             }
             r.blocksLeft = 1;
             r.chunkBlocks = 1;
@@ -217,9 +221,8 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             if (r == null) {
                 return false;
             }
-            if (host.isFailed()) {
-                acceptAsFailed(r);
-                return true;
+            if (r.status != 0) {
+                return true; // accepted on a failed controller: the next poll fails it
             }
             Tracker t = queue.acquire();
             writer.writePassthrough(t, command, buffer);
@@ -240,15 +243,14 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             String name = Opcodes.ioName(opcode);
             IoArgs.checkRange(name, ns, lba, blocks);
             host.checkNamespace(ns);
-            IoArgs.checkDataBuffer(name, buffer, (long) blocks * ns.lbaSize());
+            IoArgs.checkDataBuffer(name, ns, blocks, buffer);
             checkBuffer(buffer);
             Request r = start(callback, tag, opcode, ns.nsid());
             if (r == null) {
                 return false;
             }
-            if (host.isFailed()) {
-                acceptAsFailed(r);
-                return true;
+            if (r.status != 0) {
+                return true; // accepted on a failed controller: the next poll fails it
             }
             r.lbaSize = ns.lbaSize();
             r.chunkBlocks = (int) Math.min(MAX_BLOCKS_PER_COMMAND, Math.max(1, maxTransfer / ns.lbaSize()));
@@ -278,9 +280,8 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             if (r == null) {
                 return false;
             }
-            if (host.isFailed()) {
-                acceptAsFailed(r);
-                return true;
+            if (r.status != 0) {
+                return true; // accepted on a failed controller: the next poll fails it
             }
             r.nextLba = lba;
             r.blocksLeft = blocks;
@@ -307,10 +308,16 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         host.checkAccepting();
     }
 
-    /** Takes a request slot, or returns null (counted) when the queue is full. */
+    /**
+     * Takes a request slot, or returns null (counted) when the queue is full. On a failed
+     * controller the command never reaches the device, so only a request slot is needed (the
+     * SQ of a dead device never drains): the request comes back with its status already set to
+     * {@link #HOST_ABORT}, and the next poll completes it.
+     */
     private Request start(IoCallback callback, long tag, int opcode, int nsid) {
         Objects.requireNonNull(callback, "callback");
-        if (!pending.isEmpty() || freeRequest < 0 || !queue.hasRoom()) {
+        boolean failed = host.isFailed();
+        if (freeRequest < 0 || !failed && (!pending.isEmpty() || !queue.hasRoom())) {
             queue.stats().queueFull++;
             return null;
         }
@@ -326,13 +333,11 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         r.status = 0;
         r.partsInFlight = 0;
         requestsInUse++;
+        if (failed) {
+            r.status = HOST_ABORT;
+            hostFailure = HOST_ABORT;
+        }
         return r;
-    }
-
-    /** The controller is failed: the command never reaches the device; the next poll fails it. */
-    private void acceptAsFailed(Request r) {
-        r.status = HOST_ABORT;
-        hostFailure = HOST_ABORT;
     }
 
     /** Issues as many parts of {@code r} as the queue has room for; queues the rest. */
@@ -475,6 +480,8 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
                 onCompletion(t, status, 0, 0);
             }
         }
+        // Nothing in the SQ will ever be fetched now: a dead queue must not stay "full".
+        queue.abandonSubmissions();
         for (Request r : requests) {
             if (r.busy && r.partsInFlight == 0) {
                 if (r.status == 0) {
