@@ -10,8 +10,8 @@ import java.util.concurrent.CompletableFuture;
  * A queue pair has one owner thread at a time: submit methods, {@link #poll}, {@link #process}
  * and the blocking conveniences must all be called from that thread (hand-over between threads
  * needs a happens-before edge, such as a queue or a join). There is no lock on this path;
- * concurrent use from two threads is detected when assertions are enabled ({@code -ea}) and
- * fails with an {@link IllegalStateException}. {@link #counters()}, {@link #outstanding()} and
+ * concurrent use from two threads is always detected (one compare-and-set on entry) and fails
+ * with an {@link IllegalStateException}. {@link #counters()}, {@link #outstanding()} and
  * {@link #close()} may be called from any thread.
  *
  * <h2>Submitting</h2>
