@@ -295,7 +295,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     }
 
     private void checkBuffer(DmaBuffer buffer) {
-        DmaRegion region = buffer.region();
+        DmaRegion region = RegionBuffer.regionOf(buffer);
         if (region != verifiedRegion || !region.isLive()) {
             host.checkBuffer(buffer);
             verifiedRegion = region;

@@ -41,12 +41,4 @@ public final class QueueStats {
     public void countAbort() {
         aborts++;
     }
-
-    public void countResubmitted() {
-        resubmitted++;
-    }
-
-    public void countInterrupt() {
-        interrupts++;
-    }
 }
