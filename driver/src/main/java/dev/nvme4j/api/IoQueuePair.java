@@ -31,7 +31,8 @@ import java.util.concurrent.CompletableFuture;
  * Every accepted command completes exactly once through its callback, with the device's status
  * or, if the device never answered (timeout beyond recovery, controller failed or closed), a
  * host status ({@link NvmeStatus#COMMAND_ABORTED_BY_HOST}, DNR set). Errors never come out of
- * {@code poll()} as exceptions.
+ * {@code poll()} as exceptions; the one exception is an {@link Error} thrown by a callback, which
+ * is rethrown once the rest of the poll's completions were delivered (see {@link IoCallback}).
  */
 public interface IoQueuePair extends AutoCloseable {
     /** Queue identifier (1-based) of this pair's SQ and CQ. */
