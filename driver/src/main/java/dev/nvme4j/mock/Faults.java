@@ -17,6 +17,7 @@ final class Faults implements FaultInjector {
     volatile FaultRule[] ignoreSqDoorbell = NONE;
     volatile FaultRule[] hang = NONE;
     volatile FaultRule[] delay = NONE;
+    volatile FaultRule[] duplicate = NONE;
     volatile FaultRule[] status = NONE;
     volatile FaultRule[] corruptAt = NONE;
     volatile FaultRule[] refuseFeature = NONE;
@@ -73,6 +74,17 @@ final class Faults implements FaultInjector {
     public synchronized FaultHandle delayCompletions(FaultMatch match, Duration d) {
         FaultRule r = new FaultRule(Objects.requireNonNull(match), d.toNanos(), 0);
         delay = plus(delay, r);
+        commandFaults = true;
+        return r;
+    }
+
+    @Override
+    public synchronized FaultHandle duplicateCompletions(FaultMatch match, Duration d) {
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("delay must not be negative: " + d);
+        }
+        FaultRule r = new FaultRule(Objects.requireNonNull(match), d.toNanos(), 0);
+        duplicate = plus(duplicate, r);
         commandFaults = true;
         return r;
     }
@@ -161,6 +173,7 @@ final class Faults implements FaultInjector {
         ignoreSqDoorbell = NONE;
         hang = NONE;
         delay = NONE;
+        duplicate = NONE;
         status = NONE;
         corruptAt = NONE;
         corrupt = NONE;
