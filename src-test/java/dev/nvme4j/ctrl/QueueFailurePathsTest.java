@@ -91,4 +91,80 @@ class QueueFailurePathsTest {
             }
         });
     }
+
+    /**
+     * One callback of a batch throws an Error: every other completion of the batch is still
+     * delivered, exactly once, with its real status and without any recovery; then poll rethrows
+     * the Error. A RuntimeException is only counted (and logged once). Both show in the counters.
+     */
+    @Test
+    void aCallbackThatThrowsAnErrorLosesNothingElseOfItsBatch() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(), options(Duration.ofMillis(300)));
+                 IoQueuePair qp = f.ctrl.createQueuePair(32, CompletionMode.POLL);
+                 DmaBuffer buf = f.ctrl.allocateBuffer(16 * 512)) {
+                Namespace ns = f.ctrl.namespace(1);
+                int[] status = new int[16];
+                int[] calls = new int[16];
+                java.util.Arrays.fill(status, -1);
+                for (int i = 0; i < 16; i++) {
+                    int k = i;
+                    assertTrue(qp.read(ns, i, 1, buf.slice(i * 512L, 512), (t, s) -> {
+                        status[k] = s;
+                        calls[k]++;
+                        if (k == 3) {
+                            throw new AssertionError("callback 3 fails");
+                        }
+                        if (k == 9) {
+                            throw new IllegalStateException("callback 9 fails");
+                        }
+                    }, i));
+                }
+                qp.flushSubmissions();
+                AssertionError e = assertThrows(AssertionError.class, qp::poll, "poll rethrows the Error");
+                assertEquals("callback 3 fails", e.getMessage());
+                for (int i = 0; i < 16; i++) {
+                    assertEquals(1, calls[i], "callback " + i + " ran exactly once, in the same poll");
+                    assertEquals(0, status[i], "command " + i + " kept its real status");
+                }
+                assertEquals(0, qp.outstanding());
+                Thread.sleep(600); // past the I/O timeout: nothing may be recovered or re-executed
+                assertEquals(0, qp.poll());
+                dev.nvme4j.api.QueueCounters c = qp.counters();
+                assertEquals(2, c.callbackFailures(), c.toString());
+                assertEquals(0, c.timeouts(), c.toString());
+                assertEquals(0, c.aborts(), c.toString());
+                assertEquals(16, c.submitted(), c.toString());
+                assertEquals(0, f.ctrl.counters().resets());
+                assertEquals(16, f.mock.counters().ioCommands(), "each command ran once on the device");
+            }
+        });
+    }
+
+    /**
+     * More completions than one batch are waiting when the pair is closed: every one of them
+     * is delivered with the device's status, none is reported as aborted by the host.
+     */
+    @Test
+    void closeDeliversEveryPostedCompletionNotOnlyOneBatch() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(), options(Duration.ofSeconds(5)));
+                 DmaBuffer buf = f.ctrl.allocateBuffer(200 * 512)) {
+                Namespace ns = f.ctrl.namespace(1);
+                IoQueuePair qp = f.ctrl.createQueuePair(256, CompletionMode.POLL);
+                int n = 200;
+                int[] status = new int[n];
+                java.util.Arrays.fill(status, -1);
+                for (int i = 0; i < n; i++) {
+                    int k = i;
+                    assertTrue(qp.write(ns, i, 1, buf.slice(i * 512L, 512), (t, s) -> status[k] = s, i));
+                }
+                qp.flushSubmissions(); // the device completes them; nobody polls
+                qp.close();
+                for (int i = 0; i < n; i++) {
+                    assertEquals(0, status[i], "command " + i + ": " + dev.nvme4j.api.Status.describe(status[i]));
+                }
+            }
+        });
+    }
 }

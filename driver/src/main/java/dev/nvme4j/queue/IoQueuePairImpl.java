@@ -63,7 +63,8 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     private int requestsInUse;
     private int lastDw0;
     private int lastDw1;
-    private long callbackFailures;
+    /** The first Error a callback threw in the current poll or close (owner, or the gate holder). */
+    private Error callbackError;
     /**
      * The last buffer region {@link QueueHost#checkBuffer} accepted: later buffers of the same
      * live region skip the controller's set lookup (a hash lookup per I/O otherwise). A region
@@ -377,6 +378,14 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
 
     @Override
     public int poll(int maxCompletions) {
+        int n = pollInGate(maxCompletions);
+        if (callbackError != null) {
+            rethrowCallbackError();
+        }
+        return n;
+    }
+
+    private int pollInGate(int maxCompletions) {
         gate.enter();
         try {
             if (closed) {
@@ -431,11 +440,32 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         requestsInUse--;
         try {
             cb.onComplete(tag, status);
-        } catch (RuntimeException e) {
-            if (callbackFailures++ == 0) {
-                LOG.error("I/O callback on queue pair {} threw; callbacks must not throw (logged once)",
-                        queue.qid(), e);
-            }
+        } catch (Throwable e) {
+            callbackFailed(e);
+        }
+    }
+
+    /**
+     * A callback threw. The rest of the batch must still be delivered, so nothing propagates
+     * from here: an Error is kept (the first one) and rethrown by the poll or close that ran
+     * the callback once it is done; anything else is logged once. Both are counted.
+     */
+    private void callbackFailed(Throwable e) {
+        if (queue.stats().callbackFailures++ == 0 && !(e instanceof Error)) {
+            LOG.error("I/O callback on queue pair {} threw; callbacks must not throw (logged once, counted in"
+                    + " QueueCounters.callbackFailures)", queue.qid(), e);
+        }
+        if (e instanceof Error err && callbackError == null) {
+            callbackError = err;
+        }
+    }
+
+    /** Rethrows the Error a callback threw, once the thread has left the pair entirely. */
+    private void rethrowCallbackError() {
+        Error e = callbackError;
+        if (e != null && !gate.heldByCurrentThread()) {
+            callbackError = null;
+            throw e;
         }
     }
 
@@ -452,11 +482,6 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     @Override
     public QueueCounters counters() {
         return queue.stats().snapshot();
-    }
-
-    /** Callback exceptions swallowed (and logged once). */
-    public long callbackFailures() {
-        return callbackFailures;
     }
 
     // ---- failure and teardown (called with the gate held by system work) ----
@@ -554,6 +579,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
                 gate.exit();
             }
         }
+        rethrowCallbackError();
     }
 
     /** Deletes the queues (SQ first: the controller aborts what it holds), reaps, fails the rest. */
@@ -591,6 +617,11 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             if (entered) {
                 gate.exit();
             }
+        }
+        Error e = callbackError;
+        if (e != null) {
+            callbackError = null; // the controller's close goes on; the Error is reported, not lost
+            LOG.error("I/O callback on queue pair {} threw while the controller closed it", queue.qid(), e);
         }
     }
 
