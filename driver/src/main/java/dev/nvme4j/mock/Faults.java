@@ -19,6 +19,7 @@ final class Faults implements FaultInjector {
     volatile FaultRule[] delay = NONE;
     volatile FaultRule[] status = NONE;
     volatile FaultRule[] corruptAt = NONE;
+    volatile FaultRule[] refuseFeature = NONE;
     volatile FaultRule[] corrupt = NONE;
     /** Media corruption: param = LBA, param2 = NSID; {@link #PI_FLAG} in param2 corrupts the PI instead of the data. */
     volatile FaultRule[] corruptMedia = NONE;
@@ -88,6 +89,29 @@ final class Faults implements FaultInjector {
         status = plus(status, r);
         commandFaults = true;
         return r;
+    }
+
+    @Override
+    public synchronized FaultHandle refuseFeature(int featureId, int st) {
+        if (featureId < 0 || featureId > 0xFF) {
+            throw new IllegalArgumentException("feature identifier must be 0..255: " + featureId);
+        }
+        if (st <= 0 || st > 0x7FFF) {
+            throw new IllegalArgumentException("status must be a non-zero 15-bit status field: " + st);
+        }
+        FaultRule r = new FaultRule(FaultMatch.any(), st, featureId);
+        refuseFeature = plus(refuseFeature, r);
+        return r;
+    }
+
+    /** The status a refusal rule gives Set Features of {@code fid}, or 0. */
+    int refusal(int fid) {
+        for (FaultRule r : refuseFeature) {
+            if (r.param2 == fid && r.firesAlways()) {
+                return (int) r.param;
+            }
+        }
+        return 0;
     }
 
     @Override
@@ -170,6 +194,7 @@ final class Faults implements FaultInjector {
         corruptAt = NONE;
         corrupt = NONE;
         corruptMedia = NONE;
+        refuseFeature = NONE;
         dropWhenCqFull = false;
         commandFaults = false;
     }
