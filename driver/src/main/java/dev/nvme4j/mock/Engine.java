@@ -41,6 +41,7 @@ final class Engine {
     int cid;
     int opcode;
     int nsid;
+    long mptr;
     long prp1;
     long prp2;
     int cdw10;
@@ -134,6 +135,7 @@ final class Engine {
         try {
             cdw0 = r.get(LE_INT, base + Sqe.OFF_CDW0);
             nsid = r.get(LE_INT, base + Sqe.OFF_NSID);
+            mptr = r.get(LE_LONG, base + Sqe.OFF_MPTR);
             prp1 = r.get(LE_LONG, base + Sqe.OFF_PRP1);
             prp2 = r.get(LE_LONG, base + Sqe.OFF_PRP2);
             cdw10 = r.get(LE_INT, base + Sqe.OFF_CDW10);

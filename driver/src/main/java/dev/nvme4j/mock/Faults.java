@@ -22,6 +22,9 @@ final class Faults implements FaultInjector {
     volatile FaultRule[] corruptAt = NONE;
     volatile FaultRule[] refuseFeature = NONE;
     volatile FaultRule[] corrupt = NONE;
+    /** Media corruption: param = LBA, param2 = NSID; {@link #PI_FLAG} in param2 corrupts the PI instead of the data. */
+    volatile FaultRule[] corruptMedia = NONE;
+    private static final long PI_FLAG = 1L << 32;
     volatile boolean dropWhenCqFull;
     /** Any command-level rule installed (hang, delay, status): the fast path skips all checks when false. */
     volatile boolean commandFaults;
@@ -131,6 +134,32 @@ final class Faults implements FaultInjector {
     }
 
     @Override
+    public synchronized FaultHandle corruptMediaAt(int nsid, long lba, boolean protectionInformation) {
+        FaultRule r = new FaultRule(FaultMatch.any(), lba, (nsid & 0xFFFF_FFFFL) | (protectionInformation ? PI_FLAG : 0));
+        corruptMedia = plus(corruptMedia, r);
+        return r;
+    }
+
+    /**
+     * Applies the media corruption rules to blocks {@code slba..slba+nlb-1} of {@code ns} as read from
+     * the media into {@code data} and {@code meta} (before any PI check): the first data byte of the
+     * block, or the first byte of its guard.
+     */
+    void corruptMedia(MockNamespace ns, long slba, long nlb, java.lang.foreign.MemorySegment data,
+                      java.lang.foreign.MemorySegment meta) {
+        for (FaultRule r : corruptMedia) {
+            if ((int) r.param2 == ns.nsid && r.param >= slba && r.param < slba + nlb && r.firesAlways()) {
+                boolean pi = (r.param2 & PI_FLAG) != 0 && ns.metadataSize >= 8;
+                long i = r.param - slba;
+                long off = pi ? i * ns.metadataSize + (ns.piFirst ? 0 : ns.metadataSize - 8) : i << ns.lbaShift;
+                java.lang.foreign.MemorySegment s = pi ? meta : data;
+                s.set(java.lang.foreign.ValueLayout.JAVA_BYTE, off,
+                        (byte) ~s.get(java.lang.foreign.ValueLayout.JAVA_BYTE, off));
+            }
+        }
+    }
+
+    @Override
     public synchronized FaultHandle corruptReads(FaultMatch match) {
         FaultRule r = new FaultRule(Objects.requireNonNull(match), 0, 0);
         corrupt = plus(corrupt, r);
@@ -177,6 +206,7 @@ final class Faults implements FaultInjector {
         status = NONE;
         corruptAt = NONE;
         corrupt = NONE;
+        corruptMedia = NONE;
         refuseFeature = NONE;
         dropWhenCqFull = false;
         commandFaults = false;

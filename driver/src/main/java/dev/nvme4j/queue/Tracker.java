@@ -32,6 +32,8 @@ public final class Tracker {
     boolean busy;
     /** Who issued the command: a request index of the queue pair, or an admin slot. */
     int owner;
+    /** Starting LBA of the read or write in flight with this CID (names the block of an end-to-end error). */
+    long slba;
     /** Bytes of data this command moves (for statistics and PRP rebuilds). */
     int dataBytes;
     /** System.nanoTime() after which the command is late. */

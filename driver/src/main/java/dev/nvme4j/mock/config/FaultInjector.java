@@ -51,6 +51,14 @@ public interface FaultInjector {
      */
     FaultHandle corruptReadAt(int nsid, long lba);
 
+    /**
+     * Corrupts logical block {@code lba} of namespace {@code nsid} on the media, as every later read
+     * sees it before any protection check: its first data byte, or (with
+     * {@code protectionInformation}, on a namespace with metadata) the first byte of its PI guard.
+     * Only namespaces with metadata go through this path.
+     */
+    FaultHandle corruptMediaAt(int nsid, long lba, boolean protectionInformation);
+
     /** Flips one byte (at a pseudo-random offset) of the data returned by matching reads. */
     FaultHandle corruptReads(FaultMatch match);
 
