@@ -10,12 +10,19 @@ package dev.nvme4j.api;
  * @param adminCompleted  completions the controller posted for them (commands given up by a
  *                        reset or close are not counted)
  * @param adminTimeouts   admin commands whose deadline passed
- * @param resets          controller resets (recovery step 4)
+ * @param resets          controller resets (recovery step 4, CSTS.CFS, and {@link Controller#reset()})
  * @param failures        times the controller was marked failed
  * @param asyncEvents     asynchronous events received
+ * @param featuresRestored features set again after controller resets (one per feature per reset)
+ * @param featureRestoreFailures features a reset could not set again (see
+ *                        {@link Controller#featureRestoreFailures()})
+ * @param namespaceChanges namespaces that appeared, went away or changed size, as found by the
+ *                        rescans after Namespace Attribute Changed events and
+ *                        {@link Controller#rescanNamespaces()}
  */
 public record ControllerCounters(QueueCounters io, long adminSubmitted, long adminCompleted, long adminTimeouts,
-                                 long resets, long failures, long asyncEvents) {
+                                 long resets, long failures, long asyncEvents, long featuresRestored,
+                                 long featureRestoreFailures, long namespaceChanges) {
     /** True when any recovery happened (timeouts, missed interrupts, lost kicks, aborts, resets). */
     public boolean anyRecovery() {
         return io.timeouts() + io.missedInterrupts() + io.lostDoorbells() + io.aborts() + io.resubmitted()

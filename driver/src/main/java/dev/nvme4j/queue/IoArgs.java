@@ -12,6 +12,8 @@ import java.util.Objects;
 final class IoArgs {
     /** Largest request, in bytes, one call may move (it is split into MDTS-sized commands). */
     static final long MAX_REQUEST_BYTES = 1L << 31;
+    /** NLB is a 16-bit zero-based field (NVM Command Set 3.2.4, figure 43). */
+    static final int MAX_BLOCKS_PER_COMMAND = 65536;
 
     private IoArgs() {
     }

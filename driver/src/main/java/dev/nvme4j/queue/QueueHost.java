@@ -35,6 +35,9 @@ public interface QueueHost {
      */
     boolean isFailed();
 
+    /** Why the controller failed, or null while it has not. */
+    String failureReason();
+
     /** ONCS of Identify Controller (optional NVM commands). */
     int oncs();
 

@@ -6,6 +6,7 @@ import dev.nvme4j.api.IoCallback;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.api.NvmeException;
+import dev.nvme4j.api.Protection;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.api.Status;
 import dev.nvme4j.spec.Opcodes;
@@ -21,11 +22,26 @@ abstract class QueuePairConveniences implements IoQueuePair {
     /** Granularity of waiting inside the conveniences. */
     private static final Duration STEP = Duration.ofMillis(10);
 
+    /** LBA of the end-to-end error of the command whose callback runs (-1 when none). */
+    private long errorLba = -1;
+
     abstract long ioTimeoutNanos();
+
+    final void errorLba(long lba) {
+        errorLba = lba;
+    }
+
+    @Override
+    public long protectionErrorLba() {
+        return errorLba;
+    }
 
     abstract int lastDw0();
 
     abstract int lastDw1();
+
+    /** Why the controller failed, or null when it has not. */
+    abstract String failureReason();
 
     @FunctionalInterface
     private interface Submit {
@@ -36,6 +52,7 @@ abstract class QueuePairConveniences implements IoQueuePair {
     private final class Waiter implements IoCallback {
         boolean done;
         int status;
+        long errorLba;
         int dw0;
         int dw1;
 
@@ -43,6 +60,7 @@ abstract class QueuePairConveniences implements IoQueuePair {
         public void onComplete(long tag, int st) {
             done = true;
             status = st;
+            errorLba = protectionErrorLba();
             dw0 = lastDw0();
             dw1 = lastDw1();
         }
@@ -75,7 +93,13 @@ abstract class QueuePairConveniences implements IoQueuePair {
     private void runSyncOrThrow(String what, Submit submit) {
         Waiter w = runSync(what, submit);
         if (!Status.isSuccess(w.status)) {
-            throw NvmeException.forStatus(what, w.status);
+            String failed = failureReason();
+            if (failed != null) {
+                throw new NvmeException(what + " failed: the controller has failed (" + failed + "); the command"
+                        + " never reached the device. Close the controller and open it again", w.status);
+            }
+            throw NvmeException.forStatus(w.errorLba < 0 ? what : what + " (failing block: LBA " + w.errorLba + ")",
+                    w.status);
         }
     }
 
@@ -127,6 +151,17 @@ abstract class QueuePairConveniences implements IoQueuePair {
     @Override
     public void writeSync(Namespace ns, long lba, int blocks, DmaBuffer buffer) {
         runSyncOrThrow(describe("Write", ns, lba, blocks), (cb, t) -> write(ns, lba, blocks, buffer, cb, t));
+    }
+
+    @Override
+    public void readSync(Namespace ns, long lba, int blocks, DmaBuffer buffer, DmaBuffer metadata, Protection pi) {
+        runSyncOrThrow(describe("Read", ns, lba, blocks), (cb, t) -> read(ns, lba, blocks, buffer, metadata, pi, cb, t));
+    }
+
+    @Override
+    public void writeSync(Namespace ns, long lba, int blocks, DmaBuffer buffer, DmaBuffer metadata, Protection pi) {
+        runSyncOrThrow(describe("Write", ns, lba, blocks),
+                (cb, t) -> write(ns, lba, blocks, buffer, metadata, pi, cb, t));
     }
 
     @Override
