@@ -9,6 +9,8 @@ final class ControllerStats {
     final LongAdder resets = new LongAdder();
     final LongAdder failures = new LongAdder();
     final LongAdder asyncEvents = new LongAdder();
+    final LongAdder removals = new LongAdder();
+    final LongAdder errorInterrupts = new LongAdder();
     private QueueCounters closedQueues = QueueCounters.ZERO;
 
     synchronized void addClosed(QueueCounters c) {

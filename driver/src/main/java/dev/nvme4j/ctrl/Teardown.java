@@ -44,8 +44,11 @@ final class Teardown {
             return;
         }
         try {
+            ctrl.stopDeviceEvents();
             ControllerState before = ctrl.health.close();
             ctrl.stopWatchdog();
+            int abortStatus = before == ControllerState.REMOVED ? IoQueuePairImpl.DEVICE_REMOVED
+                    : IoQueuePairImpl.HOST_ABORT;
             long bound = ctrl.options.shutdownTimeout().toNanos();
             boolean alive = before != ControllerState.FAILED && deviceResponds();
             List<IoQueuePairImpl> claimed = ctrl.claimPairsForClose();
@@ -53,17 +56,18 @@ final class Teardown {
                 alive = deleteAll(claimed, bound);
             }
             for (IoQueuePairImpl p : claimed) {
-                p.finishClosedByController(IoQueuePairImpl.HOST_ABORT);
+                p.finishClosedByController(abortStatus);
                 ctrl.forget(p);
             }
             if (ctrl.admin != null) {
-                ctrl.admin.failAll(IoQueuePairImpl.HOST_ABORT);
+                ctrl.admin.failAll(abortStatus);
             }
             long shutdownBound = shutdownBound(bound);
             if (alive && !ctrl.bringUp.shutdown(shutdownBound)) {
                 LOG.warn("{}: shutdown did not complete within {} ms", ctrl.address(), shutdownBound / 1_000_000);
             }
-            Events.stateChange(ctrl.address(), "CLOSED", alive ? "closed" : "closed without shutdown (device not answering)");
+            Events.stateChange(ctrl.address(), "CLOSED", alive ? "closed" : before == ControllerState.REMOVED
+                    ? "closed after the device was removed" : "closed without shutdown (device not answering)");
             ctrl.bringUp.disableBounded(Math.min(bound, 500_000_000L));
             releaseMemory();
         } finally {
@@ -163,6 +167,7 @@ final class Teardown {
     /** Bring-up failed: undo what exists without talking to the device beyond disabling it. */
     void releaseAfterFailedOpen() {
         started.set(true);
+        ctrl.stopDeviceEvents();
         ctrl.health.close();
         ctrl.stopWatchdog();
         try {

@@ -26,6 +26,8 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     private static final Logger LOG = LoggerFactory.getLogger(IoQueuePairImpl.class);
     /** Host status for commands the device never answered: Command Aborted By Host, DNR. */
     public static final int HOST_ABORT = NvmeStatus.COMMAND_ABORTED_BY_HOST.code(true);
+    /** Host status for the commands of a device that was removed: Host Pathing Error, DNR. */
+    public static final int DEVICE_REMOVED = NvmeStatus.HOST_PATHING_ERROR.code(true);
     /** NLB is a 16-bit zero-based field (NVM Command Set 3.2.4, figure 43). */
     private static final int MAX_BLOCKS_PER_COMMAND = 65536;
     /** Deadlines are looked at every 64th poll: a counter test on the hot path, nothing more. */
@@ -331,8 +333,9 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
 
     /** The controller is failed: the command never reaches the device; the next poll fails it. */
     private void acceptAsFailed(Request r) {
-        r.status = HOST_ABORT;
-        hostFailure = HOST_ABORT;
+        int status = host.failureStatus();
+        r.status = status;
+        hostFailure = status;
     }
 
     /** Issues as many parts of {@code r} as the queue has room for; queues the rest. */
