@@ -17,6 +17,7 @@ import dev.nvme4j.mock.config.ExecutionMode;
 import dev.nvme4j.mock.config.FaultMatch;
 import dev.nvme4j.mock.config.MockConfig;
 import dev.nvme4j.mock.config.NamespaceConfig;
+import dev.nvme4j.spec.Opcodes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -148,6 +149,47 @@ class TeardownTest {
             long start = System.nanoTime();
             f.close();
             assertTrue(System.nanoTime() - start < Duration.ofSeconds(3).toNanos(), "bounded");
+        });
+    }
+
+    /** Delete I/O SQ fails (here: Internal Error): close still goes on to CC.SHN and waits for SHST. */
+    @Test
+    void closeShutsDownEvenWhenDeletingAnIoSubmissionQueueFails() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            MockConfig cfg = MockConfig.builder().namespace(NamespaceConfig.ram(4096, 512))
+                    .shutdownDelay(Duration.ofMillis(400)).build();
+            MockFixture f = new MockFixture(cfg, ControllerOptions.builder().shutdownTimeout(Duration.ofSeconds(5)).build());
+            f.ctrl.createQueuePair(4, CompletionMode.POLL);
+            f.mock.faults().completeWithStatus(FaultMatch.any().queue(0).opcode(Opcodes.ADMIN_DELETE_IO_SQ),
+                    NvmeStatus.INTERNAL_ERROR.code(true));
+            long start = System.nanoTime();
+            f.ctrl.close();
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis >= 380, "close waited for CSTS.SHST after CC.SHN, took only " + millis + " ms");
+            assertTrue(millis < 5_000, "and stayed within shutdownTimeout: " + millis + " ms");
+            assertEquals(ControllerState.CLOSED, f.ctrl.state());
+            f.mock.assertNoViolations();
+            f.mock.close();
+        });
+    }
+
+    /**
+     * A controller that reports no RTD3E (0, the common case) and needs 1.6 s to shut down:
+     * close waits up to shutdownTimeout (5 s here), not a fixed 1 s.
+     */
+    @Test
+    void closeHonoursShutdownTimeoutWhenRtd3eIsNotReported() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            MockConfig cfg = MockConfig.builder().shutdownDelay(Duration.ofMillis(1600)).build();
+            MockFixture f = new MockFixture(cfg, ControllerOptions.builder().shutdownTimeout(Duration.ofSeconds(5)).build());
+            assertEquals(0, java.lang.foreign.MemorySegment.ofArray(f.ctrl.identifyController())
+                    .get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, dev.nvme4j.spec.IdentifyLayout.CTRL_RTD3E),
+                    "the mock reports RTD3E = 0");
+            long start = System.nanoTime();
+            f.close();
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis >= 1_580, "close gave up on the shutdown after " + millis + " ms");
+            assertTrue(millis < 5_000, "bounded by shutdownTimeout: " + millis + " ms");
         });
     }
 

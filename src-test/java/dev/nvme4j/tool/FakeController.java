@@ -1,5 +1,6 @@
 package dev.nvme4j.tool;
 
+import dev.nvme4j.queue.RegionBuffer;
 import dev.nvme4j.api.AsyncEventListener;
 import dev.nvme4j.api.Completion;
 import dev.nvme4j.api.CompletionMode;
@@ -8,6 +9,7 @@ import dev.nvme4j.api.ControllerCounters;
 import dev.nvme4j.api.ControllerInfo;
 import dev.nvme4j.api.ControllerState;
 import dev.nvme4j.api.DmaBuffer;
+import dev.nvme4j.api.FeatureRestoreFailure;
 import dev.nvme4j.api.IoCallback;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
@@ -104,7 +106,7 @@ public final class FakeController implements Controller {
 
     @Override
     public DmaBuffer allocateBuffer(long bytes) {
-        return new DmaBuffer(allocator.allocate(bytes));
+        return new RegionBuffer(allocator.allocate(bytes));
     }
 
     @Override
@@ -166,12 +168,22 @@ public final class FakeController implements Controller {
     }
 
     @Override
+    public void reset() {
+        throw new UnsupportedOperationException("the tool tests' fake controller has no reset");
+    }
+
+    @Override
+    public List<FeatureRestoreFailure> featureRestoreFailures() {
+        return List.of();
+    }
+
+    @Override
     public void setAsyncEventListener(AsyncEventListener listener) {
     }
 
     @Override
     public ControllerCounters counters() {
-        return new ControllerCounters(QueueCounters.ZERO, 0, 0, 0, 0, 0, 0, 0, 0);
+        return new ControllerCounters(QueueCounters.ZERO, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     @Override
@@ -345,7 +357,7 @@ public final class FakeController implements Controller {
 
         @Override
         public QueueCounters counters() {
-            return new QueueCounters(submitted, submitted, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            return new QueueCounters(submitted, submitted, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         }
 
         @Override

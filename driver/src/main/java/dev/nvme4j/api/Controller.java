@@ -36,7 +36,12 @@ public interface Controller extends AutoCloseable {
      */
     Namespace namespace(int nsid);
 
-    /** Allocates a zeroed DMA buffer of at least {@code bytes}, page aligned. */
+    /**
+     * Allocates a zeroed DMA buffer of at least {@code bytes}, page aligned.
+     *
+     * @throws NvmeException when the memory cannot be allocated or mapped for the device; the
+     *     message says why (memlock limit, hugepages, IOVA space) and what to do
+     */
     DmaBuffer allocateBuffer(long bytes);
 
     /** Creates an I/O queue pair with the default depth and completion mode. */
@@ -47,6 +52,8 @@ public interface Controller extends AutoCloseable {
      *
      * @param depth entries per queue, 2 to CAP.MQES + 1
      * @param mode  how completions are waited for
+     * @throws NvmeException when the queues' DMA memory cannot be allocated (the message says why)
+     *     or the controller refuses to create them
      */
     IoQueuePair createQueuePair(int depth, CompletionMode mode);
 
@@ -90,6 +97,35 @@ public interface Controller extends AutoCloseable {
 
     /** Sets interrupt coalescing (Base 5.27.1.8): aggregation time in 100 us units and threshold. */
     void setInterruptCoalescing(int aggregationTime100us, int aggregationThreshold);
+
+    /**
+     * Resets the controller (NVMe Base Specification 2.0, section 3.7.2, Controller Level Reset)
+     * and brings it back as it was, as every reset of recovery does: Number of Queues is
+     * negotiated again; every feature set through {@link #setFeature}, {@link #setInterruptCoalescing}
+     * and by the driver itself (Asynchronous Event Configuration) is set again, in the order it
+     * was first set; the Asynchronous Event Requests are re-armed; each open queue pair is
+     * re-created with its depth, interrupt vector and completion mode, and its outstanding
+     * commands that have retries left are sent again (the others complete with an abort status).
+     * Queue pair handles stay valid. A feature the controller refuses to take again does not stop
+     * the reset: it is logged, counted and listed by {@link #featureRestoreFailures()}.
+     *
+     * <p>Waits until the reset is done, for a bounded time (CAP.TO for disable and enable, the
+     * admin timeout for each command the reset sends, and 2 s for queue pair owners to leave).
+     * May be called from any thread, including an {@link AsyncEventListener}. Resets asked for
+     * here do not count towards recovery's limit of 3 resets a minute.
+     *
+     * @throws IllegalStateException when the controller is closed or failed (or is closed meanwhile)
+     * @throws NvmeException when the reset failed (the controller is then FAILED and
+     *                       {@link #failureReason()} says why) or did not finish in time
+     */
+    void reset();
+
+    /**
+     * The features the most recent controller reset could not set again (the controller runs
+     * with its default or saved value of each); empty when every feature was restored or no
+     * reset happened. Each names the feature, the value and the controller's reason.
+     */
+    List<FeatureRestoreFailure> featureRestoreFailures();
 
     /** Receives asynchronous events; null to stop. Events arrive on the controller's watchdog thread. */
     void setAsyncEventListener(AsyncEventListener listener);

@@ -74,7 +74,12 @@ public final class ControllerOptions {
         return hybridSpin;
     }
 
-    /** Upper bound on waiting for shutdown (CSTS.SHST complete) in close(). */
+    /**
+     * How long close() waits for shutdown to complete (CSTS.SHST = complete after CC.SHN), and
+     * separately for the deletion of the I/O queues before it. Used as given whatever RTD3E the
+     * controller reports (many report 0). Default 10 s: twice what Linux waits for a controller
+     * without RTD3E, as consumer drives may flush a large write cache.
+     */
     public Duration shutdownTimeout() {
         return shutdownTimeout;
     }

@@ -10,8 +10,8 @@ import java.util.concurrent.CompletableFuture;
  * A queue pair has one owner thread at a time: submit methods, {@link #poll}, {@link #process}
  * and the blocking conveniences must all be called from that thread (hand-over between threads
  * needs a happens-before edge, such as a queue or a join). There is no lock on this path;
- * concurrent use from two threads is detected when assertions are enabled ({@code -ea}) and
- * fails with an {@link IllegalStateException}. {@link #counters()}, {@link #outstanding()} and
+ * concurrent use from two threads is always detected (one compare-and-set on entry) and fails
+ * with an {@link IllegalStateException}. {@link #counters()}, {@link #outstanding()} and
  * {@link #close()} may be called from any thread.
  *
  * <h2>Submitting</h2>
@@ -23,12 +23,16 @@ import java.util.concurrent.CompletableFuture;
  * controller's MDTS are split into several commands and complete once. Commands are made
  * visible to the device by ringing the SQ tail doorbell once per batch: at the latest on the
  * next {@link #poll}/{@link #process}, or at once after {@link #flushSubmissions()}.
+ * On a failed controller ({@link Controller#failureReason()}) a submission needs no queue slot:
+ * it is accepted and completes at the next poll with Command Aborted By Host (DNR); the
+ * synchronous conveniences then throw an {@link NvmeException} naming the failure.
  *
  * <h2>Completing</h2>
  * Every accepted command completes exactly once through its callback, with the device's status
  * or, if the device never answered (timeout beyond recovery, controller failed or closed), a
  * host status ({@link NvmeStatus#COMMAND_ABORTED_BY_HOST}, DNR set). Errors never come out of
- * {@code poll()} as exceptions.
+ * {@code poll()} as exceptions; the one exception is an {@link Error} thrown by a callback, which
+ * is rethrown once the rest of the poll's completions were delivered (see {@link IoCallback}).
  */
 public interface IoQueuePair extends AutoCloseable {
     /** Queue identifier (1-based) of this pair's SQ and CQ. */

@@ -1,6 +1,7 @@
 package dev.nvme4j.ctrl;
 
 import dev.nvme4j.api.RawCommand;
+import dev.nvme4j.spec.NumberOfQueues;
 import dev.nvme4j.spec.Opcodes;
 
 /** One constructor per admin command the driver issues (NVMe Base Specification 2.0, section 5). */
@@ -26,10 +27,9 @@ final class AdminCommands {
         return RawCommand.of(Opcodes.ADMIN_GET_FEATURES, 0).withCdw10(fid).withCdw11(cdw11);
     }
 
-    /** Number of Queues (5.27.1.7): zero-based NSQR in bits 15:0, NCQR in bits 31:16. */
+    /** Number of Queues (5.27.1.7) asking for {@code pairs} I/O queue pairs. */
     static RawCommand numberOfQueues(int pairs) {
-        int zeroBased = pairs - 1;
-        return setFeatures(Opcodes.FEAT_NUMBER_OF_QUEUES, (zeroBased & 0xFFFF) | (zeroBased << 16));
+        return setFeatures(Opcodes.FEAT_NUMBER_OF_QUEUES, NumberOfQueues.request(pairs));
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.nvme4j.queue.CommandQueue;
 import dev.nvme4j.queue.IoQueuePairImpl;
 import dev.nvme4j.queue.Tracker;
 import dev.nvme4j.queue.TrackerPool;
+import dev.nvme4j.spec.NumberOfQueues;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -16,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * Controller reset, the last recovery step before giving up (Base 3.7.2 "Controller Level
  * Reset"): with every queue pair's gate held (no owner is inside), disable the controller
  * (which deletes all its queues), fail the admin commands it held, re-initialize (3.5.1),
- * renegotiate the number of queues, recreate each I/O CQ and SQ on the same memory, and
+ * renegotiate the number of queues, set again every feature the driver and the application
+ * changed ({@link FeatureRecord}), recreate each I/O CQ and SQ on the same memory (same depth,
+ * vector and completion mode), re-arm the Asynchronous Event Requests, and
  * resubmit each outstanding I/O command that has retries left (the rest are failed by the
  * owner's next poll). Queue pair handles held by the application stay valid.
  *
@@ -28,7 +31,7 @@ final class ControllerReset {
     /** More resets than this within {@link #WINDOW_NANOS} means recovery is not working. */
     private static final int MAX_RESETS_IN_WINDOW = 3;
     private static final long WINDOW_NANOS = 60_000_000_000L;
-    private static final long GATE_WAIT_NANOS = 2_000_000_000L;
+    static final long GATE_WAIT_NANOS = 2_000_000_000L;
 
     private final NvmeController ctrl;
 
@@ -36,16 +39,26 @@ final class ControllerReset {
         this.ctrl = ctrl;
     }
 
+    /** A reset by recovery: too many within a minute and the controller is failed instead. */
     void run(String reason) {
+        run(reason, true);
+    }
+
+    /**
+     * Resets the controller; {@code limited}: counts towards the reset-loop limit (recovery's
+     * resets do, those the application asks for do not). Returns true when the controller is
+     * ready again.
+     */
+    boolean run(String reason, boolean limited) {
         if (!ctrl.health.beginReset()) {
-            return;
+            return false;
         }
         ctrl.stats.resets.increment();
-        if (ctrl.resetHistory.tooMany(System.nanoTime(), MAX_RESETS_IN_WINDOW, WINDOW_NANOS)) {
+        if (limited && ctrl.resetHistory.tooMany(System.nanoTime(), MAX_RESETS_IN_WINDOW, WINDOW_NANOS)) {
             ctrl.health.ready();
             ctrl.fail("recovery gave up: " + MAX_RESETS_IN_WINDOW + " controller resets within a minute (last: "
                     + reason + ")");
-            return;
+            return false;
         }
         LOG.warn("{}: resetting the controller: {}", ctrl.address(), reason);
         Events.stateChange(ctrl.address(), "RESETTING", reason);
@@ -60,6 +73,11 @@ final class ControllerReset {
         } catch (RuntimeException e) {
             LOG.error("{}: controller reset failed", ctrl.address(), e);
         } finally {
+            // Every gate is still held: a reset request made before this point (by an owner's
+            // deadline scan while this reset waited for its gate, or by recovery before an admin
+            // timeout or CFS started this reset) belongs to the episode this reset ends. Each
+            // command it was about was resubmitted with a fresh deadline or failed here.
+            ctrl.recovery.takeResetRequest();
             for (IoQueuePairImpl p : held) {
                 p.gate().exit();
                 if (counts[1] > 0) {
@@ -69,6 +87,7 @@ final class ControllerReset {
             }
         }
         finish(event, reason, counts, ok);
+        return ok;
     }
 
     private void finish(Events.ResetEvent event, String reason, int[] counts, boolean ok) {
@@ -117,8 +136,10 @@ final class ControllerReset {
         CommandQueue aq = ctrl.admin.commandQueue();
         ctrl.bringUp.configureAdminQueues(aq.depth(), aq.sqRegion().iova(), aq.cqRegion().iova());
         ctrl.bringUp.enable();
-        int granted = urgent(AdminCommands.numberOfQueues(ctrl.options.maxIoQueuePairs()), -1).dw0();
-        int pairsGranted = Math.min((granted & 0xFFFF) + 1, (granted >>> 16) + 1);
+        int wanted = ctrl.options.maxIoQueuePairs();
+        int pairsGranted = NumberOfQueues.usablePairs(urgent(AdminCommands.numberOfQueues(wanted), -1).dw0(), wanted);
+        ctrl.features.reportRestore(ctrl.features.restore(
+                command -> ctrl.admin.executeUrgent(command, -1, ctrl.adminTimeoutNanos)));
         for (IoQueuePairImpl p : pairs) {
             if (p.queueId() > pairsGranted) {
                 throw new NvmeException("after the reset the controller grants only " + pairsGranted

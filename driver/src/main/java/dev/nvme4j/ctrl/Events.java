@@ -6,8 +6,8 @@ import jdk.jfr.Label;
 import jdk.jfr.Name;
 
 /**
- * JFR events of the controller's rare paths: timeouts, recovery steps, resets and state
- * changes (never per I/O). Record with {@code -XX:StartFlightRecording} or JDK Mission Control.
+ * JFR events of the controller's rare paths: timeouts, recovery steps, resets, features set
+ * again after a reset, namespace changes and state changes (never per I/O). Record with {@code -XX:StartFlightRecording} or JDK Mission Control.
  */
 final class Events {
     private Events() {
@@ -49,6 +49,50 @@ final class Events {
         @Label("Controller") String address;
         @Label("State") String state;
         @Label("Reason") String reason;
+    }
+
+    @Name("dev.nvme4j.FeatureRestore")
+    @Label("NVMe feature set again after a reset")
+    @Category("nvme4j")
+    static final class FeatureRestoreEvent extends Event {
+        @Label("Controller") String address;
+        @Label("Feature Identifier") int featureId;
+        @Label("Value") int value;
+        @Label("Restored") boolean restored;
+        @Label("Detail") String detail;
+    }
+
+    @Name("dev.nvme4j.NamespaceChange")
+    @Label("NVMe namespace change")
+    @Category("nvme4j")
+    static final class NamespaceChangeEvent extends Event {
+        @Label("Controller") String address;
+        @Label("NSID") int nsid;
+        @Label("Change") String change;
+        @Label("Size (blocks)") long sizeBlocks;
+    }
+
+    static void featureRestore(String address, int featureId, int value, boolean restored, String detail) {
+        FeatureRestoreEvent e = new FeatureRestoreEvent();
+        if (e.isEnabled()) {
+            e.address = address;
+            e.featureId = featureId;
+            e.value = value;
+            e.restored = restored;
+            e.detail = detail;
+            e.commit();
+        }
+    }
+
+    static void namespaceChange(String address, int nsid, String change, long sizeBlocks) {
+        NamespaceChangeEvent e = new NamespaceChangeEvent();
+        if (e.isEnabled()) {
+            e.address = address;
+            e.nsid = nsid;
+            e.change = change;
+            e.sizeBlocks = sizeBlocks;
+            e.commit();
+        }
     }
 
     @Name("dev.nvme4j.Removal")

@@ -4,6 +4,7 @@ import dev.nvme4j.api.ControllerInfo;
 import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.spec.IdentifyLayout;
+import dev.nvme4j.spec.NumberOfQueues;
 import dev.nvme4j.spec.NvmeRegs;
 import dev.nvme4j.spec.Opcodes;
 import java.lang.foreign.MemorySegment;
@@ -99,10 +100,7 @@ final class Identification {
 
     /** Set Features Number of Queues; returns the I/O queue pairs granted (min of SQs and CQs). */
     int negotiateQueues(int wanted) {
-        int dw0 = ctrl.adminSync(AdminCommands.numberOfQueues(wanted), null).dw0();
-        int sqs = (dw0 & 0xFFFF) + 1;
-        int cqs = (dw0 >>> 16) + 1;
-        return Math.min(wanted, Math.min(sqs, cqs));
+        return NumberOfQueues.usablePairs(ctrl.adminSync(AdminCommands.numberOfQueues(wanted), null).dw0(), wanted);
     }
 
     ControllerInfo withGrantedQueues(ControllerInfo i, int granted) {

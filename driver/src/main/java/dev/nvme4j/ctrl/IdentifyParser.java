@@ -53,8 +53,14 @@ final class IdentifyParser {
             throw new IllegalStateException("namespace " + nsid + ": LBA format " + format + " has LBADS " + lbads
                     + " (below the 512-byte minimum)");
         }
-        return new Namespace(nsid, 1 << lbads, IdentifyLayout.lbafMetadataSize(lbaf), nsze,
+        int ms = IdentifyLayout.lbafMetadataSize(lbaf);
+        int flbas = u8(s, IdentifyLayout.NS_FLBAS);
+        int dps = u8(s, IdentifyLayout.NS_DPS);
+        int piType = ms == 0 ? 0 : dps & IdentifyLayout.DPS_TYPE_MASK;
+        return new Namespace(nsid, 1 << lbads, ms, nsze,
                 u64(s, IdentifyLayout.NS_NCAP), u64(s, IdentifyLayout.NS_NUSE),
-                (u8(s, IdentifyLayout.NS_NSFEAT) & 1) != 0, (u8(s, IdentifyLayout.NS_DLFEAT) & 0x7) == 1);
+                (u8(s, IdentifyLayout.NS_NSFEAT) & 1) != 0, (u8(s, IdentifyLayout.NS_DLFEAT) & 0x7) == 1,
+                format, ms != 0 && (flbas & IdentifyLayout.FLBAS_EXTENDED) != 0, piType,
+                (dps & IdentifyLayout.DPS_PI_FIRST) != 0);
     }
 }

@@ -1,5 +1,6 @@
 package dev.nvme4j.ctrl;
 
+import dev.nvme4j.queue.RegionBuffer;
 import dev.nvme4j.api.AsyncEventListener;
 import dev.nvme4j.api.CompletionMode;
 import dev.nvme4j.api.Completion;
@@ -9,6 +10,7 @@ import dev.nvme4j.api.ControllerInfo;
 import dev.nvme4j.api.ControllerOptions;
 import dev.nvme4j.api.ControllerState;
 import dev.nvme4j.api.DmaBuffer;
+import dev.nvme4j.api.FeatureRestoreFailure;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.api.NvmeException;
@@ -18,6 +20,7 @@ import dev.nvme4j.device.InterruptVector;
 import dev.nvme4j.device.PciFunction;
 import dev.nvme4j.device.RegisterSpace;
 import dev.nvme4j.dma.DmaAllocator;
+import dev.nvme4j.dma.DmaException;
 import dev.nvme4j.dma.DmaRegion;
 import dev.nvme4j.queue.IoQueuePairImpl;
 import dev.nvme4j.queue.QueueHost;
@@ -59,6 +62,8 @@ public final class NvmeController implements Controller, QueueHost {
     final Health health = new Health();
     final ControllerStats stats = new ControllerStats();
     final ResetHistory resetHistory = new ResetHistory();
+    final FeatureRecord features;
+    final ResetRequests resetRequests = new ResetRequests(this);
 
     /** RTD3E from Identify Controller, microseconds (0: not reported). */
     volatile long rtd3eMicros;
@@ -82,6 +87,7 @@ public final class NvmeController implements Controller, QueueHost {
         this.bringUp = new BringUp(regs, pci.address());
         this.dma = new PageAlignedDma(pci.dma(), 4096L << NvmeRegs.capMpsmin(bringUp.cap()));
         this.adminTimeoutNanos = options.adminTimeout().toNanos();
+        this.features = new FeatureRecord(pci.address(), stats);
     }
 
     /**
@@ -181,9 +187,15 @@ public final class NvmeController implements Controller, QueueHost {
             throw new IllegalArgumentException("buffer size must be positive, got " + bytes);
         }
         health.checkOpen();
-        DmaRegion region = dma.allocate(bytes);
+        DmaRegion region;
+        try {
+            region = dma.allocate(bytes);
+        } catch (DmaException e) {
+            throw new NvmeException("cannot allocate a DMA buffer of " + bytes + " bytes on " + address() + ": "
+                    + e.getMessage(), e);
+        }
         userRegions.add(region);
-        return new DmaBuffer(region);
+        return new RegionBuffer(region);
     }
 
     @Override
@@ -205,7 +217,13 @@ public final class NvmeController implements Controller, QueueHost {
                 throw new IllegalStateException("all " + info.ioQueuePairsGranted() + " I/O queue pairs the controller"
                         + " granted are in use; close one first");
             }
-            IoQueuePairImpl pair = new QueuePairBuilder(this).create(qid, depth, mode);
+            IoQueuePairImpl pair;
+            try {
+                pair = new QueuePairBuilder(this).create(qid, depth, mode);
+            } catch (DmaException e) {
+                throw new NvmeException("cannot allocate the DMA memory of an I/O queue pair of depth " + depth
+                        + " on " + address() + ": " + e.getMessage(), e);
+            }
             usedQids.set(qid);
             pairs.put(qid, pair);
             return pair;
@@ -296,7 +314,7 @@ public final class NvmeController implements Controller, QueueHost {
     }
 
     DmaBuffer allocateInternal(long bytes) {
-        return new DmaBuffer(dma.allocate(bytes));
+        return new RegionBuffer(dma.allocate(bytes));
     }
 
     @Override
@@ -308,7 +326,28 @@ public final class NvmeController implements Controller, QueueHost {
     @Override
     public int setFeature(int featureId, int cdw11) {
         health.checkAccepting();
-        return adminSync(AdminCommands.setFeatures(featureId, cdw11), null).dw0();
+        return setRecordedFeature(featureId, cdw11);
+    }
+
+    /** Set Features, recorded so every reset sets it again; error statuses throw, naming the command. */
+    int setRecordedFeature(int cdw10, int cdw11) {
+        FeatureRecord.Entry previous = features.recordSet(cdw10, cdw11);
+        try {
+            return adminSync(AdminCommands.setFeatures(cdw10, cdw11), null).dw0();
+        } catch (RuntimeException e) {
+            features.undo(cdw10, cdw11, previous);
+            throw e;
+        }
+    }
+
+    @Override
+    public void reset() {
+        resetRequests.resetAndWait(watchdog != null && watchdog.isWatchdogThread());
+    }
+
+    @Override
+    public List<FeatureRestoreFailure> featureRestoreFailures() {
+        return features.lastFailures();
     }
 
     @Override
@@ -319,7 +358,8 @@ public final class NvmeController implements Controller, QueueHost {
                     + " got " + aggregationTime100us + " and " + aggregationThreshold);
         }
         health.checkAccepting();
-        adminSync(AdminCommands.interruptCoalescing(aggregationTime100us, aggregationThreshold - 1), null);
+        RawCommand c = AdminCommands.interruptCoalescing(aggregationTime100us, aggregationThreshold - 1);
+        setRecordedFeature(c.cdw10(), c.cdw11());
     }
 
     @Override
@@ -339,6 +379,7 @@ public final class NvmeController implements Controller, QueueHost {
         }
         return new ControllerCounters(io, admin == null ? 0 : admin.submittedCount(), admin == null ? 0 : admin.completedCount(),
                 stats.adminTimeouts.sum(), stats.resets.sum(), stats.failures.sum(), stats.asyncEvents.sum(),
+                stats.featuresRestored.sum(), stats.featureRestoreFailures.sum(), stats.namespaceChanges.sum(),
                 stats.removals.sum(), stats.errorInterrupts.sum());
     }
 
@@ -385,7 +426,7 @@ public final class NvmeController implements Controller, QueueHost {
 
     @Override
     public void checkBuffer(DmaBuffer buffer) {
-        DmaRegion region = buffer.region();
+        DmaRegion region = RegionBuffer.regionOf(buffer);
         if (region.owner() != dma || !userRegions.contains(region)) {
             throw new IllegalArgumentException(buffer + " was not allocated by this controller (" + address()
                     + "); use Controller.allocateBuffer of the controller that does the I/O");

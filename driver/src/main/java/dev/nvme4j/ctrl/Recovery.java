@@ -166,11 +166,12 @@ final class Recovery implements DeadlineCheck {
 
     /**
      * Asynchronous Event Configuration (Base 5.27.1.9): report every SMART / health critical
-     * warning (bits 7:0) and namespace attribute changes (bit 8). Not fatal if refused.
+     * warning (bits 7:0) and namespace attribute changes (bit 8). Not fatal if refused. Recorded,
+     * so every reset sets it again.
      */
     void configureAsyncEvents() {
         try {
-            ctrl.adminSync(AdminCommands.setFeatures(dev.nvme4j.spec.Opcodes.FEAT_ASYNC_EVENT_CONFIG, 0x1FF), null);
+            ctrl.setRecordedFeature(dev.nvme4j.spec.Opcodes.FEAT_ASYNC_EVENT_CONFIG, 0x1FF);
         } catch (RuntimeException e) {
             LOG.info("{}: Asynchronous Event Configuration refused: {}", ctrl.address(), e.getMessage());
         }

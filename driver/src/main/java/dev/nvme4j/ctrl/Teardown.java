@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Controller close (NVMe Base Specification 2.0, section 3.6): stop new I/O; delete every I/O
  * SQ, then every I/O CQ (the admin queue never holds more than its slots: extra deletions wait
- * in software); if an SQ deletion fails, skip the CQs and go straight to shutdown; CC.SHN
- * normal and wait for CSTS.SHST complete, bounded; disable; release memory and the function.
+ * in software); if an SQ deletion fails or times out, skip the CQs and go straight to shutdown;
+ * CC.SHN normal and wait for CSTS.SHST complete, up to {@code shutdownTimeout}; disable;
+ * release memory and the function.
  * A dead or hung device is not waited for beyond the bound: outstanding I/O completes with
  * Command Aborted By Host (DNR).
  *
@@ -53,7 +54,10 @@ final class Teardown {
             boolean alive = before != ControllerState.FAILED && deviceResponds();
             List<IoQueuePairImpl> claimed = ctrl.claimPairsForClose();
             if (alive && !claimed.isEmpty()) {
-                alive = deleteAll(claimed, bound);
+                deleteAll(claimed, bound);
+                // A failed or late deletion does not skip the orderly shutdown: only a device
+                // that stopped answering its registers does.
+                alive = deviceResponds();
             }
             for (IoQueuePairImpl p : claimed) {
                 p.finishClosedByController(abortStatus);
@@ -62,9 +66,9 @@ final class Teardown {
             if (ctrl.admin != null) {
                 ctrl.admin.failAll(abortStatus);
             }
-            long shutdownBound = shutdownBound(bound);
-            if (alive && !ctrl.bringUp.shutdown(shutdownBound)) {
-                LOG.warn("{}: shutdown did not complete within {} ms", ctrl.address(), shutdownBound / 1_000_000);
+            if (alive && !ctrl.bringUp.shutdown(bound)) {
+                LOG.warn("{}: shutdown did not complete within shutdownTimeout ({} ms){}", ctrl.address(),
+                        bound / 1_000_000, rtd3eHint(bound));
             }
             Events.stateChange(ctrl.address(), "CLOSED", alive ? "closed" : before == ControllerState.REMOVED
                     ? "closed after the device was removed" : "closed without shutdown (device not answering)");
@@ -76,12 +80,15 @@ final class Teardown {
     }
 
     /**
-     * How long to wait for CSTS.SHST complete (Base 3.6.1): what the controller says it needs
-     * (RTD3E, at least 1 s as RTD3E is often optimistic), never more than the configured cap.
+     * The wait for CSTS.SHST complete (Base 3.6.1) is {@code shutdownTimeout}, whatever RTD3E
+     * says: RTD3E is 0 (not reported) on many controllers, and where it is reported it is often
+     * optimistic. When the controller reports an RTD3E longer than the timeout, the warning of
+     * an unfinished shutdown says so.
      */
-    private long shutdownBound(long cap) {
+    private String rtd3eHint(long bound) {
         long rtd3e = ctrl.rtd3eMicros * 1_000L;
-        return Math.min(cap, Math.max(1_000_000_000L, rtd3e));
+        return rtd3e > bound ? "; the controller reports RTD3E = " + rtd3e / 1_000_000 + " ms, raise shutdownTimeout"
+                : "";
     }
 
     private void awaitFinished() {
@@ -99,16 +106,17 @@ final class Teardown {
         return !NvmeRegs.isAllOnes(csts) && !NvmeRegs.cstsCfs(csts);
     }
 
-    /** Deletes all SQs, then (only if all succeeded) all CQs; true when everything succeeded. */
-    private boolean deleteAll(List<IoQueuePairImpl> pairs, long boundNanos) {
+    /** Deletes all SQs, then (only if all succeeded) all CQs; failures are logged. */
+    private void deleteAll(List<IoQueuePairImpl> pairs, long boundNanos) {
         long deadline = System.nanoTime() + boundNanos;
         List<CompletableFuture<Completion>> sqs = new ArrayList<>();
         for (IoQueuePairImpl p : pairs) {
             sqs.add(ctrl.admin.submit(AdminCommands.deleteIoSq(p.queueId()), null, boundNanos));
         }
         if (!awaitAll(sqs, deadline)) {
-            LOG.warn("{}: deleting I/O submission queues failed; skipping completion queues", ctrl.address());
-            return false;
+            LOG.warn("{}: deleting I/O submission queues failed; skipping completion queues, shutting down",
+                    ctrl.address());
+            return;
         }
         List<CompletableFuture<Completion>> cqs = new ArrayList<>();
         for (IoQueuePairImpl p : pairs) {
@@ -117,7 +125,6 @@ final class Teardown {
         if (!awaitAll(cqs, deadline)) {
             LOG.warn("{}: deleting I/O completion queues failed", ctrl.address());
         }
-        return true;
     }
 
     private boolean awaitAll(List<CompletableFuture<Completion>> futures, long deadline) {

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * CSTS (all-ones: the device is gone, fail fast; CFS: reset); checks admin deadlines; checks
  * the deadlines of every I/O queue pair whose owner is not inside it (it enters the pair's
  * gate only if free, so it never runs concurrently with the owner, and it never calls an
- * application callback); runs a requested reset; delivers asynchronous events.
+ * application callback); runs a reset recovery or the application asked for; delivers
+ * asynchronous events.
  *
  * <p>Rounds are {@code watchdogPeriod} apart, 1 ms while admin commands other than AERs are
  * outstanding (so an unawaited admin future still completes promptly).
@@ -91,6 +92,7 @@ final class Watchdog implements Runnable {
         if (resetReason != null) {
             new ControllerReset(ctrl).run(resetReason);
         }
+        ctrl.resetRequests.runPending();
         ctrl.recovery.deliverEvents();
     }
 
@@ -120,8 +122,8 @@ final class Watchdog implements Runnable {
         }
         boolean reset = false;
         for (AdminCommand c : late) {
-            if (!c.abortSent) {
-                c.abortSent = true;
+            if (!c.reRung) {
+                c.reRung = true;
                 ctrl.stats.adminTimeouts.increment();
                 LOG.warn("{}: admin command {} (CID {}) timed out; ringing the doorbell again", ctrl.address(),
                         c.name(), c.cid);

@@ -217,6 +217,10 @@ final class AdminCommands {
         if (e.cdw10 < 0) {
             return NvmeStatus.FEATURE_NOT_SAVEABLE.code(true); // SV set: nothing is saveable
         }
+        int refused = c.faults.refusal(fid);
+        if (refused != 0) {
+            return refused;
+        }
         int v = e.cdw11;
         switch (fid) {
             case FEAT_ARBITRATION -> arbitration = v;

@@ -19,6 +19,7 @@ final class Faults implements FaultInjector {
     volatile FaultRule[] delay = NONE;
     volatile FaultRule[] status = NONE;
     volatile FaultRule[] corruptAt = NONE;
+    volatile FaultRule[] refuseFeature = NONE;
     volatile FaultRule[] corrupt = NONE;
     volatile boolean dropWhenCqFull;
     /** Any command-level rule installed (hang, delay, status): the fast path skips all checks when false. */
@@ -88,6 +89,29 @@ final class Faults implements FaultInjector {
     }
 
     @Override
+    public synchronized FaultHandle refuseFeature(int featureId, int st) {
+        if (featureId < 0 || featureId > 0xFF) {
+            throw new IllegalArgumentException("feature identifier must be 0..255: " + featureId);
+        }
+        if (st <= 0 || st > 0x7FFF) {
+            throw new IllegalArgumentException("status must be a non-zero 15-bit status field: " + st);
+        }
+        FaultRule r = new FaultRule(FaultMatch.any(), st, featureId);
+        refuseFeature = plus(refuseFeature, r);
+        return r;
+    }
+
+    /** The status a refusal rule gives Set Features of {@code fid}, or 0. */
+    int refusal(int fid) {
+        for (FaultRule r : refuseFeature) {
+            if (r.param2 == fid && r.firesAlways()) {
+                return (int) r.param;
+            }
+        }
+        return 0;
+    }
+
+    @Override
     public synchronized FaultHandle corruptReadAt(int nsid, long lba) {
         FaultRule r = new FaultRule(FaultMatch.any(), lba, nsid);
         corruptAt = plus(corruptAt, r);
@@ -150,6 +174,7 @@ final class Faults implements FaultInjector {
         status = NONE;
         corruptAt = NONE;
         corrupt = NONE;
+        refuseFeature = NONE;
         dropWhenCqFull = false;
         commandFaults = false;
     }

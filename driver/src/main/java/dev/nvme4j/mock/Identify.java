@@ -72,9 +72,12 @@ final class Identify {
         out.set(LE_LONG, NS_NCAP, ns.blocks);
         out.set(LE_LONG, NS_NUSE, ns.blocks);
         out.set(ValueLayout.JAVA_BYTE, NS_NLBAF, (byte) 0);
-        out.set(ValueLayout.JAVA_BYTE, NS_FLBAS, (byte) 0);
+        out.set(ValueLayout.JAVA_BYTE, NS_FLBAS, (byte) (ns.extendedLba ? FLBAS_EXTENDED : 0));
+        out.set(ValueLayout.JAVA_BYTE, NS_MC, (byte) (ns.metadataSize == 0 ? 0 : 0x3));
+        out.set(ValueLayout.JAVA_BYTE, NS_DPC, (byte) (ns.metadataSize < 8 ? 0 : 0x1F)); // types 1-3, first or last
+        out.set(ValueLayout.JAVA_BYTE, NS_DPS, (byte) (ns.piType | (ns.piFirst ? DPS_PI_FIRST : 0)));
         out.set(ValueLayout.JAVA_BYTE, NS_DLFEAT, (byte) 0x09); // deallocated blocks read zeros; Write Zeroes may deallocate
-        out.set(LE_INT, NS_LBAF0, ns.lbaShift << 16);
+        out.set(LE_INT, NS_LBAF0, ns.lbaShift << 16 | ns.metadataSize);
         return 0;
     }
 

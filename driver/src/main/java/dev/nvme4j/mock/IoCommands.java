@@ -4,13 +4,15 @@ import static dev.nvme4j.spec.Opcodes.*;
 
 import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.spec.IdentifyLayout;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
  * NVM command set I/O commands (NVM Command Set 1.0, section 3): Read, Write, Flush, Write Zeroes,
- * Dataset Management. The fast path (Read/Write on the null or RAM store) allocates nothing.
+ * Dataset Management. The fast path (Read/Write on the null or RAM store) allocates nothing. A
+ * store that fails (a file on a full disk) fails the command with a media or internal error status.
  */
 final class IoCommands {
     private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -26,6 +28,25 @@ final class IoCommands {
     }
 
     int execute() {
+        try {
+            return dispatch();
+        } catch (UncheckedIOException storeFailure) {
+            // The file behind a namespace failed (a full disk, an I/O error): the command ends with the
+            // status a drive reports for failing media, and the device goes on with the next one.
+            return storeFailureStatus(e.opcode);
+        }
+    }
+
+    /** The status of a command whose store access failed: by direction, as a drive reports media failures. */
+    static int storeFailureStatus(int opcode) {
+        return switch (opcode) {
+            case NVM_READ -> NvmeStatus.UNRECOVERED_READ_ERROR.code(true);
+            case NVM_WRITE, NVM_WRITE_ZEROES, NVM_DATASET_MANAGEMENT -> NvmeStatus.WRITE_FAULT.code(true);
+            default -> NvmeStatus.INTERNAL_ERROR.code(true);
+        };
+    }
+
+    private int dispatch() {
         if (e.opcode == NVM_FLUSH && e.nsid == 0xFFFF_FFFF) {
             for (MockNamespace ns : c.namespaces) {
                 ns.store.flush();

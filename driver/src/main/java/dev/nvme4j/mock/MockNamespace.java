@@ -8,12 +8,23 @@ final class MockNamespace {
     final long blocks;
     final int lbaShift;
     final BlockStore store;
+    /** Metadata bytes per block (LBAF.MS); 0 for none. */
+    final int metadataSize;
+    /** FLBAS bit 4: metadata interleaved with the data. */
+    final boolean extendedLba;
+    /** DPS: protection type (0 none) and place of the PI in the metadata. */
+    final int piType;
+    final boolean piFirst;
 
     MockNamespace(int nsid, NamespaceConfig cfg) {
         this.nsid = nsid;
         this.blocks = cfg.capacityBlocks();
         this.lbaShift = Integer.numberOfTrailingZeros(cfg.lbaSize());
         long bytes = cfg.capacityBlocks() << lbaShift;
+        this.metadataSize = cfg.metadataSize();
+        this.extendedLba = cfg.extendedLba();
+        this.piType = cfg.protectionType();
+        this.piFirst = cfg.protectionFirst();
         this.store = switch (cfg.store()) {
             case RAM -> new RamStore(bytes);
             case NULL -> new NullStore();

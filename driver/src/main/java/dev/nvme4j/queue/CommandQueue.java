@@ -217,16 +217,25 @@ public final class CommandQueue {
     }
 
     /**
-     * Reaps up to {@code max} new completion entries: copies their fields, advances the head,
-     * rings the CQ head doorbell once (whenever the head moved, also when the entries consumed
-     * named no outstanding command), and only then hands each to {@code sink}.
+     * Reaps up to {@code max} new completion entries, in batches of at most {@link #batchCap()}:
+     * each batch copies the entries' fields, advances the head, rings the CQ head doorbell once
+     * (whenever the head moved, also when the entries consumed named no outstanding command),
+     * and only then hands each to {@code sink}. {@code Integer.MAX_VALUE} reaps everything posted.
      *
      * @return entries reaped
      */
     public int reap(int max, CompletionSink sink) {
+        int n = reapBatch(Math.min(max, batchTracker.length), sink);
+        while (n < max && completionPending()) {
+            n += reapBatch(Math.min(max - n, batchTracker.length), sink);
+        }
+        return n;
+    }
+
+    private int reapBatch(int max, CompletionSink sink) {
         int headBefore = cqHead;
         int phaseBefore = phase;
-        int n = collect(Math.min(max, batchTracker.length));
+        int n = collect(max);
         if (cqHead == headBefore && phase == phaseBefore) {
             return 0;
         }
@@ -293,6 +302,16 @@ public final class CommandQueue {
         lastRungTail = 0;
         cqHead = 0;
         phase = 1;
+    }
+
+    /**
+     * Every command of this queue was given up (the controller failed, or the queue is being
+     * torn down): the entries still in the SQ will never be fetched, so their slots count as
+     * free again. Without this a dead device, which never reports a new SQ head, would keep
+     * the queue "full" for ever.
+     */
+    public void abandonSubmissions() {
+        sqHead = sqTail;
     }
 
     /** Commands in the SQ not yet known to be fetched. */

@@ -32,6 +32,20 @@ final class IoArgs {
         }
     }
 
+    /**
+     * Checks the data buffer of a read or write of {@code blocks} blocks. A namespace whose format
+     * has metadata is refused: a command without its metadata would make the controller transfer
+     * metadata from or to an address nobody gave it (Base 4.1.x, MPTR 0).
+     */
+    static void checkDataBuffer(String command, Namespace ns, int blocks, DmaBuffer buffer) {
+        if (ns.metadataSize() != 0) {
+            throw new IllegalArgumentException(command + ": namespace " + ns.nsid() + " is formatted with "
+                    + ns.describeFormat() + "; I/O on namespaces with metadata is not supported, format the "
+                    + "namespace with an LBA format without metadata");
+        }
+        checkDataBuffer(command, buffer, (long) blocks * ns.lbaSize());
+    }
+
     static void checkDataBuffer(String command, DmaBuffer buffer, long bytes) {
         Objects.requireNonNull(buffer, "buffer");
         if (buffer.byteSize() < bytes) {

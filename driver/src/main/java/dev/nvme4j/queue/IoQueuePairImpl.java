@@ -65,7 +65,8 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     private int requestsInUse;
     private int lastDw0;
     private int lastDw1;
-    private long callbackFailures;
+    /** The first Error a callback threw in the current poll or close (owner, or the gate holder). */
+    private Error callbackError;
     /**
      * The last buffer region {@link QueueHost#checkBuffer} accepted: later buffers of the same
      * live region skip the controller's set lookup (a hash lookup per I/O otherwise). A region
@@ -155,6 +156,11 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         return lastDw1;
     }
 
+    @Override
+    String failureReason() {
+        return host.isFailed() ? host.failureReason() : null;
+    }
+
     // ---- submission ----
 
     @Override
@@ -178,9 +184,8 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             if (r == null) {
                 return false;
             }
-            if (host.isFailed()) {
-                acceptAsFailed(r);
-                return true;
+            if (r.status != 0) {
+                return true; // accepted on a failed controller: the next poll fails it
             }
             r.blocksLeft = 1;
             r.chunkBlocks = 1;
@@ -219,9 +224,8 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             if (r == null) {
                 return false;
             }
-            if (host.isFailed()) {
-                acceptAsFailed(r);
-                return true;
+            if (r.status != 0) {
+                return true; // accepted on a failed controller: the next poll fails it
             }
             Tracker t = queue.acquire();
             writer.writePassthrough(t, command, buffer);
@@ -242,15 +246,14 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             String name = Opcodes.ioName(opcode);
             IoArgs.checkRange(name, ns, lba, blocks);
             host.checkNamespace(ns);
-            IoArgs.checkDataBuffer(name, buffer, (long) blocks * ns.lbaSize());
+            IoArgs.checkDataBuffer(name, ns, blocks, buffer);
             checkBuffer(buffer);
             Request r = start(callback, tag, opcode, ns.nsid());
             if (r == null) {
                 return false;
             }
-            if (host.isFailed()) {
-                acceptAsFailed(r);
-                return true;
+            if (r.status != 0) {
+                return true; // accepted on a failed controller: the next poll fails it
             }
             r.lbaSize = ns.lbaSize();
             r.chunkBlocks = (int) Math.min(MAX_BLOCKS_PER_COMMAND, Math.max(1, maxTransfer / ns.lbaSize()));
@@ -280,9 +283,8 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             if (r == null) {
                 return false;
             }
-            if (host.isFailed()) {
-                acceptAsFailed(r);
-                return true;
+            if (r.status != 0) {
+                return true; // accepted on a failed controller: the next poll fails it
             }
             r.nextLba = lba;
             r.blocksLeft = blocks;
@@ -295,7 +297,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     }
 
     private void checkBuffer(DmaBuffer buffer) {
-        DmaRegion region = buffer.region();
+        DmaRegion region = RegionBuffer.regionOf(buffer);
         if (region != verifiedRegion || !region.isLive()) {
             host.checkBuffer(buffer);
             verifiedRegion = region;
@@ -309,10 +311,16 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         host.checkAccepting();
     }
 
-    /** Takes a request slot, or returns null (counted) when the queue is full. */
+    /**
+     * Takes a request slot, or returns null (counted) when the queue is full. On a failed
+     * controller the command never reaches the device, so only a request slot is needed (the
+     * SQ of a dead device never drains): the request comes back with its status already set to
+     * {@link QueueHost#failureStatus()}, and the next poll completes it.
+     */
     private Request start(IoCallback callback, long tag, int opcode, int nsid) {
         Objects.requireNonNull(callback, "callback");
-        if (!pending.isEmpty() || freeRequest < 0 || !queue.hasRoom()) {
+        boolean failed = host.isFailed();
+        if (freeRequest < 0 || !failed && (!pending.isEmpty() || !queue.hasRoom())) {
             queue.stats().queueFull++;
             return null;
         }
@@ -328,14 +336,12 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         r.status = 0;
         r.partsInFlight = 0;
         requestsInUse++;
+        if (failed) {
+            int status = host.failureStatus();
+            r.status = status;
+            hostFailure = status;
+        }
         return r;
-    }
-
-    /** The controller is failed: the command never reaches the device; the next poll fails it. */
-    private void acceptAsFailed(Request r) {
-        int status = host.failureStatus();
-        r.status = status;
-        hostFailure = status;
     }
 
     /** Issues as many parts of {@code r} as the queue has room for; queues the rest. */
@@ -375,6 +381,14 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
 
     @Override
     public int poll(int maxCompletions) {
+        int n = pollInGate(maxCompletions);
+        if (callbackError != null) {
+            rethrowCallbackError();
+        }
+        return n;
+    }
+
+    private int pollInGate(int maxCompletions) {
         gate.enter();
         try {
             if (closed) {
@@ -429,11 +443,32 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         requestsInUse--;
         try {
             cb.onComplete(tag, status);
-        } catch (RuntimeException e) {
-            if (callbackFailures++ == 0) {
-                LOG.error("I/O callback on queue pair {} threw; callbacks must not throw (logged once)",
-                        queue.qid(), e);
-            }
+        } catch (Throwable e) {
+            callbackFailed(e);
+        }
+    }
+
+    /**
+     * A callback threw. The rest of the batch must still be delivered, so nothing propagates
+     * from here: an Error is kept (the first one) and rethrown by the poll or close that ran
+     * the callback once it is done; anything else is logged once. Both are counted.
+     */
+    private void callbackFailed(Throwable e) {
+        if (queue.stats().callbackFailures++ == 0 && !(e instanceof Error)) {
+            LOG.error("I/O callback on queue pair {} threw; callbacks must not throw (logged once, counted in"
+                    + " QueueCounters.callbackFailures)", queue.qid(), e);
+        }
+        if (e instanceof Error err && callbackError == null) {
+            callbackError = err;
+        }
+    }
+
+    /** Rethrows the Error a callback threw, once the thread has left the pair entirely. */
+    private void rethrowCallbackError() {
+        Error e = callbackError;
+        if (e != null && !gate.heldByCurrentThread()) {
+            callbackError = null;
+            throw e;
         }
     }
 
@@ -450,11 +485,6 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     @Override
     public QueueCounters counters() {
         return queue.stats().snapshot();
-    }
-
-    /** Callback exceptions swallowed (and logged once). */
-    public long callbackFailures() {
-        return callbackFailures;
     }
 
     // ---- failure and teardown (called with the gate held by system work) ----
@@ -478,6 +508,8 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
                 onCompletion(t, status, 0, 0);
             }
         }
+        // Nothing in the SQ will ever be fetched now: a dead queue must not stay "full".
+        queue.abandonSubmissions();
         for (Request r : requests) {
             if (r.busy && r.partsInFlight == 0) {
                 if (r.status == 0) {
@@ -550,6 +582,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
                 gate.exit();
             }
         }
+        rethrowCallbackError();
     }
 
     /** Deletes the queues (SQ first: the controller aborts what it holds), reaps, fails the rest. */
@@ -587,6 +620,11 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             if (entered) {
                 gate.exit();
             }
+        }
+        Error e = callbackError;
+        if (e != null) {
+            callbackError = null; // the controller's close goes on; the Error is reported, not lost
+            LOG.error("I/O callback on queue pair {} threw while the controller closed it", queue.qid(), e);
         }
     }
 

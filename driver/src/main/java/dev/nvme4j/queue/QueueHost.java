@@ -41,6 +41,9 @@ public interface QueueHost {
      */
     int failureStatus();
 
+    /** Why the controller failed, or null while it has not. */
+    String failureReason();
+
     /** ONCS of Identify Controller (optional NVM commands). */
     int oncs();
 

@@ -27,6 +27,9 @@ abstract class QueuePairConveniences implements IoQueuePair {
 
     abstract int lastDw1();
 
+    /** Why the controller failed, or null when it has not. */
+    abstract String failureReason();
+
     @FunctionalInterface
     private interface Submit {
         boolean trySubmit(IoCallback callback, long tag);
@@ -75,6 +78,11 @@ abstract class QueuePairConveniences implements IoQueuePair {
     private void runSyncOrThrow(String what, Submit submit) {
         Waiter w = runSync(what, submit);
         if (!Status.isSuccess(w.status)) {
+            String failed = failureReason();
+            if (failed != null) {
+                throw new NvmeException(what + " failed: the controller has failed (" + failed + "); the command"
+                        + " never reached the device. Close the controller and open it again", w.status);
+            }
             throw NvmeException.forStatus(what, w.status);
         }
     }

@@ -19,10 +19,11 @@ public final class QueueStats {
     long doorbellsRung;
     long interrupts;
     long queueFull;
+    long callbackFailures;
 
     public QueueCounters snapshot() {
         return new QueueCounters(submitted, completed, errors, timeouts, missedInterrupts, lostDoorbells, aborts,
-                resubmitted, doorbellsRung, interrupts, queueFull);
+                resubmitted, doorbellsRung, interrupts, queueFull, callbackFailures);
     }
 
     public void countTimeout() {
@@ -39,13 +40,5 @@ public final class QueueStats {
 
     public void countAbort() {
         aborts++;
-    }
-
-    public void countResubmitted() {
-        resubmitted++;
-    }
-
-    public void countInterrupt() {
-        interrupts++;
     }
 }

@@ -91,6 +91,12 @@ public final class IdentifyLayout {
     public static final int NS_NLBAF = 25;
     /** Formatted LBA Size, 1 byte: bits 3:0 index the LBA format in use. */
     public static final int NS_FLBAS = 26;
+    /** Metadata Capabilities, 1 byte: bit 0 extended LBA supported, bit 1 separate buffer supported. */
+    public static final int NS_MC = 27;
+    /** End-to-end Data Protection Capabilities, 1 byte: bits 0-2 types 1-3, bit 3 PI first, bit 4 PI last. */
+    public static final int NS_DPC = 28;
+    /** End-to-end Data Protection Type Settings, 1 byte: bits 2:0 the type (0 none), bit 3 PI first. */
+    public static final int NS_DPS = 29;
     /** Deallocate Logical Block Features, 1 byte: bits 2:0 = 001b, deallocated blocks read zeros. */
     public static final int NS_DLFEAT = 33;
     /** First LBA Format descriptor, 4 bytes each: MS 15:0, LBADS 23:16 (log2), RP 25:24. */
@@ -98,6 +104,13 @@ public final class IdentifyLayout {
 
     /** Bytes per LBA Format descriptor. */
     public static final int NS_LBAF_SIZE = 4;
+
+    /** FLBAS bit 4: metadata is transferred at the end of the data (extended LBA); otherwise a separate buffer. */
+    public static final int FLBAS_EXTENDED = 1 << 4;
+    /** DPS bit 3: protection information is the first 8 bytes of the metadata (otherwise the last 8). */
+    public static final int DPS_PI_FIRST = 1 << 3;
+    /** DPS bits 2:0: protection information type. */
+    public static final int DPS_TYPE_MASK = 0x7;
 
     /** Index of the LBA format in use from FLBAS: bits 3:0, and bits 6:5 as the high bits. */
     public static int flbasIndex(int flbas) {

@@ -37,6 +37,8 @@ public final class Opcodes {
     public static final int FEAT_VOLATILE_WRITE_CACHE = 0x06;
     public static final int FEAT_NUMBER_OF_QUEUES = 0x07;
     public static final int FEAT_INTERRUPT_COALESCING = 0x08;
+    /** Interrupt Vector Configuration: one value per vector, the vector in CDW11 bits 15:0. */
+    public static final int FEAT_INTERRUPT_VECTOR_CONFIG = 0x09;
     public static final int FEAT_ASYNC_EVENT_CONFIG = 0x0B;
 
     // Log page identifiers (Base 5.16.1, figure 202).
@@ -62,6 +64,23 @@ public final class Opcodes {
             case ADMIN_GET_FEATURES -> "Get Features";
             case ADMIN_ASYNC_EVENT_REQUEST -> "Asynchronous Event Request";
             default -> String.format("admin opcode 0x%02x", opcode);
+        };
+    }
+
+    /** Human-readable feature name for messages (Base 5.27.1, figure 317). */
+    public static String featureName(int fid) {
+        return switch (fid) {
+            case FEAT_ARBITRATION -> "Arbitration";
+            case 0x02 -> "Power Management";
+            case 0x04 -> "Temperature Threshold";
+            case 0x05 -> "Error Recovery";
+            case FEAT_VOLATILE_WRITE_CACHE -> "Volatile Write Cache";
+            case FEAT_NUMBER_OF_QUEUES -> "Number of Queues";
+            case FEAT_INTERRUPT_COALESCING -> "Interrupt Coalescing";
+            case FEAT_INTERRUPT_VECTOR_CONFIG -> "Interrupt Vector Configuration";
+            case 0x0A -> "Write Atomicity Normal";
+            case FEAT_ASYNC_EVENT_CONFIG -> "Asynchronous Event Configuration";
+            default -> String.format("feature 0x%02x", fid);
         };
     }
 

@@ -31,6 +31,13 @@ public interface FaultInjector {
     FaultHandle completeWithStatus(FaultMatch match, int status);
 
     /**
+     * Set Features of feature {@code featureId} is not executed and completes with {@code status}
+     * (as in {@link #completeWithStatus}): a controller that no longer takes a value, for example
+     * after a reset. Other features are set as usual.
+     */
+    FaultHandle refuseFeature(int featureId, int status);
+
+    /**
      * Flips one byte of the data a Read returns for logical block {@code lba} of namespace
      * {@code nsid} (the first byte of that block), each time a read covers it.
      */

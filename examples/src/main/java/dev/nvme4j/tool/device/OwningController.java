@@ -8,6 +8,7 @@ import dev.nvme4j.api.ControllerCounters;
 import dev.nvme4j.api.ControllerInfo;
 import dev.nvme4j.api.ControllerState;
 import dev.nvme4j.api.DmaBuffer;
+import dev.nvme4j.api.FeatureRestoreFailure;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.api.RawCommand;
@@ -110,6 +111,16 @@ final class OwningController implements Controller {
     @Override
     public void setInterruptCoalescing(int aggregationTime100us, int aggregationThreshold) {
         delegate.setInterruptCoalescing(aggregationTime100us, aggregationThreshold);
+    }
+
+    @Override
+    public void reset() {
+        delegate.reset();
+    }
+
+    @Override
+    public List<FeatureRestoreFailure> featureRestoreFailures() {
+        return delegate.featureRestoreFailures();
     }
 
     @Override

@@ -1,0 +1,170 @@
+package dev.nvme4j.ctrl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nvme4j.api.CompletionMode;
+import dev.nvme4j.api.ControllerOptions;
+import dev.nvme4j.api.ControllerState;
+import dev.nvme4j.api.DmaBuffer;
+import dev.nvme4j.api.IoQueuePair;
+import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.NvmeException;
+import dev.nvme4j.api.NvmeStatus;
+import dev.nvme4j.mock.config.ExecutionMode;
+import dev.nvme4j.mock.config.FaultMatch;
+import dev.nvme4j.mock.config.MockConfig;
+import dev.nvme4j.mock.config.NamespaceConfig;
+import dev.nvme4j.queue.IoQueuePairImpl;
+import dev.nvme4j.spec.Opcodes;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Failure paths of one queue pair: a dead controller, throwing callbacks, closes at awkward moments. */
+class QueueFailurePathsTest {
+    private static final Duration BOUND = Duration.ofSeconds(30);
+
+    static ControllerOptions options(Duration ioTimeout) {
+        return ControllerOptions.builder().ioTimeout(ioTimeout).adminTimeout(Duration.ofMillis(400))
+                .watchdogPeriod(Duration.ofMillis(10)).shutdownTimeout(Duration.ofSeconds(2)).build();
+    }
+
+    static MockConfig config() {
+        return MockConfig.builder().mode(ExecutionMode.DETERMINISTIC).namespace(NamespaceConfig.ram(1 << 16, 512))
+                .build();
+    }
+
+    /**
+     * Depth 17, all 16 slots in flight, surprise removal: afterwards the pair must not stay
+     * "full" (the SQ head never came back from the dead device); new I/O is accepted and fails
+     * at once, and a synchronous read fails fast naming the failed state, not after the I/O timeout.
+     */
+    @Test
+    void aFullQueueOnAFailedControllerAcceptsAndFailsNewIoAtOnce() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            MockFixture f = new MockFixture(config(), options(Duration.ofSeconds(10)));
+            try (IoQueuePair qp = f.ctrl.createQueuePair(17, CompletionMode.POLL);
+                 DmaBuffer buf = f.ctrl.allocateBuffer(16 * 512)) {
+                Namespace ns = f.ctrl.namespace(1);
+                f.mock.faults().hangCommands(FaultMatch.any().queue(1), false);
+                int[] status = new int[16];
+                int[] calls = new int[16];
+                for (int i = 0; i < 16; i++) {
+                    int k = i;
+                    assertTrue(qp.read(ns, i, 1, buf.slice(i * 512L, 512), (t, s) -> { status[k] = s; calls[k]++; }, i));
+                }
+                qp.poll();
+                f.mock.faults().surpriseRemoval();
+                assertTrue(qp.drain(Duration.ofSeconds(5)), "the 16 in flight fail");
+                for (int i = 0; i < 16; i++) {
+                    assertEquals(1, calls[i]);
+                    assertEquals(NvmeStatus.COMMAND_ABORTED_BY_HOST, NvmeStatus.of(status[i]));
+                }
+                assertEquals(ControllerState.FAILED, f.ctrl.state());
+                assertEquals(0, ((IoQueuePairImpl) qp).commandQueue().sqOccupancy(),
+                        "the dead SQ's entries no longer count as occupying it");
+
+                // The whole depth is usable again: 16 new reads are accepted without a poll in between.
+                int[] late = new int[16];
+                for (int i = 0; i < 16; i++) {
+                    int k = i;
+                    assertTrue(qp.read(ns, i, 1, buf.slice(i * 512L, 512), (t, s) -> late[k] = s, i),
+                            "read " + i + " on the failed controller is accepted, not refused as 'queue full'");
+                }
+                assertEquals(16, qp.poll(), "and all complete at the next poll");
+                for (int i = 0; i < 16; i++) {
+                    assertEquals(NvmeStatus.COMMAND_ABORTED_BY_HOST, NvmeStatus.of(late[i]));
+                }
+
+                long start = System.nanoTime();
+                NvmeException e = assertThrows(NvmeException.class, () -> qp.readSync(ns, 0, 1, buf.slice(0, 512)));
+                long took = System.nanoTime() - start;
+                assertTrue(took < Duration.ofSeconds(2).toNanos(), "readSync failed fast, not after the I/O timeout: "
+                        + took / 1_000_000 + " ms");
+                assertTrue(e.getMessage().contains("failed") && e.getMessage().contains("all-ones"),
+                        "names the failed state and its reason: " + e.getMessage());
+            } finally {
+                f.ctrl.close();
+                f.mock.close();
+            }
+        });
+    }
+
+    /**
+     * One callback of a batch throws an Error: every other completion of the batch is still
+     * delivered, exactly once, with its real status and without any recovery; then poll rethrows
+     * the Error. A RuntimeException is only counted (and logged once). Both show in the counters.
+     */
+    @Test
+    void aCallbackThatThrowsAnErrorLosesNothingElseOfItsBatch() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(), options(Duration.ofMillis(300)));
+                 IoQueuePair qp = f.ctrl.createQueuePair(32, CompletionMode.POLL);
+                 DmaBuffer buf = f.ctrl.allocateBuffer(16 * 512)) {
+                Namespace ns = f.ctrl.namespace(1);
+                int[] status = new int[16];
+                int[] calls = new int[16];
+                java.util.Arrays.fill(status, -1);
+                for (int i = 0; i < 16; i++) {
+                    int k = i;
+                    assertTrue(qp.read(ns, i, 1, buf.slice(i * 512L, 512), (t, s) -> {
+                        status[k] = s;
+                        calls[k]++;
+                        if (k == 3) {
+                            throw new AssertionError("callback 3 fails");
+                        }
+                        if (k == 9) {
+                            throw new IllegalStateException("callback 9 fails");
+                        }
+                    }, i));
+                }
+                qp.flushSubmissions();
+                AssertionError e = assertThrows(AssertionError.class, qp::poll, "poll rethrows the Error");
+                assertEquals("callback 3 fails", e.getMessage());
+                for (int i = 0; i < 16; i++) {
+                    assertEquals(1, calls[i], "callback " + i + " ran exactly once, in the same poll");
+                    assertEquals(0, status[i], "command " + i + " kept its real status");
+                }
+                assertEquals(0, qp.outstanding());
+                Thread.sleep(600); // past the I/O timeout: nothing may be recovered or re-executed
+                assertEquals(0, qp.poll());
+                dev.nvme4j.api.QueueCounters c = qp.counters();
+                assertEquals(2, c.callbackFailures(), c.toString());
+                assertEquals(0, c.timeouts(), c.toString());
+                assertEquals(0, c.aborts(), c.toString());
+                assertEquals(16, c.submitted(), c.toString());
+                assertEquals(0, f.ctrl.counters().resets());
+                assertEquals(16, f.mock.counters().ioCommands(), "each command ran once on the device");
+            }
+        });
+    }
+
+    /**
+     * More completions than one batch are waiting when the pair is closed: every one of them
+     * is delivered with the device's status, none is reported as aborted by the host.
+     */
+    @Test
+    void closeDeliversEveryPostedCompletionNotOnlyOneBatch() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(), options(Duration.ofSeconds(5)));
+                 DmaBuffer buf = f.ctrl.allocateBuffer(200 * 512)) {
+                Namespace ns = f.ctrl.namespace(1);
+                IoQueuePair qp = f.ctrl.createQueuePair(256, CompletionMode.POLL);
+                int n = 200;
+                int[] status = new int[n];
+                java.util.Arrays.fill(status, -1);
+                for (int i = 0; i < n; i++) {
+                    int k = i;
+                    assertTrue(qp.write(ns, i, 1, buf.slice(i * 512L, 512), (t, s) -> status[k] = s, i));
+                }
+                qp.flushSubmissions(); // the device completes them; nobody polls
+                qp.close();
+                for (int i = 0; i < n; i++) {
+                    assertEquals(0, status[i], "command " + i + ": " + dev.nvme4j.api.Status.describe(status[i]));
+                }
+            }
+        });
+    }
+}
