@@ -12,6 +12,7 @@ import dev.nvme4j.api.FeatureRestoreFailure;
 import dev.nvme4j.api.IoCallback;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.NamespaceChanges;
 import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.api.QueueCounters;
 import dev.nvme4j.api.RawCommand;
@@ -169,6 +170,11 @@ public final class FakeController implements Controller {
     @Override
     public void reset() {
         throw new UnsupportedOperationException("the tool tests' fake controller has no reset");
+    }
+
+    @Override
+    public NamespaceChanges rescanNamespaces() {
+        return NamespaceChanges.NONE;
     }
 
     @Override

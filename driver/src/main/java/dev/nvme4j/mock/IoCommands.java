@@ -27,9 +27,7 @@ final class IoCommands {
 
     int execute() {
         if (e.opcode == NVM_FLUSH && e.nsid == 0xFFFF_FFFF) {
-            for (MockNamespace ns : c.namespaces) {
-                ns.store.flush();
-            }
+            c.namespaces.forEach(ns -> ns.store.flush());
             return 0;
         }
         MockNamespace ns = namespace(e.nsid);
@@ -55,7 +53,7 @@ final class IoCommands {
     }
 
     private MockNamespace namespace(int nsid) {
-        return nsid >= 1 && nsid <= c.namespaces.length ? c.namespaces[nsid - 1] : null;
+        return c.namespaces.get(nsid);
     }
 
     private long slba() {

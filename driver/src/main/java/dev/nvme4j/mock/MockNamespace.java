@@ -5,7 +5,8 @@ import dev.nvme4j.mock.config.NamespaceConfig;
 /** An active namespace: its size, LBA format and store. */
 final class MockNamespace {
     final int nsid;
-    final long blocks;
+    /** NSZE = NCAP = NUSE; changed by a resize, under the device lock. */
+    long blocks;
     final int lbaShift;
     final BlockStore store;
     /** Metadata bytes per block (LBAF.MS); 0 for none. */
@@ -30,6 +31,12 @@ final class MockNamespace {
             case NULL -> new NullStore();
             case FILE -> new FileStore(cfg.file());
         };
+    }
+
+    /** Changes the size to {@code newBlocks} (data up to the smaller size is kept). */
+    void resize(long newBlocks) {
+        store.resize(blocks << lbaShift, newBlocks << lbaShift);
+        blocks = newBlocks;
     }
 
     /** True when {@code nlb} blocks from {@code slba} lie inside the namespace (Base "LBA Out of Range"). */
