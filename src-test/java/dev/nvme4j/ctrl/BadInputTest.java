@@ -1,5 +1,6 @@
 package dev.nvme4j.ctrl;
 
+import dev.nvme4j.queue.RegionBuffer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -84,9 +85,26 @@ class BadInputTest {
     }
 
     @Test
+    void anApplicationsOwnDmaBufferImplementationIsRefused() {
+        DmaBuffer real = f.ctrl.allocateBuffer(4096);
+        DmaBuffer impostor = new DmaBuffer() {
+            @Override public java.lang.foreign.MemorySegment segment() { return real.segment(); }
+            @Override public long iova() { return real.iova(); }
+            @Override public long byteSize() { return real.byteSize(); }
+            @Override public long offsetInRegion() { return 0; }
+            @Override public boolean isLive() { return true; }
+            @Override public DmaBuffer slice(long offset, long length) { return this; }
+            @Override public void close() { }
+        };
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> qp.read(ns, 0, 1, impostor, IGNORE, 0)),
+                "not allocated by nvme4j");
+        real.close();
+    }
+
+    @Test
     void memoryThatIsNotADmaBufferOfThisController() {
         var region = new dev.nvme4j.dma.DmaRegion(null, Arena.ofAuto().allocate(4096, 4096), 0x1000);
-        DmaBuffer fake = new DmaBuffer(region);
+        DmaBuffer fake = new RegionBuffer(region);
         assertMessage(assertThrows(IllegalArgumentException.class, () -> qp.write(ns, 0, 1, fake, IGNORE, 0)),
                 "not allocated by this controller");
     }

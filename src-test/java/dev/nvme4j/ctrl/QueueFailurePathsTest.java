@@ -91,4 +91,151 @@ class QueueFailurePathsTest {
             }
         });
     }
+
+    /**
+     * One callback of a batch throws an Error: every other completion of the batch is still
+     * delivered, exactly once, with its real status and without any recovery; then poll rethrows
+     * the Error. A RuntimeException is only counted (and logged once). Both show in the counters.
+     */
+    @Test
+    void aCallbackThatThrowsAnErrorLosesNothingElseOfItsBatch() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(), options(Duration.ofMillis(300)));
+                 IoQueuePair qp = f.ctrl.createQueuePair(32, CompletionMode.POLL);
+                 DmaBuffer buf = f.ctrl.allocateBuffer(16 * 512)) {
+                Namespace ns = f.ctrl.namespace(1);
+                int[] status = new int[16];
+                int[] calls = new int[16];
+                java.util.Arrays.fill(status, -1);
+                for (int i = 0; i < 16; i++) {
+                    int k = i;
+                    assertTrue(qp.read(ns, i, 1, buf.slice(i * 512L, 512), (t, s) -> {
+                        status[k] = s;
+                        calls[k]++;
+                        if (k == 3) {
+                            throw new AssertionError("callback 3 fails");
+                        }
+                        if (k == 9) {
+                            throw new IllegalStateException("callback 9 fails");
+                        }
+                    }, i));
+                }
+                qp.flushSubmissions();
+                AssertionError e = assertThrows(AssertionError.class, qp::poll, "poll rethrows the Error");
+                assertEquals("callback 3 fails", e.getMessage());
+                for (int i = 0; i < 16; i++) {
+                    assertEquals(1, calls[i], "callback " + i + " ran exactly once, in the same poll");
+                    assertEquals(0, status[i], "command " + i + " kept its real status");
+                }
+                assertEquals(0, qp.outstanding());
+                Thread.sleep(600); // past the I/O timeout: nothing may be recovered or re-executed
+                assertEquals(0, qp.poll());
+                dev.nvme4j.api.QueueCounters c = qp.counters();
+                assertEquals(2, c.callbackFailures(), c.toString());
+                assertEquals(0, c.timeouts(), c.toString());
+                assertEquals(0, c.aborts(), c.toString());
+                assertEquals(16, c.submitted(), c.toString());
+                assertEquals(0, f.ctrl.counters().resets());
+                assertEquals(16, f.mock.counters().ioCommands(), "each command ran once on the device");
+            }
+        });
+    }
+
+    /**
+     * More completions than one batch are waiting when the pair is closed: every one of them
+     * is delivered with the device's status, none is reported as aborted by the host.
+     */
+    @Test
+    void closeDeliversEveryPostedCompletionNotOnlyOneBatch() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(), options(Duration.ofSeconds(5)));
+                 DmaBuffer buf = f.ctrl.allocateBuffer(200 * 512)) {
+                Namespace ns = f.ctrl.namespace(1);
+                IoQueuePair qp = f.ctrl.createQueuePair(256, CompletionMode.POLL);
+                int n = 200;
+                int[] status = new int[n];
+                java.util.Arrays.fill(status, -1);
+                for (int i = 0; i < n; i++) {
+                    int k = i;
+                    assertTrue(qp.write(ns, i, 1, buf.slice(i * 512L, 512), (t, s) -> status[k] = s, i));
+                }
+                qp.flushSubmissions(); // the device completes them; nobody polls
+                qp.close();
+                for (int i = 0; i < n; i++) {
+                    assertEquals(0, status[i], "command " + i + ": " + dev.nvme4j.api.Status.describe(status[i]));
+                }
+            }
+        });
+    }
+
+    /**
+     * A stale completion (a copy of an earlier command's entry, arriving after its CID was
+     * reused) must not complete the CID's new command: the new command completes only with its
+     * own entry, the stale one is dropped and counted.
+     */
+    @Test
+    void aStaleCompletionNeverCompletesTheNextCommandOfItsCid() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(), options(Duration.ofSeconds(10)));
+                 IoQueuePair qp = f.ctrl.createQueuePair(8, CompletionMode.POLL);
+                 DmaBuffer buf = f.ctrl.allocateBuffer(2 * 512)) {
+                Namespace ns = f.ctrl.namespace(1);
+                buf.segment().fill((byte) 0x5A);
+                qp.writeSync(ns, 1, 1, buf.slice(512, 512));
+                // A's completion is posted again 300 ms later; B (same CID, reused at once) takes 1.2 s.
+                f.mock.faults().duplicateCompletions(FaultMatch.any().queue(1).opcode(Opcodes.NVM_READ).times(1),
+                        Duration.ofMillis(300));
+                qp.readSync(ns, 0, 1, buf.slice(0, 512));
+                f.mock.faults().delayCompletions(FaultMatch.any().queue(1).opcode(Opcodes.NVM_READ).times(1),
+                        Duration.ofMillis(1200));
+                buf.segment().asSlice(512, 512).fill((byte) 0);
+                long[] doneAt = {0};
+                int[] st = {-1};
+                int[] calls = {0};
+                long start = System.nanoTime();
+                assertTrue(qp.read(ns, 1, 1, buf.slice(512, 512), (t, s) -> {
+                    doneAt[0] = System.nanoTime();
+                    st[0] = s;
+                    calls[0]++;
+                }, 7));
+                assertTrue(qp.drain(Duration.ofSeconds(8)));
+                long took = (doneAt[0] - start) / 1_000_000;
+                assertTrue(took >= 1000, "B completed by its own entry (1.2 s), not A's stale one (0.3 s): " + took
+                        + " ms");
+                assertEquals(0, st[0]);
+                assertEquals(1, calls[0]);
+                assertEquals(0x5A, buf.segment().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 512) & 0xFF,
+                        "B's data arrived");
+                assertEquals(1, qp.counters().staleCompletions(), qp.counters().toString());
+                qp.readSync(ns, 1, 1, buf.slice(512, 512)); // the queue goes on normally
+                assertEquals(1, qp.counters().staleCompletions());
+            }
+        });
+    }
+
+    /** Duplicate entries right behind the originals (the same batch): each command completes once. */
+    @Test
+    void duplicateCompletionsInTheSameBatchAreDroppedAndCounted() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(), options(Duration.ofSeconds(10)));
+                 IoQueuePair qp = f.ctrl.createQueuePair(32, CompletionMode.POLL);
+                 DmaBuffer buf = f.ctrl.allocateBuffer(8 * 512)) {
+                Namespace ns = f.ctrl.namespace(1);
+                f.mock.faults().duplicateCompletions(FaultMatch.any().queue(1).times(8), Duration.ZERO);
+                int[] calls = new int[8];
+                int[] st = new int[8];
+                for (int i = 0; i < 8; i++) {
+                    int k = i;
+                    assertTrue(qp.read(ns, i, 1, buf.slice(i * 512L, 512), (t, s) -> { calls[k]++; st[k] = s; }, i));
+                }
+                assertTrue(qp.drain(Duration.ofSeconds(5)));
+                for (int i = 0; i < 8; i++) {
+                    assertEquals(1, calls[i], "command " + i + " completed once");
+                    assertEquals(0, st[i]);
+                }
+                assertEquals(8, qp.counters().staleCompletions(), qp.counters().toString());
+                assertEquals(8, qp.counters().completed(), "only real completions count as completed");
+            }
+        });
+    }
 }

@@ -1,5 +1,6 @@
 package dev.nvme4j.tool;
 
+import dev.nvme4j.queue.RegionBuffer;
 import dev.nvme4j.api.AsyncEventListener;
 import dev.nvme4j.api.Completion;
 import dev.nvme4j.api.CompletionMode;
@@ -14,6 +15,7 @@ import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.api.NamespaceChanges;
 import dev.nvme4j.api.NvmeException;
+import dev.nvme4j.api.Protection;
 import dev.nvme4j.api.QueueCounters;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.api.Status;
@@ -106,7 +108,7 @@ public final class FakeController implements Controller {
 
     @Override
     public DmaBuffer allocateBuffer(long bytes) {
-        return new DmaBuffer(allocator.allocate(bytes));
+        return new RegionBuffer(allocator.allocate(bytes));
     }
 
     @Override
@@ -252,13 +254,40 @@ public final class FakeController implements Controller {
         }
 
         @Override
-        public boolean read(Namespace n, long lba, int blocks, DmaBuffer buffer, IoCallback callback, long tag) {
+        public boolean read(Namespace n, long lba, int blocks, DmaBuffer buffer, DmaBuffer metadata,
+                            Protection protection, IoCallback callback, long tag) {
+            noMetadata(metadata, protection);
             return submit(false, n, lba, blocks, buffer, callback, tag);
         }
 
         @Override
-        public boolean write(Namespace n, long lba, int blocks, DmaBuffer buffer, IoCallback callback, long tag) {
+        public boolean write(Namespace n, long lba, int blocks, DmaBuffer buffer, DmaBuffer metadata,
+                             Protection protection, IoCallback callback, long tag) {
+            noMetadata(metadata, protection);
             return submit(true, n, lba, blocks, buffer, callback, tag);
+        }
+
+        private static void noMetadata(DmaBuffer metadata, Protection protection) {
+            if (metadata != null || protection != null) {
+                throw new UnsupportedOperationException("the fake controller has no metadata formats");
+            }
+        }
+
+        @Override
+        public long protectionErrorLba() {
+            return -1;
+        }
+
+        @Override
+        public void readSync(Namespace n, long lba, int blocks, DmaBuffer buffer, DmaBuffer metadata,
+                             Protection protection) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void writeSync(Namespace n, long lba, int blocks, DmaBuffer buffer, DmaBuffer metadata,
+                              Protection protection) {
+            throw new UnsupportedOperationException();
         }
 
         @Override
@@ -362,7 +391,7 @@ public final class FakeController implements Controller {
 
         @Override
         public QueueCounters counters() {
-            return new QueueCounters(submitted, submitted, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            return new QueueCounters(submitted, submitted, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         }
 
         @Override

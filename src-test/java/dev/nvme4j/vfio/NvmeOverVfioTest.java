@@ -69,7 +69,7 @@ class NvmeOverVfioTest {
     void writesAndReadsBackInEveryCompletionMode(CompletionMode mode) {
         try (Controller ctrl = Nvme.open(VmDevices.first())) {
             Namespace ns = ctrl.namespace(1);
-            int blocks = (int) (65536 / ns.lbaSize());
+            int blocks = 65536 / ns.lbaSize();
             try (IoQueuePair qp = ctrl.createQueuePair(64, mode);
                     DmaBuffer out = ctrl.allocateBuffer(65536);
                     DmaBuffer in = ctrl.allocateBuffer(65536)) {
@@ -146,10 +146,10 @@ class NvmeOverVfioTest {
                 // The same 16 KiB byte range in every namespace, each with its own data.
                 for (Namespace ns : all) {
                     VmDevices.fill(buf, 300 + ns.nsid());
-                    qp.writeSync(ns, (2L << 20) / ns.lbaSize(), (int) (16384 / ns.lbaSize()), buf);
+                    qp.writeSync(ns, (2L << 20) / ns.lbaSize(), 16384 / ns.lbaSize(), buf);
                 }
                 for (Namespace ns : all) {
-                    qp.readSync(ns, (2L << 20) / ns.lbaSize(), (int) (16384 / ns.lbaSize()), buf);
+                    qp.readSync(ns, (2L << 20) / ns.lbaSize(), 16384 / ns.lbaSize(), buf);
                     VmDevices.assertPattern(buf, 300 + ns.nsid(), "namespace " + ns.nsid());
                 }
             }
@@ -162,7 +162,7 @@ class NvmeOverVfioTest {
         String address = VmDevices.first();
         for (int round = 0; round < 3; round++) {
             Controller ctrl = Nvme.open(address);
-            try (Controller closeOnFailure = ctrl) {
+            try {
                 try (IoQueuePair qp = ctrl.createQueuePair(16, round == 1 ? CompletionMode.INTERRUPT : CompletionMode.POLL);
                         DmaBuffer buf = ctrl.allocateBuffer(8192)) {
                     Namespace ns = ctrl.namespace(1);
@@ -176,6 +176,7 @@ class NvmeOverVfioTest {
                 // A queue pair left open on purpose: close() must delete it.
                 IoQueuePair extra = ctrl.createQueuePair(8, CompletionMode.POLL);
                 assertTrue(extra.queueId() >= 1);
+            } finally {
                 ctrl.close();
             }
             assertEquals(ControllerState.CLOSED, ctrl.state(), "state after close");

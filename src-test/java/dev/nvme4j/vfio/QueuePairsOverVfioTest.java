@@ -83,7 +83,7 @@ class QueuePairsOverVfioTest {
             Controller ctrl = Nvme.open(address, ControllerOptions.builder().maxIoQueuePairs(PAIRS).build());
             List<IoQueuePair> pairs;
             ControllerCounters before;
-            try (Controller closeOnFailure = ctrl) {
+            try (Controller _ = ctrl) {
                 pairs = createAll(ctrl);
                 writeAndCrossCheck(ctrl, pairs);
                 before = ctrl.counters();

@@ -32,7 +32,12 @@ public interface Controller extends AutoCloseable {
      */
     Namespace namespace(int nsid);
 
-    /** Allocates a zeroed DMA buffer of at least {@code bytes}, page aligned. */
+    /**
+     * Allocates a zeroed DMA buffer of at least {@code bytes}, page aligned.
+     *
+     * @throws NvmeException when the memory cannot be allocated or mapped for the device; the
+     *     message says why (memlock limit, hugepages, IOVA space) and what to do
+     */
     DmaBuffer allocateBuffer(long bytes);
 
     /** Creates an I/O queue pair with the default depth and completion mode. */
@@ -43,6 +48,8 @@ public interface Controller extends AutoCloseable {
      *
      * @param depth entries per queue, 2 to CAP.MQES + 1
      * @param mode  how completions are waited for
+     * @throws NvmeException when the queues' DMA memory cannot be allocated (the message says why)
+     *     or the controller refuses to create them
      */
     IoQueuePair createQueuePair(int depth, CompletionMode mode);
 

@@ -22,8 +22,8 @@ final class AdminCommand {
     int cid = -1;
     /** Issued even while the queue is paused (the reset's own commands). */
     boolean urgent;
-    /** Abort already sent for it (recovery step 3). */
-    boolean abortSent;
+    /** Its doorbell was already rung again once after its deadline; the next expiry resets. */
+    boolean reRung;
 
     AdminCommand(RawCommand command, DmaBuffer buffer, long ringIova, long timeoutNanos) {
         this.command = command;

@@ -1,5 +1,6 @@
 package dev.nvme4j.ctrl;
 
+import dev.nvme4j.queue.RegionBuffer;
 import dev.nvme4j.api.AsyncEventListener;
 import dev.nvme4j.api.CompletionMode;
 import dev.nvme4j.api.Completion;
@@ -20,6 +21,7 @@ import dev.nvme4j.device.InterruptVector;
 import dev.nvme4j.device.PciFunction;
 import dev.nvme4j.device.RegisterSpace;
 import dev.nvme4j.dma.DmaAllocator;
+import dev.nvme4j.dma.DmaException;
 import dev.nvme4j.dma.DmaRegion;
 import dev.nvme4j.queue.IoQueuePairImpl;
 import dev.nvme4j.queue.QueueHost;
@@ -186,9 +188,15 @@ public final class NvmeController implements Controller, QueueHost {
             throw new IllegalArgumentException("buffer size must be positive, got " + bytes);
         }
         health.checkOpen();
-        DmaRegion region = dma.allocate(bytes);
+        DmaRegion region;
+        try {
+            region = dma.allocate(bytes);
+        } catch (DmaException e) {
+            throw new NvmeException("cannot allocate a DMA buffer of " + bytes + " bytes on " + address() + ": "
+                    + e.getMessage(), e);
+        }
         userRegions.add(region);
-        return new DmaBuffer(region);
+        return new RegionBuffer(region);
     }
 
     @Override
@@ -210,7 +218,13 @@ public final class NvmeController implements Controller, QueueHost {
                 throw new IllegalStateException("all " + info.ioQueuePairsGranted() + " I/O queue pairs the controller"
                         + " granted are in use; close one first");
             }
-            IoQueuePairImpl pair = new QueuePairBuilder(this).create(qid, depth, mode);
+            IoQueuePairImpl pair;
+            try {
+                pair = new QueuePairBuilder(this).create(qid, depth, mode);
+            } catch (DmaException e) {
+                throw new NvmeException("cannot allocate the DMA memory of an I/O queue pair of depth " + depth
+                        + " on " + address() + ": " + e.getMessage(), e);
+            }
             usedQids.set(qid);
             pairs.put(qid, pair);
             return pair;
@@ -301,7 +315,7 @@ public final class NvmeController implements Controller, QueueHost {
     }
 
     DmaBuffer allocateInternal(long bytes) {
-        return new DmaBuffer(dma.allocate(bytes));
+        return new RegionBuffer(dma.allocate(bytes));
     }
 
     @Override
@@ -421,7 +435,7 @@ public final class NvmeController implements Controller, QueueHost {
 
     @Override
     public void checkBuffer(DmaBuffer buffer) {
-        DmaRegion region = buffer.region();
+        DmaRegion region = RegionBuffer.regionOf(buffer);
         if (region.owner() != dma || !userRegions.contains(region)) {
             throw new IllegalArgumentException(buffer + " was not allocated by this controller (" + address()
                     + "); use Controller.allocateBuffer of the controller that does the I/O");

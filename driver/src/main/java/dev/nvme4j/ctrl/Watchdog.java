@@ -122,8 +122,8 @@ final class Watchdog implements Runnable {
         }
         boolean reset = false;
         for (AdminCommand c : late) {
-            if (!c.abortSent) {
-                c.abortSent = true;
+            if (!c.reRung) {
+                c.reRung = true;
                 ctrl.stats.adminTimeouts.increment();
                 LOG.warn("{}: admin command {} (CID {}) timed out; ringing the doorbell again", ctrl.address(),
                         c.name(), c.cid);

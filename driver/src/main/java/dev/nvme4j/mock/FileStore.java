@@ -5,10 +5,16 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** A file; bytes beyond its end read as zeros. I/O errors surface as {@link UncheckedIOException}. */
+/**
+ * A file; bytes beyond its end read as zeros. I/O errors surface as {@link UncheckedIOException},
+ * which {@link IoCommands} turns into the command's error status.
+ */
 final class FileStore implements BlockStore {
     private final FileChannel ch;
     private final Path path;
@@ -18,8 +24,22 @@ final class FileStore implements BlockStore {
         try {
             ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new UncheckedIOException("opening the mock namespace file " + path, e);
+            throw new UncheckedIOException("opening the mock namespace file " + path + ": " + reason(e), e);
         }
+    }
+
+    /** What went wrong, in words: the file system's reason rather than the path again. */
+    private static String reason(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "its directory does not exist";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     @Override

@@ -4,13 +4,15 @@ import static dev.nvme4j.spec.Opcodes.*;
 
 import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.spec.IdentifyLayout;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
  * NVM command set I/O commands (NVM Command Set 1.0, section 3): Read, Write, Flush, Write Zeroes,
- * Dataset Management. The fast path (Read/Write on the null or RAM store) allocates nothing.
+ * Dataset Management. The fast path (Read/Write on the null or RAM store) allocates nothing. A
+ * store that fails (a file on a full disk) fails the command with a media or internal error status.
  */
 final class IoCommands {
     private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -19,13 +21,34 @@ final class IoCommands {
 
     private final MockNvmeController c;
     private final Engine e;
+    private final MetadataCommands metadata;
 
     IoCommands(MockNvmeController c, Engine e) {
         this.c = c;
         this.e = e;
+        this.metadata = new MetadataCommands(c, e);
     }
 
     int execute() {
+        try {
+            return dispatch();
+        } catch (UncheckedIOException storeFailure) {
+            // The file behind a namespace failed (a full disk, an I/O error): the command ends with the
+            // status a drive reports for failing media, and the device goes on with the next one.
+            return storeFailureStatus(e.opcode);
+        }
+    }
+
+    /** The status of a command whose store access failed: by direction, as a drive reports media failures. */
+    static int storeFailureStatus(int opcode) {
+        return switch (opcode) {
+            case NVM_READ -> NvmeStatus.UNRECOVERED_READ_ERROR.code(true);
+            case NVM_WRITE, NVM_WRITE_ZEROES, NVM_DATASET_MANAGEMENT -> NvmeStatus.WRITE_FAULT.code(true);
+            default -> NvmeStatus.INTERNAL_ERROR.code(true);
+        };
+    }
+
+    private int dispatch() {
         if (e.opcode == NVM_FLUSH && e.nsid == 0xFFFF_FFFF) {
             c.namespaces.forEach(ns -> ns.store.flush());
             return 0;
@@ -75,11 +98,13 @@ final class IoCommands {
     private int read(MockNamespace ns) {
         long slba = slba();
         long nlb = (e.cdw12 & 0xFFFF) + 1;
-        int st = prepare(ns, slba, nlb);
+        int st = ns.metadataSize == 0 ? prepare(ns, slba, nlb) : metadata.read(ns, slba, nlb);
         if (st != 0) {
             return st;
         }
-        e.prp.storeToHost(ns.store, slba << ns.lbaShift);
+        if (ns.metadataSize == 0) {
+            e.prp.storeToHost(ns.store, slba << ns.lbaShift);
+        }
         e.counters.hostReads++;
         e.counters.dataUnitsRead += (nlb << ns.lbaShift) >>> 9;
         if (c.faults.corruptAt.length != 0 || c.faults.corrupt.length != 0) {
@@ -91,7 +116,7 @@ final class IoCommands {
     private void corrupt(MockNamespace ns, long slba, long nlb) {
         for (FaultRule r : c.faults.corruptAt) {
             if (r.param2 == ns.nsid && r.param >= slba && r.param < slba + nlb && r.firesAlways()) {
-                e.prp.flipByte((r.param - slba) << ns.lbaShift);
+                e.prp.flipByte((r.param - slba) * ns.wireBlockBytes(e.cdw12));
                 e.counters.readsCorrupted++;
             }
         }
@@ -105,11 +130,13 @@ final class IoCommands {
     private int write(MockNamespace ns) {
         long slba = slba();
         long nlb = (e.cdw12 & 0xFFFF) + 1;
-        int st = prepare(ns, slba, nlb);
+        int st = ns.metadataSize == 0 ? prepare(ns, slba, nlb) : metadata.write(ns, slba, nlb);
         if (st != 0) {
             return st;
         }
-        e.prp.hostToStore(ns.store, slba << ns.lbaShift);
+        if (ns.metadataSize == 0) {
+            e.prp.hostToStore(ns.store, slba << ns.lbaShift);
+        }
         e.counters.hostWrites++;
         e.counters.dataUnitsWritten += (nlb << ns.lbaShift) >>> 9;
         return 0;
@@ -125,6 +152,7 @@ final class IoCommands {
             return NvmeStatus.LBA_OUT_OF_RANGE.code(true);
         }
         ns.store.zero(slba << ns.lbaShift, nlb << ns.lbaShift);
+        ns.zeroMetadata(slba, nlb);
         return 0;
     }
 
@@ -152,6 +180,7 @@ final class IoCommands {
                 long len = buf.get(LE_INT, (long) i * DSM_RANGE_SIZE + 4) & 0xFFFF_FFFFL;
                 long slba = buf.get(LE_LONG, (long) i * DSM_RANGE_SIZE + 8);
                 ns.store.zero(slba << ns.lbaShift, len << ns.lbaShift);
+                ns.zeroMetadata(slba, len);
             }
         }
         return 0;

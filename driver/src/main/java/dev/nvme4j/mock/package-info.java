@@ -8,7 +8,8 @@
  * delayed commands, Abort, asynchronous events), {@code AdminCommands}, {@code Identify},
  * {@code LogPages}, {@code IoCommands}, {@code PrpWalker}, {@code IovaTable} with
  * {@code MockDmaAllocator} (the IOMMU), {@code MockSq}/{@code MockCq}, {@code Interrupts} with
- * {@code EventFdVector} (an eventfd per MSI-X vector), the stores ({@code RamStore},
+ * {@link dev.nvme4j.device.EventFdVector} (an eventfd per MSI-X vector, shared with the VFIO
+ * backend), the stores ({@code RamStore},
  * {@code FileStore}, {@code NullStore}), {@code Faults} and {@code Violations}.
  *
  * <p>The driver reaches a mock through {@link dev.nvme4j.mock.MockDevices#pciFunction}; its

@@ -5,6 +5,7 @@ import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoCallback;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.api.NvmeStatus;
+import dev.nvme4j.api.Protection;
 import dev.nvme4j.api.QueueCounters;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.device.InterruptVector;
@@ -26,8 +27,6 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     private static final Logger LOG = LoggerFactory.getLogger(IoQueuePairImpl.class);
     /** Host status for commands the device never answered: Command Aborted By Host, DNR. */
     public static final int HOST_ABORT = NvmeStatus.COMMAND_ABORTED_BY_HOST.code(true);
-    /** NLB is a 16-bit zero-based field (NVM Command Set 3.2.4, figure 43). */
-    private static final int MAX_BLOCKS_PER_COMMAND = 65536;
     /** Deadlines are looked at every 64th poll: a counter test on the hot path, nothing more. */
     private static final int DEADLINE_CHECK_MASK = 63;
     /** Marks a tracker whose command recovery gave up on; completed by the owner's next poll. */
@@ -63,7 +62,8 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     private int requestsInUse;
     private int lastDw0;
     private int lastDw1;
-    private long callbackFailures;
+    /** The first Error a callback threw in the current poll or close (owner, or the gate holder). */
+    private Error callbackError;
     /**
      * The last buffer region {@link QueueHost#checkBuffer} accepted: later buffers of the same
      * live region skip the controller's set lookup (a hash lookup per I/O otherwise). A region
@@ -161,13 +161,15 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     // ---- submission ----
 
     @Override
-    public boolean read(Namespace ns, long lba, int blocks, DmaBuffer buffer, IoCallback callback, long tag) {
-        return submitData(Opcodes.NVM_READ, ns, lba, blocks, buffer, callback, tag);
+    public boolean read(Namespace ns, long lba, int blocks, DmaBuffer buffer, DmaBuffer meta, Protection pi,
+                        IoCallback callback, long tag) {
+        return submitData(Opcodes.NVM_READ, ns, lba, blocks, buffer, meta, pi, callback, tag);
     }
 
     @Override
-    public boolean write(Namespace ns, long lba, int blocks, DmaBuffer buffer, IoCallback callback, long tag) {
-        return submitData(Opcodes.NVM_WRITE, ns, lba, blocks, buffer, callback, tag);
+    public boolean write(Namespace ns, long lba, int blocks, DmaBuffer buffer, DmaBuffer meta, Protection pi,
+                         IoCallback callback, long tag) {
+        return submitData(Opcodes.NVM_WRITE, ns, lba, blocks, buffer, meta, pi, callback, tag);
     }
 
     @Override
@@ -235,15 +237,15 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         }
     }
 
-    private boolean submitData(int opcode, Namespace ns, long lba, int blocks, DmaBuffer buffer, IoCallback callback,
-                               long tag) {
+    private boolean submitData(int opcode, Namespace ns, long lba, int blocks, DmaBuffer buffer, DmaBuffer meta,
+                               Protection pi, IoCallback callback, long tag) {
         gate.enter();
         try {
             checkOpen();
             String name = Opcodes.ioName(opcode);
             IoArgs.checkRange(name, ns, lba, blocks);
             host.checkNamespace(ns);
-            IoArgs.checkDataBuffer(name, ns, blocks, buffer);
+            MetadataIo.checkBuffers(name, ns, blocks, buffer, meta, pi, host);
             checkBuffer(buffer);
             Request r = start(callback, tag, opcode, ns.nsid());
             if (r == null) {
@@ -252,11 +254,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             if (r.status != 0) {
                 return true; // accepted on a failed controller: the next poll fails it
             }
-            r.lbaSize = ns.lbaSize();
-            r.chunkBlocks = (int) Math.min(MAX_BLOCKS_PER_COMMAND, Math.max(1, maxTransfer / ns.lbaSize()));
-            r.nextLba = lba;
-            r.nextIova = buffer.iova();
-            r.blocksLeft = blocks;
+            MetadataIo.prepare(r, opcode == Opcodes.NVM_WRITE, ns, lba, blocks, buffer, meta, pi, maxTransfer);
             issue(r);
             return true;
         } finally {
@@ -285,7 +283,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             }
             r.nextLba = lba;
             r.blocksLeft = blocks;
-            r.chunkBlocks = opcode == Opcodes.NVM_WRITE_ZEROES ? MAX_BLOCKS_PER_COMMAND : blocks;
+            r.chunkBlocks = opcode == Opcodes.NVM_WRITE_ZEROES ? IoArgs.MAX_BLOCKS_PER_COMMAND : blocks;
             issue(r);
             return true;
         } finally {
@@ -294,7 +292,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     }
 
     private void checkBuffer(DmaBuffer buffer) {
-        DmaRegion region = buffer.region();
+        DmaRegion region = RegionBuffer.regionOf(buffer);
         if (region != verifiedRegion || !region.isLive()) {
             host.checkBuffer(buffer);
             verifiedRegion = region;
@@ -377,6 +375,14 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
 
     @Override
     public int poll(int maxCompletions) {
+        int n = pollInGate(maxCompletions);
+        if (callbackError != null) {
+            rethrowCallbackError();
+        }
+        return n;
+    }
+
+    private int pollInGate(int maxCompletions) {
         gate.enter();
         try {
             if (closed) {
@@ -410,6 +416,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         queue.release(t);
         if (status != 0 && r.status == 0) {
             r.status = status;
+            r.errorLba = t.slba;
         }
         r.dw0 = dw0;
         r.dw1 = dw1;
@@ -421,7 +428,8 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     private void finish(Request r) {
         IoCallback cb = r.callback;
         long tag = r.tag;
-        int status = r.status;
+        int status = r.status == 0 && r.hostCheck != null ? MetadataIo.check(r) : r.status;
+        errorLba(r.takeErrorLba());
         lastDw0 = r.dw0;
         lastDw1 = r.dw1;
         r.callback = null;
@@ -431,11 +439,32 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         requestsInUse--;
         try {
             cb.onComplete(tag, status);
-        } catch (RuntimeException e) {
-            if (callbackFailures++ == 0) {
-                LOG.error("I/O callback on queue pair {} threw; callbacks must not throw (logged once)",
-                        queue.qid(), e);
-            }
+        } catch (Throwable e) {
+            callbackFailed(e);
+        }
+    }
+
+    /**
+     * A callback threw. The rest of the batch must still be delivered, so nothing propagates
+     * from here: an Error is kept (the first one) and rethrown by the poll or close that ran
+     * the callback once it is done; anything else is logged once. Both are counted.
+     */
+    private void callbackFailed(Throwable e) {
+        if (queue.stats().callbackFailures++ == 0 && !(e instanceof Error)) {
+            LOG.error("I/O callback on queue pair {} threw; callbacks must not throw (logged once, counted in"
+                    + " QueueCounters.callbackFailures)", queue.qid(), e);
+        }
+        if (e instanceof Error err && callbackError == null) {
+            callbackError = err;
+        }
+    }
+
+    /** Rethrows the Error a callback threw, once the thread has left the pair entirely. */
+    private void rethrowCallbackError() {
+        Error e = callbackError;
+        if (e != null && !gate.heldByCurrentThread()) {
+            callbackError = null;
+            throw e;
         }
     }
 
@@ -452,11 +481,6 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     @Override
     public QueueCounters counters() {
         return queue.stats().snapshot();
-    }
-
-    /** Callback exceptions swallowed (and logged once). */
-    public long callbackFailures() {
-        return callbackFailures;
     }
 
     // ---- failure and teardown (called with the gate held by system work) ----
@@ -554,6 +578,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
                 gate.exit();
             }
         }
+        rethrowCallbackError();
     }
 
     /** Deletes the queues (SQ first: the controller aborts what it holds), reaps, fails the rest. */
@@ -591,6 +616,11 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             if (entered) {
                 gate.exit();
             }
+        }
+        Error e = callbackError;
+        if (e != null) {
+            callbackError = null; // the controller's close goes on; the Error is reported, not lost
+            LOG.error("I/O callback on queue pair {} threw while the controller closed it", queue.qid(), e);
         }
     }
 

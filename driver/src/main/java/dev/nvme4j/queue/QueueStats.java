@@ -19,10 +19,13 @@ public final class QueueStats {
     long doorbellsRung;
     long interrupts;
     long queueFull;
+    long callbackFailures;
+    long staleCompletions;
 
     public QueueCounters snapshot() {
         return new QueueCounters(submitted, completed, errors, timeouts, missedInterrupts, lostDoorbells, aborts,
-                resubmitted, doorbellsRung, interrupts, queueFull);
+                resubmitted, doorbellsRung, interrupts, queueFull, callbackFailures,
+                staleCompletions);
     }
 
     public void countTimeout() {
@@ -39,13 +42,5 @@ public final class QueueStats {
 
     public void countAbort() {
         aborts++;
-    }
-
-    public void countResubmitted() {
-        resubmitted++;
-    }
-
-    public void countInterrupt() {
-        interrupts++;
     }
 }

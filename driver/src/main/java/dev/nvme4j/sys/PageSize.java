@@ -29,11 +29,6 @@ public final class PageSize {
         return (size + page - 1) & -page;
     }
 
-    /** {@return whether {@code value} (an address, offset or length) is page-aligned} */
-    public static boolean isAligned(long value) {
-        return (value & (get() - 1)) == 0;
-    }
-
     // Lazy holder: the downcall happens once, when the size is first needed.
     private static final class Holder {
         static final long SIZE = of(LibC.system());

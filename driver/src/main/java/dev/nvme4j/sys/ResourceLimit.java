@@ -21,11 +21,6 @@ public record ResourceLimit(long soft, long hard) {
         return soft == UNLIMITED || Long.compareUnsigned(bytes, soft) <= 0;
     }
 
-    /** {@return whether the soft limit is {@code RLIM_INFINITY}} */
-    public boolean softUnlimited() {
-        return soft == UNLIMITED;
-    }
-
     @Override
     public String toString() {
         return "ResourceLimit[soft=" + format(soft) + ", hard=" + format(hard) + "]";

@@ -25,6 +25,14 @@ public interface FaultInjector {
     FaultHandle delayCompletions(FaultMatch match, Duration delay);
 
     /**
+     * The command completes normally, and a copy of its completion entry (same CID, status and
+     * DW0) is posted again {@code delay} after the original: a duplicate (delay 0: right behind
+     * it) or a stale completion that arrives after the host may have reused the CID. A copy
+     * that finds the CQ full is dropped. Matches by SQ id and opcode.
+     */
+    FaultHandle duplicateCompletions(FaultMatch match, Duration delay);
+
+    /**
      * The command is not executed and completes with {@code status} (a raw 15-bit status field
      * as in {@link dev.nvme4j.api.Status}; include {@link dev.nvme4j.api.Status#DNR_BIT} for DNR).
      */
@@ -42,6 +50,14 @@ public interface FaultInjector {
      * {@code nsid} (the first byte of that block), each time a read covers it.
      */
     FaultHandle corruptReadAt(int nsid, long lba);
+
+    /**
+     * Corrupts logical block {@code lba} of namespace {@code nsid} on the media, as every later read
+     * sees it before any protection check: its first data byte, or (with
+     * {@code protectionInformation}, on a namespace with metadata) the first byte of its PI guard.
+     * Only namespaces with metadata go through this path.
+     */
+    FaultHandle corruptMediaAt(int nsid, long lba, boolean protectionInformation);
 
     /** Flips one byte (at a pseudo-random offset) of the data returned by matching reads. */
     FaultHandle corruptReads(FaultMatch match);

@@ -6,17 +6,46 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Parses durations with fio's meaning: a plain number is seconds; suffixes {@code us},
- * {@code ms}, {@code s}, {@code m}, {@code h}, {@code d}. Stateless.
+ * Parses durations with fio's meaning: a plain number is seconds; suffixes {@code ns},
+ * {@code us}, {@code ms}, {@code s}, {@code m}, {@code h}, {@code d}. At most {@link #MAX}
+ * (every deadline the tool and the driver compute from it stays far from overflowing).
+ * Stateless.
  */
-public final class TimeSpec implements ITypeConverter<Duration> {
+public class TimeSpec implements ITypeConverter<Duration> {
+    /** The longest duration any option accepts: ten years. */
+    public static final Duration MAX = Duration.ofDays(3650);
+
     @Override
     public Duration convert(String value) {
         return parse(value);
     }
 
-    /** Parses a duration; a plain number means {@code defaultUnit}-less seconds. */
+    /** Like {@link TimeSpec}, but refuses zero (timeouts). */
+    public static final class Positive extends TimeSpec {
+        @Override
+        public Duration convert(String value) {
+            Duration d = parse(value);
+            if (d.isZero()) {
+                throw new TypeConversionException("must be more than 0 but was '" + value + "'");
+            }
+            return d;
+        }
+    }
+
+    /**
+     * Parses a duration; a plain number is seconds.
+     *
+     * @throws TypeConversionException naming the accepted forms, or the limit when beyond {@link #MAX}
+     */
     public static Duration parse(String value) {
+        Duration d = parseUnbounded(value);
+        if (d.compareTo(MAX) > 0) {
+            throw new TypeConversionException("must be at most 3650d (ten years) but was '" + value + "'");
+        }
+        return d;
+    }
+
+    private static Duration parseUnbounded(String value) {
         String s = value.trim().toLowerCase(Locale.ROOT);
         try {
             if (s.endsWith("us") || s.endsWith("usec")) {
@@ -41,7 +70,9 @@ public final class TimeSpec implements ITypeConverter<Duration> {
                 return Duration.ofDays(number(s, 1));
             }
             return Duration.ofSeconds(number(s, 0));
-        } catch (NumberFormatException | ArithmeticException e) {
+        } catch (ArithmeticException beyondDuration) {
+            return MAX.plusDays(1); // far beyond MAX: parse() names the limit
+        } catch (NumberFormatException e) {
             throw new TypeConversionException(
                     "expected a time such as 5 (seconds), 500ms, 10us, 2m or 1h but was '" + value + "'");
         }

@@ -48,11 +48,11 @@ public final class DeviceOptions {
     @Option(names = "--unsafe-no-iommu", description = "Allow VFIO no-IOMMU mode (the device can DMA anywhere).")
     public boolean unsafeNoIommu;
 
-    @Option(names = "--io-timeout", paramLabel = "TIME", converter = TimeSpec.class,
+    @Option(names = "--io-timeout", paramLabel = "TIME", converter = TimeSpec.Positive.class,
             description = "Driver: I/O command deadline before recovery starts (default: the driver's, 30s).")
     public Duration ioTimeout;
 
-    @Option(names = "--admin-timeout", paramLabel = "TIME", converter = TimeSpec.class,
+    @Option(names = "--admin-timeout", paramLabel = "TIME", converter = TimeSpec.Positive.class,
             description = "Driver: admin command deadline (default: the driver's, 10s).")
     public Duration adminTimeout;
 

@@ -12,6 +12,9 @@ import dev.nvme4j.mock.config.MockConfig;
 import dev.nvme4j.mock.config.MockController;
 import dev.nvme4j.mock.config.NamespaceConfig;
 import dev.nvme4j.tool.cli.ToolException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
@@ -49,6 +52,17 @@ public final class MockDevices {
         probability("--fault-delay-rate", d.faultDelayRate);
         probability("--fault-media-errors", d.mediaErrors);
         long blocks = d.mockCapacity / d.mockLbaSize;
+        for (long lba : d.corruptLbas) {
+            if (lba < 0) {
+                throw ToolException.usage("Invalid value for option '--fault-corrupt-lba': must be 0 or more but was "
+                        + lba);
+            }
+            if (lba >= blocks) {
+                throw ToolException.usage("Invalid value for option '--fault-corrupt-lba': LBA " + lba + " is beyond "
+                        + "the mock's namespaces (" + blocks + " blocks of " + d.mockLbaSize + " bytes, see "
+                        + "--mock-capacity)");
+            }
+        }
         MockConfig.Builder b = MockConfig.builder().maxIoQueuePairs(Math.max(ioQueuePairs, 1));
         for (int i = 0; i < d.mockNamespaces; i++) {
             b.namespace(switch (d.mockBacking) {
@@ -58,7 +72,7 @@ public final class MockDevices {
                     if (d.mockFile == null) {
                         throw ToolException.usage("--mock-backing=file needs --mock-file=PATH");
                     }
-                    yield NamespaceConfig.file(Path.of(d.mockFile + (d.mockNamespaces > 1 ? "." + (i + 1) : "")),
+                    yield NamespaceConfig.file(usableFile(d.mockFile + (d.mockNamespaces > 1 ? "." + (i + 1) : "")),
                             blocks, d.mockLbaSize);
                 }
             });
@@ -73,6 +87,25 @@ public final class MockDevices {
         return b.build();
     }
 
+    /** The path of a namespace file, when it can be one: an existing file or device, or a new file in a directory. */
+    private static Path usableFile(String name) {
+        Path p;
+        try {
+            p = Path.of(name);
+        } catch (InvalidPathException e) {
+            throw ToolException.usage("Invalid value for option '--mock-file': " + e.getMessage());
+        }
+        if (Files.isDirectory(p)) {
+            throw ToolException.usage("Invalid value for option '--mock-file': " + p + " is a directory; name a file "
+                    + "in it (it is created when missing)");
+        }
+        Path dir = p.toAbsolutePath().getParent();
+        if (!Files.exists(p) && dir != null && !Files.isDirectory(dir)) {
+            throw ToolException.usage("Invalid value for option '--mock-file': directory " + dir + " does not exist");
+        }
+        return p;
+    }
+
     private static void probability(String option, double p) {
         if (!(p >= 0 && p <= 1)) {
             throw ToolException.usage("Invalid value for option '" + option + "': must be between 0 and 1 but was " + p);
@@ -82,7 +115,12 @@ public final class MockDevices {
     /** Creates the mock, opens it through the driver and installs the faults. */
     public static Controller open(DeviceOptions d, ControllerOptions options) {
         MockConfig config = config(d, options.maxIoQueuePairs());
-        MockController mock = MockController.create(config);
+        MockController mock;
+        try {
+            mock = MockController.create(config);
+        } catch (UncheckedIOException e) {
+            throw new ToolException("cannot create the mock controller: " + e.getMessage(), ToolException.FAILURE, e);
+        }
         Controller controller;
         try {
             controller = openDriver(mock, options);

@@ -4,6 +4,7 @@ import dev.nvme4j.api.CompletionMode;
 import dev.nvme4j.api.ControllerInfo;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.tool.cli.ByteSize;
+import dev.nvme4j.tool.cli.FioFlag;
 import dev.nvme4j.tool.cli.LowerCaseEnumConverter;
 import dev.nvme4j.tool.cli.OutputFormat;
 import dev.nvme4j.tool.cli.TimeSpec;
@@ -81,6 +82,8 @@ public final class FioOptions {
 
     /** Largest iodepth accepted before the controller's own limit is known. */
     public static final int MAX_IODEPTH = 65535;
+    /** Largest bs accepted (the driver splits a transfer beyond the controller's MDTS into several commands). */
+    public static final long MAX_BS = 1L << 30;
     /** Largest numjobs accepted (each job holds six latency histograms of about 220 KiB). */
     public static final int MAX_NUMJOBS = 64;
 
@@ -115,7 +118,8 @@ public final class FioOptions {
             description = "Stop after this long (plain number: seconds).")
     public Duration runtime;
 
-    @Option(names = "--time_based", description = "Run for --runtime even when --size is done (wraps around).")
+    @Option(names = "--time_based", arity = "0..1", fallbackValue = "1", converter = FioFlag.class,
+            paramLabel = "0|1", description = "Run for --runtime even when --size is done (wraps around).")
     public boolean timeBased;
 
     @Option(names = "--size", paramLabel = "SIZE", converter = ByteSize.class,
@@ -168,8 +172,12 @@ public final class FioOptions {
             rwmixread = 100 - rwmixwrite;
         }
         range("--rwmixread", rwmixread, 0, 100);
-        if (bs <= 0 || bs > Integer.MAX_VALUE) {
-            throw ToolException.usage("Invalid value for option '--bs': must be between 1 and 2g but was " + bs);
+        if (bs <= 0) {
+            throw ToolException.usage("Invalid value for option '--bs': must be more than 0 but was " + bs);
+        }
+        if (bs > MAX_BS) {
+            throw ToolException.usage("Invalid value for option '--bs': must be at most " + ByteSize.format(MAX_BS)
+                    + " (" + MAX_BS + " bytes) but was " + ByteSize.format(bs) + " (" + bs + " bytes)");
         }
         range("--iodepth", iodepth, 1, MAX_IODEPTH);
         range("--numjobs", numjobs, 1, MAX_NUMJOBS);

@@ -8,6 +8,7 @@ import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.api.QueueCounters;
 import dev.nvme4j.api.Status;
+import dev.nvme4j.tool.cli.ByteSize;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -114,6 +115,10 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         this.free = new int[depth];
         this.buffers = new DmaBuffer[depth];
         this.views = new ByteBuffer[depth];
+        for (int i = 0; i < depth; i++) {
+            free[i] = depth - 1 - i;
+        }
+        freeCount = depth; // nothing in flight, also when setting up fails before the first I/O
         this.verifyFormat = spec.verify() ? new VerifyFormat(ns.lbaSize()) : null;
         this.offsets = new OffsetGenerator(spec.units(), spec.rw().random(), spec.seed());
         this.mix = new SplittableRandom(spec.seed() ^ 0x5DEECE66DL);
@@ -210,13 +215,17 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     private void setUp() {
         int depth = spec.iodepth();
         qp = controller.createQueuePair(depth + 1, spec.mode());
-        region = controller.allocateBuffer((long) depth * spec.bs());
+        long bytes = (long) depth * spec.bs();
+        try {
+            region = controller.allocateBuffer(bytes);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("allocating " + ByteSize.format(bytes) + " of I/O buffers (--iodepth="
+                    + depth + " x --bs=" + ByteSize.format(spec.bs()) + "): " + e.getMessage(), e);
+        }
         for (int i = 0; i < depth; i++) {
             buffers[i] = region.slice((long) i * spec.bs(), spec.bs());
             views[i] = buffers[i].segment().asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-            free[i] = depth - 1 - i;
         }
-        freeCount = depth;
         // Data for plain writes: a seeded pattern, written once.
         SplittableRandom fill = new SplittableRandom(spec.seed());
         for (ByteBuffer v : views) {
