@@ -118,10 +118,63 @@ class RecoveryTest {
                 f.mock.faults().hangCommands(FaultMatch.any().queue(1).opcode(Opcodes.NVM_WRITE).times(1), true);
                 assertAllSucceeded(writeAll(qp, f.ctrl.namespace(1), buf, 4));
                 ControllerCounters c = f.ctrl.counters();
-                assertTrue(c.resets() >= 1, c.toString());
+                assertEquals(1, c.resets(), "one stall, one reset: " + c);
                 assertTrue(c.io().resubmitted() >= 1, c.toString());
                 assertEquals(ControllerState.READY, f.ctrl.state());
                 assertAllSucceeded(writeAll(qp, f.ctrl.namespace(1), buf, 8)); // the same handle still works
+            }
+        });
+    }
+
+    /**
+     * One stall, one reset. The race, made deterministic: a command hangs and so does its Abort;
+     * the owner sits in a callback of another command from before the command's Abort deadline
+     * until the Abort's admin deadline resets the controller. Leaving the callback, the owner's
+     * own deadline scan (every 64th poll) sees the hung command past its Abort deadline and asks
+     * for a reset too - while the first is waiting for its gate. That request belongs to the
+     * episode the running reset ends and must not cause a second reset.
+     */
+    @Test
+    void aStallSeenByTheAdminDeadlineAndTheCommandLadderAtOnceResetsOnce() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(ExecutionMode.DETERMINISTIC), fastRecovery());
+                 IoQueuePair qp = f.ctrl.createQueuePair(8, CompletionMode.POLL);
+                 DmaBuffer buf = f.ctrl.allocateBuffer(64 * 512)) {
+                Namespace ns = f.ctrl.namespace(1);
+                f.mock.faults().hangCommands(FaultMatch.any().queue(1).opcode(Opcodes.NVM_WRITE).times(1), true);
+                int[] status = {-1, -1};
+                int[] calls = new int[2];
+                assertTrue(qp.write(ns, 0, 1, buf.slice(0, 512), (t, s) -> { status[0] = s; calls[0]++; }, 0));
+                qp.poll(); // poll 1: rings the doorbell; the write hangs
+                long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (qp.counters().aborts() == 0 && System.nanoTime() < until) {
+                    Thread.sleep(1); // nobody polls: the watchdog climbs the ladder up to the Abort
+                }
+                assertEquals(1, qp.counters().aborts(), "the watchdog sent the Abort");
+                for (int i = 2; i < 64; i++) {
+                    assertEquals(0, qp.poll()); // polls 2..63: nothing completes, no deadline scan yet
+                }
+                long resetDeadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                assertTrue(qp.write(ns, 1, 1, buf.slice(512, 512), (t, s) -> {
+                    status[1] = s;
+                    calls[1]++;
+                    // Inside the callback (the gate is held) until the Abort's own deadline resets the controller.
+                    while (f.ctrl.state() != ControllerState.RESETTING && System.nanoTime() < resetDeadline) {
+                        Thread.onSpinWait();
+                    }
+                }, 1));
+                assertEquals(1, qp.poll(), "poll 64: the second write completes; then the deadline scan runs");
+                assertEquals(ControllerState.RESETTING, f.ctrl.state(), "the Abort's deadline started a reset");
+                assertTrue(qp.drain(Duration.ofSeconds(10)));
+                assertEquals(0, status[0], Status.describe(status[0]) + ": the hung write was resubmitted and succeeded");
+                assertEquals(0, status[1]);
+                assertEquals(1, calls[0], "the hung write completed once");
+                assertEquals(1, calls[1], "the other write completed once");
+                Thread.sleep(300); // a second reset would come within a watchdog round or two
+                qp.poll();
+                assertAllSucceeded(writeAll(qp, ns, buf, 8));
+                assertEquals(1, f.ctrl.counters().resets(), "one stall, one reset: " + f.ctrl.counters());
+                assertEquals(ControllerState.READY, f.ctrl.state());
             }
         });
     }

@@ -73,6 +73,11 @@ final class ControllerReset {
         } catch (RuntimeException e) {
             LOG.error("{}: controller reset failed", ctrl.address(), e);
         } finally {
+            // Every gate is still held: a reset request made before this point (by an owner's
+            // deadline scan while this reset waited for its gate, or by recovery before an admin
+            // timeout or CFS started this reset) belongs to the episode this reset ends. Each
+            // command it was about was resubmitted with a fresh deadline or failed here.
+            ctrl.recovery.takeResetRequest();
             for (IoQueuePairImpl p : held) {
                 p.gate().exit();
                 if (counts[1] > 0) {
