@@ -123,7 +123,10 @@ public interface Controller extends AutoCloseable {
      */
     List<FeatureRestoreFailure> featureRestoreFailures();
 
-    /** Receives asynchronous events; null to stop. Events arrive on the controller's watchdog thread. */
+    /**
+     * Receives asynchronous events; null to stop. Events arrive on the controller's own event
+     * thread, never the one that detects failures (see {@link AsyncEventListener}).
+     */
     void setAsyncEventListener(AsyncEventListener listener);
 
     ControllerCounters counters();

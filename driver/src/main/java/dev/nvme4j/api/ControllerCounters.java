@@ -19,10 +19,13 @@ package dev.nvme4j.api;
  * @param namespaceChanges namespaces that appeared, went away or changed size, as found by the
  *                        rescans after Namespace Attribute Changed events and
  *                        {@link Controller#rescanNamespaces()}
+ * @param asyncEventsDropped asynchronous events the listener never saw: more than 64 were
+ *                        waiting for it (a slow listener); their log pages were still read
  */
 public record ControllerCounters(QueueCounters io, long adminSubmitted, long adminCompleted, long adminTimeouts,
                                  long resets, long failures, long asyncEvents, long featuresRestored,
-                                 long featureRestoreFailures, long namespaceChanges) {
+                                 long featureRestoreFailures, long namespaceChanges,
+                                 long asyncEventsDropped) {
     /** True when any recovery happened (timeouts, missed interrupts, lost kicks, aborts, resets). */
     public boolean anyRecovery() {
         return io.timeouts() + io.missedInterrupts() + io.lostDoorbells() + io.aborts() + io.resubmitted()

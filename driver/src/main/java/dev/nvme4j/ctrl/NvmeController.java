@@ -76,6 +76,8 @@ public final class NvmeController implements Controller, QueueHost {
     private volatile AsyncEventListener listener;
     Recovery recovery;
     private Watchdog watchdog;
+    /** Delivers asynchronous events to the listener, off the watchdog. */
+    final EventThread events = new EventThread(this);
     private final Teardown teardown = new Teardown(this);
 
     private NvmeController(PciFunction pci, ControllerOptions options, boolean ownsFunction) {
@@ -377,7 +379,8 @@ public final class NvmeController implements Controller, QueueHost {
         }
         return new ControllerCounters(io, admin == null ? 0 : admin.submittedCount(), admin == null ? 0 : admin.completedCount(),
                 stats.adminTimeouts.sum(), stats.resets.sum(), stats.failures.sum(), stats.asyncEvents.sum(),
-                stats.featuresRestored.sum(), stats.featureRestoreFailures.sum(), stats.namespaceChanges.sum());
+                stats.featuresRestored.sum(), stats.featureRestoreFailures.sum(), stats.namespaceChanges.sum(),
+                stats.asyncEventsDropped.sum());
     }
 
     @Override
@@ -402,6 +405,7 @@ public final class NvmeController implements Controller, QueueHost {
     }
 
     void stopWatchdog() {
+        events.stop();
         if (watchdog != null) {
             watchdog.stop();
         }

@@ -32,7 +32,7 @@ final class ResetRequests {
     void resetAndWait(boolean onWatchdogThread) {
         checkResettable();
         if (onWatchdogThread) {
-            // From an async event listener: the watchdog is this thread, run it here.
+            // Asked for on the watchdog thread itself: run it here rather than wait for this thread.
             complete(List.of(), new ControllerReset(ctrl).run(REASON, false));
             throwIfFailed();
             return;
