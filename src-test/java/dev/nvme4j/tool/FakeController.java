@@ -14,6 +14,7 @@ import dev.nvme4j.api.IoCallback;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.api.NvmeException;
+import dev.nvme4j.api.Protection;
 import dev.nvme4j.api.QueueCounters;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.api.Status;
@@ -183,7 +184,7 @@ public final class FakeController implements Controller {
 
     @Override
     public ControllerCounters counters() {
-        return new ControllerCounters(QueueCounters.ZERO, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        return new ControllerCounters(QueueCounters.ZERO, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     @Override
@@ -247,13 +248,40 @@ public final class FakeController implements Controller {
         }
 
         @Override
-        public boolean read(Namespace n, long lba, int blocks, DmaBuffer buffer, IoCallback callback, long tag) {
+        public boolean read(Namespace n, long lba, int blocks, DmaBuffer buffer, DmaBuffer metadata,
+                            Protection protection, IoCallback callback, long tag) {
+            noMetadata(metadata, protection);
             return submit(false, n, lba, blocks, buffer, callback, tag);
         }
 
         @Override
-        public boolean write(Namespace n, long lba, int blocks, DmaBuffer buffer, IoCallback callback, long tag) {
+        public boolean write(Namespace n, long lba, int blocks, DmaBuffer buffer, DmaBuffer metadata,
+                             Protection protection, IoCallback callback, long tag) {
+            noMetadata(metadata, protection);
             return submit(true, n, lba, blocks, buffer, callback, tag);
+        }
+
+        private static void noMetadata(DmaBuffer metadata, Protection protection) {
+            if (metadata != null || protection != null) {
+                throw new UnsupportedOperationException("the fake controller has no metadata formats");
+            }
+        }
+
+        @Override
+        public long protectionErrorLba() {
+            return -1;
+        }
+
+        @Override
+        public void readSync(Namespace n, long lba, int blocks, DmaBuffer buffer, DmaBuffer metadata,
+                             Protection protection) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void writeSync(Namespace n, long lba, int blocks, DmaBuffer buffer, DmaBuffer metadata,
+                              Protection protection) {
+            throw new UnsupportedOperationException();
         }
 
         @Override
@@ -357,7 +385,7 @@ public final class FakeController implements Controller {
 
         @Override
         public QueueCounters counters() {
-            return new QueueCounters(submitted, submitted, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            return new QueueCounters(submitted, submitted, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         }
 
         @Override

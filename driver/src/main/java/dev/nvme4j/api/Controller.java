@@ -19,7 +19,11 @@ public interface Controller extends AutoCloseable {
 
     ControllerState state();
 
-    /** When {@link #state()} is FAILED: why (e.g. "device removed: CSTS reads all-ones"). */
+    /**
+     * When {@link #state()} is FAILED or REMOVED: why (e.g. "device removed or unreachable: CSTS
+     * reads all-ones", or "device removed: the kernel requested it back (hot-unplug, unbind or
+     * remove)").
+     */
     String failureReason();
 
     /** Active namespaces, by NSID. */

@@ -33,6 +33,16 @@ import java.util.concurrent.CompletableFuture;
  * host status ({@link NvmeStatus#COMMAND_ABORTED_BY_HOST}, DNR set). Errors never come out of
  * {@code poll()} as exceptions; the one exception is an {@link Error} thrown by a callback, which
  * is rethrown once the rest of the poll's completions were delivered (see {@link IoCallback}).
+ *
+ * <h2>Metadata and protection information</h2>
+ * On a namespace whose LBA format has metadata ({@link Namespace#metadataSize()}), a read or write
+ * moves each block's metadata too: inside the data buffer after each block's data for an
+ * extended-LBA format ({@link Namespace#extendedLba()}: {@code lbaSize + metadataSize} bytes per
+ * block), or in a separate buffer of {@code metadataSize} bytes per block. A call whose buffers do
+ * not match the format is refused. With {@link Protection} on a namespace formatted with
+ * protection information, the driver or the controller produces and checks the PI; an
+ * end-to-end error completes with its own status (guard, application tag, reference tag) and
+ * {@link #protectionErrorLba()} names the block.
  */
 public interface IoQueuePair extends AutoCloseable {
     /** Queue identifier (1-based) of this pair's SQ and CQ. */
@@ -44,10 +54,37 @@ public interface IoQueuePair extends AutoCloseable {
     CompletionMode mode();
 
     /** Reads {@code blocks} logical blocks starting at {@code lba} into {@code buffer}. */
-    boolean read(Namespace ns, long lba, int blocks, DmaBuffer buffer, IoCallback callback, long tag);
+    default boolean read(Namespace ns, long lba, int blocks, DmaBuffer buffer, IoCallback callback, long tag) {
+        return read(ns, lba, blocks, buffer, null, null, callback, tag);
+    }
 
     /** Writes {@code blocks} logical blocks starting at {@code lba} from {@code buffer}. */
-    boolean write(Namespace ns, long lba, int blocks, DmaBuffer buffer, IoCallback callback, long tag);
+    default boolean write(Namespace ns, long lba, int blocks, DmaBuffer buffer, IoCallback callback, long tag) {
+        return write(ns, lba, blocks, buffer, null, null, callback, tag);
+    }
+
+    /**
+     * Reads blocks with their metadata: {@code metadata} is the separate metadata buffer (null for
+     * extended LBAs, formats without metadata, or PRACT with 8-byte metadata); {@code protection}
+     * says how the PI is checked (null: the metadata is read as stored, nothing is checked).
+     */
+    boolean read(Namespace ns, long lba, int blocks, DmaBuffer buffer, DmaBuffer metadata, Protection protection,
+                 IoCallback callback, long tag);
+
+    /**
+     * Writes blocks with their metadata; with {@link Protection.Mode#HOST} the driver first writes
+     * the PI of every block into the metadata (in {@code buffer} for extended LBAs).
+     */
+    boolean write(Namespace ns, long lba, int blocks, DmaBuffer buffer, DmaBuffer metadata, Protection protection,
+                  IoCallback callback, long tag);
+
+    /**
+     * During the callback of a read or write that completed with an end-to-end status (guard,
+     * application tag or reference tag check error): the LBA of the failing block when the driver
+     * checked the PI, or the first LBA of the failing device command when the controller did.
+     * -1 otherwise. Owner thread only.
+     */
+    long protectionErrorLba();
 
     /** Flush: commits the volatile write cache of the namespace to media. */
     boolean flush(Namespace ns, IoCallback callback, long tag);
@@ -112,6 +149,12 @@ public interface IoQueuePair extends AutoCloseable {
 
     /** Synchronous write; see {@link #readSync}. */
     void writeSync(Namespace ns, long lba, int blocks, DmaBuffer buffer);
+
+    /** Synchronous read with metadata and protection; the exception names the LBA of an end-to-end error. */
+    void readSync(Namespace ns, long lba, int blocks, DmaBuffer buffer, DmaBuffer metadata, Protection protection);
+
+    /** Synchronous write with metadata and protection; see {@link #readSync(Namespace, long, int, DmaBuffer, DmaBuffer, Protection)}. */
+    void writeSync(Namespace ns, long lba, int blocks, DmaBuffer buffer, DmaBuffer metadata, Protection protection);
 
     /** Synchronous flush. */
     void flushSync(Namespace ns);

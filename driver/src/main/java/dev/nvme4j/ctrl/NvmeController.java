@@ -78,6 +78,7 @@ public final class NvmeController implements Controller, QueueHost {
     private Watchdog watchdog;
     /** Delivers asynchronous events to the listener, off the watchdog. */
     final EventThread events = new EventThread(this);
+    private volatile DeviceEventWatch deviceEventWatch;
     private final Teardown teardown = new Teardown(this);
 
     private NvmeController(PciFunction pci, ControllerOptions options, boolean ownsFunction) {
@@ -132,6 +133,7 @@ public final class NvmeController implements Controller, QueueHost {
         recovery.startAsyncEvents();
         watchdog = new Watchdog(this);
         watchdog.start();
+        deviceEventWatch = DeviceEventWatch.start(this);
         LOG.info("{}: NVMe {} controller ready: {} namespace(s), {} I/O queue pair(s), MDTS {} bytes",
                 pci.address(), info.versionString(), namespaces.list().size(), info.ioQueuePairsGranted(),
                 info.maxTransferBytes());
@@ -380,7 +382,7 @@ public final class NvmeController implements Controller, QueueHost {
         return new ControllerCounters(io, admin == null ? 0 : admin.submittedCount(), admin == null ? 0 : admin.completedCount(),
                 stats.adminTimeouts.sum(), stats.resets.sum(), stats.failures.sum(), stats.asyncEvents.sum(),
                 stats.featuresRestored.sum(), stats.featureRestoreFailures.sum(), stats.namespaceChanges.sum(),
-                stats.asyncEventsDropped.sum());
+                stats.removals.sum(), stats.errorInterrupts.sum(), stats.asyncEventsDropped.sum());
     }
 
     @Override
@@ -408,6 +410,14 @@ public final class NvmeController implements Controller, QueueHost {
         events.stop();
         if (watchdog != null) {
             watchdog.stop();
+        }
+    }
+
+    /** Stops watching the device request and error interrupts (bounded; a removal under way finishes first). */
+    void stopDeviceEvents() {
+        DeviceEventWatch w = deviceEventWatch;
+        if (w != null) {
+            w.stop();
         }
     }
 
@@ -450,6 +460,11 @@ public final class NvmeController implements Controller, QueueHost {
     @Override
     public boolean isFailed() {
         return health.isFailed();
+    }
+
+    @Override
+    public int failureStatus() {
+        return health.isRemoved() ? IoQueuePairImpl.DEVICE_REMOVED : IoQueuePairImpl.HOST_ABORT;
     }
 
     void wakeWatchdog() {

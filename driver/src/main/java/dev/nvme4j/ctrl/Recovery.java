@@ -46,7 +46,9 @@ final class Recovery implements DeadlineCheck {
     private final long stepNanos;
     /** How often the owner's poll path scans for late commands: deadlines are met within this. */
     private final long scanIntervalNanos;
-    private final AtomicBoolean resetRequested = new AtomicBoolean();
+    /** Why a reset was requested (the first reason until the reset ran), null when none is. */
+    private final java.util.concurrent.atomic.AtomicReference<String> resetRequested =
+            new java.util.concurrent.atomic.AtomicReference<>();
     /**
      * Events received, waiting for the event thread. Bounded: when a slow listener lets
      * {@value #EVENT_QUEUE_CAPACITY} pile up, further events are dropped (counted in
@@ -145,14 +147,15 @@ final class Recovery implements DeadlineCheck {
 
     /** Asks the watchdog to reset the controller (once until the reset ran). */
     void requestReset(String why) {
-        if (resetRequested.compareAndSet(false, true)) {
+        if (resetRequested.compareAndSet(null, why)) {
             LOG.warn("{}: controller reset requested: {}", ctrl.address(), why);
             ctrl.wakeWatchdog();
         }
     }
 
-    boolean takeResetRequest() {
-        return resetRequested.getAndSet(false);
+    /** {@return why a reset was requested, consuming the request; null when none was} */
+    String takeResetRequest() {
+        return resetRequested.getAndSet(null);
     }
 
     // ---- asynchronous events (Base 5.2) ----

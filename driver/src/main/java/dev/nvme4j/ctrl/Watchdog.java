@@ -88,8 +88,9 @@ final class Watchdog implements Runnable {
                 }
             }
         }
-        if (ctrl.recovery.takeResetRequest()) {
-            new ControllerReset(ctrl).run("recovery of late commands");
+        String resetReason = ctrl.recovery.takeResetRequest();
+        if (resetReason != null) {
+            new ControllerReset(ctrl).run(resetReason);
         }
         ctrl.resetRequests.runPending();
     }

@@ -17,10 +17,14 @@ final class Faults implements FaultInjector {
     volatile FaultRule[] ignoreSqDoorbell = NONE;
     volatile FaultRule[] hang = NONE;
     volatile FaultRule[] delay = NONE;
+    volatile FaultRule[] duplicate = NONE;
     volatile FaultRule[] status = NONE;
     volatile FaultRule[] corruptAt = NONE;
     volatile FaultRule[] refuseFeature = NONE;
     volatile FaultRule[] corrupt = NONE;
+    /** Media corruption: param = LBA, param2 = NSID; {@link #PI_FLAG} in param2 corrupts the PI instead of the data. */
+    volatile FaultRule[] corruptMedia = NONE;
+    private static final long PI_FLAG = 1L << 32;
     volatile boolean dropWhenCqFull;
     /** Any command-level rule installed (hang, delay, status): the fast path skips all checks when false. */
     volatile boolean commandFaults;
@@ -78,6 +82,17 @@ final class Faults implements FaultInjector {
     }
 
     @Override
+    public synchronized FaultHandle duplicateCompletions(FaultMatch match, Duration d) {
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("delay must not be negative: " + d);
+        }
+        FaultRule r = new FaultRule(Objects.requireNonNull(match), d.toNanos(), 0);
+        duplicate = plus(duplicate, r);
+        commandFaults = true;
+        return r;
+    }
+
+    @Override
     public synchronized FaultHandle completeWithStatus(FaultMatch match, int st) {
         if (st <= 0 || st > 0x7FFF) {
             throw new IllegalArgumentException("status must be a non-zero 15-bit status field: " + st);
@@ -119,6 +134,32 @@ final class Faults implements FaultInjector {
     }
 
     @Override
+    public synchronized FaultHandle corruptMediaAt(int nsid, long lba, boolean protectionInformation) {
+        FaultRule r = new FaultRule(FaultMatch.any(), lba, (nsid & 0xFFFF_FFFFL) | (protectionInformation ? PI_FLAG : 0));
+        corruptMedia = plus(corruptMedia, r);
+        return r;
+    }
+
+    /**
+     * Applies the media corruption rules to blocks {@code slba..slba+nlb-1} of {@code ns} as read from
+     * the media into {@code data} and {@code meta} (before any PI check): the first data byte of the
+     * block, or the first byte of its guard.
+     */
+    void corruptMedia(MockNamespace ns, long slba, long nlb, java.lang.foreign.MemorySegment data,
+                      java.lang.foreign.MemorySegment meta) {
+        for (FaultRule r : corruptMedia) {
+            if ((int) r.param2 == ns.nsid && r.param >= slba && r.param < slba + nlb && r.firesAlways()) {
+                boolean pi = (r.param2 & PI_FLAG) != 0 && ns.metadataSize >= 8;
+                long i = r.param - slba;
+                long off = pi ? i * ns.metadataSize + (ns.piFirst ? 0 : ns.metadataSize - 8) : i << ns.lbaShift;
+                java.lang.foreign.MemorySegment s = pi ? meta : data;
+                s.set(java.lang.foreign.ValueLayout.JAVA_BYTE, off,
+                        (byte) ~s.get(java.lang.foreign.ValueLayout.JAVA_BYTE, off));
+            }
+        }
+    }
+
+    @Override
     public synchronized FaultHandle corruptReads(FaultMatch match) {
         FaultRule r = new FaultRule(Objects.requireNonNull(match), 0, 0);
         corrupt = plus(corrupt, r);
@@ -133,6 +174,16 @@ final class Faults implements FaultInjector {
     @Override
     public void surpriseRemoval() {
         ctrl.remove();
+    }
+
+    @Override
+    public void requestRemoval() {
+        ctrl.requestRemoval();
+    }
+
+    @Override
+    public void raiseErrorInterrupt() {
+        ctrl.raiseErrorInterrupt();
     }
 
     @Override
@@ -161,9 +212,11 @@ final class Faults implements FaultInjector {
         ignoreSqDoorbell = NONE;
         hang = NONE;
         delay = NONE;
+        duplicate = NONE;
         status = NONE;
         corruptAt = NONE;
         corrupt = NONE;
+        corruptMedia = NONE;
         refuseFeature = NONE;
         dropWhenCqFull = false;
         commandFaults = false;

@@ -21,10 +21,12 @@ final class IoCommands {
 
     private final MockNvmeController c;
     private final Engine e;
+    private final MetadataCommands metadata;
 
     IoCommands(MockNvmeController c, Engine e) {
         this.c = c;
         this.e = e;
+        this.metadata = new MetadataCommands(c, e);
     }
 
     int execute() {
@@ -98,11 +100,13 @@ final class IoCommands {
     private int read(MockNamespace ns) {
         long slba = slba();
         long nlb = (e.cdw12 & 0xFFFF) + 1;
-        int st = prepare(ns, slba, nlb);
+        int st = ns.metadataSize == 0 ? prepare(ns, slba, nlb) : metadata.read(ns, slba, nlb);
         if (st != 0) {
             return st;
         }
-        e.prp.storeToHost(ns.store, slba << ns.lbaShift);
+        if (ns.metadataSize == 0) {
+            e.prp.storeToHost(ns.store, slba << ns.lbaShift);
+        }
         e.counters.hostReads++;
         e.counters.dataUnitsRead += (nlb << ns.lbaShift) >>> 9;
         if (c.faults.corruptAt.length != 0 || c.faults.corrupt.length != 0) {
@@ -114,7 +118,7 @@ final class IoCommands {
     private void corrupt(MockNamespace ns, long slba, long nlb) {
         for (FaultRule r : c.faults.corruptAt) {
             if (r.param2 == ns.nsid && r.param >= slba && r.param < slba + nlb && r.firesAlways()) {
-                e.prp.flipByte((r.param - slba) << ns.lbaShift);
+                e.prp.flipByte((r.param - slba) * ns.wireBlockBytes(e.cdw12));
                 e.counters.readsCorrupted++;
             }
         }
@@ -128,11 +132,13 @@ final class IoCommands {
     private int write(MockNamespace ns) {
         long slba = slba();
         long nlb = (e.cdw12 & 0xFFFF) + 1;
-        int st = prepare(ns, slba, nlb);
+        int st = ns.metadataSize == 0 ? prepare(ns, slba, nlb) : metadata.write(ns, slba, nlb);
         if (st != 0) {
             return st;
         }
-        e.prp.hostToStore(ns.store, slba << ns.lbaShift);
+        if (ns.metadataSize == 0) {
+            e.prp.hostToStore(ns.store, slba << ns.lbaShift);
+        }
         e.counters.hostWrites++;
         e.counters.dataUnitsWritten += (nlb << ns.lbaShift) >>> 9;
         return 0;
@@ -148,6 +154,7 @@ final class IoCommands {
             return NvmeStatus.LBA_OUT_OF_RANGE.code(true);
         }
         ns.store.zero(slba << ns.lbaShift, nlb << ns.lbaShift);
+        ns.zeroMetadata(slba, nlb);
         return 0;
     }
 
@@ -175,6 +182,7 @@ final class IoCommands {
                 long len = buf.get(LE_INT, (long) i * DSM_RANGE_SIZE + 4) & 0xFFFF_FFFFL;
                 long slba = buf.get(LE_LONG, (long) i * DSM_RANGE_SIZE + 8);
                 ns.store.zero(slba << ns.lbaShift, len << ns.lbaShift);
+                ns.zeroMetadata(slba, len);
             }
         }
         return 0;

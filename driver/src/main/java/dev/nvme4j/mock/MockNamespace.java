@@ -1,6 +1,9 @@
 package dev.nvme4j.mock;
 
 import dev.nvme4j.mock.config.NamespaceConfig;
+import dev.nvme4j.mock.config.StoreKind;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 
 /** An active namespace: its size, LBA format and store. */
 final class MockNamespace {
@@ -15,6 +18,12 @@ final class MockNamespace {
     /** DPS: protection type (0 none) and place of the PI in the metadata. */
     final int piType;
     final boolean piFirst;
+    /**
+     * The metadata of every block, in RAM (null for the null store, whose metadata reads as
+     * unwritten). Unwritten and deallocated blocks read as FFh with PI (their checks are off,
+     * NVM Command Set 5.2.1.3), as zeros without.
+     */
+    private final MemorySegment metadata;
 
     MockNamespace(int nsid, NamespaceConfig cfg) {
         this.nsid = nsid;
@@ -25,11 +34,47 @@ final class MockNamespace {
         this.extendedLba = cfg.extendedLba();
         this.piType = cfg.protectionType();
         this.piFirst = cfg.protectionFirst();
+        this.metadata = metadataSize == 0 || cfg.store() == StoreKind.NULL ? null
+                : Arena.ofAuto().allocate(cfg.capacityBlocks() * metadataSize, 8);
+        if (metadata != null) {
+            metadata.fill(unwritten());
+        }
         this.store = switch (cfg.store()) {
             case RAM -> new RamStore(bytes);
             case NULL -> new NullStore();
             case FILE -> new FileStore(cfg.file());
         };
+    }
+
+    /** Bytes per block in the data transfer of a Read or Write with this CDW12 (extended LBAs carry the metadata). */
+    long wireBlockBytes(int cdw12) {
+        boolean stripped = piType != 0 && (cdw12 & (1 << 29)) != 0 && metadataSize == 8;
+        return (1L << lbaShift) + (extendedLba && !stripped ? metadataSize : 0);
+    }
+
+    private byte unwritten() {
+        return piType != 0 ? (byte) 0xFF : 0;
+    }
+
+    void readMetadata(long slba, long nlb, MemorySegment dst) {
+        if (metadata == null) {
+            dst.asSlice(0, nlb * metadataSize).fill(unwritten());
+        } else {
+            MemorySegment.copy(metadata, slba * metadataSize, dst, 0, nlb * metadataSize);
+        }
+    }
+
+    void writeMetadata(long slba, long nlb, MemorySegment src) {
+        if (metadata != null) {
+            MemorySegment.copy(src, 0, metadata, slba * metadataSize, nlb * metadataSize);
+        }
+    }
+
+    /** Write Zeroes and deallocation: the blocks' metadata reads as unwritten. */
+    void zeroMetadata(long slba, long nlb) {
+        if (metadata != null) {
+            metadata.asSlice(slba * metadataSize, nlb * metadataSize).fill(unwritten());
+        }
     }
 
     /** True when {@code nlb} blocks from {@code slba} lie inside the namespace (Base "LBA Out of Range"). */

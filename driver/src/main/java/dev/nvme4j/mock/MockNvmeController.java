@@ -1,5 +1,6 @@
 package dev.nvme4j.mock;
 
+import dev.nvme4j.device.DeviceEvents;
 import dev.nvme4j.device.EventFdVector;
 import dev.nvme4j.mock.config.ExecutionMode;
 import dev.nvme4j.mock.config.FaultInjector;
@@ -71,6 +72,12 @@ public final class MockNvmeController implements MockController {
     private boolean msix;
     private volatile boolean removed;
     private boolean closed;
+    /** The device request and error interrupts of the function (NONE without config.deviceInterrupts()). */
+    final DeviceEvents deviceEvents;
+    /** Guards {@link #removalRequested} and {@link #hostReleased}; waited on by awaitRelease. */
+    private final Object releaseMonitor = new Object();
+    private boolean removalRequested;
+    private boolean hostReleased;
 
     private MockNvmeController(MockConfig config) {
         this.config = config;
@@ -96,6 +103,8 @@ public final class MockNvmeController implements MockController {
         this.stride = 4 << config.dstrd();
         this.strideShift = 2 + config.dstrd();
         this.doorbellEnd = NvmeRegs.DOORBELL_BASE + 2L * (sqs.length + 1) * stride;
+        this.deviceEvents = DeviceEvents.create(dev.nvme4j.sys.LibC.system(), config.deviceInterrupts(),
+                config.deviceInterrupts());
         this.pci = new MockPciFunction(this);
         this.thread = config.mode() == ExecutionMode.THREADED ? new DeviceThread(this) : null;
         if (thread != null) {
@@ -469,6 +478,49 @@ public final class MockNvmeController implements MockController {
         removed = true;
     }
 
+    /** The kernel asks for the device back: the request interrupt fires; the device works on until released. */
+    void requestRemoval() {
+        synchronized (releaseMonitor) {
+            removalRequested = true;
+        }
+        deviceEvents.signalRemovalRequest();
+    }
+
+    void raiseErrorInterrupt() {
+        deviceEvents.signalError();
+    }
+
+    /**
+     * The host let the device go (released it or closed the function): it is gone from now on.
+     * A close without a pending removal request leaves the device usable (it can be opened again).
+     */
+    void hostReleased(boolean explicitRelease) {
+        synchronized (releaseMonitor) {
+            if (!explicitRelease && !removalRequested) {
+                return;
+            }
+            hostReleased = true;
+            releaseMonitor.notifyAll();
+        }
+        removed = true;
+        dma.detach();
+    }
+
+    @Override
+    public boolean awaitRelease(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (releaseMonitor) {
+            while (!hostReleased) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(releaseMonitor, left);
+            }
+            return true;
+        }
+    }
+
     boolean isRemoved() {
         return removed;
     }
@@ -598,6 +650,7 @@ public final class MockNvmeController implements MockController {
         } finally {
             unlockAll();
         }
+        deviceEvents.close();
     }
 
     @Override

@@ -69,6 +69,8 @@ final class CommandWriter {
                 Sqe.putLong(sq, base, Sqe.OFF_PRP2,
                         PrpBuilder.prp2(r.nextIova, bytes, pageSize, t.prpList, t.prpListIova));
                 putLbaRange(sq, base, r.nextLba, chunk);
+                MetadataIo.putFields(sq, base, r, chunk);
+                t.slba = r.nextLba;
             }
             case Opcodes.NVM_WRITE_ZEROES -> putLbaRange(sq, base, r.nextLba, chunk);
             case Opcodes.NVM_DATASET_MANAGEMENT -> writeDeallocate(sq, base, t, r.nextLba, chunk);

@@ -12,6 +12,8 @@ import java.util.Objects;
 final class IoArgs {
     /** Largest request, in bytes, one call may move (it is split into MDTS-sized commands). */
     static final long MAX_REQUEST_BYTES = 1L << 31;
+    /** NLB is a 16-bit zero-based field (NVM Command Set 3.2.4, figure 43). */
+    static final int MAX_BLOCKS_PER_COMMAND = 65536;
 
     private IoArgs() {
     }
@@ -30,20 +32,6 @@ final class IoArgs {
                     + " are beyond namespace " + ns.nsid() + ", which has " + ns.sizeBlocks() + " blocks (LBA 0.."
                     + (ns.sizeBlocks() - 1) + ")");
         }
-    }
-
-    /**
-     * Checks the data buffer of a read or write of {@code blocks} blocks. A namespace whose format
-     * has metadata is refused: a command without its metadata would make the controller transfer
-     * metadata from or to an address nobody gave it (Base 4.1.x, MPTR 0).
-     */
-    static void checkDataBuffer(String command, Namespace ns, int blocks, DmaBuffer buffer) {
-        if (ns.metadataSize() != 0) {
-            throw new IllegalArgumentException(command + ": namespace " + ns.nsid() + " is formatted with "
-                    + ns.describeFormat() + "; I/O on namespaces with metadata is not supported, format the "
-                    + "namespace with an LBA format without metadata");
-        }
-        checkDataBuffer(command, buffer, (long) blocks * ns.lbaSize());
     }
 
     static void checkDataBuffer(String command, DmaBuffer buffer, long bytes) {

@@ -5,6 +5,7 @@ import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoCallback;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.api.NvmeStatus;
+import dev.nvme4j.api.Protection;
 import dev.nvme4j.api.QueueCounters;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.device.InterruptVector;
@@ -26,8 +27,8 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     private static final Logger LOG = LoggerFactory.getLogger(IoQueuePairImpl.class);
     /** Host status for commands the device never answered: Command Aborted By Host, DNR. */
     public static final int HOST_ABORT = NvmeStatus.COMMAND_ABORTED_BY_HOST.code(true);
-    /** NLB is a 16-bit zero-based field (NVM Command Set 3.2.4, figure 43). */
-    private static final int MAX_BLOCKS_PER_COMMAND = 65536;
+    /** Host status for the commands of a device that was removed: Host Pathing Error, DNR. */
+    public static final int DEVICE_REMOVED = NvmeStatus.HOST_PATHING_ERROR.code(true);
     /** Deadlines are looked at every 64th poll: a counter test on the hot path, nothing more. */
     private static final int DEADLINE_CHECK_MASK = 63;
     /** Marks a tracker whose command recovery gave up on; completed by the owner's next poll. */
@@ -162,13 +163,15 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     // ---- submission ----
 
     @Override
-    public boolean read(Namespace ns, long lba, int blocks, DmaBuffer buffer, IoCallback callback, long tag) {
-        return submitData(Opcodes.NVM_READ, ns, lba, blocks, buffer, callback, tag);
+    public boolean read(Namespace ns, long lba, int blocks, DmaBuffer buffer, DmaBuffer meta, Protection pi,
+                        IoCallback callback, long tag) {
+        return submitData(Opcodes.NVM_READ, ns, lba, blocks, buffer, meta, pi, callback, tag);
     }
 
     @Override
-    public boolean write(Namespace ns, long lba, int blocks, DmaBuffer buffer, IoCallback callback, long tag) {
-        return submitData(Opcodes.NVM_WRITE, ns, lba, blocks, buffer, callback, tag);
+    public boolean write(Namespace ns, long lba, int blocks, DmaBuffer buffer, DmaBuffer meta, Protection pi,
+                         IoCallback callback, long tag) {
+        return submitData(Opcodes.NVM_WRITE, ns, lba, blocks, buffer, meta, pi, callback, tag);
     }
 
     @Override
@@ -236,15 +239,15 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         }
     }
 
-    private boolean submitData(int opcode, Namespace ns, long lba, int blocks, DmaBuffer buffer, IoCallback callback,
-                               long tag) {
+    private boolean submitData(int opcode, Namespace ns, long lba, int blocks, DmaBuffer buffer, DmaBuffer meta,
+                               Protection pi, IoCallback callback, long tag) {
         gate.enter();
         try {
             checkOpen();
             String name = Opcodes.ioName(opcode);
             IoArgs.checkRange(name, ns, lba, blocks);
             host.checkNamespace(ns);
-            IoArgs.checkDataBuffer(name, ns, blocks, buffer);
+            MetadataIo.checkBuffers(name, ns, blocks, buffer, meta, pi, host);
             checkBuffer(buffer);
             Request r = start(callback, tag, opcode, ns.nsid());
             if (r == null) {
@@ -253,11 +256,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             if (r.status != 0) {
                 return true; // accepted on a failed controller: the next poll fails it
             }
-            r.lbaSize = ns.lbaSize();
-            r.chunkBlocks = (int) Math.min(MAX_BLOCKS_PER_COMMAND, Math.max(1, maxTransfer / ns.lbaSize()));
-            r.nextLba = lba;
-            r.nextIova = buffer.iova();
-            r.blocksLeft = blocks;
+            MetadataIo.prepare(r, opcode == Opcodes.NVM_WRITE, ns, lba, blocks, buffer, meta, pi, maxTransfer);
             issue(r);
             return true;
         } finally {
@@ -286,7 +285,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             }
             r.nextLba = lba;
             r.blocksLeft = blocks;
-            r.chunkBlocks = opcode == Opcodes.NVM_WRITE_ZEROES ? MAX_BLOCKS_PER_COMMAND : blocks;
+            r.chunkBlocks = opcode == Opcodes.NVM_WRITE_ZEROES ? IoArgs.MAX_BLOCKS_PER_COMMAND : blocks;
             issue(r);
             return true;
         } finally {
@@ -313,7 +312,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
      * Takes a request slot, or returns null (counted) when the queue is full. On a failed
      * controller the command never reaches the device, so only a request slot is needed (the
      * SQ of a dead device never drains): the request comes back with its status already set to
-     * {@link #HOST_ABORT}, and the next poll completes it.
+     * {@link QueueHost#failureStatus()}, and the next poll completes it.
      */
     private Request start(IoCallback callback, long tag, int opcode, int nsid) {
         Objects.requireNonNull(callback, "callback");
@@ -335,8 +334,9 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         r.partsInFlight = 0;
         requestsInUse++;
         if (failed) {
-            r.status = HOST_ABORT;
-            hostFailure = HOST_ABORT;
+            int status = host.failureStatus();
+            r.status = status;
+            hostFailure = status;
         }
         return r;
     }
@@ -419,6 +419,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         queue.release(t);
         if (status != 0 && r.status == 0) {
             r.status = status;
+            r.errorLba = t.slba;
         }
         r.dw0 = dw0;
         r.dw1 = dw1;
@@ -430,7 +431,8 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     private void finish(Request r) {
         IoCallback cb = r.callback;
         long tag = r.tag;
-        int status = r.status;
+        int status = r.status == 0 && r.hostCheck != null ? MetadataIo.check(r) : r.status;
+        errorLba(r.takeErrorLba());
         lastDw0 = r.dw0;
         lastDw1 = r.dw1;
         r.callback = null;

@@ -6,6 +6,7 @@ import dev.nvme4j.api.IoCallback;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.api.NvmeException;
+import dev.nvme4j.api.Protection;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.api.Status;
 import dev.nvme4j.spec.Opcodes;
@@ -21,7 +22,19 @@ abstract class QueuePairConveniences implements IoQueuePair {
     /** Granularity of waiting inside the conveniences. */
     private static final Duration STEP = Duration.ofMillis(10);
 
+    /** LBA of the end-to-end error of the command whose callback runs (-1 when none). */
+    private long errorLba = -1;
+
     abstract long ioTimeoutNanos();
+
+    final void errorLba(long lba) {
+        errorLba = lba;
+    }
+
+    @Override
+    public long protectionErrorLba() {
+        return errorLba;
+    }
 
     abstract int lastDw0();
 
@@ -39,6 +52,7 @@ abstract class QueuePairConveniences implements IoQueuePair {
     private final class Waiter implements IoCallback {
         boolean done;
         int status;
+        long errorLba;
         int dw0;
         int dw1;
 
@@ -46,6 +60,7 @@ abstract class QueuePairConveniences implements IoQueuePair {
         public void onComplete(long tag, int st) {
             done = true;
             status = st;
+            errorLba = protectionErrorLba();
             dw0 = lastDw0();
             dw1 = lastDw1();
         }
@@ -83,7 +98,8 @@ abstract class QueuePairConveniences implements IoQueuePair {
                 throw new NvmeException(what + " failed: the controller has failed (" + failed + "); the command"
                         + " never reached the device. Close the controller and open it again", w.status);
             }
-            throw NvmeException.forStatus(what, w.status);
+            throw NvmeException.forStatus(w.errorLba < 0 ? what : what + " (failing block: LBA " + w.errorLba + ")",
+                    w.status);
         }
     }
 
@@ -135,6 +151,17 @@ abstract class QueuePairConveniences implements IoQueuePair {
     @Override
     public void writeSync(Namespace ns, long lba, int blocks, DmaBuffer buffer) {
         runSyncOrThrow(describe("Write", ns, lba, blocks), (cb, t) -> write(ns, lba, blocks, buffer, cb, t));
+    }
+
+    @Override
+    public void readSync(Namespace ns, long lba, int blocks, DmaBuffer buffer, DmaBuffer metadata, Protection pi) {
+        runSyncOrThrow(describe("Read", ns, lba, blocks), (cb, t) -> read(ns, lba, blocks, buffer, metadata, pi, cb, t));
+    }
+
+    @Override
+    public void writeSync(Namespace ns, long lba, int blocks, DmaBuffer buffer, DmaBuffer metadata, Protection pi) {
+        runSyncOrThrow(describe("Write", ns, lba, blocks),
+                (cb, t) -> write(ns, lba, blocks, buffer, metadata, pi, cb, t));
     }
 
     @Override

@@ -20,10 +20,12 @@ public final class QueueStats {
     long interrupts;
     long queueFull;
     long callbackFailures;
+    long staleCompletions;
 
     public QueueCounters snapshot() {
         return new QueueCounters(submitted, completed, errors, timeouts, missedInterrupts, lostDoorbells, aborts,
-                resubmitted, doorbellsRung, interrupts, queueFull, callbackFailures);
+                resubmitted, doorbellsRung, interrupts, queueFull, callbackFailures,
+                staleCompletions);
     }
 
     public void countTimeout() {

@@ -1,6 +1,9 @@
 package dev.nvme4j.queue;
 
+import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoCallback;
+import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.Protection;
 
 /**
  * One user-visible command of a queue pair: a read or write that may be split into several
@@ -18,6 +21,7 @@ final class Request {
     long tag;
     int opcode;
     int nsid;
+    /** Bytes per block in the data buffer (the block size, plus the metadata of an extended LBA). */
     int lbaSize;
     /** Blocks per device command for this request. */
     int chunkBlocks;
@@ -25,10 +29,32 @@ final class Request {
     long nextIova;
     long blocksLeft;
     int partsInFlight;
+    /** Separate metadata: bytes per block and the device address of the next part's (0: none). */
+    int metaStride;
+    long nextMetaIova;
+    /** PRACT/PRCHK bits of CDW12 and LBATM/LBAT of CDW15 of every part ({@link MetadataIo}). */
+    int prinfo;
+    int cdw15;
+    /** LBA named by an end-to-end error (the failing block, or the failing command's first), -1 none. */
+    long errorLba = -1;
+    /** Set for reads whose PI the driver checks at completion; the rest describes the whole read. */
+    Protection hostCheck;
+    Namespace ns;
+    long firstLba;
+    int blocks;
+    DmaBuffer data;
+    DmaBuffer metadata;
     /** First error status of any part (0 while all succeeded). */
     int status;
     int dw0;
     int dw1;
+
+    /** The LBA named by an end-to-end error of this request (or -1), cleared for the next use. */
+    long takeErrorLba() {
+        long lba = errorLba;
+        errorLba = -1;
+        return lba;
+    }
 
     Request(int index) {
         this.index = index;

@@ -65,6 +65,14 @@ public interface MockController extends AutoCloseable {
     /** Raises a Namespace Attribute Changed notice (Base 5.2, event type 2h, info 00h) for {@code nsid}. */
     void raiseNamespaceAttributeChanged(int nsid);
 
+    /**
+     * Waits until the host has released the device after {@link FaultInjector#requestRemoval()}
+     * (closed the function, or given it back), as the kernel waits during a removal.
+     *
+     * @return true when it was released within {@code timeout}
+     */
+    boolean awaitRelease(java.time.Duration timeout) throws InterruptedException;
+
     /** Stops the device (and its thread) and releases the backing stores and DMA memory. Idempotent. */
     @Override
     void close();
