@@ -13,6 +13,7 @@ import dev.nvme4j.api.FeatureRestoreFailure;
 import dev.nvme4j.api.IoCallback;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.NamespaceChanges;
 import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.api.Protection;
 import dev.nvme4j.api.QueueCounters;
@@ -171,6 +172,11 @@ public final class FakeController implements Controller {
     @Override
     public void reset() {
         throw new UnsupportedOperationException("the tool tests' fake controller has no reset");
+    }
+
+    @Override
+    public NamespaceChanges rescanNamespaces() {
+        return NamespaceChanges.NONE;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.nvme4j.ctrl;
 
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,7 +9,8 @@ import org.slf4j.LoggerFactory;
  * The thread that delivers asynchronous events (one per controller, daemon, started at the
  * first event): it reads each event's log page and calls the application's listener, so a slow
  * listener or a slow Get Log Page never holds up the watchdog (failure detection, recovery,
- * resets) or close. Events wait for it in {@link Recovery}'s bounded queue.
+ * resets) or close. Events wait for it in {@link Recovery}'s bounded queue, other listener
+ * calls (namespace changes) in its own, bounded the same way.
  *
  * <p>Thread-safe.
  */
@@ -20,6 +22,7 @@ final class EventThread implements Runnable {
     private static final long STOP_WAIT_MILLIS = 100;
 
     private final NvmeController ctrl;
+    private final ArrayBlockingQueue<Runnable> calls = new ArrayBlockingQueue<>(Recovery.EVENT_QUEUE_CAPACITY);
     private Thread thread;
     private volatile boolean running = true;
 
@@ -37,6 +40,20 @@ final class EventThread implements Runnable {
             thread.start();
         }
         LockSupport.unpark(thread);
+    }
+
+    /**
+     * Queues a listener call other than an event's; when {@value Recovery#EVENT_QUEUE_CAPACITY}
+     * are waiting for a slow listener, it is dropped (counted as a dropped event, logged).
+     */
+    void post(Runnable call) {
+        if (!calls.offer(call)) {
+            ctrl.stats.asyncEventsDropped.increment();
+            LOG.warn("{}: the async event listener is behind by {} calls; dropping a namespace change notice",
+                    ctrl.address(), calls.size());
+            return;
+        }
+        signal();
     }
 
     boolean running() {
@@ -72,6 +89,10 @@ final class EventThread implements Runnable {
         while (running) {
             try {
                 ctrl.recovery.deliverEvents();
+                Runnable call;
+                while (running && (call = calls.poll()) != null) {
+                    call.run();
+                }
             } catch (RuntimeException e) {
                 LOG.error("{}: async event delivery failed", ctrl.address(), e);
             }

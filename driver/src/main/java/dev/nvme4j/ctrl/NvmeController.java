@@ -13,6 +13,7 @@ import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.FeatureRestoreFailure;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.NamespaceChanges;
 import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.api.QueueCounters;
 import dev.nvme4j.api.RawCommand;
@@ -63,7 +64,8 @@ public final class NvmeController implements Controller, QueueHost {
     final ControllerStats stats = new ControllerStats();
     final ResetHistory resetHistory = new ResetHistory();
     final FeatureRecord features;
-    final ResetRequests resetRequests = new ResetRequests(this);
+    final LifecycleRequests requests = new LifecycleRequests(this);
+    final NamespaceRescan namespaceRescan = new NamespaceRescan(this);
 
     /** RTD3E from Identify Controller, microseconds (0: not reported). */
     volatile long rtd3eMicros;
@@ -71,7 +73,8 @@ public final class NvmeController implements Controller, QueueHost {
     QueueFactory.Built adminMemory;
     QueueFactory queues;
     private ControllerInfo info;
-    private NamespaceTable namespaces;
+    /** Replaced by namespace rescans (on the watchdog thread); read on the I/O path. */
+    private volatile NamespaceTable namespaces;
     InterruptVector[] vectors = new InterruptVector[0];
     private volatile AsyncEventListener listener;
     Recovery recovery;
@@ -344,7 +347,24 @@ public final class NvmeController implements Controller, QueueHost {
 
     @Override
     public void reset() {
-        resetRequests.resetAndWait(watchdog != null && watchdog.isWatchdogThread());
+        requests.reset(onWatchdogThread());
+    }
+
+    @Override
+    public NamespaceChanges rescanNamespaces() {
+        return requests.rescanNamespaces(onWatchdogThread());
+    }
+
+    private boolean onWatchdogThread() {
+        return watchdog != null && watchdog.isWatchdogThread();
+    }
+
+    NamespaceTable namespaceTable() {
+        return namespaces;
+    }
+
+    void namespaceTable(NamespaceTable next) {
+        namespaces = next;
     }
 
     @Override
@@ -446,9 +466,10 @@ public final class NvmeController implements Controller, QueueHost {
 
     @Override
     public void checkNamespace(Namespace ns) {
-        if (!namespaces.isActive(ns)) {
+        if (!namespaces.accepts(ns)) {
             throw new IllegalArgumentException("namespace " + ns.nsid() + " is not active on " + address()
-                    + " (or is not this controller's); active namespaces: " + namespaces.describeActive());
+                    + " (or is not this controller's, or its LBA format changed); active namespaces: "
+                    + namespaces.describeActive());
         }
     }
 

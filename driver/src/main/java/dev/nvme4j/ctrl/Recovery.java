@@ -3,6 +3,7 @@ package dev.nvme4j.ctrl;
 import dev.nvme4j.api.AsyncEvent;
 import dev.nvme4j.api.AsyncEventListener;
 import dev.nvme4j.api.Completion;
+import dev.nvme4j.api.NamespaceChanges;
 import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.api.Status;
 import dev.nvme4j.queue.CommandQueue;
@@ -233,8 +234,9 @@ final class Recovery implements DeadlineCheck {
     }
 
     /**
-     * Delivers queued events on the event thread ({@link EventThread}): reads the log page the event names
-     * (which also clears it, RAE = 0) and calls the listener.
+     * Delivers queued events on the event thread ({@link EventThread}): reads the log page the
+     * event names (which also clears it, RAE = 0), rescans the namespaces after Namespace
+     * Attribute Changed, and calls the listener.
      */
     void deliverEvents() {
         Integer dw0;
@@ -243,6 +245,9 @@ final class Recovery implements DeadlineCheck {
             int info = (dw0 >>> 8) & 0xFF;
             int logPage = (dw0 >>> 16) & 0xFF;
             byte[] page = readLogPage(logPage);
+            NamespaceChanges changes = type == AsyncEvent.TYPE_NOTICE
+                    && info == AsyncEvent.NOTICE_NAMESPACE_ATTRIBUTE_CHANGED
+                    ? ctrl.namespaceRescan.afterEvent(page) : NamespaceChanges.NONE;
             AsyncEventListener l = ctrl.listener();
             if (l != null) {
                 try {
@@ -251,13 +256,15 @@ final class Recovery implements DeadlineCheck {
                     LOG.warn("{}: async event listener threw", ctrl.address(), e);
                 }
             }
+            ctrl.namespaceRescan.tell(changes);
         }
         readDroppedLogPages();
     }
 
     private byte[] readLogPage(int logPage) {
         try {
-            return ctrl.getLogPage(logPage, 512);
+            // The Changed Namespace List holds up to 1024 NSIDs; the other pages' headers fit in 512 bytes.
+            return ctrl.getLogPage(logPage, logPage == dev.nvme4j.spec.Opcodes.LOG_CHANGED_NAMESPACE_LIST ? 4096 : 512);
         } catch (RuntimeException e) {
             LOG.warn("{}: reading log page 0x{} for an async event failed: {}", ctrl.address(),
                     Integer.toHexString(logPage), e.getMessage());
