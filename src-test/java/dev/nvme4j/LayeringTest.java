@@ -44,6 +44,25 @@ class LayeringTest {
     }
 
     @Test
+    void tcpTransportStaysBelowTheQueueLayer() {
+        // dev.nvme4j.tcp is the NVMe/TCP half below the future transport seam: it may use the spec
+        // layouts and the API's status types, nothing of the PCIe driver; and nothing uses it yet
+        // but the tool and the tests (the seam will be the one place that does).
+        Pattern forbidden = Pattern.compile("import\\s+(static\\s+)?dev\\.nvme4j\\.(ctrl|queue|mock|vfio|sys|device|dma)\\b");
+        List<String> offenders = sources(PACKAGES.resolve("tcp")).stream()
+                .filter(p -> forbidden.matcher(read(p)).find())
+                .map(p -> PACKAGES.relativize(p).toString())
+                .toList();
+        assertTrue(offenders.isEmpty(), "the TCP transport imports the PCIe driver: " + offenders);
+        Pattern usesTcp = Pattern.compile("import\\s+(static\\s+)?dev\\.nvme4j\\.tcp\\b");
+        List<String> users = sourcesOutside("tcp").stream()
+                .filter(p -> usesTcp.matcher(read(p)).find())
+                .map(p -> PACKAGES.relativize(p).toString())
+                .toList();
+        assertTrue(users.isEmpty(), "driver code uses the TCP transport before the seam exists: " + users);
+    }
+
+    @Test
     void moduleExportsOnlyTheApiAndTheMockConfiguration() {
         Matcher m = Pattern.compile("^\\s*exports\\s+([\\w.]+)\\s*;", Pattern.MULTILINE)
                 .matcher(read(DRIVER_SRC.resolve("module-info.java")));
