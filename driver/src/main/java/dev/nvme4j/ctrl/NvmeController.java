@@ -405,6 +405,12 @@ public final class NvmeController implements Controller, QueueHost {
 
     @Override
     public void close() {
+        for (IoQueuePairImpl p : pairs.values()) {
+            if (p.gate().heldByCurrentThread()) {
+                throw new IllegalStateException(address() + " cannot be closed from inside a callback or submit of"
+                        + " its queue pair " + p.queueId() + "; close it after poll returns");
+            }
+        }
         teardown.close();
     }
 
