@@ -12,7 +12,7 @@ import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.api.NamespaceChanges;
-import dev.nvme4j.api.Nvme;
+import dev.nvme4j.Nvme;
 import dev.nvme4j.spec.Opcodes;
 import java.util.LinkedHashMap;
 import java.util.List;
