@@ -16,17 +16,19 @@ package dev.nvme4j.api;
  * @param interrupts        interrupt wake-ups taken
  * @param queueFull         submit attempts refused because the queue was full
  * @param callbackFailures  callbacks that threw (see {@link IoCallback}: the first is logged)
+ * @param sglCommands       reads and writes whose data an SGL described instead of PRPs
  */
 public record QueueCounters(long submitted, long completed, long errors, long timeouts, long missedInterrupts,
                             long lostDoorbells, long aborts, long resubmitted, long doorbellsRung,
-                            long interrupts, long queueFull, long callbackFailures) {
-    public static final QueueCounters ZERO = new QueueCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+                            long interrupts, long queueFull, long callbackFailures, long sglCommands) {
+    public static final QueueCounters ZERO = new QueueCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /** Element-wise sum. */
     public QueueCounters plus(QueueCounters o) {
         return new QueueCounters(submitted + o.submitted, completed + o.completed, errors + o.errors,
                 timeouts + o.timeouts, missedInterrupts + o.missedInterrupts, lostDoorbells + o.lostDoorbells,
                 aborts + o.aborts, resubmitted + o.resubmitted, doorbellsRung + o.doorbellsRung,
-                interrupts + o.interrupts, queueFull + o.queueFull, callbackFailures + o.callbackFailures);
+                interrupts + o.interrupts, queueFull + o.queueFull, callbackFailures + o.callbackFailures,
+                sglCommands + o.sglCommands);
     }
 }

@@ -20,10 +20,11 @@ public final class QueueStats {
     long interrupts;
     long queueFull;
     long callbackFailures;
+    long sglCommands;
 
     public QueueCounters snapshot() {
         return new QueueCounters(submitted, completed, errors, timeouts, missedInterrupts, lostDoorbells, aborts,
-                resubmitted, doorbellsRung, interrupts, queueFull, callbackFailures);
+                resubmitted, doorbellsRung, interrupts, queueFull, callbackFailures, sglCommands);
     }
 
     public void countTimeout() {
