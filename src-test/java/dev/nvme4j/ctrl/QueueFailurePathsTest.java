@@ -167,4 +167,75 @@ class QueueFailurePathsTest {
             }
         });
     }
+
+    /**
+     * A stale completion (a copy of an earlier command's entry, arriving after its CID was
+     * reused) must not complete the CID's new command: the new command completes only with its
+     * own entry, the stale one is dropped and counted.
+     */
+    @Test
+    void aStaleCompletionNeverCompletesTheNextCommandOfItsCid() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(), options(Duration.ofSeconds(10)));
+                 IoQueuePair qp = f.ctrl.createQueuePair(8, CompletionMode.POLL);
+                 DmaBuffer buf = f.ctrl.allocateBuffer(2 * 512)) {
+                Namespace ns = f.ctrl.namespace(1);
+                buf.segment().fill((byte) 0x5A);
+                qp.writeSync(ns, 1, 1, buf.slice(512, 512));
+                // A's completion is posted again 300 ms later; B (same CID, reused at once) takes 1.2 s.
+                f.mock.faults().duplicateCompletions(FaultMatch.any().queue(1).opcode(Opcodes.NVM_READ).times(1),
+                        Duration.ofMillis(300));
+                qp.readSync(ns, 0, 1, buf.slice(0, 512));
+                f.mock.faults().delayCompletions(FaultMatch.any().queue(1).opcode(Opcodes.NVM_READ).times(1),
+                        Duration.ofMillis(1200));
+                buf.segment().asSlice(512, 512).fill((byte) 0);
+                long[] doneAt = {0};
+                int[] st = {-1};
+                int[] calls = {0};
+                long start = System.nanoTime();
+                assertTrue(qp.read(ns, 1, 1, buf.slice(512, 512), (t, s) -> {
+                    doneAt[0] = System.nanoTime();
+                    st[0] = s;
+                    calls[0]++;
+                }, 7));
+                assertTrue(qp.drain(Duration.ofSeconds(8)));
+                long took = (doneAt[0] - start) / 1_000_000;
+                assertTrue(took >= 1000, "B completed by its own entry (1.2 s), not A's stale one (0.3 s): " + took
+                        + " ms");
+                assertEquals(0, st[0]);
+                assertEquals(1, calls[0]);
+                assertEquals(0x5A, buf.segment().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 512) & 0xFF,
+                        "B's data arrived");
+                assertEquals(1, qp.counters().staleCompletions(), qp.counters().toString());
+                qp.readSync(ns, 1, 1, buf.slice(512, 512)); // the queue goes on normally
+                assertEquals(1, qp.counters().staleCompletions());
+            }
+        });
+    }
+
+    /** Duplicate entries right behind the originals (the same batch): each command completes once. */
+    @Test
+    void duplicateCompletionsInTheSameBatchAreDroppedAndCounted() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(), options(Duration.ofSeconds(10)));
+                 IoQueuePair qp = f.ctrl.createQueuePair(32, CompletionMode.POLL);
+                 DmaBuffer buf = f.ctrl.allocateBuffer(8 * 512)) {
+                Namespace ns = f.ctrl.namespace(1);
+                f.mock.faults().duplicateCompletions(FaultMatch.any().queue(1).times(8), Duration.ZERO);
+                int[] calls = new int[8];
+                int[] st = new int[8];
+                for (int i = 0; i < 8; i++) {
+                    int k = i;
+                    assertTrue(qp.read(ns, i, 1, buf.slice(i * 512L, 512), (t, s) -> { calls[k]++; st[k] = s; }, i));
+                }
+                assertTrue(qp.drain(Duration.ofSeconds(5)));
+                for (int i = 0; i < 8; i++) {
+                    assertEquals(1, calls[i], "command " + i + " completed once");
+                    assertEquals(0, st[i]);
+                }
+                assertEquals(8, qp.counters().staleCompletions(), qp.counters().toString());
+                assertEquals(8, qp.counters().completed(), "only real completions count as completed");
+            }
+        });
+    }
 }

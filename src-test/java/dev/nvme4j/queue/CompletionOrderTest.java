@@ -122,7 +122,7 @@ class CompletionOrderTest {
             q.release(tr);
         });
         assertEquals(List.of(t.cid()), seen);
-        assertEquals(1, q.invalidCompletions());
+        assertEquals(1, q.stats().staleCompletions);
     }
 
     @Test
@@ -134,7 +134,7 @@ class CompletionOrderTest {
         post(q, 1, 1, 1, 0, 1);
         int n = q.reap(64, (tr, s, d0, d1) -> log.add("callback cid " + tr.cid()));
         assertEquals(0, n);
-        assertEquals(2, q.invalidCompletions());
+        assertEquals(2, q.stats().staleCompletions);
         // The head moved past both entries: the controller must be told, or it keeps counting
         // the two slots as occupied (a depth-4 CQ would then have room for one more entry).
         assertEquals(List.of("sqdb=1", "cqdb=2"), log);

@@ -1,6 +1,7 @@
 package dev.nvme4j.queue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -38,7 +39,37 @@ class TrackerPoolTest {
         Tracker a = p.acquire();
         p.acquire();
         p.release(a);
-        assertEquals(a.cid(), p.acquire().cid());
+        assertEquals(a.index(), p.acquire().index());
+    }
+
+    @Test
+    void eachCommandOfASlotGetsANewCidSoAStaleOneMatchesNothing() {
+        TrackerPool p = pool(3);
+        Tracker t = p.acquire();
+        int first = t.cid();
+        assertEquals(t, p.byCid(first));
+        p.release(t);
+        assertEquals(t, p.acquire());
+        assertNotEquals(first, t.cid(), "same slot, new generation");
+        assertEquals(t.index(), t.cid() & 3);
+        assertNull(p.byCid(first), "the earlier command's CID names nothing now");
+        assertEquals(t, p.byCid(t.cid()));
+    }
+
+    @Test
+    void generationsWrapAndNeverUseCidFfff() {
+        TrackerPool p = pool(2); // one index bit, 15 generation bits
+        p.acquire();
+        Set<Integer> seen = new HashSet<>();
+        for (int i = 0; i < 70_000; i++) {
+            Tracker t = p.acquire();
+            assertEquals(1, t.index());
+            assertNotEquals(0xFFFF, t.cid());
+            assertEquals(t, p.byCid(t.cid()));
+            seen.add(t.cid());
+            p.release(t);
+        }
+        assertEquals(0x7FFF, seen.size(), "every odd 16-bit CID but FFFFh");
     }
 
     @Test

@@ -19,7 +19,11 @@ public interface Controller extends AutoCloseable {
 
     ControllerState state();
 
-    /** When {@link #state()} is FAILED: why (e.g. "device removed: CSTS reads all-ones"). */
+    /**
+     * When {@link #state()} is FAILED or REMOVED: why (e.g. "device removed or unreachable: CSTS
+     * reads all-ones", or "device removed: the kernel requested it back (hot-unplug, unbind or
+     * remove)").
+     */
     String failureReason();
 
     /** Active namespaces, by NSID. */
@@ -122,6 +126,23 @@ public interface Controller extends AutoCloseable {
      * reset happened. Each names the feature, the value and the controller's reason.
      */
     List<FeatureRestoreFailure> featureRestoreFailures();
+
+    /**
+     * Identifies the namespaces again (the active namespace list, then Identify Namespace of
+     * each; NVMe Base 5.17) and returns what changed: namespaces that appeared, went away or
+     * changed size or format. {@link #namespaces()} and {@link #namespace(int)} show the new
+     * state; I/O to a namespace that went away completes with Invalid Namespace or Format. The
+     * driver does the same by itself on a Namespace Attribute Changed event, for the NSIDs the
+     * Changed Namespace List log page names. The {@link AsyncEventListener} is told of any
+     * change ({@link AsyncEventListener#onNamespacesChanged}).
+     *
+     * <p>Runs on the controller's watchdog thread (after any reset under way) and waits for it,
+     * bounded by the admin timeout of each command it sends. May be called from any thread.
+     *
+     * @throws IllegalStateException when the controller is closed, failed, or closed meanwhile
+     * @throws NvmeException when an Identify command failed (the namespaces stay as they were)
+     */
+    NamespaceChanges rescanNamespaces();
 
     /** Receives asynchronous events; null to stop. Events arrive on the controller's watchdog thread. */
     void setAsyncEventListener(AsyncEventListener listener);

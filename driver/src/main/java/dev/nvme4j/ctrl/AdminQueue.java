@@ -203,14 +203,14 @@ final class AdminQueue implements CompletionSink {
         }
         c.cid = t.cid();
         c.deadlineNanos = c.hasDeadline() ? System.nanoTime() + c.timeoutNanos : Long.MAX_VALUE;
-        byCid[t.cid()] = c;
+        byCid[t.index()] = c;
         queue.finishEntry(t, c.deadlineNanos);
     }
 
     @Override
     public void onCompletion(Tracker t, int status, int dw0, int dw1) {
-        AdminCommand c = byCid[t.cid()];
-        byCid[t.cid()] = null;
+        AdminCommand c = byCid[t.index()];
+        byCid[t.index()] = null;
         queue.release(t);
         completed++;
         Completion completion = new Completion(status, dw0, dw1);

@@ -12,6 +12,8 @@ final class ControllerStats {
     final LongAdder featuresRestored = new LongAdder();
     final LongAdder featureRestoreFailures = new LongAdder();
     final LongAdder namespaceChanges = new LongAdder();
+    final LongAdder removals = new LongAdder();
+    final LongAdder errorInterrupts = new LongAdder();
     private QueueCounters closedQueues = QueueCounters.ZERO;
 
     synchronized void addClosed(QueueCounters c) {

@@ -13,6 +13,7 @@ import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.FeatureRestoreFailure;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.NamespaceChanges;
 import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.api.QueueCounters;
 import dev.nvme4j.api.RawCommand;
@@ -64,7 +65,8 @@ public final class NvmeController implements Controller, QueueHost {
     final ControllerStats stats = new ControllerStats();
     final ResetHistory resetHistory = new ResetHistory();
     final FeatureRecord features;
-    final ResetRequests resetRequests = new ResetRequests(this);
+    final LifecycleRequests requests = new LifecycleRequests(this);
+    final NamespaceRescan namespaceRescan = new NamespaceRescan(this);
 
     /** RTD3E from Identify Controller, microseconds (0: not reported). */
     volatile long rtd3eMicros;
@@ -74,11 +76,13 @@ public final class NvmeController implements Controller, QueueHost {
     QueueFactory.Built adminMemory;
     QueueFactory queues;
     private ControllerInfo info;
-    private NamespaceTable namespaces;
+    /** Replaced by namespace rescans (on the watchdog thread); read on the I/O path. */
+    private volatile NamespaceTable namespaces;
     InterruptVector[] vectors = new InterruptVector[0];
     private volatile AsyncEventListener listener;
     Recovery recovery;
     private Watchdog watchdog;
+    private volatile DeviceEventWatch deviceEventWatch;
     private final Teardown teardown = new Teardown(this);
 
     private NvmeController(PciFunction pci, ControllerOptions options, boolean ownsFunction) {
@@ -133,6 +137,7 @@ public final class NvmeController implements Controller, QueueHost {
         recovery.startAsyncEvents();
         watchdog = new Watchdog(this);
         watchdog.start();
+        deviceEventWatch = DeviceEventWatch.start(this);
         LOG.info("{}: NVMe {} controller ready: {} namespace(s), {} I/O queue pair(s), MDTS {} bytes",
                 pci.address(), info.versionString(), namespaces.list().size(), info.ioQueuePairsGranted(),
                 info.maxTransferBytes());
@@ -343,7 +348,24 @@ public final class NvmeController implements Controller, QueueHost {
 
     @Override
     public void reset() {
-        resetRequests.resetAndWait(watchdog != null && watchdog.isWatchdogThread());
+        requests.reset(onWatchdogThread());
+    }
+
+    @Override
+    public NamespaceChanges rescanNamespaces() {
+        return requests.rescanNamespaces(onWatchdogThread());
+    }
+
+    private boolean onWatchdogThread() {
+        return watchdog != null && watchdog.isWatchdogThread();
+    }
+
+    NamespaceTable namespaceTable() {
+        return namespaces;
+    }
+
+    void namespaceTable(NamespaceTable next) {
+        namespaces = next;
     }
 
     @Override
@@ -380,7 +402,8 @@ public final class NvmeController implements Controller, QueueHost {
         }
         return new ControllerCounters(io, admin == null ? 0 : admin.submittedCount(), admin == null ? 0 : admin.completedCount(),
                 stats.adminTimeouts.sum(), stats.resets.sum(), stats.failures.sum(), stats.asyncEvents.sum(),
-                stats.featuresRestored.sum(), stats.featureRestoreFailures.sum(), stats.namespaceChanges.sum());
+                stats.featuresRestored.sum(), stats.featureRestoreFailures.sum(), stats.namespaceChanges.sum(),
+                stats.removals.sum(), stats.errorInterrupts.sum());
     }
 
     @Override
@@ -410,6 +433,14 @@ public final class NvmeController implements Controller, QueueHost {
         }
     }
 
+    /** Stops watching the device request and error interrupts (bounded; a removal under way finishes first). */
+    void stopDeviceEvents() {
+        DeviceEventWatch w = deviceEventWatch;
+        if (w != null) {
+            w.stop();
+        }
+    }
+
     boolean ownsFunction() {
         return ownsFunction;
     }
@@ -435,9 +466,10 @@ public final class NvmeController implements Controller, QueueHost {
 
     @Override
     public void checkNamespace(Namespace ns) {
-        if (!namespaces.isActive(ns)) {
+        if (!namespaces.accepts(ns)) {
             throw new IllegalArgumentException("namespace " + ns.nsid() + " is not active on " + address()
-                    + " (or is not this controller's); active namespaces: " + namespaces.describeActive());
+                    + " (or is not this controller's, or its LBA format changed); active namespaces: "
+                    + namespaces.describeActive());
         }
     }
 
@@ -449,6 +481,11 @@ public final class NvmeController implements Controller, QueueHost {
     @Override
     public boolean isFailed() {
         return health.isFailed();
+    }
+
+    @Override
+    public int failureStatus() {
+        return health.isRemoved() ? IoQueuePairImpl.DEVICE_REMOVED : IoQueuePairImpl.HOST_ABORT;
     }
 
     void wakeWatchdog() {

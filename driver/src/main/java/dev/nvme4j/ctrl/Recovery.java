@@ -3,6 +3,7 @@ package dev.nvme4j.ctrl;
 import dev.nvme4j.api.AsyncEvent;
 import dev.nvme4j.api.AsyncEventListener;
 import dev.nvme4j.api.Completion;
+import dev.nvme4j.api.NamespaceChanges;
 import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.api.Status;
 import dev.nvme4j.queue.CommandQueue;
@@ -45,7 +46,9 @@ final class Recovery implements DeadlineCheck {
     private final long stepNanos;
     /** How often the owner's poll path scans for late commands: deadlines are met within this. */
     private final long scanIntervalNanos;
-    private final AtomicBoolean resetRequested = new AtomicBoolean();
+    /** Why a reset was requested (the first reason until the reset ran), null when none is. */
+    private final java.util.concurrent.atomic.AtomicReference<String> resetRequested =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private final ConcurrentLinkedQueue<Integer> events = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean aerStopped = new AtomicBoolean();
 
@@ -135,14 +138,15 @@ final class Recovery implements DeadlineCheck {
 
     /** Asks the watchdog to reset the controller (once until the reset ran). */
     void requestReset(String why) {
-        if (resetRequested.compareAndSet(false, true)) {
+        if (resetRequested.compareAndSet(null, why)) {
             LOG.warn("{}: controller reset requested: {}", ctrl.address(), why);
             ctrl.wakeWatchdog();
         }
     }
 
-    boolean takeResetRequest() {
-        return resetRequested.getAndSet(false);
+    /** {@return why a reset was requested, consuming the request; null when none was} */
+    String takeResetRequest() {
+        return resetRequested.getAndSet(null);
     }
 
     // ---- asynchronous events (Base 5.2) ----
@@ -196,7 +200,8 @@ final class Recovery implements DeadlineCheck {
 
     /**
      * Delivers queued events on the watchdog thread: reads the log page the event names
-     * (which also clears it, RAE = 0) and calls the listener.
+     * (which also clears it, RAE = 0), rescans the namespaces after Namespace Attribute Changed,
+     * and calls the listener.
      */
     void deliverEvents() {
         Integer dw0;
@@ -205,6 +210,9 @@ final class Recovery implements DeadlineCheck {
             int info = (dw0 >>> 8) & 0xFF;
             int logPage = (dw0 >>> 16) & 0xFF;
             byte[] page = readLogPage(logPage);
+            NamespaceChanges changes = type == AsyncEvent.TYPE_NOTICE
+                    && info == AsyncEvent.NOTICE_NAMESPACE_ATTRIBUTE_CHANGED
+                    ? ctrl.namespaceRescan.afterEvent(page) : NamespaceChanges.NONE;
             AsyncEventListener l = ctrl.listener();
             if (l != null) {
                 try {
@@ -213,12 +221,14 @@ final class Recovery implements DeadlineCheck {
                     LOG.warn("{}: async event listener threw", ctrl.address(), e);
                 }
             }
+            ctrl.namespaceRescan.tell(changes);
         }
     }
 
     private byte[] readLogPage(int logPage) {
         try {
-            return ctrl.getLogPage(logPage, 512);
+            // The Changed Namespace List holds up to 1024 NSIDs; the other pages' headers fit in 512 bytes.
+            return ctrl.getLogPage(logPage, logPage == dev.nvme4j.spec.Opcodes.LOG_CHANGED_NAMESPACE_LIST ? 4096 : 512);
         } catch (RuntimeException e) {
             LOG.warn("{}: reading log page 0x{} for an async event failed: {}", ctrl.address(),
                     Integer.toHexString(logPage), e.getMessage());

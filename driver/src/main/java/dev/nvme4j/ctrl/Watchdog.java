@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
  * CSTS (all-ones: the device is gone, fail fast; CFS: reset); checks admin deadlines; checks
  * the deadlines of every I/O queue pair whose owner is not inside it (it enters the pair's
  * gate only if free, so it never runs concurrently with the owner, and it never calls an
- * application callback); runs a reset recovery or the application asked for; delivers
- * asynchronous events.
+ * application callback); runs a reset recovery asked for; runs what the application asked for
+ * (a reset, a namespace rescan); delivers asynchronous events (and rescans the namespaces after
+ * a Namespace Attribute Changed event).
  *
  * <p>Rounds are {@code watchdogPeriod} apart, 1 ms while admin commands other than AERs are
  * outstanding (so an unawaited admin future still completes promptly).
@@ -88,10 +89,11 @@ final class Watchdog implements Runnable {
                 }
             }
         }
-        if (ctrl.recovery.takeResetRequest()) {
-            new ControllerReset(ctrl).run("recovery of late commands");
+        String resetReason = ctrl.recovery.takeResetRequest();
+        if (resetReason != null) {
+            new ControllerReset(ctrl).run(resetReason);
         }
-        ctrl.resetRequests.runPending();
+        ctrl.requests.runPending();
         ctrl.recovery.deliverEvents();
     }
 

@@ -17,6 +17,8 @@ final class Completion {
     int cqid;
     /** For hung commands: an Abort of this command hangs too. */
     boolean abortHangs;
+    /** A copy of a completion already posted (fault): posted without touching the CID's state. */
+    boolean duplicate;
 
     Completion(int sqid, int cid, int opcode, int dw0, int status) {
         this.sqid = sqid;

@@ -53,6 +53,8 @@ final class Engine {
     /** Command-specific DW0 of the completion. */
     int dw0;
     private long faultDelay;
+    /** Fault: post a copy of the current command's completion this long after it, or -1. */
+    private long duplicateDelay = -1;
 
     private final ArrayList<Completion> hung = new ArrayList<>();
     private final PriorityQueue<Completion> delayed = new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos, b.dueNanos));
@@ -155,6 +157,7 @@ final class Engine {
         cid = Sqe.cid(cdw0);
         dw0 = 0;
         faultDelay = 0;
+        duplicateDelay = -1;
         counters.commandsProcessed++;
         if (sqid == 0) {
             counters.adminCommands++;
@@ -188,6 +191,10 @@ final class Engine {
     /** Applies command faults; returns true when the fault took the command over. */
     private boolean faulted() {
         Faults f = c.faults;
+        FaultRule dup = Faults.firing(f.duplicate, sqid, opcode);
+        if (dup != null) {
+            duplicateDelay = dup.param;
+        }
         FaultRule r = Faults.firing(f.hang, sqid, opcode);
         if (r != null) {
             Completion h = new Completion(sqid, cid, opcode, 0, 0);
@@ -211,6 +218,20 @@ final class Engine {
     /** Completes the current command, now or after latency and injected delay. */
     private void finish(int status) {
         long delay = latencyNanos + faultDelay;
+        if (duplicateDelay >= 0) {
+            Completion copy = new Completion(sqid, cid, opcode, dw0, status);
+            copy.duplicate = true;
+            long after = delay + duplicateDelay;
+            duplicateDelay = -1;
+            if (after == 0) {
+                post(sqid, cid, opcode, dw0, status);
+                postDuplicate(copy);
+                return;
+            }
+            copy.dueNanos = c.now() + after;
+            delayed.add(copy);
+            c.scheduleWakeup(copy.dueNanos);
+        }
         if (delay > 0) {
             Completion d = new Completion(sqid, cid, opcode, dw0, status);
             d.dueNanos = c.now() + delay;
@@ -249,6 +270,20 @@ final class Engine {
         c.interrupts.completionPosted(cq, op);
     }
 
+    /** Posts a copy of a completion already posted (fault), if its CQ has room; the CID's state is left alone. */
+    private void postDuplicate(Completion d) {
+        MockSq sq = c.sqs[d.sqid];
+        if (sq == null) {
+            return;
+        }
+        MockCq cq = c.cqs[sq.cqid];
+        if (cq.isFull() || !cq.waiting.isEmpty()) {
+            return;
+        }
+        cq.write(d.dw0, sq.head, d.sqid, d.cid, d.status);
+        c.interrupts.completionPosted(cq, d.opcode);
+    }
+
     /** CQ head doorbell (Base 3.3.1.2): releases slots, then posts waiting completions. */
     boolean cqHeadDoorbell(MockCq cq, int v) {
         if (Integer.compareUnsigned(v, cq.size) >= 0) {
@@ -284,7 +319,11 @@ final class Engine {
         }
         while (!delayed.isEmpty() && delayed.peek().dueNanos - now <= 0) {
             Completion d = delayed.poll();
-            post(d.sqid, d.cid, d.opcode, d.dw0, d.status);
+            if (d.duplicate) {
+                postDuplicate(d);
+            } else {
+                post(d.sqid, d.cid, d.opcode, d.dw0, d.status);
+            }
         }
         return delayed.isEmpty() ? Long.MAX_VALUE : delayed.peek().dueNanos;
     }
@@ -322,7 +361,7 @@ final class Engine {
         }
         for (Iterator<Completion> it = delayed.iterator(); it.hasNext(); ) {
             Completion d = it.next();
-            if (d.sqid == asqid && d.cid == acid) {
+            if (d.sqid == asqid && d.cid == acid && !d.duplicate) {
                 it.remove();
                 post(d.sqid, d.cid, d.opcode, 0, NvmeStatus.COMMAND_ABORT_REQUESTED.code(false));
                 dw0 = 0;
@@ -362,7 +401,9 @@ final class Engine {
             Completion d = it.next();
             if (d.sqid == sq.qid) {
                 it.remove();
-                post(d.sqid, d.cid, d.opcode, 0, aborted);
+                if (!d.duplicate) {
+                    post(d.sqid, d.cid, d.opcode, 0, aborted);
+                }
             }
         }
         abortRequested.removeIf(k -> (k >>> 16) == sq.qid);
@@ -391,11 +432,12 @@ final class Engine {
         deliver(LogPageLayout.aerDw0(LogPageLayout.AER_TYPE_SMART, info, 0x02));
     }
 
+    /** The changed NSID enters the Changed Namespace List whether or not the notice is enabled (Base 5.16.1.5). */
     void raiseEvent(int type, int info, int logPage, int nsid) {
+        admin.logs.changedNamespace(nsid);
         if (type == LogPageLayout.AER_TYPE_NOTICE && (admin.asyncEventConfig & LogPageLayout.AEC_NS_ATTRIBUTE_NOTICES) == 0) {
             return;
         }
-        admin.logs.changedNamespace(nsid);
         deliver(LogPageLayout.aerDw0(type, info, logPage));
     }
 

@@ -17,6 +17,7 @@ final class Faults implements FaultInjector {
     volatile FaultRule[] ignoreSqDoorbell = NONE;
     volatile FaultRule[] hang = NONE;
     volatile FaultRule[] delay = NONE;
+    volatile FaultRule[] duplicate = NONE;
     volatile FaultRule[] status = NONE;
     volatile FaultRule[] corruptAt = NONE;
     volatile FaultRule[] refuseFeature = NONE;
@@ -76,6 +77,17 @@ final class Faults implements FaultInjector {
     public synchronized FaultHandle delayCompletions(FaultMatch match, Duration d) {
         FaultRule r = new FaultRule(Objects.requireNonNull(match), d.toNanos(), 0);
         delay = plus(delay, r);
+        commandFaults = true;
+        return r;
+    }
+
+    @Override
+    public synchronized FaultHandle duplicateCompletions(FaultMatch match, Duration d) {
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("delay must not be negative: " + d);
+        }
+        FaultRule r = new FaultRule(Objects.requireNonNull(match), d.toNanos(), 0);
+        duplicate = plus(duplicate, r);
         commandFaults = true;
         return r;
     }
@@ -165,6 +177,16 @@ final class Faults implements FaultInjector {
     }
 
     @Override
+    public void requestRemoval() {
+        ctrl.requestRemoval();
+    }
+
+    @Override
+    public void raiseErrorInterrupt() {
+        ctrl.raiseErrorInterrupt();
+    }
+
+    @Override
     public void slowEnable(Duration d) {
         ctrl.regs().enableDelayNanos = d.toNanos();
     }
@@ -190,6 +212,7 @@ final class Faults implements FaultInjector {
         ignoreSqDoorbell = NONE;
         hang = NONE;
         delay = NONE;
+        duplicate = NONE;
         status = NONE;
         corruptAt = NONE;
         corrupt = NONE;

@@ -10,6 +10,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One submission queue and its completion queue, with the trackers of its command identifiers:
@@ -33,6 +35,7 @@ import java.nio.ByteOrder;
  * <p>Not thread-safe: owned by one thread at a time (the queue pair's owner, or the admin lock).
  */
 public final class CommandQueue {
+    private static final Logger LOG = LoggerFactory.getLogger(CommandQueue.class);
     private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle CQE_DW3 = LE_INT.varHandle();
@@ -54,7 +57,6 @@ public final class CommandQueue {
     private int lastRungTail;
     private int cqHead;
     private int phase = 1;
-    private long invalidCompletions;
 
     // Scratch of one completion batch: filled before the CQ doorbell, consumed after it.
     private final Tracker[] batchTracker;
@@ -114,9 +116,17 @@ public final class CommandQueue {
         return batchTracker.length;
     }
 
-    /** Completions whose CID named no outstanding command (a device bug; they are dropped). */
-    public long invalidCompletions() {
-        return invalidCompletions;
+    /**
+     * A completion entry whose CID names no outstanding command: a duplicate, a stale entry for
+     * a CID since reused, or garbage. Never delivered (it would complete another command with
+     * this one's entry); counted, logged once per queue.
+     */
+    private void staleCompletion(int dw3) {
+        if (stats.staleCompletions++ == 0) {
+            LOG.warn("queue {}: dropped a completion for CID {} (status 0x{}), which names no outstanding command"
+                    + " (a duplicate or stale entry from the device); further ones are only counted"
+                    + " (QueueCounters.staleCompletions)", qid, Cqe.cid(dw3), Integer.toHexString(Cqe.status(dw3)));
+        }
     }
 
     /** True when a command can be issued now: a free CID and a free SQ slot. */
@@ -268,11 +278,12 @@ public final class CommandQueue {
             int dw2 = cq.get(LE_INT, base + Cqe.OFF_DW2);
             advanceCqHead();
             sqHead = Cqe.sqHead(dw2) % depth;
-            Tracker t = trackers.get(Cqe.cid(dw3));
-            if (t == null || !t.busy) {
-                invalidCompletions++;
+            Tracker t = trackers.byCid(Cqe.cid(dw3));
+            if (t == null || !t.busy || t.reaped) {
+                staleCompletion(dw3);
                 continue;
             }
+            t.reaped = true;
             batchTracker[n] = t;
             batchStatus[n] = Cqe.status(dw3);
             batchDw0[n] = dw0;

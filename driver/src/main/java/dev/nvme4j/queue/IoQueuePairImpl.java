@@ -27,6 +27,8 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     private static final Logger LOG = LoggerFactory.getLogger(IoQueuePairImpl.class);
     /** Host status for commands the device never answered: Command Aborted By Host, DNR. */
     public static final int HOST_ABORT = NvmeStatus.COMMAND_ABORTED_BY_HOST.code(true);
+    /** Host status for the commands of a device that was removed: Host Pathing Error, DNR. */
+    public static final int DEVICE_REMOVED = NvmeStatus.HOST_PATHING_ERROR.code(true);
     /** Deadlines are looked at every 64th poll: a counter test on the hot path, nothing more. */
     private static final int DEADLINE_CHECK_MASK = 63;
     /** Marks a tracker whose command recovery gave up on; completed by the owner's next poll. */
@@ -310,7 +312,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
      * Takes a request slot, or returns null (counted) when the queue is full. On a failed
      * controller the command never reaches the device, so only a request slot is needed (the
      * SQ of a dead device never drains): the request comes back with its status already set to
-     * {@link #HOST_ABORT}, and the next poll completes it.
+     * {@link QueueHost#failureStatus()}, and the next poll completes it.
      */
     private Request start(IoCallback callback, long tag, int opcode, int nsid) {
         Objects.requireNonNull(callback, "callback");
@@ -332,8 +334,9 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         r.partsInFlight = 0;
         requestsInUse++;
         if (failed) {
-            r.status = HOST_ABORT;
-            hostFailure = HOST_ABORT;
+            int status = host.failureStatus();
+            r.status = status;
+            hostFailure = status;
         }
         return r;
     }

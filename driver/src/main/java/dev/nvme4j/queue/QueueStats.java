@@ -20,11 +20,13 @@ public final class QueueStats {
     long interrupts;
     long queueFull;
     long callbackFailures;
+    long staleCompletions;
     long sglCommands;
 
     public QueueCounters snapshot() {
         return new QueueCounters(submitted, completed, errors, timeouts, missedInterrupts, lostDoorbells, aborts,
-                resubmitted, doorbellsRung, interrupts, queueFull, callbackFailures, sglCommands);
+                resubmitted, doorbellsRung, interrupts, queueFull, callbackFailures,
+                staleCompletions, sglCommands);
     }
 
     public void countTimeout() {

@@ -11,8 +11,16 @@ import java.lang.foreign.MemorySegment;
  * <p>Owned by the thread that owns its queue; never shared.
  */
 public final class Tracker {
-    /** Command identifier: the index of this tracker in its pool. */
-    final int cid;
+    /** The index of this tracker in its pool: the low bits of its command identifiers. */
+    final int index;
+    /**
+     * Command identifier of the current command: the index in the low bits, a generation number
+     * (advanced at every acquire) in the bits above, so a stale completion entry for an earlier
+     * command of this slot does not match (see {@link TrackerPool}).
+     */
+    int cid;
+    /** A completion entry for the current command was taken from the CQ (a second one is a duplicate). */
+    boolean reaped;
     /** Host view and device address of this tracker's PRP list area. */
     final MemorySegment prpList;
     final long prpListIova;
@@ -35,15 +43,22 @@ public final class Tracker {
     /** How many times this command was resubmitted after a controller reset. */
     int retries;
 
-    Tracker(int cid, MemorySegment prpList, long prpListIova, MemorySegment savedSqe) {
-        this.cid = cid;
+    Tracker(int index, MemorySegment prpList, long prpListIova, MemorySegment savedSqe) {
+        this.index = index;
+        this.cid = index;
         this.prpList = prpList;
         this.prpListIova = prpListIova;
         this.savedSqe = savedSqe;
     }
 
+    /** The command identifier on the wire of the current command (see {@link #cid}). */
     public int cid() {
         return cid;
+    }
+
+    /** The slot index (0 .. capacity - 1), stable across the slot's commands. */
+    public int index() {
+        return index;
     }
 
     public int owner() {

@@ -6,15 +6,25 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The trackers of one queue, indexed by command identifier, with an intrusive free stack
- * (LIFO keeps recently used trackers and their PRP areas warm in cache). A queue of depth
- * {@code d} has {@code d - 1} trackers: that is how many commands it can hold at once
- * (Base 4.1.1: a queue is full when tail + 1 == head).
+ * The trackers of one queue, with an intrusive free stack (LIFO keeps recently used trackers
+ * and their PRP areas warm in cache). A queue of depth {@code d} has {@code d - 1} trackers:
+ * that is how many commands it can hold at once (Base 4.1.1: a queue is full when tail + 1 ==
+ * head).
+ *
+ * <p>Command identifiers: the low bits are the tracker's index, the bits above (as many of the
+ * CID's 16 as the index leaves) a generation number advanced each time the tracker is taken,
+ * so a completion entry for an earlier command of the slot (a duplicate or stale entry from a
+ * misbehaving device) does not match the slot's current command. CID FFFFh is never used (the
+ * Error Information log page uses it for "no command").
  *
  * <p>Owned by one thread (the queue's owner, or the admin lock holder); no synchronization.
  */
 public final class TrackerPool {
     private final Tracker[] trackers;
+    /** Bits of a CID that hold the tracker index; the generation sits above them. */
+    private final int indexBits;
+    private final int indexMask;
+    private final int generations;
     private int freeHead;
     private int free;
 
@@ -29,6 +39,9 @@ public final class TrackerPool {
             throw new IllegalArgumentException("tracker count must be 1..65535, got " + count);
         }
         trackers = new Tracker[count];
+        indexBits = Math.max(1, 32 - Integer.numberOfLeadingZeros(count - 1));
+        indexMask = (1 << indexBits) - 1;
+        generations = 1 << (16 - indexBits);
         MemorySegment sqes = arena.allocate((long) count * Sqe.SIZE, 64);
         for (int cid = 0; cid < count; cid++) {
             long off = cid * prpAreaBytes;
@@ -51,6 +64,10 @@ public final class TrackerPool {
         Tracker t = trackers[cid];
         freeHead = t.nextFree;
         t.nextFree = -1;
+        int gen = (t.cid >>> indexBits) + 1;
+        int next = gen >= generations ? cid : (gen << indexBits) | cid;
+        t.cid = next == 0xFFFF ? cid : next;
+        t.reaped = false;
         t.busy = true;
         t.recoveryStep = 0;
         t.retries = 0;
@@ -65,13 +82,26 @@ public final class TrackerPool {
         }
         t.busy = false;
         t.nextFree = freeHead;
-        freeHead = t.cid;
+        freeHead = t.index;
         free++;
     }
 
-    /** The tracker of {@code cid}, or null when the CID is out of range. */
-    public Tracker get(int cid) {
-        return cid < trackers.length ? trackers[cid] : null;
+    /** The tracker at {@code index} (0 .. capacity - 1), or null when out of range. */
+    public Tracker get(int index) {
+        return index < trackers.length ? trackers[index] : null;
+    }
+
+    /**
+     * The tracker whose current command has CID {@code cid}, or null when no tracker's does
+     * (out of range, or another generation of the slot: a stale entry).
+     */
+    public Tracker byCid(int cid) {
+        int index = cid & indexMask;
+        if (index >= trackers.length) {
+            return null;
+        }
+        Tracker t = trackers[index];
+        return t.cid == cid ? t : null;
     }
 
     public int capacity() {

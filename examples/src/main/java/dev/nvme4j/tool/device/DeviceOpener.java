@@ -44,6 +44,11 @@ public final class DeviceOpener implements ControllerSource {
         return msg;
     }
 
+    /** True when {@code value} has the form of a PCI address ({@code 0000:01:00.0} or {@code 01:00.0}). */
+    public static boolean looksLikePci(String value) {
+        return PCI.matcher(value).matches();
+    }
+
     /**
      * Checks a PCI address and adds the default domain: {@code 01:00.0} becomes {@code 0000:01:00.0}.
      *

@@ -1,0 +1,545 @@
+package dev.nvme4j.tcp;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32C;
+
+/**
+ * A small in-process NVMe/TCP target on a loopback port, for the host's protocol flows: ICReq/ICResp
+ * with digest negotiation, Fabrics Connect/Property Get/Set/Disconnect, Identify, Set Features
+ * (queues), Keep Alive, the discovery log, and NVM Read/Write on one RAM namespace of 512-byte
+ * blocks, with in-capsule writes, R2T/H2CData (in R2T chunks of {@link #r2tChunk}) and C2HData
+ * (chunks of {@link #c2hChunk}, optionally with SUCCESS). Faults are switched on by the fields.
+ * Written from the specification for tests; it trusts nothing it does not need to.
+ */
+final class FakeTcpTarget implements AutoCloseable {
+    static final String SUBNQN = "nqn.2026-12.dev.nvme4j:fake";
+    static final int BLOCK = 512;
+
+    final byte[] media;
+    final ServerSocket server;
+    final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    final List<String> errors = new CopyOnWriteArrayList<>();
+    final AtomicInteger keepAlives = new AtomicInteger();
+    final AtomicInteger disconnects = new AtomicInteger();
+    final AtomicInteger r2tsSent = new AtomicInteger();
+    final AtomicInteger h2cDataPdus = new AtomicInteger();
+    final AtomicInteger inCapsuleWrites = new AtomicInteger();
+    volatile int lastH2cTermFes = -1;
+    volatile int connectKato = -1;
+
+    // Behaviour
+    volatile boolean supportDigests = true;
+    volatile int cpda = 0;
+    volatile int maxH2cData = 64 * 1024;
+    volatile int inCapsuleBytes = 4096;
+    volatile int r2tChunk = 64 * 1024;
+    volatile int c2hChunk = 16 * 1024;
+    volatile boolean c2hSuccess = false;
+    volatile int mdts = 5;
+    // Faults (each fires on the next matching PDU)
+    volatile boolean corruptHeaderDigest;
+    volatile boolean corruptDataDigest;
+    volatile boolean splitWrites;
+    volatile boolean oversizedC2h;
+    volatile boolean termReqOnRead;
+    volatile boolean unknownPduOnRead;
+    volatile boolean noResponseOnRead;
+    volatile boolean silentOnIcReq;
+    volatile boolean wrongC2hOffset;
+    volatile boolean closeOnRead;
+    volatile int discoveryRecords = 1;
+
+    private final AtomicInteger cntlids = new AtomicInteger(1);
+    private volatile int cc;
+    private volatile int csts;
+
+    FakeTcpTarget(int blocks) throws IOException {
+        media = new byte[blocks * BLOCK];
+        server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
+        Thread t = new Thread(this::acceptLoop, "fake-nvme-tcp-accept");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    InetSocketAddress address() {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort());
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                s.setTcpNoDelay(true);
+                sockets.add(s);
+                Thread t = new Thread(() -> serve(s), "fake-nvme-tcp-conn");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        for (Socket s : sockets) {
+            s.close();
+        }
+    }
+
+    /** One connection's state. */
+    private final class Conn {
+        final Socket socket;
+        final DataInputStream in;
+        final OutputStream out;
+        boolean hd;
+        boolean dd;
+        int qid = -1;
+        /** Capsules that arrived while an R2T transfer was in progress, handled after it. */
+        final java.util.ArrayDeque<byte[]> deferred = new java.util.ArrayDeque<>();
+
+        Conn(Socket s) throws IOException {
+            socket = s;
+            in = new DataInputStream(s.getInputStream());
+            out = s.getOutputStream();
+        }
+
+        void send(ByteBuffer pdu) throws IOException {
+            byte[] b = new byte[pdu.position()];
+            pdu.flip();
+            pdu.get(b);
+            if (splitWrites) {
+                for (byte x : b) {
+                    out.write(x);
+                    out.flush();
+                }
+            } else {
+                out.write(b);
+                out.flush();
+            }
+        }
+    }
+
+    private void serve(Socket s) {
+        try {
+            Conn c = new Conn(s);
+            while (true) {
+                byte[] pdu = c.deferred.isEmpty() ? readPdu(c) : c.deferred.poll();
+                if (pdu == null) {
+                    return;
+                }
+                handle(c, ByteBuffer.wrap(pdu).order(ByteOrder.LITTLE_ENDIAN));
+            }
+        } catch (IOException e) {
+            // connection closed by the host or by a test
+        } catch (RuntimeException e) {
+            errors.add(e.toString());
+        } finally {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
+    }
+
+    private byte[] readPdu(Conn c) throws IOException {
+        byte[] ch = new byte[8];
+        try {
+            c.in.readFully(ch);
+        } catch (java.io.EOFException e) {
+            return null;
+        }
+        int plen = ByteBuffer.wrap(ch).order(ByteOrder.LITTLE_ENDIAN).getInt(4);
+        if (plen < 8 || plen > (16 << 20)) {
+            throw new IllegalStateException("host sent PLEN " + plen);
+        }
+        byte[] pdu = new byte[plen];
+        System.arraycopy(ch, 0, pdu, 0, 8);
+        c.in.readFully(pdu, 8, plen - 8);
+        return pdu;
+    }
+
+    private static int crc(byte[] b, int off, int len) {
+        CRC32C c = new CRC32C();
+        c.update(b, off, len);
+        return (int) c.getValue();
+    }
+
+    private void handle(Conn c, ByteBuffer p) throws IOException {
+        int type = p.get(0) & 0xFF;
+        switch (type) {
+            case TcpPdu.ICREQ -> icResp(c, p);
+            case TcpPdu.CAPSULE_CMD -> command(c, p);
+            case TcpPdu.H2C_TERM_REQ -> {
+                lastH2cTermFes = p.getShort(8) & 0xFFFF;
+                c.socket.close();
+            }
+            default -> throw new IllegalStateException("unexpected PDU type " + type + " from the host");
+        }
+    }
+
+    private void icResp(Conn c, ByteBuffer p) throws IOException {
+        if (silentOnIcReq) {
+            return;
+        }
+        int want = p.get(11) & 3;
+        int grant = supportDigests ? want : 0;
+        c.hd = (grant & 1) != 0;
+        c.dd = (grant & 2) != 0;
+        ByteBuffer r = ByteBuffer.allocate(128).order(ByteOrder.LITTLE_ENDIAN);
+        r.put((byte) TcpPdu.ICRESP).put((byte) 0).put((byte) 128).put((byte) 0).putInt(128);
+        r.putShort((short) 0).put((byte) cpda).put((byte) grant).putInt(maxH2cData);
+        r.position(128);
+        c.send(r);
+    }
+
+    /** Checks a host PDU's header digest and returns the offset where its data starts. */
+    private int checkHeader(Conn c, ByteBuffer p, int hlen) {
+        byte[] a = p.array();
+        if (c.hd) {
+            if ((p.get(1) & TcpPdu.FLAG_HDGST) == 0) {
+                throw new IllegalStateException("host PDU without HDGST flag");
+            }
+            if (p.getInt(hlen) != crc(a, 0, hlen)) {
+                throw new IllegalStateException("bad header digest from the host");
+            }
+        }
+        return p.get(3) & 0xFF;
+    }
+
+    private byte[] dataOf(Conn c, ByteBuffer p, int hlen) {
+        int pdo = checkHeader(c, p, hlen);
+        if (pdo == 0) {
+            return new byte[0];
+        }
+        int plen = p.getInt(4);
+        int len = plen - pdo - (c.dd ? 4 : 0);
+        byte[] d = new byte[len];
+        System.arraycopy(p.array(), pdo, d, 0, len);
+        if (c.dd && p.getInt(pdo + len) != crc(d, 0, len)) {
+            throw new IllegalStateException("bad data digest from the host");
+        }
+        return d;
+    }
+
+    private void command(Conn c, ByteBuffer p) throws IOException {
+        byte[] inCapsule = dataOf(c, p, 72);
+        int opc = p.get(8) & 0xFF;
+        int cid = p.getShort(10) & 0xFFFF;
+        int nsid = p.getInt(12);
+        int sglLen = p.getInt(8 + 32);
+        int sglId = p.get(8 + 39) & 0xFF;
+        int cdw10 = p.getInt(8 + 40);
+        int cdw11 = p.getInt(8 + 44);
+        int cdw12 = p.getInt(8 + 48);
+        if ((p.get(9) & 0xC0) != 0x40) {
+            throw new IllegalStateException("command without PSDT = SGL");
+        }
+        if (opc == 0x7F) {
+            fabrics(c, p, cid, inCapsule);
+            return;
+        }
+        if (c.qid == 0) {
+            admin(c, opc, cid, nsid, cdw10, cdw11, cdw12, sglLen);
+        } else {
+            io(c, opc, cid, p.getLong(8 + 40), cdw12, sglId, sglLen, inCapsule);
+        }
+    }
+
+    private void fabrics(Conn c, ByteBuffer p, int cid, byte[] data) throws IOException {
+        int fctype = p.get(8 + 4) & 0xFF;
+        switch (fctype) {
+            case Fabrics.FCTYPE_CONNECT -> {
+                int qid = p.getShort(8 + 42) & 0xFFFF;
+                String subnqn = cstr(data, 256);
+                if (!subnqn.equals(SUBNQN) && !subnqn.equals(Fabrics.DISCOVERY_NQN)) {
+                    resp(c, cid, 0, (1 << 8) | 0x82);
+                    return;
+                }
+                c.qid = qid;
+                int cntlid = qid == 0 ? cntlids.getAndIncrement() : ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).getShort(16);
+                if (qid == 0) {
+                    connectKato = p.getInt(8 + 48);
+                }
+                resp(c, cid, cntlid, 0);
+            }
+            case Fabrics.FCTYPE_PROPERTY_GET -> {
+                int off = p.getInt(8 + 44);
+                long v = switch (off) {
+                    case 0x00 -> 1023L | (1L << 37) | (2L << 24);
+                    case 0x08 -> 0x00010300;
+                    case 0x14 -> cc;
+                    case 0x1C -> csts;
+                    default -> 0;
+                };
+                resp(c, cid, v, 0);
+            }
+            case Fabrics.FCTYPE_PROPERTY_SET -> {
+                int off = p.getInt(8 + 44);
+                long v = p.getLong(8 + 48);
+                if (off == 0x14) {
+                    cc = (int) v;
+                    int shn = (cc >>> 14) & 3;
+                    csts = (cc & 1) | (shn != 0 ? 2 << 2 : 0);
+                }
+                resp(c, cid, 0, 0);
+            }
+            case Fabrics.FCTYPE_DISCONNECT -> {
+                disconnects.incrementAndGet();
+                resp(c, cid, 0, 0);
+            }
+            default -> resp(c, cid, 0, 0x02);
+        }
+    }
+
+    private void admin(Conn c, int opc, int cid, int nsid, int cdw10, int cdw11, int cdw12, int len) throws IOException {
+        switch (opc) {
+            case 0x06 -> {
+                byte[] d = new byte[4096];
+                ByteBuffer b = ByteBuffer.wrap(d).order(ByteOrder.LITTLE_ENDIAN);
+                if ((cdw10 & 0xFF) == 1) {
+                    put(d, 4, "FAKE-SN-1");
+                    put(d, 24, "nvme4j fake tcp target");
+                    d[77] = (byte) mdts;
+                    b.putInt(516, 1);
+                    b.putInt(1792, (inCapsuleBytes + 64) / 16);
+                    b.putInt(1796, 1);
+                    put(d, 768, SUBNQN);
+                } else if ((cdw10 & 0xFF) == 0 && nsid == 1) {
+                    b.putLong(0, media.length / BLOCK);
+                    b.putLong(8, media.length / BLOCK);
+                    d[128 + 2] = 9;
+                }
+                c2h(c, cid, d, 0, Math.min(len, 4096));
+            }
+            case 0x09 -> resp(c, cid, cdw11, 0);
+            case 0x18 -> {
+                keepAlives.incrementAndGet();
+                resp(c, cid, 0, 0);
+            }
+            case 0x02 -> {
+                long off = Integer.toUnsignedLong(cdw12);
+                byte[] log = discoveryLog();
+                byte[] d = new byte[len];
+                if (off < log.length) {
+                    System.arraycopy(log, (int) off, d, 0, (int) Math.min(len, log.length - off));
+                }
+                c2h(c, cid, d, 0, len);
+            }
+            default -> resp(c, cid, 0, 0x01);
+        }
+    }
+
+    private byte[] discoveryLog() {
+        byte[] d = new byte[1024 + 1024 * Math.max(0, discoveryRecords)];
+        ByteBuffer b = ByteBuffer.wrap(d).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(0, 7);
+        b.putLong(8, discoveryRecords);
+        for (int i = 0; i < discoveryRecords; i++) {
+            int e = 1024 + 1024 * i;
+            d[e] = 3;
+            d[e + 1] = 1;
+            d[e + 2] = 2;
+            d[e + 3] = 2;
+            b.putShort(e + 4, (short) 1);
+            b.putShort(e + 6, (short) 0xFFFF);
+            b.putShort(e + 8, (short) 32);
+            put(d, e + 32, Integer.toString(server.getLocalPort()));
+            put(d, e + 256, SUBNQN);
+            put(d, e + 512, "127.0.0.1");
+        }
+        return d;
+    }
+
+    private void io(Conn c, int opc, int cid, long slba, int cdw12, int sglId, int len, byte[] inCapsule)
+            throws IOException {
+        int blocks = (cdw12 & 0xFFFF) + 1;
+        long off = slba * BLOCK;
+        if (off + (long) blocks * BLOCK > media.length || len != blocks * BLOCK) {
+            resp(c, cid, 0, 0x80);
+            return;
+        }
+        if (opc == 0x01) {
+            if (sglId == 0x01) {
+                inCapsuleWrites.incrementAndGet();
+                System.arraycopy(inCapsule, 0, media, (int) off, len);
+            } else {
+                receiveByR2t(c, cid, (int) off, len);
+            }
+            resp(c, cid, 0, 0);
+        } else if (opc == 0x02) {
+            if (closeOnRead) {
+                closeOnRead = false;
+                c.socket.close();
+                return;
+            }
+            if (noResponseOnRead) {
+                return;
+            }
+            if (termReqOnRead) {
+                termReqOnRead = false;
+                ByteBuffer t = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
+                t.put((byte) TcpPdu.C2H_TERM_REQ).put((byte) 0).put((byte) 24).put((byte) 0).putInt(24);
+                t.putShort((short) TcpPdu.FES_DATA_LIMIT_EXCEEDED).putInt(0);
+                t.position(24);
+                c.send(t);
+                return;
+            }
+            if (unknownPduOnRead) {
+                unknownPduOnRead = false;
+                ByteBuffer t = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
+                t.put((byte) 0x0B).put((byte) 0).put((byte) 24).put((byte) 0).putInt(24);
+                t.position(24);
+                c.send(t);
+                return;
+            }
+            if (oversizedC2h) {
+                oversizedC2h = false;
+                ByteBuffer t = header(c, TcpPdu.C2H_DATA, TcpPdu.FLAG_DATA_LAST, 24, 0x7FFF_0000);
+                t.putShort(8, (short) cid).putInt(12, 0).putInt(16, 0x7FFF_0000 - 24 - (c.hd ? 4 : 0) - (c.dd ? 4 : 0));
+                finishHeader(c, t, 24);
+                c.send(t);
+                return;
+            }
+            c2h(c, cid, media, (int) off, len);
+        } else {
+            resp(c, cid, 0, 0x01);
+        }
+    }
+
+    private void receiveByR2t(Conn c, int cid, int mediaOff, int len) throws IOException {
+        int done = 0;
+        int ttag = 7;
+        while (done < len) {
+            int n = Math.min(r2tChunk, len - done);
+            ByteBuffer r = header(c, TcpPdu.R2T, 0, 24, 24 + (c.hd ? 4 : 0));
+            r.putShort(8, (short) cid).putShort(10, (short) ttag).putInt(12, done).putInt(16, n);
+            finishHeader(c, r, 24);
+            c.send(r);
+            r2tsSent.incrementAndGet();
+            int got = 0;
+            while (got < n) {
+                byte[] pdu = readPdu(c);
+                if (pdu == null) {
+                    throw new IOException("host closed during R2T");
+                }
+                ByteBuffer p = ByteBuffer.wrap(pdu).order(ByteOrder.LITTLE_ENDIAN);
+                if ((p.get(0) & 0xFF) == TcpPdu.CAPSULE_CMD) {
+                    c.deferred.add(pdu);
+                    continue;
+                }
+                if ((p.get(0) & 0xFF) != TcpPdu.H2C_DATA) {
+                    throw new IllegalStateException("expected H2CData, got type " + p.get(0));
+                }
+                byte[] data = dataOf(c, p, 24);
+                int dOff = p.getInt(12);
+                int dLen = p.getInt(16);
+                if ((p.getShort(8) & 0xFFFF) != cid || (p.getShort(10) & 0xFFFF) != ttag || dOff != done + got
+                        || dLen != data.length || data.length > maxH2cData) {
+                    throw new IllegalStateException("bad H2CData: offset " + dOff + " length " + dLen + " data "
+                            + data.length + " (max " + maxH2cData + ")");
+                }
+                boolean last = (p.get(1) & TcpPdu.FLAG_DATA_LAST) != 0;
+                if (last != (got + dLen == n)) {
+                    throw new IllegalStateException("LAST_PDU flag wrong at " + (got + dLen) + " of " + n);
+                }
+                h2cDataPdus.incrementAndGet();
+                System.arraycopy(data, 0, media, mediaOff + done + got, dLen);
+                got += dLen;
+            }
+            done += n;
+            ttag++;
+        }
+    }
+
+    private void c2h(Conn c, int cid, byte[] src, int srcOff, int len) throws IOException {
+        int done = 0;
+        while (done < len) {
+            int n = Math.min(c2hChunk, len - done);
+            boolean last = done + n == len;
+            int hd = c.hd ? 4 : 0;
+            int pdo = TcpPdu.dataOffset(24, c.hd, 0);
+            int flags = (c.dd ? TcpPdu.FLAG_DDGST : 0) | (last ? TcpPdu.FLAG_DATA_LAST : 0)
+                    | (last && c2hSuccess ? TcpPdu.FLAG_DATA_SUCCESS : 0);
+            int plen = pdo + n + (c.dd ? 4 : 0);
+            ByteBuffer t = header(c, TcpPdu.C2H_DATA, flags, pdo, plen);
+            t.putShort(8, (short) cid).putInt(12, wrongC2hOffset ? done + 4 : done).putInt(16, n);
+            finishHeader(c, t, 24);
+            assert t.position() == 24 + hd;
+            t.position(pdo);
+            t.put(src, srcOff + done, n);
+            if (c.dd) {
+                int d = crc(src, srcOff + done, n);
+                if (corruptDataDigest) {
+                    corruptDataDigest = false;
+                    d ^= 1;
+                }
+                t.putInt(d);
+            }
+            c.send(t);
+            done += n;
+        }
+        if (!c2hSuccess) {
+            resp(c, cid, 0, 0);
+        }
+    }
+
+    private ByteBuffer header(Conn c, int type, int flags, int pdo, int plen) {
+        int hdFlag = c.hd ? TcpPdu.FLAG_HDGST : 0;
+        ByteBuffer b = ByteBuffer.allocate(Math.max(plen, 64) > (1 << 24) ? 64 : Math.max(plen, 64))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        int hlen = type == TcpPdu.CAPSULE_RESP ? 24 : 24;
+        b.put((byte) type).put((byte) (flags | hdFlag)).put((byte) hlen).put((byte) (type == TcpPdu.C2H_DATA ? pdo : 0))
+                .putInt(plen);
+        return b;
+    }
+
+    private void finishHeader(Conn c, ByteBuffer b, int hlen) {
+        b.position(hlen);
+        if (c.hd) {
+            int d = crc(b.array(), 0, hlen);
+            if (corruptHeaderDigest) {
+                corruptHeaderDigest = false;
+                d ^= 1;
+            }
+            b.putInt(d);
+        }
+    }
+
+    private void resp(Conn c, int cid, long result, int status) throws IOException {
+        int plen = 24 + (c.hd ? 4 : 0);
+        ByteBuffer r = header(c, TcpPdu.CAPSULE_RESP, 0, 0, plen);
+        r.putLong(8, result);
+        r.putInt(16, 0);
+        r.putInt(20, cid | (status << 17));
+        finishHeader(c, r, 24);
+        c.send(r);
+    }
+
+    private static void put(byte[] d, int off, String s) {
+        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(b, 0, d, off, b.length);
+    }
+
+    private static String cstr(byte[] d, int off) {
+        int n = 0;
+        while (off + n < d.length && d[off + n] != 0 && n < 256) {
+            n++;
+        }
+        return new String(d, off, n, StandardCharsets.US_ASCII);
+    }
+}
