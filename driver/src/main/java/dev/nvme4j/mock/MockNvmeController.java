@@ -104,7 +104,7 @@ public final class MockNvmeController implements MockController {
         }
     }
 
-    /** Creates a controller; see {@link MockController#create}. */
+    /** Creates a controller; see {@code dev.nvme4j.Nvme.createMock}. */
     public static MockNvmeController create(MockConfig config) {
         return new MockNvmeController(java.util.Objects.requireNonNull(config, "config"));
     }
