@@ -8,7 +8,7 @@ import dev.nvme4j.api.Controller;
 import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
-import dev.nvme4j.api.Nvme;
+import dev.nvme4j.Nvme;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
