@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nvme4j.api.Nvme;
 import java.lang.module.Configuration;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
@@ -56,11 +55,11 @@ class ModuleEncapsulationTest {
     }
 
     @Test
-    void theModuleExportsOnlyTheApiAndTheMockConfigurationToEveryone() {
+    void theModuleExportsOnlyTheEntryPointTheApiAndTheMockConfigurationToEveryone() {
         Set<String> exported = driver.getDescriptor().exports().stream()
                 .peek(e -> assertFalse(e.isQualified(), "qualified export " + e))
                 .map(ModuleDescriptor.Exports::source).collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(Set.of("dev.nvme4j.api", "dev.nvme4j.mock.config"), exported);
+        assertEquals(Set.of("dev.nvme4j", "dev.nvme4j.api", "dev.nvme4j.mock.config"), exported);
         assertTrue(driver.getDescriptor().opens().isEmpty(), "opens: " + driver.getDescriptor().opens());
         assertFalse(driver.getDescriptor().isOpen(), "an open module exposes everything to reflection");
         for (String pkg : driver.getPackages()) {
@@ -74,9 +73,9 @@ class ModuleEncapsulationTest {
         ClassLoader loader = driver.getClassLoader();
         Class<?> configClass = loader.loadClass("dev.nvme4j.mock.config.MockConfig");
         Class<?> mockClass = loader.loadClass("dev.nvme4j.mock.config.MockController");
-        Class<?> nvme = loader.loadClass("dev.nvme4j.api.Nvme");
+        Class<?> nvme = loader.loadClass("dev.nvme4j.Nvme");
         Object config = configClass.getMethod("defaults").invoke(null);
-        mock = (AutoCloseable) mockClass.getMethod("create", configClass).invoke(null, config);
+        mock = (AutoCloseable) nvme.getMethod("createMock", configClass).invoke(null, config);
         ctrl = (AutoCloseable) nvme.getMethod("open", mockClass).invoke(null, mock);
         Class<?> controllerApi = loader.loadClass("dev.nvme4j.api.Controller");
         Object qp = controllerApi.getMethod("createQueuePair").invoke(ctrl);

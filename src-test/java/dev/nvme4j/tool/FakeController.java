@@ -199,7 +199,7 @@ public final class FakeController implements Controller {
 
     @Override
     public ControllerCounters counters() {
-        return new ControllerCounters(QueueCounters.ZERO, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        return new ControllerCounters(QueueCounters.ZERO, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     @Override

@@ -104,7 +104,7 @@ public final class MockNvmeController implements MockController {
         }
     }
 
-    /** Creates a controller; see {@link MockController#create}. */
+    /** Creates a controller; see {@code dev.nvme4j.Nvme.createMock}. */
     public static MockNvmeController create(MockConfig config) {
         return new MockNvmeController(java.util.Objects.requireNonNull(config, "config"));
     }
@@ -491,11 +491,12 @@ public final class MockNvmeController implements MockController {
             if (!explicitRelease && !removalRequested) {
                 return;
             }
+            // Gone before anyone waiting in awaitRelease looks: DMA detached first.
+            removed = true;
+            dma.detach();
             hostReleased = true;
             releaseMonitor.notifyAll();
         }
-        removed = true;
-        dma.detach();
     }
 
     @Override

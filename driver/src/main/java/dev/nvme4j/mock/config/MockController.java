@@ -4,19 +4,14 @@ import java.util.List;
 
 /**
  * An in-process mock NVMe controller: a device model behind an IOMMU-like DMA table, with
- * fault injection and a detector of host specification violations. Drive it through its PCI
- * function ({@code dev.nvme4j.mock.MockDevices.pciFunction(MockController)}, used by
- * {@code Nvme.open(MockController, ControllerOptions)}) exactly as hardware.
+ * fault injection and a detector of host specification violations. Created by
+ * {@code dev.nvme4j.Nvme.createMock(MockConfig)} and driven through its PCI function by
+ * {@code Nvme.open(MockController, ControllerOptions)}, exactly as hardware.
  *
  * <p>Thread-safe. {@link #step()} and {@link #runUntilIdle()} are for
  * {@link ExecutionMode#DETERMINISTIC} mode.
  */
 public interface MockController extends AutoCloseable {
-    /** Creates a mock controller (powered on, CC.EN = 0). */
-    static MockController create(MockConfig config) {
-        return dev.nvme4j.mock.MockNvmeController.create(config);
-    }
-
     /** The configuration it was created with. */
     MockConfig config();
 

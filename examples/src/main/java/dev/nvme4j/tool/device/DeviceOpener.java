@@ -2,7 +2,7 @@ package dev.nvme4j.tool.device;
 
 import dev.nvme4j.api.Controller;
 import dev.nvme4j.api.ControllerOptions;
-import dev.nvme4j.api.Nvme;
+import dev.nvme4j.Nvme;
 import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.tool.cli.ToolException;
 import java.util.regex.Pattern;
