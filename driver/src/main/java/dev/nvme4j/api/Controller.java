@@ -144,7 +144,10 @@ public interface Controller extends AutoCloseable {
      */
     NamespaceChanges rescanNamespaces();
 
-    /** Receives asynchronous events; null to stop. Events arrive on the controller's watchdog thread. */
+    /**
+     * Receives asynchronous events; null to stop. Events arrive on the controller's own event
+     * thread, never the one that detects failures (see {@link AsyncEventListener}).
+     */
     void setAsyncEventListener(AsyncEventListener listener);
 
     ControllerCounters counters();
@@ -153,7 +156,11 @@ public interface Controller extends AutoCloseable {
      * Shuts the controller down: stops new I/O, deletes every I/O queue, notifies shutdown and
      * waits for it (bounded), disables it and releases every resource. In-flight commands
      * complete with an abort status. Returns within a bounded time even if the device is dead.
-     * Idempotent, callable from any thread.
+     * Idempotent, callable from any thread, but not from inside a queue pair's callback. A queue
+     * pair whose owner stays inside one of its callbacks longer than the I/O timeout (at most
+     * 10 s) is closed to new commands; its owner finishes it when that poll returns.
+     *
+     * @throws IllegalStateException when called from inside a callback of one of its queue pairs
      */
     @Override
     void close();

@@ -82,6 +82,8 @@ public final class NvmeController implements Controller, QueueHost {
     private volatile AsyncEventListener listener;
     Recovery recovery;
     private Watchdog watchdog;
+    /** Delivers asynchronous events to the listener, off the watchdog. */
+    final EventThread events = new EventThread(this);
     private volatile DeviceEventWatch deviceEventWatch;
     private final Teardown teardown = new Teardown(this);
 
@@ -403,11 +405,17 @@ public final class NvmeController implements Controller, QueueHost {
         return new ControllerCounters(io, admin == null ? 0 : admin.submittedCount(), admin == null ? 0 : admin.completedCount(),
                 stats.adminTimeouts.sum(), stats.resets.sum(), stats.failures.sum(), stats.asyncEvents.sum(),
                 stats.featuresRestored.sum(), stats.featureRestoreFailures.sum(), stats.namespaceChanges.sum(),
-                stats.removals.sum(), stats.errorInterrupts.sum());
+                stats.removals.sum(), stats.errorInterrupts.sum(), stats.asyncEventsDropped.sum());
     }
 
     @Override
     public void close() {
+        for (IoQueuePairImpl p : pairs.values()) {
+            if (p.gate().heldByCurrentThread()) {
+                throw new IllegalStateException(address() + " cannot be closed from inside a callback or submit of"
+                        + " its queue pair " + p.queueId() + "; close it after poll returns");
+            }
+        }
         teardown.close();
     }
 
@@ -428,6 +436,7 @@ public final class NvmeController implements Controller, QueueHost {
     }
 
     void stopWatchdog() {
+        events.stop();
         if (watchdog != null) {
             watchdog.stop();
         }
