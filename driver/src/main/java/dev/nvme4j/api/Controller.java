@@ -144,7 +144,10 @@ public interface Controller extends AutoCloseable {
      */
     NamespaceChanges rescanNamespaces();
 
-    /** Receives asynchronous events; null to stop. Events arrive on the controller's watchdog thread. */
+    /**
+     * Receives asynchronous events; null to stop. Events arrive on the controller's own event
+     * thread, never the one that detects failures (see {@link AsyncEventListener}).
+     */
     void setAsyncEventListener(AsyncEventListener listener);
 
     ControllerCounters counters();
