@@ -115,6 +115,7 @@ class TcpFlowsTest {
             MemorySegment in = arena.allocate(4096);
             q.read(1, 0, 8, in, 0, 4096);
             assertArrayEquals(out.toArray(ValueLayout.JAVA_BYTE), in.toArray(ValueLayout.JAVA_BYTE));
+            assertEquals(1, q.connection().successFlagCompletions());
         }
     }
 

@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import dev.nvme4j.tool.cli.ToolException;
 import dev.nvme4j.tool.device.ControllerSource;
 import dev.nvme4j.tool.device.DeviceOpener;
+import dev.nvme4j.tool.fabrics.DiscoverCommand;
 import dev.nvme4j.tool.fio.FioCommand;
 import dev.nvme4j.tool.inspect.ErrorLogCommand;
 import dev.nvme4j.tool.inspect.IdCtrlCommand;
@@ -28,7 +29,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "nvme4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "User-space NVMe over VFIO: benchmark, verify and inspect NVMe controllers.",
         subcommands = {FioCommand.class, ListCommand.class, IdCtrlCommand.class, IdNsCommand.class,
-                SmartLogCommand.class, ErrorLogCommand.class, CommandLine.HelpCommand.class})
+                SmartLogCommand.class, ErrorLogCommand.class, DiscoverCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** The tool's version string, as printed in reports ({@code fio version} in JSON). */
     public static final String VERSION = "nvme4j-0.1.0";
