@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -131,11 +130,7 @@ class NvmeTcpOverNvmetTest {
     }
 
     private static MemorySegment random(Arena arena, int bytes, long seed) {
-        byte[] b = new byte[bytes];
-        new Random(seed).nextBytes(b);
-        MemorySegment s = arena.allocate(bytes, 4096);
-        MemorySegment.copy(b, 0, s, ValueLayout.JAVA_BYTE, 0, bytes);
-        return s;
+        return TestData.random(arena, bytes, seed);
     }
 
     @Test

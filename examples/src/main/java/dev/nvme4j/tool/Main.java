@@ -22,7 +22,8 @@ import picocli.CommandLine.ScopeType;
 /**
  * The {@code nvme4j} command line: a fio-like benchmark and verifier ({@code fio}) and
  * nvme-cli style inspection ({@code list}, {@code id-ctrl}, {@code id-ns}, {@code smart-log},
- * {@code error-log}), against the embedded mock controller or a device bound to vfio-pci.
+ * {@code error-log}), against the embedded mock controller or a device bound to vfio-pci; and
+ * {@code discover}, the discovery log of an NVMe over TCP discovery controller.
  *
  * <p>Exit codes: 0 success, 1 run-time failure (device, I/O error, verify mismatch), 2 bad input.
  */

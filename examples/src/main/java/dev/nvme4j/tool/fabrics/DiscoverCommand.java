@@ -13,6 +13,8 @@ import dev.nvme4j.tool.cli.OutputFormat;
 import dev.nvme4j.tool.cli.ToolException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -102,24 +104,31 @@ public final class DiscoverCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** One record's fields in nvme discover's order and words; sectype only for TCP. */
+    private static Map<String, String> fields(DiscoveryEntry e) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("trtype", e.trtypeName());
+        f.put("adrfam", e.adrfamName());
+        f.put("subtype", e.subtypeName());
+        f.put("treq", e.treqName());
+        f.put("portid", Integer.toString(e.portId()));
+        f.put("trsvcid", e.trsvcid());
+        f.put("subnqn", e.subnqn());
+        f.put("traddr", e.traddr());
+        f.put("eflags", e.eflags() == 0 ? "none" : "0x" + Integer.toHexString(e.eflags()));
+        if (e.trtype() == 3) {
+            f.put("sectype", e.sectypeName());
+        }
+        return f;
+    }
+
     static void print(PrintWriter out, TcpDiscovery.Log log) {
         out.printf("%nDiscovery Log Number of Records %d, Generation counter %d%n", log.entries().size(),
                 log.generation());
         int i = 0;
         for (DiscoveryEntry e : log.entries()) {
             out.printf("=====Discovery Log Entry %d======%n", i++);
-            out.printf("trtype:  %s%n", e.trtypeName());
-            out.printf("adrfam:  %s%n", e.adrfamName());
-            out.printf("subtype: %s%n", e.subtypeName());
-            out.printf("treq:    %s%n", e.treqName());
-            out.printf("portid:  %d%n", e.portId());
-            out.printf("trsvcid: %s%n", e.trsvcid());
-            out.printf("subnqn:  %s%n", e.subnqn());
-            out.printf("traddr:  %s%n", e.traddr());
-            out.printf("eflags:  %s%n", e.eflags() == 0 ? "none" : "0x" + Integer.toHexString(e.eflags()));
-            if (e.trtype() == 3) {
-                out.printf("sectype: %s%n", e.sectypeName());
-            }
+            fields(e).forEach((k, v) -> out.printf("%-9s%s%n", k + ":", v));
         }
     }
 
@@ -131,16 +140,7 @@ public final class DiscoverCommand implements Callable<Integer> {
         ArrayNode records = root.putArray("records");
         for (DiscoveryEntry e : log.entries()) {
             ObjectNode r = records.addObject();
-            r.put("trtype", e.trtypeName());
-            r.put("adrfam", e.adrfamName());
-            r.put("subtype", e.subtypeName());
-            r.put("treq", e.treqName());
-            r.put("portid", e.portId());
-            r.put("trsvcid", e.trsvcid());
-            r.put("subnqn", e.subnqn());
-            r.put("traddr", e.traddr());
-            r.put("eflags", e.eflags() == 0 ? "none" : "0x" + Integer.toHexString(e.eflags()));
-            r.put("sectype", e.sectypeName());
+            fields(e).forEach(r::put);
         }
         try {
             out.println(mapper.writeValueAsString(root));
