@@ -67,6 +67,7 @@ class NvmeTcpOverNvmetTest {
         write(ns.resolve("enable"), "1");
         port(1, 4420, subsys);
         port(2, 8009, subsys);
+        port(3, 4422, subsys);
     }
 
     private static void port(int id, int trsvcid, Path subsys) throws IOException {
@@ -291,6 +292,61 @@ class NvmeTcpOverNvmetTest {
         TcpTransportException t = assertThrows(TcpTransportException.class,
                 () -> TcpController.connect(new InetSocketAddress("127.0.0.1", 4421), NQN, options()));
         assertTrue(t.getMessage().contains("refused"), t.getMessage());
+    }
+
+    @Test
+    void aSubsystemRemovedFromThePortMidIoCompletesEveryCommandOnce() throws Exception {
+        Path link = NVMET.resolve("ports/3/subsystems").resolve(NQN);
+        TcpOptions o = options().withTimeouts(10, 10, TimeUnit.SECONDS);
+        try (TcpController c = TcpController.connect(new InetSocketAddress("127.0.0.1", 4422), NQN, o);
+                Arena arena = Arena.ofShared();
+                TcpIoQueue q = c.createIoQueue(1, 16)) {
+            int lba = lbaSize(c, arena);
+            MemorySegment buf = arena.allocate(8 * 4096, 4096);
+            int[] perCid = new int[16];
+            long[] counts = new long[3]; // submitted, completed, failed
+            q.completionHandler((cid, status, dw0, dw1) -> {
+                perCid[cid]--;
+                counts[1]++;
+                if (status != 0) {
+                    counts[2]++;
+                }
+            });
+            long removeAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            boolean removed = false;
+            while (q.connection().failure() == null && System.nanoTime() < deadline) {
+                while (q.connection().outstanding() < 8) {
+                    int slot = (int) (counts[0] % 8);
+                    int cid = q.submitRead(1, (long) slot * 4096 / lba, 4096 / lba, buf, (long) slot * 4096, 4096);
+                    assertTrue(cid >= 0);
+                    perCid[cid]++;
+                    counts[0]++;
+                }
+                q.flush();
+                q.poll();
+                if (!removed && System.nanoTime() > removeAt) {
+                    Files.delete(link);
+                    created.remove(link);
+                    removed = true;
+                }
+            }
+            assertTrue(removed, "the subsystem was removed from the port while reads ran");
+            assertTrue(q.connection().failure() != null, "the queue noticed within 30 s");
+            assertEquals(TcpTransportException.Kind.CONNECTION, q.connection().failure().kind(),
+                    q.connection().failure().getMessage());
+            assertEquals(counts[0], counts[1], "every submitted read completed");
+            for (int cid = 0; cid < 16; cid++) {
+                assertEquals(0, perCid[cid], "CID " + cid + " completed exactly once per submission");
+            }
+            assertTrue(counts[2] >= 1, "the reads in flight completed with a transport error");
+            assertThrows(IllegalStateException.class, () -> q.submitRead(1, 0, 1, buf, 0, lba));
+        } finally {
+            if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Files.createSymbolicLink(link, NVMET.resolve("subsystems").resolve(NQN));
+                created.add(link);
+            }
+        }
     }
 
     @Test
