@@ -68,4 +68,39 @@ class EventFdTest {
         event.close();
         assertTrue(event.toString().endsWith("closed]"), event.toString());
     }
+
+    @Test
+    void awaitAnyReportsAndConsumesExactlyTheSignalledOnes() {
+        try (EventFd a = EventFd.create(); EventFd b = EventFd.create(); EventFd c = EventFd.create()) {
+            assertEquals(0, EventFd.awaitAny(0, a, b, c), "nothing signalled");
+            b.signal();
+            c.signal();
+            c.signal();
+            assertEquals(0b110, EventFd.awaitAny(1_000_000_000L, a, b, c));
+            assertEquals(0, b.drain(), "consumed");
+            assertEquals(0, c.drain(), "consumed");
+            long start = System.nanoTime();
+            assertEquals(0, EventFd.awaitAny(50_000_000L, a, b, c));
+            assertTrue(System.nanoTime() - start >= 45_000_000L, "waited for the timeout");
+        }
+    }
+
+    @Test
+    void awaitAnyWakesWhenAnotherThreadSignals() {
+        try (EventFd a = EventFd.create(); EventFd b = EventFd.create()) {
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+                Thread t = new Thread(() -> {
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    a.signal();
+                });
+                t.start();
+                assertEquals(0b01, EventFd.awaitAny(-1, a, b));
+                t.join();
+            });
+        }
+    }
 }

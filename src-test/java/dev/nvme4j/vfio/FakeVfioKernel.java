@@ -48,7 +48,10 @@ final class FakeVfioKernel {
     final Map<String, Integer> openErrno = new HashMap<>();
     final Map<String, Integer> openFds = new LinkedHashMap<>();
     final Map<String, Integer> deviceFds = new LinkedHashMap<>();
+    /** VFIO_DEVICE_SET_IRQS calls for the MSI-X index. */
     final List<IrqSet> irqSets = new ArrayList<>();
+    /** VFIO_DEVICE_SET_IRQS calls for the other indexes (the error and device request interrupts). */
+    final List<IrqSet> otherIrqSets = new ArrayList<>();
     final List<DmaMap> dmaMaps = new ArrayList<>();
     final List<DmaMap> dmaUnmaps = new ArrayList<>();
     final Map<Long, MemorySegment> hostMappings = new HashMap<>();
@@ -66,6 +69,11 @@ final class FakeVfioKernel {
     int hugePageErrno;
     int mapDmaErrno;
     int msixCount = 65;
+    /** Vectors of VFIO_PCI_ERR_IRQ_INDEX and VFIO_PCI_REQ_IRQ_INDEX (0: not offered). */
+    int errIrqCount = 1;
+    int reqIrqCount = 1;
+    /** Errno of VFIO_DEVICE_SET_IRQS for the device request index (0: succeeds). */
+    int reqSetIrqsErrno;
     ResourceLimit memlock = new ResourceLimit(ResourceLimit.UNLIMITED, ResourceLimit.UNLIMITED);
     private int nextFd = 11;
 
@@ -193,9 +201,16 @@ final class FakeVfioKernel {
                 VfioStructFakes.answerRegionInfo(arg, false, 256, CONFIG_OFFSET);
             }
         } else if (request == VfioIoctls.VFIO_DEVICE_GET_IRQ_INFO) {
-            VfioStructFakes.answerIrqInfo(arg, msixCount);
+            int index = VfioStructFakes.irqIndexArgument(arg);
+            VfioStructFakes.answerIrqInfo(arg, index == VfioStructs.PCI_MSIX_IRQ_INDEX ? msixCount
+                    : index == VfioStructs.PCI_ERR_IRQ_INDEX ? errIrqCount
+                    : index == VfioStructs.PCI_REQ_IRQ_INDEX ? reqIrqCount : 0);
         } else if (request == VfioIoctls.VFIO_DEVICE_SET_IRQS) {
-            irqSets.add(VfioStructFakes.irqSetArgument(arg));
+            IrqSet set = VfioStructFakes.irqSetArgument(arg);
+            if (set.index() == VfioStructs.PCI_REQ_IRQ_INDEX && reqSetIrqsErrno != 0) {
+                throw new NativeException("ioctl(VFIO_DEVICE_SET_IRQS)", reqSetIrqsErrno);
+            }
+            (set.index() == VfioStructs.PCI_MSIX_IRQ_INDEX ? irqSets : otherIrqSets).add(set);
         } else if (request == VfioIoctls.VFIO_IOMMU_GET_INFO) {
             VfioStructFakes.answerIommuInfo(arg, PAGE_SIZES, iovaRanges);
         } else if (request == VfioIoctls.VFIO_IOMMU_MAP_DMA) {

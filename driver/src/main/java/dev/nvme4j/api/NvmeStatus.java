@@ -8,8 +8,10 @@ import java.util.Map;
  * section 4.6.1.2 (generic, figure 94 and NVM command set figure 95), 4.6.1.2.2 (command
  * specific, figure 96), 4.6.1.2.3 (media and data integrity, figure 97), 4.6.1.2.4 (path
  * related, figure 98). Statuses the host synthesises for commands it never got a completion
- * for (controller failed, removed, closed or timed out) use the path-related code "Command
- * Aborted By Host" (SCT 3h, SC 71h) with DNR set, as the Linux driver does.
+ * for (controller failed, closed or timed out) use the path-related code "Command Aborted By
+ * Host" (SCT 3h, SC 71h) with DNR set, as the Linux driver does; commands of a device that was
+ * removed (the kernel requested it back: hot-unplug, unbind) complete with "Host Pathing Error"
+ * (SCT 3h, SC 70h) with DNR, as the path to the device is gone.
  *
  * <p>Immutable and thread-safe.
  */

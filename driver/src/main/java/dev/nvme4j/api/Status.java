@@ -72,6 +72,8 @@ public final class Status {
             case UNRECOVERED_READ_ERROR -> "the media could not return the data";
             case COMMAND_ABORTED_BY_HOST -> "the host gave up on it (timeout beyond recovery, controller reset, "
                     + "failed or closed)";
+            case HOST_PATHING_ERROR -> "the device is gone: it was removed (hot-unplug or unbind) while the command"
+                    + " was outstanding or after";
             default -> "see the NVMe specification for this status";
         };
         if (status == SUCCESS) {

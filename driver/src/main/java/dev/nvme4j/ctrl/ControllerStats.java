@@ -9,9 +9,12 @@ final class ControllerStats {
     final LongAdder resets = new LongAdder();
     final LongAdder failures = new LongAdder();
     final LongAdder asyncEvents = new LongAdder();
+    final LongAdder asyncEventsDropped = new LongAdder();
     final LongAdder featuresRestored = new LongAdder();
     final LongAdder featureRestoreFailures = new LongAdder();
     final LongAdder namespaceChanges = new LongAdder();
+    final LongAdder removals = new LongAdder();
+    final LongAdder errorInterrupts = new LongAdder();
     private QueueCounters closedQueues = QueueCounters.ZERO;
 
     synchronized void addClosed(QueueCounters c) {

@@ -95,6 +95,46 @@ final class Events {
         }
     }
 
+    @Name("dev.nvme4j.Removal")
+    @Label("NVMe device removed")
+    @Category("nvme4j")
+    static final class RemovalEvent extends Event {
+        @Label("Controller") String address;
+        @Label("Cause") String cause;
+        @Label("Outstanding I/O") int outstanding;
+        @Label("Released (ms)") long releaseMillis;
+    }
+
+    @Name("dev.nvme4j.ErrorInterrupt")
+    @Label("NVMe PCIe error interrupt")
+    @Category("nvme4j")
+    static final class ErrorInterruptEvent extends Event {
+        @Label("Controller") String address;
+        @Label("CSTS") int csts;
+        @Label("Action") String action;
+    }
+
+    static void removal(String address, String cause, int outstanding, long releaseMillis) {
+        RemovalEvent e = new RemovalEvent();
+        if (e.isEnabled()) {
+            e.address = address;
+            e.cause = cause;
+            e.outstanding = outstanding;
+            e.releaseMillis = releaseMillis;
+            e.commit();
+        }
+    }
+
+    static void errorInterrupt(String address, int csts, String action) {
+        ErrorInterruptEvent e = new ErrorInterruptEvent();
+        if (e.isEnabled()) {
+            e.address = address;
+            e.csts = csts;
+            e.action = action;
+            e.commit();
+        }
+    }
+
     static void timeout(int qid, int cid, String detail) {
         TimeoutEvent e = new TimeoutEvent();
         if (e.isEnabled()) {

@@ -33,13 +33,26 @@ final class Health {
         return true;
     }
 
-    /** Marks the controller failed (first reason wins); false when it already was failed or closed. */
+    /** Marks the controller failed (first reason wins); false when it already was failed, removed or closed. */
     synchronized boolean fail(String reason) {
-        if (state == ControllerState.FAILED || state == ControllerState.CLOSED) {
+        if (state == ControllerState.FAILED || state == ControllerState.CLOSED || state == ControllerState.REMOVED) {
             return false;
         }
         failureReason = reason;
         state = ControllerState.FAILED;
+        return true;
+    }
+
+    /**
+     * Marks the controller removed (the device went away); also from FAILED, since removal says
+     * more. False when it already was removed or closed.
+     */
+    synchronized boolean remove(String reason) {
+        if (state == ControllerState.REMOVED || state == ControllerState.CLOSED) {
+            return false;
+        }
+        failureReason = reason;
+        state = ControllerState.REMOVED;
         return true;
     }
 
@@ -56,13 +69,23 @@ final class Health {
         if (s == ControllerState.FAILED) {
             throw new IllegalStateException("controller failed: " + failureReason);
         }
+        if (s == ControllerState.REMOVED) {
+            throw new IllegalStateException(failureReason + "; close the controller, and open the device again once"
+                    + " it is back");
+        }
         if (s == ControllerState.CLOSED) {
             throw new IllegalStateException("controller is closed");
         }
     }
 
+    /** Failed or removed: commands never reach the device any more. */
     boolean isFailed() {
-        return state == ControllerState.FAILED;
+        ControllerState s = state;
+        return s == ControllerState.FAILED || s == ControllerState.REMOVED;
+    }
+
+    boolean isRemoved() {
+        return state == ControllerState.REMOVED;
     }
 
     void checkOpen() {

@@ -45,8 +45,11 @@ final class Teardown {
             return;
         }
         try {
+            ctrl.stopDeviceEvents();
             ControllerState before = ctrl.health.close();
             ctrl.stopWatchdog();
+            int abortStatus = before == ControllerState.REMOVED ? IoQueuePairImpl.DEVICE_REMOVED
+                    : IoQueuePairImpl.HOST_ABORT;
             long bound = ctrl.options.shutdownTimeout().toNanos();
             boolean alive = before != ControllerState.FAILED && deviceResponds();
             List<IoQueuePairImpl> claimed = ctrl.claimPairsForClose();
@@ -57,17 +60,18 @@ final class Teardown {
                 alive = deviceResponds();
             }
             for (IoQueuePairImpl p : claimed) {
-                p.finishClosedByController(IoQueuePairImpl.HOST_ABORT);
+                p.finishClosedByController(abortStatus);
                 ctrl.forget(p);
             }
             if (ctrl.admin != null) {
-                ctrl.admin.failAll(IoQueuePairImpl.HOST_ABORT);
+                ctrl.admin.failAll(abortStatus);
             }
             if (alive && !ctrl.bringUp.shutdown(bound)) {
                 LOG.warn("{}: shutdown did not complete within shutdownTimeout ({} ms){}", ctrl.address(),
                         bound / 1_000_000, rtd3eHint(bound));
             }
-            Events.stateChange(ctrl.address(), "CLOSED", alive ? "closed" : "closed without shutdown (device not answering)");
+            Events.stateChange(ctrl.address(), "CLOSED", alive ? "closed" : before == ControllerState.REMOVED
+                    ? "closed after the device was removed" : "closed without shutdown (device not answering)");
             ctrl.bringUp.disableBounded(Math.min(bound, 500_000_000L));
             releaseMemory();
         } finally {
@@ -170,6 +174,7 @@ final class Teardown {
     /** Bring-up failed: undo what exists without talking to the device beyond disabling it. */
     void releaseAfterFailedOpen() {
         started.set(true);
+        ctrl.stopDeviceEvents();
         ctrl.health.close();
         ctrl.stopWatchdog();
         try {

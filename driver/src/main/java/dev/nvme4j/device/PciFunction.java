@@ -40,6 +40,31 @@ public interface PciFunction extends AutoCloseable {
      */
     boolean functionReset();
 
+    /**
+     * The function's own interrupts: the kernel's device request (hot-unplug, unbind, remove)
+     * and the PCIe error interrupt, wired when the function is opened, where offered.
+     * {@link DeviceEvents#NONE} when it offers neither. Valid until {@link #close()}.
+     */
+    DeviceEvents deviceEvents();
+
+    /**
+     * Stops every register access at once: from now on reads of {@link #registers()} return all
+     * ones and writes are dropped, without reaching the device. For a device that is going away;
+     * cheap, any thread, idempotent.
+     */
+    void detach();
+
+    /**
+     * Gives the device back after the kernel requested it ({@link DeviceEvents#REMOVAL_REQUEST}):
+     * {@link #detach()}es, removes the DMA memory from the IOMMU (the host can still read it; it
+     * is freed by {@link #close()}), and closes the device's file descriptors (device, and group
+     * and container when no other function uses them), so that the kernel can finish removing the
+     * device. New DMA allocations fail from now on. The interrupt eventfds stay open, since
+     * threads may still be waiting on them, until {@link #close()}. Idempotent. The same device
+     * can be opened again (as a new function) once it is back.
+     */
+    void release();
+
     /** Releases everything; idempotent. */
     @Override
     void close();

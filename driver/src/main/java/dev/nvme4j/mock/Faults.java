@@ -177,6 +177,16 @@ final class Faults implements FaultInjector {
     }
 
     @Override
+    public void requestRemoval() {
+        ctrl.requestRemoval();
+    }
+
+    @Override
+    public void raiseErrorInterrupt() {
+        ctrl.raiseErrorInterrupt();
+    }
+
+    @Override
     public void slowEnable(Duration d) {
         ctrl.regs().enableDelayNanos = d.toNanos();
     }

@@ -22,6 +22,7 @@ final class MockDmaAllocator implements DmaAllocator {
     private final Map<DmaRegion, Arena> arenas = new IdentityHashMap<>();
     private long nextIova = IOVA_BASE;
     private boolean closed;
+    private boolean detached;
 
     MockDmaAllocator(IovaTable iommu) {
         this.iommu = iommu;
@@ -34,6 +35,9 @@ final class MockDmaAllocator implements DmaAllocator {
         }
         if (bytes <= 0) {
             throw new IllegalArgumentException("bytes must be positive: " + bytes);
+        }
+        if (detached) {
+            throw new DmaException("the mock device has been removed; no DMA memory can be mapped for it");
         }
         long size = (bytes + PAGE - 1) & -PAGE;
         Arena arena = Arena.ofShared();
@@ -61,6 +65,11 @@ final class MockDmaAllocator implements DmaAllocator {
         iommu.unmap(region.iova());
         region.markFreed();
         arena.close();
+    }
+
+    /** The device is gone: later allocations fail; existing regions stay readable until freed. */
+    synchronized void detach() {
+        detached = true;
     }
 
     @Override

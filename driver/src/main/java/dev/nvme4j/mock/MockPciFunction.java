@@ -1,5 +1,6 @@
 package dev.nvme4j.mock;
 
+import dev.nvme4j.device.DeviceEvents;
 import dev.nvme4j.device.EventFdVector;
 import dev.nvme4j.sys.EventFd;
 import dev.nvme4j.device.InterruptVector;
@@ -10,7 +11,9 @@ import dev.nvme4j.dma.DmaAllocator;
 /**
  * The mock's PCI function: BAR0 backed by the device model, the IOMMU-registered DMA allocator,
  * and MSI-X vectors signalled by the device. Surprise removal makes every register read all ones
- * (what a PCIe read of a missing function returns) and drops writes.
+ * (what a PCIe read of a missing function returns) and drops writes. The device request and error
+ * interrupts are eventfds the fault injector signals; once the host releases the function after a
+ * request, the device is gone as on a surprise removal.
  */
 final class MockPciFunction implements PciFunction {
     private final MockNvmeController c;
@@ -93,7 +96,23 @@ final class MockPciFunction implements PciFunction {
     }
 
     @Override
+    public DeviceEvents deviceEvents() {
+        return c.deviceEvents;
+    }
+
+    @Override
+    public void detach() {
+        c.remove();
+    }
+
+    @Override
+    public void release() {
+        c.hostReleased(true);
+    }
+
+    @Override
     public void close() {
         disableMsix();
+        c.hostReleased(false);
     }
 }

@@ -35,6 +35,12 @@ public interface QueueHost {
      */
     boolean isFailed();
 
+    /**
+     * The status commands complete with while {@link #isFailed()}: Command Aborted By Host (DNR)
+     * on a failed controller, Host Pathing Error (DNR) when the device was removed.
+     */
+    int failureStatus();
+
     /** Why the controller failed, or null while it has not. */
     String failureReason();
 

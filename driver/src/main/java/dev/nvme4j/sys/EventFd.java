@@ -28,6 +28,7 @@ public final class EventFd implements AutoCloseable {
 
     private static final int FLAGS = NativeLib.EFD_NONBLOCK() | NativeLib.EFD_CLOEXEC();
     private static final short POLLIN = (short) NativeLib.POLLIN();
+    private static final short POLL_BROKEN = (short) (NativeLib.POLLERR() | NativeLib.POLLNVAL());
     private static final long NANOS_PER_MILLI = 1_000_000L;
 
     private final LibC libc;
@@ -97,6 +98,63 @@ public final class EventFd implements AutoCloseable {
                 return 0;
             }
             throw e;
+        }
+    }
+
+    /**
+     * Waits until at least one of {@code events} is signalled or the timeout passes, and
+     * consumes the counters of those that were. All of them must have been created through the
+     * same {@link LibC}.
+     *
+     * @param timeoutNanos how long to wait; 0 checks without waiting, negative waits forever
+     * @return a bit mask: bit {@code i} is set when {@code events[i]} had been signalled (its
+     *     count is consumed); 0 on timeout
+     * @throws IllegalArgumentException when no event or more than 31 are given
+     */
+    public static int awaitAny(long timeoutNanos, EventFd... events) {
+        if (events.length == 0 || events.length > 31) {
+            throw new IllegalArgumentException("awaitAny takes 1 to 31 events, got " + events.length);
+        }
+        long deadline = System.nanoTime() + timeoutNanos;
+        LibC libc = events[0].libc;
+        while (true) {
+            int ready;
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment fds = pollfd.allocateArray(events.length, arena);
+                for (int i = 0; i < events.length; i++) {
+                    MemorySegment entry = pollfd.asSlice(fds, i);
+                    pollfd.fd(entry, events[i].fd);
+                    pollfd.events(entry, POLLIN);
+                }
+                try {
+                    ready = libc.poll(fds, events.length, remainingMillis(timeoutNanos, deadline));
+                } catch (NativeException e) {
+                    if (e.errno() != NativeException.EINTR) {
+                        throw e;
+                    }
+                    ready = -1;
+                }
+                if (ready > 0) {
+                    int mask = 0;
+                    for (int i = 0; i < events.length; i++) {
+                        short revents = pollfd.revents(pollfd.asSlice(fds, i));
+                        if ((revents & POLL_BROKEN) != 0) {
+                            throw new IllegalStateException(events[i] + " cannot be waited on (poll revents 0x"
+                                    + Integer.toHexString(revents) + "): it was closed");
+                        }
+                        if ((revents & POLLIN) != 0 && events[i].drain() > 0) {
+                            mask |= 1 << i;
+                        }
+                    }
+                    if (mask != 0) {
+                        return mask;
+                    }
+                }
+            }
+            if (timeoutNanos >= 0 && System.nanoTime() - deadline >= 0) {
+                return 0;
+            }
+            // interrupted by a signal, or another thread consumed the counts: wait for the rest of the time
         }
     }
 

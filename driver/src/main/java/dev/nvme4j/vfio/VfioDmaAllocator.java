@@ -51,6 +51,8 @@ final class VfioDmaAllocator implements DmaAllocator {
     private final List<Chunk> shared = new ArrayList<>();
     private final Map<DmaRegion, Placement> regions = new IdentityHashMap<>();
     private boolean closed;
+    /** Set by {@link #unmapAll}: the device is gone, nothing is mapped any more. */
+    private boolean detached;
 
     /** Host memory mapped at one IOVA; {@code space} hands out offsets inside it. */
     private static final class Chunk {
@@ -61,6 +63,8 @@ final class VfioDmaAllocator implements DmaAllocator {
         final boolean huge;
         final IovaAllocator space;
         int live;
+        /** Removed from the IOMMU already ({@link #unmapAll}); only the host memory is left. */
+        boolean unmapped;
 
         Chunk(MemorySegment raw, long iova, boolean huge) {
             this.arena = Arena.ofShared();
@@ -89,6 +93,9 @@ final class VfioDmaAllocator implements DmaAllocator {
         }
         if (bytes <= 0) {
             throw new IllegalArgumentException("DMA allocation size must be positive, got " + bytes);
+        }
+        if (detached) {
+            throw new DmaException("the device " + owner + " has been removed; no DMA memory can be mapped for it");
         }
         long size = roundUp(bytes, PAGE);
         Placement placement = size >= DEDICATED_THRESHOLD ? dedicated(size) : carve(size);
@@ -143,6 +150,21 @@ final class VfioDmaAllocator implements DmaAllocator {
         shared.clear();
         for (Chunk chunk : chunks) {
             release(chunk);
+        }
+    }
+
+    /**
+     * The device is being removed: takes every chunk out of the IOMMU (the device cannot reach
+     * it any more) but keeps the host memory, so regions stay readable until freed or
+     * {@link #close()}d. Later allocations fail. Idempotent.
+     */
+    synchronized void unmapAll() {
+        if (detached || closed) {
+            return;
+        }
+        detached = true;
+        for (Chunk chunk : regions.values().stream().map(Placement::chunk).distinct().toList()) {
+            unmapIommu(chunk);
         }
     }
 
@@ -215,13 +237,21 @@ final class VfioDmaAllocator implements DmaAllocator {
     }
 
     private void release(Chunk chunk) {
+        unmapIommu(chunk);
+        chunk.arena.close();
+        unmapHost(chunk.raw);
+    }
+
+    private void unmapIommu(Chunk chunk) {
+        if (chunk.unmapped) {
+            return;
+        }
+        chunk.unmapped = true;
         try {
             container.unmap(chunk.iova, chunk.raw.byteSize());
         } catch (RuntimeException e) {
             LOG.warn("{}: VFIO_IOMMU_UNMAP_DMA at IOVA 0x{}: {}", owner, Long.toHexString(chunk.iova), e.getMessage());
         }
-        chunk.arena.close();
-        unmapHost(chunk.raw);
     }
 
     private void unmapHost(MemorySegment raw) {

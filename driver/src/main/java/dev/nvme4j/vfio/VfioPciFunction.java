@@ -1,5 +1,7 @@
 package dev.nvme4j.vfio;
 
+import dev.nvme4j.device.DetachableRegisterSpace;
+import dev.nvme4j.device.DeviceEvents;
 import dev.nvme4j.device.EventFdVector;
 import dev.nvme4j.device.InterruptVector;
 import dev.nvme4j.device.PciFunction;
@@ -7,7 +9,7 @@ import dev.nvme4j.device.RegisterSpace;
 import dev.nvme4j.dma.DmaAllocator;
 import dev.nvme4j.sys.EventFd;
 import dev.nvme4j.sys.LibC;
-import dev.nvme4j.sys.Mmio;
+import dev.nvme4j.device.Mmio;
 import dev.nvme4j.sys.NativeException;
 import dev.nvme4j.sys.VfioIoctls;
 import dev.nvme4j.sys.VfioStructs;
@@ -23,7 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A real NVMe PCI function driven through VFIO: BAR0 mmapped (or reached by pread/pwrite when
  * it cannot be), PCI config space, MSI-X vectors as eventfds, function reset, and DMA memory
- * mapped in the process's IOMMU container.
+ * mapped in the process's IOMMU container. The device request and error interrupts
+ * ({@code VFIO_PCI_REQ_IRQ_INDEX}, {@code VFIO_PCI_ERR_IRQ_INDEX}) are wired to eventfds at open
+ * when the kernel offers them ({@link #deviceEvents()}); on a request, {@link #release()} gives
+ * the device back.
  *
  * <p>Open with {@link #open(String, VfioOptions)}. Several functions may be open at once, also
  * functions of one IOMMU group; they share the container (and the group) through
@@ -47,16 +52,21 @@ public final class VfioPciFunction implements PciFunction {
     private final MemorySegment bar0Mapping;
     /** Owns the view of BAR0 handed out; closed before the munmap so stale accesses throw instead of faulting. */
     private final Arena bar0Arena = Arena.ofShared();
-    private final RegisterSpace registers;
+    private final DetachableRegisterSpace registers;
+    /** BAR0 reached by pread/pwrite when it is not mmapped; null otherwise. */
+    private final RegionRegisterSpace regionRegisters;
     private final PciConfigSpace config;
     private final int msixCount;
     private final VfioDmaAllocator dma;
+    private final DeviceEvents events;
     private EventFdVector[] vectors = new EventFdVector[0];
+    /** The device fd is closed and the registry's share given back (release or close). */
+    private boolean released;
     private boolean closed;
 
     private VfioPciFunction(VfioRegistry registry, LibC libc, PciAddress address, VfioGroup group, int deviceFd,
             DeviceInfo info, RegionInfo bar0, MemorySegment bar0Mapping, PciConfigSpace config, int msixCount,
-            VfioDmaAllocator dma) {
+            VfioDmaAllocator dma, DeviceEvents events) {
         this.registry = registry;
         this.libc = libc;
         this.address = address;
@@ -64,11 +74,14 @@ public final class VfioPciFunction implements PciFunction {
         this.deviceFd = deviceFd;
         this.info = info;
         this.bar0Mapping = bar0Mapping;
-        this.registers = bar0Mapping != null ? new Mmio(bar0Mapping.reinterpret(bar0Arena, null))
+        this.regionRegisters = bar0Mapping != null ? null
                 : new RegionRegisterSpace(libc, deviceFd, bar0.offset(), bar0.size());
+        this.registers = new DetachableRegisterSpace(bar0Mapping != null
+                ? new Mmio(bar0Mapping.reinterpret(bar0Arena, null)) : regionRegisters);
         this.config = config;
         this.msixCount = msixCount;
         this.dma = dma;
+        this.events = events;
     }
 
     /**
@@ -111,15 +124,74 @@ public final class VfioPciFunction implements PciFunction {
             config.enableMemoryAndBusMaster();
             int msix = VfioStructs.irqInfo(libc, deviceFd, VfioStructs.PCI_MSIX_IRQ_INDEX).count();
             VfioDmaAllocator dma = new VfioDmaAllocator(libc, container, options.hugePages(), address.value());
-            LOG.info("opened {} (IOMMU group {}, BAR0 {} bytes {}, {} MSI-X vectors, reset {})", address,
-                    group.number(), bar0.size(), mapping != null ? "mmapped" : "via pread/pwrite", msix,
-                    info.canReset() ? "supported" : "not supported");
-            return new VfioPciFunction(registry, libc, address, group, deviceFd, info, bar0, mapping, config, msix, dma);
+            DeviceEvents events = wireDeviceEvents(libc, address, deviceFd, info);
+            LOG.info("opened {} (IOMMU group {}, BAR0 {} bytes {}, {} MSI-X vectors, reset {}, device request {},"
+                    + " error interrupt {})", address, group.number(), bar0.size(),
+                    mapping != null ? "mmapped" : "via pread/pwrite", msix, info.canReset() ? "supported" : "not supported",
+                    events.hasRemovalRequest() ? "wired" : "not offered", events.hasError() ? "wired" : "not offered");
+            return new VfioPciFunction(registry, libc, address, group, deviceFd, info, bar0, mapping, config, msix, dma,
+                    events);
         } catch (RuntimeException e) {
             if (mapping != null) {
                 libc.munmap(mapping, mapping.byteSize());
             }
             throw e instanceof NativeException ne ? new VfioException("setting up " + address + ": " + ne.getMessage(), ne) : e;
+        }
+    }
+
+    /**
+     * Wires the device request and the error interrupt to eventfds, each when the device reports
+     * it (VFIO_DEVICE_GET_IRQ_INFO: the index exists, has a vector and takes an eventfd). Without
+     * the request, the kernel cannot ask for the device on hot-unplug or unbind and waits until
+     * the process closes it; that is logged, not fatal. Wiring failures are logged too.
+     */
+    private static DeviceEvents wireDeviceEvents(LibC libc, PciAddress address, int deviceFd, DeviceInfo info) {
+        EventFd request = wire(libc, address, deviceFd, info, VfioStructs.PCI_REQ_IRQ_INDEX, "device request");
+        if (request == null) {
+            LOG.warn("{}: no device request interrupt (VFIO_PCI_REQ_IRQ_INDEX): a hot-unplug or unbind of the device"
+                    + " will wait until the controller is closed", address);
+        }
+        EventFd error = null;
+        try {
+            error = wire(libc, address, deviceFd, info, VfioStructs.PCI_ERR_IRQ_INDEX, "error");
+            return DeviceEvents.of(libc, request, error);
+        } catch (RuntimeException e) {
+            if (request != null) {
+                request.close();
+            }
+            if (error != null) {
+                error.close();
+            }
+            throw e;
+        }
+    }
+
+    /** {@return an eventfd wired to interrupt {@code index}, or null when it is not offered or wiring failed} */
+    private static EventFd wire(LibC libc, PciAddress address, int deviceFd, DeviceInfo info, int index, String what) {
+        if (!offers(libc, address, deviceFd, info, index)) {
+            return null;
+        }
+        EventFd fd = EventFd.create(libc);
+        try {
+            VfioStructs.setIrqEventFds(libc, deviceFd, index, new int[] {fd.fd()});
+            return fd;
+        } catch (NativeException e) {
+            fd.close();
+            LOG.warn("{}: wiring the {} interrupt (VFIO index {}) failed: {}", address, what, index, e.getMessage());
+            return null;
+        }
+    }
+
+    private static boolean offers(LibC libc, PciAddress address, int deviceFd, DeviceInfo info, int index) {
+        if (info.numIrqs() <= index) {
+            return false;
+        }
+        try {
+            VfioStructs.IrqInfo irq = VfioStructs.irqInfo(libc, deviceFd, index);
+            return irq.count() >= 1 && (irq.flags() & VfioStructs.IRQ_INFO_EVENTFD) != 0;
+        } catch (NativeException e) {
+            LOG.debug("{}: VFIO_DEVICE_GET_IRQ_INFO for index {}: {}", address, index, e.getMessage());
+            return false;
         }
     }
 
@@ -203,10 +275,12 @@ public final class VfioPciFunction implements PciFunction {
         if (vectors.length == 0) {
             return;
         }
-        try {
-            VfioStructs.disableIrqs(libc, deviceFd, VfioStructs.PCI_MSIX_IRQ_INDEX);
-        } catch (NativeException e) {
-            LOG.warn("{}: disabling MSI-X: {}", address, e.getMessage());
+        if (!released) { // a released device's fd is closed: the kernel ended the wiring then
+            try {
+                VfioStructs.disableIrqs(libc, deviceFd, VfioStructs.PCI_MSIX_IRQ_INDEX);
+            } catch (NativeException e) {
+                LOG.warn("{}: disabling MSI-X: {}", address, e.getMessage());
+            }
         }
         closeEvents(vectors);
         vectors = new EventFdVector[0];
@@ -232,20 +306,66 @@ public final class VfioPciFunction implements PciFunction {
     }
 
     @Override
+    public DeviceEvents deviceEvents() {
+        return events;
+    }
+
+    @Override
+    public void detach() {
+        registers.detach();
+    }
+
+    /**
+     * Gives the device back to the kernel: register accesses stop, the DMA memory leaves the
+     * IOMMU (host memory stays until {@link #close()}), BAR0 is unmapped and the device fd closed
+     * (which also ends its interrupt wiring), and the group and container are given back to the
+     * registry, which closes them when no other function uses them. The kernel's removal then
+     * completes. Idempotent.
+     */
+    @Override
+    public synchronized void release() {
+        if (released || closed) {
+            return;
+        }
+        registers.detach();
+        dma.unmapAll();
+        releaseDevice();
+        LOG.info("{}: released to the kernel (device request: hot-unplug, unbind or remove)", address);
+    }
+
+    @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        disableMsix();
-        try {
-            config.disableBusMaster();
-        } catch (RuntimeException e) {
-            LOG.warn("{}: clearing Bus Master: {}", address, e.getMessage());
+        if (!released) {
+            disableMsix();
+            disableIrq(VfioStructs.PCI_REQ_IRQ_INDEX, events.hasRemovalRequest(), "the device request");
+            disableIrq(VfioStructs.PCI_ERR_IRQ_INDEX, events.hasError(), "the error interrupt");
+            try {
+                config.disableBusMaster();
+            } catch (RuntimeException e) {
+                LOG.warn("{}: clearing Bus Master: {}", address, e.getMessage());
+            }
         }
+        closeEvents(vectors);
+        vectors = new EventFdVector[0];
+        events.close();
         dma.close();
-        if (registers instanceof RegionRegisterSpace region) {
-            region.close();
+        boolean wasReleased = released;
+        releaseDevice();
+        LOG.info("closed {}{}", address, wasReleased ? " (released to the kernel before)" : "");
+    }
+
+    /** Unmaps BAR0, closes the device fd and gives the group back; once. */
+    private void releaseDevice() {
+        if (released) {
+            return;
+        }
+        released = true;
+        if (regionRegisters != null) {
+            regionRegisters.close();
         }
         bar0Arena.close();
         if (bar0Mapping != null) {
@@ -261,12 +381,25 @@ public final class VfioPciFunction implements PciFunction {
             LOG.warn("{}: closing the device fd: {}", address, e.getMessage());
         }
         registry.release(address, group);
-        LOG.info("closed {}", address);
+    }
+
+    private void disableIrq(int index, boolean wired, String what) {
+        if (!wired) {
+            return;
+        }
+        try {
+            VfioStructs.disableIrqs(libc, deviceFd, index);
+        } catch (NativeException e) {
+            LOG.warn("{}: disabling {}: {}", address, what, e.getMessage());
+        }
     }
 
     private void requireOpen() {
         if (closed) {
             throw new IllegalStateException(address + " is closed");
+        }
+        if (released) {
+            throw new IllegalStateException(address + " has been released to the kernel (the device was removed)");
         }
     }
 
@@ -280,6 +413,7 @@ public final class VfioPciFunction implements PciFunction {
 
     @Override
     public String toString() {
-        return "VfioPciFunction[" + address + ", group " + group.number() + (closed ? ", closed]" : "]");
+        return "VfioPciFunction[" + address + ", group " + group.number()
+                + (closed ? ", closed]" : released ? ", released]" : "]");
     }
 }

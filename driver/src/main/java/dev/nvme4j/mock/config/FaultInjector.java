@@ -68,6 +68,22 @@ public interface FaultInjector {
     /** Surprise removal: every register reads all ones, writes are ignored, DMA stops, nothing completes. */
     void surpriseRemoval();
 
+    /**
+     * The kernel requests the device back, as on a hot-unplug or an unbind from vfio-pci: the
+     * device request interrupt fires (again on each call, as the kernel repeats it) and the
+     * device keeps working until the host releases it; then it is gone as on
+     * {@link #surpriseRemoval()}. {@link MockController#awaitRelease} waits for the release, as
+     * the kernel does. Without {@link MockConfig#deviceInterrupts()} nobody is told.
+     */
+    void requestRemoval();
+
+    /**
+     * The PCIe error interrupt (Advanced Error Reporting) fires once; combine it with
+     * {@link #setControllerFatalStatus()} or {@link #surpriseRemoval()} for the state the host
+     * finds. Without {@link MockConfig#deviceInterrupts()} nobody is told.
+     */
+    void raiseErrorInterrupt();
+
     /** Changes the CC.EN 0-to-1 to CSTS.RDY delay from now on. */
     void slowEnable(Duration delay);
 

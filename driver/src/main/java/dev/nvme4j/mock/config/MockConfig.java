@@ -29,6 +29,7 @@ public final class MockConfig {
     private final int aerl;
     private final int acl;
     private final int msixVectors;
+    private final boolean deviceInterrupts;
     private final int maxIoQueuePairs;
     private final int vid;
     private final String serialNumber;
@@ -59,6 +60,7 @@ public final class MockConfig {
         this.aerl = b.aerl;
         this.acl = b.acl;
         this.msixVectors = b.msixVectors;
+        this.deviceInterrupts = b.deviceInterrupts;
         this.maxIoQueuePairs = b.maxIoQueuePairs;
         this.vid = b.vid;
         this.serialNumber = b.serialNumber;
@@ -119,6 +121,8 @@ public final class MockConfig {
     public int acl() { return acl; }
     /** Number of MSI-X vectors the function offers. */
     public int msixVectors() { return msixVectors; }
+    /** Whether the function offers the device request and error interrupts (as vfio-pci does). */
+    public boolean deviceInterrupts() { return deviceInterrupts; }
     /** Maximum I/O submission (and completion) queues the controller allocates. */
     public int maxIoQueuePairs() { return maxIoQueuePairs; }
     /** PCI vendor id reported in Identify Controller VID and SSVID. */
@@ -161,6 +165,7 @@ public final class MockConfig {
         private int aerl = 3;
         private int acl = 3;
         private int msixVectors = 65;
+        private boolean deviceInterrupts = true;
         private int maxIoQueuePairs = 64;
         private int vid = 0x4E56;
         private String serialNumber = "NVME4J-MOCK-0001";
@@ -211,6 +216,11 @@ public final class MockConfig {
         public Builder acl(int v) { this.acl = range("acl", v, 0, 255); return this; }
         /** Number of MSI-X vectors, 1..2048. */
         public Builder msixVectors(int v) { this.msixVectors = range("msixVectors", v, 1, 2048); return this; }
+        /**
+         * Whether the function offers the device request and error interrupts (default true, as
+         * vfio-pci); without them {@link FaultInjector#requestRemoval()} reaches nobody.
+         */
+        public Builder deviceInterrupts(boolean v) { this.deviceInterrupts = v; return this; }
         /** Maximum I/O queue pairs, 1..65535. */
         public Builder maxIoQueuePairs(int v) { this.maxIoQueuePairs = range("maxIoQueuePairs", v, 1, 0xFFFF); return this; }
         /** PCI vendor id. */
