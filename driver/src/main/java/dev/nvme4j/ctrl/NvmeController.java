@@ -69,6 +69,8 @@ public final class NvmeController implements Controller, QueueHost {
 
     /** RTD3E from Identify Controller, microseconds (0: not reported). */
     volatile long rtd3eMicros;
+    /** CRDT1..3 of Identify Controller, in nanoseconds (written once at bring-up). */
+    final long[] crdtNanos = new long[3];
     AdminQueue admin;
     QueueFactory.Built adminMemory;
     QueueFactory queues;
@@ -515,6 +517,11 @@ public final class NvmeController implements Controller, QueueHost {
         for (IoQueuePairImpl p : pairs.values()) {
             p.requestFailAll(IoQueuePairImpl.HOST_ABORT);
         }
+    }
+
+    @Override
+    public long commandRetryDelayNanos(int crd) {
+        return crd == 0 ? 0 : crdtNanos[crd - 1];
     }
 
     @Override
