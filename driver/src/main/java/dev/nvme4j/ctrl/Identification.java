@@ -44,6 +44,7 @@ final class Identification {
             ctrl.adminSync(AdminCommands.identify(Opcodes.CNS_CONTROLLER, 0), buf);
             MemorySegment s = buf.segment();
             ctrl.rtd3eMicros = rtd3eMicros(s);
+            ctrl.sgls = IdentifyParser.u32(s, IdentifyLayout.CTRL_SGLS);
             for (int i = 0; i < 3; i++) {
                 ctrl.crdtNanos[i] = IdentifyParser.u16(s, IdentifyLayout.CTRL_CRDT1 + 2 * i) * 100_000_000L;
             }

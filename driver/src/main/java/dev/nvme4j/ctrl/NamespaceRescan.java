@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * ({@link dev.nvme4j.api.Controller#rescanNamespaces()}), or after a Namespace Attribute Changed
  * event only the NSIDs its Changed Namespace List log page names (Base 5.16.1.5; a full rescan
  * when the list overflowed or could not be read). Each change is logged, counted and recorded as
- * a JFR event, and the async event listener is told. Runs on the watchdog thread only, so
- * rescans never overlap.
+ * a JFR event, and the async event listener is told (on the {@link EventThread}). Full rescans
+ * run on the watchdog thread, rescans after an event on the event thread; a lock keeps them from
+ * overlapping.
  */
 final class NamespaceRescan {
     private static final Logger LOG = LoggerFactory.getLogger(NamespaceRescan.class);
@@ -26,6 +27,7 @@ final class NamespaceRescan {
     private static final int LIST_ENTRIES = 1024;
 
     private final NvmeController ctrl;
+    private final Object lock = new Object();
 
     NamespaceRescan(NvmeController ctrl) {
         this.ctrl = ctrl;
@@ -33,7 +35,10 @@ final class NamespaceRescan {
 
     /** Identifies every active namespace again, tells the listener what changed and returns it. */
     NamespaceChanges rescanAll() {
-        NamespaceChanges changes = apply(identification().activeNamespaces(ctrl.info().namespaceCount()));
+        NamespaceChanges changes;
+        synchronized (lock) {
+            changes = apply(identification().activeNamespaces(ctrl.info().namespaceCount()));
+        }
         tell(changes);
         return changes;
     }
@@ -44,6 +49,12 @@ final class NamespaceRescan {
      * fails is logged and the table stays as it was.
      */
     NamespaceChanges afterEvent(byte[] changedList) {
+        synchronized (lock) {
+            return afterEventLocked(changedList);
+        }
+    }
+
+    private NamespaceChanges afterEventLocked(byte[] changedList) {
         try {
             int[] nsids = listed(changedList);
             if (nsids == null) {
@@ -85,17 +96,22 @@ final class NamespaceRescan {
         return nsids;
     }
 
-    /** Tells the async event listener, if there is one and something changed. */
+    /** Tells the async event listener, if something changed, on the event thread. */
     void tell(NamespaceChanges changes) {
-        AsyncEventListener l = ctrl.listener();
-        if (l == null || changes.isEmpty()) {
+        if (changes.isEmpty()) {
             return;
         }
-        try {
-            l.onNamespacesChanged(changes);
-        } catch (RuntimeException e) {
-            LOG.warn("{}: async event listener threw on a namespace change", ctrl.address(), e);
-        }
+        ctrl.events.post(() -> {
+            AsyncEventListener l = ctrl.listener();
+            if (l == null) {
+                return;
+            }
+            try {
+                l.onNamespacesChanged(changes);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: async event listener threw on a namespace change", ctrl.address(), e);
+            }
+        });
     }
 
     private Identification identification() {
@@ -108,20 +124,24 @@ final class NamespaceRescan {
         List<Namespace> added = new ArrayList<>();
         List<Namespace> changed = new ArrayList<>();
         List<Namespace> removed = new ArrayList<>();
+        List<Namespace> next = new ArrayList<>();
         for (Namespace ns : now) {
             Namespace before = old.get(ns.nsid());
             if (before == null) {
                 added.add(ns);
             } else if (differs(before, ns)) {
                 changed.add(ns);
+            } else {
+                ns = before; // nothing to report: the application's record stays the current one
             }
+            next.add(ns);
         }
         for (Namespace ns : old.list()) {
             if (now.stream().noneMatch(n -> n.nsid() == ns.nsid())) {
                 removed.add(ns);
             }
         }
-        ctrl.namespaceTable(old.next(now));
+        ctrl.namespaceTable(old.next(next));
         report(added, "added");
         report(removed, "removed");
         report(changed, "changed");

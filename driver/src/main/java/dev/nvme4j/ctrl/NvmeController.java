@@ -27,6 +27,7 @@ import dev.nvme4j.queue.IoQueuePairImpl;
 import dev.nvme4j.queue.QueueHost;
 import dev.nvme4j.spec.IdentifyLayout;
 import dev.nvme4j.spec.NvmeRegs;
+import dev.nvme4j.spec.Sgl;
 import java.lang.foreign.Arena;
 import java.util.BitSet;
 import java.util.List;
@@ -69,6 +70,8 @@ public final class NvmeController implements Controller, QueueHost {
 
     /** RTD3E from Identify Controller, microseconds (0: not reported). */
     volatile long rtd3eMicros;
+    /** SGLS from Identify Controller (SGL support of the NVM command set). */
+    volatile int sgls;
     /** CRDT1..3 of Identify Controller, in nanoseconds (written once at bring-up). */
     final long[] crdtNanos = new long[3];
     AdminQueue admin;
@@ -81,6 +84,8 @@ public final class NvmeController implements Controller, QueueHost {
     private volatile AsyncEventListener listener;
     Recovery recovery;
     private Watchdog watchdog;
+    /** Delivers asynchronous events to the listener, off the watchdog. */
+    final EventThread events = new EventThread(this);
     private volatile DeviceEventWatch deviceEventWatch;
     private final Teardown teardown = new Teardown(this);
 
@@ -402,7 +407,7 @@ public final class NvmeController implements Controller, QueueHost {
         return new ControllerCounters(io, admin == null ? 0 : admin.submittedCount(), admin == null ? 0 : admin.completedCount(),
                 stats.adminTimeouts.sum(), stats.resets.sum(), stats.failures.sum(), stats.asyncEvents.sum(),
                 stats.featuresRestored.sum(), stats.featureRestoreFailures.sum(), stats.namespaceChanges.sum(),
-                stats.removals.sum(), stats.errorInterrupts.sum());
+                stats.removals.sum(), stats.errorInterrupts.sum(), stats.asyncEventsDropped.sum());
     }
 
     @Override
@@ -433,6 +438,7 @@ public final class NvmeController implements Controller, QueueHost {
     }
 
     void stopWatchdog() {
+        events.stop();
         if (watchdog != null) {
             watchdog.stop();
         }
@@ -527,6 +533,11 @@ public final class NvmeController implements Controller, QueueHost {
     @Override
     public int oncs() {
         return info.oncs();
+    }
+
+    @Override
+    public long sglThreshold() {
+        return Sgl.supported(sgls) ? options.sglThreshold() : Long.MAX_VALUE;
     }
 
     @Override

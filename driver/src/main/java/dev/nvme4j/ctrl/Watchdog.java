@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
  * the deadlines of every I/O queue pair whose owner is not inside it (it enters the pair's
  * gate only if free, so it never runs concurrently with the owner, and it never calls an
  * application callback); runs a reset recovery asked for; runs what the application asked for
- * (a reset, a namespace rescan); delivers asynchronous events (and rescans the namespaces after
- * a Namespace Attribute Changed event).
+ * (a reset, a namespace rescan). Asynchronous events it reaps go to the {@link EventThread}
+ * (which also rescans the namespaces after a Namespace Attribute Changed event): no listener
+ * ever runs here.
  *
  * <p>Rounds are {@code watchdogPeriod} apart, 1 ms while admin commands other than AERs are
  * outstanding (so an unawaited admin future still completes promptly).
@@ -94,7 +95,6 @@ final class Watchdog implements Runnable {
             new ControllerReset(ctrl).run(resetReason);
         }
         ctrl.requests.runPending();
-        ctrl.recovery.deliverEvents();
     }
 
     /** False when the device is dead (then the controller is failed). */

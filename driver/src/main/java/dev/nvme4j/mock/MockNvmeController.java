@@ -491,11 +491,12 @@ public final class MockNvmeController implements MockController {
             if (!explicitRelease && !removalRequested) {
                 return;
             }
+            // Gone before anyone waiting in awaitRelease looks: DMA detached first.
+            removed = true;
+            dma.detach();
             hostReleased = true;
             releaseMonitor.notifyAll();
         }
-        removed = true;
-        dma.detach();
     }
 
     @Override

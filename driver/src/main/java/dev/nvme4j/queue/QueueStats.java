@@ -21,12 +21,13 @@ public final class QueueStats {
     long queueFull;
     long callbackFailures;
     long staleCompletions;
+    long sglCommands;
     long retried;
 
     public QueueCounters snapshot() {
         return new QueueCounters(submitted, completed, errors, timeouts, missedInterrupts, lostDoorbells, aborts,
                 resubmitted, doorbellsRung, interrupts, queueFull, callbackFailures,
-                staleCompletions, retried);
+                staleCompletions, sglCommands, retried);
     }
 
     public void countTimeout() {
