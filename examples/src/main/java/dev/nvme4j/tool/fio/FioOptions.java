@@ -3,6 +3,7 @@ package dev.nvme4j.tool.fio;
 import dev.nvme4j.api.CompletionMode;
 import dev.nvme4j.api.ControllerInfo;
 import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.Protection;
 import dev.nvme4j.tool.cli.ByteSize;
 import dev.nvme4j.tool.cli.FioFlag;
 import dev.nvme4j.tool.cli.LowerCaseEnumConverter;
@@ -171,6 +172,31 @@ public final class FioOptions {
             paramLabel = "0|1", description = "Report completion latency percentiles (default 1).")
     public boolean clatPercentiles = true;
 
+    @Option(names = "--write_lat_log", paramLabel = "PREFIX", arity = "0..1", fallbackValue = "",
+            description = "Log every I/O's slat, clat and lat to PREFIX_slat.N.log etc. (fio's format; default "
+                    + "prefix: the job name).")
+    public String writeLatLog;
+
+    @Option(names = "--write_bw_log", paramLabel = "PREFIX", arity = "0..1", fallbackValue = "",
+            description = "Log bandwidth (KiB/s) to PREFIX_bw.N.log.")
+    public String writeBwLog;
+
+    @Option(names = "--write_iops_log", paramLabel = "PREFIX", arity = "0..1", fallbackValue = "",
+            description = "Log IOPS to PREFIX_iops.N.log.")
+    public String writeIopsLog;
+
+    @Option(names = "--log_avg_msec", paramLabel = "MS",
+            description = "Log one averaged row per direction every MS milliseconds instead of every I/O.")
+    public int logAvgMsec;
+
+    @Option(names = "--log_offset", arity = "0..1", fallbackValue = "1", converter = FioFlag.class,
+            paramLabel = "0|1", description = "Add each I/O's byte offset to the log rows.")
+    public boolean logOffset;
+
+    @Option(names = "--per_job_logs", arity = "0..1", fallbackValue = "1", converter = FioFlag.class,
+            paramLabel = "0|1", description = "1 (default): one log file per job (.N in the name).")
+    public boolean perJobLogs = true;
+
     @Option(names = "--iodepth", paramLabel = "N", defaultValue = "1",
             description = "I/Os each job keeps in flight (default ${DEFAULT-VALUE}).")
     public int iodepth = 1;
@@ -203,6 +229,55 @@ public final class FioOptions {
             defaultValue = "none", description = "crc32c: write a pass stamping every block (LBA, generation, "
             + "checksum), then read it back and check; with a read-only workload check every read.")
     public Verify verify = Verify.NONE;
+
+    @Option(names = "--pi", paramLabel = "auto|host|controller|off", defaultValue = "auto",
+            description = "Protection information on a namespace formatted with it: host (the driver generates it "
+                    + "on writes and checks it on reads), controller (PRACT: the controller inserts and checks it) "
+                    + "or off (metadata moves as it is, nothing is checked); auto (default): host with PI, off "
+                    + "without.")
+    public String pi = "auto";
+
+    @Option(names = "--pi-check", paramLabel = "guard,app,ref|none", defaultValue = "guard,ref",
+            description = "PI fields to check (PRCHK): guard, app (application tag) and ref (reference tag; "
+                    + "types 1 and 2) (default ${DEFAULT-VALUE}).")
+    public String piCheck = "guard,ref";
+
+    /**
+     * The protection of the job's reads and writes on {@code ns} ({@code --pi}, {@code --pi-check});
+     * null when none.
+     *
+     * @throws ToolException naming the option when it does not fit the namespace
+     */
+    public Protection protection(Namespace ns) {
+        int checks = 0;
+        for (String c : piCheck.split(",")) {
+            switch (c.trim()) {
+                case "guard" -> checks |= Protection.GUARD;
+                case "app" -> checks |= Protection.APP_TAG;
+                case "ref" -> checks |= Protection.REF_TAG;
+                case "none", "" -> { }
+                default -> throw ToolException.usage("Invalid value for option '--pi-check': '" + c
+                        + "' (expected guard, app, ref or none, comma-separated)");
+            }
+        }
+        switch (pi) {
+            case "auto" -> {
+                return ns.hasProtection() ? Protection.host(checks) : null;
+            }
+            case "off" -> {
+                return null;
+            }
+            case "host", "controller" -> {
+                if (!ns.hasProtection()) {
+                    throw ToolException.usage("Invalid value for option '--pi': namespace " + ns.nsid()
+                            + " has no protection information (" + ns.describeFormat() + ")");
+                }
+                return pi.equals("host") ? Protection.host(checks) : Protection.controller(checks);
+            }
+            default -> throw ToolException.usage("Invalid value for option '--pi': expected auto, host, controller or "
+                    + "off but was '" + pi + "'");
+        }
+    }
 
     @Option(names = "--randseed", paramLabel = "N", description = "Seed of random offsets and mixes.")
     public Long randseed;
@@ -321,6 +396,7 @@ public final class FioOptions {
         positive("--rate", rate);
         positive("--io_size", ioSize);
         range("--loops", loops, 1, Integer.MAX_VALUE);
+        range("--log_avg_msec", logAvgMsec, 0, Integer.MAX_VALUE);
         range("--thinktime_blocks", thinktimeBlocks, 1, Integer.MAX_VALUE);
         if (size != null && size <= 0) {
             throw ToolException.usage("Invalid value for option '--size': must be positive but was " + size);
@@ -393,6 +469,12 @@ public final class FioOptions {
         int maxBs = sizes.max();
         if (verify == Verify.CRC32C && lba < 64) {
             throw ToolException.usage("--verify=crc32c needs an LBA size of at least 64 bytes");
+        }
+        Protection protection = protection(ns);
+        if (verify == Verify.CRC32C && ns.dataBytesPerBlock(protection) != lba) {
+            throw ToolException.usage("--verify=crc32c on namespace " + ns.nsid() + " (" + ns.describeFormat()
+                    + "): the metadata is interleaved with the data; verify with a format with separate metadata "
+                    + "or with --pi=controller on 8-byte metadata");
         }
         int maxDepth = info.maxQueueEntries() - 1;
         if (iodepth > maxDepth) {
