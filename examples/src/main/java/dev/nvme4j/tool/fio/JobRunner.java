@@ -6,6 +6,7 @@ import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoCallback;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.Protection;
 import dev.nvme4j.api.QueueCounters;
 import dev.nvme4j.api.Status;
 import dev.nvme4j.tool.cli.ByteSize;
@@ -26,8 +27,12 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Everything is allocated in {@link #setUp()}: the queue pair (depth iodepth + 1), one DMA
  * region sliced into iodepth buffers of bs, the per-slot state arrays. The submit/complete loop
  * allocates nothing: slots are indices, the runner itself is the {@link IoCallback} and the tag
- * is the slot. Latencies: slat = time inside the submit call, clat = from its return to the
- * completion callback, lat = slat + clat.
+ * is the slot. Closed loop: a completion issues the next I/O from its callback, inside the
+ * driver's completion batch (one doorbell per batch), unless a rate or think time paces the job.
+ * Latencies: an I/O starts when it is issued (from a callback: at its batch's completion time,
+ * one clock reading per batch as in fio); slat ends when the device can see it (after the
+ * submit call, or for I/Os issued in a batch at the batch's end, where the doorbell is rung:
+ * {@link #stampDeferred()}); clat runs from there to the completion; lat = slat + clat.
  *
  * <p>Phases: a job runs its workload once (ramp first, then recorded until the run time passed
  * or, without {@code time_based}, until the region's bytes were transferred). With
@@ -67,6 +72,11 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     private final ByteBuffer[] views;
     private int freeCount;
     private DmaBuffer region;
+    /** Separate metadata of every slot (null entries when none moves) and its region. */
+    private DmaBuffer metaRegion;
+    private final DmaBuffer[] metas;
+    /** Protection information of every read and write ({@code --pi}), null for none. */
+    private final Protection protection;
     private IoQueuePair qp;
     private final OffsetGenerator offsets;
     private final SplittableRandom mix;
@@ -95,6 +105,11 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     private int sinceThink;
     private long writePassBytes;
     private IoLogs logs;
+    private Phase running = Phase.MAIN;
+    private boolean inReap;
+    private final int[] deferred;
+    private int deferredCount;
+    private long batchNow;
 
     private long ioErrors;
     private String firstError;
@@ -131,9 +146,12 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         this.slotSubmitted = new long[depth];
         this.slotLba = new long[depth];
         this.slotBlocks = new int[depth];
+        this.deferred = new int[depth];
         this.slotWrite = new boolean[depth];
         this.free = new int[depth];
         this.buffers = new DmaBuffer[depth];
+        this.metas = new DmaBuffer[depth];
+        this.protection = spec.options().protection(ns);
         this.views = new ByteBuffer[depth];
         for (int i = 0; i < depth; i++) {
             free[i] = depth - 1 - i;
@@ -244,16 +262,23 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     private void setUp() {
         int depth = spec.iodepth();
         qp = controller.createQueuePair(depth + 1, spec.mode());
-        long bytes = (long) depth * spec.bs();
+        // Extended LBAs carry each block's metadata in the data buffer; a separate format has its own buffer.
+        long slotBytes = (long) spec.blocksPerIo() * ns.dataBytesPerBlock(protection);
+        long slotMeta = (long) spec.blocksPerIo() * ns.metadataBytesPerBlock(protection);
+        long bytes = (long) depth * slotBytes;
         try {
             region = controller.allocateBuffer(bytes);
+            if (slotMeta > 0) {
+                metaRegion = controller.allocateBuffer(depth * slotMeta);
+            }
         } catch (RuntimeException e) {
             throw new IllegalStateException("allocating " + ByteSize.format(bytes) + " of I/O buffers (--iodepth="
                     + depth + " x --bs=" + ByteSize.format(spec.bs()) + "): " + e.getMessage(), e);
         }
         logs = IoLogs.open(spec.options(), spec.name(), spec.index() + 1);
         for (int i = 0; i < depth; i++) {
-            buffers[i] = region.slice((long) i * spec.bs(), spec.bs());
+            buffers[i] = region.slice(i * slotBytes, slotBytes);
+            metas[i] = metaRegion == null ? null : metaRegion.slice(i * slotMeta, slotMeta);
             views[i] = buffers[i].segment().asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         }
         // Data for plain writes: a seeded pattern, written once.
@@ -289,6 +314,9 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
                 }
             }
         }
+        if (metaRegion != null) {
+            metaRegion.close();
+        }
         if (region != null) {
             region.close();
         }
@@ -300,6 +328,7 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         long rampEnd = now + spec.rampNs();
         long deadline = phase == Phase.VERIFY_PASS || spec.runtimeNs() == 0 ? Long.MAX_VALUE
                 : (ramping ? rampEnd : now) + spec.runtimeNs();
+        running = phase;
         beginPhase(phase, ramping, now);
         long phaseStart = now;
         while (true) {
@@ -380,7 +409,7 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
                 stopIssuing = true;
                 break;
             }
-            if (!issueOne(phase)) {
+            if (!issueOne(phase, System.nanoTime(), false)) {
                 break;
             }
             batch++;
@@ -445,7 +474,13 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         }
     }
 
-    private boolean issueOne(Phase phase) {
+    /**
+     * Issues the next I/O starting at {@code t0}; false when the queue is full.
+     *
+     * @param deferStamp true inside a completion batch: the I/O reaches the device with the
+     *                   batch's doorbell, and {@link #stampDeferred()} stamps its submission time
+     */
+    private boolean issueOne(Phase phase, long t0, boolean deferStamp) {
         if (!hasPending) {
             int bytes = spec.flow().sizes().next(sizeRandom);
             if (bytesLimit - issuedBytes < bytes) { // the last I/O ends at the size, as in fio
@@ -470,15 +505,14 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         slotLba[slot] = lba;
         slotBlocks[slot] = blocks;
         slotWrite[slot] = pendingWrite;
-        long t0 = System.nanoTime();
         slotStart[slot] = t0;
         slotSubmitted[slot] = t0;
         freeCount--;
         boolean accepted;
         try {
             accepted = pendingWrite
-                    ? qp.write(ns, lba, blocks, buffers[slot], this, slot)
-                    : qp.read(ns, lba, blocks, buffers[slot], this, slot);
+                    ? qp.write(ns, lba, blocks, buffers[slot], metas[slot], protection, this, slot)
+                    : qp.read(ns, lba, blocks, buffers[slot], metas[slot], protection, this, slot);
         } catch (RuntimeException e) {
             free[freeCount++] = slot;
             stopIssuing = true;
@@ -488,9 +522,13 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
             free[freeCount++] = slot;
             return false;
         }
-        long t1 = System.nanoTime();
-        if (slotSubmitted[slot] == t0 && slotStart[slot] == t0) {
-            slotSubmitted[slot] = t1;
+        if (deferStamp && deferredCount < deferred.length) {
+            deferred[deferredCount++] = slot;
+        } else {
+            long t1 = System.nanoTime();
+            if (slotSubmitted[slot] == t0 && slotStart[slot] == t0) {
+                slotSubmitted[slot] = t1;
+            }
         }
         hasPending = false;
         issuedIos++;
@@ -498,28 +536,71 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         return true;
     }
 
+    /**
+     * Handles completions. As fio does, the completions of one batch share one clock reading
+     * (taken at the first of them): their completion time is when the host saw the batch.
+     */
     private void reap() {
-        if (spec.mode() == CompletionMode.POLL) {
-            if (qp.poll() == 0) {
-                Thread.onSpinWait();
+        inReap = true;
+        batchNow = 0;
+        try {
+            if (spec.mode() == CompletionMode.POLL) {
+                if (qp.poll() == 0) {
+                    Thread.onSpinWait();
+                }
+            } else {
+                qp.process(WAIT);
             }
-        } else {
-            qp.process(WAIT);
+        } finally {
+            inReap = false;
         }
+        stampDeferred();
+    }
+
+    /**
+     * Stamps the I/Os issued inside the completion batch just handled with one clock reading:
+     * the driver rang their doorbell at the end of the batch, so this is when the device got
+     * them (their slat ends here, their clat starts here).
+     */
+    private void stampDeferred() {
+        if (deferredCount == 0) {
+            return;
+        }
+        long t = System.nanoTime();
+        for (int i = 0; i < deferredCount; i++) {
+            int slot = deferred[i];
+            if (slotSubmitted[slot] == slotStart[slot]) { // not completed (nor stamped) yet
+                slotSubmitted[slot] = t;
+            }
+        }
+        deferredCount = 0;
+    }
+
+    /** The completion time for a callback: the batch's clock reading inside {@link #reap()}, else now. */
+    private long completionTime() {
+        if (!inReap) {
+            return System.nanoTime();
+        }
+        if (batchNow == 0) {
+            batchNow = System.nanoTime();
+        }
+        return batchNow;
     }
 
     @Override
     public void onComplete(long tag, int status) {
         int slot = (int) tag;
-        long now = System.nanoTime();
+        long now = completionTime();
         boolean isWrite = slotWrite[slot];
         DirectionStats d = isWrite ? write : read;
         if (status != Status.SUCCESS) {
             ioErrors++;
             stopIssuing = true;
             if (firstError == null) {
-                firstError = String.format("%s error at lba %d (%d blocks): %s", isWrite ? "write" : "read",
-                        slotLba[slot], slotBlocks[slot], Status.describe(status));
+                long piLba = qp.protectionErrorLba();
+                firstError = String.format("%s error at lba %d (%d blocks): %s%s", isWrite ? "write" : "read",
+                        slotLba[slot], slotBlocks[slot], Status.describe(status),
+                        piLba < 0 ? "" : " (failing block: LBA " + piLba + ")");
             }
         } else {
             int bytes = slotBlocks[slot] * lbaSize;
@@ -542,6 +623,15 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         }
         slotSubmitted[slot] = Long.MIN_VALUE; // marks "completed" for issueOne
         free[freeCount++] = slot;
+        if (!stopIssuing && !paced && issuedIos < iosLimit && issuedBytes < bytesLimit) {
+            // Closed loop, as fio keeps iodepth busy: the next I/O goes now, inside the driver's
+            // completion batch (one doorbell and one clock read for the batch); it starts at this
+            // completion's time.
+            if (issueOne(running, now, inReap) && recording) {
+                int inflight = spec.iodepth() - freeCount;
+                depthLevels[Math.min(6, 31 - Integer.numberOfLeadingZeros(Math.max(1, inflight)))]++;
+            }
+        }
     }
 
     @Override
