@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * (which deletes all its queues), fail the admin commands it held, re-initialize (3.5.1),
  * renegotiate the number of queues, set again every feature the driver and the application
  * changed ({@link FeatureRecord}), recreate each I/O CQ and SQ on the same memory (same depth,
- * vector and completion mode), re-arm the Asynchronous Event Requests, and
+ * vector and completion mode), re-arm the Asynchronous Event Requests, identify the namespaces
+ * again (a Namespace Attribute Changed event may have been lost with the requests the reset
+ * aborted), and
  * resubmit each outstanding I/O command that has retries left (the rest are failed by the
  * owner's next poll). Queue pair handles held by the application stay valid; a pair whose owner
  * stays inside (a callback) past the 2 s wait is closed instead, never left open on queues that
@@ -106,6 +108,7 @@ final class ControllerReset {
             Events.stateChange(ctrl.address(), "READY", "reset done");
             LOG.warn("{}: controller reset done; {} command(s) resubmitted, {} failed", ctrl.address(), counts[0],
                     counts[1]);
+            ctrl.namespaceRescan.afterReset();
         } else {
             ctrl.health.ready();
             ctrl.fail("controller reset failed (" + reason + ")");
