@@ -198,7 +198,8 @@ public final class Identify {
         f.hex("nuse", ns.utilizationBlocks());
         f.hex("nsfeat", ns.thinProvisioned() ? 1 : 0);
         f.num("nlbaf", 0);
-        f.hex("flbas", 0);
+        f.hex("flbas", ns.extendedLba() ? 0x10 : 0);
+        f.hex("dps", ns.protectionType() | (ns.protectionFirst() ? 0x8 : 0));
         f.hex("dlfeat", ns.deallocatedReadsZero() ? 1 : 0);
         int ds = Integer.numberOfTrailingZeros(ns.lbaSize());
         ArrayNode lbafs = f.json().putArray("lbafs");
