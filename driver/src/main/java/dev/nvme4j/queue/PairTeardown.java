@@ -54,6 +54,7 @@ final class PairTeardown {
     void failAll(int status) {
         pair.deliverHeld(); // completions recovery reaped keep their device status
         pair.pending.clear();
+        pair.retries.clear();
         Request[] requests = pair.requests;
         for (Request r : requests) {
             if (r.busy) {
