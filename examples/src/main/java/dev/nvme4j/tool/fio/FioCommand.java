@@ -99,7 +99,16 @@ public final class FioCommand implements Callable<Integer> {
             } else {
                 new NormalReport(out).print(blocks, results, counters);
             }
-            return summarize(results, err);
+            out.flush();
+            int status = summarize(results, err);
+            ToolException gone = ToolException.ifDeviceGone(controller, "every job was stopped; the report above covers"
+                    + " the run until then", null);
+            if (gone != null) {
+                err.println("nvme4j: " + gone.getMessage());
+                err.flush();
+                status = ToolException.FAILURE;
+            }
+            return status;
         }
     }
 
