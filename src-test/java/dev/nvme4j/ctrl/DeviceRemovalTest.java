@@ -15,7 +15,7 @@ import dev.nvme4j.api.ControllerState;
 import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
-import dev.nvme4j.api.Nvme;
+import dev.nvme4j.Nvme;
 import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.api.Status;
 import dev.nvme4j.mock.MockDevices;
@@ -109,7 +109,7 @@ class DeviceRemovalTest {
     void aDeviceRequestCompletesEveryCommandOnceWithTheRemovedStatusAndReleasesTheDevice(CompletionMode mode,
             int pairCount) {
         assertTimeoutPreemptively(BOUND, () -> {
-            try (MockController mock = MockController.create(threaded())) {
+            try (MockController mock = Nvme.createMock(threaded())) {
                 Controller ctrl = Nvme.open(mock, ControllerOptions.defaults());
                 List<Owner> owners = new ArrayList<>();
                 List<DmaBuffer> bufs = new ArrayList<>();
@@ -182,7 +182,7 @@ class DeviceRemovalTest {
     @Test
     void aRequestWithNothingOutstandingReleasesAndIoOnAPairNoOneIsPollingFailsAtItsNextPoll() {
         assertTimeoutPreemptively(BOUND, () -> {
-            try (MockController mock = MockController.create(threaded());
+            try (MockController mock = Nvme.createMock(threaded());
                  Controller ctrl = Nvme.open(mock, ControllerOptions.defaults());
                  IoQueuePair qp = ctrl.createQueuePair(8, CompletionMode.INTERRUPT);
                  DmaBuffer buf = ctrl.allocateBuffer(4096)) {
@@ -205,7 +205,7 @@ class DeviceRemovalTest {
         assertTimeoutPreemptively(BOUND, () -> {
             MockConfig cfg = MockConfig.builder().mode(ExecutionMode.THREADED).deviceInterrupts(false)
                     .namespace(NamespaceConfig.ram(1 << 16, 512)).build();
-            try (MockController mock = MockController.create(cfg)) {
+            try (MockController mock = Nvme.createMock(cfg)) {
                 Controller ctrl = Nvme.open(mock, ControllerOptions.defaults());
                 assertFalse(MockDevices.pciFunction(mock).deviceEvents().hasRemovalRequest());
                 assertTrue(Thread.getAllStackTraces().keySet().stream()
@@ -224,7 +224,7 @@ class DeviceRemovalTest {
     @Test
     void anErrorInterruptWithFatalStatusResetsTheControllerAndIoContinues() {
         assertTimeoutPreemptively(BOUND, () -> {
-            try (MockController mock = MockController.create(threaded());
+            try (MockController mock = Nvme.createMock(threaded());
                  Controller ctrl = Nvme.open(mock, sleepyWatchdog());
                  IoQueuePair qp = ctrl.createQueuePair(8, CompletionMode.POLL);
                  DmaBuffer buf = ctrl.allocateBuffer(4096)) {
@@ -243,7 +243,7 @@ class DeviceRemovalTest {
     @Test
     void anErrorInterruptAfterTheLinkWasResetResetsTheController() {
         assertTimeoutPreemptively(BOUND, () -> {
-            try (MockController mock = MockController.create(threaded());
+            try (MockController mock = Nvme.createMock(threaded());
                  Controller ctrl = Nvme.open(mock, sleepyWatchdog());
                  IoQueuePair qp = ctrl.createQueuePair(8, CompletionMode.INTERRUPT);
                  DmaBuffer buf = ctrl.allocateBuffer(4096)) {
@@ -261,7 +261,7 @@ class DeviceRemovalTest {
     @Test
     void anErrorInterruptFromAnUnreachableDeviceFailsTheControllerWithTheReason() {
         assertTimeoutPreemptively(BOUND, () -> {
-            try (MockController mock = MockController.create(threaded());
+            try (MockController mock = Nvme.createMock(threaded());
                  Controller ctrl = Nvme.open(mock, sleepyWatchdog());
                  IoQueuePair qp = ctrl.createQueuePair(8, CompletionMode.POLL);
                  DmaBuffer buf = ctrl.allocateBuffer(4096)) {
@@ -286,7 +286,7 @@ class DeviceRemovalTest {
     @Test
     void anErrorInterruptOnAHealthyControllerIsCountedAndChangesNothing() {
         assertTimeoutPreemptively(BOUND, () -> {
-            try (MockController mock = MockController.create(threaded());
+            try (MockController mock = Nvme.createMock(threaded());
                  Controller ctrl = Nvme.open(mock, sleepyWatchdog());
                  IoQueuePair qp = ctrl.createQueuePair(8, CompletionMode.POLL);
                  DmaBuffer buf = ctrl.allocateBuffer(4096)) {

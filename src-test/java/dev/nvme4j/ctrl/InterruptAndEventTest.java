@@ -1,11 +1,13 @@
 package dev.nvme4j.ctrl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nvme4j.api.AsyncEvent;
 import dev.nvme4j.api.CompletionMode;
+import dev.nvme4j.api.ControllerState;
 import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
@@ -16,6 +18,8 @@ import dev.nvme4j.spec.Opcodes;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -70,6 +74,100 @@ class InterruptAndEventTest {
                 AsyncEvent n = events.poll(5, TimeUnit.SECONDS);
                 assertEquals(AsyncEvent.TYPE_NOTICE, n.type());
                 assertEquals(2, f.ctrl.counters().asyncEvents());
+            }
+        });
+    }
+
+    /**
+     * A listener that takes 4 s over an event: surprise removal is still detected within a
+     * watchdog round or two, and close returns at once.
+     */
+    @Test
+    void aSlowListenerNeverDelaysFailureDetectionOrClose() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            MockFixture f = new MockFixture(RecoveryTest.config(ExecutionMode.DETERMINISTIC), RecoveryTest.fastRecovery());
+            CountDownLatch inListener = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            String[] listenerThread = new String[1];
+            try {
+                f.ctrl.setAsyncEventListener(e -> {
+                    listenerThread[0] = Thread.currentThread().getName();
+                    inListener.countDown();
+                    try {
+                        release.await(4, TimeUnit.SECONDS);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                f.mock.raiseSmartWarning(0x02);
+                assertTrue(inListener.await(5, TimeUnit.SECONDS), "the listener was called");
+                f.mock.faults().surpriseRemoval();
+                long start = System.nanoTime();
+                while (f.ctrl.state() != ControllerState.FAILED && System.nanoTime() - start < 10_000_000_000L) {
+                    Thread.sleep(1);
+                }
+                long detectMillis = (System.nanoTime() - start) / 1_000_000;
+                assertEquals(ControllerState.FAILED, f.ctrl.state());
+                assertTrue(detectMillis < 1_500, "removal detected after " + detectMillis + " ms, with the listener busy");
+                start = System.nanoTime();
+                f.ctrl.close();
+                long closeMillis = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(closeMillis < 1_500, "close took " + closeMillis + " ms, with the listener busy");
+                assertFalse(listenerThread[0].contains("watchdog"), "listener ran on " + listenerThread[0]);
+            } finally {
+                release.countDown();
+                f.ctrl.close();
+                f.mock.close();
+            }
+        });
+    }
+
+    /**
+     * A listener that does not return while 100 events arrive: 64 wait for it, the rest are
+     * dropped and counted, nothing blocks, and once it returns events flow again (the dropped
+     * events' log pages were read, so the controller keeps reporting).
+     */
+    @Test
+    void eventsBeyondTheQueueOfAStuckListenerAreDroppedAndCounted() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(RecoveryTest.config(ExecutionMode.DETERMINISTIC),
+                    RecoveryTest.fastRecovery())) {
+                CountDownLatch inListener = new CountDownLatch(1);
+                CountDownLatch release = new CountDownLatch(1);
+                BlockingQueue<AsyncEvent> seen = new LinkedBlockingQueue<>();
+                f.ctrl.setAsyncEventListener(e -> {
+                    seen.add(e);
+                    inListener.countDown();
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                f.mock.raiseSmartWarning(0x01);
+                assertTrue(inListener.await(5, TimeUnit.SECONDS), "the listener was called");
+                for (int i = 0; i < 99; i++) {
+                    f.mock.raiseSmartWarning(0x01);
+                }
+                long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (f.ctrl.counters().asyncEvents() < 100 && System.nanoTime() < until) {
+                    Thread.sleep(1);
+                }
+                assertEquals(100, f.ctrl.counters().asyncEvents(), "every event reached the host");
+                assertEquals(100 - 1 - 64, f.ctrl.counters().asyncEventsDropped(), f.ctrl.counters().toString());
+                release.countDown();
+                until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (seen.size() < 65 && System.nanoTime() < until) {
+                    Thread.sleep(1);
+                }
+                assertEquals(65, seen.size(), "the one in the listener and the 64 queued were delivered");
+                f.mock.raiseNamespaceAttributeChanged(1);
+                until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (seen.size() < 66 && System.nanoTime() < until) {
+                    Thread.sleep(1);
+                }
+                assertEquals(66, seen.size(), "a later event is delivered");
+                assertEquals(AsyncEvent.TYPE_NOTICE, new java.util.ArrayList<>(seen).get(65).type());
             }
         });
     }

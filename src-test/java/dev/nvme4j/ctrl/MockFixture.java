@@ -2,7 +2,7 @@ package dev.nvme4j.ctrl;
 
 import dev.nvme4j.api.Controller;
 import dev.nvme4j.api.ControllerOptions;
-import dev.nvme4j.api.Nvme;
+import dev.nvme4j.Nvme;
 import dev.nvme4j.mock.config.MockConfig;
 import dev.nvme4j.mock.config.MockController;
 
@@ -12,7 +12,7 @@ final class MockFixture implements AutoCloseable {
     final Controller ctrl;
 
     MockFixture(MockConfig config, ControllerOptions options) {
-        mock = MockController.create(config);
+        mock = Nvme.createMock(config);
         try {
             ctrl = Nvme.open(mock, options);
         } catch (RuntimeException e) {

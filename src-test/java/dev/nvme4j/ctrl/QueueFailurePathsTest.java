@@ -238,4 +238,154 @@ class QueueFailurePathsTest {
             }
         });
     }
+
+    /** Eight reads completed by the device in one batch; callback 0 runs {@code inCallback} first. */
+    private static final class Batch {
+        final int[] status = new int[8];
+        final int[] calls = new int[8];
+        final Thread[] ranOn = new Thread[8];
+
+        Batch(IoQueuePair qp, Namespace ns, DmaBuffer buf, Runnable inCallback) {
+            java.util.Arrays.fill(status, -1);
+            for (int i = 0; i < 8; i++) {
+                int k = i;
+                assertTrue(qp.read(ns, i, 1, buf.slice(i * 512L, 512), (t, s) -> {
+                    if (k == 0) {
+                        inCallback.run();
+                    }
+                    status[k] = s;
+                    calls[k]++;
+                    ranOn[k] = Thread.currentThread();
+                }, i));
+            }
+        }
+
+        void assertAllDeliveredOnce(Thread owner) {
+            for (int i = 0; i < 8; i++) {
+                assertEquals(1, calls[i], "callback " + i + " ran once");
+                assertEquals(0, status[i], "command " + i + " kept the device's status: "
+                        + dev.nvme4j.api.Status.describe(status[i]));
+                assertEquals(owner, ranOn[i], "callback " + i + " ran on the owner thread");
+            }
+        }
+    }
+
+    /** Runs {@code work} on a new owner thread; returns what it threw (null if nothing). */
+    private static Throwable[] runOwner(Runnable work, Thread[] thread) {
+        Throwable[] thrown = new Throwable[1];
+        thread[0] = new Thread(() -> {
+            try {
+                work.run();
+            } catch (Throwable e) {
+                thrown[0] = e;
+            }
+        }, "owner");
+        thread[0].start();
+        return thrown;
+    }
+
+    /**
+     * The pair is closed from another thread while its owner sits in a long callback (longer
+     * than close waits): close returns without running callbacks beside the owner; the owner's
+     * batch is delivered in full with the device's statuses, and its poll finishes the close.
+     */
+    @Test
+    void closeFromAnotherThreadDuringALongCallbackLeavesTheBatchToTheOwner() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(), options(Duration.ofMillis(500)));
+                 DmaBuffer buf = f.ctrl.allocateBuffer(8 * 512)) {
+                IoQueuePair qp = f.ctrl.createQueuePair(32, CompletionMode.POLL);
+                java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+                java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+                Batch b = new Batch(qp, f.ctrl.namespace(1), buf, () -> {
+                    inside.countDown();
+                    await(closed, 15);
+                });
+                qp.flushSubmissions();
+                Thread[] owner = new Thread[1];
+                Throwable[] thrown = runOwner(qp::poll, owner);
+                assertTrue(inside.await(5, java.util.concurrent.TimeUnit.SECONDS));
+                long start = System.nanoTime();
+                qp.close();
+                assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "close is bounded");
+                closed.countDown();
+                owner[0].join(10_000);
+                assertEquals(null, thrown[0], "nothing comes out of the owner's poll");
+                b.assertAllDeliveredOnce(owner[0]);
+                assertEquals(0, qp.outstanding());
+                assertTrue(((IoQueuePairImpl) qp).isClosed());
+                try (IoQueuePair again = f.ctrl.createQueuePair(8, CompletionMode.POLL)) {
+                    assertEquals(qp.queueId(), again.queueId(), "the close finished: its queue id is free again");
+                }
+            }
+        });
+    }
+
+    /** The same with the whole controller closed from another thread. */
+    @Test
+    void controllerCloseFromAnotherThreadDuringALongCallbackLeavesTheBatchToTheOwner() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            MockFixture f = new MockFixture(config(), options(Duration.ofMillis(500)));
+            try {
+                DmaBuffer buf = f.ctrl.allocateBuffer(8 * 512);
+                IoQueuePair qp = f.ctrl.createQueuePair(32, CompletionMode.POLL);
+                java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+                java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+                Batch b = new Batch(qp, f.ctrl.namespace(1), buf, () -> {
+                    inside.countDown();
+                    await(closed, 15);
+                });
+                qp.flushSubmissions();
+                Thread[] owner = new Thread[1];
+                Throwable[] thrown = runOwner(qp::poll, owner);
+                assertTrue(inside.await(5, java.util.concurrent.TimeUnit.SECONDS));
+                long start = System.nanoTime();
+                f.ctrl.close();
+                assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "close is bounded");
+                closed.countDown();
+                owner[0].join(10_000);
+                assertEquals(null, thrown[0], "nothing comes out of the owner's poll");
+                b.assertAllDeliveredOnce(owner[0]);
+                assertEquals(0, qp.outstanding());
+                f.mock.assertNoViolations();
+            } finally {
+                f.mock.close();
+            }
+        });
+    }
+
+    /** Controller.close() from inside a callback is refused clearly; the batch is not disturbed. */
+    @Test
+    void controllerCloseInsideACallbackIsRefusedAndTheBatchIsDelivered() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(), options(Duration.ofSeconds(5)));
+                 DmaBuffer buf = f.ctrl.allocateBuffer(8 * 512)) {
+                IoQueuePair qp = f.ctrl.createQueuePair(32, CompletionMode.POLL);
+                RuntimeException[] refused = new RuntimeException[1];
+                Batch b = new Batch(qp, f.ctrl.namespace(1), buf, () -> {
+                    try {
+                        f.ctrl.close();
+                    } catch (IllegalStateException e) {
+                        refused[0] = e;
+                    }
+                });
+                qp.flushSubmissions();
+                assertEquals(8, qp.poll(), "no exception out of poll");
+                b.assertAllDeliveredOnce(Thread.currentThread());
+                assertTrue(refused[0] != null && refused[0].getMessage().contains("callback"),
+                        "refused, saying why: " + refused[0]);
+                assertEquals(ControllerState.READY, f.ctrl.state(), "the controller is still open");
+                qp.readSync(f.ctrl.namespace(1), 0, 1, buf.slice(0, 512));
+                qp.close();
+            }
+        });
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch latch, int seconds) {
+        try {
+            latch.await(seconds, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -11,7 +11,7 @@ import dev.nvme4j.api.ControllerOptions;
 import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
-import dev.nvme4j.api.Nvme;
+import dev.nvme4j.Nvme;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.nvme4j.mock;
 
+import dev.nvme4j.Nvme;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,7 +27,7 @@ final class MockHost implements AutoCloseable {
     HostQueue admin;
 
     MockHost(MockConfig cfg) {
-        ctrl = MockController.create(cfg);
+        ctrl = Nvme.createMock(cfg);
         pci = MockDevices.pciFunction(ctrl);
         regs = pci.registers();
         dstrd = NvmeRegs.capDstrd(regs.read64(NvmeRegs.CAP));

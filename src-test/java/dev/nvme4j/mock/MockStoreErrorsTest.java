@@ -10,7 +10,7 @@ import dev.nvme4j.api.ControllerState;
 import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
-import dev.nvme4j.api.Nvme;
+import dev.nvme4j.Nvme;
 import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.mock.config.ExecutionMode;
@@ -34,7 +34,7 @@ class MockStoreErrorsTest {
             .ioTimeout(Duration.ofSeconds(2)).build();
 
     private static MockController mock(Path file, ExecutionMode mode) {
-        return MockController.create(MockConfig.builder().mode(mode)
+        return Nvme.createMock(MockConfig.builder().mode(mode)
                 .namespace(NamespaceConfig.file(file, 1024, 4096)).build());
     }
 

@@ -13,6 +13,7 @@ import dev.nvme4j.api.FeatureRestoreFailure;
 import dev.nvme4j.api.IoCallback;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.NamespaceChanges;
 import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.api.Protection;
 import dev.nvme4j.api.QueueCounters;
@@ -174,6 +175,11 @@ public final class FakeController implements Controller {
     }
 
     @Override
+    public NamespaceChanges rescanNamespaces() {
+        return NamespaceChanges.NONE;
+    }
+
+    @Override
     public List<FeatureRestoreFailure> featureRestoreFailures() {
         return List.of();
     }
@@ -184,7 +190,7 @@ public final class FakeController implements Controller {
 
     @Override
     public ControllerCounters counters() {
-        return new ControllerCounters(QueueCounters.ZERO, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        return new ControllerCounters(QueueCounters.ZERO, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     @Override

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nvme4j.api.Controller;
 import dev.nvme4j.api.ControllerState;
-import dev.nvme4j.api.Nvme;
+import dev.nvme4j.Nvme;
 import dev.nvme4j.mock.config.ExecutionMode;
 import dev.nvme4j.mock.config.MockConfig;
 import dev.nvme4j.mock.config.MockController;
@@ -35,7 +35,7 @@ class ToolRemovalTest {
     /** Opens a threaded mock; the kernel asks for it back {@code removeAfter} later (null: at once, before use). */
     private ControllerSource removedAfter(Duration removeAfter) {
         return (device, options) -> {
-            MockController mock = MockController.create(MockConfig.builder().mode(ExecutionMode.THREADED)
+            MockController mock = Nvme.createMock(MockConfig.builder().mode(ExecutionMode.THREADED)
                     .commandLatency(Duration.ofNanos(50_000)).namespace(NamespaceConfig.ram(1 << 17, 512)).build());
             mocks.add(mock);
             Controller c = Nvme.open(mock, options);

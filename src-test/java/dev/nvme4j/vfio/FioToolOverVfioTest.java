@@ -32,7 +32,7 @@ class FioToolOverVfioTest {
     })
     void verifiesEveryBlockItWrote(int nsid, String rw, String bs, int jobs, String mode) {
         if (nsid == 2) {
-            try (var ctrl = dev.nvme4j.api.Nvme.open(VmDevices.first())) {
+            try (var ctrl = dev.nvme4j.Nvme.open(VmDevices.first())) {
                 VmDevices.ns4k(ctrl);
             }
         }

@@ -11,7 +11,7 @@ import dev.nvme4j.api.ControllerState;
 import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
-import dev.nvme4j.api.Nvme;
+import dev.nvme4j.Nvme;
 import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.api.Status;
 import dev.nvme4j.tool.Main;

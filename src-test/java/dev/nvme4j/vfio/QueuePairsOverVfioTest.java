@@ -17,7 +17,7 @@ import dev.nvme4j.api.ControllerOptions;
 import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
-import dev.nvme4j.api.Nvme;
+import dev.nvme4j.Nvme;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.api.Status;
 

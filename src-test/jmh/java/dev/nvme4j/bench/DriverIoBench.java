@@ -6,7 +6,7 @@ import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoCallback;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
-import dev.nvme4j.api.Nvme;
+import dev.nvme4j.Nvme;
 import dev.nvme4j.mock.config.ExecutionMode;
 import dev.nvme4j.mock.config.MockController;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +55,7 @@ public class DriverIoBench {
 
         @Setup(Level.Trial)
         public void open() {
-            mock = MockController.create(RawHost.nullConfig(ExecutionMode.DETERMINISTIC));
+            mock = Nvme.createMock(RawHost.nullConfig(ExecutionMode.DETERMINISTIC));
             ctrl = Nvme.open(mock);
             ns = ctrl.namespace(1);
         }

@@ -7,7 +7,7 @@ import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoCallback;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
-import dev.nvme4j.api.Nvme;
+import dev.nvme4j.Nvme;
 import dev.nvme4j.mock.config.ExecutionMode;
 import dev.nvme4j.mock.config.MockController;
 import java.lang.management.ManagementFactory;
@@ -160,7 +160,7 @@ public final class RandRead {
         MockController mock = null;
         Controller ctrl;
         if (device.equals("mock")) {
-            mock = MockController.create(RawHost.nullConfig(ExecutionMode.DETERMINISTIC));
+            mock = Nvme.createMock(RawHost.nullConfig(ExecutionMode.DETERMINISTIC));
             ctrl = Nvme.open(mock);
         } else {
             ctrl = Nvme.open(device, ControllerOptions.defaults());

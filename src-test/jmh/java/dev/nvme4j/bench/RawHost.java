@@ -1,5 +1,6 @@
 package dev.nvme4j.bench;
 
+import dev.nvme4j.Nvme;
 import dev.nvme4j.device.PciFunction;
 import dev.nvme4j.device.RegisterSpace;
 import dev.nvme4j.dma.DmaRegion;
@@ -128,7 +129,7 @@ final class RawHost implements AutoCloseable {
     }
 
     RawHost(MockConfig cfg) {
-        ctrl = MockController.create(cfg);
+        ctrl = Nvme.createMock(cfg);
         pci = MockDevices.pciFunction(ctrl);
         regs = pci.registers();
         dstrd = NvmeRegs.capDstrd(regs.read64(NvmeRegs.CAP));

@@ -127,7 +127,27 @@ public interface Controller extends AutoCloseable {
      */
     List<FeatureRestoreFailure> featureRestoreFailures();
 
-    /** Receives asynchronous events; null to stop. Events arrive on the controller's watchdog thread. */
+    /**
+     * Identifies the namespaces again (the active namespace list, then Identify Namespace of
+     * each; NVMe Base 5.17) and returns what changed: namespaces that appeared, went away or
+     * changed size or format. {@link #namespaces()} and {@link #namespace(int)} show the new
+     * state; I/O to a namespace that went away completes with Invalid Namespace or Format. The
+     * driver does the same by itself on a Namespace Attribute Changed event, for the NSIDs the
+     * Changed Namespace List log page names. The {@link AsyncEventListener} is told of any
+     * change ({@link AsyncEventListener#onNamespacesChanged}).
+     *
+     * <p>Runs on the controller's watchdog thread (after any reset under way) and waits for it,
+     * bounded by the admin timeout of each command it sends. May be called from any thread.
+     *
+     * @throws IllegalStateException when the controller is closed, failed, or closed meanwhile
+     * @throws NvmeException when an Identify command failed (the namespaces stay as they were)
+     */
+    NamespaceChanges rescanNamespaces();
+
+    /**
+     * Receives asynchronous events; null to stop. Events arrive on the controller's own event
+     * thread, never the one that detects failures (see {@link AsyncEventListener}).
+     */
     void setAsyncEventListener(AsyncEventListener listener);
 
     ControllerCounters counters();
@@ -136,7 +156,11 @@ public interface Controller extends AutoCloseable {
      * Shuts the controller down: stops new I/O, deletes every I/O queue, notifies shutdown and
      * waits for it (bounded), disables it and releases every resource. In-flight commands
      * complete with an abort status. Returns within a bounded time even if the device is dead.
-     * Idempotent, callable from any thread.
+     * Idempotent, callable from any thread, but not from inside a queue pair's callback. A queue
+     * pair whose owner stays inside one of its callbacks longer than the I/O timeout (at most
+     * 10 s) is closed to new commands; its owner finishes it when that poll returns.
+     *
+     * @throws IllegalStateException when called from inside a callback of one of its queue pairs
      */
     @Override
     void close();

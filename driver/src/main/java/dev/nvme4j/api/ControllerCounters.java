@@ -22,11 +22,13 @@ package dev.nvme4j.api;
  * @param removals        device requests acted on: the kernel asked for the device back
  *                        (hot-unplug, unbind, remove) and the driver released it (0 or 1)
  * @param errorInterrupts PCIe error interrupts (AER) received
+ * @param asyncEventsDropped asynchronous events the listener never saw: more than 64 were
+ *                        waiting for it (a slow listener); their log pages were still read
  */
 public record ControllerCounters(QueueCounters io, long adminSubmitted, long adminCompleted, long adminTimeouts,
                                  long resets, long failures, long asyncEvents, long featuresRestored,
                                  long featureRestoreFailures, long namespaceChanges, long removals,
-                                 long errorInterrupts) {
+                                 long errorInterrupts, long asyncEventsDropped) {
     /** True when any recovery happened (timeouts, missed interrupts, lost kicks, aborts, resets). */
     public boolean anyRecovery() {
         return io.timeouts() + io.missedInterrupts() + io.lostDoorbells() + io.aborts() + io.resubmitted()

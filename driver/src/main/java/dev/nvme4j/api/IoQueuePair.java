@@ -169,7 +169,10 @@ public interface IoQueuePair extends AutoCloseable {
      * Deletes the queue pair on the controller. Outstanding commands complete with an abort
      * status first (their callbacks run on the closing thread, which holds the pair while
      * closing). Idempotent; callable from any thread (it waits for the owner's current poll to
-     * finish), but not from inside one of this pair's own callbacks.
+     * finish, up to the I/O timeout and at most 10 s: an owner still inside one of its callbacks
+     * then keeps its batch, with the device's statuses, and finishes the close itself when that
+     * poll returns; the pair takes no new commands from the start of the close), but not from
+     * inside one of this pair's own callbacks.
      *
      * @throws IllegalStateException when called from inside this pair's callback
      */

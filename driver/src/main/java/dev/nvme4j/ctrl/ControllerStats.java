@@ -9,6 +9,7 @@ final class ControllerStats {
     final LongAdder resets = new LongAdder();
     final LongAdder failures = new LongAdder();
     final LongAdder asyncEvents = new LongAdder();
+    final LongAdder asyncEventsDropped = new LongAdder();
     final LongAdder featuresRestored = new LongAdder();
     final LongAdder featureRestoreFailures = new LongAdder();
     final LongAdder namespaceChanges = new LongAdder();

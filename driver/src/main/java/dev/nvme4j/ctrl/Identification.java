@@ -3,17 +3,22 @@ package dev.nvme4j.ctrl;
 import dev.nvme4j.api.ControllerInfo;
 import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.NvmeException;
+import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.spec.IdentifyLayout;
 import dev.nvme4j.spec.NumberOfQueues;
 import dev.nvme4j.spec.NvmeRegs;
 import dev.nvme4j.spec.Opcodes;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Identify Controller, the active namespace list and Identify Namespace for each (Base 5.17),
- * and the Number of Queues negotiation (5.27.1.7). Used during bring-up, on one thread.
+ * and the Number of Queues negotiation (5.27.1.7). Used during bring-up, and by namespace
+ * rescans on the watchdog thread.
  */
 final class Identification {
     /** Largest admin data transfer the driver issues or passes through. */
@@ -84,9 +89,7 @@ final class Identification {
                     }
                     count++;
                     after = nsid;
-                    data.segment().fill((byte) 0);
-                    ctrl.adminSync(AdminCommands.identify(Opcodes.CNS_NAMESPACE, nsid), data);
-                    Namespace ns = IdentifyParser.namespace(nsid, data.segment());
+                    Namespace ns = identifyNamespace(nsid, data);
                     if (ns != null) {
                         result.add(ns);
                     }
@@ -96,6 +99,34 @@ final class Identification {
                 }
             }
         }
+    }
+
+    /** Identify Namespace (CNS 00h) of {@code nsid}, or null when it is not active (NSZE = 0). */
+    Namespace identifyNamespace(int nsid, DmaBuffer data) {
+        data.segment().fill((byte) 0);
+        ctrl.adminSync(AdminCommands.identify(Opcodes.CNS_NAMESPACE, nsid), data);
+        return IdentifyParser.namespace(nsid, data.segment());
+    }
+
+    /**
+     * Identify Namespace of each NSID listed; null for those not active: NSZE = 0, or Invalid
+     * Namespace or Format (an NSID the controller no longer knows at all).
+     */
+    Map<Integer, Namespace> identifyEach(int[] nsids) {
+        Map<Integer, Namespace> result = new LinkedHashMap<>();
+        try (DmaBuffer data = ctrl.allocateInternal(IdentifyLayout.SIZE)) {
+            for (int nsid : nsids) {
+                try {
+                    result.put(nsid, identifyNamespace(nsid, data));
+                } catch (NvmeException e) {
+                    if (e.nvmeStatus() != NvmeStatus.INVALID_NAMESPACE_OR_FORMAT) {
+                        throw e;
+                    }
+                    result.put(nsid, null);
+                }
+            }
+        }
+        return result;
     }
 
     /** Set Features Number of Queues; returns the I/O queue pairs granted (min of SQs and CQs). */

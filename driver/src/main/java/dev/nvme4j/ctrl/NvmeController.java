@@ -13,6 +13,7 @@ import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.FeatureRestoreFailure;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.NamespaceChanges;
 import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.api.QueueCounters;
 import dev.nvme4j.api.RawCommand;
@@ -63,7 +64,8 @@ public final class NvmeController implements Controller, QueueHost {
     final ControllerStats stats = new ControllerStats();
     final ResetHistory resetHistory = new ResetHistory();
     final FeatureRecord features;
-    final ResetRequests resetRequests = new ResetRequests(this);
+    final LifecycleRequests requests = new LifecycleRequests(this);
+    final NamespaceRescan namespaceRescan = new NamespaceRescan(this);
 
     /** RTD3E from Identify Controller, microseconds (0: not reported). */
     volatile long rtd3eMicros;
@@ -71,11 +73,14 @@ public final class NvmeController implements Controller, QueueHost {
     QueueFactory.Built adminMemory;
     QueueFactory queues;
     private ControllerInfo info;
-    private NamespaceTable namespaces;
+    /** Replaced by namespace rescans (on the watchdog thread); read on the I/O path. */
+    private volatile NamespaceTable namespaces;
     InterruptVector[] vectors = new InterruptVector[0];
     private volatile AsyncEventListener listener;
     Recovery recovery;
     private Watchdog watchdog;
+    /** Delivers asynchronous events to the listener, off the watchdog. */
+    final EventThread events = new EventThread(this);
     private volatile DeviceEventWatch deviceEventWatch;
     private final Teardown teardown = new Teardown(this);
 
@@ -342,7 +347,24 @@ public final class NvmeController implements Controller, QueueHost {
 
     @Override
     public void reset() {
-        resetRequests.resetAndWait(watchdog != null && watchdog.isWatchdogThread());
+        requests.reset(onWatchdogThread());
+    }
+
+    @Override
+    public NamespaceChanges rescanNamespaces() {
+        return requests.rescanNamespaces(onWatchdogThread());
+    }
+
+    private boolean onWatchdogThread() {
+        return watchdog != null && watchdog.isWatchdogThread();
+    }
+
+    NamespaceTable namespaceTable() {
+        return namespaces;
+    }
+
+    void namespaceTable(NamespaceTable next) {
+        namespaces = next;
     }
 
     @Override
@@ -380,11 +402,17 @@ public final class NvmeController implements Controller, QueueHost {
         return new ControllerCounters(io, admin == null ? 0 : admin.submittedCount(), admin == null ? 0 : admin.completedCount(),
                 stats.adminTimeouts.sum(), stats.resets.sum(), stats.failures.sum(), stats.asyncEvents.sum(),
                 stats.featuresRestored.sum(), stats.featureRestoreFailures.sum(), stats.namespaceChanges.sum(),
-                stats.removals.sum(), stats.errorInterrupts.sum());
+                stats.removals.sum(), stats.errorInterrupts.sum(), stats.asyncEventsDropped.sum());
     }
 
     @Override
     public void close() {
+        for (IoQueuePairImpl p : pairs.values()) {
+            if (p.gate().heldByCurrentThread()) {
+                throw new IllegalStateException(address() + " cannot be closed from inside a callback or submit of"
+                        + " its queue pair " + p.queueId() + "; close it after poll returns");
+            }
+        }
         teardown.close();
     }
 
@@ -405,6 +433,7 @@ public final class NvmeController implements Controller, QueueHost {
     }
 
     void stopWatchdog() {
+        events.stop();
         if (watchdog != null) {
             watchdog.stop();
         }
@@ -443,9 +472,10 @@ public final class NvmeController implements Controller, QueueHost {
 
     @Override
     public void checkNamespace(Namespace ns) {
-        if (!namespaces.isActive(ns)) {
+        if (!namespaces.accepts(ns)) {
             throw new IllegalArgumentException("namespace " + ns.nsid() + " is not active on " + address()
-                    + " (or is not this controller's); active namespaces: " + namespaces.describeActive());
+                    + " (or is not this controller's, or its LBA format changed); active namespaces: "
+                    + namespaces.describeActive());
         }
     }
 

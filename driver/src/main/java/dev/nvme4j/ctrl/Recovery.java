@@ -3,6 +3,7 @@ package dev.nvme4j.ctrl;
 import dev.nvme4j.api.AsyncEvent;
 import dev.nvme4j.api.AsyncEventListener;
 import dev.nvme4j.api.Completion;
+import dev.nvme4j.api.NamespaceChanges;
 import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.api.Status;
 import dev.nvme4j.queue.CommandQueue;
@@ -11,8 +12,9 @@ import dev.nvme4j.queue.IoQueuePairImpl;
 import dev.nvme4j.queue.QueueStats;
 import dev.nvme4j.queue.Tracker;
 import dev.nvme4j.queue.TrackerPool;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +50,16 @@ final class Recovery implements DeadlineCheck {
     /** Why a reset was requested (the first reason until the reset ran), null when none is. */
     private final java.util.concurrent.atomic.AtomicReference<String> resetRequested =
             new java.util.concurrent.atomic.AtomicReference<>();
-    private final ConcurrentLinkedQueue<Integer> events = new ConcurrentLinkedQueue<>();
+    /**
+     * Events received, waiting for the event thread. Bounded: when a slow listener lets
+     * {@value #EVENT_QUEUE_CAPACITY} pile up, further events are dropped (counted in
+     * {@code asyncEventsDropped}, logged once); their log pages are still read, which the
+     * controller needs before it reports that kind of event again.
+     */
+    private final ArrayBlockingQueue<Integer> events = new ArrayBlockingQueue<>(EVENT_QUEUE_CAPACITY);
+    /** Log pages of dropped events, to read without a listener call: bit i of word i / 64. */
+    private final AtomicLongArray unreadLogPages = new AtomicLongArray(4);
+    static final int EVENT_QUEUE_CAPACITY = 64;
     private final AtomicBoolean aerStopped = new AtomicBoolean();
 
     Recovery(NvmeController ctrl) {
@@ -187,9 +198,11 @@ final class Recovery implements DeadlineCheck {
 
     private void onAer(Completion c) {
         if (c.isSuccess()) {
-            events.add(c.dw0());
             ctrl.stats.asyncEvents.increment();
-            ctrl.wakeWatchdog();
+            if (!events.offer(c.dw0())) {
+                dropEvent(c.dw0());
+            }
+            ctrl.events.signal();
         }
         boolean aborted = NvmeStatus.of(c.status()) == NvmeStatus.COMMAND_ABORTED_BY_HOST;
         if (!aerStopped.get() && !aborted && (c.isSuccess() || !Status.dnr(c.status()))) {
@@ -197,17 +210,44 @@ final class Recovery implements DeadlineCheck {
         }
     }
 
+    private void dropEvent(int dw0) {
+        int logPage = (dw0 >>> 16) & 0xFF;
+        unreadLogPages.getAndUpdate(logPage >>> 6, w -> w | 1L << (logPage & 63));
+        ctrl.stats.asyncEventsDropped.increment();
+        if (ctrl.stats.asyncEventsDropped.sum() == 1) {
+            LOG.warn("{}: {} asynchronous events wait for the listener; dropping further events until it catches"
+                    + " up (their log pages are still read; counted in asyncEventsDropped, logged once)",
+                    ctrl.address(), EVENT_QUEUE_CAPACITY);
+        }
+    }
+
+    /** Reads (and so clears, RAE = 0) the log pages of dropped events; on the event thread. */
+    private void readDroppedLogPages() {
+        for (int word = 0; word < unreadLogPages.length(); word++) {
+            long bits = unreadLogPages.getAndSet(word, 0);
+            while (bits != 0) {
+                int logPage = word * 64 + Long.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+                readLogPage(logPage);
+            }
+        }
+    }
+
     /**
-     * Delivers queued events on the watchdog thread: reads the log page the event names
-     * (which also clears it, RAE = 0) and calls the listener.
+     * Delivers queued events on the event thread ({@link EventThread}): reads the log page the
+     * event names (which also clears it, RAE = 0), rescans the namespaces after Namespace
+     * Attribute Changed, and calls the listener.
      */
     void deliverEvents() {
         Integer dw0;
-        while ((dw0 = events.poll()) != null) {
+        while (ctrl.events.running() && (dw0 = events.poll()) != null) {
             int type = dw0 & 0x7;
             int info = (dw0 >>> 8) & 0xFF;
             int logPage = (dw0 >>> 16) & 0xFF;
             byte[] page = readLogPage(logPage);
+            NamespaceChanges changes = type == AsyncEvent.TYPE_NOTICE
+                    && info == AsyncEvent.NOTICE_NAMESPACE_ATTRIBUTE_CHANGED
+                    ? ctrl.namespaceRescan.afterEvent(page) : NamespaceChanges.NONE;
             AsyncEventListener l = ctrl.listener();
             if (l != null) {
                 try {
@@ -216,12 +256,15 @@ final class Recovery implements DeadlineCheck {
                     LOG.warn("{}: async event listener threw", ctrl.address(), e);
                 }
             }
+            ctrl.namespaceRescan.tell(changes);
         }
+        readDroppedLogPages();
     }
 
     private byte[] readLogPage(int logPage) {
         try {
-            return ctrl.getLogPage(logPage, 512);
+            // The Changed Namespace List holds up to 1024 NSIDs; the other pages' headers fit in 512 bytes.
+            return ctrl.getLogPage(logPage, logPage == dev.nvme4j.spec.Opcodes.LOG_CHANGED_NAMESPACE_LIST ? 4096 : 512);
         } catch (RuntimeException e) {
             LOG.warn("{}: reading log page 0x{} for an async event failed: {}", ctrl.address(),
                     Integer.toHexString(logPage), e.getMessage());

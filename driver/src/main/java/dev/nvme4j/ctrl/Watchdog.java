@@ -14,8 +14,10 @@ import org.slf4j.LoggerFactory;
  * CSTS (all-ones: the device is gone, fail fast; CFS: reset); checks admin deadlines; checks
  * the deadlines of every I/O queue pair whose owner is not inside it (it enters the pair's
  * gate only if free, so it never runs concurrently with the owner, and it never calls an
- * application callback); runs a reset recovery or the application asked for; delivers
- * asynchronous events.
+ * application callback); runs a reset recovery asked for; runs what the application asked for
+ * (a reset, a namespace rescan). Asynchronous events it reaps go to the {@link EventThread}
+ * (which also rescans the namespaces after a Namespace Attribute Changed event): no listener
+ * ever runs here.
  *
  * <p>Rounds are {@code watchdogPeriod} apart, 1 ms while admin commands other than AERs are
  * outstanding (so an unawaited admin future still completes promptly).
@@ -92,8 +94,7 @@ final class Watchdog implements Runnable {
         if (resetReason != null) {
             new ControllerReset(ctrl).run(resetReason);
         }
-        ctrl.resetRequests.runPending();
-        ctrl.recovery.deliverEvents();
+        ctrl.requests.runPending();
     }
 
     /** False when the device is dead (then the controller is failed). */

@@ -2,7 +2,7 @@ package dev.nvme4j.device;
 
 /**
  * A function's BAR0 register space as the driver sees it. Implemented over mmapped MMIO for
- * real hardware ({@code dev.nvme4j.sys.Mmio}) and by the in-process mock controller, whose
+ * real hardware ({@code dev.nvme4j.device.Mmio}) and by the in-process mock controller, whose
  * registers react to writes the way hardware does.
  *
  * <p>Reads and writes are single, untorn accesses in program order with respect to each other.

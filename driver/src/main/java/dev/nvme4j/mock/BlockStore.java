@@ -16,6 +16,16 @@ interface BlockStore extends AutoCloseable {
     /** Makes {@code len} bytes at {@code off} read as zero (Write Zeroes, deallocate). */
     void zero(long off, long len);
 
+    /**
+     * The namespace now holds {@code capacityBytes} (a resize); bytes beyond it read as zero if
+     * it grows again later.
+     */
+    default void resize(long oldBytes, long capacityBytes) {
+        if (capacityBytes < oldBytes) {
+            zero(capacityBytes, oldBytes - capacityBytes);
+        }
+    }
+
     /** Makes written data durable (Flush). */
     void flush();
 

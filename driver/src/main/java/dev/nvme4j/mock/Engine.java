@@ -429,11 +429,12 @@ final class Engine {
         deliver(LogPageLayout.aerDw0(LogPageLayout.AER_TYPE_SMART, info, 0x02));
     }
 
+    /** The changed NSID enters the Changed Namespace List whether or not the notice is enabled (Base 5.16.1.5). */
     void raiseEvent(int type, int info, int logPage, int nsid) {
+        admin.logs.changedNamespace(nsid);
         if (type == LogPageLayout.AER_TYPE_NOTICE && (admin.asyncEventConfig & LogPageLayout.AEC_NS_ATTRIBUTE_NOTICES) == 0) {
             return;
         }
-        admin.logs.changedNamespace(nsid);
         deliver(LogPageLayout.aerDw0(type, info, logPage));
     }
 

@@ -64,10 +64,10 @@ final class Identify {
         if (nsid == 0 || Integer.compareUnsigned(nsid, c.config.nn()) > 0) {
             return NvmeStatus.INVALID_NAMESPACE_OR_FORMAT.code(true);
         }
-        if (nsid > c.namespaces.length) {
+        MockNamespace ns = c.namespaces.get(nsid);
+        if (ns == null) {
             return 0; // valid but inactive NSID: a zero-filled structure (Base 5.17.2.1)
         }
-        MockNamespace ns = c.namespaces[nsid - 1];
         out.set(LE_LONG, NS_NSZE, ns.blocks);
         out.set(LE_LONG, NS_NCAP, ns.blocks);
         out.set(LE_LONG, NS_NUSE, ns.blocks);
@@ -86,7 +86,7 @@ final class Identify {
             return NvmeStatus.INVALID_NAMESPACE_OR_FORMAT.code(true);
         }
         int n = 0;
-        for (MockNamespace ns : c.namespaces) {
+        for (MockNamespace ns : c.namespaces.active()) {
             if (Integer.compareUnsigned(ns.nsid, nsid) > 0 && n < NSLIST_MAX) {
                 out.set(LE_INT, 4L * n++, ns.nsid);
             }

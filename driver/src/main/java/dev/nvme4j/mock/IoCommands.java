@@ -50,9 +50,7 @@ final class IoCommands {
 
     private int dispatch() {
         if (e.opcode == NVM_FLUSH && e.nsid == 0xFFFF_FFFF) {
-            for (MockNamespace ns : c.namespaces) {
-                ns.store.flush();
-            }
+            c.namespaces.forEach(ns -> ns.store.flush());
             return 0;
         }
         MockNamespace ns = namespace(e.nsid);
@@ -78,7 +76,7 @@ final class IoCommands {
     }
 
     private MockNamespace namespace(int nsid) {
-        return nsid >= 1 && nsid <= c.namespaces.length ? c.namespaces[nsid - 1] : null;
+        return c.namespaces.get(nsid);
     }
 
     private long slba() {

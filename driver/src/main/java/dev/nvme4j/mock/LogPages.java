@@ -10,6 +10,7 @@ import java.nio.ByteOrder;
 /** Log pages (Base 5.16.1): Error Information, SMART / Health, Firmware Slot, Changed Namespace List. */
 final class LogPages {
     static final int ERROR_ENTRIES = 64;
+    private static final int CHANGED_NS_MAX = 1024;
     private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -22,7 +23,9 @@ final class LogPages {
     private final int[] errCid = new int[ERROR_ENTRIES];
     private final int[] errStatus = new int[ERROR_ENTRIES];
     private final int[] errNsid = new int[ERROR_ENTRIES];
-    private int changedNsid;
+    /** NSIDs changed since the Changed Namespace List was last read, ascending. */
+    private final java.util.TreeSet<Integer> changed = new java.util.TreeSet<>();
+    private boolean changedOverflow;
 
     LogPages(MockNvmeController c) {
         this.c = c;
@@ -37,8 +40,14 @@ final class LogPages {
         errNsid[i] = nsid;
     }
 
-    void changedNamespace(int nsid) {
-        changedNsid = changedNsid == 0 || changedNsid == nsid ? nsid : 0xFFFF_FFFF;
+    /** Adds {@code nsid} to the Changed Namespace List (Base 5.16.1.5: at most 1024, else FFFFFFFFh alone). */
+    synchronized void changedNamespace(int nsid) {
+        if (nsid == 0xFFFF_FFFF || (changed.size() == CHANGED_NS_MAX && !changed.contains(nsid))) {
+            changedOverflow = true;
+            changed.clear();
+        } else if (!changedOverflow) {
+            changed.add(nsid);
+        }
     }
 
     /** Fills {@code out} with log page {@code lid}; returns its size, or -1 if not supported. */
@@ -91,8 +100,16 @@ final class LogPages {
     }
 
     private int changedList(MemorySegment out) {
-        out.set(LE_INT, 0, changedNsid);
-        changedNsid = 0;
+        if (changedOverflow) {
+            out.set(LE_INT, 0, 0xFFFF_FFFF);
+        } else {
+            int i = 0;
+            for (int nsid : changed) {
+                out.set(LE_INT, 4L * i++, nsid);
+            }
+        }
+        changed.clear();
+        changedOverflow = false;
         return 4096;
     }
 }

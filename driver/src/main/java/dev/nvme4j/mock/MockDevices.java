@@ -17,12 +17,12 @@ public final class MockDevices {
      * device reaches by IOVA, and MSI-X vectors. The same object on every call; closing it does
      * not close the controller.
      *
-     * @throws IllegalArgumentException if the controller was not created by {@link MockController#create}
+     * @throws IllegalArgumentException if the controller was not created by {@code dev.nvme4j.Nvme.createMock}
      */
     public static PciFunction pciFunction(MockController controller) {
         if (controller instanceof MockNvmeController m) {
             return m.pciFunction();
         }
-        throw new IllegalArgumentException("not a mock controller created by MockController.create: " + controller);
+        throw new IllegalArgumentException("not a mock controller created by Nvme.createMock: " + controller);
     }
 }

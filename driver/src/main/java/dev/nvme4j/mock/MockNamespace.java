@@ -8,7 +8,8 @@ import java.lang.foreign.MemorySegment;
 /** An active namespace: its size, LBA format and store. */
 final class MockNamespace {
     final int nsid;
-    final long blocks;
+    /** NSZE = NCAP = NUSE; changed by a resize, under the device lock. */
+    long blocks;
     final int lbaShift;
     final BlockStore store;
     /** Metadata bytes per block (LBAF.MS); 0 for none. */
@@ -23,7 +24,7 @@ final class MockNamespace {
      * unwritten). Unwritten and deallocated blocks read as FFh with PI (their checks are off,
      * NVM Command Set 5.2.1.3), as zeros without.
      */
-    private final MemorySegment metadata;
+    private MemorySegment metadata;
 
     MockNamespace(int nsid, NamespaceConfig cfg) {
         this.nsid = nsid;
@@ -44,6 +45,18 @@ final class MockNamespace {
             case NULL -> new NullStore();
             case FILE -> new FileStore(cfg.file());
         };
+    }
+
+    /** Changes the size to {@code newBlocks} (data and metadata up to the smaller size are kept). */
+    void resize(long newBlocks) {
+        store.resize(blocks << lbaShift, newBlocks << lbaShift);
+        if (metadata != null) {
+            MemorySegment next = Arena.ofAuto().allocate(newBlocks * metadataSize, 8);
+            next.fill(unwritten());
+            MemorySegment.copy(metadata, 0, next, 0, Math.min(blocks, newBlocks) * metadataSize);
+            metadata = next;
+        }
+        blocks = newBlocks;
     }
 
     /** Bytes per block in the data transfer of a Read or Write with this CDW12 (extended LBAs carry the metadata). */

@@ -7,10 +7,12 @@ import dev.nvme4j.mock.config.FaultInjector;
 import dev.nvme4j.mock.config.MockConfig;
 import dev.nvme4j.mock.config.MockController;
 import dev.nvme4j.mock.config.MockCounters;
+import dev.nvme4j.mock.config.NamespaceConfig;
 import dev.nvme4j.mock.config.SpecViolation;
 import dev.nvme4j.mock.config.SpecViolation.Kind;
 import dev.nvme4j.spec.LogPageLayout;
 import dev.nvme4j.spec.NvmeRegs;
+import dev.nvme4j.spec.Opcodes;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
@@ -46,8 +48,6 @@ public final class MockNvmeController implements MockController {
     final ReentrantLock lock = new ReentrantLock();
     /** Per I/O queue identifier (index 0 unused): the lock and engine of the lane fast path. */
     private final Lane[] lanes;
-    /** True when every namespace is backed by the null store (shares no state between lanes). */
-    private final boolean nullStoresOnly;
     final IovaTable iommu = new IovaTable();
     final MockDmaAllocator dma = new MockDmaAllocator(iommu);
     final Violations violationLog = new Violations();
@@ -56,7 +56,7 @@ public final class MockNvmeController implements MockController {
     final Registers regs;
     final Interrupts interrupts;
     final PrpWalker prp = new PrpWalker(this, counters);
-    final MockNamespace[] namespaces;
+    final Namespaces namespaces;
     final MockSq[] sqs;
     final MockCq[] cqs;
     final Engine engine;
@@ -84,10 +84,7 @@ public final class MockNvmeController implements MockController {
         this.clock = config.clock();
         this.regs = new Registers(this, config);
         this.interrupts = new Interrupts(this, config.msixVectors());
-        this.namespaces = new MockNamespace[config.namespaces().size()];
-        for (int i = 0; i < namespaces.length; i++) {
-            namespaces[i] = new MockNamespace(i + 1, config.namespaces().get(i));
-        }
+        this.namespaces = new Namespaces(config.namespaces(), config.nn());
         this.sqs = new MockSq[config.maxIoQueuePairs() + 1];
         this.cqs = new MockCq[config.maxIoQueuePairs() + 1];
         this.engine = new Engine(this);
@@ -95,11 +92,6 @@ public final class MockNvmeController implements MockController {
         for (int q = 1; q < lanes.length; q++) {
             lanes[q] = new Lane();
         }
-        boolean allNull = true;
-        for (MockNamespace ns : namespaces) {
-            allNull &= ns.store instanceof NullStore;
-        }
-        this.nullStoresOnly = allNull;
         this.stride = 4 << config.dstrd();
         this.strideShift = 2 + config.dstrd();
         this.doorbellEnd = NvmeRegs.DOORBELL_BASE + 2L * (sqs.length + 1) * stride;
@@ -112,7 +104,7 @@ public final class MockNvmeController implements MockController {
         }
     }
 
-    /** Creates a controller; see {@link MockController#create}. */
+    /** Creates a controller; see {@code dev.nvme4j.Nvme.createMock}. */
     public static MockNvmeController create(MockConfig config) {
         return new MockNvmeController(java.util.Objects.requireNonNull(config, "config"));
     }
@@ -276,7 +268,7 @@ public final class MockNvmeController implements MockController {
      * the device lock path.
      */
     private boolean laneDoorbell(long off, int v) {
-        if (!nullStoresOnly || !config.runOnDoorbell()) {
+        if (!namespaces.nullStoresOnly() || !config.runOnDoorbell()) {
             return false;
         }
         long rel = off - NvmeRegs.DOORBELL_BASE;
@@ -499,11 +491,12 @@ public final class MockNvmeController implements MockController {
             if (!explicitRelease && !removalRequested) {
                 return;
             }
+            // Gone before anyone waiting in awaitRelease looks: DMA detached first.
+            removed = true;
+            dma.detach();
             hostReleased = true;
             releaseMonitor.notifyAll();
         }
-        removed = true;
-        dma.detach();
     }
 
     @Override
@@ -616,11 +609,50 @@ public final class MockNvmeController implements MockController {
     public void raiseNamespaceAttributeChanged(int nsid) {
         lockAll();
         try {
-            engine.raiseEvent(LogPageLayout.AER_TYPE_NOTICE, LogPageLayout.AER_INFO_NS_ATTRIBUTE_CHANGED,
-                    0x04, nsid);
+            namespaceChanged(nsid);
         } finally {
             unlockAll();
         }
+    }
+
+    @Override
+    public int attachNamespace(NamespaceConfig ns) {
+        java.util.Objects.requireNonNull(ns, "ns");
+        lockAll();
+        try {
+            int nsid = namespaces.attach(ns);
+            namespaceChanged(nsid);
+            return nsid;
+        } finally {
+            unlockAll();
+        }
+    }
+
+    @Override
+    public void detachNamespace(int nsid) {
+        lockAll();
+        try {
+            namespaces.detach(nsid);
+            namespaceChanged(nsid);
+        } finally {
+            unlockAll();
+        }
+    }
+
+    @Override
+    public void resizeNamespace(int nsid, long blocks) {
+        lockAll();
+        try {
+            namespaces.resize(nsid, blocks);
+            namespaceChanged(nsid);
+        } finally {
+            unlockAll();
+        }
+    }
+
+    private void namespaceChanged(int nsid) {
+        engine.raiseEvent(LogPageLayout.AER_TYPE_NOTICE, LogPageLayout.AER_INFO_NS_ATTRIBUTE_CHANGED,
+                Opcodes.LOG_CHANGED_NAMESPACE_LIST, nsid);
     }
 
     @Override
@@ -641,9 +673,7 @@ public final class MockNvmeController implements MockController {
         lockAll();
         try {
             resetController();
-            for (MockNamespace ns : namespaces) {
-                ns.store.close();
-            }
+            namespaces.forEach(ns -> ns.store.close());
             dma.close();
             msix = false;
             interrupts.attach(new EventFdVector[0]);

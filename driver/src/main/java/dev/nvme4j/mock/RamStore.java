@@ -13,11 +13,24 @@ final class RamStore implements BlockStore {
     private static final int LEAF_SHIFT = 10;
     private static final int LEAF = 1 << LEAF_SHIFT;
 
-    private final MemorySegment[][] dir;
+    private MemorySegment[][] dir;
 
     RamStore(long capacityBytes) {
+        dir = new MemorySegment[leaves(capacityBytes)][];
+    }
+
+    private static int leaves(long capacityBytes) {
         long chunks = (capacityBytes + CHUNK - 1) >>> CHUNK_SHIFT;
-        dir = new MemorySegment[(int) ((chunks + LEAF - 1) >>> LEAF_SHIFT)][];
+        return (int) ((chunks + LEAF - 1) >>> LEAF_SHIFT);
+    }
+
+    @Override
+    public void resize(long oldBytes, long capacityBytes) {
+        BlockStore.super.resize(oldBytes, capacityBytes);
+        int n = leaves(capacityBytes);
+        if (n > dir.length) {
+            dir = java.util.Arrays.copyOf(dir, n);
+        }
     }
 
     private MemorySegment chunk(long index, boolean create) {

@@ -14,7 +14,6 @@ import dev.nvme4j.spec.IdentifyLayout;
 import dev.nvme4j.spec.Opcodes;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,20 +39,21 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     private final CompletionMode mode;
     private final InterruptVector vector;
     private final DmaRegion prpArea;
-    private final Request[] requests;
+    final Request[] requests;
     private final long ioTimeoutNanos;
     private final long maxTransfer;
     private final int pageSize;
     private final long hybridSpinNanos;
-    private final AtomicBoolean closing = new AtomicBoolean();
     private final DeadlineCheck deadlines;
     private final CommandWriter writer;
-    private final PendingRequests pending;
+    final PendingRequests pending;
     private final CompletionWaiter waiter;
+    private final PairTeardown teardown;
     /** Allocated once: handing a method reference to every poll would allocate. */
     private final java.util.function.Consumer<Request> issuer = this::issue;
 
-    private volatile boolean closed;
+    /** No new commands (set by {@link PairTeardown#claim}). */
+    volatile boolean closed;
     /** Set by recovery (under the gate or not): the owner's next poll fails what is marked. */
     private volatile int hostFailure;
     private volatile boolean deferredFailures;
@@ -96,6 +96,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         writer = new CommandWriter(queue, pageSize, ioTimeoutNanos);
         pending = new PendingRequests(requests);
         waiter = new CompletionWaiter(this, mode, vector, hybridSpinNanos);
+        teardown = new PairTeardown(this, queue, gate, host, ioTimeoutNanos);
     }
 
     // ---- identity ----
@@ -125,6 +126,10 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
 
     public InterruptVector vector() {
         return vector;
+    }
+
+    DmaRegion prpArea() {
+        return prpArea;
     }
 
     /** For the deadline check: when the next scan of this pair is due (gate held). */
@@ -379,6 +384,9 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     @Override
     public int poll(int maxCompletions) {
         int n = pollInGate(maxCompletions);
+        if (closed) {
+            teardown.ownerReturned(); // a close that found this owner inside left its work to it
+        }
         if (callbackError != null) {
             rethrowCallbackError();
         }
@@ -399,11 +407,15 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
                 if (deferredFailures | hostFailure != 0) {
                     n += deliverHostFailures();
                 }
-                pending.pump(issuer);
+                if (!closed) { // a callback may have seen the pair closed: nothing more for the device
+                    pending.pump(issuer);
+                }
             } finally {
                 writer.endBatch();
             }
-            queue.ringSubmissions();
+            if (!closed) {
+                queue.ringSubmissions();
+            }
             if ((++polls & DEADLINE_CHECK_MASK) == 0 && deadlines != null) {
                 deadlines.onPoll(this);
             }
@@ -424,11 +436,12 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         r.dw0 = dw0;
         r.dw1 = dw1;
         if (--r.partsInFlight == 0 && r.blocksLeft == 0) {
-            finish(r);
+            complete(r);
         }
     }
 
-    private void finish(Request r) {
+    /** Frees the request's slot and runs its callback. */
+    void complete(Request r) {
         IoCallback cb = r.callback;
         long tag = r.tag;
         int status = r.status == 0 && r.hostCheck != null ? MetadataIo.check(r) : r.status;
@@ -463,7 +476,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     }
 
     /** Rethrows the Error a callback threw, once the thread has left the pair entirely. */
-    private void rethrowCallbackError() {
+    void rethrowCallbackError() {
         Error e = callbackError;
         if (e != null && !gate.heldByCurrentThread()) {
             callbackError = null;
@@ -486,37 +499,23 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         return queue.stats().snapshot();
     }
 
-    // ---- failure and teardown (called with the gate held by system work) ----
+    // ---- failure and teardown: see PairTeardown ----
+
+    /** Logs (does not rethrow) the Error a callback threw during the controller's work. */
+    void reportCallbackError(String when) {
+        Error e = callbackError;
+        if (e != null) {
+            callbackError = null; // the controller's work goes on; the Error is reported, not lost
+            LOG.error("I/O callback on queue pair {} threw {}", queue.qid(), when, e);
+        }
+    }
 
     /**
-     * Completes every outstanding request with {@code status} (the device will not answer):
-     * pending parts are dropped, in-flight trackers released. Callbacks run on the calling
-     * thread, which holds the gate.
+     * Completes every outstanding request with {@code status} (the device will not answer);
+     * callbacks run on the calling thread, which holds the gate.
      */
     public void failAll(int status) {
-        pending.clear();
-        for (Request r : requests) {
-            if (r.busy) {
-                r.blocksLeft = 0;
-            }
-        }
-        TrackerPool pool = queue.trackers();
-        for (int cid = 0; cid < pool.capacity(); cid++) {
-            Tracker t = pool.get(cid);
-            if (t.busy) {
-                onCompletion(t, status, 0, 0);
-            }
-        }
-        // Nothing in the SQ will ever be fetched now: a dead queue must not stay "full".
-        queue.abandonSubmissions();
-        for (Request r : requests) {
-            if (r.busy && r.partsInFlight == 0) {
-                if (r.status == 0) {
-                    r.status = status;
-                }
-                finish(r);
-            }
-        }
+        teardown.failAll(status);
     }
 
     /**
@@ -542,67 +541,25 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     }
 
     private int deliverHostFailures() {
-        int before = requestsInUse;
         int status = hostFailure;
-        if (status != 0) {
-            failAll(status);
-            return before - requestsInUse;
+        if (status == 0) {
+            deferredFailures = false;
         }
-        deferredFailures = false;
-        TrackerPool pool = queue.trackers();
-        for (int cid = 0; cid < pool.capacity(); cid++) {
-            Tracker t = pool.get(cid);
-            if (t.busy && t.recoveryStep == STEP_FAIL_PENDING) {
-                onCompletion(t, HOST_ABORT, 0, 0);
-            }
-        }
-        return before - requestsInUse;
+        return teardown.deliverHostFailures(status);
     }
 
+    /**
+     * {@inheritDoc} Waits for the owner to leave the pair up to the I/O timeout (at most 10 s);
+     * an owner still inside then (a long callback) finishes the close when its poll returns.
+     */
     @Override
     public void close() {
-        if (gate.heldByCurrentThread()) {
-            throw new IllegalStateException("I/O queue pair " + queue.qid() + " cannot be closed from inside its own"
-                    + " callback or submit; close it after poll returns");
-        }
-        if (!closing.compareAndSet(false, true)) {
-            return;
-        }
-        closed = true;
-        boolean entered = gate.system(System.nanoTime() + Duration.ofSeconds(10).toNanos());
-        if (!entered) {
-            LOG.warn("I/O queue pair {}: the owner thread did not leave poll within 10 s; closing without it",
-                    queue.qid());
-        }
-        try {
-            teardown();
-        } finally {
-            if (entered) {
-                gate.exit();
-            }
-        }
-        rethrowCallbackError();
-    }
-
-    /** Deletes the queues (SQ first: the controller aborts what it holds), reaps, fails the rest. */
-    private void teardown() {
-        boolean sqDeleted = host.deleteSubmissionQueue(queue.qid());
-        if (sqDeleted) {
-            queue.reap(Integer.MAX_VALUE, this);
-            host.deleteCompletionQueue(queue.qid());
-        }
-        failAll(HOST_ABORT);
-        host.forget(this);
-        releaseMemory();
+        teardown.close();
     }
 
     /** Claims this pair for the controller's close; false when it is already closing. */
     public boolean beginClose() {
-        if (!closing.compareAndSet(false, true)) {
-            return false;
-        }
-        closed = true;
-        return true;
+        return teardown.claim();
     }
 
     /**
@@ -610,26 +567,6 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
      * reaps what the device posted, fails the rest with {@code status}, releases memory.
      */
     public void finishClosedByController(int status) {
-        boolean entered = gate.system(System.nanoTime() + Duration.ofSeconds(10).toNanos());
-        try {
-            queue.reap(Integer.MAX_VALUE, this);
-            failAll(status);
-            releaseMemory();
-        } finally {
-            if (entered) {
-                gate.exit();
-            }
-        }
-        Error e = callbackError;
-        if (e != null) {
-            callbackError = null; // the controller's close goes on; the Error is reported, not lost
-            LOG.error("I/O callback on queue pair {} threw while the controller closed it", queue.qid(), e);
-        }
-    }
-
-    private void releaseMemory() {
-        queue.sqRegion().owner().free(queue.sqRegion());
-        queue.cqRegion().owner().free(queue.cqRegion());
-        prpArea.owner().free(prpArea);
+        teardown.finishClosedByController(status);
     }
 }

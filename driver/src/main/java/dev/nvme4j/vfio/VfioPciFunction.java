@@ -9,7 +9,7 @@ import dev.nvme4j.device.RegisterSpace;
 import dev.nvme4j.dma.DmaAllocator;
 import dev.nvme4j.sys.EventFd;
 import dev.nvme4j.sys.LibC;
-import dev.nvme4j.sys.Mmio;
+import dev.nvme4j.device.Mmio;
 import dev.nvme4j.sys.NativeException;
 import dev.nvme4j.sys.VfioIoctls;
 import dev.nvme4j.sys.VfioStructs;

@@ -5,7 +5,7 @@ import dev.nvme4j.api.ControllerOptions;
 import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
-import dev.nvme4j.api.Nvme;
+import dev.nvme4j.Nvme;
 import dev.nvme4j.mock.config.MockConfig;
 import dev.nvme4j.mock.config.MockController;
 import java.lang.foreign.ValueLayout;
@@ -27,7 +27,7 @@ public final class ReadWriteExample {
             }
             return;
         }
-        try (MockController mock = MockController.create(MockConfig.defaults());
+        try (MockController mock = Nvme.createMock(MockConfig.defaults());
              Controller ctrl = Nvme.open(mock, ControllerOptions.defaults())) {
             run(ctrl);
         }

@@ -74,6 +74,7 @@ public final class Main implements Runnable {
     /** Builds the configured command line (exception handlers, exit codes) around {@code main}. */
     public static CommandLine commandLine(Main main) {
         CommandLine cl = new CommandLine(main);
+        cl.setOverwrittenOptionsAllowed(true); // fio: a later --bs=... replaces an earlier one (job defaults, then jobs)
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
             // One line: the message says what failed, why and what to do (the driver's messages do).

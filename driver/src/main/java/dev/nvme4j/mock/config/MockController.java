@@ -4,19 +4,14 @@ import java.util.List;
 
 /**
  * An in-process mock NVMe controller: a device model behind an IOMMU-like DMA table, with
- * fault injection and a detector of host specification violations. Drive it through its PCI
- * function ({@code dev.nvme4j.mock.MockDevices.pciFunction(MockController)}, used by
- * {@code Nvme.open(MockController, ControllerOptions)}) exactly as hardware.
+ * fault injection and a detector of host specification violations. Created by
+ * {@code dev.nvme4j.Nvme.createMock(MockConfig)} and driven through its PCI function by
+ * {@code Nvme.open(MockController, ControllerOptions)}, exactly as hardware.
  *
  * <p>Thread-safe. {@link #step()} and {@link #runUntilIdle()} are for
  * {@link ExecutionMode#DETERMINISTIC} mode.
  */
 public interface MockController extends AutoCloseable {
-    /** Creates a mock controller (powered on, CC.EN = 0). */
-    static MockController create(MockConfig config) {
-        return dev.nvme4j.mock.MockNvmeController.create(config);
-    }
-
     /** The configuration it was created with. */
     MockConfig config();
 
@@ -64,6 +59,34 @@ public interface MockController extends AutoCloseable {
 
     /** Raises a Namespace Attribute Changed notice (Base 5.2, event type 2h, info 00h) for {@code nsid}. */
     void raiseNamespaceAttributeChanged(int nsid);
+
+    /**
+     * Attaches a new namespace while the controller runs, at the lowest inactive NSID up to NN
+     * ({@link MockConfig.Builder#nn}), and raises Namespace Attribute Changed for it (listed in
+     * the Changed Namespace List log page, if enabled by Asynchronous Event Configuration bit 8).
+     *
+     * @return the new namespace's NSID
+     * @throws IllegalStateException when every NSID up to NN is attached
+     */
+    int attachNamespace(NamespaceConfig ns);
+
+    /**
+     * Detaches namespace {@code nsid} (its data is dropped) and raises Namespace Attribute
+     * Changed for it. I/O to it then completes with Invalid Namespace or Format, and Identify
+     * Namespace returns a zero-filled structure.
+     *
+     * @throws IllegalArgumentException when it is not attached
+     */
+    void detachNamespace(int nsid);
+
+    /**
+     * Changes the size (NSZE = NCAP = NUSE) of namespace {@code nsid} to {@code blocks} logical
+     * blocks and raises Namespace Attribute Changed for it. Data below the smaller size is kept;
+     * blocks beyond the old size read as zeros.
+     *
+     * @throws IllegalArgumentException when it is not attached or {@code blocks < 1}
+     */
+    void resizeNamespace(int nsid, long blocks);
 
     /**
      * Waits until the host has released the device after {@link FaultInjector#requestRemoval()}

@@ -1,6 +1,6 @@
 /**
  * Public configuration of the in-process mock NVMe controller: create one with
- * {@link dev.nvme4j.mock.config.MockController#create(MockConfig)}, inject faults through
+ * {@link dev.nvme4j.Nvme#createMock(MockConfig)}, inject faults through
  * {@link dev.nvme4j.mock.config.FaultInjector} and assert the host made no specification
  * mistakes with {@link dev.nvme4j.mock.config.MockController#assertNoViolations()}.
  *

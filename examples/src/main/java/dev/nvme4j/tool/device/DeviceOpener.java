@@ -2,7 +2,7 @@ package dev.nvme4j.tool.device;
 
 import dev.nvme4j.api.Controller;
 import dev.nvme4j.api.ControllerOptions;
-import dev.nvme4j.api.Nvme;
+import dev.nvme4j.Nvme;
 import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.tool.cli.ToolException;
 import java.util.regex.Pattern;
@@ -42,6 +42,11 @@ public final class DeviceOpener implements ControllerSource {
             msg += preflight.diagnose(address).map(hint -> "; " + hint).orElse("");
         }
         return msg;
+    }
+
+    /** True when {@code value} has the form of a PCI address ({@code 0000:01:00.0} or {@code 01:00.0}). */
+    public static boolean looksLikePci(String value) {
+        return PCI.matcher(value).matches();
     }
 
     /**

@@ -2,7 +2,7 @@ package dev.nvme4j.tool.device;
 
 import dev.nvme4j.api.Controller;
 import dev.nvme4j.api.ControllerOptions;
-import dev.nvme4j.api.Nvme;
+import dev.nvme4j.Nvme;
 import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.mock.config.ExecutionMode;
@@ -117,7 +117,7 @@ public final class MockDevices {
         MockConfig config = config(d, options.maxIoQueuePairs());
         MockController mock;
         try {
-            mock = MockController.create(config);
+            mock = Nvme.createMock(config);
         } catch (UncheckedIOException e) {
             throw new ToolException("cannot create the mock controller: " + e.getMessage(), ToolException.FAILURE, e);
         }

@@ -11,6 +11,7 @@ import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.FeatureRestoreFailure;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.NamespaceChanges;
 import dev.nvme4j.api.RawCommand;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -116,6 +117,11 @@ final class OwningController implements Controller {
     @Override
     public void reset() {
         delegate.reset();
+    }
+
+    @Override
+    public NamespaceChanges rescanNamespaces() {
+        return delegate.rescanNamespaces();
     }
 
     @Override

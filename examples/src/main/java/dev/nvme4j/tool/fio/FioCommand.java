@@ -7,10 +7,16 @@ import dev.nvme4j.api.Namespace;
 import dev.nvme4j.tool.Main;
 import dev.nvme4j.tool.cli.OutputFormat;
 import dev.nvme4j.tool.cli.ToolException;
+import dev.nvme4j.tool.device.DeviceOpener;
 import dev.nvme4j.tool.device.DeviceOptions;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -18,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -26,9 +34,11 @@ import picocli.CommandLine.Spec;
  * shape. Exits 0 when every job ran without I/O errors and verify mismatches, 1 otherwise.
  */
 @Command(name = "fio", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Benchmark and verify with fio's options, e.g.:",
+        description = {"Benchmark and verify with fio's options and job files, e.g.:",
             "  nvme4j fio --name=randread --rw=randread --bs=4k --iodepth=32 \\",
-            "      --runtime=5 --time_based", ""})
+            "      --runtime=5 --time_based",
+            "  nvme4j fio jobs.fio",
+            "Job options before the first --name apply to every job; each --name starts a job.", ""})
 public final class FioCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -42,12 +52,50 @@ public final class FioCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions device = new DeviceOptions();
 
+    @Parameters(paramLabel = "JOBFILE", arity = "0..*",
+            description = "fio job files: [global] and job sections of key=value lines.")
+    List<Path> jobFiles = new ArrayList<>();
+
+    @Option(names = "--section", paramLabel = "NAME", description = "Run only this job of the job files (repeatable).")
+    List<String> sections = new ArrayList<>();
+
+    @Option(names = "--showcmd", description = "Print the job files as one command line and exit.")
+    boolean showcmd;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "Write the report to FILE instead of stdout.")
+    Path output;
+
+    @Option(names = "--output-format", paramLabel = "normal|json", converter = OutputFormat.Converter.class,
+            defaultValue = "normal", description = "normal or json (default ${DEFAULT-VALUE}).")
+    OutputFormat outputFormat = OutputFormat.NORMAL;
+
+    @Option(names = "--eta", paramLabel = "auto|always|never", converter = FioOptions.Eta.Converter.class,
+            defaultValue = "auto", description = "Live progress line: on a terminal (auto, default), always or never.")
+    FioOptions.Eta eta = FioOptions.Eta.AUTO;
+
     @Override
     public Integer call() throws InterruptedException {
-        options.checkAlone();
+        JobFile reader = JobFile.withSystemEnv();
+        JobDefs defs = new JobDefs(spec);
+        if (showcmd) {
+            if (jobFiles.isEmpty()) {
+                throw ToolException.usage("--showcmd needs a job file");
+            }
+            spec.commandLine().getOut().println(defs.showcmd(jobFiles, reader));
+            return 0;
+        }
+        List<JobDefs.JobDef> jobs = defs.build(fioArgs(), jobFiles, sections, reader);
+        PrintWriter err = spec.commandLine().getErr();
+        Set<String> noted = new LinkedHashSet<>();
+        for (JobDefs.JobDef j : jobs) {
+            noted.addAll(j.options().notes(j.given()));
+        }
+        noted.forEach(n -> err.println("nvme4j: note: " + n));
+        err.flush();
+        selectDevice(jobs);
         ControllerOptions copts = ControllerOptions.builder()
-                .completionMode(options.mode.completionMode())
-                .maxIoQueuePairs(Math.max(options.numjobs, 1))
+                .completionMode(jobs.get(0).options().mode.completionMode())
+                .maxIoQueuePairs(queuePairsNeeded(jobs))
                 .build();
         List<JobRunner> runners = new CopyOnWriteArrayList<>();
         CountDownLatch done = new CountDownLatch(1);
@@ -61,8 +109,8 @@ public final class FioCommand implements Callable<Integer> {
             }
         }, "nvme4j-interrupt");
         boolean hooked = installHook(hook);
-        try (Controller controller = main.source().open(device, copts)) {
-            return runAndReport(controller, runners);
+        try (Controller controller = main.source().open(device, copts); PrintWriter out = reportWriter()) {
+            return runAndReport(controller, jobs, runners, out);
         } finally {
             done.countDown();
             if (hooked) {
@@ -71,45 +119,155 @@ public final class FioCommand implements Callable<Integer> {
         }
     }
 
-    private Integer runAndReport(Controller controller, List<JobRunner> runners) throws InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        Namespace ns = namespace(controller, options.nsid);
-        List<JobSpec> jobs = options.plan(controller.info(), ns);
-        boolean json = options.outputFormat == OutputFormat.JSON;
-        if (!json) {
-            new NormalReport(out).header(jobs.get(0), jobs.size());
+    /** The words after {@code fio} on the command line. */
+    private List<String> fioArgs() {
+        List<String> all = spec.commandLine().getParseResult().originalArgs();
+        int at = all.indexOf(spec.name());
+        return at < 0 ? all : all.subList(at + 1, all.size());
+    }
+
+    /** {@code filename=} names the device unless {@code --device} was given. */
+    private void selectDevice(List<JobDefs.JobDef> jobs) {
+        if (spec.commandLine().getParseResult().hasMatchedOption("--device")) {
+            return;
         }
-        boolean terminal = switch (options.eta) {
+        Set<String> names = new LinkedHashSet<>();
+        for (JobDefs.JobDef j : jobs) {
+            if (j.options().filename != null) {
+                names.add(j.options().filename);
+            }
+        }
+        if (names.size() > 1) {
+            throw ToolException.usage("Invalid value for option '--filename': the jobs name different devices "
+                    + names + "; nvme4j runs every job of a run on one controller");
+        }
+        if (names.size() == 1) {
+            String name = names.iterator().next();
+            if (!name.equalsIgnoreCase(DeviceOptions.MOCK) && !DeviceOpener.looksLikePci(name)) {
+                throw ToolException.usage("Invalid value for option '--filename': expected 'mock' or the PCI address "
+                        + "of an NVMe controller bound to vfio-pci (e.g. 0000:01:00.0) but was '" + name + "'; "
+                        + "nvme4j does not use block devices or files (give --device=mock to run this job file on "
+                        + "the mock)");
+            }
+            device.device = name;
+        }
+    }
+
+    /** The most queue pairs that run at once: the jobs between two stonewalls. */
+    private static int queuePairsNeeded(List<JobDefs.JobDef> jobs) {
+        int most = 1;
+        int phase = 0;
+        for (int i = 0; i < jobs.size(); i++) {
+            FioOptions o = jobs.get(i).options();
+            phase = i > 0 && o.stonewall ? o.numjobs : phase + o.numjobs;
+            most = Math.max(most, phase);
+        }
+        return most;
+    }
+
+    private PrintWriter reportWriter() {
+        if (output == null) {
+            PrintWriter out = spec.commandLine().getOut();
+            return new PrintWriter(out) {
+                @Override
+                public void close() {
+                    flush(); // stdout stays open
+                }
+            };
+        }
+        try {
+            return new PrintWriter(Files.newBufferedWriter(output));
+        } catch (IOException e) {
+            throw ToolException.usage("Invalid value for option '--output': cannot write " + output + ": " + e);
+        }
+    }
+
+    private Integer runAndReport(Controller controller, List<JobDefs.JobDef> jobs, List<JobRunner> runners,
+                                 PrintWriter out) throws InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        List<List<JobSpec>> phases = new ArrayList<>();
+        List<JobSpec> all = new ArrayList<>();
+        List<Boolean> grouped = new ArrayList<>();
+        int group = -1;
+        for (int i = 0; i < jobs.size(); i++) {
+            FioOptions o = jobs.get(i).options();
+            if (i == 0 || o.stonewall || o.newGroup) {
+                group++;
+                grouped.add(false);
+            }
+            if (i == 0 || o.stonewall) {
+                phases.add(new ArrayList<>());
+            }
+            if (o.groupReporting) {
+                grouped.set(group, true);
+            }
+            Namespace ns = namespace(controller, o.nsid);
+            List<JobSpec> specs;
+            try {
+                specs = o.plan(controller.info(), ns, group);
+            } catch (ToolException e) {
+                throw jobs.size() == 1 ? e : ToolException.usage("job '" + jobs.get(i).name() + "': " + e.getMessage());
+            }
+            phases.get(phases.size() - 1).addAll(specs);
+            all.addAll(specs);
+        }
+        boolean json = outputFormat == OutputFormat.JSON;
+        if (!json) {
+            new NormalReport(out).header(all);
+        }
+        boolean terminal = switch (eta) {
             case ALWAYS -> true;
             case NEVER -> false;
-            case AUTO -> System.console() != null && System.console().isTerminal() && !json;
+            case AUTO -> System.console() != null && System.console().isTerminal() && !json && output == null;
         };
-        {
-            List<JobResult> results = new FioRun(controller, jobs).run(terminal ? out : null, runners);
-            ControllerCounters counters = controller.counters();
-            List<ReportBlock> blocks = new ArrayList<>();
-            if (options.groupReporting) {
-                blocks.add(ReportBlock.merge(results));
-            } else {
-                results.forEach(r -> blocks.add(ReportBlock.of(r)));
+        List<JobResult> results = new ArrayList<>();
+        for (List<JobSpec> phase : phases) {
+            results.addAll(new FioRun(controller, phase).run(terminal ? spec.commandLine().getOut() : null, runners));
+            if (runners.stream().anyMatch(JobRunner::stopRequested)) {
+                break; // Ctrl-C: report what ran
             }
-            if (json) {
-                new JsonReport(out).print(blocks, options, counters);
-            } else {
-                new NormalReport(out).print(blocks, results, counters);
+            if (ToolException.ifDeviceGone(controller, "", null) != null) {
+                break; // the device went away: no later phase can run; report what ran
             }
-            out.flush();
-            int status = summarize(results, err);
-            ToolException gone = ToolException.ifDeviceGone(controller, "every job was stopped; the report above covers"
-                    + " the run until then", null);
-            if (gone != null) {
-                err.println("nvme4j: " + gone.getMessage());
-                err.flush();
-                status = ToolException.FAILURE;
-            }
-            return status;
         }
+        ControllerCounters counters = controller.counters();
+        List<ReportBlock> blocks = new ArrayList<>();
+        for (int g = 0; g <= group; g++) {
+            List<JobResult> inGroup = inGroup(results, g);
+            List<ReportBlock> groupBlocks = new ArrayList<>();
+            if (grouped.get(g) && !inGroup.isEmpty()) {
+                groupBlocks.add(ReportBlock.merge(inGroup));
+            } else {
+                inGroup.forEach(r -> groupBlocks.add(ReportBlock.of(r)));
+            }
+            if (!json && !inGroup.isEmpty()) {
+                new NormalReport(out).print(groupBlocks, inGroup, g, g == group ? counters : null);
+            }
+            blocks.addAll(groupBlocks);
+        }
+        if (json) {
+            new JsonReport(out).print(blocks, counters);
+        }
+        out.flush();
+        int status = summarize(results, err);
+        ToolException gone = ToolException.ifDeviceGone(controller, "every job was stopped; the report above covers"
+                + " the run until then", null);
+        if (gone != null) {
+            err.println("nvme4j: " + gone.getMessage());
+            err.flush();
+            status = ToolException.FAILURE;
+        }
+        return status;
+    }
+
+    private static List<JobResult> inGroup(List<JobResult> results, int group) {
+        List<JobResult> out = new ArrayList<>();
+        for (JobResult r : results) {
+            if (r.spec().group() == group) {
+                out.add(r);
+            }
+        }
+        return out;
     }
 
     private static boolean installHook(Thread hook) {

@@ -90,9 +90,15 @@ public final class FioOptions {
     @Option(names = "--name", paramLabel = "NAME", description = "Job name (default: the --rw value).")
     public String name;
 
-    @Option(names = "--rw", paramLabel = "MODE", converter = RwMode.Converter.class, defaultValue = "read",
-            description = "read, write, randread, randwrite, rw or randrw (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rw", paramLabel = "MODE", converter = RwMode.Converter.class,
+            description = "read, write, randread, randwrite, rw (or readwrite) or randrw (default read).")
     public RwMode rw = RwMode.READ;
+
+    @Option(names = "--readwrite", paramLabel = "MODE", converter = RwMode.Converter.class,
+            description = "fio's other name for --rw.")
+    void readwrite(RwMode mode) {
+        rw = mode;
+    }
 
     @Option(names = "--rwmixread", paramLabel = "PCT", defaultValue = "50",
             description = "Percentage of reads in rw/randrw (default ${DEFAULT-VALUE}).")
@@ -102,9 +108,15 @@ public final class FioOptions {
             description = "Percentage of writes in rw/randrw (sets --rwmixread to 100 minus it).")
     public Integer rwmixwrite;
 
-    @Option(names = "--bs", paramLabel = "SIZE", converter = ByteSize.class, defaultValue = "4k",
-            description = "Bytes per I/O; k/m suffixes are powers of 1024 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--bs", paramLabel = "SIZE", converter = ByteSize.class,
+            description = "Bytes per I/O; k/m suffixes are powers of 1024 (default 4k).")
     public long bs = 4096;
+
+    @Option(names = "--blocksize", paramLabel = "SIZE", converter = ByteSize.class,
+            description = "fio's other name for --bs.")
+    void blocksize(long size) {
+        bs = size;
+    }
 
     @Option(names = "--iodepth", paramLabel = "N", defaultValue = "1",
             description = "I/Os each job keeps in flight (default ${DEFAULT-VALUE}).")
@@ -142,16 +154,49 @@ public final class FioOptions {
     @Option(names = "--randseed", paramLabel = "N", description = "Seed of random offsets and mixes.")
     public Long randseed;
 
-    @Option(names = "--output-format", paramLabel = "normal|json", converter = OutputFormat.Converter.class,
-            defaultValue = "normal", description = "normal or json (default ${DEFAULT-VALUE}).")
-    public OutputFormat outputFormat = OutputFormat.NORMAL;
-
-    @Option(names = "--eta", paramLabel = "auto|always|never", converter = Eta.Converter.class,
-            defaultValue = "auto", description = "Live progress line: on a terminal (auto, default), always or never.")
-    public Eta eta = Eta.AUTO;
-
-    @Option(names = "--group_reporting", description = "Report all jobs together.")
+    @Option(names = "--group_reporting", arity = "0..1", fallbackValue = "1", converter = FioFlag.class,
+            paramLabel = "0|1", description = "Report the jobs of a group together.")
     public boolean groupReporting;
+
+    @Option(names = {"--stonewall", "--wait_for_previous"}, arity = "0..1", fallbackValue = "1",
+            converter = FioFlag.class, paramLabel = "0|1",
+            description = "Wait for the jobs before this one to end, then start a new reporting group.")
+    public boolean stonewall;
+
+    @Option(names = "--new_group", arity = "0..1", fallbackValue = "1", converter = FioFlag.class,
+            paramLabel = "0|1", description = "Start a new reporting group (without waiting).")
+    public boolean newGroup;
+
+    @Option(names = "--filename", paramLabel = "DEVICE",
+            description = "The device, as fio names the file: 'mock' or a PCI address (--device given on the "
+                    + "command line wins, so that fio's job files run unchanged on the mock).")
+    public String filename;
+
+    @Option(names = "--description", paramLabel = "TEXT", description = "Text describing the job (accepted).")
+    public String description;
+
+    @Option(names = "--ioengine", paramLabel = "ENGINE",
+            description = "Accepted for fio's job files; the engine is always nvme4j's own driver (noted when "
+                    + "another is named).")
+    public String ioengine;
+
+    @Option(names = "--direct", arity = "0..1", fallbackValue = "1", converter = FioFlag.class, paramLabel = "0|1",
+            description = "Accepted: nvme4j's I/O never passes a page cache (direct=0 is noted).")
+    public Boolean direct;
+
+    @Option(names = "--buffered", arity = "0..1", fallbackValue = "1", converter = FioFlag.class,
+            paramLabel = "0|1", description = "Accepted: see --direct (buffered=1 is noted).")
+    public Boolean buffered;
+
+    @Option(names = "--thread", arity = "0..1", fallbackValue = "1", converter = FioFlag.class, paramLabel = "0|1",
+            description = "Accepted: every job runs on its own thread anyway.")
+    public boolean thread;
+
+    @Option(names = {"--directory", "--create_serialize", "--invalidate", "--fadvise_hint", "--exitall",
+        "--iodepth_batch_submit", "--iodepth_batch", "--iodepth_batch_complete", "--iodepth_batch_complete_min",
+        "--iodepth_batch_complete_max", "--iodepth_low"}, paramLabel = "VALUE", arity = "0..1", fallbackValue = "1",
+            description = "Accepted for fio's job files; they do not change what nvme4j does (noted).")
+    public List<String> ignored = new ArrayList<>();
 
     @Option(names = "--ns", paramLabel = "NSID", defaultValue = "1", description = "Namespace (default ${DEFAULT-VALUE}).")
     public int nsid = 1;
@@ -159,6 +204,34 @@ public final class FioOptions {
     @Option(names = "--mode", paramLabel = "poll|irq|hybrid", converter = Mode.Converter.class,
             defaultValue = "poll", description = "Completion mode of the queue pairs (default ${DEFAULT-VALUE}).")
     public Mode mode = Mode.POLL;
+
+    /**
+     * Notes on accepted options that do not apply to nvme4j, one per option, for stderr.
+     *
+     * @param given which options were given (their names without dashes)
+     */
+    public List<String> notes(java.util.Set<String> given) {
+        List<String> notes = new ArrayList<>();
+        if (ioengine != null && !ioengine.equals("nvme4j")) {
+            notes.add("ioengine=" + ioengine + " does not apply: nvme4j drives the NVMe controller itself "
+                    + "(engine nvme4j)");
+        }
+        if (Boolean.FALSE.equals(direct) || Boolean.TRUE.equals(buffered)) {
+            notes.add((Boolean.FALSE.equals(direct) ? "direct=0" : "buffered=1") + " does not apply: nvme4j's I/O "
+                    + "goes straight to the device, never through a page cache");
+        }
+        for (String g : given) {
+            if (IGNORED.contains(g)) {
+                notes.add(g + " does not apply to nvme4j and is ignored");
+            }
+        }
+        return notes;
+    }
+
+    /** Accepted options that change nothing (see {@link #ignored}). */
+    static final java.util.Set<String> IGNORED = java.util.Set.of("directory", "create_serialize", "invalidate",
+            "fadvise_hint", "exitall", "iodepth_batch_submit", "iodepth_batch", "iodepth_batch_complete",
+            "iodepth_batch_complete_min", "iodepth_batch_complete_max", "iodepth_low");
 
     /** The job name used in reports. */
     public String jobName() {
@@ -204,7 +277,7 @@ public final class FioOptions {
      *
      * @throws ToolException naming the option when it does not fit
      */
-    public List<JobSpec> plan(ControllerInfo info, Namespace ns) {
+    public List<JobSpec> plan(ControllerInfo info, Namespace ns, int group) {
         int lba = ns.lbaSize();
         if (bs % lba != 0) {
             throw ToolException.usage("Invalid value for option '--bs': " + bs + " is not a multiple of the LBA size "
@@ -252,7 +325,7 @@ public final class FioOptions {
             jobs.add(new JobSpec(jobName(), i, rw, rwmixread, (int) bs, (int) (bs / lba), iodepth,
                     runtime == null ? 0 : runtime.toNanos(), timeBased, rampTime.toNanos(), ns.nsid(), startLba,
                     region / bs, verify == Verify.CRC32C, generation, seed + i * 0x9E3779B97F4A7C15L,
-                    mode.completionMode()));
+                    mode.completionMode(), group, this));
         }
         return jobs;
     }

@@ -157,6 +157,11 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         stopRequested = true;
     }
 
+    /** True once {@link #requestStop()} was called. */
+    public boolean stopRequested() {
+        return stopRequested;
+    }
+
     /** True while the job records reads (for the rate sampler). */
     public boolean recordingReads() {
         return recordingReads;

@@ -23,10 +23,13 @@ import dev.nvme4j.api.CompletionMode;
  * @param generation     generation stamped into verify headers
  * @param seed           seed of the random offsets and of the read/write mix
  * @param mode           how the job's queue pair waits for completions
+ * @param group          fio's reporting group (0-based; a stonewall or new_group starts the next)
+ * @param options        the options the job was resolved from (read only)
  */
 public record JobSpec(String name, int index, RwMode rw, int rwmixread, int bs, int blocksPerIo, int iodepth,
                       long runtimeNs, boolean timeBased, long rampNs, int nsid, long startLba, long units,
-                      boolean verify, long generation, long seed, CompletionMode mode) {
+                      boolean verify, long generation, long seed, CompletionMode mode, int group,
+                      FioOptions options) {
     /** Bytes of the job's region. */
     public long regionBytes() {
         return units * bs;

@@ -33,7 +33,7 @@ public final class JsonReport {
     }
 
     /** Builds the JSON tree. */
-    public static ObjectNode build(List<ReportBlock> blocks, FioOptions options, ControllerCounters controller) {
+    public static ObjectNode build(List<ReportBlock> blocks, ControllerCounters controller) {
         ObjectNode root = MAPPER.createObjectNode();
         long now = System.currentTimeMillis();
         root.put("fio version", Main.VERSION);
@@ -46,12 +46,12 @@ public final class JsonReport {
         for (ReportBlock b : blocks) {
             ObjectNode job = jobs.addObject();
             job.put("jobname", b.name());
-            job.put("groupid", 0);
+            job.put("groupid", b.spec().group());
             job.put("job_start", b.startEpochMs());
             job.put("error", b.errno());
             job.put("eta", 0);
             job.put("elapsed", Math.max(1, (b.runtimeNs() + b.spec().rampNs()) / 1_000_000_000L));
-            jobOptions(job.putObject("job options"), b.spec(), options);
+            jobOptions(job.putObject("job options"), b.spec(), b.spec().options());
             direction(job.putObject("read"), b.read(), b.readRuntimeNs(), aggKiB(blocks, true));
             direction(job.putObject("write"), b.write(), b.writeRuntimeNs(), aggKiB(blocks, false));
             direction(job.putObject("trim"), new DirectionStats(), 0, 0);
@@ -109,9 +109,9 @@ public final class JsonReport {
     }
 
     /** Prints the report. */
-    public void print(List<ReportBlock> blocks, FioOptions options, ControllerCounters controller) {
+    public void print(List<ReportBlock> blocks, ControllerCounters controller) {
         try {
-            out.println(MAPPER.writeValueAsString(build(blocks, options, controller)));
+            out.println(MAPPER.writeValueAsString(build(blocks, controller)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
         }

@@ -26,22 +26,34 @@ public final class NormalReport {
         this.out = out;
     }
 
-    /** The lines fio prints before starting the jobs. */
-    public void header(JobSpec spec, int numjobs) {
-        String bs = spec.bs() + "B-" + spec.bs() + "B";
-        out.printf("%s: (g=0): rw=%s, bs=(R) %s, (W) %s, (T) %s, ioengine=nvme4j, iodepth=%d%n", spec.name(),
-                spec.rw().spelling(), bs, bs, bs, spec.iodepth());
+    /** The lines fio prints before starting the jobs: one per job, "..." for its clones. */
+    public void header(List<JobSpec> specs) {
+        for (JobSpec spec : specs) {
+            if (spec.index() > 0) {
+                if (spec.index() == 1) {
+                    out.println("...");
+                }
+                continue;
+            }
+            String bs = spec.bs() + "B-" + spec.bs() + "B";
+            out.printf("%s: (g=%d): rw=%s, bs=(R) %s, (W) %s, (T) %s, ioengine=nvme4j, iodepth=%d%n", spec.name(),
+                    spec.group(), spec.rw().spelling(), bs, bs, bs, spec.iodepth());
+        }
         out.println(Main.VERSION);
-        out.printf("Starting %d thread%s%n", numjobs, numjobs == 1 ? "" : "s");
+        out.printf("Starting %d thread%s%n", specs.size(), specs.size() == 1 ? "" : "s");
         out.flush();
     }
 
-    /** Prints the result blocks and the run status of the group. */
-    public void print(List<ReportBlock> blocks, List<JobResult> jobs, ControllerCounters controller) {
+    /**
+     * Prints the result blocks of a group and its run status.
+     *
+     * @param controller the controller's counters, printed when not null and not zero (after the last group)
+     */
+    public void print(List<ReportBlock> blocks, List<JobResult> jobs, int group, ControllerCounters controller) {
         long pid = ProcessHandle.current().pid();
         SimpleDateFormat date = new SimpleDateFormat("EEE MMM d HH:mm:ss yyyy", Locale.ROOT);
         for (ReportBlock b : blocks) {
-            out.printf("%s: (groupid=0, jobs=%d): err=%2d: pid=%d: %s%n", b.name(), b.jobs(), b.errno(), pid,
+            out.printf("%s: (groupid=%d, jobs=%d): err=%2d: pid=%d: %s%n", b.name(), group, b.jobs(), b.errno(), pid,
                     date.format(new Date(b.startEpochMs())));
             if (b.read().ios() > 0) {
                 direction("read", b.read(), b.readRuntimeNs(), JsonReport.aggKiB(blocks, true));
@@ -74,7 +86,7 @@ public final class NormalReport {
             }
             recovery(b.counters());
         }
-        groupStatus(jobs);
+        groupStatus(jobs, group);
         if (controller != null && controller.resets() + controller.failures() + controller.adminTimeouts() > 0) {
             out.printf("%nController: resets=%d, failures=%d, admin_timeouts=%d%n", controller.resets(),
                     controller.failures(), controller.adminTimeouts());
@@ -186,8 +198,8 @@ public final class NormalReport {
         out.print(sb);
     }
 
-    private void groupStatus(List<JobResult> jobs) {
-        out.printf("%nRun status group 0 (all jobs):%n");
+    private void groupStatus(List<JobResult> jobs, int group) {
+        out.printf("%nRun status group %d (all jobs):%n", group);
         statusLine("   READ", jobs, true);
         statusLine("  WRITE", jobs, false);
     }

@@ -56,5 +56,18 @@ public enum RwMode {
         public Converter() {
             super(RwMode.class);
         }
+
+        @Override
+        public RwMode convert(String value) {
+            if (value.equalsIgnoreCase("readwrite")) {
+                return RW; // fio's other name for rw
+            }
+            if (value.indexOf(':') > 0) {
+                throw new picocli.CommandLine.TypeConversionException("offset modifiers (" + value
+                        + ") are not supported; use the mode alone, e.g. '" + value.substring(0, value.indexOf(':'))
+                        + "'");
+            }
+            return super.convert(value);
+        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.nvme4j.sys;
+package dev.nvme4j.device;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,4 @@
-package dev.nvme4j.sys;
-
-import dev.nvme4j.device.RegisterSpace;
+package dev.nvme4j.device;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

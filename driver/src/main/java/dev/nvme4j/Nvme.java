@@ -1,14 +1,20 @@
-package dev.nvme4j.api;
+package dev.nvme4j;
 
+import dev.nvme4j.api.Controller;
+import dev.nvme4j.api.ControllerOptions;
+import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.ctrl.NvmeController;
 import dev.nvme4j.mock.MockDevices;
+import dev.nvme4j.mock.MockNvmeController;
+import dev.nvme4j.mock.config.MockConfig;
 import dev.nvme4j.mock.config.MockController;
 import dev.nvme4j.vfio.VfioException;
 import dev.nvme4j.vfio.VfioOptions;
 import dev.nvme4j.vfio.VfioPciFunction;
 
 /**
- * Entry point: opens NVMe controllers.
+ * Entry point: opens NVMe controllers, real ones and in-process mock ones. The types it hands
+ * out are in {@link dev.nvme4j.api}; the mock's configuration in {@link dev.nvme4j.mock.config}.
  *
  * <pre>{@code
  * try (Controller ctrl = Nvme.open("0000:01:00.0")) {
@@ -23,6 +29,15 @@ import dev.nvme4j.vfio.VfioPciFunction;
  */
 public final class Nvme {
     private Nvme() {
+    }
+
+    /**
+     * Creates an in-process mock NVMe controller (powered on, CC.EN = 0), to be opened with
+     * {@link #open(MockController, ControllerOptions)} and closed by the caller after the
+     * controller that drives it.
+     */
+    public static MockController createMock(MockConfig config) {
+        return MockNvmeController.create(config);
     }
 
     /**

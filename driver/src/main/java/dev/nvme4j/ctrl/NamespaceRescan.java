@@ -1,0 +1,162 @@
+package dev.nvme4j.ctrl;
+
+import dev.nvme4j.api.AsyncEventListener;
+import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.NamespaceChanges;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Identifies the namespaces again and replaces the controller's {@link NamespaceTable}: in full
+ * ({@link dev.nvme4j.api.Controller#rescanNamespaces()}), or after a Namespace Attribute Changed
+ * event only the NSIDs its Changed Namespace List log page names (Base 5.16.1.5; a full rescan
+ * when the list overflowed or could not be read). Each change is logged, counted and recorded as
+ * a JFR event, and the async event listener is told (on the {@link EventThread}). Full rescans
+ * run on the watchdog thread, rescans after an event on the event thread; a lock keeps them from
+ * overlapping.
+ */
+final class NamespaceRescan {
+    private static final Logger LOG = LoggerFactory.getLogger(NamespaceRescan.class);
+    /** Changed Namespace List: "more than 1024 namespaces changed" (Base 5.16.1.5). */
+    private static final int LIST_OVERFLOW = 0xFFFF_FFFF;
+    private static final int LIST_ENTRIES = 1024;
+
+    private final NvmeController ctrl;
+    private final Object lock = new Object();
+
+    NamespaceRescan(NvmeController ctrl) {
+        this.ctrl = ctrl;
+    }
+
+    /** Identifies every active namespace again, tells the listener what changed and returns it. */
+    NamespaceChanges rescanAll() {
+        NamespaceChanges changes;
+        synchronized (lock) {
+            changes = apply(identification().activeNamespaces(ctrl.info().namespaceCount()));
+        }
+        tell(changes);
+        return changes;
+    }
+
+    /**
+     * After a Namespace Attribute Changed event whose log page (the Changed Namespace List, read
+     * and so cleared by the event delivery) is {@code changedList}. Never throws: a rescan that
+     * fails is logged and the table stays as it was.
+     */
+    NamespaceChanges afterEvent(byte[] changedList) {
+        synchronized (lock) {
+            return afterEventLocked(changedList);
+        }
+    }
+
+    private NamespaceChanges afterEventLocked(byte[] changedList) {
+        try {
+            int[] nsids = listed(changedList);
+            if (nsids == null) {
+                return apply(identification().activeNamespaces(ctrl.info().namespaceCount()));
+            }
+            Map<Integer, Namespace> now = new TreeMap<>();
+            for (Namespace ns : ctrl.namespaceTable().list()) {
+                now.put(ns.nsid(), ns);
+            }
+            identification().identifyEach(nsids).forEach((nsid, ns) -> {
+                if (ns == null) {
+                    now.remove(nsid);
+                } else {
+                    now.put(nsid, ns);
+                }
+            });
+            return apply(new ArrayList<>(now.values()));
+        } catch (RuntimeException e) {
+            LOG.warn("{}: identifying the namespaces after a Namespace Attribute Changed event failed: {}",
+                    ctrl.address(), e.getMessage());
+            return NamespaceChanges.NONE;
+        }
+    }
+
+    /** The NSIDs of a Changed Namespace List page, or null when a full rescan is needed (overflow, empty, unread). */
+    static int[] listed(byte[] page) {
+        MemorySegment s = MemorySegment.ofArray(page);
+        int n = 0;
+        while (n < Math.min(LIST_ENTRIES, page.length / 4) && IdentifyParser.u32(s, n * 4) != 0) {
+            n++;
+        }
+        if (n == 0 || IdentifyParser.u32(s, 0) == LIST_OVERFLOW) {
+            return null;
+        }
+        int[] nsids = new int[n];
+        for (int i = 0; i < n; i++) {
+            nsids[i] = IdentifyParser.u32(s, i * 4);
+        }
+        return nsids;
+    }
+
+    /** Tells the async event listener, if something changed, on the event thread. */
+    void tell(NamespaceChanges changes) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        ctrl.events.post(() -> {
+            AsyncEventListener l = ctrl.listener();
+            if (l == null) {
+                return;
+            }
+            try {
+                l.onNamespacesChanged(changes);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: async event listener threw on a namespace change", ctrl.address(), e);
+            }
+        });
+    }
+
+    private Identification identification() {
+        return new Identification(ctrl, ctrl.info().pageSize());
+    }
+
+    /** Compares {@code now} with the current table, installs the next table and reports each change. */
+    private NamespaceChanges apply(List<Namespace> now) {
+        NamespaceTable old = ctrl.namespaceTable();
+        List<Namespace> added = new ArrayList<>();
+        List<Namespace> changed = new ArrayList<>();
+        List<Namespace> removed = new ArrayList<>();
+        for (Namespace ns : now) {
+            Namespace before = old.get(ns.nsid());
+            if (before == null) {
+                added.add(ns);
+            } else if (differs(before, ns)) {
+                changed.add(ns);
+            }
+        }
+        for (Namespace ns : old.list()) {
+            if (now.stream().noneMatch(n -> n.nsid() == ns.nsid())) {
+                removed.add(ns);
+            }
+        }
+        ctrl.namespaceTable(old.next(now));
+        report(added, "added");
+        report(removed, "removed");
+        report(changed, "changed");
+        return new NamespaceChanges(added, removed, changed);
+    }
+
+    /** A change worth reporting: anything but NUSE, which moves with every write on a thin namespace. */
+    private static boolean differs(Namespace a, Namespace b) {
+        return a.sizeBlocks() != b.sizeBlocks() || a.capacityBlocks() != b.capacityBlocks()
+                || !NamespaceTable.sameFormat(a, b) || a.thinProvisioned() != b.thinProvisioned()
+                || a.deallocatedReadsZero() != b.deallocatedReadsZero();
+    }
+
+    private void report(List<Namespace> list, String change) {
+        for (Namespace ns : list) {
+            ctrl.stats.namespaceChanges.increment();
+            LOG.info("{}: namespace {} {}: {} blocks of {} bytes", ctrl.address(), ns.nsid(), change, ns.sizeBlocks(),
+                    ns.lbaSize());
+            Events.namespaceChange(ctrl.address(), ns.nsid(), change, ns.sizeBlocks());
+        }
+    }
+}

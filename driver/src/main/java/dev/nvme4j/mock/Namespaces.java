@@ -1,0 +1,107 @@
+package dev.nvme4j.mock;
+
+import dev.nvme4j.mock.config.NamespaceConfig;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The mock's namespaces: NSID {@code i} at index {@code i - 1}, null when inactive. Attached,
+ * detached and resized at run time (NVMe Base 8.11 Namespace Management and Attachment, as
+ * far as a host sees it), always under the device lock (hence every lane lock), so the lane
+ * path reads them without a lock of its own.
+ */
+final class Namespaces {
+    private final int nn;
+    private MockNamespace[] byIndex;
+    private boolean nullStoresOnly;
+
+    Namespaces(List<NamespaceConfig> initial, int nn) {
+        this.nn = nn;
+        byIndex = new MockNamespace[initial.size()];
+        for (int i = 0; i < byIndex.length; i++) {
+            byIndex[i] = new MockNamespace(i + 1, initial.get(i));
+        }
+        recompute();
+    }
+
+    /** The active namespace {@code nsid}, or null. */
+    MockNamespace get(int nsid) {
+        return nsid >= 1 && nsid <= byIndex.length ? byIndex[nsid - 1] : null;
+    }
+
+    /** Each active namespace, by ascending NSID. */
+    void forEach(Consumer<MockNamespace> action) {
+        for (MockNamespace ns : byIndex) {
+            if (ns != null) {
+                action.accept(ns);
+            }
+        }
+    }
+
+    /** The active namespaces, by ascending NSID (a copy). */
+    List<MockNamespace> active() {
+        List<MockNamespace> list = new ArrayList<>();
+        forEach(list::add);
+        return list;
+    }
+
+    /** True when every active namespace is backed by the null store (lanes share no state). */
+    boolean nullStoresOnly() {
+        return nullStoresOnly;
+    }
+
+    /** Attaches a new namespace at the lowest inactive NSID up to NN; returns it. */
+    int attach(NamespaceConfig cfg) {
+        int nsid = 1;
+        while (nsid <= byIndex.length && byIndex[nsid - 1] != null) {
+            nsid++;
+        }
+        if (Integer.compareUnsigned(nsid, nn) > 0) {
+            throw new IllegalStateException("every NSID up to NN (" + nn + ") is attached; detach one first or "
+                    + "configure a larger nn in MockConfig");
+        }
+        if (nsid > byIndex.length) {
+            byIndex = Arrays.copyOf(byIndex, nsid);
+        }
+        byIndex[nsid - 1] = new MockNamespace(nsid, cfg);
+        recompute();
+        return nsid;
+    }
+
+    /** Detaches (and deletes) namespace {@code nsid}: its data is dropped. */
+    void detach(int nsid) {
+        MockNamespace ns = require(nsid);
+        byIndex[nsid - 1] = null;
+        ns.store.close();
+        recompute();
+    }
+
+    /** Changes the size of namespace {@code nsid} to {@code blocks} logical blocks. */
+    void resize(int nsid, long blocks) {
+        if (blocks < 1) {
+            throw new IllegalArgumentException("a namespace needs at least 1 block, got " + blocks);
+        }
+        require(nsid).resize(blocks);
+    }
+
+    private MockNamespace require(int nsid) {
+        MockNamespace ns = get(nsid);
+        if (ns == null) {
+            StringBuilder active = new StringBuilder();
+            forEach(n -> active.append(active.isEmpty() ? "" : ", ").append(n.nsid));
+            throw new IllegalArgumentException("namespace " + nsid + " is not attached; attached: "
+                    + (active.isEmpty() ? "none" : active));
+        }
+        return ns;
+    }
+
+    private void recompute() {
+        boolean allNull = true;
+        for (MockNamespace ns : byIndex) {
+            allNull &= ns == null || ns.store instanceof NullStore;
+        }
+        nullStoresOnly = allNull;
+    }
+}
