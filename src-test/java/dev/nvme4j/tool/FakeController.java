@@ -61,6 +61,15 @@ public final class FakeController implements Controller {
         this.errorLog = errors;
     }
 
+    /** Every I/O submitted ({write 1/0, lba, blocks}) when recording; see {@link #recordIos()}. */
+    private volatile java.util.List<long[]> ios;
+
+    /** Starts recording the I/Os submitted; returns the (thread-safe) list they go to. */
+    public java.util.List<long[]> recordIos() {
+        ios = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        return ios;
+    }
+
     /** Makes createQueuePair fail with this message. */
     public void failQueuePairs(String message) {
         this.queuePairFailure = message;
@@ -234,6 +243,9 @@ public final class FakeController implements Controller {
                 return false;
             }
             long bytes = (long) blocks * ns.lbaSize();
+            if (ios != null) {
+                ios.add(new long[] {write ? 1 : 0, lba, blocks});
+            }
             MemorySegment m = media.asSlice(lba * ns.lbaSize(), bytes);
             if (write) {
                 m.copyFrom(buf.segment().asSlice(0, bytes));
@@ -391,7 +403,7 @@ public final class FakeController implements Controller {
 
         @Override
         public QueueCounters counters() {
-            return new QueueCounters(submitted, submitted, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            return new QueueCounters(submitted, submitted, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         }
 
         @Override

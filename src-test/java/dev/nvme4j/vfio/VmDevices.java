@@ -51,6 +51,17 @@ final class VmDevices {
         return address.trim();
     }
 
+    /**
+     * The controller {@code tools/vm-test} formats with metadata and protection information
+     * ({@code NVME4J_PCI_PI}, QEMU {@code mdts=2}); skips the test when there is none.
+     */
+    static String protection() {
+        String address = System.getenv("NVME4J_PCI_PI");
+        assumeTrue(address != null && !address.isBlank(),
+                "NVME4J_PCI_PI not set: needs the controller with PI namespaces (tools/vm-test adds one)");
+        return address.trim();
+    }
+
     /** Namespace 2 with 4096-byte LBAs ({@code vm-run --ns-4k}); skips the test when it is not there. */
     static Namespace ns4k(Controller ctrl) {
         assumeTrue(ctrl.namespaces().stream().anyMatch(n -> n.nsid() == 2 && n.lbaSize() == 4096),

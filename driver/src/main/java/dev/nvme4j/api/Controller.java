@@ -26,7 +26,7 @@ public interface Controller extends AutoCloseable {
      */
     String failureReason();
 
-    /** Active namespaces, by NSID. */
+    /** Active namespaces, by NSID, as last identified (see {@link #rescanNamespaces()}). */
     List<Namespace> namespaces();
 
     /**

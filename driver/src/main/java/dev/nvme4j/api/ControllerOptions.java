@@ -19,6 +19,7 @@ public final class ControllerOptions {
     private final Duration watchdogPeriod;
     private final int maxIoQueuePairs;
     private final boolean unsafeNoIommu;
+    private final long sglThreshold;
 
     private ControllerOptions(Builder b) {
         this.adminQueueDepth = b.adminQueueDepth;
@@ -32,6 +33,7 @@ public final class ControllerOptions {
         this.watchdogPeriod = b.watchdogPeriod;
         this.maxIoQueuePairs = b.maxIoQueuePairs;
         this.unsafeNoIommu = b.unsafeNoIommu;
+        this.sglThreshold = b.sglThreshold;
     }
 
     public static ControllerOptions defaults() {
@@ -99,6 +101,15 @@ public final class ControllerOptions {
         return unsafeNoIommu;
     }
 
+    /**
+     * Reads and writes of at least this many bytes describe their data with an SGL when the
+     * controller supports SGLs (Identify Controller SGLS), smaller ones with PRPs (default 32 KiB,
+     * as Linux's sgl_threshold; {@code Long.MAX_VALUE}: PRPs only).
+     */
+    public long sglThreshold() {
+        return sglThreshold;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.adminQueueDepth = adminQueueDepth;
@@ -112,6 +123,7 @@ public final class ControllerOptions {
         b.watchdogPeriod = watchdogPeriod;
         b.maxIoQueuePairs = maxIoQueuePairs;
         b.unsafeNoIommu = unsafeNoIommu;
+        b.sglThreshold = sglThreshold;
         return b;
     }
 
@@ -128,6 +140,7 @@ public final class ControllerOptions {
         private Duration watchdogPeriod = Duration.ofMillis(100);
         private int maxIoQueuePairs = 64;
         private boolean unsafeNoIommu;
+        private long sglThreshold = 32 * 1024;
 
         private Builder() {
         }
@@ -188,6 +201,16 @@ public final class ControllerOptions {
         /** Allows VFIO's no-IOMMU mode, in which the device can reach all of memory. Unsafe. */
         public Builder unsafeNoIommu(boolean allow) {
             this.unsafeNoIommu = allow;
+            return this;
+        }
+
+        /** See {@link ControllerOptions#sglThreshold()}; at least 1 byte ({@code Long.MAX_VALUE}: never SGLs). */
+        public Builder sglThreshold(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("sglThreshold must be at least 1 byte (Long.MAX_VALUE for PRPs only), got "
+                        + bytes);
+            }
+            this.sglThreshold = bytes;
             return this;
         }
 

@@ -32,6 +32,8 @@ public enum NvmeStatus {
     INVALID_SGL_SEGMENT_DESCRIPTOR(0, 0x0D, "Invalid SGL Segment Descriptor"),
     INVALID_NUMBER_OF_SGL_DESCRIPTORS(0, 0x0E, "Invalid Number of SGL Descriptors"),
     DATA_SGL_LENGTH_INVALID(0, 0x0F, "Data SGL Length Invalid"),
+    METADATA_SGL_LENGTH_INVALID(0, 0x10, "Metadata SGL Length Invalid"),
+    SGL_DESCRIPTOR_TYPE_INVALID(0, 0x11, "SGL Descriptor Type Invalid"),
     PRP_OFFSET_INVALID(0, 0x13, "PRP Offset Invalid"),
     OPERATION_DENIED(0, 0x15, "Operation Denied"),
     NAMESPACE_WRITE_PROTECTED(0, 0x20, "Namespace is Write Protected"),

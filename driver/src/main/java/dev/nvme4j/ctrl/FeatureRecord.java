@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
  * Every feature the driver and the application changed with Set Features (Base 5.27), so that a
  * controller reset, which returns each feature to its default or saved value (Base 3.7.2,
  * 5.27.1), can set it again: the latest value per feature (per vector for Interrupt Vector
- * Configuration), in the order features were first set. A Set Features is recorded when it
- * is sent and forgotten again if it fails. Number of Queues is not: the reset negotiates it itself, before any I/O queue
- * exists (the only time the controller accepts it, 5.27.1.7).
+ * Configuration, per sensor and threshold for Temperature Threshold), in the order features
+ * were first set. A Set Features is recorded when it is sent and forgotten again if it fails.
+ * Number of Queues is not recorded: the reset negotiates it itself, before any I/O queue exists
+ * (the only time the controller accepts it, 5.27.1.7).
  *
  * <p>Saved and current values: a feature set with Save (SV = 1) is restored after a reset as
  * its current value (SV = 0), so a reset never rewrites the controller's non-volatile copy; the
@@ -78,8 +79,17 @@ final class FeatureRecord {
         }
     }
 
+    /**
+     * One value per FID, except where CDW11 selects what the value is for: the vector of
+     * Interrupt Vector Configuration (bits 15:0, 5.27.1.10), the sensor and the over/under
+     * threshold of Temperature Threshold (TMPSEL bits 19:16, THSEL bits 21:20, 5.27.1.4).
+     */
     private static int key(int fid, int cdw11) {
-        return fid == Opcodes.FEAT_INTERRUPT_VECTOR_CONFIG ? fid | ((cdw11 & 0xFFFF) << 8) : fid;
+        return switch (fid) {
+            case Opcodes.FEAT_INTERRUPT_VECTOR_CONFIG -> fid | ((cdw11 & 0xFFFF) << 8);
+            case Opcodes.FEAT_TEMPERATURE_THRESHOLD -> fid | (((cdw11 >>> 16) & 0x3F) << 8);
+            default -> fid;
+        };
     }
 
     synchronized List<Entry> entries() {

@@ -44,6 +44,7 @@ final class Identification {
             ctrl.adminSync(AdminCommands.identify(Opcodes.CNS_CONTROLLER, 0), buf);
             MemorySegment s = buf.segment();
             ctrl.rtd3eMicros = rtd3eMicros(s);
+            ctrl.sgls = IdentifyParser.u32(s, IdentifyLayout.CTRL_SGLS);
             int mdts = IdentifyParser.u8(s, IdentifyLayout.CTRL_MDTS);
             long minPage = 4096L << NvmeRegs.capMpsmin(cap);
             long maxTransfer = mdts == 0 ? DRIVER_MAX_TRANSFER

@@ -124,20 +124,24 @@ final class NamespaceRescan {
         List<Namespace> added = new ArrayList<>();
         List<Namespace> changed = new ArrayList<>();
         List<Namespace> removed = new ArrayList<>();
+        List<Namespace> next = new ArrayList<>();
         for (Namespace ns : now) {
             Namespace before = old.get(ns.nsid());
             if (before == null) {
                 added.add(ns);
             } else if (differs(before, ns)) {
                 changed.add(ns);
+            } else {
+                ns = before; // nothing to report: the application's record stays the current one
             }
+            next.add(ns);
         }
         for (Namespace ns : old.list()) {
             if (now.stream().noneMatch(n -> n.nsid() == ns.nsid())) {
                 removed.add(ns);
             }
         }
-        ctrl.namespaceTable(old.next(now));
+        ctrl.namespaceTable(old.next(next));
         report(added, "added");
         report(removed, "removed");
         report(changed, "changed");

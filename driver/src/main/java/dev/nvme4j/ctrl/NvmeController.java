@@ -27,6 +27,7 @@ import dev.nvme4j.queue.IoQueuePairImpl;
 import dev.nvme4j.queue.QueueHost;
 import dev.nvme4j.spec.IdentifyLayout;
 import dev.nvme4j.spec.NvmeRegs;
+import dev.nvme4j.spec.Sgl;
 import java.lang.foreign.Arena;
 import java.util.BitSet;
 import java.util.List;
@@ -69,6 +70,8 @@ public final class NvmeController implements Controller, QueueHost {
 
     /** RTD3E from Identify Controller, microseconds (0: not reported). */
     volatile long rtd3eMicros;
+    /** SGLS from Identify Controller (SGL support of the NVM command set). */
+    volatile int sgls;
     AdminQueue admin;
     QueueFactory.Built adminMemory;
     QueueFactory queues;
@@ -523,6 +526,11 @@ public final class NvmeController implements Controller, QueueHost {
     @Override
     public int oncs() {
         return info.oncs();
+    }
+
+    @Override
+    public long sglThreshold() {
+        return Sgl.supported(sgls) ? options.sglThreshold() : Long.MAX_VALUE;
     }
 
     @Override

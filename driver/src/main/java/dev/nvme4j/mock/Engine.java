@@ -175,8 +175,11 @@ final class Engine {
             return;
         }
         int status;
-        if (Sqe.fuse(cdw0) != 0 || Sqe.psdt(cdw0) != 0) {
-            status = NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true); // no fused operations, no SGLs (SGLS = 0)
+        // No fused operations; SGLs only when SGLS says so, for I/O commands, with MPTR contiguous (PSDT 01b).
+        int psdt = Sqe.psdt(cdw0);
+        prp.sgl = psdt == 1;
+        if (Sqe.fuse(cdw0) != 0 || psdt != 0 && (sqid == 0 || psdt != 1 || (c.config.sgls() & 3) == 0)) {
+            status = NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
         } else {
             status = sqid == 0 ? admin.execute() : io.execute();
         }

@@ -55,7 +55,7 @@ final class Identify {
         out.set(LE_INT, CTRL_NN, cfg.nn());
         out.set(LE_SHORT, CTRL_ONCS, (short) cfg.oncs());
         out.set(ValueLayout.JAVA_BYTE, CTRL_VWC, (byte) cfg.vwc());
-        out.set(LE_INT, CTRL_SGLS, 0);
+        out.set(LE_INT, CTRL_SGLS, cfg.sgls());
         ascii(out, CTRL_SUBNQN, CTRL_SUBNQN_LEN, "nqn.2024-01.dev.nvme4j:mock:" + cfg.serialNumber());
         return 0;
     }

@@ -30,15 +30,22 @@ final class PrpWalker {
     long[] offs = new long[64];
     long[] lens = new long[64];
     int count;
+    /** The command's PSDT is 01b: PRP1/PRP2 hold SGL1, the first SGL descriptor. */
+    boolean sgl;
+    private final SglWalker sglWalker;
 
     PrpWalker(MockNvmeController c, Counters counters) {
         this.c = c;
         this.counters = counters;
+        this.sglWalker = new SglWalker(c, this);
     }
 
     /** Maps a {@code length}-byte transfer; returns 0 or a status field. */
     int map(long prp1, long prp2, long length, long pageSize) {
         count = 0;
+        if (sgl) {
+            return sglWalker.map(prp1, prp2, length);
+        }
         if (length == 0) {
             return 0;
         }
@@ -94,7 +101,7 @@ final class PrpWalker {
         return 0;
     }
 
-    private int add(long iova, long len) {
+    int add(long iova, long len) {
         MemorySegment seg = c.iommu.find(iova, len, cursor);
         if (seg == null) {
             return transferError(iova, len);
@@ -116,7 +123,7 @@ final class PrpWalker {
         return NvmeStatus.PRP_OFFSET_INVALID.code(true);
     }
 
-    private int transferError(long iova, long len) {
+    int transferError(long iova, long len) {
         c.iommuFault(iova, len, counters);
         return NvmeStatus.DATA_TRANSFER_ERROR.code(false);
     }

@@ -3,6 +3,7 @@ package dev.nvme4j.queue;
 import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.spec.Opcodes;
+import dev.nvme4j.spec.Sgl;
 import dev.nvme4j.spec.Sqe;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -20,15 +21,23 @@ final class CommandWriter {
     private final CommandQueue queue;
     private final int pageSize;
     private final long ioTimeoutNanos;
+    /**
+     * Reads and writes of at least this many bytes describe their data with one SGL Data Block
+     * descriptor instead of PRPs (a driver buffer is contiguous in device address space, so one
+     * descriptor covers it; below the threshold PRPs need no list and cost the same). Long.MAX_VALUE
+     * when the controller has no SGL support (Identify Controller SGLS).
+     */
+    private final long sglThreshold;
     /** True during a poll's completion batch, whose callbacks may submit (see {@link #deadline()}). */
     private boolean inBatch;
     private boolean batchClockRead;
     private long batchClock;
 
-    CommandWriter(CommandQueue queue, int pageSize, long ioTimeoutNanos) {
+    CommandWriter(CommandQueue queue, int pageSize, long ioTimeoutNanos, long sglThreshold) {
         this.queue = queue;
         this.pageSize = pageSize;
         this.ioTimeoutNanos = ioTimeoutNanos;
+        this.sglThreshold = sglThreshold;
     }
 
     /** A poll starts handing out completions: commands submitted until {@link #endBatch} share one clock read. */
@@ -65,9 +74,15 @@ final class CommandWriter {
         switch (r.opcode) {
             case Opcodes.NVM_READ, Opcodes.NVM_WRITE -> {
                 bytes = chunk * r.lbaSize;
-                Sqe.putLong(sq, base, Sqe.OFF_PRP1, r.nextIova);
-                Sqe.putLong(sq, base, Sqe.OFF_PRP2,
-                        PrpBuilder.prp2(r.nextIova, bytes, pageSize, t.prpList, t.prpListIova));
+                if (bytes >= sglThreshold) {
+                    sq.set(LE_INT, base + Sqe.OFF_CDW0, sq.get(LE_INT, base + Sqe.OFF_CDW0) | Sgl.CDW0_PSDT_SGL);
+                    Sgl.put(sq, base + Sqe.OFF_PRP1, r.nextIova, bytes, Sgl.TYPE_DATA_BLOCK);
+                    queue.stats().sglCommands++;
+                } else {
+                    Sqe.putLong(sq, base, Sqe.OFF_PRP1, r.nextIova);
+                    Sqe.putLong(sq, base, Sqe.OFF_PRP2,
+                            PrpBuilder.prp2(r.nextIova, bytes, pageSize, t.prpList, t.prpListIova));
+                }
                 putLbaRange(sq, base, r.nextLba, chunk);
                 MetadataIo.putFields(sq, base, r, chunk);
                 t.slba = r.nextLba;

@@ -93,7 +93,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             requests[i].nextFree = i + 1 < n ? i + 1 : -1;
         }
         freeRequest = 0;
-        writer = new CommandWriter(queue, pageSize, ioTimeoutNanos);
+        writer = new CommandWriter(queue, pageSize, ioTimeoutNanos, host.sglThreshold());
         pending = new PendingRequests(requests);
         waiter = new CompletionWaiter(this, mode, vector, hybridSpinNanos);
         teardown = new PairTeardown(this, queue, gate, host, ioTimeoutNanos);

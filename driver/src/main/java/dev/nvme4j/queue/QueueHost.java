@@ -50,6 +50,12 @@ public interface QueueHost {
     /** Largest transfer of one command, in bytes (MDTS, capped by the driver). */
     long maxTransferBytes();
 
+    /**
+     * Smallest read or write, in bytes, that describes its data with an SGL instead of PRPs;
+     * Long.MAX_VALUE when the controller does not support SGLs (Identify Controller SGLS).
+     */
+    long sglThreshold();
+
     /** Memory page size in use (CC.MPS). */
     int pageSize();
 

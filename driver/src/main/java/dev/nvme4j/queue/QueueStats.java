@@ -21,11 +21,12 @@ public final class QueueStats {
     long queueFull;
     long callbackFailures;
     long staleCompletions;
+    long sglCommands;
 
     public QueueCounters snapshot() {
         return new QueueCounters(submitted, completed, errors, timeouts, missedInterrupts, lostDoorbells, aborts,
                 resubmitted, doorbellsRung, interrupts, queueFull, callbackFailures,
-                staleCompletions);
+                staleCompletions, sglCommands);
     }
 
     public void countTimeout() {

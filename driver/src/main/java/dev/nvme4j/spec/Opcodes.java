@@ -34,6 +34,8 @@ public final class Opcodes {
 
     // Feature identifiers (Base 5.27.1, figure 317).
     public static final int FEAT_ARBITRATION = 0x01;
+    /** Temperature Threshold: sensor (TMPSEL) and over/under (THSEL) selected in CDW11 bits 21:16. */
+    public static final int FEAT_TEMPERATURE_THRESHOLD = 0x04;
     public static final int FEAT_VOLATILE_WRITE_CACHE = 0x06;
     public static final int FEAT_NUMBER_OF_QUEUES = 0x07;
     public static final int FEAT_INTERRUPT_COALESCING = 0x08;
@@ -72,7 +74,7 @@ public final class Opcodes {
         return switch (fid) {
             case FEAT_ARBITRATION -> "Arbitration";
             case 0x02 -> "Power Management";
-            case 0x04 -> "Temperature Threshold";
+            case FEAT_TEMPERATURE_THRESHOLD -> "Temperature Threshold";
             case 0x05 -> "Error Recovery";
             case FEAT_VOLATILE_WRITE_CACHE -> "Volatile Write Cache";
             case FEAT_NUMBER_OF_QUEUES -> "Number of Queues";

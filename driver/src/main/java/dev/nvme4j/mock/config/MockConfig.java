@@ -26,6 +26,7 @@ public final class MockConfig {
     private final int nn;
     private final int oncs;
     private final int vwc;
+    private final int sgls;
     private final int aerl;
     private final int acl;
     private final int msixVectors;
@@ -57,6 +58,7 @@ public final class MockConfig {
         this.nn = b.nn < 0 ? namespaces.size() : b.nn;
         this.oncs = b.oncs;
         this.vwc = b.vwc;
+        this.sgls = b.sgls;
         this.aerl = b.aerl;
         this.acl = b.acl;
         this.msixVectors = b.msixVectors;
@@ -115,6 +117,8 @@ public final class MockConfig {
     public int oncs() { return oncs; }
     /** Identify Controller VWC. */
     public int vwc() { return vwc; }
+    /** Identify Controller SGLS: 0 (no SGLs, the default) or 1 (SGLs without alignment rules, as QEMU). */
+    public int sgls() { return sgls; }
     /** Identify Controller AERL (zero-based). */
     public int aerl() { return aerl; }
     /** Identify Controller ACL (zero-based). */
@@ -162,6 +166,7 @@ public final class MockConfig {
         private int nn = -1;
         private int oncs = 0x0C;
         private int vwc = 0x01;
+        private int sgls = 0;
         private int aerl = 3;
         private int acl = 3;
         private int msixVectors = 65;
@@ -210,6 +215,11 @@ public final class MockConfig {
         public Builder oncs(int v) { this.oncs = range("oncs", v, 0, 0xFFFF); return this; }
         /** VWC (bit 0: a volatile write cache is present). */
         public Builder vwc(int v) { this.vwc = range("vwc", v, 0, 0xFF); return this; }
+        /**
+         * SGLS bits 1:0: 0 no SGL support, 1 SGLs (Data Block, Segment and Last Segment descriptors,
+         * no alignment rule), 2 SGLs whose data blocks must be dword aligned.
+         */
+        public Builder sgls(int v) { this.sgls = range("sgls", v, 0, 2); return this; }
         /** AERL, zero-based. */
         public Builder aerl(int v) { this.aerl = range("aerl", v, 0, 255); return this; }
         /** ACL, zero-based. */

@@ -26,6 +26,8 @@ public record SpecViolation(Kind kind, String detail) {
         UNALIGNED_QUEUE_MEMORY,
         /** A PRP entry with a forbidden offset (Base 4.1.1). */
         PRP_OFFSET_INVALID,
+        /** An SGL descriptor of a type, sub type, length or place the spec forbids (Base 4.1.2). */
+        SGL_DESCRIPTOR_INVALID,
         /** A command identifier reused while a command with it is outstanding on the SQ (Base 4.2). */
         COMMAND_ID_REUSED,
         /** The device was pointed at an IOVA that is not mapped (or a transfer crossing a mapping's end). */

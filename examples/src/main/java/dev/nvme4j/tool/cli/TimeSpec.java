@@ -32,6 +32,15 @@ public class TimeSpec implements ITypeConverter<Duration> {
         }
     }
 
+    /** Like {@link TimeSpec}, but a plain number is microseconds (fio's thinktime). */
+    public static final class Micros extends TimeSpec {
+        @Override
+        public Duration convert(String value) {
+            String s = value.strip();
+            return !s.isEmpty() && Character.isDigit(s.charAt(s.length() - 1)) ? parse(s + "us") : parse(s);
+        }
+    }
+
     /**
      * Parses a duration; a plain number is seconds.
      *

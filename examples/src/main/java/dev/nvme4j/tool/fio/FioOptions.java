@@ -118,6 +118,59 @@ public final class FioOptions {
         bs = size;
     }
 
+    @Option(names = "--bsrange", paramLabel = "MIN-MAX",
+            description = "I/O sizes: any multiple of MIN up to MAX, chosen uniformly, e.g. 4k-64k.")
+    public String bsrange;
+
+    @Option(names = "--bssplit", paramLabel = "SIZE/PCT:...",
+            description = "I/O sizes by share, e.g. 4k/60:16k/30:64k/10 (sizes without a share split the rest).")
+    public String bssplit;
+
+    @Option(names = {"--io_size", "--io_limit"}, paramLabel = "SIZE", converter = ByteSize.class,
+            description = "Bytes each job transfers (default --size; more than --size wraps around).")
+    public Long ioSize;
+
+    @Option(names = "--number_ios", paramLabel = "N", description = "Stop each job after N I/Os.")
+    public Long numberIos;
+
+    @Option(names = "--loops", paramLabel = "N", description = "Run the workload N times (default 1).")
+    public int loops = 1;
+
+    @Option(names = "--norandommap", arity = "0..1", fallbackValue = "1", converter = FioFlag.class,
+            paramLabel = "0|1", description = "Random offsets drawn independently (default: every block once per "
+            + "pass, like fio's random map).")
+    public boolean norandommap;
+
+    @Option(names = "--randrepeat", arity = "0..1", fallbackValue = "1", converter = FioFlag.class,
+            paramLabel = "0|1", description = "1 (default): the same random sequence every run; 0: a new one.")
+    public boolean randrepeat = true;
+
+    @Option(names = "--thinktime", paramLabel = "TIME", converter = TimeSpec.Micros.class,
+            description = "Pause issuing this long after every --thinktime_blocks I/Os (plain number: microseconds).")
+    public Duration thinktime;
+
+    @Option(names = "--thinktime_blocks", paramLabel = "N", description = "I/Os between pauses (default 1).")
+    public int thinktimeBlocks = 1;
+
+    @Option(names = "--thinktime_spin", paramLabel = "TIME", converter = TimeSpec.Micros.class,
+            description = "Accepted: a polled job spins during the whole pause anyway.")
+    public Duration thinktimeSpin;
+
+    @Option(names = "--rate_iops", paramLabel = "N", description = "Cap each job at N I/Os per second.")
+    public Long rateIops;
+
+    @Option(names = "--rate", paramLabel = "BYTES", converter = ByteSize.class,
+            description = "Cap each job at this many bytes per second, e.g. 100m.")
+    public Long rate;
+
+    @Option(names = "--percentile_list", paramLabel = "P:P:...",
+            description = "Latency percentiles to report, e.g. 50:99:99.9 (default fio's 17).")
+    public String percentileList;
+
+    @Option(names = "--clat_percentiles", arity = "0..1", fallbackValue = "1", converter = FioFlag.class,
+            paramLabel = "0|1", description = "Report completion latency percentiles (default 1).")
+    public boolean clatPercentiles = true;
+
     @Option(names = "--iodepth", paramLabel = "N", defaultValue = "1",
             description = "I/Os each job keeps in flight (default ${DEFAULT-VALUE}).")
     public int iodepth = 1;
@@ -193,6 +246,7 @@ public final class FioOptions {
     public boolean thread;
 
     @Option(names = {"--directory", "--create_serialize", "--invalidate", "--fadvise_hint", "--exitall",
+        "--gtod_reduce", "--random_generator",
         "--iodepth_batch_submit", "--iodepth_batch", "--iodepth_batch_complete", "--iodepth_batch_complete_min",
         "--iodepth_batch_complete_max", "--iodepth_low"}, paramLabel = "VALUE", arity = "0..1", fallbackValue = "1",
             description = "Accepted for fio's job files; they do not change what nvme4j does (noted).")
@@ -230,7 +284,7 @@ public final class FioOptions {
 
     /** Accepted options that change nothing (see {@link #ignored}). */
     static final java.util.Set<String> IGNORED = java.util.Set.of("directory", "create_serialize", "invalidate",
-            "fadvise_hint", "exitall", "iodepth_batch_submit", "iodepth_batch", "iodepth_batch_complete",
+            "fadvise_hint", "exitall", "gtod_reduce", "random_generator", "iodepth_batch_submit", "iodepth_batch", "iodepth_batch_complete",
             "iodepth_batch_complete_min", "iodepth_batch_complete_max", "iodepth_low");
 
     /** The job name used in reports. */
@@ -260,9 +314,57 @@ public final class FioOptions {
         if (timeBased && (runtime == null || runtime.isZero())) {
             throw ToolException.usage("--time_based needs --runtime (e.g. --runtime=10)");
         }
+        blockSizes();
+        percentiles();
+        positive("--number_ios", numberIos);
+        positive("--rate_iops", rateIops);
+        positive("--rate", rate);
+        positive("--io_size", ioSize);
+        range("--loops", loops, 1, Integer.MAX_VALUE);
+        range("--thinktime_blocks", thinktimeBlocks, 1, Integer.MAX_VALUE);
         if (size != null && size <= 0) {
             throw ToolException.usage("Invalid value for option '--size': must be positive but was " + size);
         }
+    }
+
+    private static void positive(String option, Long value) {
+        if (value != null && value <= 0) {
+            throw ToolException.usage("Invalid value for option '" + option + "': must be more than 0 but was " + value);
+        }
+    }
+
+    /** The I/O sizes: --bssplit, else --bsrange, else --bs. */
+    public BlockSizes blockSizes() {
+        if (bssplit != null && bsrange != null) {
+            throw ToolException.usage("--bssplit and --bsrange both set the I/O sizes; give one");
+        }
+        return bssplit != null ? BlockSizes.split(bssplit) : bsrange != null ? BlockSizes.range(bsrange)
+                : BlockSizes.fixed((int) bs);
+    }
+
+    /** The percentiles to report: --percentile_list or fio's default list. */
+    public double[] percentiles() {
+        if (percentileList == null) {
+            return NormalReport.PERCENTILES.clone();
+        }
+        String[] parts = percentileList.split(":");
+        if (parts.length > 20) {
+            throw ToolException.usage("Invalid value for option '--percentile_list': at most 20 percentiles (as in "
+                    + "fio) but there are " + parts.length);
+        }
+        double[] p = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                p[i] = Double.parseDouble(parts[i].strip());
+            } catch (NumberFormatException e) {
+                p[i] = -1;
+            }
+            if (!(p[i] >= 0 && p[i] <= 100)) {
+                throw ToolException.usage("Invalid value for option '--percentile_list': expected percentiles "
+                        + "between 0 and 100 separated by ':' such as 50:99:99.9 but was '" + percentileList + "'");
+            }
+        }
+        return p;
     }
 
     private static void range(String option, long value, long min, long max) {
@@ -279,10 +381,16 @@ public final class FioOptions {
      */
     public List<JobSpec> plan(ControllerInfo info, Namespace ns, int group) {
         int lba = ns.lbaSize();
-        if (bs % lba != 0) {
-            throw ToolException.usage("Invalid value for option '--bs': " + bs + " is not a multiple of the LBA size "
-                    + "of namespace " + ns.nsid() + " (" + lba + " bytes)");
+        BlockSizes sizes = blockSizes();
+        String sizeOption = bssplit != null ? "--bssplit" : bsrange != null ? "--bsrange" : "--bs";
+        for (int s : sizes.all()) {
+            if (s % lba != 0) {
+                throw ToolException.usage("Invalid value for option '" + sizeOption + "': " + s + " is not a multiple "
+                        + "of the LBA size of namespace " + ns.nsid() + " (" + lba + " bytes)");
+            }
         }
+        int unit = sizes.min();
+        int maxBs = sizes.max();
         if (verify == Verify.CRC32C && lba < 64) {
             throw ToolException.usage("--verify=crc32c needs an LBA size of at least 64 bytes");
         }
@@ -306,10 +414,11 @@ public final class FioOptions {
                     + ns.nsid() + " (" + nsBytes + " bytes)");
         }
         long region = size != null ? size : (nsBytes - offset) / numjobs;
-        region -= region % bs;
-        if (region < bs) {
+        region -= region % unit;
+        if (region < maxBs) {
             throw ToolException.usage("Invalid value for option '--size': each job's region must hold at least one "
-                    + "block of --bs=" + bs + " but is " + (size != null ? size : region) + " bytes");
+                    + "block of " + sizeOption + " (" + maxBs + " bytes) but is " + (size != null ? size : region)
+                    + " bytes");
         }
         long needed = offset + region * numjobs;
         if (needed > nsBytes || needed < 0) {
@@ -317,15 +426,21 @@ public final class FioOptions {
                     + numjobs + " regions of " + region + " bytes need " + needed + " bytes but namespace "
                     + ns.nsid() + " has " + nsBytes + " bytes (" + ns.sizeBlocks() + " blocks of " + lba + ")");
         }
-        long seed = randseed != null ? randseed : 0x6E766D65346AL; // fixed by default, like fio's randrepeat
+        // fixed by default (fio's randrepeat=1); randrepeat=0 without randseed: a new sequence every run
+        long seed = randseed != null ? randseed : randrepeat ? 0x6E766D65346AL : System.nanoTime();
+        long perLoop = ioSize != null ? ioSize : region;
+        long bytesLimit = timeBased || perLoop > Long.MAX_VALUE / loops ? Long.MAX_VALUE : perLoop * loops;
+        JobSpec.Flow flow = new JobSpec.Flow(sizes, !norandommap, bytesLimit,
+                numberIos != null ? numberIos : Long.MAX_VALUE, thinktime == null ? 0 : thinktime.toNanos(),
+                thinktimeBlocks, rateIops != null ? rateIops : 0, rate != null ? rate : 0);
         long generation = System.currentTimeMillis();
         List<JobSpec> jobs = new ArrayList<>(numjobs);
         for (int i = 0; i < numjobs; i++) {
             long startLba = (offset + region * i) / lba;
-            jobs.add(new JobSpec(jobName(), i, rw, rwmixread, (int) bs, (int) (bs / lba), iodepth,
+            jobs.add(new JobSpec(jobName(), i, rw, rwmixread, maxBs, maxBs / lba, iodepth,
                     runtime == null ? 0 : runtime.toNanos(), timeBased, rampTime.toNanos(), ns.nsid(), startLba,
-                    region / bs, verify == Verify.CRC32C, generation, seed + i * 0x9E3779B97F4A7C15L,
-                    mode.completionMode(), group, this));
+                    region / unit, verify == Verify.CRC32C, generation, seed + i * 0x9E3779B97F4A7C15L,
+                    mode.completionMode(), group, this, flow));
         }
         return jobs;
     }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs one job on its own thread with its own queue pair and DMA buffers: keeps
@@ -42,9 +43,9 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     /** Mismatches kept per job for the report (all are counted). */
     public static final int MAX_MISMATCHES_KEPT = 16;
     private static final Duration WAIT = Duration.ofMillis(10);
-    private static final int MAIN = 0;
-    private static final int WRITE_PASS = 1;
-    private static final int VERIFY_PASS = 2;
+
+    /** What a pass of the job does: the workload, or the write and read-back passes of a verify. */
+    private enum Phase { MAIN, WRITE_PASS, VERIFY_PASS }
 
     private final JobSpec spec;
     private final Controller controller;
@@ -59,6 +60,7 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     private final long[] slotStart;
     private final long[] slotSubmitted;
     private final long[] slotLba;
+    private final int[] slotBlocks;
     private final boolean[] slotWrite;
     private final int[] free;
     private final DmaBuffer[] buffers;
@@ -76,6 +78,22 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     private boolean hasPending;
     private long pendingUnit;
     private boolean pendingWrite;
+    private int pendingBlocks;
+    private final int lbaSize;
+    private final int unitBytes;
+    private final long unitBlocks;
+    private final boolean paced;
+    private SplittableRandom sizeRandom;
+    private boolean phaseReads;
+    private boolean phaseWrites;
+    private long bytesLimit;
+    private long iosLimit;
+    private long issuedIos;
+    private long issuedBytes;
+    private long paceStartNs;
+    private long nextIssueNs;
+    private int sinceThink;
+    private long writePassBytes;
 
     private long ioErrors;
     private String firstError;
@@ -111,6 +129,7 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         this.slotStart = new long[depth];
         this.slotSubmitted = new long[depth];
         this.slotLba = new long[depth];
+        this.slotBlocks = new int[depth];
         this.slotWrite = new boolean[depth];
         this.free = new int[depth];
         this.buffers = new DmaBuffer[depth];
@@ -120,7 +139,11 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         }
         freeCount = depth; // nothing in flight, also when setting up fails before the first I/O
         this.verifyFormat = spec.verify() ? new VerifyFormat(ns.lbaSize()) : null;
-        this.offsets = new OffsetGenerator(spec.units(), spec.rw().random(), spec.seed());
+        this.lbaSize = ns.lbaSize();
+        this.unitBytes = spec.flow().sizes().min();
+        this.unitBlocks = unitBytes / lbaSize;
+        this.paced = spec.flow().paced();
+        this.offsets = new OffsetGenerator(spec.units(), spec.rw().random(), spec.flow().randomMap(), spec.seed());
         this.mix = new SplittableRandom(spec.seed() ^ 0x5DEECE66DL);
     }
 
@@ -192,13 +215,13 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
             }
             startedNanos = System.nanoTime();
             if (failure == null && spec.writeThenVerify()) {
-                runPhase(WRITE_PASS);
+                runPhase(Phase.WRITE_PASS);
                 if (ok() && !stopRequested) {
-                    runPhase(VERIFY_PASS);
+                    runPhase(Phase.VERIFY_PASS);
                 }
             } else if (failure == null) {
                 checkReads = spec.verify();
-                runPhase(MAIN);
+                runPhase(Phase.MAIN);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -260,88 +283,147 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         }
     }
 
-    private void runPhase(int phase) {
+    private void runPhase(Phase phase) {
         long now = System.nanoTime();
-        boolean ramping = phase == MAIN && spec.rampNs() > 0;
+        boolean ramping = phase == Phase.MAIN && spec.rampNs() > 0;
         long rampEnd = now + spec.rampNs();
-        long runStart = ramping ? rampEnd : now;
-        long deadline = phase == VERIFY_PASS || spec.runtimeNs() == 0 ? Long.MAX_VALUE : runStart + spec.runtimeNs();
-        long unitLimit = switch (phase) {
-            case MAIN -> spec.timeBased() ? Long.MAX_VALUE : spec.units();
-            case WRITE_PASS -> spec.units();
-            default -> 0;
-        };
-        long issued = 0;
-        if (phase == VERIFY_PASS) {
-            unitLimit = write.ios();
-            checkReads = true;
-            expectedGeneration = spec.generation();
-            phaseChar = 'V';
-        } else {
-            phaseChar = phase == WRITE_PASS ? (spec.rw().random() ? 'w' : 'W') : spec.rw().progressChar();
-        }
-        offsets.rewind();
-        hasPending = false;
-        stopIssuing = false;
-        if (!ramping) {
-            startRecording(now);
-        }
-        boolean phaseReads = phase == VERIFY_PASS || phase == MAIN && spec.rw().reads();
-        boolean phaseWrites = phase == WRITE_PASS || phase == MAIN && spec.rw().writes();
-        recordingReads = phaseReads && !ramping;
-        recordingWrites = phaseWrites && !ramping;
+        long deadline = phase == Phase.VERIFY_PASS || spec.runtimeNs() == 0 ? Long.MAX_VALUE
+                : (ramping ? rampEnd : now) + spec.runtimeNs();
+        beginPhase(phase, ramping, now);
         long phaseStart = now;
         while (true) {
-            if (!stopIssuing) {
-                int batch = 0;
-                while (freeCount > 0) {
-                    if (issued >= unitLimit) {
-                        stopIssuing = true;
-                        break;
-                    }
-                    if (!issueOne(phase)) {
-                        break;
-                    }
-                    issued++;
-                    batch++;
-                }
-                if (batch > 0 && recording) {
-                    // fio's IO depths: the depth the I/Os of a submission batch were queued at.
-                    int inflight = spec.iodepth() - freeCount;
-                    depthLevels[Math.min(6, 31 - Integer.numberOfLeadingZeros(Math.max(1, inflight)))] += batch;
-                }
+            if (!stopIssuing && (!paced || now >= nextIssueNs)) {
+                issueBatch(phase, now);
             }
             if (stopIssuing && freeCount == spec.iodepth()) {
                 break;
             }
-            reap();
+            waitForWork(now);
             now = System.nanoTime();
             if (ramping && now >= rampEnd) {
                 ramping = false;
-                startRecording(now);
+                beginRecording(now);
                 if (spec.runtimeNs() > 0) {
                     deadline = now + spec.runtimeNs();
                 }
-                recordingReads = phaseReads;
-                recordingWrites = phaseWrites;
                 phaseStart = now;
-                issued = 0;
             }
             if (now >= deadline || stopRequested) {
                 stopIssuing = true;
             }
         }
+        endPhase(phase, System.nanoTime() - phaseStart);
+    }
+
+    private void beginPhase(Phase phase, boolean ramping, long now) {
+        phaseReads = phase == Phase.VERIFY_PASS || phase == Phase.MAIN && spec.rw().reads();
+        phaseWrites = phase == Phase.WRITE_PASS || phase == Phase.MAIN && spec.rw().writes();
+        switch (phase) {
+            case MAIN -> {
+                bytesLimit = spec.flow().bytesLimit();
+                iosLimit = spec.flow().iosLimit();
+                phaseChar = spec.rw().progressChar();
+            }
+            case WRITE_PASS -> {
+                bytesLimit = spec.regionBytes();
+                iosLimit = Long.MAX_VALUE;
+                phaseChar = spec.rw().random() ? 'w' : 'W';
+            }
+            case VERIFY_PASS -> {
+                bytesLimit = writePassBytes; // every write of the pass, in the same order and sizes
+                iosLimit = write.ios();
+                checkReads = true;
+                expectedGeneration = spec.generation();
+                phaseChar = 'V';
+            }
+        }
+        offsets.rewind();
+        sizeRandom = new SplittableRandom(spec.seed() ^ 0x62737A65L); // the same sizes again when verifying
+        hasPending = false;
+        stopIssuing = false;
+        resetFlow(now);
+        if (!ramping) {
+            beginRecording(now);
+        }
+    }
+
+    private void beginRecording(long now) {
+        startRecording(now);
+        recordingReads = phaseReads;
+        recordingWrites = phaseWrites;
+        resetFlow(now); // the ramp's I/O does not count towards the size
+    }
+
+    private void resetFlow(long now) {
+        issuedIos = 0;
+        issuedBytes = 0;
+        paceStartNs = now;
+        nextIssueNs = now;
+        sinceThink = 0;
+    }
+
+    private void issueBatch(Phase phase, long now) {
+        int batch = 0;
+        while (freeCount > 0) {
+            if (issuedIos >= iosLimit || issuedBytes >= bytesLimit) {
+                stopIssuing = true;
+                break;
+            }
+            if (!issueOne(phase)) {
+                break;
+            }
+            batch++;
+            if (paced && !pace(now)) {
+                break;
+            }
+        }
+        if (batch > 0 && recording) {
+            // fio's IO depths: the depth the I/Os of a submission batch were queued at.
+            int inflight = spec.iodepth() - freeCount;
+            depthLevels[Math.min(6, 31 - Integer.numberOfLeadingZeros(Math.max(1, inflight)))] += batch;
+        }
+    }
+
+    /** After an I/O was issued: sets when the next may go (rate, thinktime); false when that is later. */
+    private boolean pace(long now) {
+        JobSpec.Flow f = spec.flow();
+        long next = now;
+        if (f.rateIops() > 0) {
+            next = Math.max(next, paceStartNs + (long) (issuedIos * 1e9 / f.rateIops()));
+        }
+        if (f.rateBytes() > 0) {
+            next = Math.max(next, paceStartNs + (long) (issuedBytes * 1e9 / f.rateBytes()));
+        }
+        if (f.thinkNs() > 0 && ++sinceThink >= f.thinkBlocks()) {
+            sinceThink = 0;
+            next = Math.max(next, now + f.thinkNs());
+        }
+        nextIssueNs = next;
+        return next <= now;
+    }
+
+    /** Reaps completions; with nothing in flight and the next I/O not due yet, sleeps until it is. */
+    private void waitForWork(long now) {
+        if (paced && freeCount == spec.iodepth() && nextIssueNs > now) {
+            LockSupport.parkNanos(Math.min(nextIssueNs - now, WAIT.toNanos()));
+            return;
+        }
+        reap();
+    }
+
+    private void endPhase(Phase phase, long elapsed) {
         recordingReads = false;
         recordingWrites = false;
-        now = System.nanoTime();
-        long elapsed = now - phaseStart;
         if (recording) {
-            stopRecording(now);
+            stopRecording(System.nanoTime());
         }
         switch (phase) {
-            case WRITE_PASS -> writeRuntimeNs += elapsed;
+            case WRITE_PASS -> {
+                writeRuntimeNs += elapsed;
+                writePassBytes = issuedBytes;
+            }
             case VERIFY_PASS -> readRuntimeNs += elapsed;
-            default -> {
+            case MAIN -> {
                 if (spec.rw().reads()) {
                     readRuntimeNs += elapsed;
                 }
@@ -352,23 +434,30 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         }
     }
 
-    private boolean issueOne(int phase) {
+    private boolean issueOne(Phase phase) {
         if (!hasPending) {
-            pendingUnit = offsets.next();
+            int bytes = spec.flow().sizes().next(sizeRandom);
+            if (bytesLimit - issuedBytes < bytes) { // the last I/O ends at the size, as in fio
+                bytes = (int) Math.max(unitBytes, (bytesLimit - issuedBytes) / unitBytes * unitBytes);
+            }
+            pendingBlocks = bytes / lbaSize;
+            pendingUnit = offsets.next(bytes / unitBytes);
             pendingWrite = switch (phase) {
                 case WRITE_PASS -> true;
                 case VERIFY_PASS -> false;
-                default -> spec.rw().mixed() ? mix.nextInt(100) >= spec.rwmixread() : spec.rw().writes();
+                case MAIN -> spec.rw().mixed() ? mix.nextInt(100) >= spec.rwmixread() : spec.rw().writes();
             };
             hasPending = true;
         }
         int slot = free[freeCount - 1];
-        long lba = spec.startLba() + pendingUnit * spec.blocksPerIo();
+        int blocks = pendingBlocks;
+        long lba = spec.startLba() + pendingUnit * unitBlocks;
         if (pendingWrite && verifyFormat != null) {
-            verifyFormat.stamp(views[slot], spec.blocksPerIo(), lba, spec.generation(), spec.index());
+            verifyFormat.stamp(views[slot], blocks, lba, spec.generation(), spec.index());
         }
         // Record the slot before submitting: a deterministic device may complete inside the call.
         slotLba[slot] = lba;
+        slotBlocks[slot] = blocks;
         slotWrite[slot] = pendingWrite;
         long t0 = System.nanoTime();
         slotStart[slot] = t0;
@@ -377,8 +466,8 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         boolean accepted;
         try {
             accepted = pendingWrite
-                    ? qp.write(ns, lba, spec.blocksPerIo(), buffers[slot], this, slot)
-                    : qp.read(ns, lba, spec.blocksPerIo(), buffers[slot], this, slot);
+                    ? qp.write(ns, lba, blocks, buffers[slot], this, slot)
+                    : qp.read(ns, lba, blocks, buffers[slot], this, slot);
         } catch (RuntimeException e) {
             free[freeCount++] = slot;
             stopIssuing = true;
@@ -393,6 +482,8 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
             slotSubmitted[slot] = t1;
         }
         hasPending = false;
+        issuedIos++;
+        issuedBytes += (long) blocks * lbaSize;
         return true;
     }
 
@@ -417,20 +508,21 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
             stopIssuing = true;
             if (firstError == null) {
                 firstError = String.format("%s error at lba %d (%d blocks): %s", isWrite ? "write" : "read",
-                        slotLba[slot], spec.blocksPerIo(), Status.describe(status));
+                        slotLba[slot], slotBlocks[slot], Status.describe(status));
             }
         } else {
-            d.countProgress(spec.bs());
+            int bytes = slotBlocks[slot] * lbaSize;
+            d.countProgress(bytes);
             long submitted = slotSubmitted[slot];
             if (submitted < slotStart[slot] || submitted > now) {
                 submitted = now; // completed inside the submit call
             }
             if (recording) {
-                d.record(submitted - slotStart[slot], now - submitted, now - slotStart[slot], spec.bs());
+                d.record(submitted - slotStart[slot], now - submitted, now - slotStart[slot], bytes);
             }
             if (!isWrite && checkReads) {
-                verifiedBlocks += spec.blocksPerIo();
-                verifyFormat.check(views[slot], spec.blocksPerIo(), slotLba[slot], expectedGeneration, this);
+                verifiedBlocks += slotBlocks[slot];
+                verifyFormat.check(views[slot], slotBlocks[slot], slotLba[slot], expectedGeneration, this);
             }
         }
         slotSubmitted[slot] = Long.MIN_VALUE; // marks "completed" for issueOne

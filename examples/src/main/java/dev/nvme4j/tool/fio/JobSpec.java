@@ -25,14 +25,40 @@ import dev.nvme4j.api.CompletionMode;
  * @param mode           how the job's queue pair waits for completions
  * @param group          fio's reporting group (0-based; a stonewall or new_group starts the next)
  * @param options        the options the job was resolved from (read only)
+ * @param flow           sizes, limits and pacing of the job's I/O
  */
 public record JobSpec(String name, int index, RwMode rw, int rwmixread, int bs, int blocksPerIo, int iodepth,
                       long runtimeNs, boolean timeBased, long rampNs, int nsid, long startLba, long units,
                       boolean verify, long generation, long seed, CompletionMode mode, int group,
-                      FioOptions options) {
+                      FioOptions options, Flow flow) {
+    /**
+     * How a job's I/O flows: sizes, limits and pacing. {@link #units} of a spec count
+     * {@code sizes.min()} bytes; {@link #bs} is the largest size (what a buffer holds).
+     *
+     * @param sizes         the I/O sizes
+     * @param randomMap     random order visits every unit once per pass (false: fio's norandommap)
+     * @param bytesLimit    bytes to issue without time_based (io_size or size, times loops)
+     * @param iosLimit      I/Os to issue (number_ios), else Long.MAX_VALUE
+     * @param thinkNs       pause after every thinkBlocks I/Os, 0 for none
+     * @param thinkBlocks   I/Os between pauses
+     * @param rateIops      I/Os per second at most, 0 for no cap
+     * @param rateBytes     bytes per second at most, 0 for no cap
+     */
+    public record Flow(BlockSizes sizes, boolean randomMap, long bytesLimit, long iosLimit, long thinkNs,
+                       int thinkBlocks, long rateIops, long rateBytes) {
+        /** Every I/O of bs, as fast as possible, the region once. */
+        public static Flow simple(int bs, long regionBytes) {
+            return new Flow(BlockSizes.fixed(bs), true, regionBytes, Long.MAX_VALUE, 0, 1, 0, 0);
+        }
+
+        boolean paced() {
+            return thinkNs > 0 || rateIops > 0 || rateBytes > 0;
+        }
+    }
+
     /** Bytes of the job's region. */
     public long regionBytes() {
-        return units * bs;
+        return units * flow.sizes().min();
     }
 
     /** True when the job writes a pass and then reads it back verifying ({@code --verify} with writes). */

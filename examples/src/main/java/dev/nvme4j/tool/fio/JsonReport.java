@@ -52,9 +52,10 @@ public final class JsonReport {
             job.put("eta", 0);
             job.put("elapsed", Math.max(1, (b.runtimeNs() + b.spec().rampNs()) / 1_000_000_000L));
             jobOptions(job.putObject("job options"), b.spec(), b.spec().options());
-            direction(job.putObject("read"), b.read(), b.readRuntimeNs(), aggKiB(blocks, true));
-            direction(job.putObject("write"), b.write(), b.writeRuntimeNs(), aggKiB(blocks, false));
-            direction(job.putObject("trim"), new DirectionStats(), 0, 0);
+            double[] pcts = b.spec().options().clatPercentiles ? b.spec().options().percentiles() : new double[0];
+            direction(job.putObject("read"), b.read(), b.readRuntimeNs(), aggKiB(blocks, true), pcts);
+            direction(job.putObject("write"), b.write(), b.writeRuntimeNs(), aggKiB(blocks, false), pcts);
+            direction(job.putObject("trim"), new DirectionStats(), 0, 0, pcts);
             long base = Math.max(1, b.cpuBaseNs());
             job.put("job_runtime", b.runtimeNs() / 1_000_000);
             job.put("usr_cpu", 100.0 * b.usrCpuNs() / base);
@@ -124,7 +125,13 @@ public final class JsonReport {
         if (spec.rw().mixed()) {
             o.put("rwmixread", Integer.toString(spec.rwmixread()));
         }
-        o.put("bs", Integer.toString(spec.bs()));
+        if (options != null && options.bssplit != null) {
+            o.put("bssplit", options.bssplit);
+        } else if (options != null && options.bsrange != null) {
+            o.put("bsrange", options.bsrange);
+        } else {
+            o.put("bs", Integer.toString(spec.bs()));
+        }
         o.put("iodepth", Integer.toString(spec.iodepth()));
         if (options != null) {
             o.put("numjobs", Integer.toString(options.numjobs));
@@ -155,7 +162,7 @@ public final class JsonReport {
         return sum / 1024;
     }
 
-    private static void direction(ObjectNode o, DirectionStats d, long runtimeNs, double groupKiB) {
+    private static void direction(ObjectNode o, DirectionStats d, long runtimeNs, double groupKiB, double[] pcts) {
         long bwBytes = ReportBlock.bwBytes(d, runtimeNs);
         o.put("io_bytes", d.bytes());
         o.put("io_kbytes", d.bytes() >> 10);
@@ -166,9 +173,9 @@ public final class JsonReport {
         o.put("total_ios", d.ios());
         o.put("short_ios", 0);
         o.put("drop_ios", 0);
-        latency(o.putObject("slat_ns"), d.slat(), false);
-        latency(o.putObject("clat_ns"), d.clat(), true);
-        latency(o.putObject("lat_ns"), d.lat(), false);
+        latency(o.putObject("slat_ns"), d.slat(), new double[0]);
+        latency(o.putObject("clat_ns"), d.clat(), pcts);
+        latency(o.putObject("lat_ns"), d.lat(), new double[0]);
         RateSamples bw = d.bwSamples();
         RateSamples iops = d.iopsSamples();
         o.put("bw_min", Math.round(bw.min()));
@@ -184,16 +191,16 @@ public final class JsonReport {
         o.put("iops_samples", iops.samples());
     }
 
-    private static void latency(ObjectNode o, Histogram h, boolean percentiles) {
+    private static void latency(ObjectNode o, Histogram h, double[] percentiles) {
         long n = h.getTotalCount();
         o.put("min", n == 0 ? 0 : h.getMinValue());
         o.put("max", n == 0 ? 0 : h.getMaxValue());
         o.put("mean", n == 0 ? 0.0 : h.getMean());
         o.put("stddev", n == 0 ? 0.0 : h.getStdDeviation());
         o.put("N", n);
-        if (percentiles && n > 0) {
+        if (percentiles.length > 0 && n > 0) {
             ObjectNode p = o.putObject("percentile");
-            for (double pct : NormalReport.PERCENTILES) {
+            for (double pct : percentiles) {
                 p.put(String.format(Locale.ROOT, "%f", pct), h.getValueAtPercentile(pct));
             }
         }

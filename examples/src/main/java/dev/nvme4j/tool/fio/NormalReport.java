@@ -35,7 +35,7 @@ public final class NormalReport {
                 }
                 continue;
             }
-            String bs = spec.bs() + "B-" + spec.bs() + "B";
+            String bs = spec.flow().sizes().describe();
             out.printf("%s: (g=%d): rw=%s, bs=(R) %s, (W) %s, (T) %s, ioengine=nvme4j, iodepth=%d%n", spec.name(),
                     spec.group(), spec.rw().spelling(), bs, bs, bs, spec.iodepth());
         }
@@ -55,11 +55,12 @@ public final class NormalReport {
         for (ReportBlock b : blocks) {
             out.printf("%s: (groupid=%d, jobs=%d): err=%2d: pid=%d: %s%n", b.name(), group, b.jobs(), b.errno(), pid,
                     date.format(new Date(b.startEpochMs())));
+            double[] pcts = b.spec().options().clatPercentiles ? b.spec().options().percentiles() : new double[0];
             if (b.read().ios() > 0) {
-                direction("read", b.read(), b.readRuntimeNs(), JsonReport.aggKiB(blocks, true));
+                direction("read", b.read(), b.readRuntimeNs(), JsonReport.aggKiB(blocks, true), pcts);
             }
             if (b.write().ios() > 0) {
-                direction("write", b.write(), b.writeRuntimeNs(), JsonReport.aggKiB(blocks, false));
+                direction("write", b.write(), b.writeRuntimeNs(), JsonReport.aggKiB(blocks, false), pcts);
             }
             out.print(LatencyBuckets.lines(b.totalLatency()));
             double base = Math.max(1, b.cpuBaseNs());
@@ -103,7 +104,7 @@ public final class NormalReport {
                 c.resubmitted(), c.errors());
     }
 
-    private void direction(String dir, DirectionStats d, long runtimeNs, double groupKiB) {
+    private void direction(String dir, DirectionStats d, long runtimeNs, double groupKiB, double[] pcts) {
         long bw = ReportBlock.bwBytes(d, runtimeNs);
         double iops = ReportBlock.iops(d, runtimeNs);
         out.printf("  %s: IOPS=%s, BW=%s (%s)(%s/%dmsec)%n", dir, Units.count(iops), Units.bw(bw), Units.bwSi(bw),
@@ -114,7 +115,9 @@ public final class NormalReport {
         lat("slat", d.slat());
         lat("clat", d.clat());
         lat(" lat", d.lat());
-        percentiles("clat", d.clat());
+        if (pcts.length > 0) {
+            percentiles("clat", d.clat(), pcts);
+        }
         rates(d, ReportBlock.bwBytes(d, runtimeNs) / 1024.0, groupKiB);
     }
 
@@ -158,12 +161,12 @@ public final class NormalReport {
                 mean / div, dev / div);
     }
 
-    private void percentiles(String name, Histogram h) {
-        long[] values = new long[PERCENTILES.length];
+    private void percentiles(String name, Histogram h, double[] pcts) {
+        long[] values = new long[pcts.length];
         long minv = Long.MAX_VALUE;
         long maxv = 0;
-        for (int i = 0; i < PERCENTILES.length; i++) {
-            values[i] = h.getValueAtPercentile(PERCENTILES[i]);
+        for (int i = 0; i < pcts.length; i++) {
+            values[i] = h.getValueAtPercentile(pcts[i]);
             minv = Math.min(minv, values[i]);
             maxv = Math.max(maxv, values[i]);
         }
@@ -190,7 +193,7 @@ public final class NormalReport {
                 v = (v + 999) / 1000;
             }
             boolean last = j == values.length - 1;
-            sb.append(String.format(Locale.ROOT, " %5.2fth=[%" + width + "d]%c", PERCENTILES[j], v, last ? '\n' : ','));
+            sb.append(String.format(Locale.ROOT, " %5.2fth=[%" + width + "d]%c", pcts[j], v, last ? '\n' : ','));
             if (!last && j % perLine == perLine - 1) {
                 sb.append('\n');
             }

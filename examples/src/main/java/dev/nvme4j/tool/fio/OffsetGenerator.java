@@ -7,7 +7,10 @@ package dev.nvme4j.tool.fio;
  *
  * <p>The permutation runs a counter over {@code 0..2^k-1} (the smallest power of two covering the
  * units) through a bijection of k bits (xor-shifts and multiplications by odd constants, all
- * invertible modulo 2^k) and skips values beyond the region. Not thread-safe: one per job.
+ * invertible modulo 2^k) and skips values beyond the region. Without the random map (fio's
+ * {@code norandommap}) units are drawn independently, so some repeat and some are missed.
+ * I/Os spanning several units ({@code bsrange}/{@code bssplit}) are kept inside the region.
+ * Not thread-safe: one per job.
  */
 public final class OffsetGenerator {
     private final long units;
@@ -17,6 +20,9 @@ public final class OffsetGenerator {
     private final long m1;
     private final long m2;
     private final long key;
+    private final boolean randomMap;
+    private final long seed;
+    private java.util.SplittableRandom draws;
     private long counter;
 
     /**
@@ -25,6 +31,13 @@ public final class OffsetGenerator {
      * @param seed   seed of the permutation
      */
     public OffsetGenerator(long units, boolean random, long seed) {
+        this(units, random, true, seed);
+    }
+
+    /**
+     * @param randomMap false for fio's {@code norandommap}: random units drawn independently
+     */
+    public OffsetGenerator(long units, boolean random, boolean randomMap, long seed) {
         if (units < 1) {
             throw new IllegalArgumentException("units must be positive, got " + units);
         }
@@ -36,6 +49,9 @@ public final class OffsetGenerator {
         this.m1 = (s | 1) & mask | 1;
         this.m2 = (mix64(s) | 1) & mask | 1;
         this.key = mix64(s ^ 0x9E3779B97F4A7C15L) & mask;
+        this.randomMap = randomMap;
+        this.seed = seed;
+        this.draws = new java.util.SplittableRandom(seed);
     }
 
     /** Units per pass. */
@@ -52,6 +68,9 @@ public final class OffsetGenerator {
             }
             return u;
         }
+        if (!randomMap) {
+            return draws.nextLong(units);
+        }
         while (true) {
             long v = permute(counter);
             counter = (counter + 1) & mask;
@@ -61,9 +80,33 @@ public final class OffsetGenerator {
         }
     }
 
+    /**
+     * The first unit of the next I/O that covers {@code span} units (1 to {@link #units()}), so
+     * that it ends inside the region: sequential order advances by the span and starts over at
+     * the end; random order moves a start too close to the end back.
+     */
+    public long next(long span) {
+        if (span == 1) {
+            return next();
+        }
+        if (!random) {
+            if (counter + span > units) {
+                counter = 0;
+            }
+            long u = counter;
+            counter += span;
+            if (counter == units) {
+                counter = 0;
+            }
+            return u;
+        }
+        return Math.min(next(), units - span);
+    }
+
     /** Starts over from the first unit of the sequence. */
     public void rewind() {
         counter = 0;
+        draws = new java.util.SplittableRandom(seed);
     }
 
     private long permute(long x) {

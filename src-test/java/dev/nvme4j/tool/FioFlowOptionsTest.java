@@ -1,0 +1,162 @@
+package dev.nvme4j.tool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nvme4j.tool.fio.OffsetGenerator;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * fio's options for sizes, amounts, order and pacing of I/O: bssplit, bsrange, io_size,
+ * number_ios, loops, norandommap, randrepeat, thinktime, rate_iops, rate, percentile_list.
+ */
+class FioFlowOptionsTest {
+    private final ObjectMapper json = new ObjectMapper();
+
+    private record Run(ToolRun tool, List<long[]> ios, JsonNode job) {
+    }
+
+    private Run run(String... args) throws IOException {
+        FakeController fake = new FakeController(4096, 4096); // 16 MiB of 4 KiB blocks
+        List<long[]> ios = fake.recordIos();
+        List<String> all = new ArrayList<>(List.of("fio", "--output-format=json"));
+        all.addAll(List.of(args));
+        ToolRun r = ToolRun.run(() -> fake, all.toArray(String[]::new));
+        assertEquals(0, r.exit(), r.toString());
+        return new Run(r, new ArrayList<>(ios), json.readTree(r.out()).get("jobs").get(0));
+    }
+
+    private static ToolRun bad(String... args) {
+        ToolRun r = ToolRun.run(() -> new FakeController(4096, 4096), args);
+        assertEquals(2, r.exit(), r.toString());
+        return r;
+    }
+
+    @Test
+    void bssplitUsesTheSizesInTheirShares() throws IOException {
+        Run r = run("--rw=randread", "--bssplit=4k/75:16k/25", "--size=8m", "--iodepth=8");
+        Map<Long, Integer> counts = new HashMap<>();
+        long bytes = 0;
+        for (long[] io : r.ios()) {
+            if (io != r.ios().get(r.ios().size() - 1)) { // the last may be cut to end at the size
+                counts.merge(io[2], 1, Integer::sum);
+            }
+            bytes += io[2] * 4096;
+            assertTrue(io[1] + io[2] <= 2048, "inside the 8 MiB region: lba " + io[1] + " + " + io[2]);
+        }
+        assertEquals(Map.of(1L, counts.get(1L), 4L, counts.get(4L)), counts, "only 4k and 16k: " + counts);
+        double share = (double) counts.get(1L) / r.ios().size();
+        assertTrue(share > 0.65 && share < 0.85, "about 75% of 4k: " + share);
+        assertEquals(8L << 20, bytes, "the region's size in all, the last I/O cut to fit");
+        assertEquals(bytes, r.job().get("read").get("io_bytes").asLong());
+        assertEquals("4k/75:16k/25", r.job().get("job options").get("bssplit").asText());
+    }
+
+    @Test
+    void bsrangeUsesMultiplesOfTheMinimumAndAVerifyOfThemPasses() throws IOException {
+        Run r = run("--rw=randwrite", "--bsrange=4k-32k", "--size=4m", "--iodepth=4", "--verify=crc32c");
+        BitSet sizes = new BitSet();
+        for (long[] io : r.ios()) {
+            assertTrue(io[2] >= 1 && io[2] <= 8, "4k to 32k: " + io[2] + " blocks");
+            sizes.set((int) io[2]);
+        }
+        assertTrue(sizes.cardinality() >= 6, "several sizes used: " + sizes);
+        assertEquals(4L << 20, r.job().get("write").get("io_bytes").asLong());
+        assertEquals(4L << 20, r.job().get("read").get("io_bytes").asLong(), "read back with the same sizes");
+        assertEquals(0, r.job().get("nvme4j").get("verify").get("bad_blocks").asLong());
+    }
+
+    @Test
+    void ioSizeNumberIosAndLoopsSetTheAmount() throws IOException {
+        assertEquals(48, run("--size=64k", "--loops=3").job().get("read").get("total_ios").asLong(),
+                "3 loops of 16 blocks");
+        assertEquals(32, run("--size=64k", "--io_size=128k").job().get("read").get("total_ios").asLong(),
+                "io_size beyond size wraps around");
+        assertEquals(7, run("--size=64k", "--number_ios=7", "--loops=3").job().get("read").get("total_ios")
+                .asLong());
+    }
+
+    @Test
+    void norandommapDrawsUnitsIndependently() {
+        OffsetGenerator mapped = new OffsetGenerator(4096, true, true, 5);
+        OffsetGenerator free = new OffsetGenerator(4096, true, false, 5);
+        BitSet a = new BitSet();
+        BitSet b = new BitSet();
+        for (int i = 0; i < 4096; i++) {
+            a.set((int) mapped.next());
+            b.set((int) free.next());
+        }
+        assertEquals(4096, a.cardinality(), "the random map visits every unit once per pass");
+        assertTrue(b.cardinality() < 3000, "drawn with repeats (about 63% distinct): " + b.cardinality());
+        free.rewind();
+        long first = free.next();
+        free.rewind();
+        assertEquals(first, free.next(), "rewind repeats the draws");
+    }
+
+    @Test
+    void randrepeatZeroGivesANewSequenceEachRun() throws IOException {
+        List<long[]> one = run("--rw=randread", "--size=1m").ios();
+        List<long[]> two = run("--rw=randread", "--size=1m").ios();
+        assertEquals(one.get(0)[1], two.get(0)[1], "randrepeat=1 (default): the same offsets");
+        List<Long> a = new ArrayList<>();
+        List<Long> b = new ArrayList<>();
+        run("--rw=randread", "--size=1m", "--randrepeat=0").ios().forEach(io -> a.add(io[1]));
+        run("--rw=randread", "--size=1m", "--randrepeat=0").ios().forEach(io -> b.add(io[1]));
+        assertNotEquals(a, b, "randrepeat=0: another order");
+    }
+
+    @Test
+    void thinktimeAndRatesPace() throws IOException {
+        long start = System.nanoTime();
+        Run r = run("--size=40k", "--thinktime=20ms", "--thinktime_blocks=2");
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(10, r.job().get("read").get("total_ios").asLong());
+        assertTrue(r.job().get("read").get("runtime").asLong() >= 80, "4 pauses of 20 ms at least: " + r.job());
+        assertTrue(tookMs >= 80, tookMs + " ms");
+        // A cap can only be undercut by a loaded machine, never exceeded.
+        r = run("--rate_iops=100", "--runtime=1", "--time_based", "--iodepth=4");
+        long ios = r.job().get("read").get("total_ios").asLong();
+        assertTrue(ios > 0 && ios <= 100 + 4, "at most 100 IOPS for 1 s: " + ios);
+        r = run("--rate=400k", "--runtime=1", "--time_based", "--iodepth=4");
+        ios = r.job().get("read").get("total_ios").asLong();
+        assertTrue(ios > 0 && ios <= 100 + 4, "400 KiB/s of 4 KiB is 100 IOPS: " + ios);
+    }
+
+    @Test
+    void percentileListChoosesTheReportedPercentiles() throws IOException {
+        JsonNode pct = run("--size=64k", "--percentile_list=50:99.5").job().get("read").get("clat_ns").get("percentile");
+        List<String> keys = new ArrayList<>();
+        pct.fieldNames().forEachRemaining(keys::add);
+        assertEquals(List.of("50.000000", "99.500000"), keys);
+        assertFalse(run("--size=64k", "--clat_percentiles=0").job().get("read").get("clat_ns").has("percentile"));
+        ToolRun normal = ToolRun.run(() -> new FakeController(4096, 4096), "fio", "--size=64k",
+                "--percentile_list=50:99.5");
+        assertTrue(normal.out().matches("(?s).*clat percentiles \\(.sec\\):\\n     \\| 50\\.00th=\\[ *\\d+\\], "
+                + "99\\.50th=\\[ *\\d+\\]\\n.*"), normal.out());
+    }
+
+    @Test
+    void badValuesNameTheOption() {
+        assertTrue(bad("fio", "--bssplit=4k/50:8k/40").err().contains(
+                "Invalid value for option '--bssplit': the shares add up to 90% instead of 100%"));
+        assertTrue(bad("fio", "--bsrange=64k-4k").err().contains(
+                "Invalid value for option '--bsrange': the maximum is below the minimum"));
+        assertTrue(bad("fio", "--bsrange=4k-64k", "--bssplit=4k/100").err().contains("give one"));
+        assertTrue(bad("fio", "--percentile_list=50:101").err().contains(
+                "Invalid value for option '--percentile_list'"));
+        assertTrue(bad("fio", "--rate_iops=0").err().contains("'--rate_iops': must be more than 0 but was 0"));
+        assertTrue(bad("fio", "--loops=0").err().contains("'--loops': must be between 1"));
+        assertTrue(bad("fio", "--bssplit=1000/100").err().contains("1000 is not a multiple of the LBA size"));
+    }
+}
