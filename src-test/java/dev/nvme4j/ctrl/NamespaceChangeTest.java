@@ -184,6 +184,25 @@ class NamespaceChangeTest {
     }
 
     @Test
+    void aResetIdentifiesTheNamespacesAgain() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(twoNamespaces(ExecutionMode.DETERMINISTIC), RecoveryTest.fastRecovery())) {
+                // No notices (AEC bit 8 off, and so after the reset too): only the reset's rescan can find it.
+                f.ctrl.setFeature(Opcodes.FEAT_ASYNC_EVENT_CONFIG, 0xFF);
+                Recorder rec = new Recorder();
+                f.ctrl.setAsyncEventListener(rec);
+                Namespace two = f.ctrl.namespace(2);
+                f.mock.detachNamespace(2);
+                f.ctrl.reset();
+                assertEquals(List.of(1), f.ctrl.namespaces().stream().map(Namespace::nsid).toList());
+                NamespaceChanges c = rec.next(NamespaceChanges.class);
+                assertEquals(List.of(two), c.removed());
+                assertEquals(0xFF, f.ctrl.getFeature(Opcodes.FEAT_ASYNC_EVENT_CONFIG, 0));
+            }
+        });
+    }
+
+    @Test
     void rescanOfAClosedControllerIsRefusedClearly() {
         MockFixture f = MockFixture.defaults();
         f.close();

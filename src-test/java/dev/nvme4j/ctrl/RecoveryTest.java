@@ -1,6 +1,7 @@
 package dev.nvme4j.ctrl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -175,6 +176,61 @@ class RecoveryTest {
                 assertAllSucceeded(writeAll(qp, ns, buf, 8));
                 assertEquals(1, f.ctrl.counters().resets(), "one stall, one reset: " + f.ctrl.counters());
                 assertEquals(ControllerState.READY, f.ctrl.state());
+            }
+        });
+    }
+
+    /**
+     * A reset while the owner sits in a callback for longer than the reset waits for it (2 s):
+     * the pair is not left half-alive (open, but with queues the reset deleted). It is closed
+     * with a reason that says what happened; its outstanding command completes once with Command
+     * Aborted By Host; the controller, and a new pair, work; no doorbell of a deleted queue is
+     * rung (the mock would record it as a violation at close).
+     */
+    @Test
+    void aResetWhileTheOwnerStaysInACallbackClosesThatPairWithAReason() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            ControllerOptions opts = fastRecovery().toBuilder().ioTimeout(Duration.ofSeconds(10))
+                    .adminTimeout(Duration.ofSeconds(2)).build();
+            try (MockFixture f = new MockFixture(config(ExecutionMode.DETERMINISTIC), opts);
+                 DmaBuffer buf = f.ctrl.allocateBuffer(64 * 512)) {
+                Namespace ns = f.ctrl.namespace(1);
+                IoQueuePair qp = f.ctrl.createQueuePair(8, CompletionMode.POLL);
+                int[] status = {-1, -1};
+                int[] calls = new int[2];
+                f.mock.faults().hangCommands(FaultMatch.any().queue(1).opcode(Opcodes.NVM_READ).times(1), false);
+                assertTrue(qp.read(ns, 0, 1, buf.slice(0, 512), (t, s) -> { status[1] = s; calls[1]++; }, 1));
+                Thread resetter = new Thread(f.ctrl::reset, "resetter");
+                long bound = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                assertTrue(qp.write(ns, 1, 1, buf.slice(512, 512), (t, s) -> {
+                    status[0] = s;
+                    calls[0]++;
+                    resetter.start();
+                    // Stay inside until the reset has given up waiting for this owner (2 s) and finished.
+                    while (f.ctrl.state() != ControllerState.RESETTING && System.nanoTime() < bound) {
+                        Thread.onSpinWait();
+                    }
+                    while (f.ctrl.state() == ControllerState.RESETTING && System.nanoTime() < bound) {
+                        Thread.onSpinWait();
+                    }
+                }, 0));
+                assertTrue(qp.poll() >= 1, "the write completes; its callback outlasts the reset");
+                resetter.join(10_000);
+                assertFalse(resetter.isAlive(), "Controller.reset returned");
+                assertEquals(ControllerState.READY, f.ctrl.state());
+                assertEquals(0, status[0]);
+                qp.poll();
+                assertEquals(1, calls[1], "the read the reset found in flight completed once");
+                assertEquals(NvmeStatus.COMMAND_ABORTED_BY_HOST, NvmeStatus.of(status[1]), Status.describe(status[1]));
+                assertEquals(0, qp.outstanding());
+                IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                        () -> qp.write(ns, 2, 1, buf.slice(0, 512), (t, s) -> { }, 2));
+                assertTrue(refused.getMessage().contains("reset") && refused.getMessage().contains("new queue pair"),
+                        refused.getMessage());
+                qp.close(); // already closed: a no-op
+                try (IoQueuePair fresh = f.ctrl.createQueuePair(8, CompletionMode.POLL)) {
+                    assertAllSucceeded(writeAll(fresh, ns, buf, 16));
+                }
             }
         });
     }

@@ -106,8 +106,12 @@ public interface Controller extends AutoCloseable {
      * was first set; the Asynchronous Event Requests are re-armed; each open queue pair is
      * re-created with its depth, interrupt vector and completion mode, and its outstanding
      * commands that have retries left are sent again (the others complete with an abort status).
-     * Queue pair handles stay valid. A feature the controller refuses to take again does not stop
-     * the reset: it is logged, counted and listed by {@link #featureRestoreFailures()}.
+     * Queue pair handles stay valid, except that of a pair whose owner stays inside one of its
+     * callbacks for the 2 s the reset waits: its queues cannot be re-created without it, so it is
+     * closed (outstanding commands complete with Command Aborted By Host; submitting to it throws
+     * an {@link IllegalStateException} that says why). A feature the controller refuses to take
+     * again does not stop the reset: it is logged, counted and listed by
+     * {@link #featureRestoreFailures()}.
      *
      * <p>Waits until the reset is done, for a bounded time (CAP.TO for disable and enable, the
      * admin timeout for each command the reset sends, and 2 s for queue pair owners to leave).

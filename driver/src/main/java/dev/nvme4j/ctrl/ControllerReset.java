@@ -19,9 +19,13 @@ import org.slf4j.LoggerFactory;
  * (which deletes all its queues), fail the admin commands it held, re-initialize (3.5.1),
  * renegotiate the number of queues, set again every feature the driver and the application
  * changed ({@link FeatureRecord}), recreate each I/O CQ and SQ on the same memory (same depth,
- * vector and completion mode), re-arm the Asynchronous Event Requests, and
+ * vector and completion mode), re-arm the Asynchronous Event Requests, identify the namespaces
+ * again (a Namespace Attribute Changed event may have been lost with the requests the reset
+ * aborted), and
  * resubmit each outstanding I/O command that has retries left (the rest are failed by the
- * owner's next poll). Queue pair handles held by the application stay valid.
+ * owner's next poll). Queue pair handles held by the application stay valid; a pair whose owner
+ * stays inside (a callback) past the 2 s wait is closed instead, never left open on queues that
+ * no longer exist.
  *
  * <p>If the reset fails, or resets come too often, the controller is marked failed instead:
  * there is no endless reset loop. Run on the watchdog thread only.
@@ -64,7 +68,7 @@ final class ControllerReset {
         Events.stateChange(ctrl.address(), "RESETTING", reason);
         Events.ResetEvent event = new Events.ResetEvent();
         event.begin();
-        List<IoQueuePairImpl> held = enterAll();
+        List<IoQueuePairImpl> held = enterAll(reason);
         int[] counts = new int[2];
         boolean ok = false;
         try {
@@ -104,13 +108,14 @@ final class ControllerReset {
             Events.stateChange(ctrl.address(), "READY", "reset done");
             LOG.warn("{}: controller reset done; {} command(s) resubmitted, {} failed", ctrl.address(), counts[0],
                     counts[1]);
+            ctrl.namespaceRescan.afterReset();
         } else {
             ctrl.health.ready();
             ctrl.fail("controller reset failed (" + reason + ")");
         }
     }
 
-    private List<IoQueuePairImpl> enterAll() {
+    private List<IoQueuePairImpl> enterAll(String reason) {
         List<IoQueuePairImpl> held = new ArrayList<>();
         for (IoQueuePairImpl p : List.copyOf(ctrl.pairs.values())) {
             if (p.isClosed()) {
@@ -119,9 +124,14 @@ final class ControllerReset {
             if (p.gate().system(System.nanoTime() + GATE_WAIT_NANOS)) {
                 held.add(p);
             } else {
-                LOG.warn("{}: queue pair {} owner stayed inside for 2 s; it will be failed", ctrl.address(),
-                        p.queueId());
-                p.requestFailAll(IoQueuePairImpl.HOST_ABORT);
+                // Never half-alive: recreating its queues needs the gate; without them the pair
+                // would ring doorbells of queues that no longer exist. It is closed instead.
+                String why = "the controller was reset (" + reason + ") while the pair's owner stayed inside it (a"
+                        + " callback) for more than " + GATE_WAIT_NANOS / 1_000_000 + " ms; the commands the"
+                        + " controller had not answered completed with Command Aborted By Host; create a new queue pair";
+                LOG.warn("{}: I/O queue pair {} closed: {}", ctrl.address(), p.queueId(), why);
+                p.closeLostInReset(why, IoQueuePairImpl.HOST_ABORT);
+                ctrl.forget(p);
             }
         }
         return held;

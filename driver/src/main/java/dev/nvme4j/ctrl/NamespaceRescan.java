@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,10 +16,10 @@ import org.slf4j.LoggerFactory;
  * Identifies the namespaces again and replaces the controller's {@link NamespaceTable}: in full
  * ({@link dev.nvme4j.api.Controller#rescanNamespaces()}), or after a Namespace Attribute Changed
  * event only the NSIDs its Changed Namespace List log page names (Base 5.16.1.5; a full rescan
- * when the list overflowed or could not be read). Each change is logged, counted and recorded as
- * a JFR event, and the async event listener is told (on the {@link EventThread}). Full rescans
- * run on the watchdog thread, rescans after an event on the event thread; a lock keeps them from
- * overlapping.
+ * when the list overflowed or could not be read), and in full after every controller reset.
+ * Each change is logged, counted and recorded as a JFR event, and the async event listener is
+ * told (on the {@link EventThread}). Full rescans run on the watchdog thread, rescans after an
+ * event on the event thread; a lock keeps them from overlapping.
  */
 final class NamespaceRescan {
     private static final Logger LOG = LoggerFactory.getLogger(NamespaceRescan.class);
@@ -49,13 +50,7 @@ final class NamespaceRescan {
      * fails is logged and the table stays as it was.
      */
     NamespaceChanges afterEvent(byte[] changedList) {
-        synchronized (lock) {
-            return afterEventLocked(changedList);
-        }
-    }
-
-    private NamespaceChanges afterEventLocked(byte[] changedList) {
-        try {
+        return safely("after a Namespace Attribute Changed event", () -> {
             int[] nsids = listed(changedList);
             if (nsids == null) {
                 return apply(identification().activeNamespaces(ctrl.info().namespaceCount()));
@@ -72,9 +67,27 @@ final class NamespaceRescan {
                 }
             });
             return apply(new ArrayList<>(now.values()));
+        });
+    }
+
+    /**
+     * After a controller reset: a Namespace Attribute Changed event may have been lost with the
+     * Asynchronous Event Requests the reset aborted, so every namespace is identified again and
+     * the listener told of any change. Never throws.
+     */
+    void afterReset() {
+        tell(safely("after the controller reset",
+                () -> apply(identification().activeNamespaces(ctrl.info().namespaceCount()))));
+    }
+
+    /** Runs {@code rescan} under the lock; a failure is logged and changes nothing. */
+    private NamespaceChanges safely(String when, Supplier<NamespaceChanges> rescan) {
+        try {
+            synchronized (lock) {
+                return rescan.get();
+            }
         } catch (RuntimeException e) {
-            LOG.warn("{}: identifying the namespaces after a Namespace Attribute Changed event failed: {}",
-                    ctrl.address(), e.getMessage());
+            LOG.warn("{}: identifying the namespaces {} failed: {}", ctrl.address(), when, e.getMessage());
             return NamespaceChanges.NONE;
         }
     }

@@ -33,6 +33,8 @@ final class MetadataCommands {
     private MemorySegment data = MemorySegment.NULL;
     private MemorySegment meta = MemorySegment.NULL;
     private MemorySegment wire = MemorySegment.NULL;
+    /** Offset of the metadata buffer in the mapping {@link #metadataPointer} returned. */
+    private long hostOffset;
 
     MetadataCommands(MockNvmeController c, Engine e) {
         this.c = c;
@@ -66,7 +68,10 @@ final class MetadataCommands {
         return e.prp.map(e.prp1, e.prp2, wireBytes, c.regs.pageSize);
     }
 
-    /** The separate metadata buffer at MPTR, or null (and an IOMMU fault) when it is not mapped. */
+    /**
+     * The mapping holding the separate metadata buffer at MPTR (at {@link #hostOffset}), or null
+     * (and an IOMMU fault) when it is not mapped.
+     */
     private MemorySegment metadataPointer(long bytes) {
         long mptr = e.mptr;
         MemorySegment s = c.iommu.find(mptr, bytes, cursor);
@@ -74,7 +79,8 @@ final class MetadataCommands {
             c.iommuFault(mptr, bytes, e.counters);
             return null;
         }
-        return s.asSlice(cursor.offsetOf(mptr), bytes);
+        hostOffset = cursor.offsetOf(mptr);
+        return s;
     }
 
     private boolean separate(MockNamespace ns) {
@@ -113,7 +119,7 @@ final class MetadataCommands {
         } else {
             e.prp.copyToHost(data, 0, nlb << ns.lbaShift);
             if (host != null) {
-                MemorySegment.copy(meta, 0, host, 0, nlb * ms);
+                MemorySegment.copy(meta, 0, host, hostOffset, nlb * ms);
             }
         }
         return 0;
@@ -142,7 +148,7 @@ final class MetadataCommands {
         } else {
             e.prp.copyFromHost(data, 0);
             if (host != null) {
-                MemorySegment.copy(host, 0, meta, 0, nlb * ms);
+                MemorySegment.copy(host, hostOffset, meta, 0, nlb * ms);
             }
         }
         if (ns.piType != 0 && (e.cdw12 & PRACT) != 0) {

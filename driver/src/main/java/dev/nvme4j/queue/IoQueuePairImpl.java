@@ -54,6 +54,8 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
 
     /** No new commands (set by {@link PairTeardown#claim}). */
     volatile boolean closed;
+    /** Why the pair was closed when the application did not close it (null otherwise). */
+    private volatile String closedBecause;
     /** Set by recovery (under the gate or not): the owner's next poll fails what is marked. */
     private volatile int hostFailure;
     private volatile boolean deferredFailures;
@@ -308,7 +310,9 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
 
     private void checkOpen() {
         if (closed) {
-            throw new IllegalStateException("I/O queue pair " + queue.qid() + " is closed");
+            String why = closedBecause;
+            throw new IllegalStateException("I/O queue pair " + queue.qid() + " is closed"
+                    + (why == null ? "" : ": " + why));
         }
         host.checkAccepting();
     }
@@ -555,6 +559,18 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     @Override
     public void close() {
         teardown.close();
+    }
+
+    /**
+     * A controller reset could not enter the pair (its owner stayed inside, in a callback) and
+     * recreated the other pairs without it: the pair's queues no longer exist on the controller.
+     * Closes it at once (new commands are refused, naming {@code reason}); what is outstanding
+     * completes with {@code status}, and its memory is released, by the owner when its poll
+     * returns (or here, if it already left). Never waits. False when it was already closing.
+     */
+    public boolean closeLostInReset(String reason, int status) {
+        closedBecause = reason;
+        return teardown.abandon(status);
     }
 
     /** Claims this pair for the controller's close; false when it is already closing. */

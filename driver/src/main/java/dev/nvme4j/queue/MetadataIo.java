@@ -143,14 +143,17 @@ final class MetadataIo {
 
     /** Writes the PI of {@code blocks} blocks from {@code lba} into their metadata (host-generated PI). */
     static void generate(Namespace ns, long lba, int blocks, DmaBuffer data, DmaBuffer metadata, int appTag) {
-        MemorySegment d = data.segment();
-        MemorySegment m = ns.extendedLba() ? d : metadata.segment();
+        // The region's segment and the buffer's offset in it: DmaBuffer.segment() would allocate a slice.
+        MemorySegment d = RegionBuffer.regionOf(data).segment();
+        long dBase = data.offsetInRegion();
+        MemorySegment m = ns.extendedLba() ? d : RegionBuffer.regionOf(metadata).segment();
+        long mBase = ns.extendedLba() ? dBase : metadata.offsetInRegion();
         int ls = ns.lbaSize();
         int ms = ns.metadataSize();
         int piOff = ns.protectionFirst() ? 0 : ms - PI_SIZE;
         for (int i = 0; i < blocks; i++) {
-            long dataOff = ns.extendedLba() ? (long) i * (ls + ms) : (long) i * ls;
-            long metaOff = ns.extendedLba() ? dataOff + ls : (long) i * ms;
+            long dataOff = dBase + (ns.extendedLba() ? (long) i * (ls + ms) : (long) i * ls);
+            long metaOff = ns.extendedLba() ? dataOff + ls : mBase + (long) i * ms;
             int guard = guard(d, dataOff, ls, m, metaOff, piOff);
             m.set(BE_SHORT, metaOff + piOff, (short) guard);
             m.set(BE_SHORT, metaOff + piOff + 2, (short) appTag);
@@ -172,15 +175,17 @@ final class MetadataIo {
     static int check(Request r) {
         Namespace ns = r.ns;
         Protection pi = r.hostCheck;
-        MemorySegment d = r.data.segment();
-        MemorySegment m = ns.extendedLba() ? d : r.metadata.segment();
+        MemorySegment d = RegionBuffer.regionOf(r.data).segment();
+        long dBase = r.data.offsetInRegion();
+        MemorySegment m = ns.extendedLba() ? d : RegionBuffer.regionOf(r.metadata).segment();
+        long mBase = ns.extendedLba() ? dBase : r.metadata.offsetInRegion();
         int ls = ns.lbaSize();
         int ms = ns.metadataSize();
         int piOff = ns.protectionFirst() ? 0 : ms - PI_SIZE;
         int checks = ns.protectionType() == 3 ? pi.checks() & ~Protection.REF_TAG : pi.checks();
         for (int i = 0; i < r.blocks; i++) {
-            long dataOff = ns.extendedLba() ? (long) i * (ls + ms) : (long) i * ls;
-            long metaOff = (ns.extendedLba() ? dataOff + ls : (long) i * ms) + piOff;
+            long dataOff = dBase + (ns.extendedLba() ? (long) i * (ls + ms) : (long) i * ls);
+            long metaOff = (ns.extendedLba() ? dataOff + ls : mBase + (long) i * ms) + piOff;
             int app = m.get(BE_SHORT, metaOff + 2) & 0xFFFF;
             int ref = m.get(BE_INT, metaOff + 4);
             if (app == 0xFFFF && (ns.protectionType() != 3 || ref == -1)) {

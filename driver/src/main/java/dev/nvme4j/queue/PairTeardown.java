@@ -107,7 +107,7 @@ final class PairTeardown {
             return;
         }
         if (!gate.system(System.nanoTime() + ownerWaitNanos)) {
-            defer(TEARDOWN, IoQueuePairImpl.HOST_ABORT);
+            defer(TEARDOWN, IoQueuePairImpl.HOST_ABORT, true);
             return;
         }
         try {
@@ -134,7 +134,7 @@ final class PairTeardown {
      */
     void finishClosedByController(int status) {
         if (!gate.system(System.nanoTime() + ownerWaitNanos)) {
-            defer(FINISH, status);
+            defer(FINISH, status, true);
             return;
         }
         try {
@@ -143,6 +143,19 @@ final class PairTeardown {
             gate.exit();
         }
         pair.reportCallbackError("while the controller closed it");
+    }
+
+    /**
+     * Closes the pair without waiting for its owner (the controller's queues are gone): claims
+     * it and leaves reaping, failing the rest with {@code status} and releasing memory to the
+     * owner's return, or does it now if nobody is inside.
+     */
+    boolean abandon(int status) {
+        if (!claim()) {
+            return false;
+        }
+        defer(FINISH, status, false); // the controller logs why
+        return true;
     }
 
     /**
@@ -161,12 +174,14 @@ final class PairTeardown {
         }
     }
 
-    private void defer(int work, int status) {
+    private void defer(int work, int status, boolean log) {
         deferredStatus = status;
         deferred.set(work);
-        LOG.warn("I/O queue pair {}: the owner thread stayed inside the pair (a long callback) for {} ms; the pair"
-                + " takes no new commands, and the owner finishes closing it when its poll returns", queue.qid(),
-                ownerWaitNanos / 1_000_000);
+        if (log) {
+            LOG.warn("I/O queue pair {}: the owner thread stayed inside the pair (a long callback) for {} ms; the"
+                    + " pair takes no new commands, and the owner finishes closing it when its poll returns",
+                    queue.qid(), ownerWaitNanos / 1_000_000);
+        }
         pair.wake();
         // The owner may have left between the wait and now, and seen nothing to do: look again.
         if (gate.trySystem()) {

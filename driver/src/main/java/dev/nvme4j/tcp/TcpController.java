@@ -56,6 +56,7 @@ public final class TcpController implements AutoCloseable {
     private int inCapsuleBytes;
     private int mdtsBytes;
     private int keepAlivesSent;
+    private boolean enabled;
     private boolean closed;
 
     private TcpController(InetSocketAddress address, String subNqn, TcpOptions options, TcpQueue admin) {
@@ -218,7 +219,8 @@ public final class TcpController implements AutoCloseable {
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment cmd = a.allocate(64, 64);
                 MemorySegment data = a.allocate(Fabrics.CONNECT_DATA_SIZE, 64);
-                Fabrics.connect(cmd, qid, depth - 1, 0, 0);
+                Fabrics.connect(cmd, qid, depth - 1,
+                        options.disableSqFlowControl() ? Fabrics.CATTR_DISABLE_SQ_FLOW_CONTROL : 0, 0);
                 Fabrics.connectData(data, options.hostId(), cntlid, subNqn, options.hostNqn());
                 int status = q.execute(cmd, data, 0, Fabrics.CONNECT_DATA_SIZE, TcpQueue.DIR_TO_CONTROLLER,
                         options.connectTimeoutNanos());
@@ -294,6 +296,7 @@ public final class TcpController implements AutoCloseable {
         vs = (int) propertyGet(NvmeRegs.VS, false);
         long csts = propertyGet(NvmeRegs.CSTS, false);
         if ((csts & NvmeRegs.CSTS_RDY) != 0) {
+            enabled = true;
             return;
         }
         int cc = NvmeRegs.CC_EN | (6 << NvmeRegs.CC_IOSQES_SHIFT) | (4 << NvmeRegs.CC_IOCQES_SHIFT);
@@ -306,6 +309,7 @@ public final class TcpController implements AutoCloseable {
                 throw new NvmeException("controller " + subNqn + " reports a fatal status (CSTS.CFS) while enabling");
             }
             if ((csts & NvmeRegs.CSTS_RDY) != 0) {
+                enabled = true;
                 return;
             }
             if (System.nanoTime() - deadline > 0) {
@@ -397,7 +401,7 @@ public final class TcpController implements AutoCloseable {
             keepAlive.shutdownNow();
         }
         synchronized (admin) {
-            if (!closed && admin.failure() == null) {
+            if (!closed && enabled && admin.failure() == null) {
                 try {
                     shutdown();
                 } catch (TcpTransportException | RuntimeException e) {

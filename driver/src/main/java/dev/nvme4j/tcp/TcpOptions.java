@@ -17,9 +17,12 @@ import java.util.concurrent.TimeUnit;
  * @param connectTimeoutNanos bound on the TCP connect, ICReq/ICResp and each Fabrics Connect
  * @param ioTimeoutNanos bound on a blocked send and on each synchronous command
  * @param bufferBytes    size of each queue's send and receive buffer
+ * @param disableSqFlowControl ask, in each I/O queue's Connect, for SQ flow control to be disabled
+ *                       (Fabrics 3.3 CATTR bit 2); controllers may then complete reads by C2HData
+ *                       with the SUCCESS flag instead of a CapsuleResp
  */
 public record TcpOptions(String hostNqn, UUID hostId, boolean headerDigest, boolean dataDigest, int keepAliveMillis,
-        long connectTimeoutNanos, long ioTimeoutNanos, int bufferBytes) {
+        long connectTimeoutNanos, long ioTimeoutNanos, int bufferBytes, boolean disableSqFlowControl) {
 
     public TcpOptions {
         Objects.requireNonNull(hostId, "hostId");
@@ -38,31 +41,36 @@ public record TcpOptions(String hostNqn, UUID hostId, boolean headerDigest, bool
     /** A random host ID, header and data digests off, a 30 s Keep Alive Timeout, 10 s bounds, 128 KiB buffers. */
     public static TcpOptions defaults() {
         return new TcpOptions(null, UUID.randomUUID(), false, false, 30_000,
-                TimeUnit.SECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(10), 128 * 1024);
+                TimeUnit.SECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(10), 128 * 1024, false);
     }
 
     public TcpOptions withHost(String nqn, UUID id) {
         return new TcpOptions(nqn, id, headerDigest, dataDigest, keepAliveMillis, connectTimeoutNanos, ioTimeoutNanos,
-                bufferBytes);
+                bufferBytes, disableSqFlowControl);
     }
 
     public TcpOptions withDigests(boolean header, boolean data) {
         return new TcpOptions(hostNqn, hostId, header, data, keepAliveMillis, connectTimeoutNanos, ioTimeoutNanos,
-                bufferBytes);
+                bufferBytes, disableSqFlowControl);
     }
 
     public TcpOptions withKeepAliveMillis(int millis) {
         return new TcpOptions(hostNqn, hostId, headerDigest, dataDigest, millis, connectTimeoutNanos, ioTimeoutNanos,
-                bufferBytes);
+                bufferBytes, disableSqFlowControl);
     }
 
     public TcpOptions withTimeouts(long connect, long io, TimeUnit unit) {
         return new TcpOptions(hostNqn, hostId, headerDigest, dataDigest, keepAliveMillis, unit.toNanos(connect),
-                unit.toNanos(io), bufferBytes);
+                unit.toNanos(io), bufferBytes, disableSqFlowControl);
     }
 
     public TcpOptions withBufferBytes(int bytes) {
         return new TcpOptions(hostNqn, hostId, headerDigest, dataDigest, keepAliveMillis, connectTimeoutNanos,
-                ioTimeoutNanos, bytes);
+                ioTimeoutNanos, bytes, disableSqFlowControl);
+    }
+
+    public TcpOptions withSqFlowControlDisabled(boolean disabled) {
+        return new TcpOptions(hostNqn, hostId, headerDigest, dataDigest, keepAliveMillis, connectTimeoutNanos,
+                ioTimeoutNanos, bufferBytes, disabled);
     }
 }

@@ -93,6 +93,10 @@ public final class TcpQueue implements AutoCloseable {
 
     private CompletionHandler handler;
     private TcpTransportException failure;
+    private long r2tsReceived;
+    private long h2cDataPdusSent;
+    private long inCapsuleWrites;
+    private long successFlagCompletions;
     private int outstanding;
     private int completions;
     private int lastSqHead;
@@ -232,6 +236,26 @@ public final class TcpQueue implements AutoCloseable {
         return outstanding;
     }
 
+    /** R2Ts received so far (each answered by one or more H2CData PDUs). */
+    public long r2tsReceived() {
+        return r2tsReceived;
+    }
+
+    /** H2CData PDUs sent so far. */
+    public long h2cDataPdusSent() {
+        return h2cDataPdusSent;
+    }
+
+    /** Writes whose data went in the command capsule. */
+    public long inCapsuleWrites() {
+        return inCapsuleWrites;
+    }
+
+    /** Commands completed by a C2HData PDU with the SUCCESS flag (no CapsuleResp). */
+    public long successFlagCompletions() {
+        return successFlagCompletions;
+    }
+
     /** Why the queue failed, or null while it works. */
     public TcpTransportException failure() {
         return failure;
@@ -275,6 +299,9 @@ public final class TcpQueue implements AutoCloseable {
         digestFailed[cid] = false;
         done[cid] = false;
         outstanding++;
+        if (inCapsule && length > 0) {
+            inCapsuleWrites++;
+        }
         try {
             sender.capsuleCmd(sqe, sqeOffset, cid,
                     inCapsule && length > 0 ? PduSender.SGL_IN_CAPSULE : PduSender.SGL_TRANSPORT, length,
@@ -449,6 +476,7 @@ public final class TcpQueue implements AutoCloseable {
                 int n = Math.min(len - sent, maxH2cData);
                 boolean last = sent + n == len;
                 sender.h2cData(cid, ttag, off + sent, buffers[cid], bufferOffsets[cid], n, last, deadline);
+                h2cDataPdusSent++;
                 sent += n;
             }
             transferred[cid] += len;
@@ -590,6 +618,7 @@ public final class TcpQueue implements AutoCloseable {
         public void onC2hDataDone(int cid, int length, int flags) {
             transferred[cid] += length;
             if ((flags & FLAG_DATA_SUCCESS) != 0) {
+                successFlagCompletions++;
                 complete(cid, Status.SUCCESS, 0, 0);
             }
         }
@@ -621,6 +650,7 @@ public final class TcpQueue implements AutoCloseable {
                         lengths[cid]));
             }
             r2tPending[cid] = true;
+            r2tsReceived++;
             int i = (r2tHead + r2tCount) % depth;
             r2tCid[i] = cid;
             r2tTtag[i] = ttag;

@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import dev.nvme4j.tool.cli.ToolException;
 import dev.nvme4j.tool.device.ControllerSource;
 import dev.nvme4j.tool.device.DeviceOpener;
+import dev.nvme4j.tool.fabrics.DiscoverCommand;
 import dev.nvme4j.tool.fio.FioCommand;
 import dev.nvme4j.tool.inspect.ErrorLogCommand;
 import dev.nvme4j.tool.inspect.IdCtrlCommand;
@@ -21,14 +22,16 @@ import picocli.CommandLine.ScopeType;
 /**
  * The {@code nvme4j} command line: a fio-like benchmark and verifier ({@code fio}) and
  * nvme-cli style inspection ({@code list}, {@code id-ctrl}, {@code id-ns}, {@code smart-log},
- * {@code error-log}), against the embedded mock controller or a device bound to vfio-pci.
+ * {@code error-log}), against the embedded mock controller or a device bound to vfio-pci; and
+ * {@code discover}, the discovery log of an NVMe over TCP discovery controller.
  *
  * <p>Exit codes: 0 success, 1 run-time failure (device, I/O error, verify mismatch), 2 bad input.
  */
 @Command(name = "nvme4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "User-space NVMe over VFIO: benchmark, verify and inspect NVMe controllers.",
         subcommands = {FioCommand.class, ListCommand.class, IdCtrlCommand.class, IdNsCommand.class,
-                SmartLogCommand.class, ErrorLogCommand.class, CommandLine.HelpCommand.class})
+                SmartLogCommand.class, ErrorLogCommand.class, DiscoverCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** The tool's version string, as printed in reports ({@code fio version} in JSON). */
     public static final String VERSION = "nvme4j-0.1.0";

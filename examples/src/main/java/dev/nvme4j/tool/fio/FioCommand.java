@@ -6,6 +6,7 @@ import dev.nvme4j.api.ControllerOptions;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.tool.Main;
 import dev.nvme4j.tool.cli.OutputFormat;
+import dev.nvme4j.tool.cli.TimeSpec;
 import dev.nvme4j.tool.cli.ToolException;
 import dev.nvme4j.tool.device.DeviceOpener;
 import dev.nvme4j.tool.device.DeviceOptions;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -64,6 +66,10 @@ public final class FioCommand implements Callable<Integer> {
 
     @Option(names = "--output", paramLabel = "FILE", description = "Write the report to FILE instead of stdout.")
     Path output;
+
+    @Option(names = "--status-interval", paramLabel = "TIME", converter = TimeSpec.Positive.class,
+            description = "Print each job's cumulative status every TIME (plain number: seconds).")
+    Duration statusInterval;
 
     @Option(names = "--output-format", paramLabel = "normal|json", converter = OutputFormat.Converter.class,
             defaultValue = "normal", description = "normal or json (default ${DEFAULT-VALUE}).")
@@ -222,7 +228,11 @@ public final class FioCommand implements Callable<Integer> {
         };
         List<JobResult> results = new ArrayList<>();
         for (List<JobSpec> phase : phases) {
-            results.addAll(new FioRun(controller, phase).run(terminal ? spec.commandLine().getOut() : null, runners));
+            FioRun run = new FioRun(controller, phase);
+            if (statusInterval != null) {
+                run.statusEvery(statusInterval, out);
+            }
+            results.addAll(run.run(terminal ? spec.commandLine().getOut() : null, runners));
             if (runners.stream().anyMatch(JobRunner::stopRequested)) {
                 break; // Ctrl-C: report what ran
             }

@@ -171,6 +171,31 @@ public final class FioOptions {
             paramLabel = "0|1", description = "Report completion latency percentiles (default 1).")
     public boolean clatPercentiles = true;
 
+    @Option(names = "--write_lat_log", paramLabel = "PREFIX", arity = "0..1", fallbackValue = "",
+            description = "Log every I/O's slat, clat and lat to PREFIX_slat.N.log etc. (fio's format; default "
+                    + "prefix: the job name).")
+    public String writeLatLog;
+
+    @Option(names = "--write_bw_log", paramLabel = "PREFIX", arity = "0..1", fallbackValue = "",
+            description = "Log bandwidth (KiB/s) to PREFIX_bw.N.log.")
+    public String writeBwLog;
+
+    @Option(names = "--write_iops_log", paramLabel = "PREFIX", arity = "0..1", fallbackValue = "",
+            description = "Log IOPS to PREFIX_iops.N.log.")
+    public String writeIopsLog;
+
+    @Option(names = "--log_avg_msec", paramLabel = "MS",
+            description = "Log one averaged row per direction every MS milliseconds instead of every I/O.")
+    public int logAvgMsec;
+
+    @Option(names = "--log_offset", arity = "0..1", fallbackValue = "1", converter = FioFlag.class,
+            paramLabel = "0|1", description = "Add each I/O's byte offset to the log rows.")
+    public boolean logOffset;
+
+    @Option(names = "--per_job_logs", arity = "0..1", fallbackValue = "1", converter = FioFlag.class,
+            paramLabel = "0|1", description = "1 (default): one log file per job (.N in the name).")
+    public boolean perJobLogs = true;
+
     @Option(names = "--iodepth", paramLabel = "N", defaultValue = "1",
             description = "I/Os each job keeps in flight (default ${DEFAULT-VALUE}).")
     public int iodepth = 1;
@@ -321,6 +346,7 @@ public final class FioOptions {
         positive("--rate", rate);
         positive("--io_size", ioSize);
         range("--loops", loops, 1, Integer.MAX_VALUE);
+        range("--log_avg_msec", logAvgMsec, 0, Integer.MAX_VALUE);
         range("--thinktime_blocks", thinktimeBlocks, 1, Integer.MAX_VALUE);
         if (size != null && size <= 0) {
             throw ToolException.usage("Invalid value for option '--size': must be positive but was " + size);

@@ -15,10 +15,19 @@ import java.util.concurrent.FutureTask;
 public final class FioRun {
     private final Controller controller;
     private final List<JobSpec> specs;
+    private PrintWriter statusOut;
+    private java.time.Duration statusInterval;
 
     public FioRun(Controller controller, List<JobSpec> specs) {
         this.controller = controller;
         this.specs = List.copyOf(specs);
+    }
+
+    /** Prints each job's cumulative status to {@code out} every {@code interval} (fio's --status-interval). */
+    public FioRun statusEvery(java.time.Duration interval, PrintWriter out) {
+        this.statusInterval = interval;
+        this.statusOut = out;
+        return this;
     }
 
     /**
@@ -54,8 +63,12 @@ public final class FioRun {
         ready.await();
         ProgressReporter reporter = progress != null ? new ProgressReporter(runners, progress) : null;
         RateSampler sampler = new RateSampler(runners);
+        StatusReporter status = statusInterval != null ? new StatusReporter(runners, statusOut, statusInterval) : null;
         go.countDown();
         sampler.start();
+        if (status != null) {
+            status.start();
+        }
         if (reporter != null) {
             reporter.start();
         }
@@ -70,6 +83,9 @@ public final class FioRun {
             }
         } finally {
             sampler.close();
+            if (status != null) {
+                status.close();
+            }
             if (reporter != null) {
                 reporter.close();
             }

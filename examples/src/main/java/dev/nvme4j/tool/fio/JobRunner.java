@@ -94,6 +94,7 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     private long nextIssueNs;
     private int sinceThink;
     private long writePassBytes;
+    private IoLogs logs;
 
     private long ioErrors;
     private String firstError;
@@ -250,6 +251,7 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
             throw new IllegalStateException("allocating " + ByteSize.format(bytes) + " of I/O buffers (--iodepth="
                     + depth + " x --bs=" + ByteSize.format(spec.bs()) + "): " + e.getMessage(), e);
         }
+        logs = IoLogs.open(spec.options(), spec.name(), spec.index() + 1);
         for (int i = 0; i < depth; i++) {
             buffers[i] = region.slice((long) i * spec.bs(), spec.bs());
             views[i] = buffers[i].segment().asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
@@ -277,6 +279,15 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
             }
             counters = qp.counters();
             qp.close();
+        }
+        if (logs != null) {
+            try {
+                logs.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e.getMessage();
+                }
+            }
         }
         if (region != null) {
             region.close();
@@ -519,6 +530,10 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
             }
             if (recording) {
                 d.record(submitted - slotStart[slot], now - submitted, now - slotStart[slot], bytes);
+                if (logs != null) {
+                    logs.record(now, isWrite, submitted - slotStart[slot], now - submitted, now - slotStart[slot],
+                            bytes, (slotLba[slot] - spec.startLba()) * lbaSize);
+                }
             }
             if (!isWrite && checkReads) {
                 verifiedBlocks += slotBlocks[slot];
@@ -539,6 +554,9 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
 
     private void startRecording(long now) {
         recording = true;
+        if (logs != null) {
+            logs.start(now);
+        }
         recordStartNs = now;
         meter.start();
     }

@@ -1,0 +1,2 @@
+/** NVMe over Fabrics commands of the tool: {@code discover} over NVMe/TCP. */
+package dev.nvme4j.tool.fabrics;

@@ -1,0 +1,75 @@
+package dev.nvme4j.tool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** fio's I/O logs (write_lat_log, write_bw_log, write_iops_log, log_avg_msec) and --status-interval. */
+class FioLogsTest {
+    @TempDir
+    Path dir;
+
+    private static ToolRun onFake(String... args) {
+        ToolRun r = ToolRun.run(() -> new FakeController(4096, 4096), args);
+        assertEquals(0, r.exit(), r.toString());
+        return r;
+    }
+
+    private static List<String[]> rows(Path p) throws IOException {
+        assertTrue(Files.exists(p), p + " written");
+        return Files.readAllLines(p).stream().map(l -> l.split(", ")).toList();
+    }
+
+    @Test
+    void everyIoIsARowInFiosFormat() throws IOException {
+        String prefix = dir.resolve("lg").toString();
+        onFake("fio", "--rw=write", "--size=64k", "--write_lat_log=" + prefix, "--write_bw_log=" + prefix,
+                "--write_iops_log=" + prefix, "--log_offset=1");
+        for (String type : new String[] {"slat", "clat", "lat", "bw", "iops"}) {
+            List<String[]> rows = rows(dir.resolve("lg_" + type + ".1.log"));
+            assertEquals(16, rows.size(), type + ": one row per I/O");
+            for (int i = 0; i < rows.size(); i++) {
+                String[] r = rows.get(i);
+                assertEquals(6, r.length, "time, value, direction, bs, offset, priority");
+                assertEquals("1", r[2], "a write");
+                assertEquals("4096", r[3]);
+                assertEquals(Long.toString(i * 4096L), r[4], "sequential offsets");
+                assertEquals("0", r[5]);
+                assertTrue(Long.parseLong(r[1]) >= 0 && Long.parseLong(r[0]) >= 0);
+            }
+        }
+        assertEquals("1", rows(dir.resolve("lg_iops.1.log")).get(0)[1], "fio's per-I/O IOPS value");
+    }
+
+    @Test
+    void windowedLogsAverageAndTheDefaultPrefixIsTheJobName() throws IOException {
+        String name = dir.resolve("job").toString();
+        onFake("fio", "--name=" + name, "--rw=randread", "--runtime=600ms", "--time_based", "--rate_iops=500",
+                "--write_iops_log", "--write_bw_log", "--log_avg_msec=100", "--per_job_logs=0");
+        List<String[]> iops = rows(dir.resolve("job_iops.log"));
+        assertTrue(iops.size() >= 3, "a row per 100 ms window: " + iops.size());
+        for (String[] r : iops) {
+            assertEquals(5, r.length, "time, value, direction, bs, priority");
+            assertEquals(0, Long.parseLong(r[0]) % 100, "window ends");
+            assertEquals("0", r[3], "block size 0 in windowed rows, as fio");
+            assertTrue(Long.parseLong(r[1]) <= 600, "at most the 500 IOPS cap (plus a window edge): " + r[1]);
+        }
+        List<String[]> bw = rows(dir.resolve("job_bw.log"));
+        assertTrue(Long.parseLong(bw.get(1)[1]) <= 2400, "KiB/s of 500 x 4 KiB: " + bw.get(1)[1]);
+    }
+
+    @Test
+    void statusIntervalPrintsCumulativeStatus() {
+        ToolRun r = onFake("fio", "--name=st", "--runtime=1", "--time_based", "--rate_iops=200",
+                "--status-interval=200ms");
+        long lines = r.out().lines().filter(l -> l.matches("st: \\(groupid=0\\): status at [0-9.]+s: read: "
+                + "IOPS=\\d+, BW=.*")).count();
+        assertTrue(lines >= 2, "a status line every 200 ms: " + r.out());
+    }
+}
