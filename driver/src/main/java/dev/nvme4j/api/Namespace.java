@@ -40,6 +40,25 @@ public record Namespace(int nsid, int lbaSize, int metadataSize, long sizeBlocks
         return protectionType != 0;
     }
 
+    /**
+     * Bytes per block in the data buffer of a read or write with {@code protection} (null: none):
+     * the block size, plus the metadata for an extended-LBA format, except with controller-inserted
+     * PI ({@link Protection.Mode#CONTROLLER}) and 8 bytes of metadata, where no metadata moves.
+     */
+    public int dataBytesPerBlock(Protection protection) {
+        return extendedLba && !metadataStripped(protection) ? lbaSize + metadataSize : lbaSize;
+    }
+
+    /** Bytes per block in the separate metadata buffer of a read or write with {@code protection} (0: none). */
+    public int metadataBytesPerBlock(Protection protection) {
+        return metadataSize == 0 || extendedLba || metadataStripped(protection) ? 0 : metadataSize;
+    }
+
+    private boolean metadataStripped(Protection protection) {
+        return protection != null && protection.mode() == Protection.Mode.CONTROLLER && metadataSize == 8
+                && protectionType != 0;
+    }
+
     /** The format as nvme-cli shows it, e.g. "LBA format 1: 512 + 8 bytes metadata (extended LBA), PI type 1 first". */
     public String describeFormat() {
         StringBuilder b = new StringBuilder("LBA format ").append(lbaFormat).append(": ").append(lbaSize);

@@ -4,6 +4,7 @@ import static dev.nvme4j.spec.Opcodes.*;
 
 import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.mock.config.SpecViolation.Kind;
+import dev.nvme4j.spec.NumberOfQueues;
 import dev.nvme4j.spec.NvmeRegs;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -196,8 +197,8 @@ final class AdminCommands {
         switch (fid) {
             case FEAT_ARBITRATION -> e.dw0 = current ? arbitration : 0;
             case FEAT_VOLATILE_WRITE_CACHE -> e.dw0 = (current ? volatileWriteCache : (c.config.vwc() & 1) != 0) ? 1 : 0;
-            case FEAT_NUMBER_OF_QUEUES -> e.dw0 = current ? (allocatedSq - 1) | ((allocatedCq - 1) << 16)
-                    : (c.config.maxIoQueuePairs() - 1) * 0x10001;
+            case FEAT_NUMBER_OF_QUEUES -> e.dw0 = current ? NumberOfQueues.encode(allocatedSq, allocatedCq)
+                    : NumberOfQueues.request(c.config.maxIoQueuePairs());
             case FEAT_INTERRUPT_COALESCING -> e.dw0 = current ? c.interrupts.threshold | (c.interrupts.time << 8) : 0;
             case FEAT_ASYNC_EVENT_CONFIG -> e.dw0 = current ? asyncEventConfig : 0;
             default -> {
@@ -231,17 +232,17 @@ final class AdminCommands {
                 volatileWriteCache = (v & 1) != 0;
             }
             case FEAT_NUMBER_OF_QUEUES -> {
-                int nsqr = v & 0xFFFF;
-                int ncqr = v >>> 16;
-                if (nsqr == 0xFFFF || ncqr == 0xFFFF) {
+                int sqs = NumberOfQueues.submissionQueues(v);
+                int cqs = NumberOfQueues.completionQueues(v);
+                if (sqs == 0x10000 || cqs == 0x10000) { // NSQR/NCQR FFFFh: 65536 queues is invalid
                     return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
                 }
                 if (anyIoQueue()) {
                     return NvmeStatus.COMMAND_SEQUENCE_ERROR.code(true); // Base 5.27.1.5: only before I/O queues exist
                 }
-                allocatedSq = Math.min(nsqr + 1, c.config.maxIoQueuePairs());
-                allocatedCq = Math.min(ncqr + 1, c.config.maxIoQueuePairs());
-                e.dw0 = (allocatedSq - 1) | ((allocatedCq - 1) << 16);
+                allocatedSq = Math.min(sqs, c.config.maxIoQueuePairs());
+                allocatedCq = Math.min(cqs, c.config.maxIoQueuePairs());
+                e.dw0 = NumberOfQueues.encode(allocatedSq, allocatedCq);
             }
             case FEAT_INTERRUPT_COALESCING -> {
                 c.interrupts.threshold = v & 0xFF;

@@ -34,19 +34,14 @@ final class MetadataIo {
     private MetadataIo() {
     }
 
-    /** True when the controller inserts and strips the PI and no metadata moves (PRACT with 8-byte metadata). */
-    private static boolean stripped(Namespace ns, Protection pi) {
-        return pi != null && pi.mode() == Protection.Mode.CONTROLLER && ns.metadataSize() == PI_SIZE;
-    }
-
     /** Bytes per block in the data buffer: the data, plus the metadata in an extended LBA that moves it. */
     static int dataStride(Namespace ns, Protection pi) {
-        return ns.extendedLba() && !stripped(ns, pi) ? ns.lbaSize() + ns.metadataSize() : ns.lbaSize();
+        return ns.dataBytesPerBlock(pi);
     }
 
     /** Bytes per block in the separate metadata buffer (0 when none moves). */
     static int metadataStride(Namespace ns, Protection pi) {
-        return ns.metadataSize() == 0 || ns.extendedLba() || stripped(ns, pi) ? 0 : ns.metadataSize();
+        return ns.metadataBytesPerBlock(pi);
     }
 
     /** Refuses buffers that do not fit the namespace's format and the requested protection. */

@@ -12,16 +12,20 @@ public final class NumberOfQueues {
 
     /** CDW11 asking for {@code pairs} I/O submission and as many completion queues (1 to 65535). */
     public static int request(int pairs) {
-        int zeroBased = pairs - 1;
-        return (zeroBased & 0xFFFF) | (zeroBased << 16);
+        return encode(pairs, pairs);
     }
 
-    /** I/O submission queues allocated, from completion dword 0 (NSQA + 1). */
+    /** The value for {@code sqs} submission and {@code cqs} completion queues (1 to 65536 each). */
+    public static int encode(int sqs, int cqs) {
+        return ((sqs - 1) & 0xFFFF) | ((cqs - 1) << 16);
+    }
+
+    /** I/O submission queues, from a request (NSQR + 1) or completion dword 0 (NSQA + 1). */
     public static int submissionQueues(int dw0) {
         return (dw0 & 0xFFFF) + 1;
     }
 
-    /** I/O completion queues allocated, from completion dword 0 (NCQA + 1). */
+    /** I/O completion queues, from a request (NCQR + 1) or completion dword 0 (NCQA + 1). */
     public static int completionQueues(int dw0) {
         return (dw0 >>> 16) + 1;
     }

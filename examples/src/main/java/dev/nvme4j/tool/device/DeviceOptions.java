@@ -83,6 +83,12 @@ public final class DeviceOptions {
             description = "Mock: logical block size, 512 or 4096 (default ${DEFAULT-VALUE}).")
     public int mockLbaSize = 4096;
 
+    @Option(names = "--mock-metadata", paramLabel = "MS[,extended][,pi=1|2|3][,first]",
+            description = "Mock: metadata bytes per block (a multiple of 8), interleaved with the data (extended) or "
+                    + "in a separate buffer, with protection information of a type in its last (or first) 8 bytes "
+                    + "(default: no metadata).")
+    public String mockMetadata;
+
     @Option(names = "--mock-namespaces", paramLabel = "N", defaultValue = "1",
             description = "Mock: number of namespaces (default ${DEFAULT-VALUE}).")
     public int mockNamespaces = 1;

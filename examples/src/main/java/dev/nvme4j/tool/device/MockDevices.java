@@ -65,7 +65,7 @@ public final class MockDevices {
         }
         MockConfig.Builder b = MockConfig.builder().maxIoQueuePairs(Math.max(ioQueuePairs, 1));
         for (int i = 0; i < d.mockNamespaces; i++) {
-            b.namespace(switch (d.mockBacking) {
+            b.namespace(withMetadata(d.mockMetadata, switch (d.mockBacking) {
                 case RAM -> NamespaceConfig.ram(blocks, d.mockLbaSize);
                 case NULL -> NamespaceConfig.nullStore(blocks, d.mockLbaSize);
                 case FILE -> {
@@ -75,7 +75,7 @@ public final class MockDevices {
                     yield NamespaceConfig.file(usableFile(d.mockFile + (d.mockNamespaces > 1 ? "." + (i + 1) : "")),
                             blocks, d.mockLbaSize);
                 }
-            });
+            }));
         }
         DeviceOptions.Execution exec = d.mockExecution;
         if (exec == null) {
@@ -85,6 +85,40 @@ public final class MockDevices {
         b.mode(exec == DeviceOptions.Execution.THREADED ? ExecutionMode.THREADED : ExecutionMode.DETERMINISTIC);
         b.commandLatency(d.mockLatency);
         return b.build();
+    }
+
+    /** {@code --mock-metadata=MS[,extended][,pi=T][,first]} applied to a namespace. */
+    static NamespaceConfig withMetadata(String spec, NamespaceConfig ns) {
+        if (spec == null) {
+            return ns;
+        }
+        String[] parts = spec.split(",");
+        boolean extended = false;
+        boolean first = false;
+        int type = 0;
+        int ms;
+        try {
+            ms = Integer.parseInt(parts[0].trim());
+            for (int i = 1; i < parts.length; i++) {
+                String p = parts[i].trim();
+                if (p.equals("extended")) {
+                    extended = true;
+                } else if (p.equals("first")) {
+                    first = true;
+                } else if (p.startsWith("pi=")) {
+                    type = Integer.parseInt(p.substring(3));
+                } else {
+                    throw ToolException.usage("Invalid value for option '--mock-metadata': unknown part '" + p
+                            + "' (expected extended, pi=1|2|3 or first)");
+                }
+            }
+            return ns.withMetadata(ms, extended).withProtection(type, first);
+        } catch (NumberFormatException e) {
+            throw ToolException.usage("Invalid value for option '--mock-metadata': '" + spec
+                    + "' is not MS[,extended][,pi=1|2|3][,first], e.g. 8,pi=1");
+        } catch (IllegalArgumentException e) {
+            throw ToolException.usage("Invalid value for option '--mock-metadata': " + e.getMessage());
+        }
     }
 
     /** The path of a namespace file, when it can be one: an existing file or device, or a new file in a directory. */

@@ -3,6 +3,7 @@ package dev.nvme4j.tool.fio;
 import dev.nvme4j.api.CompletionMode;
 import dev.nvme4j.api.ControllerInfo;
 import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.Protection;
 import dev.nvme4j.tool.cli.ByteSize;
 import dev.nvme4j.tool.cli.FioFlag;
 import dev.nvme4j.tool.cli.LowerCaseEnumConverter;
@@ -229,6 +230,55 @@ public final class FioOptions {
             + "checksum), then read it back and check; with a read-only workload check every read.")
     public Verify verify = Verify.NONE;
 
+    @Option(names = "--pi", paramLabel = "auto|host|controller|off", defaultValue = "auto",
+            description = "Protection information on a namespace formatted with it: host (the driver generates it "
+                    + "on writes and checks it on reads), controller (PRACT: the controller inserts and checks it) "
+                    + "or off (metadata moves as it is, nothing is checked); auto (default): host with PI, off "
+                    + "without.")
+    public String pi = "auto";
+
+    @Option(names = "--pi-check", paramLabel = "guard,app,ref|none", defaultValue = "guard,ref",
+            description = "PI fields to check (PRCHK): guard, app (application tag) and ref (reference tag; "
+                    + "types 1 and 2) (default ${DEFAULT-VALUE}).")
+    public String piCheck = "guard,ref";
+
+    /**
+     * The protection of the job's reads and writes on {@code ns} ({@code --pi}, {@code --pi-check});
+     * null when none.
+     *
+     * @throws ToolException naming the option when it does not fit the namespace
+     */
+    public Protection protection(Namespace ns) {
+        int checks = 0;
+        for (String c : piCheck.split(",")) {
+            switch (c.trim()) {
+                case "guard" -> checks |= Protection.GUARD;
+                case "app" -> checks |= Protection.APP_TAG;
+                case "ref" -> checks |= Protection.REF_TAG;
+                case "none", "" -> { }
+                default -> throw ToolException.usage("Invalid value for option '--pi-check': '" + c
+                        + "' (expected guard, app, ref or none, comma-separated)");
+            }
+        }
+        switch (pi) {
+            case "auto" -> {
+                return ns.hasProtection() ? Protection.host(checks) : null;
+            }
+            case "off" -> {
+                return null;
+            }
+            case "host", "controller" -> {
+                if (!ns.hasProtection()) {
+                    throw ToolException.usage("Invalid value for option '--pi': namespace " + ns.nsid()
+                            + " has no protection information (" + ns.describeFormat() + ")");
+                }
+                return pi.equals("host") ? Protection.host(checks) : Protection.controller(checks);
+            }
+            default -> throw ToolException.usage("Invalid value for option '--pi': expected auto, host, controller or "
+                    + "off but was '" + pi + "'");
+        }
+    }
+
     @Option(names = "--randseed", paramLabel = "N", description = "Seed of random offsets and mixes.")
     public Long randseed;
 
@@ -419,6 +469,12 @@ public final class FioOptions {
         int maxBs = sizes.max();
         if (verify == Verify.CRC32C && lba < 64) {
             throw ToolException.usage("--verify=crc32c needs an LBA size of at least 64 bytes");
+        }
+        Protection protection = protection(ns);
+        if (verify == Verify.CRC32C && ns.dataBytesPerBlock(protection) != lba) {
+            throw ToolException.usage("--verify=crc32c on namespace " + ns.nsid() + " (" + ns.describeFormat()
+                    + "): the metadata is interleaved with the data; verify with a format with separate metadata "
+                    + "or with --pi=controller on 8-byte metadata");
         }
         int maxDepth = info.maxQueueEntries() - 1;
         if (iodepth > maxDepth) {

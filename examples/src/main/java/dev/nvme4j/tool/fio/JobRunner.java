@@ -6,6 +6,7 @@ import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoCallback;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.Protection;
 import dev.nvme4j.api.QueueCounters;
 import dev.nvme4j.api.Status;
 import dev.nvme4j.tool.cli.ByteSize;
@@ -67,6 +68,11 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     private final ByteBuffer[] views;
     private int freeCount;
     private DmaBuffer region;
+    /** Separate metadata of every slot (null entries when none moves) and its region. */
+    private DmaBuffer metaRegion;
+    private final DmaBuffer[] metas;
+    /** Protection information of every read and write ({@code --pi}), null for none. */
+    private final Protection protection;
     private IoQueuePair qp;
     private final OffsetGenerator offsets;
     private final SplittableRandom mix;
@@ -134,6 +140,8 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         this.slotWrite = new boolean[depth];
         this.free = new int[depth];
         this.buffers = new DmaBuffer[depth];
+        this.metas = new DmaBuffer[depth];
+        this.protection = spec.options().protection(ns);
         this.views = new ByteBuffer[depth];
         for (int i = 0; i < depth; i++) {
             free[i] = depth - 1 - i;
@@ -244,16 +252,23 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     private void setUp() {
         int depth = spec.iodepth();
         qp = controller.createQueuePair(depth + 1, spec.mode());
-        long bytes = (long) depth * spec.bs();
+        // Extended LBAs carry each block's metadata in the data buffer; a separate format has its own buffer.
+        long slotBytes = (long) spec.blocksPerIo() * ns.dataBytesPerBlock(protection);
+        long slotMeta = (long) spec.blocksPerIo() * ns.metadataBytesPerBlock(protection);
+        long bytes = (long) depth * slotBytes;
         try {
             region = controller.allocateBuffer(bytes);
+            if (slotMeta > 0) {
+                metaRegion = controller.allocateBuffer(depth * slotMeta);
+            }
         } catch (RuntimeException e) {
             throw new IllegalStateException("allocating " + ByteSize.format(bytes) + " of I/O buffers (--iodepth="
                     + depth + " x --bs=" + ByteSize.format(spec.bs()) + "): " + e.getMessage(), e);
         }
         logs = IoLogs.open(spec.options(), spec.name(), spec.index() + 1);
         for (int i = 0; i < depth; i++) {
-            buffers[i] = region.slice((long) i * spec.bs(), spec.bs());
+            buffers[i] = region.slice(i * slotBytes, slotBytes);
+            metas[i] = metaRegion == null ? null : metaRegion.slice(i * slotMeta, slotMeta);
             views[i] = buffers[i].segment().asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         }
         // Data for plain writes: a seeded pattern, written once.
@@ -288,6 +303,9 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
                     failure = e.getMessage();
                 }
             }
+        }
+        if (metaRegion != null) {
+            metaRegion.close();
         }
         if (region != null) {
             region.close();
@@ -477,8 +495,8 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         boolean accepted;
         try {
             accepted = pendingWrite
-                    ? qp.write(ns, lba, blocks, buffers[slot], this, slot)
-                    : qp.read(ns, lba, blocks, buffers[slot], this, slot);
+                    ? qp.write(ns, lba, blocks, buffers[slot], metas[slot], protection, this, slot)
+                    : qp.read(ns, lba, blocks, buffers[slot], metas[slot], protection, this, slot);
         } catch (RuntimeException e) {
             free[freeCount++] = slot;
             stopIssuing = true;
@@ -518,8 +536,10 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
             ioErrors++;
             stopIssuing = true;
             if (firstError == null) {
-                firstError = String.format("%s error at lba %d (%d blocks): %s", isWrite ? "write" : "read",
-                        slotLba[slot], slotBlocks[slot], Status.describe(status));
+                long piLba = qp.protectionErrorLba();
+                firstError = String.format("%s error at lba %d (%d blocks): %s%s", isWrite ? "write" : "read",
+                        slotLba[slot], slotBlocks[slot], Status.describe(status),
+                        piLba < 0 ? "" : " (failing block: LBA " + piLba + ")");
             }
         } else {
             int bytes = slotBlocks[slot] * lbaSize;

@@ -33,6 +33,9 @@ abstract class InspectCommand implements Callable<Integer> {
             defaultValue = "normal", description = "normal or json (default ${DEFAULT-VALUE}).")
     OutputFormat outputFormat = OutputFormat.NORMAL;
 
+    @Option(names = {"--human-readable", "-H"}, description = "Decode the bit fields, as nvme-cli -H does.")
+    boolean human;
+
     @Override
     public Integer call() {
         try (Controller c = main.source().open(device, ControllerOptions.builder().maxIoQueuePairs(1).build())) {
