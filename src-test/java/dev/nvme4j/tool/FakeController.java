@@ -56,6 +56,15 @@ public final class FakeController implements Controller {
         corruptLbas.add(lba);
     }
 
+    private volatile byte[] identifyCtrl;
+    private volatile byte[] identifyNs;
+
+    /** Raw Identify Controller and Namespace (nsid 1) data to return; null: not available. */
+    public void setIdentify(byte[] ctrl, byte[] ns) {
+        this.identifyCtrl = ctrl;
+        this.identifyNs = ns;
+    }
+
     public void setLogPages(byte[] smart, byte[] errors) {
         this.smartLog = smart;
         this.errorLog = errors;
@@ -156,11 +165,17 @@ public final class FakeController implements Controller {
     /** Like the admin passthrough: a fake has no raw Identify data (the tool falls back to info()). */
     @Override
     public byte[] identifyController() {
+        if (identifyCtrl != null) {
+            return identifyCtrl.clone();
+        }
         throw NvmeException.forStatus("Identify", Status.of(0, 1, true));
     }
 
     @Override
     public byte[] identifyNamespace(int nsid) {
+        if (identifyNs != null && nsid == 1) {
+            return identifyNs.clone();
+        }
         throw NvmeException.forStatus("Identify", Status.of(0, 1, true));
     }
 
@@ -403,7 +418,7 @@ public final class FakeController implements Controller {
 
         @Override
         public QueueCounters counters() {
-            return new QueueCounters(submitted, submitted, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            return new QueueCounters(submitted, submitted, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         }
 
         @Override

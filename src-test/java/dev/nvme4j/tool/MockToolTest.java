@@ -127,7 +127,7 @@ class MockToolTest {
         assertEquals(0, r.exit(), r.toString());
         JsonNode ctrl = json.readTree(r.out());
         assertEquals(0x4E56, ctrl.get("vid").asInt());
-        assertEquals("NVME4J-MOCK-0001", ctrl.get("sn").asText());
+        assertEquals("NVME4J-MOCK-0001    ", ctrl.get("sn").asText(), "20 bytes, space padded, as nvme-cli prints");
         assertEquals(1, ctrl.get("nn").asInt());
         r = run("id-ns", "--mock-capacity=64m", "--mock-lba-size=512", "-o", "json");
         assertEquals(0, r.exit(), r.toString());

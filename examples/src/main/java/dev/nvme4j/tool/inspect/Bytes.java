@@ -47,6 +47,23 @@ final class Bytes {
         return s.substring(0, n);
     }
 
+    /** An ASCII field as stored: padding kept, cut at the first NUL (nvme-cli's {@code %-.*s}). */
+    static String rawAscii(byte[] b, int off, int len) {
+        int end = Math.min(b.length, off + len);
+        int n = off;
+        while (n < end && b[n] != 0) {
+            n++;
+        }
+        return n <= off ? "" : new String(b, off, n - off, StandardCharsets.US_ASCII);
+    }
+
+    /** 16 bytes as a UUID: {@code 00000000-0000-0000-0000-000000000000}, in stored order. */
+    static String uuid(byte[] b, int off) {
+        String h = hex(b, off, 16);
+        return h.substring(0, 8) + "-" + h.substring(8, 12) + "-" + h.substring(12, 16) + "-" + h.substring(16, 20)
+                + "-" + h.substring(20);
+    }
+
     /** Bytes as lower-case hex, most significant first as nvme-cli prints EUI64/NGUID. */
     static String hex(byte[] b, int off, int len) {
         StringBuilder sb = new StringBuilder();

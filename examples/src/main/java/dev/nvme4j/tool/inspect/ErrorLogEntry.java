@@ -43,22 +43,38 @@ public record ErrorLogEntry(long errorCount, int sqid, int cmdid, int statusFiel
         return list;
     }
 
-    /** The fields with nvme-cli's names. */
-    public Fields fields() {
-        Fields f = new Fields();
-        f.num("error_count", errorCount);
-        f.num("sqid", sqid);
-        f.hex("cmdid", cmdid);
-        f.num("status_field", statusField, String.format("0x%x (%s)", statusField,
-                dev.nvme4j.api.Status.describe(statusField)));
-        f.num("phase_tag", phaseTag);
-        f.hex("parm_error_location", parmErrorLocation);
-        f.num("lba", lba);
-        f.num("nsid", nsid);
-        f.num("vs", vs);
-        f.num("trtype", trtype);
-        f.hex("cs", cs);
-        f.hex("trtype_spec_info", trtypeSpecInfo);
-        return f;
+    /** One entry's fields in nvme-cli's order, JSON names and normal-output labels. */
+    static final Layout LAYOUT = Layout.builder(0)
+            .dec("error_count", 0, 8).label("error_count\t")
+            .dec("sqid", 8, 2).label("sqid\t\t")
+            .hex("cmdid", 10, 2).label("cmdid\t\t")
+            .hex("status_field", 12, 2).bits(1, 15).label("status_field\t")
+            .text(v -> Layout.cHex((Long) v) + "(" + statusText((int) (long) (Long) v) + ")")
+            .hex("phase_tag", 12, 2).bits(0, 1).label("phase_tag\t")
+            .hex("parm_error_location", 14, 2).label("parm_err_loc\t")
+            .hex("lba", 16, 8).label("lba\t\t")
+            .hex("nsid", 24, 4).label("nsid\t\t")
+            .dec("vs", 28, 1).label("vs\t\t")
+            .dec("trtype", 29, 1).label("trtype\t\t").text(v -> switch ((int) (long) (Long) v) {
+                case 0 -> "The transport type is not indicated or the error is not transport related.";
+                case 1 -> "RDMA Transport error.";
+                case 2 -> "Fibre Channel Transport error.";
+                case 3 -> "TCP Transport error.";
+                case 254 -> "Intra-host Transport error.";
+                default -> "Reserved";
+            })
+            .hex("cs", 32, 8).label("cs\t\t")
+            .hex("trtype_spec_info", 40, 2).label("trtype_spec_info")
+            .build();
+
+    /** A status field's meaning; nvme-cli's wording for success. */
+    static String statusText(int statusField) {
+        return statusField == 0 ? "Successful Completion: The command completed without error"
+                : dev.nvme4j.api.Status.describe(statusField);
+    }
+
+    /** The fields of the entry at {@code off} of a raw page, with nvme-cli's names. */
+    public static Fields fields(byte[] page, int off) {
+        return LAYOUT.render(page, off);
     }
 }

@@ -15,11 +15,17 @@ import java.util.List;
 public final class Fields {
     static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private record Field(String name, Object json, String text) {
+    /** A line: {@code label} is printed verbatim when {@code verbatim}, else padded to the print width. */
+    private record Field(String name, Object json, String text, boolean verbatim, List<String> human) {
+        Field(String name, Object json, String text) {
+            this(name, json, text, false, List.of());
+        }
     }
 
     private final List<Field> fields = new ArrayList<>();
     private final ObjectNode json = MAPPER.createObjectNode();
+    private final List<String> trailer = new ArrayList<>();
+    private final List<String> humanTrailer = new ArrayList<>();
 
     /** A numeric field shown in decimal. */
     public Fields num(String name, long value) {
@@ -56,6 +62,24 @@ public final class Fields {
         return this;
     }
 
+    /** A normal-output line with its label verbatim and its {@code -H} lines (the JSON is set separately). */
+    Fields line(String label, String text, List<String> human) {
+        fields.add(new Field(label, null, text, true, human));
+        return this;
+    }
+
+    /** Lines printed as they are after the fields (e.g. the power states). */
+    Fields trailer(List<String> lines) {
+        return trailer(lines, lines);
+    }
+
+    /** Lines printed after the fields: {@code normal}, or {@code human} with {@code -H}. */
+    Fields trailer(List<String> normal, List<String> human) {
+        trailer.addAll(normal);
+        humanTrailer.addAll(human);
+        return this;
+    }
+
     /** A line for people only (the JSON carries the value in another shape). */
     public Fields textOnly(String name, String text) {
         fields.add(new Field(name, null, text));
@@ -69,9 +93,22 @@ public final class Fields {
 
     /** Prints {@code name : value} lines, names padded to {@code width}. */
     public void printText(PrintWriter out, int width) {
+        printText(out, width, false);
+    }
+
+    /** Prints {@code name : value} lines, each followed by its {@code -H} decoding when {@code human}. */
+    public void printText(PrintWriter out, int width, boolean human) {
         for (Field f : fields) {
-            out.printf("%-" + width + "s: %s%n", f.name(), f.text());
+            if (f.verbatim()) {
+                out.print(f.name() + ": " + f.text() + "\n");
+            } else {
+                out.printf("%-" + width + "s: %s%n", f.name(), f.text());
+            }
+            if (human) {
+                f.human().forEach(l -> out.print(l + "\n"));
+            }
         }
+        (human ? humanTrailer : trailer).forEach(l -> out.print(l + "\n"));
     }
 
     /** Prints the JSON object. */

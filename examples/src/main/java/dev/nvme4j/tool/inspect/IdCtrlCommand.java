@@ -15,7 +15,7 @@ public final class IdCtrlCommand extends InspectCommand {
             Fields.printJson(out, f.json());
         } else {
             out.println("NVME Identify Controller:");
-            f.printText(out, 10);
+            f.printText(out, 10, human);
         }
     }
 }

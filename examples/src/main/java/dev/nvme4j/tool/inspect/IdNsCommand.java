@@ -22,7 +22,7 @@ public final class IdNsCommand extends InspectCommand {
             Fields.printJson(out, f.json());
         } else {
             out.printf("NVME Identify Namespace %d:%n", ns.nsid());
-            f.printText(out, 8);
+            f.printText(out, 8, human);
         }
     }
 }

@@ -33,10 +33,18 @@ abstract class InspectCommand implements Callable<Integer> {
             defaultValue = "normal", description = "normal or json (default ${DEFAULT-VALUE}).")
     OutputFormat outputFormat = OutputFormat.NORMAL;
 
+    @Option(names = {"--human-readable", "-H"}, description = "Decode the bit fields, as nvme-cli -H does.")
+    boolean human;
+
     @Override
     public Integer call() {
         try (Controller c = main.source().open(device, ControllerOptions.builder().maxIoQueuePairs(1).build())) {
-            inspect(c, spec.commandLine().getOut());
+            try {
+                inspect(c, spec.commandLine().getOut());
+            } catch (RuntimeException e) {
+                ToolException gone = ToolException.ifDeviceGone(c, "during " + spec.name(), e);
+                throw gone != null ? gone : e;
+            }
             spec.commandLine().getOut().flush();
         }
         return 0;

@@ -53,38 +53,71 @@ public record SmartLog(int criticalWarning, int temperatureKelvin, int available
                 Bytes.u128(b, 176), Bytes.u32(b, 192), Bytes.u32(b, 196), sensors, thermal);
     }
 
-    /** The fields with nvme-cli's names. */
-    public Fields fields() {
-        Fields f = new Fields();
-        f.num("critical_warning", criticalWarning);
-        f.num("temperature", temperatureKelvin, temperatureKelvin == 0 ? "0 K"
-                : (temperatureKelvin - 273) + " °C (" + temperatureKelvin + " K)");
-        f.num("avail_spare", availableSpare, availableSpare + "%");
-        f.num("spare_thresh", availableSpareThreshold, availableSpareThreshold + "%");
-        f.num("percent_used", percentageUsed, percentageUsed + "%");
-        f.num("endurance_grp_critical_warning_summary", enduranceGroupWarning);
-        f.big("data_units_read", dataUnitsRead, " (" + unitsToBytes(dataUnitsRead) + ")");
-        f.big("data_units_written", dataUnitsWritten, " (" + unitsToBytes(dataUnitsWritten) + ")");
-        f.big("host_read_commands", hostReadCommands, "");
-        f.big("host_write_commands", hostWriteCommands, "");
-        f.big("controller_busy_time", controllerBusyTime, "");
-        f.big("power_cycles", powerCycles, "");
-        f.big("power_on_hours", powerOnHours, "");
-        f.big("unsafe_shutdowns", unsafeShutdowns, "");
-        f.big("media_errors", mediaErrors, "");
-        f.big("num_err_log_entries", numErrLogEntries, "");
-        f.num("warning_temp_time", warningTempTime);
-        f.num("critical_comp_time", criticalCompTime);
+    /**
+     * The page's fields in nvme-cli's order, with its JSON names and its normal-output labels
+     * (which differ from the JSON names for this page).
+     */
+    static final Layout LAYOUT = layout();
+
+    private static Layout layout() {
+        Layout.Builder l = Layout.builder(0)
+                .hex("critical_warning", 0, 1).label("critical_warning\t\t\t").human(v -> {
+                    long w = (Long) v;
+                    return java.util.List.of(
+                            "      Available Spare[0]             : " + (w & 1),
+                            "      Temp. Threshold[1]             : " + (w >> 1 & 1),
+                            "      NVM subsystem Reliability[2]   : " + (w >> 2 & 1),
+                            "      Read-only[3]                   : " + (w >> 3 & 1),
+                            "      Volatile mem. backup failed[4] : " + (w >> 4 & 1),
+                            "      Persistent Mem. RO[5]          : " + (w >> 5 & 1));
+                })
+                .dec("temperature", 1, 2).label("temperature\t\t\t\t").text(v -> Layout.kelvin((Long) v))
+                .dec("avail_spare", 3, 1).label("available_spare\t\t\t\t").text(v -> v + "%")
+                .dec("spare_thresh", 4, 1).label("available_spare_threshold\t\t").text(v -> v + "%")
+                .dec("percent_used", 5, 1).label("percentage_used\t\t\t\t").text(v -> v + "%")
+                .hex("endurance_grp_critical_warning_summary", 6, 1)
+                .label("endurance group critical warning summary")
+                .add("data_units_read", 32, 16, Layout.Kind.U128).label("Data Units Read\t\t\t\t")
+                .text(v -> v + " (" + unitsToBytes((BigInteger) v) + ")")
+                .add("data_units_written", 48, 16, Layout.Kind.U128).label("Data Units Written\t\t\t")
+                .text(v -> v + " (" + unitsToBytes((BigInteger) v) + ")")
+                .add("host_read_commands", 64, 16, Layout.Kind.U128).label("host_read_commands\t\t\t")
+                .add("host_write_commands", 80, 16, Layout.Kind.U128).label("host_write_commands\t\t\t")
+                .add("controller_busy_time", 96, 16, Layout.Kind.U128).label("controller_busy_time\t\t\t")
+                .add("power_cycles", 112, 16, Layout.Kind.U128).label("power_cycles\t\t\t\t")
+                .add("power_on_hours", 128, 16, Layout.Kind.U128).label("power_on_hours\t\t\t\t")
+                .add("unsafe_shutdowns", 144, 16, Layout.Kind.U128).label("unsafe_shutdowns\t\t\t")
+                .add("media_errors", 160, 16, Layout.Kind.U128).label("media_errors\t\t\t\t")
+                .add("num_err_log_entries", 176, 16, Layout.Kind.U128).label("num_err_log_entries\t\t\t")
+                .dec("warning_temp_time", 192, 4).label("Warning Temperature Time\t\t")
+                .dec("critical_comp_time", 196, 4).label("Critical Composite Temperature Time\t");
         for (int i = 0; i < 8; i++) {
-            if (temperatureSensors[i] != 0) {
-                f.num("temperature_sensor_" + (i + 1), temperatureSensors[i],
-                        (temperatureSensors[i] - 273) + " °C (" + temperatureSensors[i] + " K)");
-            }
+            int off = 200 + 2 * i;
+            l.dec("temperature_sensor_" + (i + 1), off, 2).label("Temperature Sensor " + (i + 1) + "           ")
+                    .text(v -> Layout.kelvin((Long) v)).when(b -> Bytes.u16(b, off) != 0);
         }
-        f.num("thm_temp1_trans_count", thermalTransitions[0]);
-        f.num("thm_temp2_trans_count", thermalTransitions[1]);
-        f.num("thm_temp1_total_time", thermalTransitions[2]);
-        f.num("thm_temp2_total_time", thermalTransitions[3]);
+        return l.dec("thm_temp1_trans_count", 216, 4).label("Thermal Management T1 Trans Count\t")
+                .dec("thm_temp2_trans_count", 220, 4).label("Thermal Management T2 Trans Count\t")
+                .dec("thm_temp1_total_time", 224, 4).label("Thermal Management T1 Total Time\t")
+                .dec("thm_temp2_total_time", 228, 4).label("Thermal Management T2 Total Time\t")
+                .build();
+    }
+
+    /** The fields of a raw page with nvme-cli's names; with {@code human}, the JSON decodes critical_warning. */
+    public static Fields fields(byte[] page, boolean human) {
+        Fields f = LAYOUT.render(page, 0);
+        if (human) {
+            int w = Bytes.u8(page, 0);
+            com.fasterxml.jackson.databind.node.ObjectNode crt = Fields.MAPPER.createObjectNode();
+            crt.put("value", w);
+            crt.put("available_spare", w & 1);
+            crt.put("temp_threshold", w >> 1 & 1);
+            crt.put("reliability_degraded", w >> 2 & 1);
+            crt.put("ro", w >> 3 & 1);
+            crt.put("vmbu_failed", w >> 4 & 1);
+            crt.put("pmr_ro", w >> 5 & 1);
+            f.json().set("critical_warning", crt);
+        }
         return f;
     }
 

@@ -20,12 +20,12 @@ public final class SmartLogCommand extends InspectCommand {
         } catch (RuntimeException e) {
             throw new ToolException("Get Log Page (SMART / Health Information) failed: " + e.getMessage());
         }
-        Fields f = SmartLog.parse(page).fields();
+        Fields f = SmartLog.fields(page, human);
         if (json()) {
             Fields.printJson(out, f.json());
         } else {
             out.printf("Smart Log for NVME device:%s namespace-id:ffffffff%n", deviceName(c));
-            f.printText(out, 40);
+            f.printText(out, 0, human);
         }
     }
 }
