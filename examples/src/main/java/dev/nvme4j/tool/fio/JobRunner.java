@@ -27,8 +27,12 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Everything is allocated in {@link #setUp()}: the queue pair (depth iodepth + 1), one DMA
  * region sliced into iodepth buffers of bs, the per-slot state arrays. The submit/complete loop
  * allocates nothing: slots are indices, the runner itself is the {@link IoCallback} and the tag
- * is the slot. Latencies: slat = time inside the submit call, clat = from its return to the
- * completion callback, lat = slat + clat.
+ * is the slot. Closed loop: a completion issues the next I/O from its callback, inside the
+ * driver's completion batch (one doorbell per batch), unless a rate or think time paces the job.
+ * Latencies: an I/O starts when it is issued (from a callback: at its batch's completion time,
+ * one clock reading per batch as in fio); slat ends when the device can see it (after the
+ * submit call, or for I/Os issued in a batch at the batch's end, where the doorbell is rung:
+ * {@link #stampDeferred()}); clat runs from there to the completion; lat = slat + clat.
  *
  * <p>Phases: a job runs its workload once (ramp first, then recorded until the run time passed
  * or, without {@code time_based}, until the region's bytes were transferred). With
@@ -101,6 +105,11 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     private int sinceThink;
     private long writePassBytes;
     private IoLogs logs;
+    private Phase running = Phase.MAIN;
+    private boolean inReap;
+    private final int[] deferred;
+    private int deferredCount;
+    private long batchNow;
 
     private long ioErrors;
     private String firstError;
@@ -137,6 +146,7 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         this.slotSubmitted = new long[depth];
         this.slotLba = new long[depth];
         this.slotBlocks = new int[depth];
+        this.deferred = new int[depth];
         this.slotWrite = new boolean[depth];
         this.free = new int[depth];
         this.buffers = new DmaBuffer[depth];
@@ -318,6 +328,7 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         long rampEnd = now + spec.rampNs();
         long deadline = phase == Phase.VERIFY_PASS || spec.runtimeNs() == 0 ? Long.MAX_VALUE
                 : (ramping ? rampEnd : now) + spec.runtimeNs();
+        running = phase;
         beginPhase(phase, ramping, now);
         long phaseStart = now;
         while (true) {
@@ -398,7 +409,7 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
                 stopIssuing = true;
                 break;
             }
-            if (!issueOne(phase)) {
+            if (!issueOne(phase, System.nanoTime(), false)) {
                 break;
             }
             batch++;
@@ -463,7 +474,13 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         }
     }
 
-    private boolean issueOne(Phase phase) {
+    /**
+     * Issues the next I/O starting at {@code t0}; false when the queue is full.
+     *
+     * @param deferStamp true inside a completion batch: the I/O reaches the device with the
+     *                   batch's doorbell, and {@link #stampDeferred()} stamps its submission time
+     */
+    private boolean issueOne(Phase phase, long t0, boolean deferStamp) {
         if (!hasPending) {
             int bytes = spec.flow().sizes().next(sizeRandom);
             if (bytesLimit - issuedBytes < bytes) { // the last I/O ends at the size, as in fio
@@ -488,7 +505,6 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         slotLba[slot] = lba;
         slotBlocks[slot] = blocks;
         slotWrite[slot] = pendingWrite;
-        long t0 = System.nanoTime();
         slotStart[slot] = t0;
         slotSubmitted[slot] = t0;
         freeCount--;
@@ -506,9 +522,13 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
             free[freeCount++] = slot;
             return false;
         }
-        long t1 = System.nanoTime();
-        if (slotSubmitted[slot] == t0 && slotStart[slot] == t0) {
-            slotSubmitted[slot] = t1;
+        if (deferStamp && deferredCount < deferred.length) {
+            deferred[deferredCount++] = slot;
+        } else {
+            long t1 = System.nanoTime();
+            if (slotSubmitted[slot] == t0 && slotStart[slot] == t0) {
+                slotSubmitted[slot] = t1;
+            }
         }
         hasPending = false;
         issuedIos++;
@@ -516,20 +536,61 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         return true;
     }
 
+    /**
+     * Handles completions. As fio does, the completions of one batch share one clock reading
+     * (taken at the first of them): their completion time is when the host saw the batch.
+     */
     private void reap() {
-        if (spec.mode() == CompletionMode.POLL) {
-            if (qp.poll() == 0) {
-                Thread.onSpinWait();
+        inReap = true;
+        batchNow = 0;
+        try {
+            if (spec.mode() == CompletionMode.POLL) {
+                if (qp.poll() == 0) {
+                    Thread.onSpinWait();
+                }
+            } else {
+                qp.process(WAIT);
             }
-        } else {
-            qp.process(WAIT);
+        } finally {
+            inReap = false;
         }
+        stampDeferred();
+    }
+
+    /**
+     * Stamps the I/Os issued inside the completion batch just handled with one clock reading:
+     * the driver rang their doorbell at the end of the batch, so this is when the device got
+     * them (their slat ends here, their clat starts here).
+     */
+    private void stampDeferred() {
+        if (deferredCount == 0) {
+            return;
+        }
+        long t = System.nanoTime();
+        for (int i = 0; i < deferredCount; i++) {
+            int slot = deferred[i];
+            if (slotSubmitted[slot] == slotStart[slot]) { // not completed (nor stamped) yet
+                slotSubmitted[slot] = t;
+            }
+        }
+        deferredCount = 0;
+    }
+
+    /** The completion time for a callback: the batch's clock reading inside {@link #reap()}, else now. */
+    private long completionTime() {
+        if (!inReap) {
+            return System.nanoTime();
+        }
+        if (batchNow == 0) {
+            batchNow = System.nanoTime();
+        }
+        return batchNow;
     }
 
     @Override
     public void onComplete(long tag, int status) {
         int slot = (int) tag;
-        long now = System.nanoTime();
+        long now = completionTime();
         boolean isWrite = slotWrite[slot];
         DirectionStats d = isWrite ? write : read;
         if (status != Status.SUCCESS) {
@@ -562,6 +623,15 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         }
         slotSubmitted[slot] = Long.MIN_VALUE; // marks "completed" for issueOne
         free[freeCount++] = slot;
+        if (!stopIssuing && !paced && issuedIos < iosLimit && issuedBytes < bytesLimit) {
+            // Closed loop, as fio keeps iodepth busy: the next I/O goes now, inside the driver's
+            // completion batch (one doorbell and one clock read for the batch); it starts at this
+            // completion's time.
+            if (issueOne(running, now, inReap) && recording) {
+                int inflight = spec.iodepth() - freeCount;
+                depthLevels[Math.min(6, 31 - Integer.numberOfLeadingZeros(Math.max(1, inflight)))]++;
+            }
+        }
     }
 
     @Override
