@@ -85,6 +85,25 @@ class StateAfterResetTest {
     }
 
     @Test
+    void anInterruptModePairGetsItsInterruptsAfterTheReset() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            MockConfig cfg = MockConfig.builder().mode(ExecutionMode.THREADED).commandLatency(Duration.ofMillis(1))
+                    .namespace(NamespaceConfig.ram(1 << 16, 512)).build();
+            try (MockFixture f = new MockFixture(cfg, RecoveryTest.fastRecovery());
+                 IoQueuePair polled = f.ctrl.createQueuePair(8, CompletionMode.POLL);
+                 IoQueuePair irq = f.ctrl.createQueuePair(32, CompletionMode.INTERRUPT);
+                 DmaBuffer buf = f.ctrl.allocateBuffer(64 * 512)) {
+                f.ctrl.reset();
+                long before = irq.counters().interrupts();
+                RecoveryTest.assertAllSucceeded(RecoveryTest.writeAll(irq, f.ctrl.namespace(1), buf, 200));
+                assertTrue(irq.counters().interrupts() > before, "the re-created CQ signals its vector: " + irq.counters());
+                assertEquals(0, irq.counters().missedInterrupts(), irq.counters().toString());
+                RecoveryTest.assertAllSucceeded(RecoveryTest.writeAll(polled, f.ctrl.namespace(1), buf, 16));
+            }
+        });
+    }
+
+    @Test
     void explicitResetRestoresFeaturesResubmitsInFlightIoAndIsReported() {
         assertTimeoutPreemptively(BOUND, () -> {
             jdk.jfr.Recording recording = new jdk.jfr.Recording();

@@ -60,6 +60,10 @@ final class FakeTcpTarget implements AutoCloseable {
     volatile boolean wrongC2hOffset;
     volatile boolean closeOnRead;
     volatile int discoveryRecords = 1;
+    /** CC.EN never makes CSTS.RDY 1. */
+    volatile boolean neverReady;
+    /** CSTS.CFS is set once CC.EN is. */
+    volatile boolean fatalOnEnable;
 
     private final AtomicInteger cntlids = new AtomicInteger(1);
     private volatile int cc;
@@ -294,7 +298,8 @@ final class FakeTcpTarget implements AutoCloseable {
                 if (off == 0x14) {
                     cc = (int) v;
                     int shn = (cc >>> 14) & 3;
-                    csts = (cc & 1) | (shn != 0 ? 2 << 2 : 0);
+                    csts = (neverReady ? 0 : cc & 1) | (fatalOnEnable && (cc & 1) != 0 ? 2 : 0)
+                            | (shn != 0 ? 2 << 2 : 0);
                 }
                 resp(c, cid, 0, 0);
             }

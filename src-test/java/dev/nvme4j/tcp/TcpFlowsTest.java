@@ -324,6 +324,25 @@ class TcpFlowsTest {
     }
 
     @Test
+    void aControllerThatNeverBecomesReadyFailsWithinCapTimeout() {
+        target.neverReady = true;
+        long t0 = System.nanoTime();
+        NvmeException e = assertThrows(NvmeException.class,
+                () -> TcpController.connect(target.address(), FakeTcpTarget.SUBNQN, options()));
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue(e.getMessage().contains("not ready (CSTS.RDY) within CAP.TO = 1000 ms"), e.getMessage());
+        assertTrue(ms >= 1000 && ms < 10_000, "gave up after " + ms + " ms");
+    }
+
+    @Test
+    void aControllerFatalStatusWhileEnablingIsAClearError() {
+        target.fatalOnEnable = true;
+        NvmeException e = assertThrows(NvmeException.class,
+                () -> TcpController.connect(target.address(), FakeTcpTarget.SUBNQN, options()));
+        assertTrue(e.getMessage().contains("fatal status (CSTS.CFS)"), e.getMessage());
+    }
+
+    @Test
     void anUnknownSubsystemIsAClearError() {
         NvmeException e = assertThrows(NvmeException.class,
                 () -> TcpController.connect(target.address(), "nqn.2026-12.dev.nvme4j:nothing", options()));

@@ -27,8 +27,12 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Everything is allocated in {@link #setUp()}: the queue pair (depth iodepth + 1), one DMA
  * region sliced into iodepth buffers of bs, the per-slot state arrays. The submit/complete loop
  * allocates nothing: slots are indices, the runner itself is the {@link IoCallback} and the tag
- * is the slot. Latencies: slat = time inside the submit call, clat = from its return to the
- * completion callback, lat = slat + clat.
+ * is the slot. Closed loop: a completion issues the next I/O from its callback, inside the
+ * driver's completion batch (one doorbell per batch), unless a rate or think time paces the job.
+ * Latencies: an I/O starts when it is issued (from a callback: at its batch's completion time,
+ * one clock reading per batch as in fio); slat ends when the device can see it (after the
+ * submit call, or for I/Os issued in a batch at the batch's end, where the doorbell is rung:
+ * {@link #stampDeferred()}); clat runs from there to the completion; lat = slat + clat.
  *
  * <p>Phases: a job runs its workload once (ramp first, then recorded until the run time passed
  * or, without {@code time_based}, until the region's bytes were transferred). With
@@ -53,6 +57,11 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     private final Namespace ns;
     private final DirectionStats read = new DirectionStats();
     private final DirectionStats write = new DirectionStats();
+    private final DirectionStats trim = new DirectionStats();
+    private static final byte READ = 0;
+    private static final byte WRITE = 1;
+    private static final byte TRIM = 2;
+    private static final String[] DIRECTIONS = {"read", "write", "trim"};
     private final VerifyFormat verifyFormat;
     private final ThreadMeter meter = new ThreadMeter();
     private final CountDownLatch ready;
@@ -62,7 +71,8 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     private final long[] slotSubmitted;
     private final long[] slotLba;
     private final int[] slotBlocks;
-    private final boolean[] slotWrite;
+    /** Per slot: 0 read, 1 write, 2 trim (fio's data directions). */
+    private final byte[] slotDir;
     private final int[] free;
     private final DmaBuffer[] buffers;
     private final ByteBuffer[] views;
@@ -83,7 +93,7 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     private long expectedGeneration = VerifyFormat.ANY_GENERATION;
     private boolean hasPending;
     private long pendingUnit;
-    private boolean pendingWrite;
+    private byte pendingDir;
     private int pendingBlocks;
     private final int lbaSize;
     private final int unitBytes;
@@ -101,6 +111,11 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     private int sinceThink;
     private long writePassBytes;
     private IoLogs logs;
+    private Phase running = Phase.MAIN;
+    private boolean inReap;
+    private final int[] deferred;
+    private int deferredCount;
+    private long batchNow;
 
     private long ioErrors;
     private String firstError;
@@ -112,6 +127,7 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     private final long[] depthLevels = new long[7];
     private long readRuntimeNs;
     private long writeRuntimeNs;
+    private long trimRuntimeNs;
     private long runtimeNs;
     private QueueCounters counters = QueueCounters.ZERO;
 
@@ -137,7 +153,8 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         this.slotSubmitted = new long[depth];
         this.slotLba = new long[depth];
         this.slotBlocks = new int[depth];
-        this.slotWrite = new boolean[depth];
+        this.deferred = new int[depth];
+        this.slotDir = new byte[depth];
         this.free = new int[depth];
         this.buffers = new DmaBuffer[depth];
         this.metas = new DmaBuffer[depth];
@@ -163,6 +180,11 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     /** Read statistics; the progress counters may be read from any thread. */
     public DirectionStats read() {
         return read;
+    }
+
+    /** Trim statistics; the progress counters may be read from any thread. */
+    public DirectionStats trim() {
+        return trim;
     }
 
     /** Write statistics; the progress counters may be read from any thread. */
@@ -318,6 +340,7 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         long rampEnd = now + spec.rampNs();
         long deadline = phase == Phase.VERIFY_PASS || spec.runtimeNs() == 0 ? Long.MAX_VALUE
                 : (ramping ? rampEnd : now) + spec.runtimeNs();
+        running = phase;
         beginPhase(phase, ramping, now);
         long phaseStart = now;
         while (true) {
@@ -398,7 +421,7 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
                 stopIssuing = true;
                 break;
             }
-            if (!issueOne(phase)) {
+            if (!issueOne(phase, System.nanoTime(), false)) {
                 break;
             }
             batch++;
@@ -453,6 +476,9 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
             }
             case VERIFY_PASS -> readRuntimeNs += elapsed;
             case MAIN -> {
+                if (spec.rw().trims()) {
+                    trimRuntimeNs += elapsed;
+                }
                 if (spec.rw().reads()) {
                     readRuntimeNs += elapsed;
                 }
@@ -463,7 +489,13 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         }
     }
 
-    private boolean issueOne(Phase phase) {
+    /**
+     * Issues the next I/O starting at {@code t0}; false when the queue is full.
+     *
+     * @param deferStamp true inside a completion batch: the I/O reaches the device with the
+     *                   batch's doorbell, and {@link #stampDeferred()} stamps its submission time
+     */
+    private boolean issueOne(Phase phase, long t0, boolean deferStamp) {
         if (!hasPending) {
             int bytes = spec.flow().sizes().next(sizeRandom);
             if (bytesLimit - issuedBytes < bytes) { // the last I/O ends at the size, as in fio
@@ -471,32 +503,34 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
             }
             pendingBlocks = bytes / lbaSize;
             pendingUnit = offsets.next(bytes / unitBytes);
-            pendingWrite = switch (phase) {
-                case WRITE_PASS -> true;
-                case VERIFY_PASS -> false;
-                case MAIN -> spec.rw().mixed() ? mix.nextInt(100) >= spec.rwmixread() : spec.rw().writes();
+            pendingDir = switch (phase) {
+                case WRITE_PASS -> WRITE;
+                case VERIFY_PASS -> READ;
+                case MAIN -> spec.rw().trims() ? TRIM
+                        : (spec.rw().mixed() ? mix.nextInt(100) >= spec.rwmixread() : spec.rw().writes()) ? WRITE : READ;
             };
             hasPending = true;
         }
         int slot = free[freeCount - 1];
         int blocks = pendingBlocks;
         long lba = spec.startLba() + pendingUnit * unitBlocks;
-        if (pendingWrite && verifyFormat != null) {
+        if (pendingDir == WRITE && verifyFormat != null) {
             verifyFormat.stamp(views[slot], blocks, lba, spec.generation(), spec.index());
         }
         // Record the slot before submitting: a deterministic device may complete inside the call.
         slotLba[slot] = lba;
         slotBlocks[slot] = blocks;
-        slotWrite[slot] = pendingWrite;
-        long t0 = System.nanoTime();
+        slotDir[slot] = pendingDir;
         slotStart[slot] = t0;
         slotSubmitted[slot] = t0;
         freeCount--;
         boolean accepted;
         try {
-            accepted = pendingWrite
-                    ? qp.write(ns, lba, blocks, buffers[slot], metas[slot], protection, this, slot)
-                    : qp.read(ns, lba, blocks, buffers[slot], metas[slot], protection, this, slot);
+            accepted = switch (pendingDir) {
+                case WRITE -> qp.write(ns, lba, blocks, buffers[slot], metas[slot], protection, this, slot);
+                case READ -> qp.read(ns, lba, blocks, buffers[slot], metas[slot], protection, this, slot);
+                default -> qp.deallocate(ns, lba, blocks, this, slot);
+            };
         } catch (RuntimeException e) {
             free[freeCount++] = slot;
             stopIssuing = true;
@@ -506,9 +540,13 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
             free[freeCount++] = slot;
             return false;
         }
-        long t1 = System.nanoTime();
-        if (slotSubmitted[slot] == t0 && slotStart[slot] == t0) {
-            slotSubmitted[slot] = t1;
+        if (deferStamp && deferredCount < deferred.length) {
+            deferred[deferredCount++] = slot;
+        } else {
+            long t1 = System.nanoTime();
+            if (slotSubmitted[slot] == t0 && slotStart[slot] == t0) {
+                slotSubmitted[slot] = t1;
+            }
         }
         hasPending = false;
         issuedIos++;
@@ -516,28 +554,70 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         return true;
     }
 
+    /**
+     * Handles completions. As fio does, the completions of one batch share one clock reading
+     * (taken at the first of them): their completion time is when the host saw the batch.
+     */
     private void reap() {
-        if (spec.mode() == CompletionMode.POLL) {
-            if (qp.poll() == 0) {
-                Thread.onSpinWait();
+        inReap = true;
+        batchNow = 0;
+        try {
+            if (spec.mode() == CompletionMode.POLL) {
+                if (qp.poll() == 0) {
+                    Thread.onSpinWait();
+                }
+            } else {
+                qp.process(WAIT);
             }
-        } else {
-            qp.process(WAIT);
+        } finally {
+            inReap = false;
         }
+        stampDeferred();
+    }
+
+    /**
+     * Stamps the I/Os issued inside the completion batch just handled with one clock reading:
+     * the driver rang their doorbell at the end of the batch, so this is when the device got
+     * them (their slat ends here, their clat starts here).
+     */
+    private void stampDeferred() {
+        if (deferredCount == 0) {
+            return;
+        }
+        long t = System.nanoTime();
+        for (int i = 0; i < deferredCount; i++) {
+            int slot = deferred[i];
+            if (slotSubmitted[slot] == slotStart[slot]) { // not completed (nor stamped) yet
+                slotSubmitted[slot] = t;
+            }
+        }
+        deferredCount = 0;
+    }
+
+    /** The completion time for a callback: the batch's clock reading inside {@link #reap()}, else now. */
+    private long completionTime() {
+        if (!inReap) {
+            return System.nanoTime();
+        }
+        if (batchNow == 0) {
+            batchNow = System.nanoTime();
+        }
+        return batchNow;
     }
 
     @Override
     public void onComplete(long tag, int status) {
         int slot = (int) tag;
-        long now = System.nanoTime();
-        boolean isWrite = slotWrite[slot];
-        DirectionStats d = isWrite ? write : read;
+        long now = completionTime();
+        byte dir = slotDir[slot];
+        boolean isWrite = dir == WRITE;
+        DirectionStats d = dir == READ ? read : isWrite ? write : trim;
         if (status != Status.SUCCESS) {
             ioErrors++;
             stopIssuing = true;
             if (firstError == null) {
                 long piLba = qp.protectionErrorLba();
-                firstError = String.format("%s error at lba %d (%d blocks): %s%s", isWrite ? "write" : "read",
+                firstError = String.format("%s error at lba %d (%d blocks): %s%s", DIRECTIONS[dir],
                         slotLba[slot], slotBlocks[slot], Status.describe(status),
                         piLba < 0 ? "" : " (failing block: LBA " + piLba + ")");
             }
@@ -555,13 +635,22 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
                             bytes, (slotLba[slot] - spec.startLba()) * lbaSize);
                 }
             }
-            if (!isWrite && checkReads) {
+            if (dir == READ && checkReads) {
                 verifiedBlocks += slotBlocks[slot];
                 verifyFormat.check(views[slot], slotBlocks[slot], slotLba[slot], expectedGeneration, this);
             }
         }
         slotSubmitted[slot] = Long.MIN_VALUE; // marks "completed" for issueOne
         free[freeCount++] = slot;
+        if (!stopIssuing && !paced && issuedIos < iosLimit && issuedBytes < bytesLimit) {
+            // Closed loop, as fio keeps iodepth busy: the next I/O goes now, inside the driver's
+            // completion batch (one doorbell and one clock read for the batch); it starts at this
+            // completion's time.
+            if (issueOne(running, now, inReap) && recording) {
+                int inflight = spec.iodepth() - freeCount;
+                depthLevels[Math.min(6, 31 - Integer.numberOfLeadingZeros(Math.max(1, inflight)))]++;
+            }
+        }
     }
 
     @Override
@@ -588,7 +677,8 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     }
 
     private JobResult result(long startEpochMs) {
-        return new JobResult(spec, read, write, runtimeNs, readRuntimeNs, writeRuntimeNs, meter.usrNs(),
+        return new JobResult(spec, read, write, trim, runtimeNs, readRuntimeNs, writeRuntimeNs, trimRuntimeNs,
+                meter.usrNs(),
                 meter.sysNs(), startEpochMs, ioErrors, firstError, failure, verifiedBlocks,
                 mismatchCount, List.copyOf(mismatches), counters, meter.allocatedBytes(), depthLevels.clone());
     }
