@@ -35,12 +35,7 @@ class AllocationFreeTest {
              IoQueuePair qp = f.ctrl.createQueuePair(64, CompletionMode.POLL);
              DmaBuffer buf = f.ctrl.allocateBuffer(64 * 4096)) {
             Namespace ns = f.ctrl.namespace(1);
-            IoCallback cb = (tag, status) -> {
-                completed++;
-                if (status != 0) {
-                    errors++;
-                }
-            };
+            IoCallback cb = countingCallback();
             DmaBuffer[] slices = new DmaBuffer[64];
             for (int i = 0; i < 64; i++) {
                 slices[i] = buf.slice(i * 4096L, 4096);
@@ -78,12 +73,7 @@ class AllocationFreeTest {
              DmaBuffer buf = f.ctrl.allocateBuffer(64 * 4096);
              DmaBuffer meta = f.ctrl.allocateBuffer(64 * 64)) {
             Namespace ns = f.ctrl.namespace(1);
-            IoCallback cb = (tag, status) -> {
-                completed++;
-                if (status != 0) {
-                    errors++;
-                }
-            };
+            IoCallback cb = countingCallback();
             DmaBuffer[] slices = new DmaBuffer[64];
             DmaBuffer[] metas = new DmaBuffer[64];
             for (int i = 0; i < 64; i++) {
@@ -118,6 +108,16 @@ class AllocationFreeTest {
             }
         }
         return i;
+    }
+
+    /** Counts completions and errors into the test's fields (allocated once, before measuring). */
+    private IoCallback countingCallback() {
+        return (tag, status) -> {
+            completed++;
+            if (status != 0) {
+                errors++;
+            }
+        };
     }
 
     private static long run(IoQueuePair qp, Namespace ns, DmaBuffer[] slices, IoCallback cb, long from, long to) {

@@ -388,4 +388,104 @@ class QueueFailurePathsTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    private static final int INTERNAL_ERROR = NvmeStatus.INTERNAL_ERROR.code(false);
+
+    /** An error status without DNR is retried: the read succeeds, the retries are counted. */
+    @Test
+    void anErrorWithoutDnrIsRetriedAndTheReadSucceeds() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(), options(Duration.ofSeconds(5)));
+                 IoQueuePair qp = f.ctrl.createQueuePair(8, CompletionMode.POLL);
+                 DmaBuffer buf = f.ctrl.allocateBuffer(512)) {
+                Namespace ns = f.ctrl.namespace(1);
+                buf.segment().fill((byte) 0x33);
+                qp.writeSync(ns, 5, 1, buf);
+                buf.segment().fill((byte) 0);
+                long before = f.mock.counters().ioCommands();
+                f.mock.faults().completeWithStatus(FaultMatch.any().queue(1).opcode(Opcodes.NVM_READ).times(2),
+                        INTERNAL_ERROR);
+                qp.readSync(ns, 5, 1, buf);
+                assertEquals(0x33, buf.segment().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0) & 0xFF);
+                assertEquals(3, f.mock.counters().ioCommands() - before, "tried three times on the device");
+                assertEquals(2, qp.counters().retried(), qp.counters().toString());
+                assertEquals(2, qp.counters().errors(), qp.counters().toString());
+            }
+        });
+    }
+
+    /** Without DNR but failing every time: retried 5 times (as Linux), then the error is reported. */
+    @Test
+    void retriesAreBoundedThenTheErrorIsReported() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(), options(Duration.ofSeconds(5)));
+                 IoQueuePair qp = f.ctrl.createQueuePair(8, CompletionMode.POLL);
+                 DmaBuffer buf = f.ctrl.allocateBuffer(512)) {
+                long before = f.mock.counters().ioCommands();
+                f.mock.faults().completeWithStatus(FaultMatch.any().queue(1).opcode(Opcodes.NVM_READ), INTERNAL_ERROR);
+                int[] st = {-1};
+                int[] calls = {0};
+                assertTrue(qp.read(f.ctrl.namespace(1), 0, 1, buf, (t, s) -> { st[0] = s; calls[0]++; }, 0));
+                assertTrue(qp.drain(Duration.ofSeconds(5)));
+                assertEquals(1, calls[0]);
+                assertEquals(INTERNAL_ERROR, st[0], dev.nvme4j.api.Status.describe(st[0]));
+                assertEquals(6, f.mock.counters().ioCommands() - before, "the first attempt and five retries");
+                assertEquals(5, qp.counters().retried());
+            }
+        });
+    }
+
+    /** With DNR the error is final: reported at once, the command ran once. */
+    @Test
+    void anErrorWithDnrIsNotRetried() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(), options(Duration.ofSeconds(5)));
+                 IoQueuePair qp = f.ctrl.createQueuePair(8, CompletionMode.POLL);
+                 DmaBuffer buf = f.ctrl.allocateBuffer(512)) {
+                int dnr = NvmeStatus.INTERNAL_ERROR.code(true);
+                long before = f.mock.counters().ioCommands();
+                f.mock.faults().completeWithStatus(FaultMatch.any().queue(1).opcode(Opcodes.NVM_READ).times(1), dnr);
+                NvmeException e = assertThrows(NvmeException.class,
+                        () -> qp.readSync(f.ctrl.namespace(1), 0, 1, buf));
+                assertEquals(dnr, e.status());
+                assertEquals(1, f.mock.counters().ioCommands() - before);
+                assertEquals(0, qp.counters().retried());
+            }
+        });
+    }
+
+    /**
+     * CRD 2 selects CRDT2 (the mock reports 300 ms): the retry waits that long, without
+     * blocking the owner, whose polls return at once meanwhile.
+     */
+    @Test
+    void aRetryWaitsTheCommandRetryDelayWithoutBlockingTheOwner() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(), options(Duration.ofSeconds(5)));
+                 IoQueuePair qp = f.ctrl.createQueuePair(8, CompletionMode.POLL);
+                 DmaBuffer buf = f.ctrl.allocateBuffer(512)) {
+                int crd2 = INTERNAL_ERROR | (2 << 11);
+                f.mock.faults().completeWithStatus(FaultMatch.any().queue(1).opcode(Opcodes.NVM_READ).times(1), crd2);
+                int[] st = {-1};
+                long start = System.nanoTime();
+                long[] doneAt = {0};
+                assertTrue(qp.read(f.ctrl.namespace(1), 0, 1, buf, (t, s) -> {
+                    st[0] = s;
+                    doneAt[0] = System.nanoTime();
+                }, 0));
+                long longestPoll = 0;
+                while (qp.outstanding() > 0 && System.nanoTime() - start < Duration.ofSeconds(5).toNanos()) {
+                    long p = System.nanoTime();
+                    qp.poll();
+                    longestPoll = Math.max(longestPoll, System.nanoTime() - p);
+                }
+                assertEquals(0, st[0], dev.nvme4j.api.Status.describe(st[0]));
+                long waited = (doneAt[0] - start) / 1_000_000;
+                assertTrue(waited >= 290, "waited CRDT2 (300 ms) before the retry: " + waited + " ms");
+                assertTrue(longestPoll < Duration.ofMillis(200).toNanos(), "no poll blocked: longest "
+                        + longestPoll / 1_000_000 + " ms");
+                assertEquals(1, qp.counters().retried());
+            }
+        });
+    }
 }

@@ -99,6 +99,7 @@ class VfioAbiTest {
         CONSTANTS.put("VFIO_PCI_INTX_IRQ_INDEX", (long) NativeLib.VFIO_PCI_INTX_IRQ_INDEX());
         CONSTANTS.put("VFIO_PCI_ERR_IRQ_INDEX", (long) VfioStructs.PCI_ERR_IRQ_INDEX);
         CONSTANTS.put("VFIO_PCI_REQ_IRQ_INDEX", (long) VfioStructs.PCI_REQ_IRQ_INDEX);
+        CONSTANTS.put("MAP_FIXED", (long) VfioStructs.MAP_FIXED);
         CONSTANTS.put("VFIO_DMA_MAP_FLAG_READ", (long) NativeLib.VFIO_DMA_MAP_FLAG_READ());
         CONSTANTS.put("VFIO_DMA_MAP_FLAG_WRITE", (long) NativeLib.VFIO_DMA_MAP_FLAG_WRITE());
         CONSTANTS.put("VFIO_IOMMU_INFO_CAPS", (long) NativeLib.VFIO_IOMMU_INFO_CAPS());

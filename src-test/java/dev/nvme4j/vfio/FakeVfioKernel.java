@@ -55,6 +55,8 @@ final class FakeVfioKernel {
     final List<DmaMap> dmaMaps = new ArrayList<>();
     final List<DmaMap> dmaUnmaps = new ArrayList<>();
     final Map<Long, MemorySegment> hostMappings = new HashMap<>();
+    /** Addresses mmapped over with MAP_FIXED. */
+    final List<Long> fixedMappings = new ArrayList<>();
     final List<long[]> iovaRanges = new ArrayList<>(List.of(
             new long[] {0, 0xfedf_ffffL}, new long[] {0xfef0_0000L, (1L << 39) - 1}));
     final MemorySegment bar0 = Arena.ofAuto().allocate(BAR0_SIZE, 4096);
@@ -225,9 +227,14 @@ final class FakeVfioKernel {
     }
 
     private Object mmap(InvocationOnMock call) {
+        MemorySegment addr = call.getArgument(0);
         long length = call.getArgument(1);
         int flags = call.getArgument(3);
         int fd = call.getArgument(4);
+        if ((flags & VfioStructs.MAP_FIXED) != 0) {
+            fixedMappings.add(addr.address());
+            return addr.reinterpret(length); // replaced in place, as the kernel does
+        }
         if (fd >= 0) {
             if (bar0MmapErrno != 0) {
                 throw new NativeException("mmap", bar0MmapErrno);

@@ -126,8 +126,10 @@ class VfioReleaseTest {
         assertEquals(0, kernel.bar0.get(ValueLayout.JAVA_INT_UNALIGNED, 0x1000), "writes are dropped");
         assertEquals(1, kernel.dmaUnmaps.size(), "the DMA memory left the IOMMU");
         assertEquals(0x1234_5678, region.segment().get(ValueLayout.JAVA_INT, 0), "host memory stays readable");
+        assertEquals(java.util.List.of(kernel.bar0.address()), kernel.fixedMappings,
+                "BAR0 replaced in place by anonymous memory (no hole a concurrent access could fault on)");
+        verify(kernel.libc, never()).munmap(kernel.bar0, FakeVfioKernel.BAR0_SIZE);
         InOrder order = inOrder(kernel.libc);
-        order.verify(kernel.libc).munmap(kernel.bar0, FakeVfioKernel.BAR0_SIZE);
         order.verify(kernel.libc).close(device);
         order.verify(kernel.libc).ioctl(group, VfioIoctls.VFIO_GROUP_UNSET_CONTAINER, 0L);
         order.verify(kernel.libc).close(group);
@@ -146,13 +148,30 @@ class VfioReleaseTest {
         assertEquals(otherSets, kernel.otherIrqSets.size(), "no ioctl on the closed device fd");
         verify(kernel.libc, times(1)).close(device);
         verify(kernel.libc, times(1)).close(group);
-        verify(kernel.libc, times(1)).munmap(kernel.bar0, FakeVfioKernel.BAR0_SIZE);
+        verify(kernel.libc, times(1)).munmap(kernel.bar0, FakeVfioKernel.BAR0_SIZE); // the replacement, at close
         assertEquals(1, kernel.dmaUnmaps.size(), "unmapped once");
         for (InterruptVector v : vectors) {
             verify(kernel.libc).close(((dev.nvme4j.device.EventFdVector) v).eventFd().fd());
         }
         verify(kernel.libc).close(f.deviceEvents().removalRequestFd().fd());
         assertTrue(kernel.hostMappings.isEmpty(), "host DMA memory freed by close");
+    }
+
+    @Test
+    void aBarReachedByPreadIsNotTouchedAfterTheRelease() {
+        kernel.bar0Mmappable = false;
+        VfioPciFunction f = open(ADDRESS);
+        var regs = f.registers();
+        regs.read32(0);
+        int device = kernel.deviceFd(ADDRESS);
+        f.release();
+        assertEquals(0xFFFF_FFFF, regs.read32(0));
+        regs.write32(0x14, 1);
+        verify(kernel.libc, times(1)).pread(org.mockito.ArgumentMatchers.eq(device), org.mockito.ArgumentMatchers.any(),
+                org.mockito.ArgumentMatchers.eq(0L)); // the read before the release only
+        verify(kernel.libc, never()).pwrite(org.mockito.ArgumentMatchers.eq(device), org.mockito.ArgumentMatchers.any(),
+                org.mockito.ArgumentMatchers.eq(0x14L));
+        f.close();
     }
 
     @Test

@@ -30,7 +30,11 @@ import java.util.concurrent.CompletableFuture;
  * <h2>Completing</h2>
  * Every accepted command completes exactly once through its callback, with the device's status
  * or, if the device never answered (timeout beyond recovery, controller failed or closed), a
- * host status ({@link NvmeStatus#COMMAND_ABORTED_BY_HOST}, DNR set). Errors never come out of
+ * host status ({@link NvmeStatus#COMMAND_ABORTED_BY_HOST}, DNR set). A device error status
+ * without DNR is retried first, up to 5 times, each after the Command Retry Delay its CRD field
+ * asks for (re-issued by a later poll, never blocking it; counted in
+ * {@link QueueCounters#retried()}); passthrough commands and commands recovery already worked on
+ * are not retried. Errors never come out of
  * {@code poll()} as exceptions; the one exception is an {@link Error} thrown by a callback, which
  * is rethrown once the rest of the poll's completions were delivered (see {@link IoCallback}).
  *

@@ -19,12 +19,14 @@ package dev.nvme4j.api;
  * @param staleCompletions  completion entries dropped because they named no outstanding command
  *                          (a duplicate, or a stale entry for a CID since reused: a device fault)
  * @param sglCommands       reads and writes whose data an SGL described instead of PRPs
+ * @param retried           commands re-issued after an error status without DNR (up to 5 times
+ *                          each, after the Command Retry Delay the status asks for)
  */
 public record QueueCounters(long submitted, long completed, long errors, long timeouts, long missedInterrupts,
                             long lostDoorbells, long aborts, long resubmitted, long doorbellsRung,
                             long interrupts, long queueFull, long callbackFailures,
-                            long staleCompletions, long sglCommands) {
-    public static final QueueCounters ZERO = new QueueCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+                            long staleCompletions, long sglCommands, long retried) {
+    public static final QueueCounters ZERO = new QueueCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /** Element-wise sum. */
     public QueueCounters plus(QueueCounters o) {
@@ -32,6 +34,6 @@ public record QueueCounters(long submitted, long completed, long errors, long ti
                 timeouts + o.timeouts, missedInterrupts + o.missedInterrupts, lostDoorbells + o.lostDoorbells,
                 aborts + o.aborts, resubmitted + o.resubmitted, doorbellsRung + o.doorbellsRung,
                 interrupts + o.interrupts, queueFull + o.queueFull, callbackFailures + o.callbackFailures,
-                staleCompletions + o.staleCompletions, sglCommands + o.sglCommands);
+                staleCompletions + o.staleCompletions, sglCommands + o.sglCommands, retried + o.retried);
     }
 }

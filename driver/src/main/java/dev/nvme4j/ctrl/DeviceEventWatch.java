@@ -2,7 +2,6 @@ package dev.nvme4j.ctrl;
 
 import dev.nvme4j.device.DeviceEvents;
 import dev.nvme4j.queue.IoQueuePairImpl;
-import dev.nvme4j.queue.OwnerGate;
 import dev.nvme4j.spec.NvmeRegs;
 import java.util.List;
 import org.slf4j.Logger;
@@ -16,12 +15,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Device request</b> (the kernel wants the device back: hot-unplug, unbind from vfio-pci,
  * remove through sysfs; it waits until the device's file descriptors are closed): the controller
  * is marked {@link dev.nvme4j.api.ControllerState#REMOVED} and the device is given up at once:
- * register accesses stop (reads all ones, writes dropped), the watchdog stops, every queue
- * pair's owner is let out of its gate once (so no one is between a register check and a BAR0
- * access while BAR0 is unmapped), the function is released (DMA out of the IOMMU, fds closed),
- * and then every outstanding and new command completes once with Host Pathing Error (DNR):
- * admin commands at once, I/O at the owner's next poll (no application callback runs on this
- * thread). Nothing waits for the device.
+ * register accesses stop (reads all ones, writes dropped), the watchdog stops, the function is
+ * released (DMA out of the IOMMU, BAR0 unmapped, fds closed; safe against register accesses
+ * other threads are making at that moment), and then every outstanding and new command
+ * completes once with Host Pathing Error (DNR): admin commands at once, I/O at the owner's next
+ * poll, which is woken (no application callback runs on this thread). Nothing waits for the
+ * device or for an owner.
  *
  * <p><b>Error interrupt</b> (PCIe AER): CSTS decides. All ones: the device is unreachable, the
  * controller is marked failed. CSTS.CFS, or a ready controller that is no longer ready: the
@@ -35,8 +34,6 @@ final class DeviceEventWatch implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceEventWatch.class);
     /** The wait is re-armed this often (stop also wakes it at once). */
     private static final long WAIT_NANOS = 1_000_000_000L;
-    /** How long the removal waits for one queue pair's owner to leave its gate. */
-    private static final long GATE_WAIT_NANOS = 1_000_000_000L;
     static final String REMOVAL_CAUSE = "the kernel requested the device back (hot-unplug, unbind from vfio-pci"
             + " or remove through sysfs)";
 
@@ -129,9 +126,6 @@ final class DeviceEventWatch implements Runnable {
             ctrl.recovery.stopAsyncEvents();
         }
         ctrl.stopWatchdog();
-        for (IoQueuePairImpl p : pairs) {
-            passThroughGate(p);
-        }
         try {
             ctrl.pci.release();
         } catch (RuntimeException e) {
@@ -148,25 +142,6 @@ final class DeviceEventWatch implements Runnable {
                 + " is back", ctrl.address(), millis);
         Events.removal(ctrl.address(), REMOVAL_CAUSE, outstanding, millis);
         return true;
-    }
-
-    /**
-     * Waits (bounded) until the pair's owner is outside its gate once: an owner that entered
-     * before the registers were detached may be about to touch BAR0; one that enters later sees
-     * them detached.
-     */
-    private void passThroughGate(IoQueuePairImpl p) {
-        OwnerGate gate = p.gate();
-        if (gate.heldByCurrentThread()) {
-            return;
-        }
-        p.wake();
-        if (gate.system(System.nanoTime() + GATE_WAIT_NANOS)) {
-            gate.exit();
-        } else {
-            LOG.warn("{}: the owner of I/O queue pair {} stayed inside poll for {} ms during the removal;"
-                    + " releasing the device anyway", ctrl.address(), p.queueId(), GATE_WAIT_NANOS / 1_000_000);
-        }
     }
 
     private void onError() {

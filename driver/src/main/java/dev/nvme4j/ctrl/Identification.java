@@ -45,6 +45,9 @@ final class Identification {
             MemorySegment s = buf.segment();
             ctrl.rtd3eMicros = rtd3eMicros(s);
             ctrl.sgls = IdentifyParser.u32(s, IdentifyLayout.CTRL_SGLS);
+            for (int i = 0; i < 3; i++) {
+                ctrl.crdtNanos[i] = IdentifyParser.u16(s, IdentifyLayout.CTRL_CRDT1 + 2 * i) * 100_000_000L;
+            }
             int mdts = IdentifyParser.u8(s, IdentifyLayout.CTRL_MDTS);
             long minPage = 4096L << NvmeRegs.capMpsmin(cap);
             long maxTransfer = mdts == 0 ? DRIVER_MAX_TRANSFER

@@ -72,6 +72,8 @@ public final class NvmeController implements Controller, QueueHost {
     volatile long rtd3eMicros;
     /** SGLS from Identify Controller (SGL support of the NVM command set). */
     volatile int sgls;
+    /** CRDT1..3 of Identify Controller, in nanoseconds (written once at bring-up). */
+    final long[] crdtNanos = new long[3];
     AdminQueue admin;
     QueueFactory.Built adminMemory;
     QueueFactory queues;
@@ -521,6 +523,11 @@ public final class NvmeController implements Controller, QueueHost {
         for (IoQueuePairImpl p : pairs.values()) {
             p.requestFailAll(IoQueuePairImpl.HOST_ABORT);
         }
+    }
+
+    @Override
+    public long commandRetryDelayNanos(int crd) {
+        return crd == 0 ? 0 : crdtNanos[crd - 1];
     }
 
     @Override

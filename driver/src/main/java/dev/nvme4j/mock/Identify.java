@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 
 /** Builds Identify data structures (Base 5.17, NVM Command Set 4.1.5) from the configuration. */
 final class Identify {
+    /** CRDT1..3 the mock reports, in 100 ms units: what an error status's CRD field 1..3 asks the host to wait. */
+    static final int[] CRDT_100MS = {1, 3, 10};
     private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -45,6 +47,9 @@ final class Identify {
         out.set(LE_SHORT, CTRL_CNTLID, (short) 1);
         out.set(LE_INT, CTRL_VER, c.regs.vs);
         out.set(ValueLayout.JAVA_BYTE, CTRL_CNTRLTYPE, (byte) 1);
+        for (int i = 0; i < 3; i++) {
+            out.set(LE_SHORT, CTRL_CRDT1 + 2L * i, (short) Identify.CRDT_100MS[i]);
+        }
         out.set(LE_SHORT, CTRL_OACS, (short) 0);
         out.set(ValueLayout.JAVA_BYTE, CTRL_ACL, (byte) cfg.acl());
         out.set(ValueLayout.JAVA_BYTE, CTRL_AERL, (byte) cfg.aerl());

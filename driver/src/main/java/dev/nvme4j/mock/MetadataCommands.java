@@ -33,7 +33,8 @@ final class MetadataCommands {
     private MemorySegment data = MemorySegment.NULL;
     private MemorySegment meta = MemorySegment.NULL;
     private MemorySegment wire = MemorySegment.NULL;
-    /** Offset of the metadata buffer in the mapping {@link #metadataPointer} returned. */
+    /** The mapping holding the command's separate metadata buffer (null when none moves), and its offset. */
+    private MemorySegment host;
     private long hostOffset;
 
     MetadataCommands(MockNvmeController c, Engine e) {
@@ -50,7 +51,10 @@ final class MetadataCommands {
         return ns.piType != 0 && (e.cdw12 & PRACT) != 0 && ns.metadataSize == 8;
     }
 
-    /** Maps the data pointer and checks MDTS and PRINFO; returns 0 or a status. */
+    /**
+     * Checks range, PRINFO and MDTS and maps the data pointer and (separate metadata) MPTR into
+     * {@link #host}; returns 0 or a status.
+     */
     private int prepare(MockNamespace ns, long slba, long nlb) {
         if (!ns.inRange(slba, nlb)) {
             return NvmeStatus.LBA_OUT_OF_RANGE.code(true);
@@ -65,7 +69,15 @@ final class MetadataCommands {
         data = grow(data, nlb << ns.lbaShift);
         meta = grow(meta, nlb * ns.metadataSize);
         wire = grow(wire, wireBytes);
-        return e.prp.map(e.prp1, e.prp2, wireBytes, c.regs.pageSize);
+        int st = e.prp.map(e.prp1, e.prp2, wireBytes, c.regs.pageSize);
+        host = null;
+        if (st == 0 && separate(ns)) {
+            host = metadataPointer(nlb * ns.metadataSize);
+            if (host == null) {
+                return NvmeStatus.DATA_TRANSFER_ERROR.code(false);
+            }
+        }
+        return st;
     }
 
     /**
@@ -91,10 +103,6 @@ final class MetadataCommands {
         int st = prepare(ns, slba, nlb);
         if (st != 0) {
             return st;
-        }
-        MemorySegment host = separate(ns) ? metadataPointer(nlb * ns.metadataSize) : null;
-        if (separate(ns) && host == null) {
-            return NvmeStatus.DATA_TRANSFER_ERROR.code(false);
         }
         int ls = 1 << ns.lbaShift;
         int ms = ns.metadataSize;
@@ -129,10 +137,6 @@ final class MetadataCommands {
         int st = prepare(ns, slba, nlb);
         if (st != 0) {
             return st;
-        }
-        MemorySegment host = separate(ns) ? metadataPointer(nlb * ns.metadataSize) : null;
-        if (separate(ns) && host == null) {
-            return NvmeStatus.DATA_TRANSFER_ERROR.code(false);
         }
         int ls = 1 << ns.lbaShift;
         int ms = ns.metadataSize;

@@ -200,8 +200,33 @@ public final class CommandQueue {
         t.deadlineNanos = deadlineNanos;
         t.recoveryStep = 0;
         t.retries++;
+        t.retryWaiting = false;
+        t.reaped = false;
         sqTail = next(sqTail);
         stats.resubmitted++;
+    }
+
+    /** True when the SQ has a free slot (the command's tracker is already held). */
+    public boolean hasSqSlot() {
+        return next(sqTail) != sqHead;
+    }
+
+    /**
+     * Re-issues a tracker's saved entry after a retryable error status, under a CID of the next
+     * generation (a late copy of the failed attempt's completion then matches nothing).
+     */
+    void retrySaved(Tracker t, long deadlineNanos) {
+        trackers.renew(t);
+        int cdw0 = t.savedSqe.get(LE_INT, Sqe.OFF_CDW0);
+        t.savedSqe.set(LE_INT, Sqe.OFF_CDW0, (cdw0 & 0xFFFF) | (t.cid << 16));
+        long base = (long) sqTail << Sqe.SIZE_LOG2;
+        MemorySegment.copy(t.savedSqe, 0, sq, base, Sqe.SIZE);
+        t.deadlineNanos = deadlineNanos;
+        t.retryWaiting = false;
+        t.errorRetries++;
+        sqTail = next(sqTail);
+        stats.retried++;
+        stats.submitted++;
     }
 
     /** Rings the SQ tail doorbell if entries were added since the last ring (one write per batch). */

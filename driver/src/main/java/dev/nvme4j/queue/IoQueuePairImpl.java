@@ -49,6 +49,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     final PendingRequests pending;
     private final CompletionWaiter waiter;
     private final PairTeardown teardown;
+    final RetryQueue retries;
     /** Allocated once: handing a method reference to every poll would allocate. */
     private final java.util.function.Consumer<Request> issuer = this::issue;
 
@@ -99,6 +100,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         pending = new PendingRequests(requests);
         waiter = new CompletionWaiter(this, mode, vector, hybridSpinNanos);
         teardown = new PairTeardown(this, queue, gate, host, ioTimeoutNanos);
+        retries = new RetryQueue(queue, host, ioTimeoutNanos);
     }
 
     // ---- identity ----
@@ -412,6 +414,9 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
                     n += deliverHostFailures();
                 }
                 if (!closed) { // a callback may have seen the pair closed: nothing more for the device
+                    if (!retries.isEmpty()) {
+                        retries.issueDue();
+                    }
                     pending.pump(issuer);
                 }
             } finally {
@@ -432,6 +437,9 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     @Override
     public void onCompletion(Tracker t, int status, int dw0, int dw1) {
         Request r = requests[t.owner];
+        if (status != 0 && !closed && retries.offer(t, status, r.opcode < 0)) {
+            return; // re-issued by a later poll (RetryQueue)
+        }
         queue.release(t);
         if (status != 0 && r.status == 0) {
             r.status = status;

@@ -53,6 +53,7 @@ final class PairTeardown {
      */
     void failAll(int status) {
         pair.pending.clear();
+        pair.retries.clear();
         Request[] requests = pair.requests;
         for (Request r : requests) {
             if (r.busy) {

@@ -44,6 +44,12 @@ public interface QueueHost {
     /** Why the controller failed, or null while it has not. */
     String failureReason();
 
+    /**
+     * How long to wait before retrying a command whose error status has Command Retry Delay
+     * {@code crd} (0 to 3): 0 for CRD 0, else CRDT1..3 of Identify Controller.
+     */
+    long commandRetryDelayNanos(int crd);
+
     /** ONCS of Identify Controller (optional NVM commands). */
     int oncs();
 

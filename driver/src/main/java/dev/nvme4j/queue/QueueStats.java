@@ -22,11 +22,12 @@ public final class QueueStats {
     long callbackFailures;
     long staleCompletions;
     long sglCommands;
+    long retried;
 
     public QueueCounters snapshot() {
         return new QueueCounters(submitted, completed, errors, timeouts, missedInterrupts, lostDoorbells, aborts,
                 resubmitted, doorbellsRung, interrupts, queueFull, callbackFailures,
-                staleCompletions, sglCommands);
+                staleCompletions, sglCommands, retried);
     }
 
     public void countTimeout() {

@@ -42,6 +42,10 @@ public final class Tracker {
     int recoveryStep;
     /** How many times this command was resubmitted after a controller reset. */
     int retries;
+    /** How many times this command was re-issued after a retryable error status (see {@link RetryQueue}). */
+    int errorRetries;
+    /** Waiting in the {@link RetryQueue} to be re-issued (busy, but not at the device). */
+    boolean retryWaiting;
 
     Tracker(int index, MemorySegment prpList, long prpListIova, MemorySegment savedSqe) {
         this.index = index;

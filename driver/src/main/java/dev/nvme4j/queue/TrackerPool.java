@@ -64,15 +64,22 @@ public final class TrackerPool {
         Tracker t = trackers[cid];
         freeHead = t.nextFree;
         t.nextFree = -1;
-        int gen = (t.cid >>> indexBits) + 1;
-        int next = gen >= generations ? cid : (gen << indexBits) | cid;
-        t.cid = next == 0xFFFF ? cid : next;
-        t.reaped = false;
+        renew(t);
         t.busy = true;
         t.recoveryStep = 0;
         t.retries = 0;
+        t.errorRetries = 0;
+        t.retryWaiting = false;
         free--;
         return t;
+    }
+
+    /** Gives the tracker's next command (or the re-issue of its command) a CID of the next generation. */
+    void renew(Tracker t) {
+        int gen = (t.cid >>> indexBits) + 1;
+        int next = gen >= generations ? t.index : (gen << indexBits) | t.index;
+        t.cid = next == 0xFFFF ? t.index : next;
+        t.reaped = false;
     }
 
     /** Returns a tracker to the free stack. */
@@ -81,6 +88,7 @@ public final class TrackerPool {
             throw new IllegalStateException("CID " + t.cid + " released twice");
         }
         t.busy = false;
+        t.retryWaiting = false;
         t.nextFree = freeHead;
         freeHead = t.index;
         free++;

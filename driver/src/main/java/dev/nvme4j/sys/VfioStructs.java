@@ -58,6 +58,11 @@ public final class VfioStructs {
      */
     public static final int PCI_ERR_IRQ_INDEX = 3;
     public static final int PCI_REQ_IRQ_INDEX = 4;
+    /**
+     * {@code MAP_FIXED} (0x10 on every Linux architecture nvme4j runs on, asm-generic/mman-common.h):
+     * not in the generated bindings; checked by VfioAbiTest.
+     */
+    public static final int MAP_FIXED = 0x10;
 
     public static final int O_RDWR = NativeLib.O_RDWR();
     public static final int O_CLOEXEC = NativeLib.O_CLOEXEC();

@@ -15,7 +15,9 @@ import java.nio.ByteOrder;
  * system call, so this is slow, but each one is a single 4- or 8-byte access to the device, as
  * vfio-pci performs accesses of the size it is given.
  *
- * <p>Thread-safe: each thread uses its own 8-byte bounce buffer.
+ * <p>Thread-safe: each thread uses its own 8-byte bounce buffer. Accesses hold a read lock that
+ * {@link #close()} takes for writing, so no access can reach the fd once it may be closed and
+ * its number reused (the lock costs nothing next to the system call).
  */
 final class RegionRegisterSpace implements RegisterSpace {
 
@@ -30,6 +32,8 @@ final class RegionRegisterSpace implements RegisterSpace {
     private final long regionSize;
     /** Set on close: the fd number may be reused by the kernel for another file afterwards. */
     private volatile boolean closed;
+    private final java.util.concurrent.locks.ReentrantReadWriteLock lock =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
 
     RegionRegisterSpace(LibC libc, int deviceFd, long regionOffset, long regionSize) {
         this.libc = libc;
@@ -76,11 +80,26 @@ final class RegionRegisterSpace implements RegisterSpace {
         write32(offset, value);
     }
 
+    /** After this returns no access is under way and none will reach the fd. */
     void close() {
-        closed = true;
+        lock.writeLock().lock();
+        try {
+            closed = true;
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     private void transfer(MemorySegment buf, long offset, boolean write) {
+        lock.readLock().lock();
+        try {
+            transferLocked(buf, offset, write);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private void transferLocked(MemorySegment buf, long offset, boolean write) {
         if (closed) {
             throw new IllegalStateException("BAR0 register access after the function was closed");
         }

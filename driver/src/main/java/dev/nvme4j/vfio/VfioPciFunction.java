@@ -62,6 +62,8 @@ public final class VfioPciFunction implements PciFunction {
     private EventFdVector[] vectors = new EventFdVector[0];
     /** The device fd is closed and the registry's share given back (release or close). */
     private boolean released;
+    /** BAR0's address holds the anonymous replacement of the device mapping (after a release). */
+    private boolean barReplaced;
     private boolean closed;
 
     private VfioPciFunction(VfioRegistry registry, LibC libc, PciAddress address, VfioGroup group, int deviceFd,
@@ -355,6 +357,9 @@ public final class VfioPciFunction implements PciFunction {
         dma.close();
         boolean wasReleased = released;
         releaseDevice();
+        if (barReplaced) {
+            unmapBar();
+        }
         LOG.info("closed {}{}", address, wasReleased ? " (released to the kernel before)" : "");
     }
 
@@ -367,13 +372,11 @@ public final class VfioPciFunction implements PciFunction {
         if (regionRegisters != null) {
             regionRegisters.close();
         }
-        bar0Arena.close();
-        if (bar0Mapping != null) {
-            try {
-                libc.munmap(bar0Mapping, bar0Mapping.byteSize());
-            } catch (NativeException e) {
-                LOG.warn("{}: unmapping BAR0: {}", address, e.getMessage());
-            }
+        if (bar0Mapping != null && !closed && replaceBarMapping()) {
+            // BAR0's address now holds anonymous memory, unmapped at close: a thread that passed
+            // the detached check just before cannot fault, and the device file is no longer mapped.
+        } else {
+            unmapBar();
         }
         try {
             libc.close(deviceFd);
@@ -381,6 +384,42 @@ public final class VfioPciFunction implements PciFunction {
             LOG.warn("{}: closing the device fd: {}", address, e.getMessage());
         }
         registry.release(address, group);
+    }
+
+    /**
+     * Atomically replaces the BAR0 mapping with private anonymous memory (mmap MAP_FIXED at the
+     * same address), which drops the mapping's reference to the device file without leaving an
+     * unmapped hole that a concurrent register access could fault on.
+     *
+     * @return false when that failed (then the caller unmaps)
+     */
+    private boolean replaceBarMapping() {
+        try {
+            MemorySegment replaced = libc.mmap(bar0Mapping, bar0Mapping.byteSize(),
+                    VfioStructs.PROT_READ | VfioStructs.PROT_WRITE,
+                    VfioStructs.MAP_PRIVATE | VfioStructs.MAP_ANONYMOUS | VfioStructs.MAP_FIXED, -1, 0);
+            if (replaced.address() == bar0Mapping.address()) {
+                barReplaced = true;
+                return true;
+            }
+            libc.munmap(replaced, bar0Mapping.byteSize());
+            LOG.warn("{}: replacing the BAR0 mapping returned another address; unmapping it", address);
+        } catch (NativeException e) {
+            LOG.warn("{}: replacing the BAR0 mapping failed ({}); unmapping it", address, e.getMessage());
+        }
+        return false;
+    }
+
+    /** Closes the view of BAR0 (stale accesses throw) and unmaps it (the device mapping, or its replacement). */
+    private void unmapBar() {
+        bar0Arena.close();
+        if (bar0Mapping != null) {
+            try {
+                libc.munmap(bar0Mapping, bar0Mapping.byteSize());
+            } catch (NativeException e) {
+                LOG.warn("{}: unmapping BAR0{}: {}", address, barReplaced ? " (replacement)" : "", e.getMessage());
+            }
+        }
     }
 
     private void disableIrq(int index, boolean wired, String what) {

@@ -292,7 +292,13 @@ public final class VfioRegistry {
         try {
             VfioStructs.unsetContainer(libc, group.fd());
         } catch (NativeException e) {
-            LOG.warn("detaching IOMMU group {} from the container: {}", group.number(), e.getMessage());
+            if (e.errno() == NativeException.EINVAL) {
+                // The group's last device went away (hot-unplug, remove): the kernel detached it already.
+                LOG.debug("IOMMU group {} was detached from the container by the kernel: {}", group.number(),
+                        e.getMessage());
+            } else {
+                LOG.warn("detaching IOMMU group {} from the container: {}", group.number(), e.getMessage());
+            }
         }
         closeQuietly(group.fd(), "IOMMU group " + group.number());
         groupsEmptyCleanup();

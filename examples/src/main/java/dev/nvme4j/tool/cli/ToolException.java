@@ -33,6 +33,18 @@ public class ToolException extends RuntimeException {
         return new ToolException(message, USAGE);
     }
 
+    /**
+     * When {@code c} lost its device ({@link dev.nvme4j.api.ControllerState#REMOVED}: a hot-unplug
+     * or unbind; or FAILED), a run-time failure that says so and why; otherwise null.
+     */
+    public static ToolException ifDeviceGone(dev.nvme4j.api.Controller c, String during, Throwable cause) {
+        dev.nvme4j.api.ControllerState state = c.state();
+        if (state != dev.nvme4j.api.ControllerState.REMOVED && state != dev.nvme4j.api.ControllerState.FAILED) {
+            return null;
+        }
+        return new ToolException(c.address() + ": " + c.failureReason() + " (" + during + ")", FAILURE, cause);
+    }
+
     public int exitCode() {
         return exitCode;
     }

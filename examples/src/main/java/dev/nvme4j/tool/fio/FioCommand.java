@@ -236,6 +236,9 @@ public final class FioCommand implements Callable<Integer> {
             if (runners.stream().anyMatch(JobRunner::stopRequested)) {
                 break; // Ctrl-C: report what ran
             }
+            if (ToolException.ifDeviceGone(controller, "", null) != null) {
+                break; // the device went away: no later phase can run; report what ran
+            }
         }
         ControllerCounters counters = controller.counters();
         List<ReportBlock> blocks = new ArrayList<>();
@@ -256,7 +259,15 @@ public final class FioCommand implements Callable<Integer> {
             new JsonReport(out).print(blocks, counters);
         }
         out.flush();
-        return summarize(results, err);
+        int status = summarize(results, err);
+        ToolException gone = ToolException.ifDeviceGone(controller, "every job was stopped; the report above covers"
+                + " the run until then", null);
+        if (gone != null) {
+            err.println("nvme4j: " + gone.getMessage());
+            err.flush();
+            status = ToolException.FAILURE;
+        }
+        return status;
     }
 
     private static List<JobResult> inGroup(List<JobResult> results, int group) {

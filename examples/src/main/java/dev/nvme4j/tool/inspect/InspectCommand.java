@@ -39,7 +39,12 @@ abstract class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Controller c = main.source().open(device, ControllerOptions.builder().maxIoQueuePairs(1).build())) {
-            inspect(c, spec.commandLine().getOut());
+            try {
+                inspect(c, spec.commandLine().getOut());
+            } catch (RuntimeException e) {
+                ToolException gone = ToolException.ifDeviceGone(c, "during " + spec.name(), e);
+                throw gone != null ? gone : e;
+            }
             spec.commandLine().getOut().flush();
         }
         return 0;
