@@ -42,9 +42,21 @@ class MemoryWire implements Wire {
         return n;
     }
 
+    int writeOnlyWaits;
+    int readOrWriteWaits;
+
     @Override
     public boolean await(boolean forWrite, long deadlineNanos) {
+        if (forWrite) {
+            readOrWriteWaits++;
+        }
         return incoming.size() > readPos || forWrite || eof;
+    }
+
+    @Override
+    public boolean awaitWritableOnly(long deadlineNanos) {
+        writeOnlyWaits++;
+        return true;
     }
 
     @Override

@@ -45,7 +45,7 @@ class PduCodecTest {
 
     @Test
     void icReqCarriesVersionZeroHpdaDigestsAndMaxR2t() throws Exception {
-        PduSender s = new PduSender(wire, () -> { }, 4096);
+        PduSender s = new PduSender(wire, () -> true, 4096);
         s.icReq(0, TcpPdu.IC_DGST_HEADER | TcpPdu.IC_DGST_DATA, 0, DEADLINE);
         s.flush(DEADLINE);
         ByteBuffer b = le(wire.takeWritten());
@@ -62,7 +62,7 @@ class PduCodecTest {
 
     @Test
     void capsuleWithInCapsuleDataHasDigestsSglAndCid() throws Exception {
-        PduSender s = new PduSender(wire, () -> { }, 4096);
+        PduSender s = new PduSender(wire, () -> true, 4096);
         s.negotiated(true, true, 0);
         MemorySegment sqe = arena.allocate(64);
         sqe.set(ValueLayout.JAVA_BYTE, 0, (byte) 0x01);
@@ -93,7 +93,7 @@ class PduCodecTest {
 
     @Test
     void capsuleWithoutDataHasNoPdoAndNoDataDigest() throws Exception {
-        PduSender s = new PduSender(wire, () -> { }, 4096);
+        PduSender s = new PduSender(wire, () -> true, 4096);
         s.negotiated(true, true, 0);
         s.capsuleCmd(arena.allocate(64), 0, 3, PduSender.SGL_TRANSPORT, 4096, null, 0, 0, DEADLINE);
         s.flush(DEADLINE);
@@ -108,7 +108,7 @@ class PduCodecTest {
 
     @Test
     void dataStartsAtTheControllersPduDataAlignment() throws Exception {
-        PduSender s = new PduSender(wire, () -> { }, 4096);
+        PduSender s = new PduSender(wire, () -> true, 4096);
         s.negotiated(true, false, 3); // CPDA 3: data at multiples of 16 bytes
         s.capsuleCmd(arena.allocate(64), 0, 0, PduSender.SGL_IN_CAPSULE, 8, arena.allocate(8), 0, 8, DEADLINE);
         s.flush(DEADLINE);
@@ -120,7 +120,7 @@ class PduCodecTest {
 
     @Test
     void h2cDataLargerThanTheSendBufferIsStreamedWithItsDigest() throws Exception {
-        PduSender s = new PduSender(wire, () -> { }, 8192);
+        PduSender s = new PduSender(wire, () -> true, 8192);
         s.negotiated(false, true, 0);
         byte[] data = new byte[100_000];
         new Random(2).nextBytes(data);
@@ -146,7 +146,7 @@ class PduCodecTest {
 
     @Test
     void h2cTermReqCarriesFesFeiAndTheOffendingHeader() throws Exception {
-        PduSender s = new PduSender(wire, () -> { }, 4096);
+        PduSender s = new PduSender(wire, () -> true, 4096);
         byte[] hdr = new byte[200];
         Arrays.fill(hdr, (byte) 0xAB);
         s.h2cTermReq(TcpPdu.FES_HEADER_DIGEST_ERROR, 5, hdr, DEADLINE);
@@ -173,11 +173,31 @@ class PduCodecTest {
                 return calls++ % 2 == 0 ? 0 : super.write(src);
             }
         };
-        PduSender s = new PduSender(w, () -> reads[0]++, 4096);
+        PduSender s = new PduSender(w, () -> reads[0]++ >= 0, 4096);
         s.icReq(0, 0, 0, DEADLINE);
         s.flush(DEADLINE);
         assertEquals(128, w.takeWritten().length);
         assertTrue(reads[0] >= 1, "the queue read while the write was blocked");
+        assertEquals(0, w.writeOnlyWaits);
+    }
+
+    @Test
+    void aWriterThatCannotReadWaitsForWritabilityOnly() throws Exception {
+        MemoryWire w = new MemoryWire() {
+            int calls;
+
+            @Override
+            public int write(ByteBuffer src) {
+                return calls++ % 2 == 0 ? 0 : super.write(src);
+            }
+        };
+        w.feed(new byte[100]); // input is pending: a read-or-write wait would return at once, again and again
+        PduSender s = new PduSender(w, () -> false, 4096);
+        s.icReq(0, 0, 0, DEADLINE);
+        s.flush(DEADLINE);
+        assertEquals(128, w.takeWritten().length);
+        assertTrue(w.writeOnlyWaits >= 1, "waited for writability alone");
+        assertEquals(0, w.readOrWriteWaits);
     }
 
     // ---- what the host parses ----

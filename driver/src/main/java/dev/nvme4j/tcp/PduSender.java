@@ -20,9 +20,12 @@ import java.util.zip.CRC32C;
  * Not thread-safe: the queue's owner calls it.
  */
 final class PduSender {
-    /** Called while a write is blocked; reads and handles what the controller sent meanwhile. */
+    /**
+     * Called while a write is blocked: reads and handles what the controller sent meanwhile, and
+     * returns false when it cannot (the write comes from inside the read path itself).
+     */
     interface ReadWhileBlocked {
-        void readWhileBlocked() throws IOException;
+        boolean readWhileBlocked() throws IOException;
     }
 
     private final Wire wire;
@@ -148,8 +151,8 @@ final class PduSender {
         try {
             while (tx.hasRemaining()) {
                 if (wire.write(tx) == 0) {
-                    reader.readWhileBlocked();
-                    if (!wire.await(true, deadline)) {
+                    boolean canRead = reader.readWhileBlocked();
+                    if (!(canRead ? wire.await(true, deadline) : wire.awaitWritableOnly(deadline))) {
                         throw new TcpTransportException(TcpTransportException.Kind.TIMEOUT,
                                 "the controller took no data for too long (send buffer full, " + tx.remaining()
                                         + " bytes pending)");

@@ -95,6 +95,22 @@ final class SocketWire implements Wire {
     }
 
     @Override
+    public boolean awaitWritableOnly(long deadlineNanos) throws IOException {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+            return false;
+        }
+        key.interestOps(SelectionKey.OP_WRITE);
+        try {
+            int n = selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999)));
+            selector.selectedKeys().clear();
+            return n > 0 || deadlineNanos - System.nanoTime() > 0;
+        } finally {
+            key.interestOps(SelectionKey.OP_READ);
+        }
+    }
+
+    @Override
     public void close() {
         closeQuietly(channel, selector);
     }

@@ -455,10 +455,13 @@ public final class TcpQueue implements AutoCloseable {
         }
     }
 
-    private void readWhileBlocked() throws IOException {
-        if (!receiving) {
-            pumpReceive();
+    private boolean readWhileBlocked() throws IOException {
+        if (receiving) {
+            // A completion handler submitted from inside the read path: no re-entrant read.
+            return false;
         }
+        pumpReceive();
+        return true;
     }
 
     private void serviceR2ts() throws IOException {

@@ -20,6 +20,15 @@ interface Wire extends AutoCloseable {
      */
     boolean await(boolean forWrite, long deadlineNanos) throws IOException;
 
+    /**
+     * Waits until the stream is writable, ignoring readability: for a writer that cannot read
+     * meanwhile (a write from inside the read path), so that pending input does not turn the
+     * wait into a spin. False on timeout.
+     */
+    default boolean awaitWritableOnly(long deadlineNanos) throws IOException {
+        return await(true, deadlineNanos);
+    }
+
     @Override
     void close();
 }
