@@ -58,7 +58,7 @@ class CommandLineTest {
         ToolRun r = runWithoutDevice("fio", "--rw=foo");
         assertEquals(2, r.exit(), r.toString());
         assertTrue(r.err().contains("Invalid value for option '--rw': expected one of "
-                + "[read, write, randread, randwrite, rw, randrw] but was 'foo'"), r.toString());
+                + "[read, write, randread, randwrite, rw, randrw, trim, randtrim] but was 'foo'"), r.toString());
         assertFalse(r.err().contains("at dev.nvme4j"), "no stack trace: " + r);
     }
 

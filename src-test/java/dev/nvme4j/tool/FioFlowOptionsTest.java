@@ -147,6 +147,30 @@ class FioFlowOptionsTest {
     }
 
     @Test
+    void trimDeallocatesAndIsReportedAsFiosThirdDirection(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws IOException {
+        ToolRun r = ToolRun.run(new dev.nvme4j.tool.device.DeviceOpener(), "fio", "--rw=randtrim", "--size=1m",
+                "--mock-capacity=16m", "--output-format=json");
+        assertEquals(0, r.exit(), r.toString());
+        JsonNode trim = json.readTree(r.out()).get("jobs").get(0).get("trim");
+        assertEquals(256, trim.get("total_ios").asLong());
+        assertEquals(1L << 20, trim.get("io_bytes").asLong());
+        r = ToolRun.run(new dev.nvme4j.tool.device.DeviceOpener(), "fio", "--rw=trim", "--size=64k",
+                "--mock-capacity=16m");
+        assertTrue(r.out().contains("  trim: IOPS=") && r.out().contains("   TRIM: bw="), r.out());
+        assertTrue(r.out().contains("issued rwts: total=0,0,16,0"), r.out());
+        // Written and verified, then trimmed: a read-only verify finds the blocks deallocated (zeros).
+        java.nio.file.Path job = dir.resolve("t.fio");
+        java.nio.file.Files.write(job, List.of("[global]", "size=64k", "[fill]", "rw=write", "verify=crc32c",
+                "[trim]", "stonewall", "rw=trim", "[check]", "stonewall", "rw=read", "verify=crc32c"));
+        r = ToolRun.run(new dev.nvme4j.tool.device.DeviceOpener(), "fio", "--mock-capacity=16m", job.toString());
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("job 'check' #0: verify failed: 16 bad block(s), first lba 0: no verify header"),
+                r.toString());
+        assertTrue(bad("fio", "--rw=trim", "--verify=crc32c").err().contains("--verify cannot check a trim workload"));
+    }
+
+    @Test
     void badValuesNameTheOption() {
         assertTrue(bad("fio", "--bssplit=4k/50:8k/40").err().contains(
                 "Invalid value for option '--bssplit': the shares add up to 90% instead of 100%"));

@@ -92,7 +92,8 @@ public final class FioOptions {
     public String name;
 
     @Option(names = "--rw", paramLabel = "MODE", converter = RwMode.Converter.class,
-            description = "read, write, randread, randwrite, rw (or readwrite) or randrw (default read).")
+            description = "read, write, randread, randwrite, rw (or readwrite), randrw, trim or randtrim "
+            + "(NVMe Deallocate) (default read).")
     public RwMode rw = RwMode.READ;
 
     @Option(names = "--readwrite", paramLabel = "MODE", converter = RwMode.Converter.class,
@@ -467,6 +468,10 @@ public final class FioOptions {
         }
         int unit = sizes.min();
         int maxBs = sizes.max();
+        if (verify != Verify.NONE && rw.trims()) {
+            throw ToolException.usage("--verify cannot check a trim workload (--rw=" + rw.spelling()
+                    + "): trimmed blocks hold no data to verify");
+        }
         if (verify == Verify.CRC32C && lba < 64) {
             throw ToolException.usage("--verify=crc32c needs an LBA size of at least 64 bytes");
         }

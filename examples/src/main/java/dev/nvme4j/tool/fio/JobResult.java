@@ -10,9 +10,11 @@ import java.util.List;
  * @param spec            the job
  * @param read            read statistics
  * @param write           write statistics
+ * @param trim            trim (Deallocate) statistics
  * @param runtimeNs       recorded run time (after ramp; both phases when verifying)
  * @param readRuntimeNs   time spent in phases that read (the verify pass alone when verifying)
  * @param writeRuntimeNs  time spent in phases that write (the write pass alone when verifying)
+ * @param trimRuntimeNs   time spent in phases that trim
  * @param usrCpuNs        user CPU time of the job thread while recording
  * @param sysCpuNs        system CPU time of the job thread while recording
  * @param startEpochMs    wall-clock start
@@ -26,8 +28,8 @@ import java.util.List;
  * @param allocatedBytes  heap bytes the job's thread allocated while recording (hot-path check)
  * @param depthLevels     I/Os submitted with 1, 2-3, 4-7, 8-15, 16-31, 32-63, 64+ in flight (fio's IO depths)
  */
-public record JobResult(JobSpec spec, DirectionStats read, DirectionStats write, long runtimeNs, long readRuntimeNs,
-                        long writeRuntimeNs, long usrCpuNs,
+public record JobResult(JobSpec spec, DirectionStats read, DirectionStats write, DirectionStats trim, long runtimeNs,
+                        long readRuntimeNs, long writeRuntimeNs, long trimRuntimeNs, long usrCpuNs,
                         long sysCpuNs, long startEpochMs, long ioErrors, String firstError, String failure,
                         long verifiedBlocks, long mismatchCount, List<Mismatch> mismatches,
                         QueueCounters counters, long allocatedBytes,

@@ -57,6 +57,11 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     private final Namespace ns;
     private final DirectionStats read = new DirectionStats();
     private final DirectionStats write = new DirectionStats();
+    private final DirectionStats trim = new DirectionStats();
+    private static final byte READ = 0;
+    private static final byte WRITE = 1;
+    private static final byte TRIM = 2;
+    private static final String[] DIRECTIONS = {"read", "write", "trim"};
     private final VerifyFormat verifyFormat;
     private final ThreadMeter meter = new ThreadMeter();
     private final CountDownLatch ready;
@@ -66,7 +71,8 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     private final long[] slotSubmitted;
     private final long[] slotLba;
     private final int[] slotBlocks;
-    private final boolean[] slotWrite;
+    /** Per slot: 0 read, 1 write, 2 trim (fio's data directions). */
+    private final byte[] slotDir;
     private final int[] free;
     private final DmaBuffer[] buffers;
     private final ByteBuffer[] views;
@@ -87,7 +93,7 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     private long expectedGeneration = VerifyFormat.ANY_GENERATION;
     private boolean hasPending;
     private long pendingUnit;
-    private boolean pendingWrite;
+    private byte pendingDir;
     private int pendingBlocks;
     private final int lbaSize;
     private final int unitBytes;
@@ -121,6 +127,7 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     private final long[] depthLevels = new long[7];
     private long readRuntimeNs;
     private long writeRuntimeNs;
+    private long trimRuntimeNs;
     private long runtimeNs;
     private QueueCounters counters = QueueCounters.ZERO;
 
@@ -147,7 +154,7 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
         this.slotLba = new long[depth];
         this.slotBlocks = new int[depth];
         this.deferred = new int[depth];
-        this.slotWrite = new boolean[depth];
+        this.slotDir = new byte[depth];
         this.free = new int[depth];
         this.buffers = new DmaBuffer[depth];
         this.metas = new DmaBuffer[depth];
@@ -173,6 +180,11 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     /** Read statistics; the progress counters may be read from any thread. */
     public DirectionStats read() {
         return read;
+    }
+
+    /** Trim statistics; the progress counters may be read from any thread. */
+    public DirectionStats trim() {
+        return trim;
     }
 
     /** Write statistics; the progress counters may be read from any thread. */
@@ -464,6 +476,9 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
             }
             case VERIFY_PASS -> readRuntimeNs += elapsed;
             case MAIN -> {
+                if (spec.rw().trims()) {
+                    trimRuntimeNs += elapsed;
+                }
                 if (spec.rw().reads()) {
                     readRuntimeNs += elapsed;
                 }
@@ -488,31 +503,34 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
             }
             pendingBlocks = bytes / lbaSize;
             pendingUnit = offsets.next(bytes / unitBytes);
-            pendingWrite = switch (phase) {
-                case WRITE_PASS -> true;
-                case VERIFY_PASS -> false;
-                case MAIN -> spec.rw().mixed() ? mix.nextInt(100) >= spec.rwmixread() : spec.rw().writes();
+            pendingDir = switch (phase) {
+                case WRITE_PASS -> WRITE;
+                case VERIFY_PASS -> READ;
+                case MAIN -> spec.rw().trims() ? TRIM
+                        : (spec.rw().mixed() ? mix.nextInt(100) >= spec.rwmixread() : spec.rw().writes()) ? WRITE : READ;
             };
             hasPending = true;
         }
         int slot = free[freeCount - 1];
         int blocks = pendingBlocks;
         long lba = spec.startLba() + pendingUnit * unitBlocks;
-        if (pendingWrite && verifyFormat != null) {
+        if (pendingDir == WRITE && verifyFormat != null) {
             verifyFormat.stamp(views[slot], blocks, lba, spec.generation(), spec.index());
         }
         // Record the slot before submitting: a deterministic device may complete inside the call.
         slotLba[slot] = lba;
         slotBlocks[slot] = blocks;
-        slotWrite[slot] = pendingWrite;
+        slotDir[slot] = pendingDir;
         slotStart[slot] = t0;
         slotSubmitted[slot] = t0;
         freeCount--;
         boolean accepted;
         try {
-            accepted = pendingWrite
-                    ? qp.write(ns, lba, blocks, buffers[slot], metas[slot], protection, this, slot)
-                    : qp.read(ns, lba, blocks, buffers[slot], metas[slot], protection, this, slot);
+            accepted = switch (pendingDir) {
+                case WRITE -> qp.write(ns, lba, blocks, buffers[slot], metas[slot], protection, this, slot);
+                case READ -> qp.read(ns, lba, blocks, buffers[slot], metas[slot], protection, this, slot);
+                default -> qp.deallocate(ns, lba, blocks, this, slot);
+            };
         } catch (RuntimeException e) {
             free[freeCount++] = slot;
             stopIssuing = true;
@@ -591,14 +609,15 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     public void onComplete(long tag, int status) {
         int slot = (int) tag;
         long now = completionTime();
-        boolean isWrite = slotWrite[slot];
-        DirectionStats d = isWrite ? write : read;
+        byte dir = slotDir[slot];
+        boolean isWrite = dir == WRITE;
+        DirectionStats d = dir == READ ? read : isWrite ? write : trim;
         if (status != Status.SUCCESS) {
             ioErrors++;
             stopIssuing = true;
             if (firstError == null) {
                 long piLba = qp.protectionErrorLba();
-                firstError = String.format("%s error at lba %d (%d blocks): %s%s", isWrite ? "write" : "read",
+                firstError = String.format("%s error at lba %d (%d blocks): %s%s", DIRECTIONS[dir],
                         slotLba[slot], slotBlocks[slot], Status.describe(status),
                         piLba < 0 ? "" : " (failing block: LBA " + piLba + ")");
             }
@@ -616,7 +635,7 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
                             bytes, (slotLba[slot] - spec.startLba()) * lbaSize);
                 }
             }
-            if (!isWrite && checkReads) {
+            if (dir == READ && checkReads) {
                 verifiedBlocks += slotBlocks[slot];
                 verifyFormat.check(views[slot], slotBlocks[slot], slotLba[slot], expectedGeneration, this);
             }
@@ -658,7 +677,8 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
     }
 
     private JobResult result(long startEpochMs) {
-        return new JobResult(spec, read, write, runtimeNs, readRuntimeNs, writeRuntimeNs, meter.usrNs(),
+        return new JobResult(spec, read, write, trim, runtimeNs, readRuntimeNs, writeRuntimeNs, trimRuntimeNs,
+                meter.usrNs(),
                 meter.sysNs(), startEpochMs, ioErrors, firstError, failure, verifiedBlocks,
                 mismatchCount, List.copyOf(mismatches), counters, meter.allocatedBytes(), depthLevels.clone());
     }

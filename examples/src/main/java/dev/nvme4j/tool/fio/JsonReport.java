@@ -55,7 +55,7 @@ public final class JsonReport {
             double[] pcts = b.spec().options().clatPercentiles ? b.spec().options().percentiles() : new double[0];
             direction(job.putObject("read"), b.read(), b.readRuntimeNs(), aggKiB(blocks, true), pcts);
             direction(job.putObject("write"), b.write(), b.writeRuntimeNs(), aggKiB(blocks, false), pcts);
-            direction(job.putObject("trim"), new DirectionStats(), 0, 0, pcts);
+            direction(job.putObject("trim"), b.trim(), b.trimRuntimeNs(), 0, pcts);
             long base = Math.max(1, b.cpuBaseNs());
             job.put("job_runtime", b.runtimeNs() / 1_000_000);
             job.put("usr_cpu", 100.0 * b.usrCpuNs() / base);

@@ -62,6 +62,9 @@ public final class NormalReport {
             if (b.write().ios() > 0) {
                 direction("write", b.write(), b.writeRuntimeNs(), JsonReport.aggKiB(blocks, false), pcts);
             }
+            if (b.trim().ios() > 0) {
+                direction("trim", b.trim(), b.trimRuntimeNs(), 0, pcts);
+            }
             out.print(LatencyBuckets.lines(b.totalLatency()));
             double base = Math.max(1, b.cpuBaseNs());
             out.printf(Locale.ROOT, "  cpu          : usr=%.2f%%, sys=%.2f%%%n", 100.0 * b.usrCpuNs() / base,
@@ -69,8 +72,8 @@ public final class NormalReport {
             double[] d = b.depthPercentages();
             out.printf(Locale.ROOT, "  IO depths    : 1=%.1f%%, 2=%.1f%%, 4=%.1f%%, 8=%.1f%%, 16=%.1f%%, 32=%.1f%%, "
                     + ">=64=%.1f%%%n", d[0], d[1], d[2], d[3], d[4], d[5], d[6]);
-            out.printf("     issued rwts: total=%d,%d,0,0 short=0,0,0,0 dropped=0,0,0,0%n", b.read().ios(),
-                    b.write().ios());
+            out.printf("     issued rwts: total=%d,%d,%d,0 short=0,0,0,0 dropped=0,0,0,0%n", b.read().ios(),
+                    b.write().ios(), b.trim().ios());
             out.printf("     queue pair : depth=%d, mode=%s%n", b.spec().iodepth() + 1,
                     FioOptions.Mode.of(b.spec().mode()).spelling());
             if (b.spec().verify()) {
@@ -203,11 +206,13 @@ public final class NormalReport {
 
     private void groupStatus(List<JobResult> jobs, int group) {
         out.printf("%nRun status group %d (all jobs):%n", group);
-        statusLine("   READ", jobs, true);
-        statusLine("  WRITE", jobs, false);
+        statusLine("   READ", jobs, JobResult::read, JobResult::readRuntimeNs);
+        statusLine("  WRITE", jobs, JobResult::write, JobResult::writeRuntimeNs);
+        statusLine("   TRIM", jobs, JobResult::trim, JobResult::trimRuntimeNs);
     }
 
-    private void statusLine(String label, List<JobResult> jobs, boolean read) {
+    private void statusLine(String label, List<JobResult> jobs, java.util.function.Function<JobResult, DirectionStats> dir,
+                            java.util.function.ToLongFunction<JobResult> runtime) {
         long bytes = 0;
         long minBw = Long.MAX_VALUE;
         long maxBw = 0;
@@ -215,8 +220,8 @@ public final class NormalReport {
         long maxRun = 0;
         long maxRunNs = 0;
         for (JobResult r : jobs) {
-            DirectionStats d = read ? r.read() : r.write();
-            long rt = read ? r.readRuntimeNs() : r.writeRuntimeNs();
+            DirectionStats d = dir.apply(r);
+            long rt = runtime.applyAsLong(r);
             if (rt == 0 || d.ios() == 0) {
                 continue;
             }

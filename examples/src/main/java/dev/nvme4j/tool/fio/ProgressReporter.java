@@ -25,8 +25,7 @@ public final class ProgressReporter implements AutoCloseable {
     public ProgressReporter(List<JobRunner> jobs, PrintWriter out) {
         this.jobs = jobs;
         this.out = out;
-        this.thread = new Thread(this::loop, "nvme4j-progress");
-        this.thread.setDaemon(true);
+        this.thread = ReporterThreads.daemon("nvme4j-progress", this::loop);
     }
 
     /** Starts the reporter thread. */
@@ -164,12 +163,7 @@ public final class ProgressReporter implements AutoCloseable {
     @Override
     public void close() {
         stop = true;
-        thread.interrupt();
-        try {
-            thread.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ReporterThreads.stop(thread, 2000);
         if (lastLength > 0) {
             synchronized (out) {
                 out.print("\r" + " ".repeat(lastLength) + "\r");

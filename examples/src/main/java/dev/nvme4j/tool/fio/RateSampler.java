@@ -22,8 +22,7 @@ public final class RateSampler implements AutoCloseable {
         this.jobs = jobs;
         this.lastBytes = new long[jobs.size() * 2];
         this.lastIos = new long[jobs.size() * 2];
-        this.thread = new Thread(this::loop, "nvme4j-sampler");
-        this.thread.setDaemon(true);
+        this.thread = ReporterThreads.daemon("nvme4j-sampler", this::loop);
     }
 
     public void start() {
@@ -66,11 +65,6 @@ public final class RateSampler implements AutoCloseable {
     @Override
     public void close() {
         stop = true;
-        thread.interrupt();
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ReporterThreads.stop(thread, 5000);
     }
 }

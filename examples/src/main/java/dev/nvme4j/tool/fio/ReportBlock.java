@@ -30,13 +30,15 @@ import java.util.List;
  * @param counters        queue pair counters, summed
  * @param allocatedBytes  heap bytes the job threads allocated while recording
  * @param depthLevels     submissions per in-flight depth level (1, 2, 4, 8, 16, 32, 64+)
+ * @param trim            trim (Deallocate) statistics
+ * @param trimRuntimeNs   trim run time
  */
 public record ReportBlock(String name, int jobs, JobSpec spec, DirectionStats read, DirectionStats write,
                           long readRuntimeNs, long writeRuntimeNs, long runtimeNs, long usrCpuNs, long sysCpuNs,
                           long cpuBaseNs, long startEpochMs, long ioErrors, String firstError, String failure,
                           long verifiedBlocks, long mismatchCount, List<Mismatch> mismatches,
                           QueueCounters counters, long allocatedBytes,
-                          long[] depthLevels) {
+                          long[] depthLevels, DirectionStats trim, long trimRuntimeNs) {
     /** fio's {@code err=}: 0, EIO (5) for I/O errors or failures, EILSEQ (84) for verify mismatches. */
     public int errno() {
         if (mismatchCount > 0) {
@@ -50,13 +52,15 @@ public record ReportBlock(String name, int jobs, JobSpec spec, DirectionStats re
         return new ReportBlock(r.spec().name(), 1, r.spec(), r.read(), r.write(), r.readRuntimeNs(),
                 r.writeRuntimeNs(), r.runtimeNs(), r.usrCpuNs(), r.sysCpuNs(), r.runtimeNs(), r.startEpochMs(),
                 r.ioErrors(), r.firstError(), r.failure(), r.verifiedBlocks(), r.mismatchCount(), r.mismatches(),
-                r.counters(), r.allocatedBytes(), r.depthLevels());
+                r.counters(), r.allocatedBytes(), r.depthLevels(), r.trim(), r.trimRuntimeNs());
     }
 
     /** All jobs merged into one block (fio's {@code group_reporting}). */
     public static ReportBlock merge(List<JobResult> results) {
         DirectionStats read = new DirectionStats();
         DirectionStats write = new DirectionStats();
+        DirectionStats trim = new DirectionStats();
+        long tr = 0;
         long rr = 0, wr = 0, rt = 0, usr = 0, sys = 0, base = 0, errs = 0, verified = 0, bad = 0;
         long start = Long.MAX_VALUE;
         String firstError = null;
@@ -68,6 +72,8 @@ public record ReportBlock(String name, int jobs, JobSpec spec, DirectionStats re
         for (JobResult r : results) {
             read.add(r.read());
             write.add(r.write());
+            trim.add(r.trim());
+            tr = Math.max(tr, r.trimRuntimeNs());
             rr = Math.max(rr, r.readRuntimeNs());
             wr = Math.max(wr, r.writeRuntimeNs());
             rt = Math.max(rt, r.runtimeNs());
@@ -93,7 +99,7 @@ public record ReportBlock(String name, int jobs, JobSpec spec, DirectionStats re
         }
         JobSpec spec = results.get(0).spec();
         return new ReportBlock(spec.name(), results.size(), spec, read, write, rr, wr, rt, usr, sys, base, start,
-                errs, firstError, failure, verified, bad, List.copyOf(mm), qc, alloc, depths);
+                errs, firstError, failure, verified, bad, List.copyOf(mm), qc, alloc, depths, trim, tr);
     }
 
     /** fio's IO depths distribution: percentages for 1, 2, 4, 8, 16, 32, >=64. */
@@ -113,6 +119,7 @@ public record ReportBlock(String name, int jobs, JobSpec spec, DirectionStats re
     public org.HdrHistogram.Histogram totalLatency() {
         org.HdrHistogram.Histogram h = read.lat().copy();
         h.add(write.lat());
+        h.add(trim.lat());
         return h;
     }
 

@@ -2,10 +2,11 @@ package dev.nvme4j.tool.fio;
 
 import dev.nvme4j.tool.cli.LowerCaseEnumConverter;
 
-/** fio's {@code --rw}: direction and order of the I/O. */
+/** fio's {@code --rw}: direction and order of the I/O (trims are NVMe Deallocate). */
 public enum RwMode {
     READ(true, false, false), WRITE(false, true, false), RANDREAD(true, false, true),
-    RANDWRITE(false, true, true), RW(true, true, false), RANDRW(true, true, true);
+    RANDWRITE(false, true, true), RW(true, true, false), RANDRW(true, true, true), TRIM(false, false, false),
+    RANDTRIM(false, false, true);
 
     private final boolean reads;
     private final boolean writes;
@@ -29,6 +30,11 @@ public enum RwMode {
         return random;
     }
 
+    /** Deallocates (trim, randtrim). */
+    public boolean trims() {
+        return this == TRIM || this == RANDTRIM;
+    }
+
     /** Both directions. */
     public boolean mixed() {
         return reads && writes;
@@ -48,6 +54,8 @@ public enum RwMode {
             case RANDWRITE -> 'w';
             case RW -> 'M';
             case RANDRW -> 'm';
+            case TRIM -> 'D';
+            case RANDTRIM -> 'd';
         };
     }
 

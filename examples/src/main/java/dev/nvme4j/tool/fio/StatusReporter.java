@@ -21,8 +21,7 @@ final class StatusReporter implements AutoCloseable {
         this.jobs = jobs;
         this.out = out;
         this.intervalNs = interval.toNanos();
-        this.thread = new Thread(this::loop, "nvme4j-status");
-        this.thread.setDaemon(true);
+        this.thread = ReporterThreads.daemon("nvme4j-status", this::loop);
     }
 
     void start() {
@@ -77,11 +76,6 @@ final class StatusReporter implements AutoCloseable {
     @Override
     public void close() {
         stop = true;
-        thread.interrupt();
-        try {
-            thread.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ReporterThreads.stop(thread, 2000);
     }
 }
