@@ -114,7 +114,7 @@ class InspectOnFakeTest {
         assertEquals(0x1b36, n.get("vid").asInt());
         assertEquals("FAKE0001", n.get("sn").asText());
         assertEquals(5, n.get("mdts").asInt(), "128 KiB over 4 KiB pages is 2^5");
-        r = ToolRun.run(this::fake, "list");
+        r = ToolRun.run(this::fake, "list", "--device=mock");
         assertTrue(r.out().contains("fake/ns1"), r.out());
         assertTrue(r.out().contains("FAKE0001"), r.out());
     }

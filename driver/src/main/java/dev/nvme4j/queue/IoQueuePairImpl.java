@@ -32,6 +32,8 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     private static final int DEADLINE_CHECK_MASK = 63;
     /** Marks a tracker whose command recovery gave up on; completed by the owner's next poll. */
     public static final int STEP_FAIL_PENDING = -1;
+    /** Marks a tracker whose completion recovery reaped for the owner (see {@link #reapForOwner}). */
+    public static final int STEP_HELD = HeldCompletions.STEP_HELD;
 
     private final QueueHost host;
     private final CommandQueue queue;
@@ -47,6 +49,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     private final DeadlineCheck deadlines;
     private final CommandWriter writer;
     final PendingRequests pending;
+    private final HeldCompletions held;
     private final CompletionWaiter waiter;
     private final PairTeardown teardown;
     final RetryQueue retries;
@@ -98,6 +101,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         freeRequest = 0;
         writer = new CommandWriter(queue, pageSize, ioTimeoutNanos, host.sglThreshold());
         pending = new PendingRequests(requests);
+        held = new HeldCompletions(queue.trackers().capacity());
         waiter = new CompletionWaiter(this, mode, vector, hybridSpinNanos);
         teardown = new PairTeardown(this, queue, gate, host, ioTimeoutNanos);
         retries = new RetryQueue(queue, host, ioTimeoutNanos);
@@ -409,7 +413,8 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             int n;
             writer.beginBatch();
             try {
-                n = queue.reap(maxCompletions, this);
+                n = held.isEmpty() ? 0 : held.deliver(this);
+                n += queue.reap(maxCompletions, this);
                 if (deferredFailures | hostFailure != 0) {
                     n += deliverHostFailures();
                 }
@@ -543,6 +548,22 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     public void requestDeferredFailures() {
         deferredFailures = true;
         wake();
+    }
+
+    /**
+     * Recovery step 1 (gate held by recovery): reaps every completion waiting in the CQ, so the
+     * device gets its CQ slots back and those commands leave the timeout ladder, and holds them
+     * for the owner's next poll, which runs their callbacks. Returns the completions reaped.
+     */
+    public int reapForOwner() {
+        return held.reapFrom(queue);
+    }
+
+    /** Delivers what {@link #reapForOwner} held (gate held); before anything fails the rest. */
+    void deliverHeld() {
+        if (!held.isEmpty()) {
+            held.deliver(this);
+        }
     }
 
     /** Wakes an owner blocked on this pair's interrupt vector (any thread). */

@@ -52,6 +52,7 @@ final class PairTeardown {
      * thread, which holds the gate.
      */
     void failAll(int status) {
+        pair.deliverHeld(); // completions recovery reaped keep their device status
         pair.pending.clear();
         pair.retries.clear();
         Request[] requests = pair.requests;

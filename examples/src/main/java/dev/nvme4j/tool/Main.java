@@ -31,6 +31,11 @@ import picocli.CommandLine.ScopeType;
         description = "User-space NVMe over VFIO: benchmark, verify and inspect NVMe controllers.",
         subcommands = {FioCommand.class, ListCommand.class, IdCtrlCommand.class, IdNsCommand.class,
                 SmartLogCommand.class, ErrorLogCommand.class, DiscoverCommand.class,
+                dev.nvme4j.tool.admin.GetFeatureCommand.class, dev.nvme4j.tool.admin.SetFeatureCommand.class,
+                dev.nvme4j.tool.admin.GetLogCommand.class, dev.nvme4j.tool.admin.ListNsCommand.class,
+                dev.nvme4j.tool.admin.DataCommand.Read.class, dev.nvme4j.tool.admin.DataCommand.Write.class,
+                dev.nvme4j.tool.admin.DataCommand.Compare.class, dev.nvme4j.tool.admin.BlockCommands.Flush.class,
+                dev.nvme4j.tool.admin.BlockCommands.WriteZeroes.class, dev.nvme4j.tool.admin.BlockCommands.Dsm.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** The tool's version string, as printed in reports ({@code fio version} in JSON). */

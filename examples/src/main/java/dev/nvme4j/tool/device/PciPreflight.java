@@ -58,6 +58,31 @@ public final class PciPreflight {
         return Optional.empty();
     }
 
+    /** The NVMe functions of the machine (PCI class 0108h), by address; empty without sysfs. */
+    public java.util.List<String> nvmeFunctions() {
+        Path devices = sysfs.resolve("bus/pci/devices");
+        if (!Files.isDirectory(devices)) {
+            return java.util.List.of();
+        }
+        try (var list = Files.list(devices)) {
+            return list.filter(d -> {
+                try {
+                    return Files.readString(d.resolve("class")).trim().toLowerCase(java.util.Locale.ROOT)
+                            .startsWith("0x0108");
+                } catch (IOException e) {
+                    return false;
+                }
+            }).map(d -> d.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            return java.util.List.of();
+        }
+    }
+
+    /** The driver {@code address} is bound to, or empty. */
+    public Optional<String> driver(String address) {
+        return linkName(sysfs.resolve("bus/pci/devices").resolve(address).resolve("driver"));
+    }
+
     private static Optional<String> linkName(Path link) {
         try {
             return Files.isSymbolicLink(link)

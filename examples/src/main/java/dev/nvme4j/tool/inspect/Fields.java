@@ -13,7 +13,7 @@ import java.util.List;
  * people, or a JSON object with the same names. Not thread-safe.
  */
 public final class Fields {
-    static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    public static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** A line: {@code label} is printed verbatim when {@code verbatim}, else padded to the print width. */
     private record Field(String name, Object json, String text, boolean verbatim, List<String> human) {

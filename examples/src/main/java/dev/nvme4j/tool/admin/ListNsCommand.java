@@ -1,0 +1,40 @@
+package dev.nvme4j.tool.admin;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nvme4j.api.Controller;
+import dev.nvme4j.api.Namespace;
+import dev.nvme4j.tool.cli.OutputFormat;
+import dev.nvme4j.tool.inspect.Fields;
+import java.io.PrintWriter;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code nvme4j list-ns}: the active namespace IDs (Identify CNS 02h), like {@code nvme list-ns}. */
+@Command(name = "list-ns", mixinStandardHelpOptions = true,
+        description = "List the active namespace IDs, like 'nvme list-ns'.")
+public final class ListNsCommand extends AdminCommand {
+    @Mixin
+    Output output = new Output();
+
+    @Override
+    boolean json() {
+        return output.format == OutputFormat.JSON;
+    }
+
+    @Override
+    void run(Controller c, PrintWriter out) {
+        List<Namespace> list = c.namespaces();
+        if (json()) {
+            ObjectNode root = Fields.MAPPER.createObjectNode();
+            ArrayNode ids = root.putArray("nsid_list");
+            list.forEach(ns -> ids.addObject().put("nsid", ns.nsid()));
+            Fields.printJson(out, root);
+            return;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            out.printf("[%4d]:%#x%n", i, list.get(i).nsid());
+        }
+    }
+}

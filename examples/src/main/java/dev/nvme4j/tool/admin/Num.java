@@ -1,0 +1,20 @@
+package dev.nvme4j.tool.admin;
+
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** A number as nvme-cli takes it: decimal, or hex with {@code 0x}; up to 64 bits unsigned. Stateless. */
+public final class Num implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+        String s = value.trim();
+        try {
+            if (s.startsWith("0x") || s.startsWith("0X")) {
+                return Long.parseUnsignedLong(s.substring(2), 16);
+            }
+            return Long.parseUnsignedLong(s);
+        } catch (NumberFormatException e) {
+            throw new TypeConversionException("'" + value + "' is not a number (decimal, or hex with 0x)");
+        }
+    }
+}

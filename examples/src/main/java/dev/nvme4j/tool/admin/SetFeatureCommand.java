@@ -1,0 +1,61 @@
+package dev.nvme4j.tool.admin;
+
+import dev.nvme4j.api.Completion;
+import dev.nvme4j.api.Controller;
+import dev.nvme4j.api.RawCommand;
+import dev.nvme4j.api.Status;
+import dev.nvme4j.spec.Opcodes;
+import dev.nvme4j.tool.cli.ToolException;
+import java.io.PrintWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code nvme4j set-feature}: Set Features (Base 5.27), like {@code nvme set-feature}. */
+@Command(name = "set-feature", mixinStandardHelpOptions = true,
+        description = "Change a feature's value, like 'nvme set-feature'.")
+public final class SetFeatureCommand extends AdminCommand {
+    @Option(names = {"--feature-id", "-f"}, paramLabel = "FID", converter = Num.class, required = true,
+            description = "Feature identifier, 0x01-0xff.")
+    long featureId;
+
+    @Option(names = {"--namespace-id", "-n"}, paramLabel = "NSID", converter = Num.class, defaultValue = "0",
+            description = "Namespace for namespace-specific features (default ${DEFAULT-VALUE}).")
+    long nsid;
+
+    @Option(names = {"--value", "-v"}, paramLabel = "DW", converter = Num.class, required = true,
+            description = "The new value (dword 11).")
+    long value;
+
+    @Option(names = {"--cdw12", "-c"}, paramLabel = "DW", converter = Num.class, defaultValue = "0",
+            description = "Feature-specific dword 12.")
+    long cdw12;
+
+    @Option(names = {"--save", "-s"}, description = "Keep the value across power cycles (if the feature is saveable).")
+    boolean save;
+
+    @Override
+    void validate() {
+        if (featureId < 1 || featureId > 0xFF) {
+            throw ToolException.usage("Invalid value for option '--feature-id': 0x" + Long.toHexString(featureId)
+                    + " is not a feature identifier (0x01-0xff)");
+        }
+        if (value > 0xFFFF_FFFFL || cdw12 > 0xFFFF_FFFFL || nsid > 0xFFFF_FFFFL) {
+            throw ToolException.usage("--value, --cdw12 and --namespace-id are 32-bit values");
+        }
+    }
+
+    @Override
+    void run(Controller c, PrintWriter out) {
+        int fid = (int) featureId;
+        RawCommand cmd = RawCommand.of(Opcodes.ADMIN_SET_FEATURES, (int) nsid)
+                .withCdw10(fid | (save ? 1 << 31 : 0)).withCdw11((int) value).withCdw12((int) cdw12);
+        Completion done = send(c, cmd, null);
+        if (!done.isSuccess()) {
+            throw new ToolException(name() + ": feature 0x" + Integer.toHexString(fid) + " (" + Features.name(fid)
+                    + "), value 0x" + Long.toHexString(value) + ": NVMe status: " + Status.describe(done.status())
+                    + String.format("(0x%x)", done.status()));
+        }
+        out.printf("set-feature:%s (%s), value:%s, cdw12:%s, save:%s%n", cHex(fid, 4), Features.name(fid),
+                cHex(value, value != 0 ? 10 : 8), cHex(cdw12, cdw12 != 0 ? 10 : 8), save ? "0x1" : "0");
+    }
+}
