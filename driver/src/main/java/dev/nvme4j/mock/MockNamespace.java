@@ -26,8 +26,20 @@ final class MockNamespace {
      */
     private MemorySegment metadata;
 
+    /** What the namespace was made from (its format and store). */
+    final NamespaceConfig config;
+
+    /** LBA formats the mock offers (LBADS, MS), in Identify Namespace order; see {@link #formats()}. */
+    private static final int[][] STANDARD_FORMATS = {{9, 0}, {9, 8}, {12, 0}, {12, 8}, {12, 64}};
+
     MockNamespace(int nsid, NamespaceConfig cfg) {
+        this(nsid, cfg, null);
+    }
+
+    /** A namespace over {@code reuse} (a Format NVM keeps the store and erases it), or a new store when null. */
+    MockNamespace(int nsid, NamespaceConfig cfg, BlockStore reuse) {
         this.nsid = nsid;
+        this.config = cfg;
         this.blocks = cfg.capacityBlocks();
         this.lbaShift = Integer.numberOfTrailingZeros(cfg.lbaSize());
         long bytes = cfg.capacityBlocks() << lbaShift;
@@ -40,11 +52,37 @@ final class MockNamespace {
         if (metadata != null) {
             metadata.fill(unwritten());
         }
-        this.store = switch (cfg.store()) {
+        this.store = reuse != null ? reuse : switch (cfg.store()) {
             case RAM -> new RamStore(bytes);
             case NULL -> new NullStore();
             case FILE -> new FileStore(cfg.file());
         };
+    }
+
+    /**
+     * The LBA formats of this namespace's Identify data: the standard ones and, when different, the
+     * one it was configured with. Each entry is {LBADS, MS}.
+     */
+    int[][] formats() {
+        for (int[] f : STANDARD_FORMATS) {
+            if (f[0] == lbaShift && f[1] == metadataSize) {
+                return STANDARD_FORMATS;
+            }
+        }
+        int[][] all = java.util.Arrays.copyOf(STANDARD_FORMATS, STANDARD_FORMATS.length + 1);
+        all[STANDARD_FORMATS.length] = new int[] {lbaShift, metadataSize};
+        return all;
+    }
+
+    /** Index of the format in use in {@link #formats()}. */
+    int formatIndex() {
+        int[][] all = formats();
+        for (int i = 0; i < all.length; i++) {
+            if (all[i][0] == lbaShift && all[i][1] == metadataSize) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("format in use not listed");
     }
 
     /** Changes the size to {@code newBlocks} (data and metadata up to the smaller size are kept). */
