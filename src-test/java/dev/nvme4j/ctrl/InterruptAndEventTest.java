@@ -172,6 +172,41 @@ class InterruptAndEventTest {
         });
     }
 
+    /**
+     * HYBRID must block once its spin is over: a second of process() with nothing to complete
+     * costs a hybrid owner almost no CPU (it sleeps in the interrupt wait, waking every 5 ms),
+     * while a POLL owner, the control that shows the measurement can tell, burns what the
+     * scheduler gives it. The thread state cannot show it: blocking on the eventfd is native.
+     */
+    @Test
+    void hybridModeBlocksOnceItsSpinIsOver() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(RecoveryTest.config(ExecutionMode.THREADED), RecoveryTest.fastRecovery());
+                 IoQueuePair hybrid = f.ctrl.createQueuePair(8, CompletionMode.HYBRID);
+                 IoQueuePair poll = f.ctrl.createQueuePair(8, CompletionMode.POLL)) {
+                java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+                org.junit.jupiter.api.Assumptions.assumeTrue(mx.isCurrentThreadCpuTimeSupported());
+                mx.setThreadCpuTimeEnabled(true);
+                long[] hybridCpu = idleCpu(mx, hybrid);
+                long[] pollCpu = idleCpu(mx, poll);
+                double hybridShare = (double) hybridCpu[0] / hybridCpu[1];
+                double pollShare = (double) pollCpu[0] / pollCpu[1];
+                assertTrue(hybridShare < 0.15, "a HYBRID owner used " + Math.round(hybridShare * 100)
+                        + "% of a core waiting for nothing (POLL: " + Math.round(pollShare * 100) + "%)");
+                assertTrue(pollShare > 2 * hybridShare, "the measurement tells spinning from blocking: POLL "
+                        + Math.round(pollShare * 100) + "%, HYBRID " + Math.round(hybridShare * 100) + "%");
+            }
+        });
+    }
+
+    /** CPU and wall nanoseconds of one second of process() with nothing outstanding. */
+    private static long[] idleCpu(java.lang.management.ThreadMXBean mx, IoQueuePair qp) {
+        long cpu = mx.getCurrentThreadCpuTime();
+        long wall = System.nanoTime();
+        assertEquals(0, qp.process(Duration.ofSeconds(1)));
+        return new long[] {mx.getCurrentThreadCpuTime() - cpu, System.nanoTime() - wall};
+    }
+
     @Test
     void hybridModeSpinsThenBlocks() {
         assertTimeoutPreemptively(BOUND, () -> {

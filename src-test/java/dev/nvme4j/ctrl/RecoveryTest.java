@@ -347,6 +347,55 @@ class RecoveryTest {
         });
     }
 
+    /**
+     * Recovery step 1 with the owner absent: three writes complete on the device while nobody
+     * polls. The deadline check reaps the CQ itself (the pair's completed count moves, the
+     * device's CQ slots are free), counts the missed interrupts and escalates nothing (no Abort,
+     * no reset, however long the owner stays away); the callbacks wait for the owner's poll.
+     */
+    @Test
+    void theTimeoutLadderReapsWaitingCompletionsItselfWhenTheOwnerIsAbsent() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(ExecutionMode.DETERMINISTIC), fastRecovery());
+                 IoQueuePair qp = f.ctrl.createQueuePair(4, CompletionMode.POLL);
+                 DmaBuffer buf = f.ctrl.allocateBuffer(64 * 512)) {
+                Namespace ns = f.ctrl.namespace(1);
+                int[] status = {-1, -1, -1};
+                int[] calls = new int[3];
+                Thread owner = Thread.currentThread();
+                Thread[] ranOn = new Thread[3];
+                for (int i = 0; i < 3; i++) {
+                    int k = i;
+                    assertTrue(qp.write(ns, i, 1, buf.slice(i * 512L, 512), (t, s) -> {
+                        status[k] = s;
+                        calls[k]++;
+                        ranOn[k] = Thread.currentThread();
+                    }, i));
+                }
+                qp.flushSubmissions(); // the device completes them; nobody polls
+                long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (qp.counters().completed() < 3 && System.nanoTime() < until) {
+                    Thread.sleep(1);
+                }
+                assertEquals(3, qp.counters().completed(), "the watchdog reaped the CQ: " + qp.counters());
+                // Longer than the whole ladder (I/O timeout, re-ring, Abort, admin timeout): nothing escalates.
+                Thread.sleep(1_000);
+                QueueCounters c = qp.counters();
+                assertEquals(0, c.aborts(), c.toString());
+                assertEquals(0, f.ctrl.counters().resets(), f.ctrl.counters().toString());
+                assertEquals(3, c.missedInterrupts(), c.toString());
+                assertEquals(-1, status[0] & status[1] & status[2], "callbacks wait for the owner");
+                assertEquals(3, qp.poll(), "the owner's poll delivers the three held completions");
+                for (int i = 0; i < 3; i++) {
+                    assertEquals(0, status[i], Status.describe(status[i]));
+                    assertEquals(1, calls[i]);
+                    assertEquals(owner, ranOn[i], "on the owner thread");
+                }
+                assertAllSucceeded(writeAll(qp, ns, buf, 12)); // trackers were released and are reused
+            }
+        });
+    }
+
     @Test
     void repeatedFatalStatusEndsInFailedInsteadOfAResetLoop() {
         assertTimeoutPreemptively(BOUND, () -> {

@@ -175,8 +175,8 @@ final class ControllerReset {
         long deadline = System.nanoTime() + ctrl.ioTimeoutNanos();
         for (int cid = 0; cid < pool.capacity(); cid++) {
             Tracker t = pool.get(cid);
-            if (!t.busy()) {
-                continue;
+            if (!t.busy() || t.recoveryStep() == IoQueuePairImpl.STEP_HELD) {
+                continue; // free, or completed and held for the owner's poll
             }
             if (t.retries() < ctrl.options.retryLimit() && t.recoveryStep() != IoQueuePairImpl.STEP_FAIL_PENDING) {
                 q.resubmitSaved(t, deadline);

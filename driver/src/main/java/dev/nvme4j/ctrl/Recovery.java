@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
  * The recovery ladder for late I/O commands, and asynchronous events. A command whose
  * deadline passed goes up one step each time its (re-armed) deadline passes again:
  * <ol>
- * <li>look at the CQ: its completion is there but nobody was told (a missed interrupt) - the
- *     owner's poll completes it normally; counted, and the owner woken;</li>
+ * <li>look at the CQ: its completion is there but nobody was told (a missed interrupt, or an
+ *     owner that does not poll) - recovery reaps the CQ itself (the device gets its slots back,
+ *     the command leaves the ladder) and holds the completions for the owner's next poll, which
+ *     runs their callbacks; counted, and the owner woken;</li>
  * <li>write the SQ tail doorbell again (a lost doorbell write); counted;</li>
  * <li>send Abort for it (Base 5.1); counted;</li>
  * <li>reset the controller ({@link ControllerReset}), resubmitting retryable commands;</li>
@@ -90,31 +92,46 @@ final class Recovery implements DeadlineCheck {
         if (pool.inUse() == 0) {
             return;
         }
-        boolean pending = q.completionPending();
-        for (int cid = 0; cid < pool.capacity(); cid++) {
-            Tracker t = pool.get(cid);
-            if (t.busy() && t.recoveryStep() >= 0 && now - t.deadlineNanos() > 0) {
-                climb(pair, t, pending, now);
+        boolean late = false;
+        for (int i = 0; i < pool.capacity() && !late; i++) {
+            Tracker t = pool.get(i);
+            late = t.busy() && t.recoveryStep() >= 0 && now - t.deadlineNanos() > 0;
+        }
+        if (!late) {
+            return;
+        }
+        boolean reaped = q.completionPending() && pair.reapForOwner() > 0;
+        for (int i = 0; i < pool.capacity(); i++) {
+            Tracker t = pool.get(i);
+            if (!t.busy() || now - t.deadlineNanos() <= 0) {
+                continue;
             }
+            if (t.recoveryStep() == IoQueuePairImpl.STEP_HELD) {
+                countHeld(q, t);
+            } else if (t.recoveryStep() >= 0) {
+                climb(pair, t, now);
+            }
+        }
+        if (reaped) {
+            pair.wake();
         }
     }
 
-    private void climb(IoQueuePairImpl pair, Tracker t, boolean completionPending, long now) {
+    /**
+     * Step 1: the late command's completion was waiting in the CQ (a missed interrupt, or an
+     * owner that does not poll) and was just reaped: the device answered, nothing escalates.
+     */
+    private static void countHeld(CommandQueue q, Tracker t) {
+        QueueStats stats = q.stats();
+        stats.countTimeout();
+        stats.countMissedInterrupt();
+        Events.timeout(q.qid(), t.cid(), "completion waiting in the CQ; reaped for the owner");
+        t.advanceRecovery(IoQueuePairImpl.STEP_HELD, Long.MAX_VALUE);
+    }
+
+    private void climb(IoQueuePairImpl pair, Tracker t, long now) {
         CommandQueue q = pair.commandQueue();
         QueueStats stats = q.stats();
-        if (completionPending) {
-            // Completions wait in the CQ: the device answered, the host has not looked (a missed
-            // interrupt, or an owner that does not poll). Never escalate against a device that
-            // is answering; wake the owner and look again later.
-            if (t.recoveryStep() == 0) {
-                stats.countTimeout();
-                stats.countMissedInterrupt();
-                Events.timeout(q.qid(), t.cid(), "completion waiting in the CQ");
-            }
-            pair.wake();
-            t.advanceRecovery(Math.max(t.recoveryStep(), STEP_POLL), now + stepNanos);
-            return;
-        }
         switch (t.recoveryStep()) {
             case 0 -> {
                 stats.countTimeout();
