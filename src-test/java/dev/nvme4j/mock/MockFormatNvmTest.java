@@ -33,7 +33,7 @@ class MockFormatNvmTest {
             byte[] id = c.identifyController();
             assertEquals(IdentifyLayout.OACS_FORMAT, id[IdentifyLayout.CTRL_OACS] & IdentifyLayout.OACS_FORMAT);
             byte[] ns = c.identifyNamespace(1);
-            assertEquals(4, ns[IdentifyLayout.NS_NLBAF], "five formats: 512, 512+8, 4k, 4k+8, 4k+64");
+            assertEquals(4, ns[IdentifyLayout.NS_NLBAF], "the configured 512 first, then 512+8, 4k, 4k+8, 4k+64");
             assertEquals(0, ns[IdentifyLayout.NS_FLBAS] & 0xF, "512-byte format in use");
             try (IoQueuePair qp = c.createQueuePair(); DmaBuffer buf = c.allocateBuffer(4096)) {
                 buf.segment().fill((byte) 0x77);

@@ -32,14 +32,21 @@ final class MockNamespace {
     /** LBA formats the mock offers (LBADS, MS), in Identify Namespace order; see {@link #formats()}. */
     private static final int[][] STANDARD_FORMATS = {{9, 0}, {9, 8}, {12, 0}, {12, 8}, {12, 64}};
 
+    /** The LBA formats offered, fixed at creation (a Format NVM keeps the list). */
+    private final int[][] formatList;
+
     MockNamespace(int nsid, NamespaceConfig cfg) {
-        this(nsid, cfg, null);
+        this(nsid, cfg, null, null);
     }
 
-    /** A namespace over {@code reuse} (a Format NVM keeps the store and erases it), or a new store when null. */
-    MockNamespace(int nsid, NamespaceConfig cfg, BlockStore reuse) {
+    /**
+     * A namespace over {@code reuse} (a Format NVM keeps the store and erases it), or a new store
+     * when null; {@code formats} is the LBA format list to keep, or null for the one of {@code cfg}.
+     */
+    MockNamespace(int nsid, NamespaceConfig cfg, BlockStore reuse, int[][] formats) {
         this.nsid = nsid;
         this.config = cfg;
+        this.formatList = formats != null ? formats : formatsFor(cfg);
         this.blocks = cfg.capacityBlocks();
         this.lbaShift = Integer.numberOfTrailingZeros(cfg.lbaSize());
         long bytes = cfg.capacityBlocks() << lbaShift;
@@ -60,18 +67,23 @@ final class MockNamespace {
     }
 
     /**
-     * The LBA formats of this namespace's Identify data: the standard ones and, when different, the
-     * one it was configured with. Each entry is {LBADS, MS}.
+     * The LBA formats of this namespace's Identify data: first the one it was configured with (in
+     * use until a Format NVM), then the standard ones that differ from it. Each entry is {LBADS, MS}.
      */
     int[][] formats() {
+        return formatList;
+    }
+
+    private static int[][] formatsFor(NamespaceConfig config) {
+        int[] configured = {Integer.numberOfTrailingZeros(config.lbaSize()), config.metadataSize()};
+        java.util.List<int[]> all = new java.util.ArrayList<>();
+        all.add(configured);
         for (int[] f : STANDARD_FORMATS) {
-            if (f[0] == lbaShift && f[1] == metadataSize) {
-                return STANDARD_FORMATS;
+            if (f[0] != configured[0] || f[1] != configured[1]) {
+                all.add(f);
             }
         }
-        int[][] all = java.util.Arrays.copyOf(STANDARD_FORMATS, STANDARD_FORMATS.length + 1);
-        all[STANDARD_FORMATS.length] = new int[] {lbaShift, metadataSize};
-        return all;
+        return all.toArray(int[][]::new);
     }
 
     /** Index of the format in use in {@link #formats()}. */

@@ -99,7 +99,7 @@ final class Namespaces {
         NamespaceConfig cfg = new NamespaceConfig(Math.max(1, bytes / lbaSize), lbaSize, old.store(), old.file(), ms,
                 extended && ms > 0, pi, piFirst);
         ns.store.zero(0, bytes);
-        byIndex[nsid - 1] = new MockNamespace(nsid, cfg, ns.store);
+        byIndex[nsid - 1] = new MockNamespace(nsid, cfg, ns.store, formats);
         recompute();
         return 0;
     }
