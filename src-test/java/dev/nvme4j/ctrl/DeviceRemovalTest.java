@@ -299,6 +299,44 @@ class DeviceRemovalTest {
         });
     }
 
+    @Test
+    void theRemovalAndTheErrorInterruptAreRecordedAsJfrEventsNamingTheCause() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            jdk.jfr.Recording recording = new jdk.jfr.Recording();
+            recording.enable("dev.nvme4j.Removal");
+            recording.enable("dev.nvme4j.ErrorInterrupt");
+            recording.enable("dev.nvme4j.StateChange");
+            recording.start();
+            String address;
+            try (MockController mock = Nvme.createMock(threaded());
+                 Controller ctrl = Nvme.open(mock, sleepyWatchdog())) {
+                address = ctrl.address();
+                mock.faults().raiseErrorInterrupt();
+                waitFor(() -> ctrl.counters().errorInterrupts() == 1, "the error interrupt");
+                mock.faults().requestRemoval();
+                assertTrue(mock.awaitRelease(Duration.ofSeconds(5)));
+                waitFor(() -> ctrl.counters().removals() == 1, "the removal");
+            }
+            recording.stop();
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("nvme4j", ".jfr");
+            recording.dump(file);
+            List<jdk.jfr.consumer.RecordedEvent> events = jdk.jfr.consumer.RecordingFile.readAllEvents(file);
+            java.nio.file.Files.delete(file);
+            List<jdk.jfr.consumer.RecordedEvent> removals = events.stream()
+                    .filter(e -> e.getEventType().getName().equals("dev.nvme4j.Removal")).toList();
+            assertEquals(1, removals.size(), events.toString());
+            assertEquals(address, removals.get(0).getString("address"));
+            assertTrue(removals.get(0).getString("cause").contains("the kernel requested the device back"),
+                    removals.get(0).toString());
+            List<jdk.jfr.consumer.RecordedEvent> errors = events.stream()
+                    .filter(e -> e.getEventType().getName().equals("dev.nvme4j.ErrorInterrupt")).toList();
+            assertEquals(1, errors.size(), events.toString());
+            assertEquals("checked", errors.get(0).getString("action"));
+            assertTrue(events.stream().anyMatch(e -> e.getEventType().getName().equals("dev.nvme4j.StateChange")
+                    && "REMOVED".equals(e.getString("state"))), events.toString());
+        });
+    }
+
     private static void waitForState(Controller ctrl, ControllerState state) throws InterruptedException {
         waitFor(() -> ctrl.state() == state, "state " + state + " (is " + ctrl.state() + ")");
     }

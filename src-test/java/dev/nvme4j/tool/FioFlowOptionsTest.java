@@ -171,6 +171,24 @@ class FioFlowOptionsTest {
     }
 
     @Test
+    void sizeAndOffsetTakeSharesOfTheNamespaceAndOffsetIncrementSpacesTheJobs() throws IOException {
+        Run r = run("--size=25%", "--offset=50%");
+        assertEquals(1024, r.ios().size(), "25% of 4096 blocks");
+        for (long[] io : r.ios()) {
+            assertTrue(io[1] >= 2048 && io[1] < 3072, "inside the region from 50%: lba " + io[1]);
+        }
+        r = run("--rw=write", "--size=64k", "--numjobs=2", "--offset_increment=4m", "--offset=8k");
+        long[] lowest = {Long.MAX_VALUE, Long.MAX_VALUE};
+        for (long[] io : r.ios()) {
+            int job = io[1] >= 1024 ? 1 : 0;
+            lowest[job] = Math.min(lowest[job], io[1]);
+        }
+        assertEquals(2, lowest[0], "job 0 at --offset (8k = block 2)");
+        assertEquals(1026, lowest[1], "job 1 at --offset plus 4m");
+        assertTrue(bad("fio", "--size=101%").err().contains("Invalid value for option '--size'"));
+    }
+
+    @Test
     void badValuesNameTheOption() {
         assertTrue(bad("fio", "--bssplit=4k/50:8k/40").err().contains(
                 "Invalid value for option '--bssplit': the shares add up to 90% instead of 100%"));

@@ -111,7 +111,9 @@ public interface Controller extends AutoCloseable {
      * closed (outstanding commands complete with Command Aborted By Host; submitting to it throws
      * an {@link IllegalStateException} that says why). A feature the controller refuses to take
      * again does not stop the reset: it is logged, counted and listed by
-     * {@link #featureRestoreFailures()}.
+     * {@link #featureRestoreFailures()}. Set Features sent through {@link #adminPassthrough} is
+     * not recorded, so not set again. After the reset the namespaces are identified again, as by
+     * {@link #rescanNamespaces()}.
      *
      * <p>Waits until the reset is done, for a bounded time (CAP.TO for disable and enable, the
      * admin timeout for each command the reset sends, and 2 s for queue pair owners to leave).

@@ -4,6 +4,7 @@ import dev.nvme4j.api.CompletionMode;
 import dev.nvme4j.api.ControllerInfo;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.api.Protection;
+import dev.nvme4j.tool.cli.Amount;
 import dev.nvme4j.tool.cli.ByteSize;
 import dev.nvme4j.tool.cli.FioFlag;
 import dev.nvme4j.tool.cli.LowerCaseEnumConverter;
@@ -214,13 +215,18 @@ public final class FioOptions {
             paramLabel = "0|1", description = "Run for --runtime even when --size is done (wraps around).")
     public boolean timeBased;
 
-    @Option(names = "--size", paramLabel = "SIZE", converter = ByteSize.class,
-            description = "Bytes of each job's region (default: the namespace divided among the jobs).")
-    public Long size;
+    @Option(names = "--size", paramLabel = "SIZE|N%", converter = Amount.Converter.class,
+            description = "Bytes of each job's region, or a share of the namespace such as 50% (default: the "
+                    + "namespace divided among the jobs).")
+    public Amount size;
 
-    @Option(names = "--offset", paramLabel = "SIZE", converter = ByteSize.class, defaultValue = "0",
-            description = "Byte offset where the first job's region starts (default 0).")
-    public long offset;
+    @Option(names = "--offset", paramLabel = "SIZE|N%", converter = Amount.Converter.class,
+            description = "Where the first job's region starts: bytes, or a share of the namespace (default 0).")
+    public Amount offset = Amount.ofBytes(0);
+
+    @Option(names = "--offset_increment", paramLabel = "SIZE", converter = ByteSize.class,
+            description = "Job N's region starts at --offset plus N times this (default: right after job N-1's).")
+    public Long offsetIncrement;
 
     @Option(names = "--ramp_time", paramLabel = "TIME", converter = TimeSpec.class, defaultValue = "0",
             description = "Run this long before recording results.")
@@ -399,7 +405,7 @@ public final class FioOptions {
         range("--loops", loops, 1, Integer.MAX_VALUE);
         range("--log_avg_msec", logAvgMsec, 0, Integer.MAX_VALUE);
         range("--thinktime_blocks", thinktimeBlocks, 1, Integer.MAX_VALUE);
-        if (size != null && size <= 0) {
+        if (size != null && (size.isPercent() ? size.percent() == 0 : size.bytes() <= 0)) {
             throw ToolException.usage("Invalid value for option '--size': must be positive but was " + size);
         }
     }
@@ -491,11 +497,17 @@ public final class FioOptions {
             throw ToolException.usage("Invalid value for option '--numjobs': the controller granted "
                     + info.ioQueuePairsGranted() + " I/O queue pairs but was " + numjobs);
         }
+        long nsBytes = ns.sizeBytes();
+        long offset = this.offset.resolve(nsBytes, this.offset.isPercent() ? lba : 1);
         if (offset % lba != 0) {
             throw ToolException.usage("Invalid value for option '--offset': " + offset
                     + " is not a multiple of the LBA size (" + lba + " bytes)");
         }
-        long nsBytes = ns.sizeBytes();
+        if (offsetIncrement != null && offsetIncrement % lba != 0) {
+            throw ToolException.usage("Invalid value for option '--offset_increment': " + offsetIncrement
+                    + " is not a multiple of the LBA size (" + lba + " bytes)");
+        }
+        Long size = this.size == null ? null : this.size.resolve(nsBytes, 1);
         if (offset >= nsBytes) {
             throw ToolException.usage("Invalid value for option '--offset': " + offset + " is beyond namespace "
                     + ns.nsid() + " (" + nsBytes + " bytes)");
@@ -507,11 +519,14 @@ public final class FioOptions {
                     + "block of " + sizeOption + " (" + maxBs + " bytes) but is " + (size != null ? size : region)
                     + " bytes");
         }
-        long needed = offset + region * numjobs;
+        long step = offsetIncrement != null ? offsetIncrement : region;
+        long needed = offset + step * (numjobs - 1) + region;
         if (needed > nsBytes || needed < 0) {
             throw ToolException.usage("Invalid value for option '--size': --offset=" + offset + " plus --numjobs="
-                    + numjobs + " regions of " + region + " bytes need " + needed + " bytes but namespace "
-                    + ns.nsid() + " has " + nsBytes + " bytes (" + ns.sizeBlocks() + " blocks of " + lba + ")");
+                    + numjobs + " regions of " + region + " bytes" + (offsetIncrement != null ? " every "
+                    + offsetIncrement + " bytes (--offset_increment)" : "") + " need " + needed
+                    + " bytes but namespace " + ns.nsid() + " has " + nsBytes + " bytes (" + ns.sizeBlocks()
+                    + " blocks of " + lba + ")");
         }
         // fixed by default (fio's randrepeat=1); randrepeat=0 without randseed: a new sequence every run
         long seed = randseed != null ? randseed : randrepeat ? 0x6E766D65346AL : System.nanoTime();
@@ -523,7 +538,7 @@ public final class FioOptions {
         long generation = System.currentTimeMillis();
         List<JobSpec> jobs = new ArrayList<>(numjobs);
         for (int i = 0; i < numjobs; i++) {
-            long startLba = (offset + region * i) / lba;
+            long startLba = (offset + step * i) / lba;
             jobs.add(new JobSpec(jobName(), i, rw, rwmixread, maxBs, maxBs / lba, iodepth,
                     runtime == null ? 0 : runtime.toNanos(), timeBased, rampTime.toNanos(), ns.nsid(), startLba,
                     region / unit, verify == Verify.CRC32C, generation, seed + i * 0x9E3779B97F4A7C15L,
