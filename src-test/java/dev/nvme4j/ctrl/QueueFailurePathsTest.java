@@ -285,35 +285,42 @@ class QueueFailurePathsTest {
     }
 
     /**
-     * The pair is closed from another thread while its owner sits in a long callback (longer
-     * than close waits): close returns without running callbacks beside the owner; the owner's
-     * batch is delivered in full with the device's statuses, and its poll finishes the close.
+     * The owner thread polls a batch of 8 completed reads and sits in callback 0 until
+     * {@code close} (run here, on another thread) has returned: close must be bounded and must
+     * not run callbacks beside the owner; the owner's batch is delivered in full with the
+     * device's statuses, nothing comes out of its poll, and its poll finishes the close.
      */
+    private static void closeDuringALongCallback(MockFixture f, IoQueuePair qp, Runnable close) throws Exception {
+        try (DmaBuffer buf = f.ctrl.allocateBuffer(8 * 512)) {
+            java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+            Batch b = new Batch(qp, f.ctrl.namespace(1), buf, () -> {
+                inside.countDown();
+                await(closed, 15);
+            });
+            qp.flushSubmissions();
+            Thread[] owner = new Thread[1];
+            Throwable[] thrown = runOwner(qp::poll, owner);
+            assertTrue(inside.await(5, java.util.concurrent.TimeUnit.SECONDS));
+            long start = System.nanoTime();
+            close.run();
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "close is bounded");
+            closed.countDown();
+            owner[0].join(10_000);
+            assertEquals(null, thrown[0], "nothing comes out of the owner's poll");
+            b.assertAllDeliveredOnce(owner[0]);
+            assertEquals(0, qp.outstanding());
+            assertTrue(((IoQueuePairImpl) qp).isClosed());
+        }
+    }
+
+    /** The pair is closed from another thread while its owner sits in a long callback. */
     @Test
     void closeFromAnotherThreadDuringALongCallbackLeavesTheBatchToTheOwner() {
         assertTimeoutPreemptively(BOUND, () -> {
-            try (MockFixture f = new MockFixture(config(), options(Duration.ofMillis(500)));
-                 DmaBuffer buf = f.ctrl.allocateBuffer(8 * 512)) {
+            try (MockFixture f = new MockFixture(config(), options(Duration.ofMillis(500)))) {
                 IoQueuePair qp = f.ctrl.createQueuePair(32, CompletionMode.POLL);
-                java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
-                java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
-                Batch b = new Batch(qp, f.ctrl.namespace(1), buf, () -> {
-                    inside.countDown();
-                    await(closed, 15);
-                });
-                qp.flushSubmissions();
-                Thread[] owner = new Thread[1];
-                Throwable[] thrown = runOwner(qp::poll, owner);
-                assertTrue(inside.await(5, java.util.concurrent.TimeUnit.SECONDS));
-                long start = System.nanoTime();
-                qp.close();
-                assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "close is bounded");
-                closed.countDown();
-                owner[0].join(10_000);
-                assertEquals(null, thrown[0], "nothing comes out of the owner's poll");
-                b.assertAllDeliveredOnce(owner[0]);
-                assertEquals(0, qp.outstanding());
-                assertTrue(((IoQueuePairImpl) qp).isClosed());
+                closeDuringALongCallback(f, qp, qp::close);
                 try (IoQueuePair again = f.ctrl.createQueuePair(8, CompletionMode.POLL)) {
                     assertEquals(qp.queueId(), again.queueId(), "the close finished: its queue id is free again");
                 }
@@ -327,26 +334,7 @@ class QueueFailurePathsTest {
         assertTimeoutPreemptively(BOUND, () -> {
             MockFixture f = new MockFixture(config(), options(Duration.ofMillis(500)));
             try {
-                DmaBuffer buf = f.ctrl.allocateBuffer(8 * 512);
-                IoQueuePair qp = f.ctrl.createQueuePair(32, CompletionMode.POLL);
-                java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
-                java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
-                Batch b = new Batch(qp, f.ctrl.namespace(1), buf, () -> {
-                    inside.countDown();
-                    await(closed, 15);
-                });
-                qp.flushSubmissions();
-                Thread[] owner = new Thread[1];
-                Throwable[] thrown = runOwner(qp::poll, owner);
-                assertTrue(inside.await(5, java.util.concurrent.TimeUnit.SECONDS));
-                long start = System.nanoTime();
-                f.ctrl.close();
-                assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "close is bounded");
-                closed.countDown();
-                owner[0].join(10_000);
-                assertEquals(null, thrown[0], "nothing comes out of the owner's poll");
-                b.assertAllDeliveredOnce(owner[0]);
-                assertEquals(0, qp.outstanding());
+                closeDuringALongCallback(f, f.ctrl.createQueuePair(32, CompletionMode.POLL), f.ctrl::close);
                 f.mock.assertNoViolations();
             } finally {
                 f.mock.close();

@@ -14,16 +14,13 @@ import dev.nvme4j.spec.IdentifyLayout;
 import dev.nvme4j.spec.Opcodes;
 import java.time.Duration;
 import java.util.Objects;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The I/O queue pair: requests (split at MDTS, completed once) over a {@link CommandQueue}.
  * Thread model as documented on {@link dev.nvme4j.api.IoQueuePair}: one owner thread at a time,
  * enforced by an {@link OwnerGate}; the controller's recovery and close enter the same gate.
  */
-public final class IoQueuePairImpl extends QueuePairConveniences implements CompletionSink {
-    private static final Logger LOG = LoggerFactory.getLogger(IoQueuePairImpl.class);
+public final class IoQueuePairImpl extends QueuePairConveniences {
     /** Host status for commands the device never answered: Command Aborted By Host, DNR. */
     public static final int HOST_ABORT = NvmeStatus.COMMAND_ABORTED_BY_HOST.code(true);
     /** Host status for the commands of a device that was removed: Host Pathing Error, DNR. */
@@ -41,6 +38,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     private final CompletionMode mode;
     private final InterruptVector vector;
     private final DmaRegion prpArea;
+    /** The requests of {@link #slots}, for the failure work. */
     final Request[] requests;
     private final long ioTimeoutNanos;
     private final long maxTransfer;
@@ -53,6 +51,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     private final CompletionWaiter waiter;
     private final PairTeardown teardown;
     final RetryQueue retries;
+    final RequestSlots slots;
     /** Allocated once: handing a method reference to every poll would allocate. */
     private final java.util.function.Consumer<Request> issuer = this::issue;
 
@@ -66,12 +65,6 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     private int polls;
     /** When the owner's poll path next scans for late commands (owner/gate holder only). */
     private long nextDeadlineScan;
-    private int freeRequest;
-    private int requestsInUse;
-    private int lastDw0;
-    private int lastDw1;
-    /** The first Error a callback threw in the current poll or close (owner, or the gate holder). */
-    private Error callbackError;
     /**
      * The last buffer region {@link QueueHost#checkBuffer} accepted: later buffers of the same
      * live region skip the controller's set lookup (a hash lookup per I/O otherwise). A region
@@ -92,19 +85,14 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         this.pageSize = host.pageSize();
         this.hybridSpinNanos = hybridSpinNanos;
         this.deadlines = deadlines;
-        int n = queue.trackers().capacity();
-        requests = new Request[n];
-        for (int i = 0; i < n; i++) {
-            requests[i] = new Request(i);
-            requests[i].nextFree = i + 1 < n ? i + 1 : -1;
-        }
-        freeRequest = 0;
+        retries = new RetryQueue(queue, host, ioTimeoutNanos);
+        slots = new RequestSlots(this, queue, gate, retries);
+        requests = slots.requests;
         writer = new CommandWriter(queue, pageSize, ioTimeoutNanos, host.sglThreshold());
         pending = new PendingRequests(requests);
         held = new HeldCompletions(queue.trackers().capacity());
         waiter = new CompletionWaiter(this, mode, vector, hybridSpinNanos);
         teardown = new PairTeardown(this, queue, gate, host, ioTimeoutNanos);
-        retries = new RetryQueue(queue, host, ioTimeoutNanos);
     }
 
     // ---- identity ----
@@ -160,12 +148,12 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
 
     @Override
     int lastDw0() {
-        return lastDw0;
+        return slots.lastDw0;
     }
 
     @Override
     int lastDw1() {
-        return lastDw1;
+        return slots.lastDw1;
     }
 
     @Override
@@ -332,22 +320,11 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     private Request start(IoCallback callback, long tag, int opcode, int nsid) {
         Objects.requireNonNull(callback, "callback");
         boolean failed = host.isFailed();
-        if (freeRequest < 0 || !failed && (!pending.isEmpty() || !queue.hasRoom())) {
+        if (!slots.hasFree() || !failed && (!pending.isEmpty() || !queue.hasRoom())) {
             queue.stats().queueFull++;
             return null;
         }
-        Request r = requests[freeRequest];
-        freeRequest = r.nextFree;
-        r.blocksLeft = 0;
-        r.nextFree = -1;
-        r.busy = true;
-        r.callback = callback;
-        r.tag = tag;
-        r.opcode = opcode;
-        r.nsid = nsid;
-        r.status = 0;
-        r.partsInFlight = 0;
-        requestsInUse++;
+        Request r = slots.take(callback, tag, opcode, nsid);
         if (failed) {
             int status = host.failureStatus();
             r.status = status;
@@ -397,8 +374,8 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
         if (closed) {
             teardown.ownerReturned(); // a close that found this owner inside left its work to it
         }
-        if (callbackError != null) {
-            rethrowCallbackError();
+        if (slots.hasCallbackError()) {
+            slots.rethrowCallbackError();
         }
         return n;
     }
@@ -413,8 +390,8 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
             int n;
             writer.beginBatch();
             try {
-                n = held.isEmpty() ? 0 : held.deliver(this);
-                n += queue.reap(maxCompletions, this);
+                n = held.isEmpty() ? 0 : held.deliver(slots);
+                n += queue.reap(maxCompletions, slots);
                 if (deferredFailures | hostFailure != 0) {
                     n += deliverHostFailures();
                 }
@@ -440,75 +417,13 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     }
 
     @Override
-    public void onCompletion(Tracker t, int status, int dw0, int dw1) {
-        Request r = requests[t.owner];
-        if (status != 0 && !closed && retries.offer(t, status, r.opcode < 0)) {
-            return; // re-issued by a later poll (RetryQueue)
-        }
-        queue.release(t);
-        if (status != 0 && r.status == 0) {
-            r.status = status;
-            r.errorLba = t.slba;
-        }
-        r.dw0 = dw0;
-        r.dw1 = dw1;
-        if (--r.partsInFlight == 0 && r.blocksLeft == 0) {
-            complete(r);
-        }
-    }
-
-    /** Frees the request's slot and runs its callback. */
-    void complete(Request r) {
-        IoCallback cb = r.callback;
-        long tag = r.tag;
-        int status = r.status == 0 && r.hostCheck != null ? MetadataIo.check(r) : r.status;
-        errorLba(r.takeErrorLba());
-        lastDw0 = r.dw0;
-        lastDw1 = r.dw1;
-        r.callback = null;
-        r.busy = false;
-        r.nextFree = freeRequest;
-        freeRequest = r.index;
-        requestsInUse--;
-        try {
-            cb.onComplete(tag, status);
-        } catch (Throwable e) {
-            callbackFailed(e);
-        }
-    }
-
-    /**
-     * A callback threw. The rest of the batch must still be delivered, so nothing propagates
-     * from here: an Error is kept (the first one) and rethrown by the poll or close that ran
-     * the callback once it is done; anything else is logged once. Both are counted.
-     */
-    private void callbackFailed(Throwable e) {
-        if (queue.stats().callbackFailures++ == 0 && !(e instanceof Error)) {
-            LOG.error("I/O callback on queue pair {} threw; callbacks must not throw (logged once, counted in"
-                    + " QueueCounters.callbackFailures)", queue.qid(), e);
-        }
-        if (e instanceof Error err && callbackError == null) {
-            callbackError = err;
-        }
-    }
-
-    /** Rethrows the Error a callback threw, once the thread has left the pair entirely. */
-    void rethrowCallbackError() {
-        Error e = callbackError;
-        if (e != null && !gate.heldByCurrentThread()) {
-            callbackError = null;
-            throw e;
-        }
-    }
-
-    @Override
     public int process(Duration timeout) {
         return waiter.process(timeout);
     }
 
     @Override
     public int outstanding() {
-        return requestsInUse;
+        return slots.inUse();
     }
 
     @Override
@@ -517,15 +432,6 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     }
 
     // ---- failure and teardown: see PairTeardown ----
-
-    /** Logs (does not rethrow) the Error a callback threw during the controller's work. */
-    void reportCallbackError(String when) {
-        Error e = callbackError;
-        if (e != null) {
-            callbackError = null; // the controller's work goes on; the Error is reported, not lost
-            LOG.error("I/O callback on queue pair {} threw {}", queue.qid(), when, e);
-        }
-    }
 
     /**
      * Completes every outstanding request with {@code status} (the device will not answer);
@@ -562,7 +468,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences implements Comp
     /** Delivers what {@link #reapForOwner} held (gate held); before anything fails the rest. */
     void deliverHeld() {
         if (!held.isEmpty()) {
-            held.deliver(this);
+            held.deliver(slots);
         }
     }
 

@@ -65,7 +65,7 @@ final class PairTeardown {
         for (int i = 0; i < pool.capacity(); i++) {
             Tracker t = pool.get(i);
             if (t.busy) {
-                pair.onCompletion(t, status, 0, 0);
+                pair.slots.onCompletion(t, status, 0, 0);
             }
         }
         // Nothing in the SQ will ever be fetched now: a dead queue must not stay "full".
@@ -75,7 +75,7 @@ final class PairTeardown {
                 if (r.status == 0) {
                     r.status = status;
                 }
-                pair.complete(r);
+                pair.slots.complete(r);
             }
         }
     }
@@ -91,7 +91,7 @@ final class PairTeardown {
         for (int i = 0; i < pool.capacity(); i++) {
             Tracker t = pool.get(i);
             if (t.busy && t.recoveryStep == IoQueuePairImpl.STEP_FAIL_PENDING) {
-                pair.onCompletion(t, IoQueuePairImpl.HOST_ABORT, 0, 0);
+                pair.slots.onCompletion(t, IoQueuePairImpl.HOST_ABORT, 0, 0);
             }
         }
         return before - pair.outstanding();
@@ -117,7 +117,7 @@ final class PairTeardown {
         } finally {
             gate.exit();
         }
-        pair.rethrowCallbackError();
+        pair.slots.rethrowCallbackError();
     }
 
     /** Claims the pair for closing (no new commands from now on); false when it is already closing. */
@@ -144,7 +144,7 @@ final class PairTeardown {
         } finally {
             gate.exit();
         }
-        pair.reportCallbackError("while the controller closed it");
+        pair.slots.reportCallbackError("while the controller closed it");
     }
 
     /**
@@ -211,7 +211,7 @@ final class PairTeardown {
     private void teardown() {
         boolean sqDeleted = host.deleteSubmissionQueue(queue.qid());
         if (sqDeleted) {
-            queue.reap(Integer.MAX_VALUE, pair);
+            queue.reap(Integer.MAX_VALUE, pair.slots);
             host.deleteCompletionQueue(queue.qid());
         }
         failAll(IoQueuePairImpl.HOST_ABORT);
@@ -220,7 +220,7 @@ final class PairTeardown {
     }
 
     private void finish(int status) {
-        queue.reap(Integer.MAX_VALUE, pair);
+        queue.reap(Integer.MAX_VALUE, pair.slots);
         failAll(status);
         releaseMemory();
     }

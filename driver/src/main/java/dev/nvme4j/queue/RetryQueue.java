@@ -18,6 +18,8 @@ import dev.nvme4j.api.Status;
 final class RetryQueue {
     /** Retries per command, as Linux's default {@code nvme_core.max_retries}. */
     static final int MAX_RETRIES = 5;
+    /** Marks a tracker waiting here (a negative step: the timeout ladder leaves it alone). */
+    static final int STEP_RETRY_WAIT = -3;
 
     private final CommandQueue queue;
     private final QueueHost host;
@@ -54,7 +56,7 @@ final class RetryQueue {
         long now = System.nanoTime();
         long at = now + host.commandRetryDelayNanos(Status.crd(status));
         t.retryWaiting = true;
-        t.deadlineNanos = at + ioTimeoutNanos; // the timeout ladder leaves a waiting command alone
+        t.advanceRecovery(STEP_RETRY_WAIT, at + ioTimeoutNanos); // not at the device: no timeout ladder
         waiting[count] = t;
         waitingCid[count] = t.cid;
         due[count] = at;

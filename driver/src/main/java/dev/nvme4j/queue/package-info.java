@@ -7,16 +7,21 @@
  * place, rings each doorbell once per batch, reaps completions (phase with acquire, CQ head
  * doorbell before any tracker is released). All memory-ordering rules of the queue code are
  * stated there, once.</li>
- * <li>{@link dev.nvme4j.queue.TrackerPool} / {@link dev.nvme4j.queue.Tracker}: CID-indexed,
- * intrusive free stack, a preallocated PRP list area and a saved copy of the entry each.</li>
+ * <li>{@link dev.nvme4j.queue.TrackerPool} / {@link dev.nvme4j.queue.Tracker}: intrusive free
+ * stack, a preallocated PRP list area and a saved copy of the entry each; CIDs carry a
+ * generation number above the tracker index, so duplicate or stale completion entries are
+ * recognised and dropped.</li>
  * <li>{@link dev.nvme4j.queue.PrpBuilder}: PRP1/PRP2/PRP lists with chaining (Base 4.1.1).</li>
  * <li>{@link dev.nvme4j.queue.IoQueuePairImpl}: requests (split at MDTS, completed once),
  * argument checks, completion modes, and the hooks recovery and close use.</li>
  * <li>{@link dev.nvme4j.queue.OwnerGate}: the single-owner rule made safe against the
  * controller's own threads.</li>
- * <li>CommandWriter (entries in place), PendingRequests (split requests waiting for room) and
- * CompletionWaiter (poll / interrupt / hybrid waiting, missed-interrupt detection): the queue
- * pair's parts.</li>
+ * <li>CommandWriter (entries in place), PendingRequests (split requests waiting for room),
+ * RequestSlots (requests, completion of their parts, callbacks and what a throwing callback
+ * does), RetryQueue (error statuses without DNR, retried after the Command Retry Delay),
+ * PairTeardown (failing what the device will not answer, closing without ever running
+ * callbacks beside the owner) and CompletionWaiter (poll / interrupt / hybrid waiting,
+ * missed-interrupt detection): the queue pair's parts.</li>
  * </ul>
  *
  * <h2>Rules</h2>
