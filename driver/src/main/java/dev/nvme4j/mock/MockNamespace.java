@@ -54,14 +54,15 @@ final class MockNamespace {
         this.extendedLba = cfg.extendedLba();
         this.piType = cfg.protectionType();
         this.piFirst = cfg.protectionFirst();
-        this.metadata = metadataSize == 0 || cfg.store() == StoreKind.NULL ? null
+        this.metadata = metadataSize == 0 || cfg.store() == StoreKind.NULL || cfg.store() == StoreKind.NONE ? null
                 : Arena.ofAuto().allocate(cfg.capacityBlocks() * metadataSize, 8);
         if (metadata != null) {
             metadata.fill(unwritten());
         }
         this.store = reuse != null ? reuse : switch (cfg.store()) {
             case RAM -> new RamStore(bytes);
-            case NULL -> new NullStore();
+            case NULL -> new NullStore(true);
+            case NONE -> new NullStore(false);
             case FILE -> new FileStore(cfg.file());
         };
     }
