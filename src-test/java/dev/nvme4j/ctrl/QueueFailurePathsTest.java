@@ -476,4 +476,36 @@ class QueueFailurePathsTest {
             }
         });
     }
+
+    /**
+     * A command waiting for its retry is not at the device: however long its owner stays away,
+     * the timeout ladder (re-ring, Abort, reset) leaves it alone, and the owner's next poll
+     * re-issues it.
+     */
+    @Test
+    void aCommandWaitingForItsRetryIsNotTimedOutWhileTheOwnerIsAway() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(), options(Duration.ofMillis(200)));
+                 IoQueuePair qp = f.ctrl.createQueuePair(8, CompletionMode.POLL);
+                 DmaBuffer buf = f.ctrl.allocateBuffer(512)) {
+                int crd3 = INTERNAL_ERROR | (3 << 11); // the mock's CRDT3: 1 s
+                f.mock.faults().completeWithStatus(FaultMatch.any().queue(1).opcode(Opcodes.NVM_READ).times(1), crd3);
+                int[] st = {-1};
+                assertTrue(qp.read(f.ctrl.namespace(1), 0, 1, buf, (t, s) -> st[0] = s, 0));
+                long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+                while (qp.counters().errors() == 0 && System.nanoTime() < until) {
+                    qp.poll();
+                }
+                assertEquals(1, qp.counters().errors(), "the error was reaped; the retry waits 1 s");
+                Thread.sleep(2000); // the owner is away past the retry time plus the I/O timeout
+                assertEquals(0, qp.counters().timeouts(), qp.counters().toString());
+                assertEquals(0, qp.counters().aborts(), qp.counters().toString());
+                assertEquals(-1, st[0]);
+                assertTrue(qp.drain(Duration.ofSeconds(5)));
+                assertEquals(0, st[0], dev.nvme4j.api.Status.describe(st[0]));
+                assertEquals(1, qp.counters().retried());
+                assertEquals(0, f.ctrl.counters().resets());
+            }
+        });
+    }
 }

@@ -318,6 +318,49 @@ class RecoveryTest {
         });
     }
 
+    /**
+     * The same controller with a closed-loop owner: each callback issues the next write and rings
+     * its doorbell at once. That write reaches the device while the batch it completes from is
+     * still being delivered, so this holds only because the CQ head doorbell of the batch was
+     * written before any callback ran (with it after, the device finds its CQ full and drops).
+     */
+    @Test
+    void controllerThatDropsCompletionsOnAFullCqLosesNothingWhenCallbacksSubmitAndRing() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(ExecutionMode.DETERMINISTIC), fastRecovery());
+                 IoQueuePair qp = f.ctrl.createQueuePair(4, CompletionMode.POLL);
+                 DmaBuffer buf = f.ctrl.allocateBuffer(64 * 512)) {
+                Namespace ns = f.ctrl.namespace(1);
+                f.mock.faults().dropCompletionsWhenCqFull(true);
+                int total = 600;
+                int[] status = new int[total];
+                int[] calls = new int[total];
+                int[] next = {0};
+                dev.nvme4j.api.IoCallback[] loop = new dev.nvme4j.api.IoCallback[1];
+                loop[0] = (tag, st) -> {
+                    status[(int) tag] = st;
+                    calls[(int) tag]++;
+                    if (next[0] < total) {
+                        int i = next[0]++;
+                        assertTrue(qp.write(ns, i, 1, buf.slice((i % 64) * 512L, 512), loop[0], i));
+                        qp.flushSubmissions();
+                    }
+                };
+                while (next[0] < 3) { // the depth-4 queue's three commands in flight
+                    int i = next[0]++;
+                    assertTrue(qp.write(ns, i, 1, buf.slice((i % 64) * 512L, 512), loop[0], i));
+                }
+                assertTrue(qp.drain(Duration.ofSeconds(15)), "every command completes");
+                for (int i = 0; i < total; i++) {
+                    assertEquals(1, calls[i], "command " + i + " completed exactly once");
+                    assertEquals(0, status[i], "command " + i + ": " + Status.describe(status[i]));
+                }
+                assertEquals(0, f.mock.counters().completionsDropped(), "the device never found its CQ full");
+                assertEquals(0, qp.counters().timeouts(), qp.counters().toString());
+            }
+        });
+    }
+
     @Test
     void watchdogRecoversAQueueNobodyPollsAndNeverRunsItsCallbacks() {
         assertTimeoutPreemptively(BOUND, () -> {

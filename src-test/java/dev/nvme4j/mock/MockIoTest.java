@@ -184,6 +184,23 @@ class MockIoTest {
     }
 
     @Test
+    void theNoDataStoreLeavesTheReadBufferAsItIsAndStillChecksTheCommand() {
+        try (MockHost h = MockHost.ready(MockConfig.builder().namespace(NamespaceConfig.noData(1 << 20, 512)).build())) {
+            HostQueue q = h.ioQueue(1, 16);
+            DmaRegion d = h.alloc(4096);
+            d.segment().fill((byte) 9);
+            assertTrue(write(q, d, 5, 8).ok());
+            d.segment().fill((byte) 7);
+            assertTrue(read(q, d, 5, 8).ok());
+            byte[] sevens = new byte[4096];
+            java.util.Arrays.fill(sevens, (byte) 7);
+            assertEquals(-1, d.segment().mismatch(java.lang.foreign.MemorySegment.ofArray(sevens)),
+                    "a read moved data");
+            assertTrue(read(q, d, (1 << 20) - 1, 2).named() == NvmeStatus.LBA_OUT_OF_RANGE);
+        }
+    }
+
+    @Test
     void theRamStoreAllocatesOnlyTheChunksWritten() {
         RamStore s = new RamStore(1L << 40);
         var buf = java.lang.foreign.MemorySegment.ofArray(new byte[512]);

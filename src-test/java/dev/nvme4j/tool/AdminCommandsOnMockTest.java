@@ -171,4 +171,22 @@ class AdminCommandsOnMockTest {
         assertTrue(r.err().contains("compare: Compare is not supported by this controller: Identify Controller "
                 + "ONCS = 0xc, bit 0 is 0"), r.err());
     }
+
+    @Test
+    void formatNeedsForceAndAValidFormat() {
+        ToolRun r = run("format", "--lbaf=2");
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("add --force to confirm (nothing was changed)"), r.err());
+        r = run("format", "--lbaf=7", "--force");
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("'--lbaf': 7; the namespace has LBA formats 0-4"), r.err());
+        r = run("format", "--force");
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("--lbaf=INDEX"), r.err());
+        r = run("format", "--block-size=512", "--force", "--mock-lba-size=4096");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("Success formatting namespace:1\n", r.out());
+        r = run("format", "-n", "1", "-l", "4", "--ses=1", "--force");
+        assertEquals(0, r.exit(), r.toString());
+    }
 }

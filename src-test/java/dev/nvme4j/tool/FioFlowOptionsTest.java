@@ -189,6 +189,14 @@ class FioFlowOptionsTest {
     }
 
     @Test
+    void startdelayStartsAJobLater() throws IOException {
+        long start = System.nanoTime();
+        Run r = run("--size=16k", "--startdelay=300ms");
+        assertTrue(System.nanoTime() - start >= 300_000_000L, "waited the start delay");
+        assertTrue(r.job().get("read").get("runtime").asLong() < 300, "the delay is not run time: " + r.job());
+    }
+
+    @Test
     void badValuesNameTheOption() {
         assertTrue(bad("fio", "--bssplit=4k/50:8k/40").err().contains(
                 "Invalid value for option '--bssplit': the shares add up to 90% instead of 100%"));

@@ -54,14 +54,23 @@ class FioLogsTest {
                 "--write_iops_log", "--write_bw_log", "--log_avg_msec=100", "--per_job_logs=0");
         List<String[]> iops = rows(dir.resolve("job_iops.log"));
         assertTrue(iops.size() >= 3, "a row per 100 ms window: " + iops.size());
+        long sum = 0;
         for (String[] r : iops) {
             assertEquals(5, r.length, "time, value, direction, bs, priority");
             assertEquals(0, Long.parseLong(r[0]) % 100, "window ends");
             assertEquals("0", r[3], "block size 0 in windowed rows, as fio");
-            assertTrue(Long.parseLong(r[1]) <= 600, "at most the 500 IOPS cap (plus a window edge): " + r[1]);
+            // A window after the job thread was descheduled may catch up (as fio's rate limit does).
+            assertTrue(Long.parseLong(r[1]) <= 1000, "at most twice the 500 IOPS cap in a window: " + r[1]);
+            sum += Long.parseLong(r[1]);
         }
+        assertTrue(sum / iops.size() <= 600, "the 500 IOPS cap on average (plus a window edge): " + sum / iops.size());
         List<String[]> bw = rows(dir.resolve("job_bw.log"));
-        assertTrue(Long.parseLong(bw.get(1)[1]) <= 2400, "KiB/s of 500 x 4 KiB: " + bw.get(1)[1]);
+        long kib = 0;
+        for (String[] r : bw) {
+            assertTrue(Long.parseLong(r[1]) <= 4000, "at most twice 500 x 4 KiB/s in a window: " + r[1]);
+            kib += Long.parseLong(r[1]);
+        }
+        assertTrue(kib / bw.size() <= 2400, "KiB/s of 500 x 4 KiB on average: " + kib / bw.size());
     }
 
     @Test

@@ -49,13 +49,17 @@ public class DriverIoBench {
     /** One mock controller opened through the driver, shared by every job (thread). */
     @State(Scope.Benchmark)
     public static class Device {
+        /** The mock's store: {@code null} fills each read with zeros, {@code none} moves no data. */
+        @Param({"null", "none"})
+        String store;
+
         MockController mock;
         Controller ctrl;
         Namespace ns;
 
         @Setup(Level.Trial)
         public void open() {
-            mock = Nvme.createMock(RawHost.nullConfig(ExecutionMode.DETERMINISTIC));
+            mock = Nvme.createMock(RawHost.config(ExecutionMode.DETERMINISTIC, store));
             ctrl = Nvme.open(mock);
             ns = ctrl.namespace(1);
         }

@@ -12,6 +12,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -39,6 +40,10 @@ public class MockCommandBench {
     private static final int BLOCKS_4K = 8; // 512-byte LBAs
     private static final long LBA_SLOTS = (1L << 31) / BLOCKS_4K;
 
+    /** The mock's store: {@code null} fills each read with zeros, {@code none} moves no data. */
+    @Param({"null", "none"})
+    String store;
+
     private RawHost host;
     private RawHost.Queue q;
     private long[] bufIova;
@@ -46,7 +51,7 @@ public class MockCommandBench {
 
     @Setup(Level.Trial)
     public void setUp() {
-        host = new RawHost(RawHost.nullConfig(ExecutionMode.DETERMINISTIC));
+        host = new RawHost(RawHost.config(ExecutionMode.DETERMINISTIC, store));
         q = host.ioQueue(1, ENTRIES);
         DmaRegion buf = host.buffer(128 * 4096L);
         bufIova = new long[128];

@@ -122,10 +122,20 @@ final class RawHost implements AutoCloseable {
 
     /** A deterministic mock with one null-store namespace of 512-byte blocks (1 TiB). */
     static MockConfig nullConfig(ExecutionMode mode) {
-        return MockConfig.builder()
-                .namespace(NamespaceConfig.nullStore(1L << 31, 512))
-                .mode(mode)
-                .build();
+        return config(mode, "null");
+    }
+
+    /**
+     * A mock with one 1 TiB namespace of 512-byte blocks on the store named by a benchmark
+     * parameter: {@code null} (reads fill zeros) or {@code none} (moves no data).
+     */
+    static MockConfig config(ExecutionMode mode, String store) {
+        NamespaceConfig ns = switch (store) {
+            case "null" -> NamespaceConfig.nullStore(1L << 31, 512);
+            case "none" -> NamespaceConfig.noData(1L << 31, 512);
+            default -> throw new IllegalArgumentException("store must be null or none, got " + store);
+        };
+        return MockConfig.builder().namespace(ns).mode(mode).build();
     }
 
     RawHost(MockConfig cfg) {

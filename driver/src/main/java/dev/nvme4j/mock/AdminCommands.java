@@ -56,6 +56,7 @@ final class AdminCommands {
             case ADMIN_GET_LOG_PAGE -> getLogPage();
             case ADMIN_ABORT -> e.abort(e.cdw10 & 0xFFFF, e.cdw10 >>> 16);
             case ADMIN_ASYNC_EVENT_REQUEST -> e.asyncEventRequest();
+            case ADMIN_FORMAT_NVM -> formatNvm();
             default -> NvmeStatus.INVALID_COMMAND_OPCODE.code(true);
         };
     }
@@ -251,6 +252,34 @@ final class AdminCommands {
             case FEAT_ASYNC_EVENT_CONFIG -> asyncEventConfig = v;
             default -> {
                 return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
+            }
+        }
+        return 0;
+    }
+
+    // ---- Format NVM (Base 5.14) ----
+
+    private int formatNvm() {
+        int lbaf = (e.cdw10 & 0xF) | ((e.cdw10 >>> 12) & 0x3) << 4;
+        boolean mset = (e.cdw10 & (1 << 4)) != 0;
+        int pi = (e.cdw10 >>> 5) & 0x7;
+        boolean pil = (e.cdw10 & (1 << 8)) != 0;
+        int ses = (e.cdw10 >>> 9) & 0x7;
+        if (ses > 1) {
+            return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true); // no cryptographic erase (FNA bit 2 is 0)
+        }
+        java.util.List<Integer> targets = new java.util.ArrayList<>();
+        if (e.nsid == 0xFFFF_FFFF) {
+            c.namespaces.forEach(ns -> targets.add(ns.nsid));
+        } else if (c.namespaces.get(e.nsid) != null) {
+            targets.add(e.nsid);
+        } else {
+            return NvmeStatus.INVALID_NAMESPACE_OR_FORMAT.code(true);
+        }
+        for (int nsid : targets) {
+            int st = c.namespaces.format(nsid, lbaf, mset, pi, pil);
+            if (st != 0) {
+                return st;
             }
         }
         return 0;

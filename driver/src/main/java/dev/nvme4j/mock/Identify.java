@@ -50,7 +50,7 @@ final class Identify {
         for (int i = 0; i < 3; i++) {
             out.set(LE_SHORT, CTRL_CRDT1 + 2L * i, (short) Identify.CRDT_100MS[i]);
         }
-        out.set(LE_SHORT, CTRL_OACS, (short) 0);
+        out.set(LE_SHORT, CTRL_OACS, (short) OACS_FORMAT);
         out.set(ValueLayout.JAVA_BYTE, CTRL_ACL, (byte) cfg.acl());
         out.set(ValueLayout.JAVA_BYTE, CTRL_AERL, (byte) cfg.aerl());
         out.set(ValueLayout.JAVA_BYTE, CTRL_FRMW, (byte) 0x03); // one slot, slot 1 read-only
@@ -76,13 +76,16 @@ final class Identify {
         out.set(LE_LONG, NS_NSZE, ns.blocks);
         out.set(LE_LONG, NS_NCAP, ns.blocks);
         out.set(LE_LONG, NS_NUSE, ns.blocks);
-        out.set(ValueLayout.JAVA_BYTE, NS_NLBAF, (byte) 0);
-        out.set(ValueLayout.JAVA_BYTE, NS_FLBAS, (byte) (ns.extendedLba ? FLBAS_EXTENDED : 0));
+        int[][] formats = ns.formats();
+        out.set(ValueLayout.JAVA_BYTE, NS_NLBAF, (byte) (formats.length - 1));
+        out.set(ValueLayout.JAVA_BYTE, NS_FLBAS, (byte) flbas(ns.formatIndex(), ns.extendedLba));
         out.set(ValueLayout.JAVA_BYTE, NS_MC, (byte) (ns.metadataSize == 0 ? 0 : 0x3));
         out.set(ValueLayout.JAVA_BYTE, NS_DPC, (byte) (ns.metadataSize < 8 ? 0 : 0x1F)); // types 1-3, first or last
         out.set(ValueLayout.JAVA_BYTE, NS_DPS, (byte) (ns.piType | (ns.piFirst ? DPS_PI_FIRST : 0)));
         out.set(ValueLayout.JAVA_BYTE, NS_DLFEAT, (byte) 0x09); // deallocated blocks read zeros; Write Zeroes may deallocate
-        out.set(LE_INT, NS_LBAF0, ns.lbaShift << 16 | ns.metadataSize);
+        for (int i = 0; i < formats.length; i++) {
+            out.set(LE_INT, NS_LBAF0 + (long) NS_LBAF_SIZE * i, formats[i][0] << 16 | formats[i][1]);
+        }
         return 0;
     }
 

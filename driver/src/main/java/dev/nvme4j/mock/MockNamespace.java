@@ -26,8 +26,27 @@ final class MockNamespace {
      */
     private MemorySegment metadata;
 
+    /** What the namespace was made from (its format and store). */
+    final NamespaceConfig config;
+
+    /** LBA formats the mock offers (LBADS, MS), in Identify Namespace order; see {@link #formats()}. */
+    private static final int[][] STANDARD_FORMATS = {{9, 0}, {9, 8}, {12, 0}, {12, 8}, {12, 64}};
+
+    /** The LBA formats offered, fixed at creation (a Format NVM keeps the list). */
+    private final int[][] formatList;
+
     MockNamespace(int nsid, NamespaceConfig cfg) {
+        this(nsid, cfg, null, null);
+    }
+
+    /**
+     * A namespace over {@code reuse} (a Format NVM keeps the store and erases it), or a new store
+     * when null; {@code formats} is the LBA format list to keep, or null for the one of {@code cfg}.
+     */
+    MockNamespace(int nsid, NamespaceConfig cfg, BlockStore reuse, int[][] formats) {
         this.nsid = nsid;
+        this.config = cfg;
+        this.formatList = formats != null ? formats : formatsFor(cfg);
         this.blocks = cfg.capacityBlocks();
         this.lbaShift = Integer.numberOfTrailingZeros(cfg.lbaSize());
         long bytes = cfg.capacityBlocks() << lbaShift;
@@ -35,16 +54,48 @@ final class MockNamespace {
         this.extendedLba = cfg.extendedLba();
         this.piType = cfg.protectionType();
         this.piFirst = cfg.protectionFirst();
-        this.metadata = metadataSize == 0 || cfg.store() == StoreKind.NULL ? null
+        this.metadata = metadataSize == 0 || cfg.store() == StoreKind.NULL || cfg.store() == StoreKind.NONE ? null
                 : Arena.ofAuto().allocate(cfg.capacityBlocks() * metadataSize, 8);
         if (metadata != null) {
             metadata.fill(unwritten());
         }
-        this.store = switch (cfg.store()) {
+        this.store = reuse != null ? reuse : switch (cfg.store()) {
             case RAM -> new RamStore(bytes);
-            case NULL -> new NullStore();
+            case NULL -> new NullStore(true);
+            case NONE -> new NullStore(false);
             case FILE -> new FileStore(cfg.file());
         };
+    }
+
+    /**
+     * The LBA formats of this namespace's Identify data: first the one it was configured with (in
+     * use until a Format NVM), then the standard ones that differ from it. Each entry is {LBADS, MS}.
+     */
+    int[][] formats() {
+        return formatList;
+    }
+
+    private static int[][] formatsFor(NamespaceConfig config) {
+        int[] configured = {Integer.numberOfTrailingZeros(config.lbaSize()), config.metadataSize()};
+        java.util.List<int[]> all = new java.util.ArrayList<>();
+        all.add(configured);
+        for (int[] f : STANDARD_FORMATS) {
+            if (f[0] != configured[0] || f[1] != configured[1]) {
+                all.add(f);
+            }
+        }
+        return all.toArray(int[][]::new);
+    }
+
+    /** Index of the format in use in {@link #formats()}. */
+    int formatIndex() {
+        int[][] all = formats();
+        for (int i = 0; i < all.length; i++) {
+            if (all[i][0] == lbaShift && all[i][1] == metadataSize) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("format in use not listed");
     }
 
     /** Changes the size to {@code newBlocks} (data and metadata up to the smaller size are kept). */

@@ -78,6 +78,32 @@ final class Namespaces {
         recompute();
     }
 
+    /**
+     * Format NVM of namespace {@code nsid} to {@code lbaf} (an index of its {@link MockNamespace#formats()}):
+     * the same capacity in bytes, the new block and metadata size, every block erased. Returns 0 or a
+     * status field.
+     */
+    int format(int nsid, int lbaf, boolean extended, int pi, boolean piFirst) {
+        MockNamespace ns = get(nsid);
+        int[][] formats = ns.formats();
+        if (lbaf >= formats.length) {
+            return dev.nvme4j.api.NvmeStatus.INVALID_FORMAT.code(true);
+        }
+        int lbaSize = 1 << formats[lbaf][0];
+        int ms = formats[lbaf][1];
+        if (pi != 0 && (ms < 8 || pi > 3)) {
+            return dev.nvme4j.api.NvmeStatus.INVALID_FORMAT.code(true);
+        }
+        long bytes = ns.blocks << ns.lbaShift;
+        NamespaceConfig old = ns.config;
+        NamespaceConfig cfg = new NamespaceConfig(Math.max(1, bytes / lbaSize), lbaSize, old.store(), old.file(), ms,
+                extended && ms > 0, pi, piFirst);
+        ns.store.zero(0, bytes);
+        byIndex[nsid - 1] = new MockNamespace(nsid, cfg, ns.store, formats);
+        recompute();
+        return 0;
+    }
+
     /** Changes the size of namespace {@code nsid} to {@code blocks} logical blocks. */
     void resize(int nsid, long blocks) {
         if (blocks < 1) {

@@ -2,11 +2,19 @@ package dev.nvme4j.mock;
 
 import java.lang.foreign.MemorySegment;
 
-/** Reads zeros, discards writes. */
+/** Discards writes; reads zeros ({@code StoreKind.NULL}) or leave the buffer as it is ({@code NONE}). */
 final class NullStore implements BlockStore {
+    private final boolean readsZeros;
+
+    NullStore(boolean readsZeros) {
+        this.readsZeros = readsZeros;
+    }
+
     @Override
     public void read(long off, MemorySegment dst, long dstOff, long len) {
-        Zeros.fill(dst, dstOff, len);
+        if (readsZeros) {
+            Zeros.fill(dst, dstOff, len);
+        }
     }
 
     @Override

@@ -76,6 +76,11 @@ public final class IdentifyLayout {
     public static final int CTRL_SUBNQN = 768;
     public static final int CTRL_SUBNQN_LEN = 256;
 
+    /** OACS bit 1: Format NVM supported. */
+    public static final int OACS_FORMAT = 1 << 1;
+    /** OACS bit 3: Namespace Management and Attachment supported. */
+    public static final int OACS_NS_MANAGEMENT = 1 << 3;
+
     /** ONCS bit 2: Dataset Management supported. */
     public static final int ONCS_DSM = 1 << 2;
     /** ONCS bit 3: Write Zeroes supported. */
@@ -116,6 +121,11 @@ public final class IdentifyLayout {
     public static final int DPS_PI_FIRST = 1 << 3;
     /** DPS bits 2:0: protection information type. */
     public static final int DPS_TYPE_MASK = 0x7;
+
+    /** FLBAS for LBA format {@code index} (0-63): bits 3:0 and bits 6:5, and bit 4 for extended LBAs. */
+    public static int flbas(int index, boolean extended) {
+        return (index & 0xF) | ((index >>> 4) & 0x3) << 5 | (extended ? FLBAS_EXTENDED : 0);
+    }
 
     /** Index of the LBA format in use from FLBAS: bits 3:0, and bits 6:5 as the high bits. */
     public static int flbasIndex(int flbas) {

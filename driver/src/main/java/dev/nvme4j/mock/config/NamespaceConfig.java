@@ -57,6 +57,11 @@ public record NamespaceConfig(long capacityBlocks, int lbaSize, StoreKind store,
         return new NamespaceConfig(capacityBlocks, lbaSize, StoreKind.NULL, null);
     }
 
+    /** A namespace that moves no data ({@link StoreKind#NONE}). */
+    public static NamespaceConfig noData(long capacityBlocks, int lbaSize) {
+        return new NamespaceConfig(capacityBlocks, lbaSize, StoreKind.NONE, null);
+    }
+
     /** A file-backed namespace. */
     public static NamespaceConfig file(Path file, long capacityBlocks, int lbaSize) {
         return new NamespaceConfig(capacityBlocks, lbaSize, StoreKind.FILE, Objects.requireNonNull(file, "file"));

@@ -18,9 +18,9 @@ public final class DeviceOptions {
 
     /** Backing store of the mock's namespaces. */
     public enum Backing {
-        RAM, FILE, NULL;
+        RAM, FILE, NULL, NONE;
 
-        /** Converter accepting {@code ram}, {@code file}, {@code null}. */
+        /** Converter accepting {@code ram}, {@code file}, {@code null}, {@code none}. */
         public static final class Converter extends LowerCaseEnumConverter<Backing> {
             public Converter() {
                 super(Backing.class);
@@ -93,9 +93,10 @@ public final class DeviceOptions {
             description = "Mock: number of namespaces (default ${DEFAULT-VALUE}).")
     public int mockNamespaces = 1;
 
-    @Option(names = "--mock-backing", paramLabel = "ram|file|null", converter = Backing.Converter.class,
-            defaultValue = "ram", description = "Mock: backing store: ram, file (--mock-file) or null "
-            + "(discards writes, reads zeroes) (default ${DEFAULT-VALUE}).")
+    @Option(names = "--mock-backing", paramLabel = "ram|file|null|none", converter = Backing.Converter.class,
+            defaultValue = "ram", description = "Mock: backing store: ram, file (--mock-file), null "
+            + "(discards writes, reads zeroes) or none (moves no data: reads leave the buffer as it is; "
+            + "measures the driver) (default ${DEFAULT-VALUE}).")
     public Backing mockBacking = Backing.RAM;
 
     @Option(names = "--mock-file", paramLabel = "PATH", description = "Mock: the file behind --mock-backing=file.")

@@ -68,6 +68,7 @@ public final class MockDevices {
             b.namespace(withMetadata(d.mockMetadata, switch (d.mockBacking) {
                 case RAM -> NamespaceConfig.ram(blocks, d.mockLbaSize);
                 case NULL -> NamespaceConfig.nullStore(blocks, d.mockLbaSize);
+                case NONE -> NamespaceConfig.noData(blocks, d.mockLbaSize);
                 case FILE -> {
                     if (d.mockFile == null) {
                         throw ToolException.usage("--mock-backing=file needs --mock-file=PATH");

@@ -228,6 +228,10 @@ public final class FioOptions {
             description = "Job N's region starts at --offset plus N times this (default: right after job N-1's).")
     public Long offsetIncrement;
 
+    @Option(names = "--startdelay", paramLabel = "TIME", converter = TimeSpec.class,
+            description = "Start this job this long after the others (plain number: seconds).")
+    public Duration startDelay = Duration.ZERO;
+
     @Option(names = "--ramp_time", paramLabel = "TIME", converter = TimeSpec.class, defaultValue = "0",
             description = "Run this long before recording results.")
     public Duration rampTime = Duration.ZERO;

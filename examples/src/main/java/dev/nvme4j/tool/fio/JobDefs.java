@@ -40,7 +40,6 @@ public final class JobDefs {
             Map.entry("rate_process", "rates are not supported yet"),
             Map.entry("io_submit_mode", "submission is always inline"),
             Map.entry("flow", "flow control between jobs is not supported"),
-            Map.entry("startdelay", "jobs start together"),
             Map.entry("ratemin", "rates are not supported yet"),
             Map.entry("rate_min", "rates are not supported yet"),
             Map.entry("latency_target", "latency targets are not supported"),

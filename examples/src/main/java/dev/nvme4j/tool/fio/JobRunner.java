@@ -244,6 +244,7 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
             if (!go.await(1, TimeUnit.HOURS)) {
                 failure = "start timed out";
             }
+            waitStartDelay();
             startedNanos = System.nanoTime();
             if (failure == null && spec.writeThenVerify()) {
                 runPhase(Phase.WRITE_PASS);
@@ -265,6 +266,14 @@ public final class JobRunner implements IoCallback, VerifyFormat.MismatchSink {
             finished = true;
         }
         return result(startEpochMs);
+    }
+
+    /** fio's startdelay: this job starts that long after the others (a stop request ends the wait). */
+    private void waitStartDelay() {
+        long until = System.nanoTime() + spec.options().startDelay.toNanos();
+        for (long left; !stopRequested && (left = until - System.nanoTime()) > 0; ) {
+            LockSupport.parkNanos(Math.min(left, WAIT.toNanos()));
+        }
     }
 
     private boolean ok() {

@@ -1,0 +1,105 @@
+package dev.nvme4j.tool.admin;
+
+import dev.nvme4j.api.Controller;
+import dev.nvme4j.api.RawCommand;
+import dev.nvme4j.spec.IdentifyLayout;
+import dev.nvme4j.spec.Opcodes;
+import dev.nvme4j.tool.cli.ToolException;
+import java.io.PrintWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code nvme4j format}: Format NVM (Base 5.14), like {@code nvme format}: changes the LBA format
+ * of a namespace and erases it. Needs {@code --force} (nvme-cli asks interactively instead).
+ */
+@Command(name = "format", mixinStandardHelpOptions = true,
+        description = "Format a namespace to an LBA format (ERASES it), like 'nvme format'; needs --force.")
+public final class FormatCommand extends AdminCommand {
+    @Option(names = {"--namespace-id", "-n"}, paramLabel = "NSID", converter = Num.class, defaultValue = "1",
+            description = "Namespace, or 0xffffffff for all (default ${DEFAULT-VALUE}).")
+    long nsid;
+
+    @Option(names = {"--lbaf", "-l"}, paramLabel = "INDEX", description = "LBA format index (see id-ns).")
+    Integer lbaf;
+
+    @Option(names = {"--block-size", "-b"}, paramLabel = "BYTES",
+            description = "Pick the LBA format with this data size and no metadata (instead of --lbaf).")
+    Integer blockSize;
+
+    @Option(names = {"--ses", "-s"}, paramLabel = "SES", defaultValue = "0",
+            description = "Secure erase: 0 none, 1 user data erase, 2 cryptographic erase (default ${DEFAULT-VALUE}).")
+    int ses;
+
+    @Option(names = {"--pi", "-i"}, paramLabel = "PI", defaultValue = "0",
+            description = "Protection information type 0-3 (default ${DEFAULT-VALUE}).")
+    int pi;
+
+    @Option(names = {"--pil", "-p"}, description = "Protection information in the first 8 bytes of the metadata.")
+    boolean pil;
+
+    @Option(names = {"--ms", "-m"}, description = "Extended LBAs: metadata at the end of each block's data.")
+    boolean ms;
+
+    @Option(names = "--force", description = "Confirm: every block of the namespace is erased.")
+    boolean force;
+
+    @Override
+    void validate() {
+        if ((lbaf == null) == (blockSize == null)) {
+            throw ToolException.usage("give the LBA format: --lbaf=INDEX (see id-ns) or --block-size=BYTES");
+        }
+        if (lbaf != null && (lbaf < 0 || lbaf > 63)) {
+            throw ToolException.usage("Invalid value for option '--lbaf': " + lbaf + " (0-63)");
+        }
+        if (ses < 0 || ses > 2 || pi < 0 || pi > 3) {
+            throw ToolException.usage("--ses is 0-2 and --pi 0-3");
+        }
+        if (nsid < 1 || nsid > 0xFFFF_FFFFL) {
+            throw ToolException.usage("Invalid value for option '--namespace-id': " + nsid);
+        }
+        if (!force) {
+            throw ToolException.usage("format erases every block of namespace " + (nsid == 0xFFFF_FFFFL ? "(all)"
+                    : Long.toString(nsid)) + "; add --force to confirm (nothing was changed)");
+        }
+    }
+
+    @Override
+    void run(Controller c, PrintWriter out) {
+        requireSupport(c, "OACS", IdentifyLayout.CTRL_OACS, 2, 1, "Format NVM");
+        int target = (int) nsid;
+        byte[] id = identifyNamespace(c, nsid == 0xFFFF_FFFFL ? c.namespaces().getFirst().nsid() : target);
+        int nlbaf = id[IdentifyLayout.NS_NLBAF] & 0xFF;
+        int index = lbaf != null ? lbaf : byBlockSize(id, nlbaf);
+        if (index > nlbaf) {
+            throw ToolException.usage("Invalid value for option '--lbaf': " + index + "; the namespace has LBA formats 0-"
+                    + nlbaf + " (see id-ns)");
+        }
+        int cdw10 = (index & 0xF) | (ms ? 1 << 4 : 0) | pi << 5 | (pil ? 1 << 8 : 0) | ses << 9
+                | ((index >>> 4) & 0x3) << 12;
+        admin(c, RawCommand.of(Opcodes.ADMIN_FORMAT_NVM, target).withCdw10(cdw10), null);
+        c.rescanNamespaces();
+        out.printf("Success formatting namespace:%x%n", target);
+    }
+
+    private byte[] identifyNamespace(Controller c, int n) {
+        namespace(c, n);
+        try {
+            return c.identifyNamespace(n);
+        } catch (RuntimeException e) {
+            throw new ToolException(name() + ": Identify Namespace " + n + " failed: " + e.getMessage());
+        }
+    }
+
+    private int byBlockSize(byte[] id, int nlbaf) {
+        for (int i = 0; i <= nlbaf; i++) {
+            int d = (id[IdentifyLayout.NS_LBAF0 + 4 * i] & 0xFF) | (id[IdentifyLayout.NS_LBAF0 + 4 * i + 1] & 0xFF) << 8
+                    | (id[IdentifyLayout.NS_LBAF0 + 4 * i + 2] & 0xFF) << 16;
+            if (IdentifyLayout.lbafMetadataSize(d) == 0 && 1L << IdentifyLayout.lbafLbads(d) == blockSize) {
+                return i;
+            }
+        }
+        throw ToolException.usage("no LBA format of the namespace has " + blockSize + "-byte blocks without metadata "
+                + "(see id-ns)");
+    }
+}
