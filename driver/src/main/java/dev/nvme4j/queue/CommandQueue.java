@@ -122,7 +122,7 @@ public final class CommandQueue {
      * this one's entry); counted, logged once per queue.
      */
     private void staleCompletion(int dw3) {
-        if (stats.staleCompletions++ == 0) {
+        if (stats.countStaleCompletion() == 0) {
             LOG.warn("queue {}: dropped a completion for CID {} (status 0x{}), which names no outstanding command"
                     + " (a duplicate or stale entry from the device); further ones are only counted"
                     + " (QueueCounters.staleCompletions)", qid, Cqe.cid(dw3), Integer.toHexString(Cqe.status(dw3)));
@@ -190,7 +190,7 @@ public final class CommandQueue {
         MemorySegment.copy(sq, base, t.savedSqe, 0, Sqe.SIZE);
         t.deadlineNanos = deadlineNanos;
         sqTail = next(sqTail);
-        stats.submitted++;
+        stats.countSubmitted();
     }
 
     /** Re-issues a tracker's saved entry (after a controller reset recreated the queue). */
@@ -203,7 +203,7 @@ public final class CommandQueue {
         t.retryWaiting = false;
         t.reaped = false;
         sqTail = next(sqTail);
-        stats.resubmitted++;
+        stats.countResubmitted();
     }
 
     /** True when the SQ has a free slot (the command's tracker is already held). */
@@ -226,8 +226,8 @@ public final class CommandQueue {
         t.retryWaiting = false;
         t.errorRetries++;
         sqTail = next(sqTail);
-        stats.retried++;
-        stats.submitted++;
+        stats.countRetry();
+        stats.countSubmitted();
     }
 
     /** Rings the SQ tail doorbell if entries were added since the last ring (one write per batch). */
@@ -235,7 +235,7 @@ public final class CommandQueue {
         if (sqTail != lastRungTail) {
             regs.writeDoorbell(sqTailDoorbell, sqTail);
             lastRungTail = sqTail;
-            stats.doorbellsRung++;
+            stats.countDoorbell();
         }
     }
 
@@ -243,7 +243,7 @@ public final class CommandQueue {
     public void reringSubmissions() {
         regs.writeDoorbell(sqTailDoorbell, sqTail);
         lastRungTail = sqTail;
-        stats.doorbellsRung++;
+        stats.countDoorbell();
     }
 
     /** True when the entry at the CQ head is new (its phase tag matches ours). */
@@ -278,13 +278,13 @@ public final class CommandQueue {
         // Ring whenever the head moved, even if every entry consumed named no outstanding
         // command: otherwise the controller still counts those slots as occupied.
         regs.writeDoorbell(cqHeadDoorbell, cqHead);
-        stats.doorbellsRung++;
-        stats.completed += n;
+        stats.countDoorbell();
+        stats.countCompleted(n);
         for (int i = 0; i < n; i++) {
             Tracker t = batchTracker[i];
             batchTracker[i] = null;
             if (batchStatus[i] != 0) {
-                stats.errors++;
+                stats.countError();
             }
             sink.onCompletion(t, batchStatus[i], batchDw0[i], batchDw1[i]);
         }
