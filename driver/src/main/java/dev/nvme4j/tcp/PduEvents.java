@@ -39,7 +39,7 @@ final class PduEvents implements PduReceiver.Listener {
                     "ICResp with MAXH2CDATA " + Integer.toUnsignedString(maxData)
                             + ": at least 4096 and a multiple of 4 is required");
         }
-        q.negotiated((digest & IC_DGST_HEADER) != 0, (digest & IC_DGST_DATA) != 0,
+        q.negotiation.negotiated((digest & IC_DGST_HEADER) != 0, (digest & IC_DGST_DATA) != 0,
                 maxData < 0 ? Integer.MAX_VALUE & ~3 : maxData, cpda);
     }
 
@@ -125,6 +125,6 @@ final class PduEvents implements PduReceiver.Listener {
 
     private TcpTransportException badCid(String what, int cid) {
         return TcpTransportException.protocol(FES_INVALID_HEADER_FIELD, OFF_DATA_CCCID,
-                what + " for command " + cid + ", which is not outstanding on " + q.name());
+                what + " for command " + cid + ", which is not outstanding on " + q.name);
     }
 }

@@ -1,5 +1,7 @@
 package dev.nvme4j.tcp;
 
+import java.io.IOException;
+
 /**
  * The R2Ts of one {@link TcpQueue} waiting to be answered by H2CData, in arrival order: a ring of
  * at most one per CID (MAXR2T is 1), allocated once.
@@ -52,6 +54,32 @@ final class R2tFifo {
     void remove() {
         head = (head + 1) % cid.length;
         count--;
+    }
+
+    /**
+     * Answers every waiting R2T with H2CData PDUs of at most {@code maxH2cData} bytes from the
+     * command's buffer; returns the number of PDUs queued on {@code sender}.
+     */
+    int answerAll(PduSender sender, CommandSlots slots, int maxH2cData, long deadline) throws IOException {
+        int pdus = 0;
+        while (count > 0) {
+            int c = cid[head];
+            int t = ttag[head];
+            int off = offset[head];
+            int len = length[head];
+            remove();
+            int sent = 0;
+            while (sent < len) {
+                int n = Math.min(len - sent, maxH2cData);
+                boolean last = sent + n == len;
+                sender.h2cData(c, t, off + sent, slots.buffers[c], slots.bufferOffsets[c], n, last, deadline);
+                pdus++;
+                sent += n;
+            }
+            slots.transferred[c] += len;
+            slots.r2tPending[c] = false;
+        }
+        return pdus;
     }
 
     void clear() {

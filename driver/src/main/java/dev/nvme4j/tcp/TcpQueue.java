@@ -49,18 +49,16 @@ public final class TcpQueue implements AutoCloseable {
     /** The admin queue's in-capsule data size is fixed at 8 KiB (NVMe/TCP 3.2). */
     public static final int ADMIN_IN_CAPSULE_BYTES = 8192;
 
-    private final Wire wire;
-    private final PduSender sender;
-    private final PduReceiver receiver;
-    private final String name;
+    final Wire wire;
+    final PduSender sender;
+    final PduReceiver receiver;
+    final String name;
     private final int qid;
     private final int depth;
     private final long ioTimeoutNanos;
 
-    private boolean headerDigest;
-    private boolean dataDigest;
-    private int maxH2cData;
-    private boolean icRespReceived;
+    /** The ICReq/ICResp exchange and the parameters it settled. */
+    final Negotiation negotiation;
     private int inCapsuleLimit;
 
     /** The per-CID state of the outstanding commands. */
@@ -88,6 +86,7 @@ public final class TcpQueue implements AutoCloseable {
         this.qid = qid;
         this.depth = depth;
         this.ioTimeoutNanos = ioTimeoutNanos;
+        this.negotiation = new Negotiation(this);
         this.slots = new CommandSlots(depth);
         this.r2ts = new R2tFifo(depth);
         this.receiver = new PduReceiver(wire, new PduEvents(this), bufferBytes);
@@ -113,43 +112,8 @@ public final class TcpQueue implements AutoCloseable {
     static TcpQueue negotiate(Wire wire, String name, int qid, int depth, TcpOptions options)
             throws TcpTransportException {
         TcpQueue q = new TcpQueue(wire, name, qid, depth, options.bufferBytes(), options.ioTimeoutNanos());
-        q.initialize(options);
+        q.negotiation.exchange(options);
         return q;
-    }
-
-    private void initialize(TcpOptions options) throws TcpTransportException {
-        int want = (options.headerDigest() ? IC_DGST_HEADER : 0) | (options.dataDigest() ? IC_DGST_DATA : 0);
-        long deadline = System.nanoTime() + options.connectTimeoutNanos();
-        try {
-            // HPDA 0: the host takes data at any dword offset; MAXR2T 0: one R2T per command at a time.
-            sender.icReq(0, want, 0, deadline);
-            sender.flush(deadline);
-            while (!icRespReceived) {
-                pumpReceive();
-                if (!icRespReceived && !wire.await(false, deadline)) {
-                    throw new TcpTransportException(TcpTransportException.Kind.TIMEOUT, "no ICResp from " + name
-                            + " within " + TimeUnit.NANOSECONDS.toMillis(options.connectTimeoutNanos())
-                            + " ms: the peer accepted the TCP connection but does not speak NVMe/TCP");
-                }
-            }
-        } catch (TcpTransportException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new TcpTransportException(TcpTransportException.Kind.CONNECTION,
-                    "connection to " + name + " failed during ICReq/ICResp: " + e.getMessage(), e);
-        }
-        int got = (headerDigest ? IC_DGST_HEADER : 0) | (dataDigest ? IC_DGST_DATA : 0);
-        if (got != want) {
-            throw new TcpTransportException(TcpTransportException.Kind.PROTOCOL, 0,
-                    "the controller at " + name + " did not accept the digests asked for (asked: " + digestNames(want)
-                            + ", granted: " + digestNames(got) + "); connect without them or enable them on the target",
-                    null);
-        }
-    }
-
-    private static String digestNames(int bits) {
-        return bits == 0 ? "none" : ((bits & IC_DGST_HEADER) != 0 ? "header" : "")
-                + (bits == 3 ? "+" : "") + ((bits & IC_DGST_DATA) != 0 ? "data" : "");
     }
 
     public int qid() {
@@ -161,16 +125,16 @@ public final class TcpQueue implements AutoCloseable {
     }
 
     public boolean headerDigest() {
-        return headerDigest;
+        return negotiation.headerDigest;
     }
 
     public boolean dataDigest() {
-        return dataDigest;
+        return negotiation.dataDigest;
     }
 
     /** MAXH2CDATA from the ICResp: the most data one H2CData PDU may carry. */
     public int maxH2cData() {
-        return maxH2cData;
+        return negotiation.maxH2cData;
     }
 
     /** The most write data sent inside the command capsule; more goes by R2T/H2CData. */
@@ -390,7 +354,7 @@ public final class TcpQueue implements AutoCloseable {
         completeAll(STATUS_ABORTED_SQ_DELETION);
     }
 
-    private void pumpReceive() throws IOException {
+    void pumpReceive() throws IOException {
         receiving = true;
         try {
             receiver.pump();
@@ -409,23 +373,8 @@ public final class TcpQueue implements AutoCloseable {
     }
 
     private void serviceR2ts() throws IOException {
-        while (!r2ts.isEmpty()) {
-            int cid = r2ts.cid();
-            int ttag = r2ts.ttag();
-            int off = r2ts.offset();
-            int len = r2ts.length();
-            r2ts.remove();
-            long deadline = System.nanoTime() + ioTimeoutNanos;
-            int sent = 0;
-            while (sent < len) {
-                int n = Math.min(len - sent, maxH2cData);
-                boolean last = sent + n == len;
-                sender.h2cData(cid, ttag, off + sent, slots.buffers[cid], slots.bufferOffsets[cid], n, last, deadline);
-                h2cDataPdusSent++;
-                sent += n;
-            }
-            slots.transferred[cid] += len;
-            slots.r2tPending[cid] = false;
+        if (!r2ts.isEmpty()) {
+            h2cDataPdusSent += r2ts.answerAll(sender, slots, negotiation.maxH2cData, System.nanoTime() + ioTimeoutNanos);
         }
     }
 
@@ -475,20 +424,6 @@ public final class TcpQueue implements AutoCloseable {
         }
         return new TcpTransportException(TcpTransportException.Kind.CONNECTION,
                 "connection of " + name + " broke: " + e.getMessage(), e);
-    }
-
-    String name() {
-        return name;
-    }
-
-    /** The ICResp's parameters (checked by {@link PduEvents}): the digests, MAXH2CDATA and CPDA. */
-    void negotiated(boolean header, boolean data, int maxData, int cpda) {
-        headerDigest = header;
-        dataDigest = data;
-        maxH2cData = maxData;
-        receiver.digests(header, data);
-        sender.negotiated(header, data, cpda);
-        icRespReceived = true;
     }
 
     void capsuleResp(int sqHead, int cid, int status, int dw0, int dw1) {
