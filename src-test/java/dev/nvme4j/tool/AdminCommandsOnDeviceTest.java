@@ -3,10 +3,8 @@ package dev.nvme4j.tool;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nvme4j.tool.device.DeviceOpener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -28,17 +26,11 @@ class AdminCommandsOnDeviceTest {
 
     @BeforeEach
     void needsTheVm() {
-        pci = System.getenv("NVME4J_PCI");
-        assumeTrue(pci != null && "1".equals(System.getenv("NVME4J_VM")),
-                "needs NVME4J_PCI inside the nvme4j VM (tools/vm-run)");
+        pci = ToolRun.vmPci();
     }
 
     private ToolRun run(String... args) {
-        String[] all = new String[args.length + 1];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--device=" + pci;
-        ToolRun r = ToolRun.run(new DeviceOpener(), all);
-        return r;
+        return ToolRun.onDevice(pci, args);
     }
 
     @Test
