@@ -122,7 +122,7 @@ class CompletionOrderTest {
             q.release(tr);
         });
         assertEquals(List.of(t.cid()), seen);
-        assertEquals(1, q.stats().staleCompletions);
+        assertEquals(1, q.stats().snapshot().staleCompletions());
     }
 
     @Test
@@ -134,11 +134,11 @@ class CompletionOrderTest {
         post(q, 1, 1, 1, 0, 1);
         int n = q.reap(64, (tr, s, d0, d1) -> log.add("callback cid " + tr.cid()));
         assertEquals(0, n);
-        assertEquals(2, q.stats().staleCompletions);
+        assertEquals(2, q.stats().snapshot().staleCompletions());
         // The head moved past both entries: the controller must be told, or it keeps counting
         // the two slots as occupied (a depth-4 CQ would then have room for one more entry).
         assertEquals(List.of("sqdb=1", "cqdb=2"), log);
-        assertEquals(2, q.stats().doorbellsRung, "the SQ and the CQ doorbell are counted");
+        assertEquals(2, q.stats().snapshot().doorbellsRung(), "the SQ and the CQ doorbell are counted");
         log.clear();
         assertEquals(0, q.reap(64, (tr, s, d0, d1) -> log.add("callback cid " + tr.cid())));
         assertEquals(List.of(), log, "nothing consumed, no doorbell");

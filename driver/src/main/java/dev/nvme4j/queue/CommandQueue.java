@@ -18,19 +18,10 @@ import org.slf4j.LoggerFactory;
  * the mechanics shared by the admin queue and every I/O queue pair (NVMe Base Specification
  * 2.0, section 3.3.1 "Memory-based transport queue model").
  *
- * <h2>Memory ordering (the only place the queue code relies on it)</h2>
- * <ul>
- * <li>Submission: entries are written to the SQ ring with plain stores; the tail doorbell is
- * written with {@link RegisterSpace#writeDoorbell}, a release store, so the device can never
- * fetch an entry (or a PRP list) before its bytes are visible.</li>
- * <li>Completion: DW3 of the entry at the head (phase tag, CID, status) is read with acquire
- * semantics; only when its phase matches are DW0 and DW2 read (plain), which the acquire
- * orders after the phase check, mirroring the device's "fields first, phase last".</li>
- * <li>The CQ head doorbell of a batch is written (release) before any tracker of that batch is
- * released: a new command can never be issued while the controller still counts the batch's
- * entries as occupying the CQ (Base 3.3.1.2: a CQ is full when head == tail + 1; some
- * controllers drop entries rather than wait).</li>
- * </ul>
+ * <p>Memory ordering (the rules and why they suffice: docs/ARCHITECTURE.md, "Memory ordering"):
+ * SQ entries are plain stores published by the release store of the tail doorbell; a CQ entry's
+ * DW3 is read with acquire before its other fields; the CQ head doorbell of a batch is written
+ * before any tracker of the batch is released.
  *
  * <p>Not thread-safe: owned by one thread at a time (the queue pair's owner, or the admin lock).
  */
@@ -122,7 +113,7 @@ public final class CommandQueue {
      * this one's entry); counted, logged once per queue.
      */
     private void staleCompletion(int dw3) {
-        if (stats.staleCompletions++ == 0) {
+        if (stats.countStaleCompletion() == 0) {
             LOG.warn("queue {}: dropped a completion for CID {} (status 0x{}), which names no outstanding command"
                     + " (a duplicate or stale entry from the device); further ones are only counted"
                     + " (QueueCounters.staleCompletions)", qid, Cqe.cid(dw3), Integer.toHexString(Cqe.status(dw3)));
@@ -190,7 +181,7 @@ public final class CommandQueue {
         MemorySegment.copy(sq, base, t.savedSqe, 0, Sqe.SIZE);
         t.deadlineNanos = deadlineNanos;
         sqTail = next(sqTail);
-        stats.submitted++;
+        stats.countSubmitted();
     }
 
     /** Re-issues a tracker's saved entry (after a controller reset recreated the queue). */
@@ -203,7 +194,7 @@ public final class CommandQueue {
         t.retryWaiting = false;
         t.reaped = false;
         sqTail = next(sqTail);
-        stats.resubmitted++;
+        stats.countResubmitted();
     }
 
     /** True when the SQ has a free slot (the command's tracker is already held). */
@@ -226,8 +217,8 @@ public final class CommandQueue {
         t.retryWaiting = false;
         t.errorRetries++;
         sqTail = next(sqTail);
-        stats.retried++;
-        stats.submitted++;
+        stats.countRetry();
+        stats.countSubmitted();
     }
 
     /** Rings the SQ tail doorbell if entries were added since the last ring (one write per batch). */
@@ -235,7 +226,7 @@ public final class CommandQueue {
         if (sqTail != lastRungTail) {
             regs.writeDoorbell(sqTailDoorbell, sqTail);
             lastRungTail = sqTail;
-            stats.doorbellsRung++;
+            stats.countDoorbell();
         }
     }
 
@@ -243,7 +234,7 @@ public final class CommandQueue {
     public void reringSubmissions() {
         regs.writeDoorbell(sqTailDoorbell, sqTail);
         lastRungTail = sqTail;
-        stats.doorbellsRung++;
+        stats.countDoorbell();
     }
 
     /** True when the entry at the CQ head is new (its phase tag matches ours). */
@@ -278,13 +269,13 @@ public final class CommandQueue {
         // Ring whenever the head moved, even if every entry consumed named no outstanding
         // command: otherwise the controller still counts those slots as occupied.
         regs.writeDoorbell(cqHeadDoorbell, cqHead);
-        stats.doorbellsRung++;
-        stats.completed += n;
+        stats.countDoorbell();
+        stats.countCompleted(n);
         for (int i = 0; i < n; i++) {
             Tracker t = batchTracker[i];
             batchTracker[i] = null;
             if (batchStatus[i] != 0) {
-                stats.errors++;
+                stats.countError();
             }
             sink.onCompletion(t, batchStatus[i], batchDw0[i], batchDw1[i]);
         }

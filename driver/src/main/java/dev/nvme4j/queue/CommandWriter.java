@@ -77,7 +77,7 @@ final class CommandWriter {
                 if (bytes >= sglThreshold) {
                     sq.set(LE_INT, base + Sqe.OFF_CDW0, sq.get(LE_INT, base + Sqe.OFF_CDW0) | Sgl.CDW0_PSDT_SGL);
                     Sgl.put(sq, base + Sqe.OFF_PRP1, r.nextIova, bytes, Sgl.TYPE_DATA_BLOCK);
-                    queue.stats().sglCommands++;
+                    queue.stats().countSglCommand();
                 } else {
                     Sqe.putLong(sq, base, Sqe.OFF_PRP1, r.nextIova);
                     Sqe.putLong(sq, base, Sqe.OFF_PRP2,

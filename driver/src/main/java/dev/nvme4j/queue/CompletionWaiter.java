@@ -92,9 +92,9 @@ final class CompletionWaiter {
         try {
             QueueStats stats = pair.commandQueue().stats();
             if (missed) {
-                stats.missedInterrupts++;
+                stats.countMissedInterrupt();
             } else {
-                stats.interrupts++;
+                stats.countInterrupt();
             }
         } finally {
             gate.exit();

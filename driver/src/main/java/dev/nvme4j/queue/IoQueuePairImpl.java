@@ -321,7 +321,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences {
         Objects.requireNonNull(callback, "callback");
         boolean failed = host.isFailed();
         if (!slots.hasFree() || !failed && (!pending.isEmpty() || !queue.hasRoom())) {
-            queue.stats().queueFull++;
+            queue.stats().countQueueFull();
             return null;
         }
         Request r = slots.take(callback, tag, opcode, nsid);

@@ -1,48 +1,114 @@
 package dev.nvme4j.queue;
 
 import dev.nvme4j.api.QueueCounters;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
- * Live counters of one queue. Written only by the thread that currently owns the queue (plain
- * stores: no cost on the hot path); read by any thread for a snapshot, which may therefore be
- * a few operations stale but never torn on a 64-bit JVM.
+ * Live counters of one queue. Single writer: only the thread that holds the queue (its owner,
+ * or the controller's machinery inside the gate) counts. Any thread may take a
+ * {@link #snapshot()}. Each counter is written and read with <em>opaque</em> accesses: a read
+ * from another thread sees a whole value that is at most a few operations stale, never a torn
+ * one (which plain {@code long}s do not promise in Java), at the cost of a plain store on x86-64.
  */
 public final class QueueStats {
-    long submitted;
-    long completed;
-    long errors;
-    long timeouts;
-    long missedInterrupts;
-    long lostDoorbells;
-    long aborts;
-    long resubmitted;
-    long doorbellsRung;
-    long interrupts;
-    long queueFull;
-    long callbackFailures;
-    long staleCompletions;
-    long sglCommands;
-    long retried;
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
+
+    private static final int SUBMITTED = 0;
+    private static final int COMPLETED = 1;
+    private static final int ERRORS = 2;
+    private static final int TIMEOUTS = 3;
+    private static final int MISSED_INTERRUPTS = 4;
+    private static final int LOST_DOORBELLS = 5;
+    private static final int ABORTS = 6;
+    private static final int RESUBMITTED = 7;
+    private static final int DOORBELLS_RUNG = 8;
+    private static final int INTERRUPTS = 9;
+    private static final int QUEUE_FULL = 10;
+    private static final int CALLBACK_FAILURES = 11;
+    private static final int STALE_COMPLETIONS = 12;
+    private static final int SGL_COMMANDS = 13;
+    private static final int RETRIED = 14;
+    private static final int COUNT = 15;
+
+    private final long[] counts = new long[COUNT];
+
+    /** Adds {@code n} to counter {@code i} (single writer); returns the value before. */
+    private long add(int i, long n) {
+        long before = (long) SLOT.getOpaque(counts, i);
+        SLOT.setOpaque(counts, i, before + n);
+        return before;
+    }
+
+    private long get(int i) {
+        return (long) SLOT.getOpaque(counts, i);
+    }
 
     public QueueCounters snapshot() {
-        return new QueueCounters(submitted, completed, errors, timeouts, missedInterrupts, lostDoorbells, aborts,
-                resubmitted, doorbellsRung, interrupts, queueFull, callbackFailures,
-                staleCompletions, sglCommands, retried);
+        return new QueueCounters(get(SUBMITTED), get(COMPLETED), get(ERRORS), get(TIMEOUTS), get(MISSED_INTERRUPTS),
+                get(LOST_DOORBELLS), get(ABORTS), get(RESUBMITTED), get(DOORBELLS_RUNG), get(INTERRUPTS),
+                get(QUEUE_FULL), get(CALLBACK_FAILURES), get(STALE_COMPLETIONS), get(SGL_COMMANDS), get(RETRIED));
+    }
+
+    void countSubmitted() {
+        add(SUBMITTED, 1);
+    }
+
+    void countCompleted(int n) {
+        add(COMPLETED, n);
+    }
+
+    void countError() {
+        add(ERRORS, 1);
     }
 
     public void countTimeout() {
-        timeouts++;
+        add(TIMEOUTS, 1);
     }
 
     public void countMissedInterrupt() {
-        missedInterrupts++;
+        add(MISSED_INTERRUPTS, 1);
     }
 
     public void countLostDoorbell() {
-        lostDoorbells++;
+        add(LOST_DOORBELLS, 1);
     }
 
     public void countAbort() {
-        aborts++;
+        add(ABORTS, 1);
+    }
+
+    void countResubmitted() {
+        add(RESUBMITTED, 1);
+    }
+
+    void countDoorbell() {
+        add(DOORBELLS_RUNG, 1);
+    }
+
+    void countInterrupt() {
+        add(INTERRUPTS, 1);
+    }
+
+    void countQueueFull() {
+        add(QUEUE_FULL, 1);
+    }
+
+    /** Returns how many callbacks had failed before this one (0: the first, to be logged). */
+    long countCallbackFailure() {
+        return add(CALLBACK_FAILURES, 1);
+    }
+
+    /** Returns how many stale completions came before this one (0: the first, to be logged). */
+    long countStaleCompletion() {
+        return add(STALE_COMPLETIONS, 1);
+    }
+
+    void countSglCommand() {
+        add(SGL_COMMANDS, 1);
+    }
+
+    void countRetry() {
+        add(RETRIED, 1);
     }
 }

@@ -111,7 +111,7 @@ final class RequestSlots implements CompletionSink {
      * the callback once it is done; anything else is logged once. Both are counted.
      */
     private void callbackFailed(Throwable e) {
-        if (queue.stats().callbackFailures++ == 0 && !(e instanceof Error)) {
+        if (queue.stats().countCallbackFailure() == 0 && !(e instanceof Error)) {
             LOG.error("I/O callback on queue pair {} threw; callbacks must not throw (logged once, counted in"
                     + " QueueCounters.callbackFailures)", queue.qid(), e);
         }
