@@ -5,8 +5,8 @@
  * <ul>
  * <li>{@link dev.nvme4j.queue.CommandQueue}: an SQ/CQ pair with its trackers; builds entries in
  * place, rings each doorbell once per batch, reaps completions (phase with acquire, CQ head
- * doorbell before any tracker is released). All memory-ordering rules of the queue code are
- * stated there, once.</li>
+ * doorbell before any tracker is released). The memory-ordering rules are stated once in
+ * docs/ARCHITECTURE.md ("Memory ordering").</li>
  * <li>{@link dev.nvme4j.queue.TrackerPool} / {@link dev.nvme4j.queue.Tracker}: intrusive free
  * stack, a preallocated PRP list area and a saved copy of the entry each; CIDs carry a
  * generation number above the tracker index, so duplicate or stale completion entries are
