@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nvme4j.api.CompletionMode;
 import dev.nvme4j.api.ControllerOptions;
 import dev.nvme4j.api.ControllerState;
+import dev.nvme4j.api.Completion;
 import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.api.NvmeStatus;
+import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.mock.config.ExecutionMode;
 import dev.nvme4j.mock.config.FaultMatch;
 import dev.nvme4j.mock.config.MockConfig;
@@ -440,6 +442,41 @@ class QueueFailurePathsTest {
                 assertEquals(0, qp.counters().retried());
             }
         });
+    }
+
+    /**
+     * A controller puts a Command Retry Delay into a status only after the host enabled ACRE
+     * (Host Behavior Support): the driver does so at bring-up and again after a reset, which
+     * clears it.
+     */
+    @Test
+    void retryDelaysAreEnabledAtBringUpAndAgainAfterAReset() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(), options(Duration.ofSeconds(5)));
+                 DmaBuffer hbs = f.ctrl.allocateBuffer(4096)) {
+                assertEquals(1, acre(f, hbs), "ACRE after bring-up");
+                f.ctrl.reset();
+                assertEquals(1, acre(f, hbs), "ACRE after a reset");
+                try (IoQueuePair qp = f.ctrl.createQueuePair(8, CompletionMode.POLL);
+                     DmaBuffer buf = f.ctrl.allocateBuffer(512)) {
+                    f.mock.faults().completeWithStatus(FaultMatch.any().queue(qp.queueId()).opcode(Opcodes.NVM_READ)
+                            .times(1), INTERNAL_ERROR | (1 << 11));
+                    long start = System.nanoTime();
+                    qp.readSync(f.ctrl.namespace(1), 0, 1, buf);
+                    long waited = (System.nanoTime() - start) / 1_000_000;
+                    assertTrue(waited >= 90, "waited CRDT1 (100 ms) after the reset: " + waited + " ms");
+                    assertEquals(1, qp.counters().retried());
+                }
+            }
+        });
+    }
+
+    private static int acre(MockFixture f, DmaBuffer buf) throws Exception {
+        buf.segment().fill((byte) 0x55);
+        Completion c = f.ctrl.adminPassthrough(RawCommand.of(Opcodes.ADMIN_GET_FEATURES, 0)
+                .withCdw10(Opcodes.FEAT_HOST_BEHAVIOR_SUPPORT), buf).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(c.isSuccess(), dev.nvme4j.api.Status.describe(c.status()));
+        return buf.segment().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0) & 1;
     }
 
     /**

@@ -30,6 +30,9 @@ public final class Status {
         return (status >>> 8) & 0x7;
     }
 
+    /** The Command Retry Delay field, bits 12:11. */
+    public static final int CRD_MASK = 0x3 << 11;
+
     /** Command Retry Delay index. */
     public static int crd(int status) {
         return (status >>> 11) & 0x3;

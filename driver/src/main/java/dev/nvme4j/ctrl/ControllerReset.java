@@ -151,6 +151,8 @@ final class ControllerReset {
         int pairsGranted = NumberOfQueues.usablePairs(urgent(AdminCommands.numberOfQueues(wanted), -1).dw0(), wanted);
         ctrl.features.reportRestore(ctrl.features.restore(
                 command -> ctrl.admin.executeUrgent(command, -1, ctrl.adminTimeoutNanos)));
+        RetryDelays.enable(ctrl, (buf, fid) -> ctrl.admin.executeUrgent(AdminCommands.setFeatures(fid, 0), buf.iova(),
+                ctrl.adminTimeoutNanos));
         for (IoQueuePairImpl p : pairs) {
             if (p.queueId() > pairsGranted) {
                 throw new NvmeException("after the reset the controller grants only " + pairsGranted

@@ -133,6 +133,8 @@ public final class NvmeController implements Controller, QueueHost {
         info = id.identifyController(depth);
         namespaces = new NamespaceTable(id.activeNamespaces(info.namespaceCount()));
         info = id.withGrantedQueues(info, id.negotiateQueues(options.maxIoQueuePairs()));
+        RetryDelays.enable(this, (buf, fid) -> admin.execute(AdminCommands.setFeatures(fid, 0), buf, -1,
+                adminTimeoutNanos));
         queues = new QueueFactory(dma, regs, NvmeRegs.capDstrd(cap), pageSize, info.maxTransferBytes());
         enableInterrupts();
         recovery = new Recovery(this);

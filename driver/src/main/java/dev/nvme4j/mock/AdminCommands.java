@@ -27,6 +27,8 @@ final class AdminCommands {
     int allocatedSq;
     int allocatedCq;
     int asyncEventConfig;
+    /** Host Behavior Support ACRE: without it error statuses carry no Command Retry Delay. */
+    boolean acre;
 
     AdminCommands(MockNvmeController c, Engine e) {
         this.c = c;
@@ -42,6 +44,7 @@ final class AdminCommands {
         allocatedSq = c.config.maxIoQueuePairs();
         allocatedCq = c.config.maxIoQueuePairs();
         asyncEventConfig = 0;
+        acre = false;
     }
 
     int execute() {
@@ -202,6 +205,11 @@ final class AdminCommands {
                     : NumberOfQueues.request(c.config.maxIoQueuePairs());
             case FEAT_INTERRUPT_COALESCING -> e.dw0 = current ? c.interrupts.threshold | (c.interrupts.time << 8) : 0;
             case FEAT_ASYNC_EVENT_CONFIG -> e.dw0 = current ? asyncEventConfig : 0;
+            case FEAT_HOST_BEHAVIOR_SUPPORT -> {
+                scratch.fill((byte) 0);
+                scratch.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, (byte) (current && acre ? 1 : 0));
+                return transferToHost(HOST_BEHAVIOR_SUPPORT_SIZE);
+            }
             default -> {
                 return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
             }
@@ -211,7 +219,8 @@ final class AdminCommands {
 
     private static boolean knownFeature(int fid) {
         return fid == FEAT_ARBITRATION || fid == FEAT_VOLATILE_WRITE_CACHE || fid == FEAT_NUMBER_OF_QUEUES
-                || fid == FEAT_INTERRUPT_COALESCING || fid == FEAT_ASYNC_EVENT_CONFIG;
+                || fid == FEAT_INTERRUPT_COALESCING || fid == FEAT_ASYNC_EVENT_CONFIG
+                || fid == FEAT_HOST_BEHAVIOR_SUPPORT;
     }
 
     private int setFeatures() {
@@ -250,6 +259,14 @@ final class AdminCommands {
                 c.interrupts.time = (v >>> 8) & 0xFF;
             }
             case FEAT_ASYNC_EVENT_CONFIG -> asyncEventConfig = v;
+            case FEAT_HOST_BEHAVIOR_SUPPORT -> {
+                int st = c.prp.map(e.prp1, e.prp2, HOST_BEHAVIOR_SUPPORT_SIZE, c.regs.pageSize);
+                if (st != 0) {
+                    return st;
+                }
+                c.prp.copyFromHost(scratch, 0);
+                acre = (scratch.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0) & 1) != 0;
+            }
             default -> {
                 return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
             }

@@ -249,6 +249,9 @@ final class Engine {
             return; // its SQ was deleted or the controller reset: nothing to complete to
         }
         MockCq cq = c.cqs[sq.cqid];
+        if (!c.engine.admin.acre) {
+            status &= ~dev.nvme4j.api.Status.CRD_MASK; // Base 5.27.1.18: no retry delay unless the host enabled ACRE
+        }
         if (status != 0) {
             c.engine.admin.logs.recordError(qid, id, status, nsid); // one error log, also for the lanes
         }

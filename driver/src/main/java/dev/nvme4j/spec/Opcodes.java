@@ -44,6 +44,14 @@ public final class Opcodes {
     /** Interrupt Vector Configuration: one value per vector, the vector in CDW11 bits 15:0. */
     public static final int FEAT_INTERRUPT_VECTOR_CONFIG = 0x09;
     public static final int FEAT_ASYNC_EVENT_CONFIG = 0x0B;
+    /**
+     * Host Behavior Support (Base 5.27.1.18): a 512-byte data structure; byte 0 bit 0 is ACRE,
+     * Advanced Command Retry Enable: only with it set may a controller put a Command Retry
+     * Delay (CRD) into an error status.
+     */
+    public static final int FEAT_HOST_BEHAVIOR_SUPPORT = 0x16;
+    /** Size of the Host Behavior Support data structure. */
+    public static final int HOST_BEHAVIOR_SUPPORT_SIZE = 512;
 
     // Log page identifiers (Base 5.16.1, figure 202).
     public static final int LOG_ERROR_INFORMATION = 0x01;
@@ -85,6 +93,7 @@ public final class Opcodes {
             case FEAT_INTERRUPT_VECTOR_CONFIG -> "Interrupt Vector Configuration";
             case 0x0A -> "Write Atomicity Normal";
             case FEAT_ASYNC_EVENT_CONFIG -> "Asynchronous Event Configuration";
+            case FEAT_HOST_BEHAVIOR_SUPPORT -> "Host Behavior Support";
             default -> String.format("feature 0x%02x", fid);
         };
     }
