@@ -3,6 +3,7 @@ package dev.nvme4j.mock;
 import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.mock.config.SpecViolation.Kind;
 import dev.nvme4j.spec.LogPageLayout;
+import dev.nvme4j.spec.Opcodes;
 import dev.nvme4j.spec.Sqe;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -428,8 +429,10 @@ final class Engine {
         if ((admin.asyncEventConfig & criticalWarning & 0xFF) == 0) {
             return; // masked by Asynchronous Event Configuration (Base 5.27.1.11)
         }
-        int info = (criticalWarning & 0x02) != 0 ? 0x01 : (criticalWarning & 0x01) != 0 ? 0x02 : LogPageLayout.AER_INFO_SMART_RELIABILITY;
-        deliver(LogPageLayout.aerDw0(LogPageLayout.AER_TYPE_SMART, info, 0x02));
+        int info = (criticalWarning & LogPageLayout.SMART_CW_TEMPERATURE) != 0 ? LogPageLayout.AER_INFO_SMART_TEMPERATURE
+                : (criticalWarning & LogPageLayout.SMART_CW_SPARE) != 0 ? LogPageLayout.AER_INFO_SMART_SPARE
+                : LogPageLayout.AER_INFO_SMART_RELIABILITY;
+        deliver(LogPageLayout.aerDw0(LogPageLayout.AER_TYPE_SMART, info, Opcodes.LOG_SMART_HEALTH));
     }
 
     /** The changed NSID enters the Changed Namespace List whether or not the notice is enabled (Base 5.16.1.5). */
