@@ -5,6 +5,7 @@ import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.queue.CommandQueue;
 import dev.nvme4j.queue.IoQueuePairImpl;
+import dev.nvme4j.queue.RecoveryStep;
 import dev.nvme4j.queue.Tracker;
 import dev.nvme4j.queue.TrackerPool;
 import dev.nvme4j.spec.NumberOfQueues;
@@ -173,16 +174,15 @@ final class ControllerReset {
         CommandQueue q = p.commandQueue();
         TrackerPool pool = q.trackers();
         long deadline = System.nanoTime() + ctrl.ioTimeoutNanos();
-        for (int cid = 0; cid < pool.capacity(); cid++) {
-            Tracker t = pool.get(cid);
-            if (!t.busy() || t.recoveryStep() == IoQueuePairImpl.STEP_HELD) {
-                continue; // free, or completed and held for the owner's poll
+        for (Tracker t = pool.nextBusy(null); t != null; t = pool.nextBusy(t)) {
+            if (t.recoveryStep() == RecoveryStep.HELD) {
+                continue; // completed and held for the owner's poll
             }
-            if (t.retries() < ctrl.options.retryLimit() && t.recoveryStep() != IoQueuePairImpl.STEP_FAIL_PENDING) {
+            if (t.retries() < ctrl.options.retryLimit() && t.recoveryStep() != RecoveryStep.FAIL_PENDING) {
                 q.resubmitSaved(t, deadline);
                 counts[0]++;
             } else {
-                t.advanceRecovery(IoQueuePairImpl.STEP_FAIL_PENDING, Long.MAX_VALUE);
+                t.advanceRecovery(RecoveryStep.FAIL_PENDING, Long.MAX_VALUE);
                 counts[1]++;
             }
         }

@@ -189,7 +189,7 @@ public final class CommandQueue {
         long base = (long) sqTail << Sqe.SIZE_LOG2;
         MemorySegment.copy(t.savedSqe, 0, sq, base, Sqe.SIZE);
         t.deadlineNanos = deadlineNanos;
-        t.recoveryStep = 0;
+        t.recoveryStep = RecoveryStep.NONE;
         t.retries++;
         t.retryWaiting = false;
         t.reaped = false;
@@ -213,7 +213,7 @@ public final class CommandQueue {
         long base = (long) sqTail << Sqe.SIZE_LOG2;
         MemorySegment.copy(t.savedSqe, 0, sq, base, Sqe.SIZE);
         t.deadlineNanos = deadlineNanos;
-        t.recoveryStep = 0;
+        t.recoveryStep = RecoveryStep.NONE;
         t.retryWaiting = false;
         t.errorRetries++;
         sqTail = next(sqTail);

@@ -62,11 +62,8 @@ final class PairTeardown {
             }
         }
         TrackerPool pool = queue.trackers();
-        for (int i = 0; i < pool.capacity(); i++) {
-            Tracker t = pool.get(i);
-            if (t.busy) {
-                pair.slots.onCompletion(t, status, 0, 0);
-            }
+        for (Tracker t = pool.nextBusy(null); t != null; t = pool.nextBusy(t)) {
+            pair.slots.onCompletion(t, status, 0, 0);
         }
         // Nothing in the SQ will ever be fetched now: a dead queue must not stay "full".
         queue.abandonSubmissions();
@@ -88,9 +85,8 @@ final class PairTeardown {
             return before - pair.outstanding();
         }
         TrackerPool pool = queue.trackers();
-        for (int i = 0; i < pool.capacity(); i++) {
-            Tracker t = pool.get(i);
-            if (t.busy && t.recoveryStep == IoQueuePairImpl.STEP_FAIL_PENDING) {
+        for (Tracker t = pool.nextBusy(null); t != null; t = pool.nextBusy(t)) {
+            if (t.recoveryStep == RecoveryStep.FAIL_PENDING) {
                 pair.slots.onCompletion(t, IoQueuePairImpl.HOST_ABORT, 0, 0);
             }
         }
