@@ -4,7 +4,7 @@ import dev.nvme4j.api.Completion;
 import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.queue.CommandQueue;
-import dev.nvme4j.queue.IoQueuePairImpl;
+import dev.nvme4j.queue.QueuePairControl;
 import dev.nvme4j.queue.RecoveryStep;
 import dev.nvme4j.queue.Tracker;
 import dev.nvme4j.queue.TrackerPool;
@@ -69,7 +69,7 @@ final class ControllerReset {
         Events.stateChange(ctrl.address(), "RESETTING", reason);
         Events.ResetEvent event = new Events.ResetEvent();
         event.begin();
-        List<IoQueuePairImpl> held = enterAll(reason);
+        List<QueuePairControl> held = enterAll(reason);
         int[] counts = new int[2];
         boolean ok = false;
         try {
@@ -83,7 +83,7 @@ final class ControllerReset {
             // timeout or CFS started this reset) belongs to the episode this reset ends. Each
             // command it was about was resubmitted with a fresh deadline or failed here.
             ctrl.recovery.takeResetRequest();
-            for (IoQueuePairImpl p : held) {
+            for (QueuePairControl p : held) {
                 p.gate().exit();
                 if (counts[1] > 0) {
                     p.requestDeferredFailures();
@@ -116,9 +116,9 @@ final class ControllerReset {
         }
     }
 
-    private List<IoQueuePairImpl> enterAll(String reason) {
-        List<IoQueuePairImpl> held = new ArrayList<>();
-        for (IoQueuePairImpl p : List.copyOf(ctrl.pairs.values())) {
+    private List<QueuePairControl> enterAll(String reason) {
+        List<QueuePairControl> held = new ArrayList<>();
+        for (QueuePairControl p : List.copyOf(ctrl.pairs.values())) {
             if (p.isClosed()) {
                 continue;
             }
@@ -131,18 +131,18 @@ final class ControllerReset {
                         + " callback) for more than " + GATE_WAIT_NANOS / 1_000_000 + " ms; the commands the"
                         + " controller had not answered completed with Command Aborted By Host; create a new queue pair";
                 LOG.warn("{}: I/O queue pair {} closed: {}", ctrl.address(), p.queueId(), why);
-                p.closeLostInReset(why, IoQueuePairImpl.HOST_ABORT);
+                p.closeLostInReset(why, QueuePairControl.HOST_ABORT);
                 ctrl.forget(p);
             }
         }
         return held;
     }
 
-    private void reinitialize(List<IoQueuePairImpl> pairs, int[] counts) {
+    private void reinitialize(List<QueuePairControl> pairs, int[] counts) {
         ctrl.recovery.stopAsyncEvents();
         ctrl.admin.pause();
         ctrl.bringUp.disable();
-        ctrl.admin.failAll(IoQueuePairImpl.HOST_ABORT, false);
+        ctrl.admin.failAll(QueuePairControl.HOST_ABORT, false);
         ctrl.admin.resetRings();
         CommandQueue aq = ctrl.admin.commandQueue();
         ctrl.bringUp.configureAdminQueues(aq.depth(), aq.sqRegion().iova(), aq.cqRegion().iova());
@@ -153,7 +153,7 @@ final class ControllerReset {
                 command -> ctrl.admin.executeUrgent(command, -1, ctrl.adminTimeoutNanos)));
         RetryDelays.enable(ctrl, (buf, fid) -> ctrl.admin.executeUrgent(AdminCommands.setFeatures(fid, 0), buf.iova(),
                 ctrl.adminTimeoutNanos));
-        for (IoQueuePairImpl p : pairs) {
+        for (QueuePairControl p : pairs) {
             if (p.queueId() > pairsGranted) {
                 throw new NvmeException("after the reset the controller grants only " + pairsGranted
                         + " queue pairs; queue " + p.queueId() + " cannot be recreated");
@@ -163,7 +163,7 @@ final class ControllerReset {
         }
     }
 
-    private void recreate(IoQueuePairImpl p) {
+    private void recreate(QueuePairControl p) {
         CommandQueue q = p.commandQueue();
         q.resetRings();
         boolean irq = p.vector() != null;
@@ -172,7 +172,7 @@ final class ControllerReset {
     }
 
     /** Resubmits every outstanding command with retries left; marks the others for failure. */
-    private void resubmit(IoQueuePairImpl p, int[] counts) {
+    private void resubmit(QueuePairControl p, int[] counts) {
         CommandQueue q = p.commandQueue();
         TrackerPool pool = q.trackers();
         long deadline = System.nanoTime() + ctrl.ioTimeoutNanos();

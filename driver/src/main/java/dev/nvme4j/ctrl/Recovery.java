@@ -8,7 +8,7 @@ import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.api.Status;
 import dev.nvme4j.queue.CommandQueue;
 import dev.nvme4j.queue.DeadlineCheck;
-import dev.nvme4j.queue.IoQueuePairImpl;
+import dev.nvme4j.queue.QueuePairControl;
 import dev.nvme4j.queue.QueueStats;
 import dev.nvme4j.queue.RecoveryStep;
 import dev.nvme4j.queue.Tracker;
@@ -74,7 +74,7 @@ final class Recovery implements DeadlineCheck {
      * per poll.
      */
     @Override
-    public void onPoll(IoQueuePairImpl pair) {
+    public void onPoll(QueuePairControl pair) {
         long now = System.nanoTime();
         if (now - pair.nextDeadlineScan() >= 0) {
             pair.nextDeadlineScan(now + scanIntervalNanos);
@@ -83,7 +83,7 @@ final class Recovery implements DeadlineCheck {
     }
 
     /** Checks every outstanding command of {@code pair}; the caller holds the pair's gate. */
-    void check(IoQueuePairImpl pair, long now) {
+    void check(QueuePairControl pair, long now) {
         CommandQueue q = pair.commandQueue();
         TrackerPool pool = q.trackers();
         if (pool.inUse() == 0) {
@@ -124,7 +124,7 @@ final class Recovery implements DeadlineCheck {
         t.advanceRecovery(RecoveryStep.HELD, Long.MAX_VALUE);
     }
 
-    private void climb(IoQueuePairImpl pair, Tracker t, long now) {
+    private void climb(QueuePairControl pair, Tracker t, long now) {
         CommandQueue q = pair.commandQueue();
         QueueStats stats = q.stats();
         switch (t.recoveryStep()) {
@@ -143,14 +143,14 @@ final class Recovery implements DeadlineCheck {
         }
     }
 
-    private void rering(IoQueuePairImpl pair, Tracker t, long now) {
+    private void rering(QueuePairControl pair, Tracker t, long now) {
         CommandQueue q = pair.commandQueue();
         q.reringSubmissions();
         q.stats().countLostDoorbell();
         t.advanceRecovery(RecoveryStep.RERING, now + stepNanos);
     }
 
-    private void abort(IoQueuePairImpl pair, Tracker t, long now) {
+    private void abort(QueuePairControl pair, Tracker t, long now) {
         CommandQueue q = pair.commandQueue();
         q.stats().countAbort();
         t.advanceRecovery(RecoveryStep.ABORT, now + ctrl.adminTimeoutNanos);

@@ -4,7 +4,6 @@ import dev.nvme4j.api.CompletionMode;
 import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoCallback;
 import dev.nvme4j.api.Namespace;
-import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.api.Protection;
 import dev.nvme4j.api.QueueCounters;
 import dev.nvme4j.api.RawCommand;
@@ -18,11 +17,7 @@ import java.time.Duration;
  * Thread model as documented on {@link dev.nvme4j.api.IoQueuePair}: one owner thread at a time,
  * enforced by an {@link OwnerGate}; the controller's recovery and close enter the same gate.
  */
-public final class IoQueuePairImpl extends QueuePairConveniences {
-    /** Host status for commands the device never answered: Command Aborted By Host, DNR. */
-    public static final int HOST_ABORT = NvmeStatus.COMMAND_ABORTED_BY_HOST.code(true);
-    /** Host status for the commands of a device that was removed: Host Pathing Error, DNR. */
-    public static final int DEVICE_REMOVED = NvmeStatus.HOST_PATHING_ERROR.code(true);
+final class IoQueuePairImpl extends QueuePairConveniences {
     /** Deadlines are looked at every 64th poll: a counter test on the hot path, nothing more. */
     private static final int DEADLINE_CHECK_MASK = 63;
 
@@ -48,6 +43,8 @@ public final class IoQueuePairImpl extends QueuePairConveniences {
     private final Submission submission;
     /** Allocated once: handing a method reference to every poll would allocate. */
     private final java.util.function.Consumer<Request> issuer;
+    /** The controller's hooks (see {@link QueuePairControl#create}); never handed to the application. */
+    final QueuePairControl control;
 
     /** No new commands (set by {@link PairTeardown#claim}). */
     volatile boolean closed;
@@ -58,9 +55,9 @@ public final class IoQueuePairImpl extends QueuePairConveniences {
     private volatile boolean deferredFailures;
     private int polls;
     /** When the owner's poll path next scans for late commands (owner/gate holder only). */
-    private long nextDeadlineScan;
+    long nextDeadlineScan;
 
-    public IoQueuePairImpl(QueueHost host, CommandQueue queue, CompletionMode mode, InterruptVector vector,
+    IoQueuePairImpl(QueueHost host, CommandQueue queue, CompletionMode mode, InterruptVector vector,
                            DmaRegion prpArea, long hybridSpinNanos, DeadlineCheck deadlines) {
         this.host = host;
         this.queue = queue;
@@ -82,6 +79,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences {
         teardown = new PairTeardown(this, queue, gate, host, ioTimeoutNanos);
         submission = new Submission(this, host, queue, gate, slots, pending, writer);
         issuer = submission::issue;
+        control = new QueuePairControl(this);
     }
 
     // ---- identity ----
@@ -101,33 +99,20 @@ public final class IoQueuePairImpl extends QueuePairConveniences {
         return mode;
     }
 
-    public CommandQueue commandQueue() {
+    CommandQueue commandQueue() {
         return queue;
     }
 
-    public OwnerGate gate() {
+    OwnerGate gate() {
         return gate;
     }
 
-    public InterruptVector vector() {
+    InterruptVector vector() {
         return vector;
     }
 
     DmaRegion prpArea() {
         return prpArea;
-    }
-
-    /** For the deadline check: when the next scan of this pair is due (gate held). */
-    public long nextDeadlineScan() {
-        return nextDeadlineScan;
-    }
-
-    public void nextDeadlineScan(long nanos) {
-        nextDeadlineScan = nanos;
-    }
-
-    public boolean isClosed() {
-        return closed;
     }
 
     @Override
@@ -247,7 +232,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences {
                 queue.ringSubmissions();
             }
             if ((++polls & DEADLINE_CHECK_MASK) == 0 && deadlines != null) {
-                deadlines.onPoll(this);
+                deadlines.onPoll(control);
             }
             return n;
         } finally {
@@ -273,24 +258,16 @@ public final class IoQueuePairImpl extends QueuePairConveniences {
     // ---- failure and teardown: see PairTeardown ----
 
     /**
-     * Completes every outstanding request with {@code status} (the device will not answer);
-     * callbacks run on the calling thread, which holds the gate.
-     */
-    public void failAll(int status) {
-        teardown.failAll(status);
-    }
-
-    /**
      * Asks the owner's next poll to complete everything outstanding with {@code status}
      * (controller failed); wakes an owner blocked on the interrupt. Any thread.
      */
-    public void requestFailAll(int status) {
+    void requestFailAll(int status) {
         hostFailure = status;
         wake();
     }
 
     /** Asks the owner's next poll to complete the trackers marked {@link RecoveryStep#FAIL_PENDING}. */
-    public void requestDeferredFailures() {
+    void requestDeferredFailures() {
         deferredFailures = true;
         wake();
     }
@@ -300,7 +277,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences {
      * device gets its CQ slots back and those commands leave the timeout ladder, and holds them
      * for the owner's next poll, which runs their callbacks. Returns the completions reaped.
      */
-    public int reapForOwner() {
+    int reapForOwner() {
         return held.reapFrom(queue);
     }
 
@@ -312,7 +289,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences {
     }
 
     /** Wakes an owner blocked on this pair's interrupt vector (any thread). */
-    public void wake() {
+    void wake() {
         if (vector != null) {
             vector.wakeUp();
         }
@@ -342,13 +319,13 @@ public final class IoQueuePairImpl extends QueuePairConveniences {
      * completes with {@code status}, and its memory is released, by the owner when its poll
      * returns (or here, if it already left). Never waits. False when it was already closing.
      */
-    public boolean closeLostInReset(String reason, int status) {
+    boolean closeLostInReset(String reason, int status) {
         closedBecause = reason;
         return teardown.abandon(status);
     }
 
     /** Claims this pair for the controller's close; false when it is already closing. */
-    public boolean beginClose() {
+    boolean beginClose() {
         return teardown.claim();
     }
 
@@ -356,7 +333,7 @@ public final class IoQueuePairImpl extends QueuePairConveniences {
      * Finishes a close the controller did (it deleted the queues, or the device is dead):
      * reaps what the device posted, fails the rest with {@code status}, releases memory.
      */
-    public void finishClosedByController(int status) {
+    void finishClosedByController(int status) {
         teardown.finishClosedByController(status);
     }
 }

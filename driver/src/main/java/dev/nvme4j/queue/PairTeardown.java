@@ -87,7 +87,7 @@ final class PairTeardown {
         TrackerPool pool = queue.trackers();
         for (Tracker t = pool.nextBusy(null); t != null; t = pool.nextBusy(t)) {
             if (t.recoveryStep == RecoveryStep.FAIL_PENDING) {
-                pair.slots.onCompletion(t, IoQueuePairImpl.HOST_ABORT, 0, 0);
+                pair.slots.onCompletion(t, QueuePairControl.HOST_ABORT, 0, 0);
             }
         }
         return before - pair.outstanding();
@@ -105,7 +105,7 @@ final class PairTeardown {
             return;
         }
         if (!gate.system(System.nanoTime() + ownerWaitNanos)) {
-            defer(TEARDOWN, IoQueuePairImpl.HOST_ABORT, true);
+            defer(TEARDOWN, QueuePairControl.HOST_ABORT, true);
             return;
         }
         try {
@@ -210,8 +210,8 @@ final class PairTeardown {
             queue.reap(Integer.MAX_VALUE, pair.slots);
             host.deleteCompletionQueue(queue.qid());
         }
-        failAll(IoQueuePairImpl.HOST_ABORT);
-        host.forget(pair);
+        failAll(QueuePairControl.HOST_ABORT);
+        host.forget(pair.control);
         releaseMemory();
     }
 

@@ -12,8 +12,11 @@
  * generation number above the tracker index, so duplicate or stale completion entries are
  * recognised and dropped.</li>
  * <li>{@link dev.nvme4j.queue.PrpBuilder}: PRP1/PRP2/PRP lists with chaining (Base 4.1.1).</li>
- * <li>{@link dev.nvme4j.queue.IoQueuePairImpl}: requests (split at MDTS, completed once),
- * argument checks, completion modes, and the hooks recovery and close use.</li>
+ * <li>IoQueuePairImpl (package-private): requests (split at MDTS, completed once), completion
+ * modes; its submit path (gate, open check, argument checks, request slot) is Submission.</li>
+ * <li>{@link dev.nvme4j.queue.QueuePairControl}: the hooks the controller's recovery, reset,
+ * removal and close use, handed to the controller at creation, never to the application.</li>
+ * <li>{@link dev.nvme4j.queue.RecoveryStep}: the steps of the recovery ladder, in one place.</li>
  * <li>{@link dev.nvme4j.queue.OwnerGate}: the single-owner rule made safe against the
  * controller's own threads.</li>
  * <li>CommandWriter (entries in place), PendingRequests (split requests waiting for room),
