@@ -57,6 +57,12 @@ class AdminCommandsOnMockTest {
         }
         assertEquals("Volatile Write Cache", vwc.get("name").asText(), r.out());
         assertEquals(1, vwc.get("value").asInt(), r.out());
+        // Host Behavior Support transfers 512 bytes: listed only when the tool gives it a buffer.
+        boolean hostBehavior = false;
+        for (JsonNode f : all) {
+            hostBehavior |= f.get("feature_id").asInt() == 0x16;
+        }
+        assertTrue(hostBehavior, "Host Behavior Support listed: " + r.out());
     }
 
     @Test

@@ -7,6 +7,22 @@ final class Features {
     private Features() {
     }
 
+    /**
+     * Bytes of data Get/Set Features transfers for {@code fid} (0: the value is in dword 0/11
+     * only), as nvme-cli sizes its buffer: LBA Range Type 4096, Autonomous Power State
+     * Transition 256, Host Memory Buffer 4096, Timestamp 8, Predictable Latency Mode Config 512,
+     * Host Behavior Support 512.
+     */
+    static int dataLength(int fid) {
+        return switch (fid) {
+            case 0x03, 0x0d -> 4096;
+            case 0x0c -> 256;
+            case 0x0e -> 8;
+            case 0x13, 0x16 -> 512;
+            default -> 0;
+        };
+    }
+
     static String name(int fid) {
         return switch (fid) {
             case 0x01 -> "Arbitration";

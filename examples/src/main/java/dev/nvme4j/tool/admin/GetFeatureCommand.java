@@ -85,11 +85,12 @@ public final class GetFeatureCommand extends AdminCommand {
             }
         }
         ArrayNode array = Fields.MAPPER.createArrayNode();
-        try (DmaBuffer buf = dataLen > 0 ? c.allocateBuffer(dataLen) : null) {
+        try (DmaBuffer buf = c.allocateBuffer(Math.max(dataLen, 4096))) {
             for (int fid : fids) {
                 RawCommand cmd = RawCommand.of(Opcodes.ADMIN_GET_FEATURES, (int) nsid)
                         .withCdw10(fid | sel << 8).withCdw11((int) cdw11);
-                Completion done = send(c, cmd, buf);
+                long len = dataLen > 0 ? dataLen : Features.dataLength(fid);
+                Completion done = send(c, cmd, len > 0 ? buf.slice(0, len) : null);
                 if (!done.isSuccess()) {
                     boolean invalidField = NvmeStatus.of(done.status()) == NvmeStatus.INVALID_FIELD_IN_COMMAND;
                     if (featureId == null && invalidField) {
@@ -122,8 +123,8 @@ public final class GetFeatureCommand extends AdminCommand {
                     }
                 } else if (human) {
                     Features.decode(fid, v).forEach(out::println);
-                } else if (buf != null) {
-                    byte[] data = new byte[(int) dataLen];
+                } else if (len > 0) {
+                    byte[] data = new byte[(int) len];
                     java.lang.foreign.MemorySegment.copy(buf.segment(), java.lang.foreign.ValueLayout.JAVA_BYTE, 0,
                             data, 0, data.length);
                     HexDump.print(out, data);
