@@ -4,6 +4,7 @@ import dev.nvme4j.api.Completion;
 import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.queue.CommandQueue;
+import dev.nvme4j.queue.ShadowDoorbells;
 import dev.nvme4j.queue.IoQueuePairImpl;
 import dev.nvme4j.queue.Tracker;
 import dev.nvme4j.queue.TrackerPool;
@@ -150,6 +151,11 @@ final class ControllerReset {
         int pairsGranted = NumberOfQueues.usablePairs(urgent(AdminCommands.numberOfQueues(wanted), -1).dw0(), wanted);
         ctrl.features.reportRestore(ctrl.features.restore(
                 command -> ctrl.admin.executeUrgent(command, -1, ctrl.adminTimeoutNanos)));
+        ShadowDoorbells shadow = ctrl.shadowDoorbells;
+        if (shadow != null && !ShadowDoorbellSetup.configure(ctrl, shadow, true)) {
+            ctrl.shadowDoorbells = null; // MMIO doorbells only from now on (the queues attach null below)
+            ctrl.dma.free(shadow.region());
+        }
         for (IoQueuePairImpl p : pairs) {
             if (p.queueId() > pairsGranted) {
                 throw new NvmeException("after the reset the controller grants only " + pairsGranted
@@ -163,6 +169,7 @@ final class ControllerReset {
     private void recreate(IoQueuePairImpl p) {
         CommandQueue q = p.commandQueue();
         q.resetRings();
+        q.attachShadow(ctrl.shadowDoorbells, false);
         boolean irq = p.vector() != null;
         urgent(AdminCommands.createIoCq(q.qid(), q.depth(), irq, irq ? p.vector().index() : 0), q.cqRegion().iova());
         urgent(AdminCommands.createIoSq(q.qid(), q.depth(), q.qid()), q.sqRegion().iova());

@@ -24,6 +24,7 @@ import dev.nvme4j.dma.DmaAllocator;
 import dev.nvme4j.dma.DmaException;
 import dev.nvme4j.dma.DmaRegion;
 import dev.nvme4j.queue.IoQueuePairImpl;
+import dev.nvme4j.queue.ShadowDoorbells;
 import dev.nvme4j.queue.QueueHost;
 import dev.nvme4j.spec.IdentifyLayout;
 import dev.nvme4j.spec.NvmeRegs;
@@ -77,6 +78,8 @@ public final class NvmeController implements Controller, QueueHost {
     AdminQueue admin;
     QueueFactory.Built adminMemory;
     QueueFactory queues;
+    /** The shadow doorbell and EventIdx pages, or null: MMIO doorbells only. */
+    volatile ShadowDoorbells shadowDoorbells;
     private ControllerInfo info;
     /** Replaced by namespace rescans (on the watchdog thread); read on the I/O path. */
     private volatile NamespaceTable namespaces;
@@ -133,6 +136,7 @@ public final class NvmeController implements Controller, QueueHost {
         info = id.identifyController(depth);
         namespaces = new NamespaceTable(id.activeNamespaces(info.namespaceCount()));
         info = id.withGrantedQueues(info, id.negotiateQueues(options.maxIoQueuePairs()));
+        shadowDoorbells = ShadowDoorbellSetup.setUp(this, info.oacs(), pageSize, NvmeRegs.capDstrd(cap));
         queues = new QueueFactory(dma, regs, NvmeRegs.capDstrd(cap), pageSize, info.maxTransferBytes());
         enableInterrupts();
         recovery = new Recovery(this);

@@ -57,6 +57,7 @@ final class AdminCommands {
             case ADMIN_ABORT -> e.abort(e.cdw10 & 0xFFFF, e.cdw10 >>> 16);
             case ADMIN_ASYNC_EVENT_REQUEST -> e.asyncEventRequest();
             case ADMIN_FORMAT_NVM -> formatNvm();
+            case ADMIN_DOORBELL_BUFFER_CONFIG -> MockShadowDoorbells.configure(c, e.prp1, e.prp2);
             default -> NvmeStatus.INVALID_COMMAND_OPCODE.code(true);
         };
     }
@@ -110,6 +111,9 @@ final class AdminCommands {
                     : NvmeStatus.DATA_TRANSFER_ERROR.code(false);
         }
         c.cqs[qid] = new MockCq(qid, ring, size, ien, iv);
+        if (c.shadow != null) {
+            c.shadow.cqCreated(c.cqs[qid]);
+        }
         return 0;
     }
 
@@ -136,6 +140,9 @@ final class AdminCommands {
                     : NvmeStatus.DATA_TRANSFER_ERROR.code(false);
         }
         c.sqs[qid] = new MockSq(qid, ring, size, cqid, (e.cdw11 >>> 1) & 3);
+        if (c.shadow != null) {
+            c.shadow.sqCreated(c.sqs[qid]);
+        }
         c.queuesChanged();
         c.cqs[cqid].sqRefs++;
         return 0;

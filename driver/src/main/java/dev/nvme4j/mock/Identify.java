@@ -50,7 +50,7 @@ final class Identify {
         for (int i = 0; i < 3; i++) {
             out.set(LE_SHORT, CTRL_CRDT1 + 2L * i, (short) Identify.CRDT_100MS[i]);
         }
-        out.set(LE_SHORT, CTRL_OACS, (short) OACS_FORMAT);
+        out.set(LE_SHORT, CTRL_OACS, (short) (OACS_FORMAT | (cfg.shadowDoorbells() ? OACS_DOORBELL_BUFFER_CONFIG : 0)));
         out.set(ValueLayout.JAVA_BYTE, CTRL_ACL, (byte) cfg.acl());
         out.set(ValueLayout.JAVA_BYTE, CTRL_AERL, (byte) cfg.aerl());
         out.set(ValueLayout.JAVA_BYTE, CTRL_FRMW, (byte) 0x03); // one slot, slot 1 read-only

@@ -59,6 +59,8 @@ public final class MockNvmeController implements MockController {
     final Namespaces namespaces;
     final MockSq[] sqs;
     final MockCq[] cqs;
+    /** Doorbell Buffer Config in effect (shadow doorbells), or null. Under the device lock. */
+    volatile MockShadowDoorbells shadow;
     final Engine engine;
     private final LongSupplier clock;
     private final int stride;
@@ -268,7 +270,7 @@ public final class MockNvmeController implements MockController {
      * the device lock path.
      */
     private boolean laneDoorbell(long off, int v) {
-        if (!namespaces.nullStoresOnly() || !config.runOnDoorbell()) {
+        if (!namespaces.nullStoresOnly() || !config.runOnDoorbell() || shadow != null) {
             return false;
         }
         long rel = off - NvmeRegs.DOORBELL_BASE;
@@ -352,7 +354,12 @@ public final class MockNvmeController implements MockController {
                 violation(Kind.DOORBELL_FOR_NONEXISTENT_QUEUE, doorbellName(cq, qid, off, v));
                 return false;
             }
-            return engine.cqHeadDoorbell(q, v);
+            boolean work = engine.cqHeadDoorbell(q, v);
+            MockShadowDoorbells s = shadow;
+            if (s != null) {
+                s.cqRung(q);
+            }
+            return work;
         }
         MockSq q = qid < sqs.length ? sqs[qid] : null;
         if (q == null) {
@@ -370,6 +377,10 @@ public final class MockNvmeController implements MockController {
             return false;
         }
         q.tail = v;
+        MockShadowDoorbells s = shadow;
+        if (s != null) {
+            s.sqRung(q);
+        }
         return true;
     }
 
@@ -381,6 +392,10 @@ public final class MockNvmeController implements MockController {
     long tick() {
         long now = now();
         long next = regs.tick(now);
+        MockShadowDoorbells s = shadow;
+        if (s != null) {
+            s.check(now, MockShadowDoorbells.GRACE_NANOS);
+        }
         next = Math.min(next, engine.tick(now));
         return Math.min(next, interrupts.tick(now));
     }
@@ -423,6 +438,7 @@ public final class MockNvmeController implements MockController {
 
     /** Controller reset (CC.EN 1 to 0, Base 3.7.2): queues deleted, outstanding work dropped. */
     void resetController() {
+        shadow = null; // Base 5.8: a reset ends Doorbell Buffer Config
         java.util.Arrays.fill(sqs, null);
         java.util.Arrays.fill(cqs, null);
         queuesChanged();
@@ -532,12 +548,30 @@ public final class MockNvmeController implements MockController {
 
     @Override
     public List<SpecViolation> violations() {
+        checkShadowDoorbells();
         return violationLog.snapshot();
     }
 
     @Override
     public void assertNoViolations() {
+        checkShadowDoorbells();
         violationLog.assertNone();
+    }
+
+    /** Shadow doorbells moved without the ring they needed: checked at once (the host is quiescent when asking). */
+    private void checkShadowDoorbells() {
+        if (shadow == null) {
+            return;
+        }
+        lockAll();
+        try {
+            MockShadowDoorbells s = shadow;
+            if (s != null) {
+                s.check(now(), 0);
+            }
+        } finally {
+            unlockAll();
+        }
     }
 
     @Override

@@ -80,6 +80,8 @@ public final class IdentifyLayout {
     public static final int OACS_FORMAT = 1 << 1;
     /** OACS bit 3: Namespace Management and Attachment supported. */
     public static final int OACS_NS_MANAGEMENT = 1 << 3;
+    /** OACS bit 8: Doorbell Buffer Config supported (shadow doorbells). */
+    public static final int OACS_DOORBELL_BUFFER_CONFIG = 1 << 8;
 
     /** ONCS bit 2: Dataset Management supported. */
     public static final int ONCS_DSM = 1 << 2;
