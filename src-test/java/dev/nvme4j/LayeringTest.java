@@ -52,6 +52,7 @@ class LayeringTest {
             Map.entry("mock", Set.of("api", "spec", "dma", "device", "sys", "mock.config")),
             Map.entry("vfio", Set.of("sys", "dma", "device")),
             Map.entry("tcp", Set.of("api", "spec")),
+            Map.entry("block", Set.of("api")),
             Map.entry("", Set.of("api", "ctrl", "mock", "mock.config", "vfio")));
 
     /** A reference to a type of another package: an import or a fully qualified name. */

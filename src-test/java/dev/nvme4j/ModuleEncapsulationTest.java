@@ -59,7 +59,7 @@ class ModuleEncapsulationTest {
         Set<String> exported = driver.getDescriptor().exports().stream()
                 .peek(e -> assertFalse(e.isQualified(), "qualified export " + e))
                 .map(ModuleDescriptor.Exports::source).collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(Set.of("dev.nvme4j", "dev.nvme4j.api", "dev.nvme4j.mock.config"), exported);
+        assertEquals(Set.of("dev.nvme4j", "dev.nvme4j.api", "dev.nvme4j.block", "dev.nvme4j.mock.config"), exported);
         assertTrue(driver.getDescriptor().opens().isEmpty(), "opens: " + driver.getDescriptor().opens());
         assertFalse(driver.getDescriptor().isOpen(), "an open module exposes everything to reflection");
         for (String pkg : driver.getPackages()) {

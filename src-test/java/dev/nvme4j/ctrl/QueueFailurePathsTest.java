@@ -17,7 +17,7 @@ import dev.nvme4j.mock.config.ExecutionMode;
 import dev.nvme4j.mock.config.FaultMatch;
 import dev.nvme4j.mock.config.MockConfig;
 import dev.nvme4j.mock.config.NamespaceConfig;
-import dev.nvme4j.queue.IoQueuePairImpl;
+import dev.nvme4j.queue.QueuePairControl;
 import dev.nvme4j.spec.Opcodes;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -63,7 +63,7 @@ class QueueFailurePathsTest {
                     assertEquals(NvmeStatus.COMMAND_ABORTED_BY_HOST, NvmeStatus.of(status[i]));
                 }
                 assertEquals(ControllerState.FAILED, f.ctrl.state());
-                assertEquals(0, ((IoQueuePairImpl) qp).commandQueue().sqOccupancy(),
+                assertEquals(0, control(f, qp).commandQueue().sqOccupancy(),
                         "the dead SQ's entries no longer count as occupying it");
 
                 // The whole depth is usable again: 16 new reads are accepted without a poll in between.
@@ -270,6 +270,11 @@ class QueueFailurePathsTest {
         }
     }
 
+    /** The controller's handle on {@code qp} (the application's reference offers only the API). */
+    private static QueuePairControl control(MockFixture f, IoQueuePair qp) {
+        return ((NvmeController) f.ctrl).pairs.get(qp.queueId());
+    }
+
     /** Runs {@code work} on a new owner thread; returns what it threw (null if nothing). */
     private static Throwable[] runOwner(Runnable work, Thread[] thread) {
         Throwable[] thrown = new Throwable[1];
@@ -291,6 +296,7 @@ class QueueFailurePathsTest {
      * device's statuses, nothing comes out of its poll, and its poll finishes the close.
      */
     private static void closeDuringALongCallback(MockFixture f, IoQueuePair qp, Runnable close) throws Exception {
+        QueuePairControl control = control(f, qp);
         try (DmaBuffer buf = f.ctrl.allocateBuffer(8 * 512)) {
             java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
             java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
@@ -310,7 +316,7 @@ class QueueFailurePathsTest {
             assertEquals(null, thrown[0], "nothing comes out of the owner's poll");
             b.assertAllDeliveredOnce(owner[0]);
             assertEquals(0, qp.outstanding());
-            assertTrue(((IoQueuePairImpl) qp).isClosed());
+            assertTrue(control.isClosed());
         }
     }
 

@@ -294,7 +294,7 @@ class RecoveryTest {
                 int[] late = {-1};
                 assertTrue(qp.write(ns, 0, 1, buf.slice(0, 512), (t, s) -> late[0] = s, 0), "new I/O is accepted");
                 qp.poll();
-                assertEquals(IoQueuePairImplStatus.HOST_ABORT, late[0], "and completes with the abort status");
+                assertEquals(QueuePairStatus.HOST_ABORT, late[0], "and completes with the abort status");
             } finally {
                 long start = System.nanoTime();
                 f.ctrl.close();
@@ -458,13 +458,13 @@ class RecoveryTest {
                 int[] st = {-1};
                 assertTrue(qp.write(f.ctrl.namespace(1), 0, 1, buf.slice(0, 512), (t, s) -> st[0] = s, 0));
                 qp.poll();
-                assertEquals(IoQueuePairImplStatus.HOST_ABORT, st[0]);
+                assertEquals(QueuePairStatus.HOST_ABORT, st[0]);
             }
         });
     }
 
     /** The host abort status, spelled once for the tests. */
-    static final class IoQueuePairImplStatus {
-        static final int HOST_ABORT = dev.nvme4j.queue.IoQueuePairImpl.HOST_ABORT;
+    static final class QueuePairStatus {
+        static final int HOST_ABORT = dev.nvme4j.queue.QueuePairControl.HOST_ABORT;
     }
 }

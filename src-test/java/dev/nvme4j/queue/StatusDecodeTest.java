@@ -19,7 +19,7 @@ class StatusDecodeTest {
 
     @Test
     void hostAbortStatusIsCommandAbortedByHostWithDnr() {
-        int s = IoQueuePairImpl.HOST_ABORT;
+        int s = QueuePairControl.HOST_ABORT;
         assertEquals(NvmeStatus.COMMAND_ABORTED_BY_HOST, NvmeStatus.of(s));
         assertTrue(Status.dnr(s));
     }

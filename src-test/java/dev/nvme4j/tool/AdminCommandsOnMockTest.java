@@ -189,4 +189,22 @@ class AdminCommandsOnMockTest {
         r = run("format", "-n", "1", "-l", "4", "--ses=1", "--force");
         assertEquals(0, r.exit(), r.toString());
     }
+
+    @Test
+    void passthru() throws Exception {
+        ToolRun r = run("admin-passthru", "--opcode=0x06", "--cdw10=1", "--data-len=4096");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().startsWith("NVMe command result:00000000\n       0  1"), r.out());
+        assertTrue(r.out().contains("0000: 56 4e"), "Identify Controller starts with the mock VID 0x4e56, little-endian");
+        r = run("admin-passthru", "--opcode=0xff");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("Invalid Command Opcode"), r.err());
+        r = run("io-passthru", "--opcode=0", "-n", "1");
+        assertEquals(0, r.exit(), "a Flush: " + r);
+        Path in = dir.resolve("p.bin");
+        Files.write(in, new byte[100]);
+        r = run("io-passthru", "--opcode=1", "-n", "1", "--data-len=4096", "--input-file=" + in);
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("has 100 bytes, fewer than --data-len 4096; nothing was sent"), r.err());
+    }
 }

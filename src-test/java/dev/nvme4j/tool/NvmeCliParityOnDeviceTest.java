@@ -1,11 +1,9 @@
 package dev.nvme4j.tool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nvme4j.tool.device.DeviceOpener;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -25,18 +23,14 @@ class NvmeCliParityOnDeviceTest {
 
     @BeforeEach
     void needsTheVm() {
-        pci = System.getenv("NVME4J_PCI");
-        assumeTrue(pci != null && "1".equals(System.getenv("NVME4J_VM")),
-                "needs NVME4J_PCI inside the nvme4j VM (tools/vm-run)");
+        pci = ToolRun.vmPci();
     }
 
     private JsonNode tool(String... args) throws Exception {
-        String[] all = new String[args.length + 3];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--device=" + pci;
-        all[args.length + 1] = "-o";
-        all[args.length + 2] = "json";
-        ToolRun r = ToolRun.run(new DeviceOpener(), all);
+        String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+        all[args.length] = "-o";
+        all[args.length + 1] = "json";
+        ToolRun r = ToolRun.onDevice(pci, all);
         assertEquals(0, r.exit(), r.toString());
         return json.readTree(r.out());
     }

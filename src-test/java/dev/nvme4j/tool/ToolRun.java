@@ -19,6 +19,21 @@ record ToolRun(int exit, String out, String err) {
         return run((ControllerSource) (d, o) -> controller.get(), args);
     }
 
+    /** The VM's first controller (NVME4J_PCI); skips the test outside the nvme4j VM (tools/vm-run). */
+    static String vmPci() {
+        String pci = System.getenv("NVME4J_PCI");
+        org.junit.jupiter.api.Assumptions.assumeTrue(pci != null && "1".equals(System.getenv("NVME4J_VM")),
+                "needs NVME4J_PCI inside the nvme4j VM (tools/vm-run)");
+        return pci;
+    }
+
+    /** Runs the tool on the real device {@code pci} ({@code --device} appended). */
+    static ToolRun onDevice(String pci, String... args) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+        all[args.length] = "--device=" + pci;
+        return run(new dev.nvme4j.tool.device.DeviceOpener(), all);
+    }
+
     @Override
     public String toString() {
         return "exit=" + exit + "\n--- out\n" + out + "\n--- err\n" + err;

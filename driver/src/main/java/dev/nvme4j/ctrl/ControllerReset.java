@@ -4,8 +4,9 @@ import dev.nvme4j.api.Completion;
 import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.queue.CommandQueue;
+import dev.nvme4j.queue.QueuePairControl;
+import dev.nvme4j.queue.RecoveryStep;
 import dev.nvme4j.queue.ShadowDoorbells;
-import dev.nvme4j.queue.IoQueuePairImpl;
 import dev.nvme4j.queue.Tracker;
 import dev.nvme4j.queue.TrackerPool;
 import dev.nvme4j.spec.NumberOfQueues;
@@ -69,7 +70,7 @@ final class ControllerReset {
         Events.stateChange(ctrl.address(), "RESETTING", reason);
         Events.ResetEvent event = new Events.ResetEvent();
         event.begin();
-        List<IoQueuePairImpl> held = enterAll(reason);
+        List<QueuePairControl> held = enterAll(reason);
         int[] counts = new int[2];
         boolean ok = false;
         try {
@@ -83,7 +84,7 @@ final class ControllerReset {
             // timeout or CFS started this reset) belongs to the episode this reset ends. Each
             // command it was about was resubmitted with a fresh deadline or failed here.
             ctrl.recovery.takeResetRequest();
-            for (IoQueuePairImpl p : held) {
+            for (QueuePairControl p : held) {
                 p.gate().exit();
                 if (counts[1] > 0) {
                     p.requestDeferredFailures();
@@ -116,9 +117,9 @@ final class ControllerReset {
         }
     }
 
-    private List<IoQueuePairImpl> enterAll(String reason) {
-        List<IoQueuePairImpl> held = new ArrayList<>();
-        for (IoQueuePairImpl p : List.copyOf(ctrl.pairs.values())) {
+    private List<QueuePairControl> enterAll(String reason) {
+        List<QueuePairControl> held = new ArrayList<>();
+        for (QueuePairControl p : List.copyOf(ctrl.pairs.values())) {
             if (p.isClosed()) {
                 continue;
             }
@@ -131,18 +132,18 @@ final class ControllerReset {
                         + " callback) for more than " + GATE_WAIT_NANOS / 1_000_000 + " ms; the commands the"
                         + " controller had not answered completed with Command Aborted By Host; create a new queue pair";
                 LOG.warn("{}: I/O queue pair {} closed: {}", ctrl.address(), p.queueId(), why);
-                p.closeLostInReset(why, IoQueuePairImpl.HOST_ABORT);
+                p.closeLostInReset(why, QueuePairControl.HOST_ABORT);
                 ctrl.forget(p);
             }
         }
         return held;
     }
 
-    private void reinitialize(List<IoQueuePairImpl> pairs, int[] counts) {
+    private void reinitialize(List<QueuePairControl> pairs, int[] counts) {
         ctrl.recovery.stopAsyncEvents();
         ctrl.admin.pause();
         ctrl.bringUp.disable();
-        ctrl.admin.failAll(IoQueuePairImpl.HOST_ABORT, false);
+        ctrl.admin.failAll(QueuePairControl.HOST_ABORT, false);
         ctrl.admin.resetRings();
         CommandQueue aq = ctrl.admin.commandQueue();
         ctrl.bringUp.configureAdminQueues(aq.depth(), aq.sqRegion().iova(), aq.cqRegion().iova());
@@ -156,7 +157,7 @@ final class ControllerReset {
             ctrl.shadowDoorbells = null; // MMIO doorbells only from now on (the queues attach null below)
             ctrl.dma.free(shadow.region());
         }
-        for (IoQueuePairImpl p : pairs) {
+        for (QueuePairControl p : pairs) {
             if (p.queueId() > pairsGranted) {
                 throw new NvmeException("after the reset the controller grants only " + pairsGranted
                         + " queue pairs; queue " + p.queueId() + " cannot be recreated");
@@ -166,7 +167,7 @@ final class ControllerReset {
         }
     }
 
-    private void recreate(IoQueuePairImpl p) {
+    private void recreate(QueuePairControl p) {
         CommandQueue q = p.commandQueue();
         q.resetRings();
         q.attachShadow(ctrl.shadowDoorbells, false);
@@ -176,20 +177,19 @@ final class ControllerReset {
     }
 
     /** Resubmits every outstanding command with retries left; marks the others for failure. */
-    private void resubmit(IoQueuePairImpl p, int[] counts) {
+    private void resubmit(QueuePairControl p, int[] counts) {
         CommandQueue q = p.commandQueue();
         TrackerPool pool = q.trackers();
         long deadline = System.nanoTime() + ctrl.ioTimeoutNanos();
-        for (int cid = 0; cid < pool.capacity(); cid++) {
-            Tracker t = pool.get(cid);
-            if (!t.busy() || t.recoveryStep() == IoQueuePairImpl.STEP_HELD) {
-                continue; // free, or completed and held for the owner's poll
+        for (Tracker t = pool.nextBusy(null); t != null; t = pool.nextBusy(t)) {
+            if (t.recoveryStep() == RecoveryStep.HELD) {
+                continue; // completed and held for the owner's poll
             }
-            if (t.retries() < ctrl.options.retryLimit() && t.recoveryStep() != IoQueuePairImpl.STEP_FAIL_PENDING) {
+            if (t.retries() < ctrl.options.retryLimit() && t.recoveryStep() != RecoveryStep.FAIL_PENDING) {
                 q.resubmitSaved(t, deadline);
                 counts[0]++;
             } else {
-                t.advanceRecovery(IoQueuePairImpl.STEP_FAIL_PENDING, Long.MAX_VALUE);
+                t.advanceRecovery(RecoveryStep.FAIL_PENDING, Long.MAX_VALUE);
                 counts[1]++;
             }
         }

@@ -1,7 +1,7 @@
 package dev.nvme4j.ctrl;
 
 import dev.nvme4j.device.DeviceEvents;
-import dev.nvme4j.queue.IoQueuePairImpl;
+import dev.nvme4j.queue.QueuePairControl;
 import dev.nvme4j.spec.NvmeRegs;
 import java.util.List;
 import org.slf4j.Logger;
@@ -114,9 +114,9 @@ final class DeviceEventWatch implements Runnable {
         long start = System.nanoTime();
         ctrl.pci.detach();
         ctrl.stats.removals.increment();
-        List<IoQueuePairImpl> pairs = List.copyOf(ctrl.pairs.values());
+        List<QueuePairControl> pairs = List.copyOf(ctrl.pairs.values());
         int outstanding = 0;
-        for (IoQueuePairImpl p : pairs) {
+        for (QueuePairControl p : pairs) {
             outstanding += p.outstanding();
         }
         LOG.error("{}: {}; giving it up now: {} I/O command(s) outstanding complete with Host Pathing Error",
@@ -132,10 +132,10 @@ final class DeviceEventWatch implements Runnable {
             LOG.error("{}: releasing the removed device failed", ctrl.address(), e);
         }
         if (ctrl.admin != null) {
-            ctrl.admin.failAll(IoQueuePairImpl.DEVICE_REMOVED);
+            ctrl.admin.failAll(QueuePairControl.DEVICE_REMOVED);
         }
-        for (IoQueuePairImpl p : pairs) {
-            p.requestFailAll(IoQueuePairImpl.DEVICE_REMOVED);
+        for (QueuePairControl p : pairs) {
+            p.requestFailAll(QueuePairControl.DEVICE_REMOVED);
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
         LOG.info("{}: device released to the kernel in {} ms; close the controller, and open the device again once it"

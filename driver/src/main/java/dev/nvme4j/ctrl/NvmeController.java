@@ -23,7 +23,7 @@ import dev.nvme4j.device.RegisterSpace;
 import dev.nvme4j.dma.DmaAllocator;
 import dev.nvme4j.dma.DmaException;
 import dev.nvme4j.dma.DmaRegion;
-import dev.nvme4j.queue.IoQueuePairImpl;
+import dev.nvme4j.queue.QueuePairControl;
 import dev.nvme4j.queue.ShadowDoorbells;
 import dev.nvme4j.queue.QueueHost;
 import dev.nvme4j.spec.IdentifyLayout;
@@ -60,7 +60,7 @@ public final class NvmeController implements Controller, QueueHost {
     private final boolean ownsFunction;
     private final Object queueLock = new Object();
     private final Set<DmaRegion> userRegions = ConcurrentHashMap.newKeySet();
-    final Map<Integer, IoQueuePairImpl> pairs = new ConcurrentHashMap<>();
+    final Map<Integer, QueuePairControl> pairs = new ConcurrentHashMap<>();
     private final BitSet usedQids = new BitSet();
     final Health health = new Health();
     final ControllerStats stats = new ControllerStats();
@@ -231,7 +231,7 @@ public final class NvmeController implements Controller, QueueHost {
                 throw new IllegalStateException("all " + info.ioQueuePairsGranted() + " I/O queue pairs the controller"
                         + " granted are in use; close one first");
             }
-            IoQueuePairImpl pair;
+            QueuePairControl pair;
             try {
                 pair = new QueuePairBuilder(this).create(qid, depth, mode);
             } catch (DmaException e) {
@@ -240,7 +240,7 @@ public final class NvmeController implements Controller, QueueHost {
             }
             usedQids.set(qid);
             pairs.put(qid, pair);
-            return pair;
+            return pair.pair();
         }
     }
 
@@ -405,7 +405,7 @@ public final class NvmeController implements Controller, QueueHost {
     @Override
     public ControllerCounters counters() {
         QueueCounters io = stats.closedQueues();
-        for (IoQueuePairImpl p : pairs.values()) {
+        for (QueuePairControl p : pairs.values()) {
             io = io.plus(p.counters());
         }
         return new ControllerCounters(io, admin == null ? 0 : admin.submittedCount(), admin == null ? 0 : admin.completedCount(),
@@ -416,7 +416,7 @@ public final class NvmeController implements Controller, QueueHost {
 
     @Override
     public void close() {
-        for (IoQueuePairImpl p : pairs.values()) {
+        for (QueuePairControl p : pairs.values()) {
             if (p.gate().heldByCurrentThread()) {
                 throw new IllegalStateException(address() + " cannot be closed from inside a callback or submit of"
                         + " its queue pair " + p.queueId() + "; close it after poll returns");
@@ -429,10 +429,10 @@ public final class NvmeController implements Controller, QueueHost {
      * Claims every open queue pair for the controller's close. Under the queue lock, so a pair
      * being created right now is either finished and claimed, or sees the controller closed.
      */
-    java.util.List<IoQueuePairImpl> claimPairsForClose() {
+    java.util.List<QueuePairControl> claimPairsForClose() {
         synchronized (queueLock) {
-            java.util.List<IoQueuePairImpl> claimed = new java.util.ArrayList<>();
-            for (IoQueuePairImpl p : pairs.values()) {
+            java.util.List<QueuePairControl> claimed = new java.util.ArrayList<>();
+            for (QueuePairControl p : pairs.values()) {
                 if (p.beginClose()) {
                     claimed.add(p);
                 }
@@ -500,7 +500,7 @@ public final class NvmeController implements Controller, QueueHost {
 
     @Override
     public int failureStatus() {
-        return health.isRemoved() ? IoQueuePairImpl.DEVICE_REMOVED : IoQueuePairImpl.HOST_ABORT;
+        return health.isRemoved() ? QueuePairControl.DEVICE_REMOVED : QueuePairControl.HOST_ABORT;
     }
 
     void wakeWatchdog() {
@@ -523,9 +523,9 @@ public final class NvmeController implements Controller, QueueHost {
         if (recovery != null) {
             recovery.stopAsyncEvents();
         }
-        admin.failAll(IoQueuePairImpl.HOST_ABORT);
-        for (IoQueuePairImpl p : pairs.values()) {
-            p.requestFailAll(IoQueuePairImpl.HOST_ABORT);
+        admin.failAll(QueuePairControl.HOST_ABORT);
+        for (QueuePairControl p : pairs.values()) {
+            p.requestFailAll(QueuePairControl.HOST_ABORT);
         }
     }
 
@@ -570,7 +570,7 @@ public final class NvmeController implements Controller, QueueHost {
     }
 
     @Override
-    public void forget(IoQueuePairImpl pair) {
+    public void forget(QueuePairControl pair) {
         synchronized (queueLock) {
             if (pairs.remove(pair.queueId(), pair)) {
                 usedQids.clear(pair.queueId());

@@ -3,7 +3,7 @@ package dev.nvme4j.ctrl;
 import dev.nvme4j.api.CompletionMode;
 import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.device.InterruptVector;
-import dev.nvme4j.queue.IoQueuePairImpl;
+import dev.nvme4j.queue.QueuePairControl;
 import java.lang.foreign.Arena;
 
 /**
@@ -18,7 +18,7 @@ final class QueuePairBuilder {
         this.ctrl = ctrl;
     }
 
-    IoQueuePairImpl create(int qid, int depth, CompletionMode mode) {
+    QueuePairControl create(int qid, int depth, CompletionMode mode) {
         InterruptVector vector = mode == CompletionMode.POLL ? null : ctrl.vectorFor(qid);
         QueueFactory.Built built = ctrl.queues.build(qid, depth, Arena.ofAuto());
         try {
@@ -28,7 +28,7 @@ final class QueuePairBuilder {
             ctrl.queues.free(built);
             throw e;
         }
-        return new IoQueuePairImpl(ctrl, built.queue(), mode, vector, built.prpArea(),
+        return QueuePairControl.create(ctrl, built.queue(), mode, vector, built.prpArea(),
                 ctrl.options.hybridSpin().toNanos(), ctrl.recovery);
     }
 

@@ -8,8 +8,9 @@ import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.api.Status;
 import dev.nvme4j.queue.CommandQueue;
 import dev.nvme4j.queue.DeadlineCheck;
-import dev.nvme4j.queue.IoQueuePairImpl;
+import dev.nvme4j.queue.QueuePairControl;
 import dev.nvme4j.queue.QueueStats;
+import dev.nvme4j.queue.RecoveryStep;
 import dev.nvme4j.queue.Tracker;
 import dev.nvme4j.queue.TrackerPool;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -40,10 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Recovery implements DeadlineCheck {
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
-    private static final int STEP_POLL = 1;
-    private static final int STEP_RERING = 2;
-    private static final int STEP_ABORT = 3;
-    private static final int STEP_RESET = 4;
 
     private final NvmeController ctrl;
     private final long stepNanos;
@@ -77,7 +74,7 @@ final class Recovery implements DeadlineCheck {
      * per poll.
      */
     @Override
-    public void onPoll(IoQueuePairImpl pair) {
+    public void onPoll(QueuePairControl pair) {
         long now = System.nanoTime();
         if (now - pair.nextDeadlineScan() >= 0) {
             pair.nextDeadlineScan(now + scanIntervalNanos);
@@ -86,29 +83,27 @@ final class Recovery implements DeadlineCheck {
     }
 
     /** Checks every outstanding command of {@code pair}; the caller holds the pair's gate. */
-    void check(IoQueuePairImpl pair, long now) {
+    void check(QueuePairControl pair, long now) {
         CommandQueue q = pair.commandQueue();
         TrackerPool pool = q.trackers();
         if (pool.inUse() == 0) {
             return;
         }
         boolean late = false;
-        for (int i = 0; i < pool.capacity() && !late; i++) {
-            Tracker t = pool.get(i);
-            late = t.busy() && t.recoveryStep() >= 0 && now - t.deadlineNanos() > 0;
+        for (Tracker t = pool.nextBusy(null); t != null && !late; t = pool.nextBusy(t)) {
+            late = RecoveryStep.onLadder(t.recoveryStep()) && now - t.deadlineNanos() > 0;
         }
         if (!late) {
             return;
         }
         boolean reaped = q.completionPending() && pair.reapForOwner() > 0;
-        for (int i = 0; i < pool.capacity(); i++) {
-            Tracker t = pool.get(i);
-            if (!t.busy() || now - t.deadlineNanos() <= 0) {
+        for (Tracker t = pool.nextBusy(null); t != null; t = pool.nextBusy(t)) {
+            if (now - t.deadlineNanos() <= 0) {
                 continue;
             }
-            if (t.recoveryStep() == IoQueuePairImpl.STEP_HELD) {
+            if (t.recoveryStep() == RecoveryStep.HELD) {
                 countHeld(q, t);
-            } else if (t.recoveryStep() >= 0) {
+            } else if (RecoveryStep.onLadder(t.recoveryStep())) {
                 climb(pair, t, now);
             }
         }
@@ -126,39 +121,39 @@ final class Recovery implements DeadlineCheck {
         stats.countTimeout();
         stats.countMissedInterrupt();
         Events.timeout(q.qid(), t.cid(), "completion waiting in the CQ; reaped for the owner");
-        t.advanceRecovery(IoQueuePairImpl.STEP_HELD, Long.MAX_VALUE);
+        t.advanceRecovery(RecoveryStep.HELD, Long.MAX_VALUE);
     }
 
-    private void climb(IoQueuePairImpl pair, Tracker t, long now) {
+    private void climb(QueuePairControl pair, Tracker t, long now) {
         CommandQueue q = pair.commandQueue();
         QueueStats stats = q.stats();
         switch (t.recoveryStep()) {
-            case 0 -> {
+            case RecoveryStep.NONE -> {
                 stats.countTimeout();
                 Events.timeout(q.qid(), t.cid(), "late");
                 rering(pair, t, now);
             }
-            case STEP_POLL -> rering(pair, t, now);
-            case STEP_RERING -> abort(pair, t, now);
-            case STEP_ABORT -> {
-                t.advanceRecovery(STEP_RESET, now + ctrl.adminTimeoutNanos);
+            case RecoveryStep.POLL -> rering(pair, t, now);
+            case RecoveryStep.RERING -> abort(pair, t, now);
+            case RecoveryStep.ABORT -> {
+                t.advanceRecovery(RecoveryStep.RESET, now + ctrl.adminTimeoutNanos);
                 requestReset("command " + t.cid() + " on queue " + q.qid() + " was not answered, even after Abort");
             }
             default -> { } // a reset is under way
         }
     }
 
-    private void rering(IoQueuePairImpl pair, Tracker t, long now) {
+    private void rering(QueuePairControl pair, Tracker t, long now) {
         CommandQueue q = pair.commandQueue();
         q.reringSubmissions();
         q.stats().countLostDoorbell();
-        t.advanceRecovery(STEP_RERING, now + stepNanos);
+        t.advanceRecovery(RecoveryStep.RERING, now + stepNanos);
     }
 
-    private void abort(IoQueuePairImpl pair, Tracker t, long now) {
+    private void abort(QueuePairControl pair, Tracker t, long now) {
         CommandQueue q = pair.commandQueue();
         q.stats().countAbort();
-        t.advanceRecovery(STEP_ABORT, now + ctrl.adminTimeoutNanos);
+        t.advanceRecovery(RecoveryStep.ABORT, now + ctrl.adminTimeoutNanos);
         Events.recovery(q.qid(), t.cid(), "abort");
         ctrl.admin.submit(AdminCommands.abort(q.qid(), t.cid()), null, ctrl.adminTimeoutNanos);
     }

@@ -5,7 +5,7 @@ import dev.nvme4j.api.ControllerState;
 import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.dma.DmaRegion;
-import dev.nvme4j.queue.IoQueuePairImpl;
+import dev.nvme4j.queue.QueuePairControl;
 import dev.nvme4j.spec.NvmeRegs;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,18 +48,18 @@ final class Teardown {
             ctrl.stopDeviceEvents();
             ControllerState before = ctrl.health.close();
             ctrl.stopWatchdog();
-            int abortStatus = before == ControllerState.REMOVED ? IoQueuePairImpl.DEVICE_REMOVED
-                    : IoQueuePairImpl.HOST_ABORT;
+            int abortStatus = before == ControllerState.REMOVED ? QueuePairControl.DEVICE_REMOVED
+                    : QueuePairControl.HOST_ABORT;
             long bound = ctrl.options.shutdownTimeout().toNanos();
             boolean alive = before != ControllerState.FAILED && deviceResponds();
-            List<IoQueuePairImpl> claimed = ctrl.claimPairsForClose();
+            List<QueuePairControl> claimed = ctrl.claimPairsForClose();
             if (alive && !claimed.isEmpty()) {
                 deleteAll(claimed, bound);
                 // A failed or late deletion does not skip the orderly shutdown: only a device
                 // that stopped answering its registers does.
                 alive = deviceResponds();
             }
-            for (IoQueuePairImpl p : claimed) {
+            for (QueuePairControl p : claimed) {
                 p.finishClosedByController(abortStatus);
                 ctrl.forget(p);
             }
@@ -107,10 +107,10 @@ final class Teardown {
     }
 
     /** Deletes all SQs, then (only if all succeeded) all CQs; failures are logged. */
-    private void deleteAll(List<IoQueuePairImpl> pairs, long boundNanos) {
+    private void deleteAll(List<QueuePairControl> pairs, long boundNanos) {
         long deadline = System.nanoTime() + boundNanos;
         List<CompletableFuture<Completion>> sqs = new ArrayList<>();
-        for (IoQueuePairImpl p : pairs) {
+        for (QueuePairControl p : pairs) {
             sqs.add(ctrl.admin.submit(AdminCommands.deleteIoSq(p.queueId()), null, boundNanos));
         }
         if (!awaitAll(sqs, deadline)) {
@@ -119,7 +119,7 @@ final class Teardown {
             return;
         }
         List<CompletableFuture<Completion>> cqs = new ArrayList<>();
-        for (IoQueuePairImpl p : pairs) {
+        for (QueuePairControl p : pairs) {
             cqs.add(ctrl.admin.submit(AdminCommands.deleteIoCq(p.queueId()), null, boundNanos));
         }
         if (!awaitAll(cqs, deadline)) {

@@ -1,6 +1,6 @@
 package dev.nvme4j.ctrl;
 
-import dev.nvme4j.queue.IoQueuePairImpl;
+import dev.nvme4j.queue.QueuePairControl;
 import dev.nvme4j.queue.OwnerGate;
 import dev.nvme4j.spec.NvmeRegs;
 import java.util.List;
@@ -80,7 +80,7 @@ final class Watchdog implements Runnable {
         }
         long now = System.nanoTime();
         checkAdminDeadlines(now);
-        for (IoQueuePairImpl pair : List.copyOf(ctrl.pairs.values())) {
+        for (QueuePairControl pair : List.copyOf(ctrl.pairs.values())) {
             OwnerGate gate = pair.gate();
             if (!pair.isClosed() && gate.trySystem()) {
                 try {

@@ -173,12 +173,12 @@ final class Faults implements FaultInjector {
 
     @Override
     public void surpriseRemoval() {
-        ctrl.remove();
+        ctrl.removal.remove();
     }
 
     @Override
     public void requestRemoval() {
-        ctrl.requestRemoval();
+        ctrl.removal.request();
     }
 
     @Override

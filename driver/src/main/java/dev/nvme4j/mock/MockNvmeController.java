@@ -20,7 +20,7 @@ import java.util.function.LongSupplier;
 
 /**
  * The mock controller: owns the device state and serialises access to it. Register accesses
- * are decoded here; command processing is in {@link Engine}, the registers' state machine in
+ * are decoded in {@link Bar0}; command processing is in {@link Engine}, the registers' state machine in
  * {@link Registers}.
  *
  * <h2>Thread model</h2>
@@ -30,7 +30,7 @@ import java.util.function.LongSupplier;
  *       {@link #lockAll()}: register accesses, the admin queue, CQ/SQ doorbells that do not
  *       qualify for a lane, the public API and the device thread of threaded mode. Whoever holds
  *       it owns all device state;
- *   <li>one <em>lane lock</em> per I/O queue identifier ({@link Lane}). In deterministic mode
+ *   <li>one <em>lane lock</em> per I/O queue identifier ({@link Lanes}). In deterministic mode
  *       with run-on-doorbell, a doorbell of I/O queue pair {@code q} whose SQ {@code q} completes
  *       to CQ {@code q} alone, with interrupts off (IEN = 0), no command faults, no pending
  *       Abort, no latency and only null-store namespaces, runs its commands under lane
@@ -40,14 +40,16 @@ import java.util.function.LongSupplier;
  *       written cache line. Everything else (and any change of the conditions, which happens
  *       under the device lock, hence under every lane lock) takes the device lock path.
  * </ul>
- * Lock order: the device lock, then lanes in ascending order. Spec-violation records and the
+ * Register and doorbell accesses are decoded in {@link Bar0}. Lock order: the device lock, then lanes in ascending order. Spec-violation records and the
  * error log have their own monitors.
  */
 public final class MockNvmeController implements MockController {
     final MockConfig config;
     final ReentrantLock lock = new ReentrantLock();
-    /** Per I/O queue identifier (index 0 unused): the lock and engine of the lane fast path. */
-    private final Lane[] lanes;
+    /** The device lock with the lane locks and engines of the lane fast path. */
+    private final Lanes lanes;
+    /** Decodes the host's register and doorbell accesses. */
+    final Bar0 bar0;
     final IovaTable iommu = new IovaTable();
     final MockDmaAllocator dma = new MockDmaAllocator(iommu);
     final Violations violationLog = new Violations();
@@ -63,23 +65,16 @@ public final class MockNvmeController implements MockController {
     volatile MockShadowDoorbells shadow;
     final Engine engine;
     private final LongSupplier clock;
-    private final int stride;
-    /** log2 of the doorbell stride (4 << CAP.DSTRD bytes): doorbells decode with shifts, not divisions. */
-    private final int strideShift;
     /** One past the highest existing SQ identifier: how far {@link Engine#runUntilIdle} scans. */
     int sqLimit;
-    private final long doorbellEnd;
     private final MockPciFunction pci;
     private final DeviceThread thread;
     private boolean msix;
-    private volatile boolean removed;
     private boolean closed;
     /** The device request and error interrupts of the function (NONE without config.deviceInterrupts()). */
     final DeviceEvents deviceEvents;
-    /** Guards {@link #removalRequested} and {@link #hostReleased}; waited on by awaitRelease. */
-    private final Object releaseMonitor = new Object();
-    private boolean removalRequested;
-    private boolean hostReleased;
+    /** Surprise removal and the removal request's release handshake. */
+    final Removal removal;
 
     private MockNvmeController(MockConfig config) {
         this.config = config;
@@ -90,17 +85,13 @@ public final class MockNvmeController implements MockController {
         this.sqs = new MockSq[config.maxIoQueuePairs() + 1];
         this.cqs = new MockCq[config.maxIoQueuePairs() + 1];
         this.engine = new Engine(this);
-        this.lanes = new Lane[sqs.length];
-        for (int q = 1; q < lanes.length; q++) {
-            lanes[q] = new Lane();
-        }
-        this.stride = 4 << config.dstrd();
-        this.strideShift = 2 + config.dstrd();
-        this.doorbellEnd = NvmeRegs.DOORBELL_BASE + 2L * (sqs.length + 1) * stride;
+        this.lanes = new Lanes(this, lock, sqs.length);
         this.deviceEvents = DeviceEvents.create(dev.nvme4j.sys.LibC.system(), config.deviceInterrupts(),
                 config.deviceInterrupts());
+        this.removal = new Removal(deviceEvents, dma);
         this.pci = new MockPciFunction(this);
         this.thread = config.mode() == ExecutionMode.THREADED ? new DeviceThread(this) : null;
+        this.bar0 = new Bar0(this, lanes, thread, config.dstrd(), sqs.length);
         if (thread != null) {
             thread.start();
         }
@@ -151,241 +142,21 @@ public final class MockNvmeController implements MockController {
         return msix;
     }
 
-    // ---- register access (BAR0) ----
-
-    int read32(long off) {
-        if (removed) {
-            return 0xFFFF_FFFF;
-        }
-        lockAll();
-        try {
-            tick();
-            return off >= NvmeRegs.DOORBELL_BASE ? 0 : regs.read32(off);
-        } finally {
-            unlockAll();
-        }
-    }
-
-    long read64(long off) {
-        if (removed) {
-            return -1L;
-        }
-        lockAll();
-        try {
-            tick();
-            return off >= NvmeRegs.DOORBELL_BASE ? 0 : regs.read64(off);
-        } finally {
-            unlockAll();
-        }
-    }
-
-    void write64(long off, long v) {
-        if (removed) {
-            return;
-        }
-        lockAll();
-        try {
-            tick();
-            regs.write64(off, v);
-        } finally {
-            unlockAll();
-        }
-    }
-
-    void write32(long off, int v) {
-        if (removed) {
-            return;
-        }
-        if (off >= NvmeRegs.DOORBELL_BASE && thread == null && laneDoorbell(off, v)) {
-            return;
-        }
-        boolean run;
-        lockAll();
-        try {
-            if (off < NvmeRegs.DOORBELL_BASE) {
-                tick();
-                regs.write32(off, v);
-                return;
-            }
-            run = doorbell(off, v);
-            if (run && thread == null && config.runOnDoorbell()) {
-                engine.runUntilIdle();
-            }
-        } finally {
-            unlockAll();
-        }
-        if (run && thread != null) {
-            thread.wake();
-        }
-    }
-
-    /** An I/O queue pair's lock and engine, for the doorbells that qualify (see the class comment). */
-    private final class Lane {
-        final ReentrantLock lock = new ReentrantLock();
-        final Counters counters = new Counters();
-        /**
-         * Allocated last: keeps the next lane's lock and counters (allocated right after) off the
-         * cache lines this lane writes for every command, so two lanes never false-share.
-         */
-        @SuppressWarnings("unused")
-        private final long[] spacer = new long[24];
-        Engine engine;
-
-        Engine engine() {
-            if (engine == null) {
-                engine = new Engine(MockNvmeController.this, counters, new PrpWalker(MockNvmeController.this, counters));
-            }
-            return engine;
-        }
-    }
-
     /** Takes the device lock and every lane lock (in that order). */
     void lockAll() {
-        lock.lock();
-        for (int q = 1; q < lanes.length; q++) {
-            lanes[q].lock.lock();
-        }
+        lanes.lockAll();
     }
 
     void unlockAll() {
-        for (int q = lanes.length - 1; q >= 1; q--) {
-            lanes[q].lock.unlock();
-        }
-        lock.unlock();
+        lanes.unlockAll();
     }
 
     /** The counters summed over the controller and its lanes; under {@link #lockAll()}. */
     Counters totals() {
         Counters sum = new Counters();
         counters.addTo(sum);
-        for (int q = 1; q < lanes.length; q++) {
-            lanes[q].counters.addTo(sum);
-        }
+        lanes.addCountersTo(sum);
         return sum;
-    }
-
-    /**
-     * The lane fast path of an I/O doorbell (deterministic mode, see the class comment). Returns
-     * false, having changed nothing, when the doorbell does not qualify: the caller then takes
-     * the device lock path.
-     */
-    private boolean laneDoorbell(long off, int v) {
-        if (!namespaces.nullStoresOnly() || !config.runOnDoorbell() || shadow != null) {
-            return false;
-        }
-        long rel = off - NvmeRegs.DOORBELL_BASE;
-        int qid = (int) (rel >>> (strideShift + 1));
-        if (qid == 0 || qid >= lanes.length || (rel & (stride - 1)) != 0) {
-            return false;
-        }
-        boolean cqDoorbell = ((rel >>> strideShift) & 1) == 1;
-        Lane lane = lanes[qid];
-        lane.lock.lock();
-        try {
-            MockSq sq = sqs[qid];
-            MockCq cq = cqs[qid];
-            if (sq == null || cq == null || sq.cqid != qid || cq.sqRefs != 1 || cq.ien || !laneConditions()) {
-                return false;
-            }
-            if (cqDoorbell) {
-                if (Integer.compareUnsigned(v, cq.size) >= 0) {
-                    return false; // a violation: recorded by the device lock path
-                }
-                lane.engine().cqHeadDoorbell(cq, v);
-                return true;
-            }
-            if (Integer.compareUnsigned(v, sq.size) >= 0) {
-                return false;
-            }
-            sq.tail = v;
-            Engine e = lane.engine();
-            while (sq.hasWork() && laneConditions()) {
-                e.executeNext(sq);
-            }
-            if (sq.hasWork()) {
-                // Conditions changed under us (a fault installed from another thread): the device
-                // lock path runs the rest; the tail is already recorded.
-                lane.lock.unlock();
-                try {
-                    runUntilIdleLocked();
-                } finally {
-                    lane.lock.lock();
-                }
-            }
-            return true;
-        } finally {
-            lane.lock.unlock();
-        }
-    }
-
-    /** Controller-wide conditions of the lane path; read under a lane lock (written under all of them). */
-    private boolean laneConditions() {
-        return !removed && regs.operational() && !regs.cfs && !faults.commandFaults
-                && faults.ignoreSqDoorbell.length == 0 && faults.corrupt.length == 0 && faults.corruptAt.length == 0
-                && engine.latencyNanos == 0 && engine.abortsRequested() == 0;
-    }
-
-    private void runUntilIdleLocked() {
-        lockAll();
-        try {
-            engine.runUntilIdle();
-        } finally {
-            unlockAll();
-        }
-    }
-
-    /** Decodes a doorbell write (PCIe transport 3.1.2); returns true when the device has new work. */
-    private boolean doorbell(long off, int v) {
-        long rel = off - NvmeRegs.DOORBELL_BASE;
-        int qid = (int) (rel >>> (strideShift + 1));
-        boolean cq = ((rel >>> strideShift) & 1) == 1;
-        if ((rel & (stride - 1)) != 0 || off >= doorbellEnd) {
-            violation(Kind.DOORBELL_FOR_NONEXISTENT_QUEUE, doorbellName(cq, qid, off, v) + " is not a doorbell register");
-            return false;
-        }
-        if (!regs.operational()) {
-            counters.doorbellsIgnored++;
-            violation(Kind.DOORBELL_WHILE_NOT_READY, doorbellName(cq, qid, off, v) + " while CSTS.RDY = 0 or CC.EN = 0");
-            return false;
-        }
-        if (cq) {
-            MockCq q = qid < cqs.length ? cqs[qid] : null;
-            if (q == null) {
-                violation(Kind.DOORBELL_FOR_NONEXISTENT_QUEUE, doorbellName(cq, qid, off, v));
-                return false;
-            }
-            boolean work = engine.cqHeadDoorbell(q, v);
-            MockShadowDoorbells s = shadow;
-            if (s != null) {
-                s.cqRung(q);
-            }
-            return work;
-        }
-        MockSq q = qid < sqs.length ? sqs[qid] : null;
-        if (q == null) {
-            violation(Kind.DOORBELL_FOR_NONEXISTENT_QUEUE, doorbellName(cq, qid, off, v));
-            return false;
-        }
-        if (Integer.compareUnsigned(v, q.size) >= 0) {
-            counters.doorbellsIgnored++;
-            violation(Kind.SQ_TAIL_OUT_OF_RANGE, doorbellName(cq, qid, off, v) + ", the queue has " + q.size + " entries");
-            return false;
-        }
-        FaultRule[] ignore = faults.ignoreSqDoorbell;
-        if (ignore.length != 0 && Faults.firing(ignore, qid, -1) != null) {
-            counters.doorbellsIgnored++;
-            return false;
-        }
-        q.tail = v;
-        MockShadowDoorbells s = shadow;
-        if (s != null) {
-            s.sqRung(q);
-        }
-        return true;
-    }
-
-    private static String doorbellName(boolean cq, int qid, long off, int v) {
-        return String.format("%s doorbell of queue %d (offset 0x%x) = %d", cq ? "CQ head" : "SQ tail", qid, off, v);
     }
 
     /** Applies due timers (ready, shutdown, delayed completions, coalescing); under the lock. */
@@ -482,59 +253,20 @@ public final class MockNvmeController implements MockController {
         }
     }
 
-    void remove() {
-        removed = true;
-    }
-
-    /** The kernel asks for the device back: the request interrupt fires; the device works on until released. */
-    void requestRemoval() {
-        synchronized (releaseMonitor) {
-            removalRequested = true;
-        }
-        deviceEvents.signalRemovalRequest();
-    }
-
     void raiseErrorInterrupt() {
         deviceEvents.signalError();
     }
 
-    /**
-     * The host let the device go (released it or closed the function): it is gone from now on.
-     * A close without a pending removal request leaves the device usable (it can be opened again).
-     */
-    void hostReleased(boolean explicitRelease) {
-        synchronized (releaseMonitor) {
-            if (!explicitRelease && !removalRequested) {
-                return;
-            }
-            // Gone before anyone waiting in awaitRelease looks: DMA detached first.
-            removed = true;
-            dma.detach();
-            hostReleased = true;
-            releaseMonitor.notifyAll();
-        }
-    }
-
-    @Override
-    public boolean awaitRelease(java.time.Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (releaseMonitor) {
-            while (!hostReleased) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(releaseMonitor, left);
-            }
-            return true;
-        }
-    }
-
     boolean isRemoved() {
-        return removed;
+        return removal.isRemoved();
     }
 
     // ---- public API ----
+
+    @Override
+    public boolean awaitRelease(java.time.Duration timeout) throws InterruptedException {
+        return removal.awaitRelease(timeout);
+    }
 
     @Override
     public MockConfig config() {
@@ -697,7 +429,7 @@ public final class MockNvmeController implements MockController {
                 return;
             }
             closed = true;
-            removed = true;
+            removal.remove();
         } finally {
             unlockAll();
         }

@@ -24,29 +24,29 @@ final class MockPciFunction implements PciFunction {
         this.bar0 = new RegisterSpace() {
             @Override
             public int read32(long offset) {
-                return c.read32(offset);
+                return c.bar0.read32(offset);
             }
 
             @Override
             public long read64(long offset) {
-                return c.read64(offset);
+                return c.bar0.read64(offset);
             }
 
             @Override
             public void write32(long offset, int value) {
-                c.write32(offset, value);
+                c.bar0.write32(offset, value);
             }
 
             @Override
             public void write64(long offset, long value) {
-                c.write64(offset, value);
+                c.bar0.write64(offset, value);
             }
 
             @Override
             public void writeDoorbell(long offset, int value) {
                 // The device reads ring memory under its lock after this store; the lock acquire
                 // orders the host's earlier SQE stores before the device's reads.
-                c.write32(offset, value);
+                c.bar0.write32(offset, value);
             }
         };
     }
@@ -102,17 +102,17 @@ final class MockPciFunction implements PciFunction {
 
     @Override
     public void detach() {
-        c.remove();
+        c.removal.remove();
     }
 
     @Override
     public void release() {
-        c.hostReleased(true);
+        c.removal.hostReleased(true);
     }
 
     @Override
     public void close() {
         disableMsix();
-        c.hostReleased(false);
+        c.removal.hostReleased(false);
     }
 }

@@ -2,8 +2,9 @@
  * The in-process mock NVMe controller's device model (internal; configure it through
  * {@link dev.nvme4j.mock.config}).
  *
- * <p>Map of the model: {@code MockNvmeController} (lock, register decoding, doorbells, public
- * API), {@code Registers} (CAP/CC/CSTS/AQA/ASQ/ACQ and the enable, disable and shutdown state
+ * <p>Map of the model: {@code MockNvmeController} (device state, public API), {@code Lanes}
+ * (the device lock and the lane locks), {@code Bar0} (register and doorbell decoding, the lane
+ * fast path), {@code Removal} (surprise removal, removal request and release), {@code Registers} (CAP/CC/CSTS/AQA/ASQ/ACQ and the enable, disable and shutdown state
  * machine), {@code Engine} (fetch, dispatch, completion posting with CQ flow control, hung and
  * delayed commands, Abort, asynchronous events), {@code AdminCommands}, {@code Identify},
  * {@code LogPages}, {@code IoCommands}, {@code PrpWalker}, {@code IovaTable} with

@@ -18,19 +18,10 @@ import org.slf4j.LoggerFactory;
  * the mechanics shared by the admin queue and every I/O queue pair (NVMe Base Specification
  * 2.0, section 3.3.1 "Memory-based transport queue model").
  *
- * <h2>Memory ordering (the only place the queue code relies on it)</h2>
- * <ul>
- * <li>Submission: entries are written to the SQ ring with plain stores; the tail doorbell is
- * written with {@link RegisterSpace#writeDoorbell}, a release store, so the device can never
- * fetch an entry (or a PRP list) before its bytes are visible.</li>
- * <li>Completion: DW3 of the entry at the head (phase tag, CID, status) is read with acquire
- * semantics; only when its phase matches are DW0 and DW2 read (plain), which the acquire
- * orders after the phase check, mirroring the device's "fields first, phase last".</li>
- * <li>The CQ head doorbell of a batch is written (release) before any tracker of that batch is
- * released: a new command can never be issued while the controller still counts the batch's
- * entries as occupying the CQ (Base 3.3.1.2: a CQ is full when head == tail + 1; some
- * controllers drop entries rather than wait).</li>
- * </ul>
+ * <p>Memory ordering (the rules and why they suffice: docs/ARCHITECTURE.md, "Memory ordering"):
+ * SQ entries are plain stores published by the release store of the tail doorbell; a CQ entry's
+ * DW3 is read with acquire before its other fields; the CQ head doorbell of a batch is written
+ * before any tracker of the batch is released.
  *
  * <p>Not thread-safe: owned by one thread at a time (the queue pair's owner, or the admin lock).
  */
@@ -205,7 +196,7 @@ public final class CommandQueue {
         long base = (long) sqTail << Sqe.SIZE_LOG2;
         MemorySegment.copy(t.savedSqe, 0, sq, base, Sqe.SIZE);
         t.deadlineNanos = deadlineNanos;
-        t.recoveryStep = 0;
+        t.recoveryStep = RecoveryStep.NONE;
         t.retries++;
         t.retryWaiting = false;
         t.reaped = false;
@@ -229,7 +220,7 @@ public final class CommandQueue {
         long base = (long) sqTail << Sqe.SIZE_LOG2;
         MemorySegment.copy(t.savedSqe, 0, sq, base, Sqe.SIZE);
         t.deadlineNanos = deadlineNanos;
-        t.recoveryStep = 0;
+        t.recoveryStep = RecoveryStep.NONE;
         t.retryWaiting = false;
         t.errorRetries++;
         sqTail = next(sqTail);

@@ -46,7 +46,7 @@ final class CompletionWaiter {
         };
         while (true) {
             int n = pair.poll();
-            if (n > 0 || pair.isClosed()) {
+            if (n > 0 || pair.closed) {
                 if (n > 0 && waitedInVain) {
                     checkMissedInterrupt();
                 }

@@ -7,5 +7,5 @@ package dev.nvme4j.queue;
  */
 @FunctionalInterface
 public interface DeadlineCheck {
-    void onPoll(IoQueuePairImpl pair);
+    void onPoll(QueuePairControl pair);
 }

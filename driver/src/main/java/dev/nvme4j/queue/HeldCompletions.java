@@ -10,9 +10,6 @@ package dev.nvme4j.queue;
  * <p>Preallocated; every method is called with the pair's gate held.
  */
 final class HeldCompletions implements CompletionSink {
-    /** Marks a tracker whose completion is held here. */
-    static final int STEP_HELD = -2;
-
     private final Tracker[] trackers;
     private final int[] status;
     private final int[] dw0;
@@ -45,7 +42,7 @@ final class HeldCompletions implements CompletionSink {
         status[count] = st;
         dw0[count] = d0;
         dw1[count] = d1;
-        t.advanceRecovery(STEP_HELD, t.deadlineNanos()); // the deadline stays: recovery counts it if it passed
+        t.advanceRecovery(RecoveryStep.HELD, t.deadlineNanos()); // the deadline stays: recovery counts it if it passed
         count++;
     }
 

@@ -62,11 +62,8 @@ final class PairTeardown {
             }
         }
         TrackerPool pool = queue.trackers();
-        for (int i = 0; i < pool.capacity(); i++) {
-            Tracker t = pool.get(i);
-            if (t.busy) {
-                pair.slots.onCompletion(t, status, 0, 0);
-            }
+        for (Tracker t = pool.nextBusy(null); t != null; t = pool.nextBusy(t)) {
+            pair.slots.onCompletion(t, status, 0, 0);
         }
         // Nothing in the SQ will ever be fetched now: a dead queue must not stay "full".
         queue.abandonSubmissions();
@@ -88,10 +85,9 @@ final class PairTeardown {
             return before - pair.outstanding();
         }
         TrackerPool pool = queue.trackers();
-        for (int i = 0; i < pool.capacity(); i++) {
-            Tracker t = pool.get(i);
-            if (t.busy && t.recoveryStep == IoQueuePairImpl.STEP_FAIL_PENDING) {
-                pair.slots.onCompletion(t, IoQueuePairImpl.HOST_ABORT, 0, 0);
+        for (Tracker t = pool.nextBusy(null); t != null; t = pool.nextBusy(t)) {
+            if (t.recoveryStep == RecoveryStep.FAIL_PENDING) {
+                pair.slots.onCompletion(t, QueuePairControl.HOST_ABORT, 0, 0);
             }
         }
         return before - pair.outstanding();
@@ -109,7 +105,7 @@ final class PairTeardown {
             return;
         }
         if (!gate.system(System.nanoTime() + ownerWaitNanos)) {
-            defer(TEARDOWN, IoQueuePairImpl.HOST_ABORT, true);
+            defer(TEARDOWN, QueuePairControl.HOST_ABORT, true);
             return;
         }
         try {
@@ -214,8 +210,8 @@ final class PairTeardown {
             queue.reap(Integer.MAX_VALUE, pair.slots);
             host.deleteCompletionQueue(queue.qid());
         }
-        failAll(IoQueuePairImpl.HOST_ABORT);
-        host.forget(pair);
+        failAll(QueuePairControl.HOST_ABORT);
+        host.forget(pair.control);
         releaseMemory();
     }
 

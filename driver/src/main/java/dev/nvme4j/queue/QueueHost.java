@@ -78,5 +78,5 @@ public interface QueueHost {
     boolean deleteCompletionQueue(int qid);
 
     /** The pair has been closed and its memory released; forget it. */
-    void forget(IoQueuePairImpl pair);
+    void forget(QueuePairControl pair);
 }

@@ -70,7 +70,7 @@ final class RequestSlots implements CompletionSink {
     @Override
     public void onCompletion(Tracker t, int status, int dw0, int dw1) {
         Request r = requests[t.owner];
-        if (status != 0 && !pair.isClosed() && retries.offer(t, status, r.opcode < 0)) {
+        if (status != 0 && !pair.closed && retries.offer(t, status, r.opcode < 0)) {
             return; // re-issued by a later poll (RetryQueue)
         }
         queue.release(t);

@@ -18,8 +18,6 @@ import dev.nvme4j.api.Status;
 final class RetryQueue {
     /** Retries per command, as Linux's default {@code nvme_core.max_retries}. */
     static final int MAX_RETRIES = 5;
-    /** Marks a tracker waiting here (a negative step: the timeout ladder leaves it alone). */
-    static final int STEP_RETRY_WAIT = -3;
 
     private final CommandQueue queue;
     private final QueueHost host;
@@ -49,14 +47,14 @@ final class RetryQueue {
      * retry if it qualifies; false when the status is final.
      */
     boolean offer(Tracker t, int status, boolean passthrough) {
-        if (Status.dnr(status) || passthrough || t.errorRetries >= MAX_RETRIES || t.recoveryStep != 0
+        if (Status.dnr(status) || passthrough || t.errorRetries >= MAX_RETRIES || t.recoveryStep != RecoveryStep.NONE
                 || t.retries != 0 || count == waiting.length) {
             return false;
         }
         long now = System.nanoTime();
         long at = now + host.commandRetryDelayNanos(Status.crd(status));
         t.retryWaiting = true;
-        t.advanceRecovery(STEP_RETRY_WAIT, at + ioTimeoutNanos); // not at the device: no timeout ladder
+        t.advanceRecovery(RecoveryStep.RETRY_WAIT, at + ioTimeoutNanos); // not at the device: no timeout ladder
         waiting[count] = t;
         waitingCid[count] = t.cid;
         due[count] = at;

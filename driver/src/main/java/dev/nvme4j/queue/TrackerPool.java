@@ -66,7 +66,7 @@ public final class TrackerPool {
         t.nextFree = -1;
         renew(t);
         t.busy = true;
-        t.recoveryStep = 0;
+        t.recoveryStep = RecoveryStep.NONE;
         t.retries = 0;
         t.errorRetries = 0;
         t.retryWaiting = false;
@@ -110,6 +110,20 @@ public final class TrackerPool {
         }
         Tracker t = trackers[index];
         return t.cid == cid ? t : null;
+    }
+
+    /**
+     * The first busy tracker after {@code previous} (from the start when null), or null: the one
+     * scan of the outstanding commands, {@code for (Tracker t = pool.nextBusy(null); t != null;
+     * t = pool.nextBusy(t))}. Allocation-free.
+     */
+    public Tracker nextBusy(Tracker previous) {
+        for (int i = previous == null ? 0 : previous.index + 1; i < trackers.length; i++) {
+            if (trackers[i].busy) {
+                return trackers[i];
+            }
+        }
+        return null;
     }
 
     public int capacity() {

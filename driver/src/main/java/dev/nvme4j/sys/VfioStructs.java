@@ -50,19 +50,11 @@ public final class VfioStructs {
     public static final int PCI_BAR0_REGION_INDEX = NativeLib.VFIO_PCI_BAR0_REGION_INDEX();
     public static final int PCI_CONFIG_REGION_INDEX = NativeLib.VFIO_PCI_CONFIG_REGION_INDEX();
     public static final int PCI_MSIX_IRQ_INDEX = NativeLib.VFIO_PCI_MSIX_IRQ_INDEX();
-    /**
-     * {@code VFIO_PCI_ERR_IRQ_INDEX} (3, the AER error interrupt) and {@code VFIO_PCI_REQ_IRQ_INDEX}
-     * (4, the device request): values of the same anonymous enum of linux/vfio.h as the MSI-X
-     * index, fixed by the kernel ABI; not in the generated bindings, hence written out here
-     * (VfioAbiTest checks them against the C headers).
-     */
-    public static final int PCI_ERR_IRQ_INDEX = 3;
-    public static final int PCI_REQ_IRQ_INDEX = 4;
-    /**
-     * {@code MAP_FIXED} (0x10 on every Linux architecture nvme4j runs on, asm-generic/mman-common.h):
-     * not in the generated bindings; checked by VfioAbiTest.
-     */
-    public static final int MAP_FIXED = 0x10;
+    /** The AER error interrupt. */
+    public static final int PCI_ERR_IRQ_INDEX = NativeLib.VFIO_PCI_ERR_IRQ_INDEX();
+    /** The device request (the kernel wants the device back). */
+    public static final int PCI_REQ_IRQ_INDEX = NativeLib.VFIO_PCI_REQ_IRQ_INDEX();
+    public static final int MAP_FIXED = NativeLib.MAP_FIXED();
 
     public static final int O_RDWR = NativeLib.O_RDWR();
     public static final int O_CLOEXEC = NativeLib.O_CLOEXEC();

@@ -49,47 +49,22 @@ public final class TcpQueue implements AutoCloseable {
     /** The admin queue's in-capsule data size is fixed at 8 KiB (NVMe/TCP 3.2). */
     public static final int ADMIN_IN_CAPSULE_BYTES = 8192;
 
-    private static final int FREE = 0;
-    private static final int ACTIVE = 1;
-
-    private final Wire wire;
-    private final PduSender sender;
-    private final PduReceiver receiver;
-    private final String name;
+    final Wire wire;
+    final PduSender sender;
+    final PduReceiver receiver;
+    final String name;
     private final int qid;
     private final int depth;
     private final long ioTimeoutNanos;
 
-    private boolean headerDigest;
-    private boolean dataDigest;
-    private int maxH2cData;
-    private boolean icRespReceived;
+    /** The ICReq/ICResp exchange and the parameters it settled. */
+    final Negotiation negotiation;
     private int inCapsuleLimit;
 
-    private final byte[] state;
-    private final MemorySegment[] buffers;
-    private final long[] bufferOffsets;
-    private final int[] lengths;
-    private final byte[] directions;
-    private final boolean[] viaR2t;
-    private final int[] transferred;
-    private final boolean[] r2tPending;
-    private final boolean[] digestFailed;
-    // Results for callers that wait (execute)
-    private final boolean[] done;
-    private final int[] doneStatus;
-    private final int[] doneDw0;
-    private final int[] doneDw1;
-    // R2Ts waiting to be answered, FIFO
-    private final int[] r2tCid;
-    private final int[] r2tTtag;
-    private final int[] r2tOffset;
-    private final int[] r2tLength;
-    private int r2tHead;
-    private int r2tCount;
-    // CIDs for callers without their own trackers (execute)
-    private final int[] freeCids;
-    private int freeCount;
+    /** The per-CID state of the outstanding commands. */
+    final CommandSlots slots;
+    /** R2Ts waiting to be answered, in arrival order. */
+    private final R2tFifo r2ts;
 
     private CompletionHandler handler;
     private TcpTransportException failure;
@@ -111,31 +86,11 @@ public final class TcpQueue implements AutoCloseable {
         this.qid = qid;
         this.depth = depth;
         this.ioTimeoutNanos = ioTimeoutNanos;
-        this.receiver = new PduReceiver(wire, new Events(), bufferBytes);
+        this.negotiation = new Negotiation(this);
+        this.slots = new CommandSlots(depth);
+        this.r2ts = new R2tFifo(depth);
+        this.receiver = new PduReceiver(wire, new PduEvents(this), bufferBytes);
         this.sender = new PduSender(wire, this::readWhileBlocked, bufferBytes);
-        state = new byte[depth];
-        buffers = new MemorySegment[depth];
-        bufferOffsets = new long[depth];
-        lengths = new int[depth];
-        directions = new byte[depth];
-        viaR2t = new boolean[depth];
-        transferred = new int[depth];
-        r2tPending = new boolean[depth];
-        digestFailed = new boolean[depth];
-        done = new boolean[depth];
-        doneStatus = new int[depth];
-        doneDw0 = new int[depth];
-        doneDw1 = new int[depth];
-        r2tCid = new int[depth];
-        r2tTtag = new int[depth];
-        r2tOffset = new int[depth];
-        r2tLength = new int[depth];
-        freeCids = new int[depth];
-        // A queue of SQSIZE + 1 entries holds at most SQSIZE commands (Base 4.1.1: full when tail + 1 == head).
-        for (int i = 0; i < depth - 1; i++) {
-            freeCids[i] = depth - 2 - i;
-        }
-        freeCount = depth - 1;
         inCapsuleLimit = qid == 0 ? ADMIN_IN_CAPSULE_BYTES : 0;
     }
 
@@ -157,43 +112,8 @@ public final class TcpQueue implements AutoCloseable {
     static TcpQueue negotiate(Wire wire, String name, int qid, int depth, TcpOptions options)
             throws TcpTransportException {
         TcpQueue q = new TcpQueue(wire, name, qid, depth, options.bufferBytes(), options.ioTimeoutNanos());
-        q.initialize(options);
+        q.negotiation.exchange(options);
         return q;
-    }
-
-    private void initialize(TcpOptions options) throws TcpTransportException {
-        int want = (options.headerDigest() ? IC_DGST_HEADER : 0) | (options.dataDigest() ? IC_DGST_DATA : 0);
-        long deadline = System.nanoTime() + options.connectTimeoutNanos();
-        try {
-            // HPDA 0: the host takes data at any dword offset; MAXR2T 0: one R2T per command at a time.
-            sender.icReq(0, want, 0, deadline);
-            sender.flush(deadline);
-            while (!icRespReceived) {
-                pumpReceive();
-                if (!icRespReceived && !wire.await(false, deadline)) {
-                    throw new TcpTransportException(TcpTransportException.Kind.TIMEOUT, "no ICResp from " + name
-                            + " within " + TimeUnit.NANOSECONDS.toMillis(options.connectTimeoutNanos())
-                            + " ms: the peer accepted the TCP connection but does not speak NVMe/TCP");
-                }
-            }
-        } catch (TcpTransportException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new TcpTransportException(TcpTransportException.Kind.CONNECTION,
-                    "connection to " + name + " failed during ICReq/ICResp: " + e.getMessage(), e);
-        }
-        int got = (headerDigest ? IC_DGST_HEADER : 0) | (dataDigest ? IC_DGST_DATA : 0);
-        if (got != want) {
-            throw new TcpTransportException(TcpTransportException.Kind.PROTOCOL, 0,
-                    "the controller at " + name + " did not accept the digests asked for (asked: " + digestNames(want)
-                            + ", granted: " + digestNames(got) + "); connect without them or enable them on the target",
-                    null);
-        }
-    }
-
-    private static String digestNames(int bits) {
-        return bits == 0 ? "none" : ((bits & IC_DGST_HEADER) != 0 ? "header" : "")
-                + (bits == 3 ? "+" : "") + ((bits & IC_DGST_DATA) != 0 ? "data" : "");
     }
 
     public int qid() {
@@ -205,16 +125,16 @@ public final class TcpQueue implements AutoCloseable {
     }
 
     public boolean headerDigest() {
-        return headerDigest;
+        return negotiation.headerDigest;
     }
 
     public boolean dataDigest() {
-        return dataDigest;
+        return negotiation.dataDigest;
     }
 
     /** MAXH2CDATA from the ICResp: the most data one H2CData PDU may carry. */
     public int maxH2cData() {
-        return maxH2cData;
+        return negotiation.maxH2cData;
     }
 
     /** The most write data sent inside the command capsule; more goes by R2T/H2CData. */
@@ -277,7 +197,7 @@ public final class TcpQueue implements AutoCloseable {
         if (cid < 0 || cid >= depth) {
             throw new IllegalArgumentException("CID " + cid + " outside 0.." + (depth - 1));
         }
-        if (state[cid] != FREE) {
+        if (slots.state[cid] != CommandSlots.FREE) {
             throw new IllegalStateException("CID " + cid + " is still outstanding on " + name);
         }
         if (length < 0 || (length > 0 && (buffer == null || bufferOffset < 0 || bufferOffset + length > buffer.byteSize()))) {
@@ -288,16 +208,7 @@ public final class TcpQueue implements AutoCloseable {
             throw new IllegalStateException("queue " + name + " failed: " + failure.getMessage(), failure);
         }
         boolean inCapsule = direction == DIR_TO_CONTROLLER && length <= inCapsuleLimit;
-        state[cid] = ACTIVE;
-        buffers[cid] = buffer;
-        bufferOffsets[cid] = bufferOffset;
-        lengths[cid] = length;
-        directions[cid] = (byte) direction;
-        viaR2t[cid] = direction == DIR_TO_CONTROLLER && !inCapsule;
-        transferred[cid] = 0;
-        r2tPending[cid] = false;
-        digestFailed[cid] = false;
-        done[cid] = false;
+        slots.begin(cid, buffer, bufferOffset, length, direction, direction == DIR_TO_CONTROLLER && !inCapsule);
         outstanding++;
         if (inCapsule && length > 0) {
             inCapsuleWrites++;
@@ -376,17 +287,17 @@ public final class TcpQueue implements AutoCloseable {
             submit(cid, sqe, 0, buffer, offset, length, direction);
             flush();
             long deadline = System.nanoTime() + timeoutNanos;
-            while (!done[cid]) {
+            while (!slots.done[cid]) {
                 poll();
-                if (done[cid]) {
+                if (slots.done[cid]) {
                     break;
                 }
                 if (failure != null) {
                     throw failure;
                 }
-                if (!await(deadline) && !done[cid]) {
+                if (!await(deadline) && !slots.done[cid]) {
                     poll();
-                    if (!done[cid]) {
+                    if (!slots.done[cid]) {
                         fail(new TcpTransportException(TcpTransportException.Kind.TIMEOUT, "command (opcode 0x"
                                 + Integer.toHexString(sqe.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0) & 0xFF)
                                 + ") on " + name + " not completed within "
@@ -395,15 +306,15 @@ public final class TcpQueue implements AutoCloseable {
                     }
                 }
             }
-            if (failure != null && (doneStatus[cid] == STATUS_HOST_PATH_ERROR
-                    || doneStatus[cid] == STATUS_ABORTED_SQ_DELETION)) {
+            if (failure != null && (slots.doneStatus[cid] == STATUS_HOST_PATH_ERROR
+                    || slots.doneStatus[cid] == STATUS_ABORTED_SQ_DELETION)) {
                 throw failure;
             }
-            lastDw0 = doneDw0[cid];
-            lastDw1 = doneDw1[cid];
-            return doneStatus[cid];
+            lastDw0 = slots.doneDw0[cid];
+            lastDw1 = slots.doneDw1[cid];
+            return slots.doneStatus[cid];
         } finally {
-            if (state[cid] == FREE) {
+            if (slots.state[cid] == CommandSlots.FREE) {
                 releaseCid(cid);
             }
         }
@@ -414,15 +325,12 @@ public final class TcpQueue implements AutoCloseable {
      * all are in use. Stands in for the shared tracker pool until the transport seam exists.
      */
     public int acquireCid() {
-        return freeCount == 0 ? -1 : freeCids[--freeCount];
+        return slots.acquire();
     }
 
     /** Returns a CID from {@link #acquireCid()} after its completion. */
     public void releaseCid(int cid) {
-        if (state[cid] != FREE || freeCount >= depth - 1) {
-            throw new IllegalStateException("CID " + cid + " released while outstanding or twice");
-        }
-        freeCids[freeCount++] = cid;
+        slots.release(cid);
     }
 
     private int lastDw0;
@@ -446,7 +354,7 @@ public final class TcpQueue implements AutoCloseable {
         completeAll(STATUS_ABORTED_SQ_DELETION);
     }
 
-    private void pumpReceive() throws IOException {
+    void pumpReceive() throws IOException {
         receiving = true;
         try {
             receiver.pump();
@@ -465,37 +373,15 @@ public final class TcpQueue implements AutoCloseable {
     }
 
     private void serviceR2ts() throws IOException {
-        while (r2tCount > 0) {
-            int i = r2tHead;
-            int cid = r2tCid[i];
-            int ttag = r2tTtag[i];
-            int off = r2tOffset[i];
-            int len = r2tLength[i];
-            r2tHead = (r2tHead + 1) % depth;
-            r2tCount--;
-            long deadline = System.nanoTime() + ioTimeoutNanos;
-            int sent = 0;
-            while (sent < len) {
-                int n = Math.min(len - sent, maxH2cData);
-                boolean last = sent + n == len;
-                sender.h2cData(cid, ttag, off + sent, buffers[cid], bufferOffsets[cid], n, last, deadline);
-                h2cDataPdusSent++;
-                sent += n;
-            }
-            transferred[cid] += len;
-            r2tPending[cid] = false;
+        if (!r2ts.isEmpty()) {
+            h2cDataPdusSent += r2ts.answerAll(sender, slots, negotiation.maxH2cData, System.nanoTime() + ioTimeoutNanos);
         }
     }
 
     private void complete(int cid, int status, int dw0, int dw1) {
-        state[cid] = FREE;
-        buffers[cid] = null;
+        slots.finish(cid, status, dw0, dw1);
         outstanding--;
         completions++;
-        done[cid] = true;
-        doneStatus[cid] = status;
-        doneDw0[cid] = dw0;
-        doneDw1[cid] = dw1;
         CompletionHandler h = handler;
         if (h != null) {
             h.onCompletion(cid, status, dw0, dw1);
@@ -503,10 +389,10 @@ public final class TcpQueue implements AutoCloseable {
     }
 
     private void completeAll(int status) {
-        r2tCount = 0;
+        r2ts.clear();
         for (int cid = 0; cid < depth; cid++) {
-            if (state[cid] == ACTIVE) {
-                complete(cid, digestFailed[cid] ? STATUS_TRANSIENT_TRANSPORT_ERROR : status, 0, 0);
+            if (slots.state[cid] == CommandSlots.ACTIVE) {
+                complete(cid, slots.digestFailed[cid] ? STATUS_TRANSIENT_TRANSPORT_ERROR : status, 0, 0);
             }
         }
     }
@@ -540,127 +426,19 @@ public final class TcpQueue implements AutoCloseable {
                 "connection of " + name + " broke: " + e.getMessage(), e);
     }
 
-    private TcpTransportException badCid(String what, int cid) {
-        return TcpTransportException.protocol(FES_INVALID_HEADER_FIELD, OFF_DATA_CCCID,
-                what + " for command " + cid + ", which is not outstanding on " + name);
+    void capsuleResp(int sqHead, int cid, int status, int dw0, int dw1) {
+        lastSqHead = sqHead;
+        complete(cid, status, dw0, dw1);
     }
 
-    /** The receiver's events, applied to the per-CID state. */
-    private final class Events implements PduReceiver.Listener {
-        @Override
-        public void onIcResp(int pfv, int cpda, int digest, int maxData) throws TcpTransportException {
-            if (pfv != PFV_1_0) {
-                throw TcpTransportException.protocol(FES_UNSUPPORTED_PARAMETER, OFF_IC_PFV,
-                        "ICResp with PDU format version " + pfv + "; this host speaks version 0 (NVMe/TCP 1.0)");
-            }
-            if (cpda > MAX_PDA) {
-                throw TcpTransportException.protocol(FES_INVALID_HEADER_FIELD, OFF_IC_PDA, "ICResp with CPDA " + cpda
-                        + ", above " + MAX_PDA);
-            }
-            if ((digest & ~(IC_DGST_HEADER | IC_DGST_DATA)) != 0) {
-                throw TcpTransportException.protocol(FES_INVALID_HEADER_FIELD, OFF_IC_DGST,
-                        "ICResp with reserved digest bits 0x" + Integer.toHexString(digest));
-            }
-            if (Integer.compareUnsigned(maxData, MIN_MAXH2CDATA) < 0 || (maxData & 3) != 0) {
-                throw TcpTransportException.protocol(FES_INVALID_HEADER_FIELD, OFF_IC_MAXR2T_OR_MAXH2CDATA,
-                        "ICResp with MAXH2CDATA " + Integer.toUnsignedString(maxData)
-                                + ": at least 4096 and a multiple of 4 is required");
-            }
-            headerDigest = (digest & IC_DGST_HEADER) != 0;
-            dataDigest = (digest & IC_DGST_DATA) != 0;
-            maxH2cData = maxData < 0 ? Integer.MAX_VALUE & ~3 : maxData;
-            receiver.digests(headerDigest, dataDigest);
-            sender.negotiated(headerDigest, dataDigest, cpda);
-            icRespReceived = true;
-        }
+    void successFlagCompletion(int cid) {
+        successFlagCompletions++;
+        complete(cid, Status.SUCCESS, 0, 0);
+    }
 
-        @Override
-        public void onCapsuleResp(int dw0, int dw1, int dw2, int dw3) throws TcpTransportException {
-            int cid = dw3 & 0xFFFF;
-            if (cid >= depth || state[cid] != ACTIVE) {
-                throw badCid("a CapsuleResp", cid);
-            }
-            int status = (dw3 >>> 17) & 0x7FFF;
-            if (status == Status.SUCCESS && directions[cid] != DIR_NONE
-                    && (directions[cid] == DIR_FROM_CONTROLLER || viaR2t[cid]) && transferred[cid] != lengths[cid]) {
-                throw TcpTransportException.protocol(FES_PDU_SEQUENCE_ERROR, 0, "command " + cid
-                        + " completed successfully after " + transferred[cid] + " of its " + lengths[cid]
-                        + " data bytes");
-            }
-            lastSqHead = dw2 & 0xFFFF;
-            complete(cid, status, dw0, dw1);
-        }
-
-        @Override
-        public MemorySegment onC2hData(int cid, int dataOffset, int length, int flags) throws TcpTransportException {
-            if (cid >= depth || state[cid] != ACTIVE) {
-                throw badCid("C2HData", cid);
-            }
-            if (directions[cid] != DIR_FROM_CONTROLLER) {
-                throw TcpTransportException.protocol(FES_PDU_SEQUENCE_ERROR, OFF_DATA_CCCID,
-                        "C2HData for command " + cid + ", which reads no data");
-            }
-            if (dataOffset != transferred[cid] || Integer.toUnsignedLong(dataOffset) + length > lengths[cid]) {
-                throw TcpTransportException.protocol(FES_DATA_OUT_OF_RANGE, OFF_DATA_OFFSET, String.format(
-                        "C2HData for command %d at offset %s, %d bytes: expected offset %d of a %d-byte transfer",
-                        cid, Integer.toUnsignedString(dataOffset), length, transferred[cid], lengths[cid]));
-            }
-            if ((flags & FLAG_DATA_SUCCESS) != 0 && dataOffset + length != lengths[cid]) {
-                throw TcpTransportException.protocol(FES_INVALID_HEADER_FIELD, OFF_FLAGS,
-                        "C2HData with SUCCESS before the end of command " + cid + "'s data");
-            }
-            return buffers[cid];
-        }
-
-        @Override
-        public long c2hBufferOffset(int cid) {
-            return bufferOffsets[cid];
-        }
-
-        @Override
-        public void onC2hDataDone(int cid, int length, int flags) {
-            transferred[cid] += length;
-            if ((flags & FLAG_DATA_SUCCESS) != 0) {
-                successFlagCompletions++;
-                complete(cid, Status.SUCCESS, 0, 0);
-            }
-        }
-
-        @Override
-        public void onDataDigestError(int cid) {
-            if (cid < depth && state[cid] == ACTIVE) {
-                digestFailed[cid] = true;
-            }
-        }
-
-        @Override
-        public void onR2t(int cid, int ttag, int offset, int length) throws TcpTransportException {
-            if (cid >= depth || state[cid] != ACTIVE) {
-                throw badCid("an R2T", cid);
-            }
-            if (!viaR2t[cid]) {
-                throw TcpTransportException.protocol(FES_PDU_SEQUENCE_ERROR, OFF_DATA_CCCID,
-                        "an R2T for command " + cid + ", which has no data to send by R2T");
-            }
-            if (r2tPending[cid]) {
-                throw TcpTransportException.protocol(FES_DATA_LIMIT_EXCEEDED, OFF_DATA_CCCID,
-                        "a second R2T for command " + cid + " while one is outstanding (MAXR2T is 1)");
-            }
-            if (length <= 0 || offset != transferred[cid] || Integer.toUnsignedLong(offset) + length > lengths[cid]) {
-                throw TcpTransportException.protocol(FES_DATA_OUT_OF_RANGE, OFF_DATA_OFFSET, String.format(
-                        "R2T for command %d asks for %s bytes at offset %s: expected offset %d of a %d-byte transfer",
-                        cid, Integer.toUnsignedString(length), Integer.toUnsignedString(offset), transferred[cid],
-                        lengths[cid]));
-            }
-            r2tPending[cid] = true;
-            r2tsReceived++;
-            int i = (r2tHead + r2tCount) % depth;
-            r2tCid[i] = cid;
-            r2tTtag[i] = ttag;
-            r2tOffset[i] = offset;
-            r2tLength[i] = length;
-            r2tCount++;
-        }
+    void r2tReceived(int cid, int ttag, int offset, int length) {
+        r2tsReceived++;
+        r2ts.add(cid, ttag, offset, length);
     }
 
     @Override

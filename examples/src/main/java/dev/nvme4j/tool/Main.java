@@ -36,7 +36,8 @@ import picocli.CommandLine.ScopeType;
                 dev.nvme4j.tool.admin.DataCommand.Read.class, dev.nvme4j.tool.admin.DataCommand.Write.class,
                 dev.nvme4j.tool.admin.DataCommand.Compare.class, dev.nvme4j.tool.admin.BlockCommands.Flush.class,
                 dev.nvme4j.tool.admin.BlockCommands.WriteZeroes.class, dev.nvme4j.tool.admin.BlockCommands.Dsm.class,
-                dev.nvme4j.tool.admin.FormatCommand.class,
+                dev.nvme4j.tool.admin.FormatCommand.class, dev.nvme4j.tool.admin.PassthruCommand.Admin.class,
+                dev.nvme4j.tool.admin.PassthruCommand.Io.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** The tool's version string, as printed in reports ({@code fio version} in JSON). */

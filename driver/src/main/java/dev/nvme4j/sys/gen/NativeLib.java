@@ -379,6 +379,15 @@ public class NativeLib {
     public static int MAP_PRIVATE() {
         return MAP_PRIVATE;
     }
+    private static final int MAP_FIXED = (int)16L;
+    /**
+     * {@snippet lang=c :
+     * #define MAP_FIXED 16
+     * }
+     */
+    public static int MAP_FIXED() {
+        return MAP_FIXED;
+    }
     private static final int MAP_ANONYMOUS = (int)32L;
     /**
      * {@snippet lang=c :
@@ -1417,6 +1426,24 @@ public class NativeLib {
      */
     public static int VFIO_PCI_MSIX_IRQ_INDEX() {
         return VFIO_PCI_MSIX_IRQ_INDEX;
+    }
+    private static final int VFIO_PCI_ERR_IRQ_INDEX = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.VFIO_PCI_ERR_IRQ_INDEX = 3
+     * }
+     */
+    public static int VFIO_PCI_ERR_IRQ_INDEX() {
+        return VFIO_PCI_ERR_IRQ_INDEX;
+    }
+    private static final int VFIO_PCI_REQ_IRQ_INDEX = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.VFIO_PCI_REQ_IRQ_INDEX = 4
+     * }
+     */
+    public static int VFIO_PCI_REQ_IRQ_INDEX() {
+        return VFIO_PCI_REQ_IRQ_INDEX;
     }
     private static final int O_CLOEXEC = (int)524288L;
     /**

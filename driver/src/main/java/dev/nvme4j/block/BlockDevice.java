@@ -1,0 +1,529 @@
+package dev.nvme4j.block;
+
+import dev.nvme4j.api.Controller;
+import dev.nvme4j.api.DmaBuffer;
+import dev.nvme4j.api.IoQueuePair;
+import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.NvmeException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.OpenOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One namespace as a block device that any number of threads, platform or virtual, may use at
+ * once: blocking calls that read like {@code FileChannel.read}, and {@link CompletableFuture}
+ * variants, on top of a few {@link IoQueuePair}s.
+ *
+ * <h2>Thread model</h2>
+ * Every public method may be called from any thread, concurrently. The device keeps
+ * {@link BlockDeviceOptions#queuePairs()} queue pairs, each owned by one dedicated platform
+ * thread ("owner") that alone submits to and polls its pair. A caller takes a preallocated
+ * request slot from one owner's free ring, fills it and puts it on that owner's submission
+ * ring (both lock-free multi-producer rings of slot indices), wakes the owner if it sleeps,
+ * and then parks ({@link LockSupport}) until the owner has seen the completion and unparks it.
+ * A virtual thread therefore unmounts while it waits: its carrier is never held in a native
+ * call; only owners make native calls. The future variants complete their future on the
+ * owner thread: dependent stages attached without an executor run there and must not block
+ * (use the {@code ...Async} stage methods for anything that does).
+ *
+ * <h2>Buffers and their cost</h2>
+ * A {@link DmaBuffer} of the same controller is used as it is: no copy, and in steady state no
+ * allocation at all per blocking I/O. Any other {@link MemorySegment} or {@link ByteBuffer}
+ * (heap or direct) goes through one of {@link BlockDeviceOptions#bounceBuffers()} shared DMA
+ * bounce buffers: a copy of the data on the caller's thread (writes: before the I/O; reads:
+ * after it), a wait for a free bounce buffer when all are in use, and transfers larger than
+ * {@link BlockDeviceOptions#bounceSize()} done piece by piece, one after the other.
+ *
+ * <h2>Errors, timeouts, recovery</h2>
+ * Splitting beyond MDTS, command timeouts, retries and controller recovery (including a reset)
+ * are those of the queue pair. An I/O that completes with an error status throws an
+ * {@link NvmeException} with that status (the future completes exceptionally with it). Every
+ * wait is bounded by {@link BlockDeviceOptions#waitTimeout()}; an I/O that exceeds it throws an
+ * {@link NvmeException} and its DMA buffer must not be reused until the device is closed.
+ * After {@link #close()} (or while it runs) every call and every waiter gets a
+ * {@link BlockDeviceClosedException}.
+ */
+public final class BlockDevice implements AutoCloseable {
+    static final int OP_READ = 0;
+    static final int OP_WRITE = 1;
+    static final int OP_FLUSH = 2;
+    static final int OP_WRITE_ZEROES = 3;
+    static final int OP_DEALLOCATE = 4;
+    static final String[] OP_NAMES = {"read", "write", "flush", "write zeroes", "deallocate"};
+
+    private final Controller controller;
+    private final Namespace namespace;
+    private final BlockDeviceOptions options;
+    private final BlockOwner[] owners;
+    private final DmaBuffer[] bounce;
+    private final SlotRing freeBounce;
+    private final long waitNanos;
+    private volatile boolean closed;
+
+    private BlockDevice(Controller controller, Namespace namespace, BlockDeviceOptions options) {
+        this.controller = controller;
+        this.namespace = namespace;
+        this.options = options;
+        this.waitNanos = options.waitTimeout().toNanos();
+        int bounceCount = Integer.highestOneBit(options.bounceBuffers() * 2 - 1);
+        List<AutoCloseable> made = new ArrayList<>();
+        try {
+            bounce = new DmaBuffer[options.bounceBuffers()];
+            freeBounce = new SlotRing(bounceCount);
+            for (int i = 0; i < bounce.length; i++) {
+                bounce[i] = controller.allocateBuffer(options.bounceSize());
+                made.add(bounce[i]);
+                freeBounce.offer(i);
+            }
+            owners = new BlockOwner[options.queuePairs()];
+            for (int i = 0; i < owners.length; i++) {
+                IoQueuePair qp = controller.createQueuePair(options.queueDepth(), options.completionMode());
+                made.add(qp);
+                owners[i] = new BlockOwner(this, i, qp, options.requestSlots());
+            }
+        } catch (RuntimeException e) {
+            for (int i = made.size() - 1; i >= 0; i--) {
+                try {
+                    made.get(i).close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+        for (BlockOwner o : owners) {
+            o.start();
+        }
+    }
+
+    /**
+     * Opens namespace {@code nsid} of {@code controller} with the default options. The device
+     * does not own the controller: close the device before the controller.
+     *
+     * @throws IllegalArgumentException when the namespace is not active
+     * @throws NvmeException when the queue pairs or bounce buffers cannot be created (the
+     *     message says why); nothing is left behind
+     */
+    public static BlockDevice open(Controller controller, int nsid) {
+        return open(controller, nsid, BlockDeviceOptions.defaults());
+    }
+
+    /** Opens namespace {@code nsid} with {@code options}; see {@link #open(Controller, int)}. May be called from any thread. */
+    public static BlockDevice open(Controller controller, int nsid, BlockDeviceOptions options) {
+        Namespace ns = controller.namespace(nsid);
+        if (ns.metadataSize() != 0 && ns.extendedLba()) {
+            throw new IllegalArgumentException("namespace " + nsid + " uses an extended-LBA format ("
+                    + ns.describeFormat() + "); BlockDevice moves plain data blocks: use an IoQueuePair for it");
+        }
+        return new BlockDevice(controller, ns, options);
+    }
+
+    /** The namespace, as identified when the device was opened. Any thread. */
+    public Namespace namespace() {
+        return namespace;
+    }
+
+    /** Bytes per logical block. Any thread. */
+    public int blockSize() {
+        return namespace.lbaSize();
+    }
+
+    /** Logical blocks of the namespace. Any thread. */
+    public long sizeBlocks() {
+        return namespace.sizeBlocks();
+    }
+
+    /** The options the device was opened with. Any thread. */
+    public BlockDeviceOptions options() {
+        return options;
+    }
+
+    /** True once {@link #close()} began. Any thread. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    // ---- blocking, DMA buffers (zero copy, allocation free) ----
+
+    /** Reads {@code blocks} blocks at {@code lba} into {@code buffer}; blocks the calling thread until done. Any thread. */
+    public void read(long lba, int blocks, DmaBuffer buffer) {
+        checkRange(lba, blocks);
+        checkBuffer(buffer, blocks);
+        await(submit(OP_READ, lba, blocks, buffer, -1, null), null, 0);
+    }
+
+    /** Writes {@code blocks} blocks at {@code lba} from {@code buffer}; blocks until done. Any thread. */
+    public void write(long lba, int blocks, DmaBuffer buffer) {
+        checkRange(lba, blocks);
+        checkBuffer(buffer, blocks);
+        await(submit(OP_WRITE, lba, blocks, buffer, -1, null), null, 0);
+    }
+
+    /** Commits the volatile write cache to media (NVMe Flush); blocks until done. Any thread. */
+    public void flush() {
+        await(submit(OP_FLUSH, 0, 0, null, -1, null), null, 0);
+    }
+
+    /** Write Zeroes over {@code blocks} blocks at {@code lba}; blocks until done. Any thread. */
+    public void writeZeroes(long lba, int blocks) {
+        checkRange(lba, blocks);
+        await(submit(OP_WRITE_ZEROES, lba, blocks, null, -1, null), null, 0);
+    }
+
+    /** Deallocates (trims) {@code blocks} blocks at {@code lba}; blocks until done. Any thread. */
+    public void deallocate(long lba, int blocks) {
+        checkRange(lba, blocks);
+        await(submit(OP_DEALLOCATE, lba, blocks, null, -1, null), null, 0);
+    }
+
+    // ---- blocking, any memory (through bounce buffers) ----
+
+    /**
+     * Reads {@code dst.byteSize()} bytes (a whole number of blocks) at {@code lba} into any
+     * segment, heap or native, through bounce buffers (see the class comment for the cost).
+     * Blocks until done. Any thread.
+     */
+    public void read(long lba, MemorySegment dst) {
+        transfer(OP_READ, lba, dst);
+    }
+
+    /** Writes {@code src.byteSize()} bytes (whole blocks) at {@code lba} from any segment, through bounce buffers. Any thread. */
+    public void write(long lba, MemorySegment src) {
+        transfer(OP_WRITE, lba, src);
+    }
+
+    /**
+     * Reads {@code dst.remaining()} bytes (whole blocks) at {@code lba} into a heap or direct
+     * buffer, through bounce buffers, and advances its position. Blocks until done. Any thread.
+     */
+    public void read(long lba, ByteBuffer dst) {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("cannot read into a read-only ByteBuffer");
+        }
+        transfer(OP_READ, lba, MemorySegment.ofBuffer(dst));
+        dst.position(dst.limit());
+    }
+
+    /** Writes {@code src.remaining()} bytes (whole blocks) at {@code lba} and advances its position. Any thread. */
+    public void write(long lba, ByteBuffer src) {
+        transfer(OP_WRITE, lba, MemorySegment.ofBuffer(src));
+        src.position(src.limit());
+    }
+
+    // ---- futures ----
+
+    /** Reads into a DMA buffer; the future completes on an owner thread (see the class comment). Any thread. */
+    public CompletableFuture<Void> readAsync(long lba, int blocks, DmaBuffer buffer) {
+        checkRange(lba, blocks);
+        checkBuffer(buffer, blocks);
+        return submitAsync(OP_READ, lba, blocks, buffer, -1, null);
+    }
+
+    /** Writes from a DMA buffer; the future completes on an owner thread. Any thread. */
+    public CompletableFuture<Void> writeAsync(long lba, int blocks, DmaBuffer buffer) {
+        checkRange(lba, blocks);
+        checkBuffer(buffer, blocks);
+        return submitAsync(OP_WRITE, lba, blocks, buffer, -1, null);
+    }
+
+    /**
+     * Reads into any segment of at most {@link BlockDeviceOptions#bounceSize()} bytes through a
+     * bounce buffer (the calling thread waits for a free one, bounded); the owner copies the data
+     * out before completing the future. Larger segments: use the blocking {@link #read(long, MemorySegment)}
+     * from a virtual thread. Any thread.
+     */
+    public CompletableFuture<Void> readAsync(long lba, MemorySegment dst) {
+        int blocks = bouncedBlocks(lba, dst);
+        int b = acquireBounce();
+        return submitAsync(OP_READ, lba, blocks, bounce[b].slice(0, dst.byteSize()), b, dst);
+    }
+
+    /** Writes from any segment of at most {@link BlockDeviceOptions#bounceSize()} bytes; see {@link #readAsync(long, MemorySegment)}. */
+    public CompletableFuture<Void> writeAsync(long lba, MemorySegment src) {
+        int blocks = bouncedBlocks(lba, src);
+        int b = acquireBounce();
+        bounce[b].segment().copyFrom(src);
+        return submitAsync(OP_WRITE, lba, blocks, bounce[b].slice(0, src.byteSize()), b, null);
+    }
+
+    /** Flush; the future completes on an owner thread. Any thread. */
+    public CompletableFuture<Void> flushAsync() {
+        return submitAsync(OP_FLUSH, 0, 0, null, -1, null);
+    }
+
+    /** Write Zeroes; the future completes on an owner thread. Any thread. */
+    public CompletableFuture<Void> writeZeroesAsync(long lba, int blocks) {
+        checkRange(lba, blocks);
+        return submitAsync(OP_WRITE_ZEROES, lba, blocks, null, -1, null);
+    }
+
+    /** Deallocate; the future completes on an owner thread. Any thread. */
+    public CompletableFuture<Void> deallocateAsync(long lba, int blocks) {
+        checkRange(lba, blocks);
+        return submitAsync(OP_DEALLOCATE, lba, blocks, null, -1, null);
+    }
+
+    // ---- FileChannel ----
+
+    /**
+     * A {@link FileChannel} over the whole namespace, readable and writable; see
+     * {@link BlockFileChannel}. Closing the channel does not close the device. Any thread.
+     */
+    public FileChannel channel() {
+        return new BlockFileChannel(this, 0, namespace.sizeBlocks(),
+                Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE));
+    }
+
+    /**
+     * A {@link FileChannel} over {@code blocks} blocks starting at {@code firstLba} (byte 0 of
+     * the channel is byte 0 of that block), with {@link StandardOpenOption#READ} and/or
+     * {@link StandardOpenOption#WRITE}. Any thread.
+     */
+    public FileChannel channel(long firstLba, long blocks, Set<? extends OpenOption> options) {
+        if (firstLba < 0 || blocks < 0 || firstLba + blocks > namespace.sizeBlocks() || firstLba + blocks < 0) {
+            throw new IllegalArgumentException("range of " + blocks + " blocks at LBA " + firstLba
+                    + " is not inside the namespace (" + namespace.sizeBlocks() + " blocks)");
+        }
+        return new BlockFileChannel(this, firstLba, blocks, options);
+    }
+
+    /**
+     * Closes the device: takes no new I/O, lets in-flight I/O finish for up to
+     * {@link BlockDeviceOptions#closeTimeout()}, then aborts what is left; every waiter then gets
+     * a {@link BlockDeviceClosedException} or its I/O's outcome. Deletes the queue pairs and frees
+     * the bounce buffers. Bounded (close timeout plus the queue pairs' own bounded close);
+     * idempotent; any thread, but not from inside a future's dependent stage running on an owner.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long deadline = System.nanoTime() + options.closeTimeout().toNanos();
+        for (BlockOwner o : owners) {
+            o.stop(deadline);
+        }
+        boolean allExited = true;
+        for (BlockOwner o : owners) {
+            allExited &= o.join(deadline + 15_000_000_000L);
+        }
+        for (BlockOwner o : owners) {
+            o.failRemaining("the block device was closed");
+        }
+        if (allExited) {
+            for (DmaBuffer b : bounce) {
+                b.close();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BlockDevice[" + controller.address() + " nsid " + namespace.nsid() + ", " + owners.length
+                + " queue pairs]";
+    }
+
+    // ---- internals ----
+
+    String describe() {
+        return "namespace " + namespace.nsid() + " of " + controller.address();
+    }
+
+    long waitNanos() {
+        return waitNanos;
+    }
+
+    Namespace ns() {
+        return namespace;
+    }
+
+    DmaBuffer bounceBuffer(int index) {
+        return bounce[index];
+    }
+
+    void releaseBounce(int index) {
+        if (index >= 0) {
+            freeBounce.offer(index);
+        }
+    }
+
+    private void transfer(int op, long lba, MemorySegment data) {
+        int bs = namespace.lbaSize();
+        long bytes = data.byteSize();
+        if (bytes % bs != 0) {
+            throw new IllegalArgumentException(OP_NAMES[op] + " of " + bytes + " bytes is not a whole number of "
+                    + bs + "-byte blocks");
+        }
+        checkRange(lba, bytes / bs);
+        long piece = options.bounceSize() - options.bounceSize() % bs;
+        for (long off = 0; off < bytes; off += piece) {
+            long n = Math.min(piece, bytes - off);
+            int b = acquireBounce();
+            DmaBuffer buf = bounce[b];
+            MemorySegment part = data.asSlice(off, n);
+            BlockRequest r;
+            try {
+                if (op == OP_WRITE) {
+                    MemorySegment.copy(part, 0, buf.segment(), 0, n);
+                }
+                r = submit(op, lba + off / bs, (int) (n / bs), buf, b, null);
+            } catch (RuntimeException e) {
+                releaseBounce(b);
+                throw e;
+            }
+            await(r, op == OP_READ ? part : null, n);
+        }
+    }
+
+    private int bouncedBlocks(long lba, MemorySegment data) {
+        int bs = namespace.lbaSize();
+        long bytes = data.byteSize();
+        if (bytes % bs != 0 || bytes == 0) {
+            throw new IllegalArgumentException("transfer of " + bytes + " bytes is not a positive whole number of "
+                    + bs + "-byte blocks");
+        }
+        if (bytes > options.bounceSize()) {
+            throw new IllegalArgumentException("an asynchronous transfer through a bounce buffer is at most "
+                    + options.bounceSize() + " bytes (BlockDeviceOptions.bounceSize), got " + bytes
+                    + ": use a DmaBuffer, or the blocking call from a virtual thread");
+        }
+        checkRange(lba, bytes / bs);
+        return (int) (bytes / bs);
+    }
+
+    private int acquireBounce() {
+        checkOpen();
+        int b = freeBounce.poll();
+        if (b >= 0) {
+            return b;
+        }
+        long deadline = System.nanoTime() + waitNanos;
+        int spins = 0;
+        while ((b = freeBounce.poll()) < 0) {
+            checkOpen();
+            if (System.nanoTime() - deadline > 0) {
+                throw new NvmeException("no bounce buffer became free within " + options.waitTimeout()
+                        + " (" + bounce.length + " in use): raise BlockDeviceOptions.bounceBuffers or use DmaBuffers");
+            }
+            backOff(++spins);
+        }
+        return b;
+    }
+
+    static void backOff(int spins) {
+        if (spins < 64) {
+            Thread.onSpinWait();
+        } else if (spins < 128) {
+            Thread.yield();
+        } else {
+            LockSupport.parkNanos(50_000);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new BlockDeviceClosedException("the block device on " + describe() + " is closed");
+        }
+    }
+
+    private void checkRange(long lba, long blocks) {
+        if (lba < 0 || blocks < 1 || blocks > 0xFFFF_FFFFL || lba + blocks > namespace.sizeBlocks()) {
+            throw new IllegalArgumentException("range of " + blocks + " blocks at LBA " + lba
+                    + " is not inside namespace " + namespace.nsid() + " (" + namespace.sizeBlocks() + " blocks)");
+        }
+    }
+
+    private void checkBuffer(DmaBuffer buffer, int blocks) {
+        long need = (long) blocks * namespace.lbaSize();
+        if (buffer == null || buffer.byteSize() < need) {
+            throw new IllegalArgumentException("the buffer has " + (buffer == null ? "null" : buffer.byteSize() + " bytes")
+                    + ", " + blocks + " blocks need " + need);
+        }
+    }
+
+    private BlockOwner pick() {
+        int n = owners.length;
+        return owners[n == 1 ? 0 : (int) ((Thread.currentThread().threadId() & 0x7FFF_FFFF) % n)];
+    }
+
+    /** Takes a slot (waiting, bounded, if every one is in use), fills it and hands it to its owner. */
+    private BlockRequest submit(int op, long lba, int blocks, DmaBuffer buffer, int bounceIndex,
+                                CompletableFuture<Void> future) {
+        return submit(op, lba, blocks, buffer, bounceIndex, future, null);
+    }
+
+    private BlockRequest submit(int op, long lba, int blocks, DmaBuffer buffer, int bounceIndex,
+                                CompletableFuture<Void> future, MemorySegment copyBack) {
+        checkOpen();
+        BlockOwner first = pick();
+        BlockRequest r = first.tryAcquire();
+        if (r == null) {
+            r = acquireSlow();
+        }
+        r.prepare(op, lba, blocks, buffer, bounceIndex, future, future == null ? Thread.currentThread() : null,
+                copyBack);
+        r.owner.hand(r);
+        return r;
+    }
+
+    private BlockRequest acquireSlow() {
+        long deadline = System.nanoTime() + waitNanos;
+        int spins = 0;
+        while (true) {
+            for (BlockOwner o : owners) {
+                BlockRequest r = o.tryAcquire();
+                if (r != null) {
+                    return r;
+                }
+            }
+            checkOpen();
+            if (System.nanoTime() - deadline > 0) {
+                throw new NvmeException("no request slot became free within " + options.waitTimeout() + " ("
+                        + owners.length + " queue pairs x " + options.requestSlots()
+                        + " slots in use): raise BlockDeviceOptions.requestSlots or queuePairs");
+            }
+            backOff(++spins);
+        }
+    }
+
+    private CompletableFuture<Void> submitAsync(int op, long lba, int blocks, DmaBuffer buffer, int bounceIndex,
+                                                MemorySegment copyBack) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        try {
+            submit(op, lba, blocks, buffer, bounceIndex, f, copyBack);
+        } catch (RuntimeException e) {
+            releaseBounce(bounceIndex);
+            throw e;
+        }
+        return f;
+    }
+
+    /** Waits for {@code r}, copies a bounced read out, frees the slot; throws what the I/O ended with. */
+    private void await(BlockRequest r, MemorySegment copyTo, long bytes) {
+        r.owner.awaitDone(r);
+        int status = r.status;
+        RuntimeException error = r.error;
+        int op = r.op;
+        long lba = r.lba;
+        int b = r.bounceIndex;
+        if (error == null && status == 0 && copyTo != null) {
+            MemorySegment.copy(bounce[b].segment(), 0, copyTo, 0, bytes);
+        }
+        r.owner.release(r);
+        releaseBounce(b);
+        if (error != null) {
+            throw error;
+        }
+        if (status != 0) {
+            throw NvmeException.forStatus(OP_NAMES[op] + " at LBA " + lba + " of " + describe(), status);
+        }
+    }
+}

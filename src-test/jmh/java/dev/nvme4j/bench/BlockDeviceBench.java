@@ -1,0 +1,109 @@
+package dev.nvme4j.bench;
+
+import dev.nvme4j.Nvme;
+import dev.nvme4j.api.CompletionMode;
+import dev.nvme4j.api.Controller;
+import dev.nvme4j.api.DmaBuffer;
+import dev.nvme4j.block.BlockDevice;
+import dev.nvme4j.block.BlockDeviceOptions;
+import dev.nvme4j.mock.config.ExecutionMode;
+import dev.nvme4j.mock.config.MockController;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * {@link BlockDevice} from many virtual threads: {@value #THREADS} virtual threads each make
+ * {@value #READS_EACH} blocking 4 KiB random reads into their own DMA buffer per invocation
+ * (one operation is one read, so the score is IOPS). Compare with {@link DriverIoBench} at
+ * {@code qd=128} and the same store: the async queue pair the application drives itself.
+ * The mock is deterministic (its device work runs inside the owners' doorbell writes).
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED"})
+@State(Scope.Benchmark)
+public class BlockDeviceBench {
+    static final int THREADS = 128;
+    static final int READS_EACH = 64;
+    private static final int BLOCKS_4K = 8;
+    private static final long NS_BLOCKS = 1L << 31;
+
+    /** The mock's store: {@code null} fills each read with zeros, {@code none} moves no data. */
+    @Param({"null", "none"})
+    String store;
+
+    /** Queue pairs (each with its owner thread). */
+    @Param({"1", "2"})
+    int pairs;
+
+    @Param({"POLL", "HYBRID"})
+    CompletionMode mode;
+
+    MockController mock;
+    Controller ctrl;
+    BlockDevice dev;
+    DmaBuffer region;
+    DmaBuffer[] buffers;
+
+    @Setup(Level.Trial)
+    public void open() {
+        mock = Nvme.createMock(RawHost.config(ExecutionMode.DETERMINISTIC, store));
+        ctrl = Nvme.open(mock);
+        dev = BlockDevice.open(ctrl, 1, BlockDeviceOptions.builder().queuePairs(pairs).queueDepth(256)
+                .requestSlots(256).completionMode(mode).build());
+        region = ctrl.allocateBuffer(THREADS * 4096L);
+        buffers = new DmaBuffer[THREADS];
+        for (int i = 0; i < THREADS; i++) {
+            buffers[i] = region.slice(i * 4096L, 4096);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+        dev.close();
+        region.close();
+        ctrl.close();
+        mock.assertNoViolations();
+        mock.close();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(THREADS * READS_EACH)
+    public void blockingReadsFrom128VirtualThreads() throws InterruptedException {
+        Thread[] ts = new Thread[THREADS];
+        for (int t = 0; t < THREADS; t++) {
+            DmaBuffer buf = buffers[t];
+            long seed0 = 0x9E3779B97F4A7C15L * (t + 1);
+            ts[t] = Thread.ofVirtual().start(() -> {
+                long x = seed0;
+                for (int i = 0; i < READS_EACH; i++) {
+                    x ^= x << 13;
+                    x ^= x >>> 7;
+                    x ^= x << 17;
+                    dev.read(Long.remainderUnsigned(x, NS_BLOCKS / BLOCKS_4K) * BLOCKS_4K, BLOCKS_4K, buf);
+                }
+            });
+        }
+        for (Thread t : ts) {
+            if (!t.join(Duration.ofSeconds(60))) {
+                throw new IllegalStateException("a reader did not finish within 60 s");
+            }
+        }
+    }
+}
