@@ -55,7 +55,7 @@ final class AdminCommands {
             case ADMIN_SET_FEATURES -> setFeatures();
             case ADMIN_GET_LOG_PAGE -> getLogPage();
             case ADMIN_ABORT -> e.abort(e.cdw10 & 0xFFFF, e.cdw10 >>> 16);
-            case ADMIN_ASYNC_EVENT_REQUEST -> e.asyncEventRequest();
+            case ADMIN_ASYNC_EVENT_REQUEST -> e.asyncEvents.request();
             case ADMIN_FORMAT_NVM -> formatNvm();
             case ADMIN_DOORBELL_BUFFER_CONFIG -> MockShadowDoorbells.configure(c, e.prp1, e.prp2);
             default -> NvmeStatus.INVALID_COMMAND_OPCODE.code(true);

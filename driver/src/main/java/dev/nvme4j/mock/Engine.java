@@ -2,12 +2,10 @@ package dev.nvme4j.mock;
 
 import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.mock.config.SpecViolation.Kind;
-import dev.nvme4j.spec.LogPageLayout;
 import dev.nvme4j.spec.Sqe;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -27,7 +25,7 @@ final class Engine {
     private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    private final MockNvmeController c;
+    final MockNvmeController c;
     final AdminCommands admin;
     final IoCommands io;
     final long latencyNanos;
@@ -58,8 +56,8 @@ final class Engine {
 
     private final ArrayList<Completion> hung = new ArrayList<>();
     private final PriorityQueue<Completion> delayed = new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos, b.dueNanos));
-    private final ArrayDeque<Completion> aers = new ArrayDeque<>();
-    private final ArrayDeque<Integer> events = new ArrayDeque<>();
+    /** Outstanding Asynchronous Event Requests and the events waiting for one. */
+    final AsyncEvents asyncEvents = new AsyncEvents(this);
     private final Set<Integer> abortRequested = new HashSet<>();
     private int hungAborts;
     private int nextSq = 1;
@@ -413,53 +411,11 @@ final class Engine {
         abortRequested.removeIf(k -> (k >>> 16) == sq.qid);
     }
 
-    // ---- Asynchronous events (Base 5.2) ----
-
-    int asyncEventRequest() {
-        if (aers.size() > c.config.aerl()) {
-            return NvmeStatus.ASYNC_EVENT_REQUEST_LIMIT_EXCEEDED.code(true);
-        }
-        if (!events.isEmpty()) {
-            dw0 = events.poll();
-            return 0;
-        }
-        aers.add(new Completion(sqid, cid, opcode, 0, 0));
-        return SUSPENDED;
-    }
-
-    void smartWarning(int criticalWarning) {
-        admin.logs.criticalWarning |= criticalWarning;
-        if ((admin.asyncEventConfig & criticalWarning & 0xFF) == 0) {
-            return; // masked by Asynchronous Event Configuration (Base 5.27.1.11)
-        }
-        int info = (criticalWarning & 0x02) != 0 ? 0x01 : (criticalWarning & 0x01) != 0 ? 0x02 : LogPageLayout.AER_INFO_SMART_RELIABILITY;
-        deliver(LogPageLayout.aerDw0(LogPageLayout.AER_TYPE_SMART, info, 0x02));
-    }
-
-    /** The changed NSID enters the Changed Namespace List whether or not the notice is enabled (Base 5.16.1.5). */
-    void raiseEvent(int type, int info, int logPage, int nsid) {
-        admin.logs.changedNamespace(nsid);
-        if (type == LogPageLayout.AER_TYPE_NOTICE && (admin.asyncEventConfig & LogPageLayout.AEC_NS_ATTRIBUTE_NOTICES) == 0) {
-            return;
-        }
-        deliver(LogPageLayout.aerDw0(type, info, logPage));
-    }
-
-    private void deliver(int eventDw0) {
-        Completion a = aers.poll();
-        if (a == null) {
-            events.add(eventDw0);
-        } else {
-            post(a.sqid, a.cid, a.opcode, eventDw0, 0);
-        }
-    }
-
     /** Controller reset: everything outstanding is dropped. */
     void reset() {
         hung.clear();
         delayed.clear();
-        aers.clear();
-        events.clear();
+        asyncEvents.reset();
         abortRequested.clear();
         hungAborts = 0;
         admin.reset();

@@ -4,7 +4,9 @@ import static dev.nvme4j.spec.IdentifyLayout.*;
 
 import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.mock.config.MockConfig;
+import dev.nvme4j.spec.Cqe;
 import dev.nvme4j.spec.Opcodes;
+import dev.nvme4j.spec.Sqe;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -55,8 +57,8 @@ final class Identify {
         out.set(ValueLayout.JAVA_BYTE, CTRL_AERL, (byte) cfg.aerl());
         out.set(ValueLayout.JAVA_BYTE, CTRL_FRMW, (byte) 0x03); // one slot, slot 1 read-only
         out.set(ValueLayout.JAVA_BYTE, CTRL_ELPE, (byte) (LogPages.ERROR_ENTRIES - 1));
-        out.set(ValueLayout.JAVA_BYTE, CTRL_SQES, (byte) 0x66);
-        out.set(ValueLayout.JAVA_BYTE, CTRL_CQES, (byte) 0x44);
+        out.set(ValueLayout.JAVA_BYTE, CTRL_SQES, (byte) entrySizes(Sqe.SIZE_LOG2, Sqe.SIZE_LOG2));
+        out.set(ValueLayout.JAVA_BYTE, CTRL_CQES, (byte) entrySizes(Cqe.SIZE_LOG2, Cqe.SIZE_LOG2));
         out.set(LE_INT, CTRL_NN, cfg.nn());
         out.set(LE_SHORT, CTRL_ONCS, (short) cfg.oncs());
         out.set(ValueLayout.JAVA_BYTE, CTRL_VWC, (byte) cfg.vwc());

@@ -365,7 +365,7 @@ public final class MockNvmeController implements MockController {
     public void raiseSmartWarning(int criticalWarning) {
         lockAll();
         try {
-            engine.smartWarning(criticalWarning);
+            engine.asyncEvents.smartWarning(criticalWarning);
         } finally {
             unlockAll();
         }
@@ -417,7 +417,7 @@ public final class MockNvmeController implements MockController {
     }
 
     private void namespaceChanged(int nsid) {
-        engine.raiseEvent(LogPageLayout.AER_TYPE_NOTICE, LogPageLayout.AER_INFO_NS_ATTRIBUTE_CHANGED,
+        engine.asyncEvents.raiseEvent(LogPageLayout.AER_TYPE_NOTICE, LogPageLayout.AER_INFO_NS_ATTRIBUTE_CHANGED,
                 Opcodes.LOG_CHANGED_NAMESPACE_LIST, nsid);
     }
 

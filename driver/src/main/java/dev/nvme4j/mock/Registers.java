@@ -181,8 +181,9 @@ final class Registers {
             return "ASQ and ACQ must be set, Base 3.1.3.9-10";
         }
         int css = ccCss(cc);
-        boolean cssOk = (css == 0 && (capCss(cap) & 0x01) != 0) || (css == 6 && (capCss(cap) & 0x40) != 0)
-                || (css == 7 && (capCss(cap) & 0x80) != 0);
+        boolean cssOk = (css == CC_CSS_NVM && (capCss(cap) & CAP_CSS_NVM) != 0)
+                || (css == CC_CSS_ALL_IO_SETS && (capCss(cap) & CAP_CSS_IO_SETS) != 0)
+                || (css == CC_CSS_ADMIN_ONLY && (capCss(cap) & CAP_CSS_NO_IO) != 0);
         if (!cssOk) {
             return "CC.CSS " + css + " not supported by CAP.CSS " + capCss(cap) + ", Base 3.1.3.5";
         }

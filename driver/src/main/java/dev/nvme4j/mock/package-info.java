@@ -6,7 +6,7 @@
  * (the device lock and the lane locks), {@code Bar0} (register and doorbell decoding, the lane
  * fast path), {@code Removal} (surprise removal, removal request and release), {@code Registers} (CAP/CC/CSTS/AQA/ASQ/ACQ and the enable, disable and shutdown state
  * machine), {@code Engine} (fetch, dispatch, completion posting with CQ flow control, hung and
- * delayed commands, Abort, asynchronous events), {@code AdminCommands}, {@code Identify},
+ * delayed commands, Abort), {@code AsyncEvents} (Asynchronous Event Requests and pending events), {@code AdminCommands}, {@code Identify},
  * {@code LogPages}, {@code IoCommands}, {@code PrpWalker}, {@code IovaTable} with
  * {@code MockDmaAllocator} (the IOMMU), {@code MockSq}/{@code MockCq}, {@code Interrupts} with
  * {@link dev.nvme4j.device.EventFdVector} (an eventfd per MSI-X vector, shared with the VFIO

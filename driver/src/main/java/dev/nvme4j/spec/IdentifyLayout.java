@@ -57,6 +57,11 @@ public final class IdentifyLayout {
     public static final int CTRL_SQES = 512;
     /** Completion Queue Entry Size, 1 byte: bits 3:0 required, 7:4 maximum (log2). */
     public static final int CTRL_CQES = 513;
+
+    /** An SQES/CQES byte: the required entry size in bits 3:0, the maximum in 7:4 (both log2). */
+    public static int entrySizes(int requiredLog2, int maxLog2) {
+        return (maxLog2 << 4) | requiredLog2;
+    }
     /**
      * Command Retry Delay Times 1 to 3, 2 bytes each, in units of 100 ms: the delay the CRD field
      * of an error status selects (Base 5.17.2.1; CRD is non-zero only when the host enabled ACRE).

@@ -55,6 +55,14 @@ public final class LogPageLayout {
     public static final int AER_INFO_NS_ATTRIBUTE_CHANGED = 0;
     /** SMART info 00h: NVM subsystem reliability. */
     public static final int AER_INFO_SMART_RELIABILITY = 0;
+    /** SMART info 01h: temperature threshold. */
+    public static final int AER_INFO_SMART_TEMPERATURE = 1;
+    /** SMART info 02h: spare below threshold. */
+    public static final int AER_INFO_SMART_SPARE = 2;
+    /** SMART Critical Warning bit 0: available spare below threshold. */
+    public static final int SMART_CW_SPARE = 0x01;
+    /** SMART Critical Warning bit 1: temperature outside a threshold. */
+    public static final int SMART_CW_TEMPERATURE = 0x02;
 
     /** AER completion DW0: type 2:0, info 15:8, log page identifier 23:16. */
     public static int aerDw0(int type, int info, int logPage) {

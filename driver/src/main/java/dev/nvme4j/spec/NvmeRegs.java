@@ -66,6 +66,19 @@ public final class NvmeRegs {
         return ((cap >>> 36) & 1) != 0;
     }
 
+    /** CAP.CSS bit 0: the NVM command set. */
+    public static final int CAP_CSS_NVM = 0x01;
+    /** CAP.CSS bit 6: one or more I/O command sets. */
+    public static final int CAP_CSS_IO_SETS = 0x40;
+    /** CAP.CSS bit 7: no I/O command set (admin only). */
+    public static final int CAP_CSS_NO_IO = 0x80;
+    /** CC.CSS 000b: the NVM command set. */
+    public static final int CC_CSS_NVM = 0;
+    /** CC.CSS 110b: all supported I/O command sets. */
+    public static final int CC_CSS_ALL_IO_SETS = 6;
+    /** CC.CSS 111b: admin command set only. */
+    public static final int CC_CSS_ADMIN_ONLY = 7;
+
     /** CAP.CSS: command sets supported (bits 44:37); bit 0 is the NVM command set. */
     public static int capCss(long cap) {
         return (int) ((cap >>> 37) & 0xFF);

@@ -18,6 +18,7 @@ public final class Opcodes {
     public static final int ADMIN_ABORT = 0x08;
     public static final int ADMIN_SET_FEATURES = 0x09;
     public static final int ADMIN_GET_FEATURES = 0x0A;
+    public static final int ADMIN_KEEP_ALIVE = 0x18;
     public static final int ADMIN_ASYNC_EVENT_REQUEST = 0x0C;
     /** Format NVM (Base 5.14): CDW10 LBAF 3:0 (and 13:12), MSET 4, PI 7:5, PIL 8, SES 11:9. */
     public static final int ADMIN_FORMAT_NVM = 0x80;

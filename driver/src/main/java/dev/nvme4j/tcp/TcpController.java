@@ -14,8 +14,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +32,6 @@ public final class TcpController implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TcpController.class);
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int ADMIN_DEPTH = 32;
-    private static final int OPC_KEEP_ALIVE = 0x18;
     // Identify Controller fields of the fabrics (Base 2.0 figure 275)
     private static final int CTRL_IOCCSZ = 1792;
     private static final int CTRL_IORCSZ = 1796;
@@ -49,13 +46,13 @@ public final class TcpController implements AutoCloseable {
     private final MemorySegment connectData = arena.allocate(Fabrics.CONNECT_DATA_SIZE, 64);
     private final MemorySegment identify = arena.allocate(IdentifyLayout.SIZE, 4096);
     private final List<TcpIoQueue> ioQueues = new ArrayList<>();
-    private ScheduledExecutorService keepAlive;
+    /** The Keep Alive timer (none when KATO is 0). */
+    private final KeepAlive keepAlive;
     private int cntlid;
     private long cap;
     private int vs;
     private int inCapsuleBytes;
     private int mdtsBytes;
-    private int keepAlivesSent;
     private boolean enabled;
     private boolean closed;
 
@@ -64,6 +61,7 @@ public final class TcpController implements AutoCloseable {
         this.subNqn = subNqn;
         this.options = options;
         this.admin = admin;
+        this.keepAlive = new KeepAlive(admin, sqe, options, subNqn, () -> closed);
     }
 
     /**
@@ -79,7 +77,7 @@ public final class TcpController implements AutoCloseable {
         try {
             c.cntlid = c.fabricsConnect(admin, 0, ADMIN_DEPTH, Fabrics.CNTLID_DYNAMIC, options.keepAliveMillis());
             c.enable();
-            c.startKeepAlive();
+            c.keepAlive.start();
             if (!Fabrics.DISCOVERY_NQN.equals(subNqn)) {
                 c.identifyController();
             }
@@ -121,7 +119,7 @@ public final class TcpController implements AutoCloseable {
 
     public int keepAlivesSent() {
         synchronized (admin) {
-            return keepAlivesSent;
+            return keepAlive.sent();
         }
     }
 
@@ -349,41 +347,6 @@ public final class TcpController implements AutoCloseable {
         }
     }
 
-    private void startKeepAlive() {
-        int kato = options.keepAliveMillis();
-        if (kato == 0) {
-            return;
-        }
-        keepAlive = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "nvme4j-tcp-keepalive-" + subNqn);
-            t.setDaemon(true);
-            return t;
-        });
-        long period = Math.max(1, kato / 2);
-        keepAlive.scheduleWithFixedDelay(this::sendKeepAlive, period, period, TimeUnit.MILLISECONDS);
-    }
-
-    /** Keep Alive (Base 5.24): resets the controller's KATO timer. */
-    private void sendKeepAlive() {
-        try {
-            synchronized (admin) {
-                if (closed || admin.failure() != null) {
-                    return;
-                }
-                MemorySegment cmd = sqe;
-                Sqe.clear(cmd, 0);
-                Sqe.putInt(cmd, 0, Sqe.OFF_CDW0, OPC_KEEP_ALIVE);
-                int status = admin.execute(cmd, null, 0, 0, TcpQueue.DIR_NONE, options.ioTimeoutNanos());
-                if (status != Status.SUCCESS) {
-                    log.warn("Keep Alive to {} failed: {}", subNqn, Status.describe(status));
-                }
-                keepAlivesSent++;
-            }
-        } catch (TcpTransportException | RuntimeException e) {
-            log.warn("Keep Alive to {} failed: {}", subNqn, e.getMessage());
-        }
-    }
-
     /**
      * Closes every I/O queue (Disconnect), shuts the controller down (CC.SHN, bounded wait for
      * CSTS.SHST) and closes the admin connection. Outstanding commands complete with an abort status.
@@ -397,9 +360,7 @@ public final class TcpController implements AutoCloseable {
         for (TcpIoQueue q : open) {
             q.close();
         }
-        if (keepAlive != null) {
-            keepAlive.shutdownNow();
-        }
+        keepAlive.stop();
         synchronized (admin) {
             if (!closed && enabled && admin.failure() == null) {
                 try {

@@ -12,7 +12,9 @@
  * H2CTermReq, and the peer never decides how much the host allocates.</li>
  * <li>{@link dev.nvme4j.tcp.TcpQueue}: one connection = one queue: ICReq/ICResp, command
  * capsules, R2T/H2CData, C2HData, CapsuleResp; completes each command once, with a transport
- * error status when the connection fails.</li>
+ * error status when the connection fails; its per-CID state is in {@code CommandSlots}, the
+ * checks of each received PDU against it in {@code PduEvents}, ICReq/ICResp in
+ * {@code Negotiation}, waiting R2Ts in {@code R2tFifo}.</li>
  * <li>{@link dev.nvme4j.tcp.TcpController}: Fabrics Connect, Property Get/Set, the enable and
  * shutdown sequences, Identify, Keep Alive, I/O queues ({@link dev.nvme4j.tcp.TcpIoQueue}).</li>
  * <li>{@link dev.nvme4j.tcp.TcpDiscovery}: the discovery log page.</li>
