@@ -1,7 +1,7 @@
 package dev.nvme4j.mock;
 
 import dev.nvme4j.mock.config.SpecViolation.Kind;
-import dev.nvme4j.queue.ShadowDoorbells;
+import dev.nvme4j.spec.EventIdx;
 import dev.nvme4j.api.NvmeStatus;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -193,7 +193,7 @@ final class MockShadowDoorbells {
             if (sq != null) {
                 int v = read(sqSlot(q));
                 int event = (int) SLOT.getVolatile(eventIdx, sqSlot(q));
-                boolean owed = v != sq.tail && ShadowDoorbells.needEvent(event, v, sq.tail);
+                boolean owed = v != sq.tail && EventIdx.needEvent(event, v, sq.tail);
                 if (stale(owed, v, now, graceNanos, sqPending, sqPendingSince, q)) {
                     c.violation(Kind.SHADOW_DOORBELL_NOT_RUNG, String.format("SQ %d: shadow tail %d passes EventIdx %d"
                             + " (the tail last rung was %d) and the SQ tail doorbell was not written", q, v, event, sq.tail));

@@ -1,6 +1,7 @@
 package dev.nvme4j.queue;
 
 import dev.nvme4j.dma.DmaRegion;
+import dev.nvme4j.spec.EventIdx;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -86,13 +87,8 @@ public final class ShadowDoorbells {
         return needEvent(event, newValue, oldValue);
     }
 
-    /**
-     * The EventIdx test (the one virtio uses): true when moving a doorbell from {@code old} to
-     * {@code next} passes {@code event}, that is, {@code event} is one of old, old+1, ..., next-1
-     * in 16-bit modular order. Queue indices wrap at the queue size (at most 65536), for which
-     * the 16-bit test gives the same answer as ring order.
-     */
+    /** See {@link EventIdx#needEvent}. */
     public static boolean needEvent(int event, int next, int old) {
-        return ((next - event - 1) & 0xFFFF) < ((next - old) & 0xFFFF);
+        return EventIdx.needEvent(event, next, old);
     }
 }
