@@ -1,5 +1,6 @@
 package dev.nvme4j.mock;
 
+import dev.nvme4j.spec.Le;
 import static dev.nvme4j.spec.IdentifyLayout.*;
 
 import dev.nvme4j.api.NvmeStatus;
@@ -16,9 +17,9 @@ import java.nio.charset.StandardCharsets;
 final class Identify {
     /** CRDT1..3 the mock reports, in 100 ms units: what an error status's CRD field 1..3 asks the host to wait. */
     static final int[] CRDT_100MS = {1, 3, 10};
-    private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort LE_SHORT = Le.SHORT;
+    private static final ValueLayout.OfInt LE_INT = Le.INT;
+    private static final ValueLayout.OfLong LE_LONG = Le.LONG;
 
     private final MockNvmeController c;
 
