@@ -1,5 +1,6 @@
 package dev.nvme4j.ctrl;
 
+import dev.nvme4j.spec.Le;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.spec.IdentifyLayout;
 import java.lang.foreign.MemorySegment;
@@ -10,9 +11,9 @@ import java.nio.charset.StandardCharsets;
 /** Reads fields of Identify data structures ({@link IdentifyLayout}). Stateless. */
 final class IdentifyParser {
     private static final ValueLayout.OfShort LE_SHORT =
-            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+            Le.SHORT;
+    private static final ValueLayout.OfInt LE_INT = Le.INT;
+    private static final ValueLayout.OfLong LE_LONG = Le.LONG;
 
     private IdentifyParser() {
     }

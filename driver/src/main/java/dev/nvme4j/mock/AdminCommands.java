@@ -15,6 +15,9 @@ import java.lang.foreign.MemorySegment;
  * return a status field (or {@link Engine#SUSPENDED}).
  */
 final class AdminCommands {
+    /** Get Features with SEL 11b (supported capabilities), DW0 bit 2: the feature is changeable. */
+    private static final int FEATURE_CAPABILITY_CHANGEABLE = 0x4;
+
     private final MockNvmeController c;
     private final Engine e;
     final LogPages logs;
@@ -198,7 +201,7 @@ final class AdminCommands {
         int fid = e.cdw10 & 0xFF;
         int sel = (e.cdw10 >>> 8) & 0x7;
         if (sel == 3) {
-            e.dw0 = 0x4; // supported capabilities: changeable, not saveable, not namespace specific
+            e.dw0 = FEATURE_CAPABILITY_CHANGEABLE; // changeable, not saveable, not namespace specific
             return knownFeature(fid) ? 0 : NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
         }
         boolean current = sel == 0;

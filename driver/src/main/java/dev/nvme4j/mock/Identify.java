@@ -1,5 +1,6 @@
 package dev.nvme4j.mock;
 
+import dev.nvme4j.spec.Le;
 import static dev.nvme4j.spec.IdentifyLayout.*;
 
 import dev.nvme4j.api.NvmeStatus;
@@ -16,9 +17,9 @@ import java.nio.charset.StandardCharsets;
 final class Identify {
     /** CRDT1..3 the mock reports, in 100 ms units: what an error status's CRD field 1..3 asks the host to wait. */
     static final int[] CRDT_100MS = {1, 3, 10};
-    private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort LE_SHORT = Le.SHORT;
+    private static final ValueLayout.OfInt LE_INT = Le.INT;
+    private static final ValueLayout.OfLong LE_LONG = Le.LONG;
 
     private final MockNvmeController c;
 
@@ -55,7 +56,7 @@ final class Identify {
         out.set(LE_SHORT, CTRL_OACS, (short) (OACS_FORMAT | (cfg.shadowDoorbells() ? OACS_DOORBELL_BUFFER_CONFIG : 0)));
         out.set(ValueLayout.JAVA_BYTE, CTRL_ACL, (byte) cfg.acl());
         out.set(ValueLayout.JAVA_BYTE, CTRL_AERL, (byte) cfg.aerl());
-        out.set(ValueLayout.JAVA_BYTE, CTRL_FRMW, (byte) 0x03); // one slot, slot 1 read-only
+        out.set(ValueLayout.JAVA_BYTE, CTRL_FRMW, (byte) ((1 << FRMW_SLOTS_SHIFT) | FRMW_SLOT1_READ_ONLY));
         out.set(ValueLayout.JAVA_BYTE, CTRL_ELPE, (byte) (LogPages.ERROR_ENTRIES - 1));
         out.set(ValueLayout.JAVA_BYTE, CTRL_SQES, (byte) entrySizes(Sqe.SIZE_LOG2, Sqe.SIZE_LOG2));
         out.set(ValueLayout.JAVA_BYTE, CTRL_CQES, (byte) entrySizes(Cqe.SIZE_LOG2, Cqe.SIZE_LOG2));
@@ -84,7 +85,7 @@ final class Identify {
         out.set(ValueLayout.JAVA_BYTE, NS_MC, (byte) (ns.metadataSize == 0 ? 0 : 0x3));
         out.set(ValueLayout.JAVA_BYTE, NS_DPC, (byte) (ns.metadataSize < 8 ? 0 : 0x1F)); // types 1-3, first or last
         out.set(ValueLayout.JAVA_BYTE, NS_DPS, (byte) (ns.piType | (ns.piFirst ? DPS_PI_FIRST : 0)));
-        out.set(ValueLayout.JAVA_BYTE, NS_DLFEAT, (byte) 0x09); // deallocated blocks read zeros; Write Zeroes may deallocate
+        out.set(ValueLayout.JAVA_BYTE, NS_DLFEAT, (byte) (DLFEAT_READS_ZEROES | DLFEAT_WRITE_ZEROES_DEALLOCATES));
         for (int i = 0; i < formats.length; i++) {
             out.set(LE_INT, NS_LBAF0 + (long) NS_LBAF_SIZE * i, formats[i][0] << 16 | formats[i][1]);
         }

@@ -1,5 +1,6 @@
 package dev.nvme4j.mock;
 
+import dev.nvme4j.spec.Le;
 import static dev.nvme4j.spec.Opcodes.*;
 
 import dev.nvme4j.api.NvmeStatus;
@@ -15,8 +16,8 @@ import java.nio.ByteOrder;
  * store that fails (a file on a full disk) fails the command with a media or internal error status.
  */
 final class IoCommands {
-    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt LE_INT = Le.INT;
+    private static final ValueLayout.OfLong LE_LONG = Le.LONG;
     private static final int DSM_RANGE_SIZE = 16;
 
     private final MockNvmeController c;

@@ -1,5 +1,6 @@
 package dev.nvme4j.mock;
 
+import dev.nvme4j.spec.Le;
 import static dev.nvme4j.spec.LogPageLayout.*;
 
 import dev.nvme4j.spec.Opcodes;
@@ -11,9 +12,9 @@ import java.nio.ByteOrder;
 final class LogPages {
     static final int ERROR_ENTRIES = 64;
     private static final int CHANGED_NS_MAX = 1024;
-    private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort LE_SHORT = Le.SHORT;
+    private static final ValueLayout.OfInt LE_INT = Le.INT;
+    private static final ValueLayout.OfLong LE_LONG = Le.LONG;
 
     private final MockNvmeController c;
     int criticalWarning;

@@ -1,5 +1,6 @@
 package dev.nvme4j.mock;
 
+import dev.nvme4j.spec.Le;
 import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.spec.Crc16T10Dif;
 import dev.nvme4j.spec.Sqe;
@@ -219,6 +220,6 @@ final class MetadataCommands {
     }
 
     static long mptr(MemorySegment ring, long base) {
-        return ring.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), base + Sqe.OFF_MPTR);
+        return ring.get(Le.LONG, base + Sqe.OFF_MPTR);
     }
 }

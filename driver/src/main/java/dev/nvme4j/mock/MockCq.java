@@ -1,5 +1,6 @@
 package dev.nvme4j.mock;
 
+import dev.nvme4j.spec.Le;
 import dev.nvme4j.spec.Cqe;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -14,7 +15,7 @@ import java.util.ArrayDeque;
  * written into an unreleased slot.
  */
 final class MockCq {
-    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt LE_INT = Le.INT_ALIGNED;
     /** Release store of DW3 (with the phase tag): the host reads the phase with acquire, then the other fields. */
     private static final VarHandle DW3 = LE_INT.varHandle();
 

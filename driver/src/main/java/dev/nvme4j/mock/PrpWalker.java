@@ -1,5 +1,6 @@
 package dev.nvme4j.mock;
 
+import dev.nvme4j.spec.Le;
 import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.mock.config.SpecViolation.Kind;
 import java.lang.foreign.MemorySegment;
@@ -21,7 +22,7 @@ import java.nio.ByteOrder;
  * Reused for every command: it allocates only to grow its arrays.
  */
 final class PrpWalker {
-    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LE_LONG = Le.LONG;
 
     private final MockNvmeController c;
     private final Counters counters;

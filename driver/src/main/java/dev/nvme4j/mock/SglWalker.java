@@ -1,5 +1,6 @@
 package dev.nvme4j.mock;
 
+import dev.nvme4j.spec.Le;
 import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.mock.config.SpecViolation.Kind;
 import dev.nvme4j.spec.Sgl;
@@ -17,8 +18,8 @@ import java.nio.ByteOrder;
  * names; an unmapped list or data block is a Data Transfer Error and an IOMMU fault.
  */
 final class SglWalker {
-    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LE_LONG = Le.LONG;
+    private static final ValueLayout.OfInt LE_INT = Le.INT;
     /** Bound on chained segments, against a list that points to itself. */
     private static final int MAX_SEGMENTS = 4096;
 

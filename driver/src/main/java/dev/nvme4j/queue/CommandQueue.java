@@ -1,5 +1,6 @@
 package dev.nvme4j.queue;
 
+import dev.nvme4j.spec.Le;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.device.RegisterSpace;
 import dev.nvme4j.dma.DmaRegion;
@@ -27,8 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CommandQueue {
     private static final Logger LOG = LoggerFactory.getLogger(CommandQueue.class);
-    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt LE_INT = Le.INT_ALIGNED;
+    private static final ValueLayout.OfLong LE_LONG = Le.LONG_ALIGNED;
     private static final VarHandle CQE_DW3 = LE_INT.varHandle();
 
     private final int qid;

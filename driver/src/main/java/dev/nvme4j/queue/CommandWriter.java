@@ -1,5 +1,6 @@
 package dev.nvme4j.queue;
 
+import dev.nvme4j.spec.Le;
 import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.spec.Opcodes;
@@ -15,8 +16,8 @@ import java.nio.ByteOrder;
  * Owned by its queue pair's owner thread.
  */
 final class CommandWriter {
-    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt LE_INT = Le.INT;
+    private static final ValueLayout.OfLong LE_LONG = Le.LONG;
 
     private final CommandQueue queue;
     private final int pageSize;

@@ -1,5 +1,6 @@
 package dev.nvme4j.queue;
 
+import dev.nvme4j.spec.Le;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -16,7 +17,7 @@ import java.nio.ByteOrder;
  */
 public final class PrpBuilder {
     private static final ValueLayout.OfLong LE_LONG =
-            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+            Le.LONG;
     /** Smallest per-tracker area: also holds one Dataset Management range (16 bytes). */
     private static final int MIN_AREA = 64;
 

@@ -13,8 +13,8 @@ import java.nio.ByteOrder;
  * Stateless.
  */
 public final class Sgl {
-    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LE_LONG = Le.LONG;
+    private static final ValueLayout.OfInt LE_INT = Le.INT;
 
     /** Bytes per descriptor. */
     public static final int DESCRIPTOR_SIZE = 16;

@@ -1,5 +1,6 @@
 package dev.nvme4j.tcp;
 
+import dev.nvme4j.spec.Le;
 import dev.nvme4j.spec.Sqe;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -30,7 +31,7 @@ final class Fabrics {
     static final String DISCOVERY_NQN = "nqn.2014-08.org.nvmexpress.discovery";
     static final int NQN_MAX_BYTES = 223;
 
-    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort SHORT = Le.SHORT;
 
     private static void fabrics(MemorySegment sqe, int fctype) {
         Sqe.clear(sqe, 0);

@@ -1,5 +1,6 @@
 package dev.nvme4j.tcp;
 
+import dev.nvme4j.spec.Le;
 import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.api.Status;
 import dev.nvme4j.spec.IdentifyLayout;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TcpController implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TcpController.class);
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt INT = Le.INT;
     private static final int ADMIN_DEPTH = 32;
     // Identify Controller fields of the fabrics (Base 2.0 figure 275)
     private static final int CTRL_IOCCSZ = 1792;
@@ -321,7 +322,7 @@ public final class TcpController implements AutoCloseable {
     private void identifyController() throws TcpTransportException {
         identify(Opcodes.CNS_CONTROLLER, 0, identify);
         int ioccsz = identify.get(INT, CTRL_IOCCSZ);
-        int icdoff = identify.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), CTRL_ICDOFF) & 0xFFFF;
+        int icdoff = identify.get(Le.SHORT, CTRL_ICDOFF) & 0xFFFF;
         // In-capsule data starts right after the SQE only when ICDOFF is 0 (Base 2.0 figure 275).
         inCapsuleBytes = icdoff == 0 && ioccsz >= 4 ? (int) Math.min(1 << 20, ioccsz * 16L - 64) : 0;
         int mdts = identify.get(ValueLayout.JAVA_BYTE, IdentifyLayout.CTRL_MDTS) & 0xFF;

@@ -1,5 +1,6 @@
 package dev.nvme4j.tcp;
 
+import dev.nvme4j.spec.Le;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -23,8 +24,8 @@ public final class TcpDiscovery {
     static final int ENTRY_BYTES = 1024;
     /** The most records read: bounds what a peer can make the host allocate. */
     static final int MAX_RECORDS = 1024;
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LONG = Le.LONG;
+    private static final ValueLayout.OfShort SHORT = Le.SHORT;
 
     /** The log page: its generation counter and entries. */
     public record Log(long generation, List<DiscoveryEntry> entries) {
