@@ -20,6 +20,7 @@ public final class ControllerOptions {
     private final int maxIoQueuePairs;
     private final boolean unsafeNoIommu;
     private final long sglThreshold;
+    private final boolean shadowDoorbells;
 
     private ControllerOptions(Builder b) {
         this.adminQueueDepth = b.adminQueueDepth;
@@ -34,6 +35,7 @@ public final class ControllerOptions {
         this.maxIoQueuePairs = b.maxIoQueuePairs;
         this.unsafeNoIommu = b.unsafeNoIommu;
         this.sglThreshold = b.sglThreshold;
+        this.shadowDoorbells = b.shadowDoorbells;
     }
 
     public static ControllerOptions defaults() {
@@ -110,6 +112,16 @@ public final class ControllerOptions {
         return sglThreshold;
     }
 
+    /**
+     * Use shadow doorbells (Doorbell Buffer Config, admin opcode 7Ch) when the controller offers
+     * them (Identify Controller OACS bit 8): the I/O queues' SQ tail and CQ head go to a
+     * host-memory buffer and the MMIO doorbell is written only when the controller's EventIdx
+     * asks for it. Saves doorbell traps on emulated controllers; default on.
+     */
+    public boolean shadowDoorbells() {
+        return shadowDoorbells;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.adminQueueDepth = adminQueueDepth;
@@ -124,6 +136,7 @@ public final class ControllerOptions {
         b.maxIoQueuePairs = maxIoQueuePairs;
         b.unsafeNoIommu = unsafeNoIommu;
         b.sglThreshold = sglThreshold;
+        b.shadowDoorbells = shadowDoorbells;
         return b;
     }
 
@@ -141,6 +154,7 @@ public final class ControllerOptions {
         private int maxIoQueuePairs = 64;
         private boolean unsafeNoIommu;
         private long sglThreshold = 32 * 1024;
+        private boolean shadowDoorbells = true;
 
         private Builder() {
         }
@@ -195,6 +209,12 @@ public final class ControllerOptions {
 
         public Builder maxIoQueuePairs(int pairs) {
             this.maxIoQueuePairs = checkRange("maxIoQueuePairs", pairs, 1, 65535);
+            return this;
+        }
+
+        /** See {@link ControllerOptions#shadowDoorbells()}. */
+        public Builder shadowDoorbells(boolean use) {
+            this.shadowDoorbells = use;
             return this;
         }
 

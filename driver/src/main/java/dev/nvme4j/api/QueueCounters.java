@@ -21,12 +21,15 @@ package dev.nvme4j.api;
  * @param sglCommands       reads and writes whose data an SGL described instead of PRPs
  * @param retried           commands re-issued after an error status without DNR (up to 5 times
  *                          each, after the Command Retry Delay the status asks for)
+ * @param doorbellsAvoided  doorbell updates written only to the shadow doorbell buffer, the
+ *                          controller's EventIdx not asking for the MMIO write (shadow doorbells)
  */
 public record QueueCounters(long submitted, long completed, long errors, long timeouts, long missedInterrupts,
                             long lostDoorbells, long aborts, long resubmitted, long doorbellsRung,
                             long interrupts, long queueFull, long callbackFailures,
-                            long staleCompletions, long sglCommands, long retried) {
-    public static final QueueCounters ZERO = new QueueCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+                            long staleCompletions, long sglCommands, long retried,
+                            long doorbellsAvoided) {
+    public static final QueueCounters ZERO = new QueueCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /** Element-wise sum. */
     public QueueCounters plus(QueueCounters o) {
@@ -34,6 +37,7 @@ public record QueueCounters(long submitted, long completed, long errors, long ti
                 timeouts + o.timeouts, missedInterrupts + o.missedInterrupts, lostDoorbells + o.lostDoorbells,
                 aborts + o.aborts, resubmitted + o.resubmitted, doorbellsRung + o.doorbellsRung,
                 interrupts + o.interrupts, queueFull + o.queueFull, callbackFailures + o.callbackFailures,
-                staleCompletions + o.staleCompletions, sglCommands + o.sglCommands, retried + o.retried);
+                staleCompletions + o.staleCompletions, sglCommands + o.sglCommands, retried + o.retried,
+                doorbellsAvoided + o.doorbellsAvoided);
     }
 }

@@ -15,6 +15,8 @@ final class AdminCommand {
     final DmaBuffer buffer;
     /** A queue ring's address for PRP1 (Create I/O SQ/CQ), or -1 to use {@link #buffer}. */
     final long ringIova;
+    /** PRP2 with {@link #ringIova} as PRP1 (a second page, Doorbell Buffer Config), or 0. */
+    long prp2;
     final CompletableFuture<Completion> future = new CompletableFuture<>();
     /** Relative timeout; the deadline starts when the command reaches the device. */
     final long timeoutNanos;

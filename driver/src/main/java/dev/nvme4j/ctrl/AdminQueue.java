@@ -97,6 +97,17 @@ final class AdminQueue implements CompletionSink {
         return await(submit(c), command, timeoutNanos);
     }
 
+    /**
+     * Runs a command whose PRP1 and PRP2 are two given pages (Doorbell Buffer Config); {@code
+     * urgent}: one of the reset's own commands.
+     */
+    Completion executeWithPages(RawCommand command, long prp1, long prp2, boolean urgent, long timeoutNanos) {
+        AdminCommand c = new AdminCommand(command, null, prp1, timeoutNanos);
+        c.prp2 = prp2;
+        c.urgent = urgent;
+        return await(submit(c), command, timeoutNanos);
+    }
+
     /** Holds back ordinary commands (they wait in software) while the controller is reset. */
     void pause() {
         lock.lock();
@@ -195,6 +206,7 @@ final class AdminQueue implements CompletionSink {
         long base = queue.startRawEntry(t, cmd);
         if (c.ringIova >= 0) {
             Sqe.putLong(sq, base, Sqe.OFF_PRP1, c.ringIova);
+            Sqe.putLong(sq, base, Sqe.OFF_PRP2, c.prp2);
         } else if (c.buffer != null) {
             long iova = c.buffer.iova();
             Sqe.putLong(sq, base, Sqe.OFF_PRP1, iova);

@@ -6,6 +6,7 @@ import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.queue.CommandQueue;
 import dev.nvme4j.queue.QueuePairControl;
 import dev.nvme4j.queue.RecoveryStep;
+import dev.nvme4j.queue.ShadowDoorbells;
 import dev.nvme4j.queue.Tracker;
 import dev.nvme4j.queue.TrackerPool;
 import dev.nvme4j.spec.NumberOfQueues;
@@ -153,6 +154,11 @@ final class ControllerReset {
                 command -> ctrl.admin.executeUrgent(command, -1, ctrl.adminTimeoutNanos)));
         RetryDelays.enable(ctrl, (buf, fid) -> ctrl.admin.executeUrgent(AdminCommands.setFeatures(fid, 0), buf.iova(),
                 ctrl.adminTimeoutNanos));
+        ShadowDoorbells shadow = ctrl.shadowDoorbells;
+        if (shadow != null && !ShadowDoorbellSetup.configure(ctrl, shadow, true)) {
+            ctrl.shadowDoorbells = null; // MMIO doorbells only from now on (the queues attach null below)
+            ctrl.dma.free(shadow.region());
+        }
         for (QueuePairControl p : pairs) {
             if (p.queueId() > pairsGranted) {
                 throw new NvmeException("after the reset the controller grants only " + pairsGranted
@@ -166,6 +172,7 @@ final class ControllerReset {
     private void recreate(QueuePairControl p) {
         CommandQueue q = p.commandQueue();
         q.resetRings();
+        q.attachShadow(ctrl.shadowDoorbells, false);
         boolean irq = p.vector() != null;
         urgent(AdminCommands.createIoCq(q.qid(), q.depth(), irq, irq ? p.vector().index() : 0), q.cqRegion().iova());
         urgent(AdminCommands.createIoSq(q.qid(), q.depth(), q.qid()), q.sqRegion().iova());

@@ -24,6 +24,7 @@ import dev.nvme4j.dma.DmaAllocator;
 import dev.nvme4j.dma.DmaException;
 import dev.nvme4j.dma.DmaRegion;
 import dev.nvme4j.queue.QueuePairControl;
+import dev.nvme4j.queue.ShadowDoorbells;
 import dev.nvme4j.queue.QueueHost;
 import dev.nvme4j.spec.IdentifyLayout;
 import dev.nvme4j.spec.NvmeRegs;
@@ -77,6 +78,8 @@ public final class NvmeController implements Controller, QueueHost {
     AdminQueue admin;
     QueueFactory.Built adminMemory;
     QueueFactory queues;
+    /** The shadow doorbell and EventIdx pages, or null: MMIO doorbells only. */
+    volatile ShadowDoorbells shadowDoorbells;
     private ControllerInfo info;
     /** Replaced by namespace rescans (on the watchdog thread); read on the I/O path. */
     private volatile NamespaceTable namespaces;
@@ -135,6 +138,7 @@ public final class NvmeController implements Controller, QueueHost {
         info = id.withGrantedQueues(info, id.negotiateQueues(options.maxIoQueuePairs()));
         RetryDelays.enable(this, (buf, fid) -> admin.execute(AdminCommands.setFeatures(fid, 0), buf, -1,
                 adminTimeoutNanos));
+        shadowDoorbells = ShadowDoorbellSetup.setUp(this, info.oacs(), pageSize, NvmeRegs.capDstrd(cap));
         queues = new QueueFactory(dma, regs, NvmeRegs.capDstrd(cap), pageSize, info.maxTransferBytes());
         enableInterrupts();
         recovery = new Recovery(this);

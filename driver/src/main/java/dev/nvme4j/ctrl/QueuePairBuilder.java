@@ -22,6 +22,7 @@ final class QueuePairBuilder {
         InterruptVector vector = mode == CompletionMode.POLL ? null : ctrl.vectorFor(qid);
         QueueFactory.Built built = ctrl.queues.build(qid, depth, Arena.ofAuto());
         try {
+            built.queue().attachShadow(ctrl.shadowDoorbells, false);
             createOnDevice(built, qid, depth, vector);
         } catch (RuntimeException e) {
             ctrl.queues.free(built);

@@ -166,6 +166,10 @@ final class Teardown {
         if (ctrl.adminMemory != null) {
             ctrl.queues.free(ctrl.adminMemory);
         }
+        if (ctrl.shadowDoorbells != null) {
+            ctrl.dma.free(ctrl.shadowDoorbells.region());
+            ctrl.shadowDoorbells = null;
+        }
         if (ctrl.ownsFunction()) {
             ctrl.pci.close();
         }

@@ -15,6 +15,9 @@ import java.lang.foreign.MemorySegment;
  * return a status field (or {@link Engine#SUSPENDED}).
  */
 final class AdminCommands {
+    /** Get Features with SEL 11b (supported capabilities), DW0 bit 2: the feature is changeable. */
+    private static final int FEATURE_CAPABILITY_CHANGEABLE = 0x4;
+
     private final MockNvmeController c;
     private final Engine e;
     final LogPages logs;
@@ -60,6 +63,7 @@ final class AdminCommands {
             case ADMIN_ABORT -> e.abort(e.cdw10 & 0xFFFF, e.cdw10 >>> 16);
             case ADMIN_ASYNC_EVENT_REQUEST -> e.asyncEvents.request();
             case ADMIN_FORMAT_NVM -> formatNvm();
+            case ADMIN_DOORBELL_BUFFER_CONFIG -> MockShadowDoorbells.configure(c, e.prp1, e.prp2);
             default -> NvmeStatus.INVALID_COMMAND_OPCODE.code(true);
         };
     }
@@ -113,6 +117,9 @@ final class AdminCommands {
                     : NvmeStatus.DATA_TRANSFER_ERROR.code(false);
         }
         c.cqs[qid] = new MockCq(qid, ring, size, ien, iv);
+        if (c.shadow != null) {
+            c.shadow.cqCreated(c.cqs[qid]);
+        }
         return 0;
     }
 
@@ -139,6 +146,9 @@ final class AdminCommands {
                     : NvmeStatus.DATA_TRANSFER_ERROR.code(false);
         }
         c.sqs[qid] = new MockSq(qid, ring, size, cqid, (e.cdw11 >>> 1) & 3);
+        if (c.shadow != null) {
+            c.shadow.sqCreated(c.sqs[qid]);
+        }
         c.queuesChanged();
         c.cqs[cqid].sqRefs++;
         return 0;
@@ -194,7 +204,7 @@ final class AdminCommands {
         int fid = e.cdw10 & 0xFF;
         int sel = (e.cdw10 >>> 8) & 0x7;
         if (sel == 3) {
-            e.dw0 = 0x4; // supported capabilities: changeable, not saveable, not namespace specific
+            e.dw0 = FEATURE_CAPABILITY_CHANGEABLE; // changeable, not saveable, not namespace specific
             return knownFeature(fid) ? 0 : NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
         }
         boolean current = sel == 0;

@@ -99,7 +99,7 @@ final class Bar0 {
      * caller then takes the device lock path.
      */
     private boolean laneDoorbell(long off, int v) {
-        if (!c.namespaces.nullStoresOnly() || !c.config.runOnDoorbell()) {
+        if (!c.namespaces.nullStoresOnly() || !c.config.runOnDoorbell() || c.shadow != null) {
             return false;
         }
         long rel = off - NvmeRegs.DOORBELL_BASE;
@@ -184,7 +184,12 @@ final class Bar0 {
                 c.violation(Kind.DOORBELL_FOR_NONEXISTENT_QUEUE, doorbellName(cq, qid, off, v));
                 return false;
             }
-            return c.engine.cqHeadDoorbell(q, v);
+            boolean work = c.engine.cqHeadDoorbell(q, v);
+            MockShadowDoorbells s = c.shadow;
+            if (s != null) {
+                s.cqRung(q);
+            }
+            return work;
         }
         MockSq q = qid < c.sqs.length ? c.sqs[qid] : null;
         if (q == null) {
@@ -202,6 +207,10 @@ final class Bar0 {
             return false;
         }
         q.tail = v;
+        MockShadowDoorbells s = c.shadow;
+        if (s != null) {
+            s.sqRung(q);
+        }
         return true;
     }
 

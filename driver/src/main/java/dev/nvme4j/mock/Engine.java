@@ -254,6 +254,10 @@ final class Engine {
         if (status != 0) {
             c.engine.admin.logs.recordError(qid, id, status, nsid); // one error log, also for the lanes
         }
+        MockShadowDoorbells shadow = c.shadow;
+        if (shadow != null && cq.isFull()) {
+            shadow.needCqSpace(this, cq); // reads the shadow CQ head unless waiting for the ring
+        }
         if (cq.isFull() || !cq.waiting.isEmpty()) {
             if (c.faults.dropWhenCqFull) {
                 counters.completionsDropped++;

@@ -53,10 +53,10 @@ final class Identify {
         for (int i = 0; i < 3; i++) {
             out.set(LE_SHORT, CTRL_CRDT1 + 2L * i, (short) Identify.CRDT_100MS[i]);
         }
-        out.set(LE_SHORT, CTRL_OACS, (short) OACS_FORMAT);
+        out.set(LE_SHORT, CTRL_OACS, (short) (OACS_FORMAT | (cfg.shadowDoorbells() ? OACS_DOORBELL_BUFFER_CONFIG : 0)));
         out.set(ValueLayout.JAVA_BYTE, CTRL_ACL, (byte) cfg.acl());
         out.set(ValueLayout.JAVA_BYTE, CTRL_AERL, (byte) cfg.aerl());
-        out.set(ValueLayout.JAVA_BYTE, CTRL_FRMW, (byte) 0x03); // one slot, slot 1 read-only
+        out.set(ValueLayout.JAVA_BYTE, CTRL_FRMW, (byte) ((1 << FRMW_SLOTS_SHIFT) | FRMW_SLOT1_READ_ONLY));
         out.set(ValueLayout.JAVA_BYTE, CTRL_ELPE, (byte) (LogPages.ERROR_ENTRIES - 1));
         out.set(ValueLayout.JAVA_BYTE, CTRL_SQES, (byte) entrySizes(Sqe.SIZE_LOG2, Sqe.SIZE_LOG2));
         out.set(ValueLayout.JAVA_BYTE, CTRL_CQES, (byte) entrySizes(Cqe.SIZE_LOG2, Cqe.SIZE_LOG2));
@@ -85,7 +85,7 @@ final class Identify {
         out.set(ValueLayout.JAVA_BYTE, NS_MC, (byte) (ns.metadataSize == 0 ? 0 : 0x3));
         out.set(ValueLayout.JAVA_BYTE, NS_DPC, (byte) (ns.metadataSize < 8 ? 0 : 0x1F)); // types 1-3, first or last
         out.set(ValueLayout.JAVA_BYTE, NS_DPS, (byte) (ns.piType | (ns.piFirst ? DPS_PI_FIRST : 0)));
-        out.set(ValueLayout.JAVA_BYTE, NS_DLFEAT, (byte) 0x09); // deallocated blocks read zeros; Write Zeroes may deallocate
+        out.set(ValueLayout.JAVA_BYTE, NS_DLFEAT, (byte) (DLFEAT_READS_ZEROES | DLFEAT_WRITE_ZEROES_DEALLOCATES));
         for (int i = 0; i < formats.length; i++) {
             out.set(LE_INT, NS_LBAF0 + (long) NS_LBAF_SIZE * i, formats[i][0] << 16 | formats[i][1]);
         }

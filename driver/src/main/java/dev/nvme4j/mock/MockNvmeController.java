@@ -61,6 +61,8 @@ public final class MockNvmeController implements MockController {
     final Namespaces namespaces;
     final MockSq[] sqs;
     final MockCq[] cqs;
+    /** Doorbell Buffer Config in effect (shadow doorbells), or null. Under the device lock. */
+    volatile MockShadowDoorbells shadow;
     final Engine engine;
     private final LongSupplier clock;
     /** One past the highest existing SQ identifier: how far {@link Engine#runUntilIdle} scans. */
@@ -161,6 +163,10 @@ public final class MockNvmeController implements MockController {
     long tick() {
         long now = now();
         long next = regs.tick(now);
+        MockShadowDoorbells s = shadow;
+        if (s != null) {
+            s.check(now, MockShadowDoorbells.GRACE_NANOS);
+        }
         next = Math.min(next, engine.tick(now));
         return Math.min(next, interrupts.tick(now));
     }
@@ -203,6 +209,7 @@ public final class MockNvmeController implements MockController {
 
     /** Controller reset (CC.EN 1 to 0, Base 3.7.2): queues deleted, outstanding work dropped. */
     void resetController() {
+        shadow = null; // Base 5.8: a reset ends Doorbell Buffer Config
         java.util.Arrays.fill(sqs, null);
         java.util.Arrays.fill(cqs, null);
         queuesChanged();
@@ -273,12 +280,30 @@ public final class MockNvmeController implements MockController {
 
     @Override
     public List<SpecViolation> violations() {
+        checkShadowDoorbells();
         return violationLog.snapshot();
     }
 
     @Override
     public void assertNoViolations() {
+        checkShadowDoorbells();
         violationLog.assertNone();
+    }
+
+    /** Shadow doorbells moved without the ring they needed: checked at once (the host is quiescent when asking). */
+    private void checkShadowDoorbells() {
+        if (shadow == null) {
+            return;
+        }
+        lockAll();
+        try {
+            MockShadowDoorbells s = shadow;
+            if (s != null) {
+                s.check(now(), 0);
+            }
+        } finally {
+            unlockAll();
+        }
     }
 
     @Override

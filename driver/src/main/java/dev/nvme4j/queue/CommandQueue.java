@@ -50,6 +50,13 @@ public final class CommandQueue {
     private int cqHead;
     private int phase = 1;
 
+    /** Shadow doorbells of this queue (Doorbell Buffer Config), or null: MMIO only. */
+    private ShadowDoorbells shadow;
+    /** Keep the shadow entries current but write the MMIO doorbell every time (the admin queue). */
+    private boolean shadowRingAlways;
+    private long shadowSqSlot;
+    private long shadowCqSlot;
+
     // Scratch of one completion batch: filled before the CQ doorbell, consumed after it.
     private final Tracker[] batchTracker;
     private final int[] batchStatus;
@@ -222,19 +229,65 @@ public final class CommandQueue {
         stats.countSubmitted();
     }
 
+    /**
+     * Routes this queue's doorbells through {@code buffer} (null: MMIO only again). The queue's
+     * shadow entries are set to the current tail and head first, so the controller reads true
+     * values from the moment it takes the buffer. {@code ringAlways}: keep the entries current but
+     * write the MMIO doorbell every time. Called by the queue's owner (or with the queue quiesced).
+     */
+    public void attachShadow(ShadowDoorbells buffer, boolean ringAlways) {
+        if (buffer != null) {
+            if (qid > buffer.maxQueueId()) {
+                buffer = null; // its entries do not fit in the page: MMIO only
+            } else {
+                shadowSqSlot = buffer.sqSlot(qid);
+                shadowCqSlot = buffer.cqSlot(qid);
+                buffer.preset(qid, lastRungTail, cqHead);
+            }
+        }
+        shadow = buffer;
+        shadowRingAlways = ringAlways;
+    }
+
+    /** True when this queue's doorbells go through shadow doorbells. */
+    public boolean shadowAttached() {
+        return shadow != null;
+    }
+
     /** Rings the SQ tail doorbell if entries were added since the last ring (one write per batch). */
     public void ringSubmissions() {
         if (sqTail != lastRungTail) {
-            regs.writeDoorbell(sqTailDoorbell, sqTail);
+            int old = lastRungTail;
             lastRungTail = sqTail;
-            stats.countDoorbell();
+            ringDoorbell(sqTailDoorbell, shadowSqSlot, sqTail, old);
         }
     }
 
-    /** Writes the SQ tail doorbell again with the current tail (recovery from a lost write). */
+    /**
+     * Writes the SQ tail doorbell again with the current tail (recovery from a lost write):
+     * always the MMIO register, whatever the EventIdx says.
+     */
     public void reringSubmissions() {
+        if (shadow != null) {
+            shadow.publish(shadowSqSlot, sqTail, lastRungTail);
+        }
         regs.writeDoorbell(sqTailDoorbell, sqTail);
         lastRungTail = sqTail;
+        stats.countDoorbell();
+    }
+
+    /**
+     * One doorbell update: without shadow doorbells the MMIO write; with them the shadow store,
+     * and the MMIO write only when the controller's EventIdx lies between the old and the new
+     * value (otherwise the controller reads the shadow entry itself).
+     */
+    private void ringDoorbell(long mmio, long slot, int value, int old) {
+        ShadowDoorbells s = shadow;
+        if (s != null && !s.publish(slot, value, old) && !shadowRingAlways) {
+            stats.countDoorbellAvoided();
+            return;
+        }
+        regs.writeDoorbell(mmio, value);
         stats.countDoorbell();
     }
 
@@ -269,8 +322,7 @@ public final class CommandQueue {
         }
         // Ring whenever the head moved, even if every entry consumed named no outstanding
         // command: otherwise the controller still counts those slots as occupied.
-        regs.writeDoorbell(cqHeadDoorbell, cqHead);
-        stats.countDoorbell();
+        ringDoorbell(cqHeadDoorbell, shadowCqSlot, cqHead, headBefore);
         stats.countCompleted(n);
         for (int i = 0; i < n; i++) {
             Tracker t = batchTracker[i];
@@ -331,6 +383,7 @@ public final class CommandQueue {
         lastRungTail = 0;
         cqHead = 0;
         phase = 1;
+        shadow = null; // the reset made the controller forget the buffer; the reset attaches it again
     }
 
     /**

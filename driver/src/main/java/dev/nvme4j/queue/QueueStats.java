@@ -29,7 +29,8 @@ public final class QueueStats {
     private static final int STALE_COMPLETIONS = 12;
     private static final int SGL_COMMANDS = 13;
     private static final int RETRIED = 14;
-    private static final int COUNT = 15;
+    private static final int DOORBELLS_AVOIDED = 15;
+    private static final int COUNT = 16;
 
     private final long[] counts = new long[COUNT];
 
@@ -47,7 +48,8 @@ public final class QueueStats {
     public QueueCounters snapshot() {
         return new QueueCounters(get(SUBMITTED), get(COMPLETED), get(ERRORS), get(TIMEOUTS), get(MISSED_INTERRUPTS),
                 get(LOST_DOORBELLS), get(ABORTS), get(RESUBMITTED), get(DOORBELLS_RUNG), get(INTERRUPTS),
-                get(QUEUE_FULL), get(CALLBACK_FAILURES), get(STALE_COMPLETIONS), get(SGL_COMMANDS), get(RETRIED));
+                get(QUEUE_FULL), get(CALLBACK_FAILURES), get(STALE_COMPLETIONS), get(SGL_COMMANDS), get(RETRIED),
+                get(DOORBELLS_AVOIDED));
     }
 
     void countSubmitted() {
@@ -84,6 +86,10 @@ public final class QueueStats {
 
     void countDoorbell() {
         add(DOORBELLS_RUNG, 1);
+    }
+
+    void countDoorbellAvoided() {
+        add(DOORBELLS_AVOIDED, 1);
     }
 
     void countInterrupt() {

@@ -49,6 +49,10 @@ public final class IdentifyLayout {
     public static final int CTRL_AERL = 259;
     /** Firmware Updates, 1 byte. */
     public static final int CTRL_FRMW = 260;
+    /** FRMW bit 0: firmware slot 1 is read only. */
+    public static final int FRMW_SLOT1_READ_ONLY = 0x01;
+    /** FRMW bits 3:1: the number of firmware slots. */
+    public static final int FRMW_SLOTS_SHIFT = 1;
     /** Log Page Attributes, 1 byte. */
     public static final int CTRL_LPA = 261;
     /** Error Log Page Entries, 1 byte, zero-based. */
@@ -85,6 +89,8 @@ public final class IdentifyLayout {
     public static final int OACS_FORMAT = 1 << 1;
     /** OACS bit 3: Namespace Management and Attachment supported. */
     public static final int OACS_NS_MANAGEMENT = 1 << 3;
+    /** OACS bit 8: Doorbell Buffer Config supported (shadow doorbells). */
+    public static final int OACS_DOORBELL_BUFFER_CONFIG = 1 << 8;
 
     /** ONCS bit 2: Dataset Management supported. */
     public static final int ONCS_DSM = 1 << 2;
@@ -114,6 +120,10 @@ public final class IdentifyLayout {
     public static final int NS_DPS = 29;
     /** Deallocate Logical Block Features, 1 byte: bits 2:0 = 001b, deallocated blocks read zeros. */
     public static final int NS_DLFEAT = 33;
+    /** DLFEAT bits 2:0 = 001b: a deallocated logical block reads as all zeros. */
+    public static final int DLFEAT_READS_ZEROES = 0x01;
+    /** DLFEAT bit 3: Write Zeroes supports the Deallocate bit. */
+    public static final int DLFEAT_WRITE_ZEROES_DEALLOCATES = 0x08;
     /** First LBA Format descriptor, 4 bytes each: MS 15:0, LBADS 23:16 (log2), RP 25:24. */
     public static final int NS_LBAF0 = 128;
 

@@ -22,6 +22,7 @@ public final class Opcodes {
     public static final int ADMIN_ASYNC_EVENT_REQUEST = 0x0C;
     /** Format NVM (Base 5.14): CDW10 LBAF 3:0 (and 13:12), MSET 4, PI 7:5, PIL 8, SES 11:9. */
     public static final int ADMIN_FORMAT_NVM = 0x80;
+    public static final int ADMIN_DOORBELL_BUFFER_CONFIG = 0x7C;
 
     // NVM I/O commands (NVM Command Set 3).
     public static final int NVM_FLUSH = 0x00;
@@ -77,6 +78,7 @@ public final class Opcodes {
             case ADMIN_GET_FEATURES -> "Get Features";
             case ADMIN_ASYNC_EVENT_REQUEST -> "Asynchronous Event Request";
             case ADMIN_FORMAT_NVM -> "Format NVM";
+            case ADMIN_DOORBELL_BUFFER_CONFIG -> "Doorbell Buffer Config";
             default -> String.format("admin opcode 0x%02x", opcode);
         };
     }

@@ -42,6 +42,7 @@ public final class MockConfig {
     private final ExecutionMode mode;
     private final Duration commandLatency;
     private final boolean runOnDoorbell;
+    private final boolean shadowDoorbells;
     private final LongSupplier clock;
 
     private MockConfig(Builder b) {
@@ -74,6 +75,7 @@ public final class MockConfig {
         this.mode = b.mode;
         this.commandLatency = b.commandLatency;
         this.runOnDoorbell = b.runOnDoorbell;
+        this.shadowDoorbells = b.shadowDoorbells;
         this.clock = b.clock;
         if (nn < namespaces.size()) {
             throw new IllegalArgumentException("nn (" + nn + ") below the number of namespaces (" + namespaces.size() + ")");
@@ -149,6 +151,9 @@ public final class MockConfig {
     public Duration commandLatency() { return commandLatency; }
     /** In deterministic mode, whether doorbell writes run the device synchronously. */
     public boolean runOnDoorbell() { return runOnDoorbell; }
+
+    /** Offer Doorbell Buffer Config (OACS bit 8, shadow doorbells and EventIdx); default off. */
+    public boolean shadowDoorbells() { return shadowDoorbells; }
     /** The nanosecond clock delays are measured with. */
     public LongSupplier clock() { return clock; }
 
@@ -182,6 +187,7 @@ public final class MockConfig {
         private ExecutionMode mode = ExecutionMode.DETERMINISTIC;
         private Duration commandLatency = Duration.ZERO;
         private boolean runOnDoorbell = true;
+        private boolean shadowDoorbells;
         private LongSupplier clock = System::nanoTime;
 
         private Builder() {
@@ -253,6 +259,8 @@ public final class MockConfig {
         public Builder commandLatency(Duration d) { this.commandLatency = nonNegative(d); return this; }
         /** Deterministic mode: run the device inside doorbell writes (default) or only on step()/runUntilIdle(). */
         public Builder runOnDoorbell(boolean v) { this.runOnDoorbell = v; return this; }
+
+        public Builder shadowDoorbells(boolean v) { this.shadowDoorbells = v; return this; }
         /** The nanosecond clock for delays (a test can pass a fake one); default System::nanoTime. */
         public Builder clock(LongSupplier c) { this.clock = Objects.requireNonNull(c, "clock"); return this; }
 

@@ -10,6 +10,12 @@ package dev.nvme4j.mock.config;
 public record SpecViolation(Kind kind, String detail) {
     /** The rules the detector checks, with the specification section each comes from. */
     public enum Kind {
+        /**
+         * The host moved a shadow doorbell (SQ tail or CQ head) past the controller's EventIdx and
+         * did not write the MMIO doorbell (Base 5.8 Doorbell Buffer Config): the controller does
+         * not look at the shadow value until it is rung.
+         */
+        SHADOW_DOORBELL_NOT_RUNG,
         /** SQ tail doorbell value not below the queue size (PCIe transport 3.1.2, Base 3.3.1). */
         SQ_TAIL_OUT_OF_RANGE,
         /** CQ head doorbell value not below the queue size (PCIe transport 3.1.2). */

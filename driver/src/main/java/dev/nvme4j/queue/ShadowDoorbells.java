@@ -1,0 +1,94 @@
+package dev.nvme4j.queue;
+
+import dev.nvme4j.dma.DmaRegion;
+import dev.nvme4j.spec.EventIdx;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * The host side of Doorbell Buffer Config (NVMe Base Specification 2.0, section 5.8): a shadow
+ * doorbell page the host writes SQ tails and CQ heads to, and an EventIdx page the controller
+ * writes, both laid out like the doorbell registers (entry {@code 2y} for SQ y, {@code 2y + 1}
+ * for CQ y, 4 &lt;&lt; CAP.DSTRD bytes apart). The two pages are one contiguous region: the
+ * command's PRP1 is the first page, PRP2 the second.
+ *
+ * <p>{@link #publish} is the only hot-path method: it stores the new value in the shadow page
+ * (a release store: the queue entries written before it are visible first), issues a full fence
+ * (the store must be visible before the EventIdx is read, or the controller could miss both),
+ * reads the EventIdx and says whether the MMIO doorbell is still needed. The caller owns the
+ * queue; no locks, no allocation.
+ */
+public final class ShadowDoorbells {
+    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SLOT = LE_INT.varHandle();
+
+    private final DmaRegion region;
+    private final MemorySegment shadow;
+    private final MemorySegment eventIdx;
+    private final int strideBytes;
+
+    /**
+     * @param region    two pages, page aligned: shadow doorbells, then EventIdx
+     * @param pageSize  the controller's memory page size
+     * @param dstrd     CAP.DSTRD
+     */
+    public ShadowDoorbells(DmaRegion region, int pageSize, int dstrd) {
+        if (region.segment().byteSize() < 2L * pageSize) {
+            throw new IllegalArgumentException("the shadow doorbell region needs two pages of " + pageSize + " bytes");
+        }
+        this.region = region;
+        this.shadow = region.segment().asSlice(0, pageSize);
+        this.eventIdx = region.segment().asSlice(pageSize, pageSize);
+        this.strideBytes = 4 << dstrd;
+    }
+
+    public DmaRegion region() {
+        return region;
+    }
+
+    /** Queues whose doorbells fit in one page. */
+    public int maxQueueId() {
+        return (int) (shadow.byteSize() / (2L * strideBytes)) - 1;
+    }
+
+    /** Byte offset of SQ {@code qid}'s tail entry in either page. */
+    long sqSlot(int qid) {
+        return 2L * qid * strideBytes;
+    }
+
+    /** Byte offset of CQ {@code qid}'s head entry in either page. */
+    long cqSlot(int qid) {
+        return (2L * qid + 1) * strideBytes;
+    }
+
+    /** Zeroes both pages (before the buffer is given to the controller). */
+    public void clear() {
+        region.segment().fill((byte) 0);
+        VarHandle.fullFence();
+    }
+
+    /** Sets a queue's shadow entries without any check (attaching a queue). */
+    void preset(int qid, int sqTail, int cqHead) {
+        SLOT.setRelease(shadow, sqSlot(qid), sqTail);
+        SLOT.setRelease(shadow, cqSlot(qid), cqHead);
+        VarHandle.fullFence();
+    }
+
+    /**
+     * Stores {@code newValue} at {@code slot} and tells whether the MMIO doorbell must be written:
+     * when the controller's EventIdx for the slot lies in {@code [oldValue, newValue)} (ring order).
+     */
+    boolean publish(long slot, int newValue, int oldValue) {
+        SLOT.setRelease(shadow, slot, newValue);
+        VarHandle.fullFence();
+        int event = (int) SLOT.getVolatile(eventIdx, slot);
+        return needEvent(event, newValue, oldValue);
+    }
+
+    /** See {@link EventIdx#needEvent}. */
+    public static boolean needEvent(int event, int next, int old) {
+        return EventIdx.needEvent(event, next, old);
+    }
+}
