@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ShadowDoorbellIoTest {
     private static final ControllerOptions OPTIONS = ControllerOptions.builder()
-            .ioTimeout(Duration.ofSeconds(20)).build();
+            .ioTimeout(Duration.ofSeconds(20)).shadowDoorbells(true).build();
 
     private static MockConfig mock(boolean offered, ExecutionMode mode) {
         return MockConfig.builder().shadowDoorbells(offered).mode(mode)
