@@ -9,6 +9,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A non-blocking TCP connection with its own selector, so that every wait has a deadline
@@ -17,6 +18,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class SocketWire implements Wire {
     private final SocketChannel channel;
+    /**
+     * The one key needs no handling: select with an action rather than through selectedKeys(),
+     * whose set would allocate an entry for the key on every wake-up (per I/O in steady state).
+     */
+    private static final Consumer<SelectionKey> IGNORE_KEY = k -> { };
+
     private final Selector selector;
     private final SelectionKey key;
 
@@ -89,8 +96,7 @@ final class SocketWire implements Wire {
         if (key.interestOps() != ops) {
             key.interestOps(ops);
         }
-        int n = selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999)));
-        selector.selectedKeys().clear();
+        int n = selector.select(IGNORE_KEY, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999)));
         return n > 0 || deadlineNanos - System.nanoTime() > 0;
     }
 
@@ -102,8 +108,7 @@ final class SocketWire implements Wire {
         }
         key.interestOps(SelectionKey.OP_WRITE);
         try {
-            int n = selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999)));
-            selector.selectedKeys().clear();
+            int n = selector.select(IGNORE_KEY, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999)));
             return n > 0 || deadlineNanos - System.nanoTime() > 0;
         } finally {
             key.interestOps(SelectionKey.OP_READ);
