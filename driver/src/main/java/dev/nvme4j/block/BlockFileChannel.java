@@ -274,31 +274,7 @@ public final class BlockFileChannel extends FileChannel {
             return -1;
         }
         int len = (int) Math.min(dst.remaining(), size - pos);
-        try {
-            long end = pos + len;
-            long cur = pos;
-            while (cur < end) {
-                long blockStart = cur - cur % blockSize;
-                int inBlock = (int) (cur - blockStart);
-                if (inBlock == 0 && end - cur >= blockSize) {
-                    int whole = (int) Math.min((end - cur) / blockSize * blockSize, 1 << 20);
-                    ByteBuffer part = dst.slice(dst.position(), whole);
-                    device.read(firstLba + cur / blockSize, part);
-                    dst.position(dst.position() + whole);
-                    cur += whole;
-                } else {
-                    byte[] block = new byte[blockSize];
-                    device.read(firstLba + blockStart / blockSize, MemorySegment.ofArray(block));
-                    int n = (int) Math.min(blockSize - inBlock, end - cur);
-                    dst.put(block, inBlock, n);
-                    cur += n;
-                }
-            }
-        } catch (BlockDeviceClosedException e) {
-            throw closedWhileWaiting(e);
-        } catch (RuntimeException e) {
-            throw new IOException("read of " + len + " bytes at " + pos + " failed: " + e.getMessage(), e);
-        }
+        transfer(dst, pos, len, false);
         return len;
     }
 
@@ -309,6 +285,16 @@ public final class BlockFileChannel extends FileChannel {
             return 0;
         }
         checkFits(pos, len);
+        transfer(src, pos, len, true);
+        return len;
+    }
+
+    /**
+     * Moves {@code len} bytes between {@code buf} and the range at byte {@code pos}: whole blocks
+     * straight through the device (at most 1 MiB a call), a partly covered block through a copy
+     * of it (read, and for a write changed and written back).
+     */
+    private void transfer(ByteBuffer buf, long pos, int len, boolean write) throws IOException {
         try {
             long end = pos + len;
             long cur = pos;
@@ -317,27 +303,35 @@ public final class BlockFileChannel extends FileChannel {
                 int inBlock = (int) (cur - blockStart);
                 if (inBlock == 0 && end - cur >= blockSize) {
                     int whole = (int) Math.min((end - cur) / blockSize * blockSize, 1 << 20);
-                    ByteBuffer part = src.slice(src.position(), whole);
-                    device.write(firstLba + cur / blockSize, part);
-                    src.position(src.position() + whole);
+                    ByteBuffer part = buf.slice(buf.position(), whole);
+                    if (write) {
+                        device.write(firstLba + cur / blockSize, part);
+                    } else {
+                        device.read(firstLba + cur / blockSize, part);
+                    }
+                    buf.position(buf.position() + whole);
                     cur += whole;
-                } else { // read-modify-write of one partly covered block
+                } else {
                     byte[] block = new byte[blockSize];
                     MemorySegment seg = MemorySegment.ofArray(block);
                     long lba = firstLba + blockStart / blockSize;
                     device.read(lba, seg);
                     int n = (int) Math.min(blockSize - inBlock, end - cur);
-                    src.get(block, inBlock, n);
-                    device.write(lba, seg);
+                    if (write) { // read-modify-write of one partly covered block
+                        buf.get(block, inBlock, n);
+                        device.write(lba, seg);
+                    } else {
+                        buf.put(block, inBlock, n);
+                    }
                     cur += n;
                 }
             }
         } catch (BlockDeviceClosedException e) {
             throw closedWhileWaiting(e);
         } catch (RuntimeException e) {
-            throw new IOException("write of " + len + " bytes at " + pos + " failed: " + e.getMessage(), e);
+            throw new IOException((write ? "write" : "read") + " of " + len + " bytes at " + pos + " failed: "
+                    + e.getMessage(), e);
         }
-        return len;
     }
 
     private void checkFits(long pos, long len) throws IOException {
