@@ -1,9 +1,7 @@
 package dev.nvme4j.ctrl;
 
 import dev.nvme4j.device.DeviceEvents;
-import dev.nvme4j.queue.QueuePairControl;
 import dev.nvme4j.spec.NvmeRegs;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * poll, which is woken (no application callback runs on this thread). Nothing waits for the
  * device or for an owner.
  *
- * <p><b>Error interrupt</b> (PCIe AER): CSTS decides. All ones: the device is unreachable, the
- * controller is marked failed. CSTS.CFS, or a ready controller that is no longer ready: the
+ * <p><b>Error interrupt</b> (PCIe AER): CSTS decides. All ones: the device is gone, the
+ * controller is marked removed ({@link DeviceRemoval}). CSTS.CFS, or a ready controller that is no longer ready: the
  * recovery ladder's reset (by the watchdog, which also resubmits retryable I/O; if the reset
  * fails, the controller fails with the reason). A controller that still reports ready: logged;
  * commands the error may have lost climb the ladder as their deadlines pass.
@@ -105,43 +103,7 @@ final class DeviceEventWatch implements Runnable {
 
     /** Gives the device up; false when the controller is closing (close releases the device then). */
     private boolean remove() {
-        String reason = "device removed: " + REMOVAL_CAUSE;
-        if (!ctrl.health.remove(reason)) {
-            LOG.info("{}: the kernel requested the device back while the controller closes; the close releases it",
-                    ctrl.address());
-            return false;
-        }
-        long start = System.nanoTime();
-        ctrl.pci.detach();
-        ctrl.stats.removals.increment();
-        List<QueuePairControl> pairs = List.copyOf(ctrl.pairs.values());
-        int outstanding = 0;
-        for (QueuePairControl p : pairs) {
-            outstanding += p.outstanding();
-        }
-        LOG.error("{}: {}; giving it up now: {} I/O command(s) outstanding complete with Host Pathing Error",
-                ctrl.address(), reason, outstanding);
-        Events.stateChange(ctrl.address(), "REMOVED", reason);
-        if (ctrl.recovery != null) {
-            ctrl.recovery.stopAsyncEvents();
-        }
-        ctrl.stopWatchdog();
-        try {
-            ctrl.pci.release();
-        } catch (RuntimeException e) {
-            LOG.error("{}: releasing the removed device failed", ctrl.address(), e);
-        }
-        if (ctrl.admin != null) {
-            ctrl.admin.failAll(QueuePairControl.DEVICE_REMOVED);
-        }
-        for (QueuePairControl p : pairs) {
-            p.requestFailAll(QueuePairControl.DEVICE_REMOVED);
-        }
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        LOG.info("{}: device released to the kernel in {} ms; close the controller, and open the device again once it"
-                + " is back", ctrl.address(), millis);
-        Events.removal(ctrl.address(), REMOVAL_CAUSE, outstanding, millis);
-        return true;
+        return DeviceRemoval.giveUp(ctrl, REMOVAL_CAUSE);
     }
 
     private void onError() {
@@ -156,8 +118,8 @@ final class DeviceEventWatch implements Runnable {
         String what = "PCIe error reported (AER error interrupt), CSTS 0x" + Integer.toHexString(csts);
         String action;
         if (NvmeRegs.isAllOnes(csts)) {
-            action = "failed";
-            ctrl.fail(what + ": the device no longer answers (CSTS reads all-ones)");
+            action = "removed";
+            DeviceRemoval.giveUp(ctrl, what + ": the device no longer answers (CSTS reads all-ones; surprise removal)");
         } else if (NvmeRegs.cstsCfs(csts)) {
             action = "reset";
             LOG.error("{}: {}: controller fatal status; resetting", ctrl.address(), what);

@@ -58,6 +58,10 @@ final class LifecycleRequests {
             throw new IllegalStateException("cannot " + what + " controller " + ctrl.address() + ": it failed ("
                     + ctrl.health.failureReason() + "); close it and open it again");
         }
+        if (s == ControllerState.REMOVED) {
+            throw new IllegalStateException("cannot " + what + " controller " + ctrl.address() + ": "
+                    + ctrl.health.failureReason() + "; close it, and open the device again once it is back");
+        }
     }
 
     /**

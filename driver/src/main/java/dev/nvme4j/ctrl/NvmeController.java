@@ -516,6 +516,9 @@ public final class NvmeController implements Controller, QueueHost {
      * commands complete with Command Aborted By Host (DNR); {@link #failureReason()} says why.
      */
     void fail(String reason) {
+        if (DeviceRemoval.removedInsteadOfFailed(this, reason)) {
+            return;
+        }
         if (!health.fail(reason)) {
             return;
         }
