@@ -275,7 +275,7 @@ class QueueFailurePathsTest {
 
     /** The controller's handle on {@code qp} (the application's reference offers only the API). */
     private static QueuePairControl control(MockFixture f, IoQueuePair qp) {
-        return ((NvmeController) f.ctrl).pairs.get(qp.queueId());
+        return ((NvmeController) f.ctrl).pairControl(qp.queueId());
     }
 
     /** Runs {@code work} on a new owner thread; returns what it threw (null if nothing). */
