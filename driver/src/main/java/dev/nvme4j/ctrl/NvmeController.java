@@ -12,6 +12,7 @@ import dev.nvme4j.api.ControllerState;
 import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.FeatureRestoreFailure;
 import dev.nvme4j.api.IoQueuePair;
+import dev.nvme4j.api.Management;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.api.NamespaceChanges;
 import dev.nvme4j.api.NvmeException;
@@ -91,6 +92,7 @@ public final class NvmeController implements Controller, QueueHost {
     final EventThread events = new EventThread(this);
     private volatile DeviceEventWatch deviceEventWatch;
     private final Teardown teardown = new Teardown(this);
+    private final Management management = new ManagementOps(this);
 
     private NvmeController(PciFunction pci, ControllerOptions options, boolean ownsFunction) {
         this.pci = Objects.requireNonNull(pci, "pci");
@@ -320,7 +322,7 @@ public final class NvmeController implements Controller, QueueHost {
     }
 
     /** Runs an admin command that transfers {@code bytes} to the host and returns them. */
-    private byte[] readAdminData(RawCommand command, int bytes) {
+    byte[] readAdminData(RawCommand command, int bytes) {
         health.checkAccepting();
         try (DmaBuffer buf = allocateInternal(bytes)) {
             buf.segment().fill((byte) 0);
@@ -337,6 +339,11 @@ public final class NvmeController implements Controller, QueueHost {
     public int getFeature(int featureId, int cdw11) {
         health.checkAccepting();
         return adminSync(AdminCommands.getFeatures(featureId, cdw11), null).dw0();
+    }
+
+    @Override
+    public Management management() {
+        return management;
     }
 
     @Override

@@ -22,6 +22,7 @@ final class AdminCommands {
     private final Engine e;
     final LogPages logs;
     private final Identify identify;
+    final ManagementCommands management;
     final MemorySegment scratch = Arena.ofAuto().allocate(4096, 4096);
 
     // Features (Base 5.27.1), reset with the controller.
@@ -38,6 +39,7 @@ final class AdminCommands {
         this.e = e;
         this.logs = new LogPages(c);
         this.identify = new Identify(c);
+        this.management = new ManagementCommands(c, e);
         reset();
     }
 
@@ -48,6 +50,7 @@ final class AdminCommands {
         allocatedCq = c.config.maxIoQueuePairs();
         asyncEventConfig = 0;
         acre = false;
+        management.reset();
     }
 
     int execute() {
@@ -64,7 +67,10 @@ final class AdminCommands {
             case ADMIN_ASYNC_EVENT_REQUEST -> e.asyncEvents.request();
             case ADMIN_FORMAT_NVM -> formatNvm();
             case ADMIN_DOORBELL_BUFFER_CONFIG -> MockShadowDoorbells.configure(c, e.prp1, e.prp2);
-            default -> NvmeStatus.INVALID_COMMAND_OPCODE.code(true);
+            default -> {
+                int st = management.execute(this);
+                yield st >= 0 ? st : NvmeStatus.INVALID_COMMAND_OPCODE.code(true);
+            }
         };
     }
 
@@ -87,7 +93,7 @@ final class AdminCommands {
     }
 
     private int identify() {
-        int st = identify.build(e.cdw10 & 0xFF, e.nsid, scratch);
+        int st = identify.build(e.cdw10 & 0xFF, e.nsid, e.cdw10 >>> 16, scratch);
         return st != 0 ? st : transferToHost(4096);
     }
 
