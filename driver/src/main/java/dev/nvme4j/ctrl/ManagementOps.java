@@ -1,6 +1,8 @@
 package dev.nvme4j.ctrl;
 
 import dev.nvme4j.api.Confirm;
+import dev.nvme4j.api.ControllerInfo;
+import dev.nvme4j.api.Namespace;
 import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.Management;
 import dev.nvme4j.api.NamespaceChanges;
@@ -17,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * {@link Management} of an {@link NvmeController}: each operation checks the Identify Controller
@@ -24,10 +27,21 @@ import java.util.List;
  * no I/O queue pair is open, then sends the admin command through the controller's admin queue.
  */
 final class ManagementOps implements Management {
-    private final NvmeController c;
+    private final AdminOps admin;
+    private final Health health;
+    private final QueuePairs pairs;
+    private final ControllerInfo info;
+    private final NamespaceRescan namespaces;
+    /** Identifies the namespaces again, as {@link dev.nvme4j.api.Controller#rescanNamespaces()} does. */
+    private final Supplier<NamespaceChanges> rescan;
 
-    ManagementOps(NvmeController c) {
-        this.c = c;
+    ManagementOps(ControllerParts p, QueuePairs pairs, Supplier<NamespaceChanges> rescan) {
+        this.admin = p.adminOps();
+        this.health = p.health();
+        this.info = p.info();
+        this.namespaces = p.namespaces();
+        this.pairs = pairs;
+        this.rescan = rescan;
     }
 
     @Override
@@ -35,9 +49,14 @@ final class ManagementOps implements Management {
         String what = "Format NVM of namespace " + nsidText(nsid);
         Confirm.require(confirm, what);
         requireBit("Format NVM", "OACS", IdentifyLayout.CTRL_OACS, 2, 1);
-        int probe = nsid == AdminCommands.NSID_ALL ? c.namespaces().getFirst().nsid() : nsid;
-        c.namespace(probe); // names the active ones when nsid is not one of them
-        int nlbaf = c.identifyNamespace(probe)[IdentifyLayout.NS_NLBAF] & 0xFF;
+        NamespaceTable table = namespaces.table();
+        int probe = nsid == AdminCommands.NSID_ALL && !table.list().isEmpty() ? table.list().getFirst().nsid() : nsid;
+        Namespace ns = table.get(probe);
+        if (ns == null) {
+            throw new IllegalArgumentException("namespace " + probe + " is not active; active namespaces: "
+                    + table.describeActive() + " (nothing was sent to the device)");
+        }
+        int nlbaf = identify(Opcodes.CNS_NAMESPACE, probe, 0).get(IdentifyLayout.NS_NLBAF) & 0xFF;
         if (request.lbaFormat() > nlbaf) {
             throw new IllegalArgumentException("LBA format index " + request.lbaFormat() + " is out of range: namespace "
                     + probe + " has LBA formats 0-" + nlbaf + " (nothing was sent to the device)");
@@ -46,8 +65,8 @@ final class ManagementOps implements Management {
         int index = request.lbaFormat();
         int cdw10 = (index & 0xF) | (request.extendedLba() ? 1 << 4 : 0) | request.protectionType() << 5
                 | (request.protectionFirst() ? 1 << 8 : 0) | request.secureErase() << 9 | ((index >>> 4) & 0x3) << 12;
-        c.adminSync(RawCommand.of(Opcodes.ADMIN_FORMAT_NVM, nsid).withCdw10(cdw10), null);
-        return c.rescanNamespaces();
+        admin.sync(RawCommand.of(Opcodes.ADMIN_FORMAT_NVM, nsid).withCdw10(cdw10), null);
+        return rescan.get();
     }
 
     @Override
@@ -58,10 +77,10 @@ final class ManagementOps implements Management {
         }
         RawCommand cmd = RawCommand.of(Opcodes.ADMIN_GET_FEATURES, nsid).withCdw10(featureId | select << 8).withCdw11(cdw11);
         if (dataBytes == 0) {
-            return new FeatureValue(c.adminSync(cmd, null).dw0(), new byte[0]);
+            return new FeatureValue(admin.sync(cmd, null).dw0(), new byte[0]);
         }
         try (DmaBuffer buf = buffer(dataBytes)) {
-            int dw0 = c.adminSync(cmd, buf).dw0();
+            int dw0 = admin.sync(cmd, buf).dw0();
             return new FeatureValue(dw0, bytes(buf, dataBytes));
         }
     }
@@ -70,17 +89,17 @@ final class ManagementOps implements Management {
     public int setFeature(int featureId, int nsid, int cdw11, int cdw12, boolean save, byte[] data) {
         checkFeature(featureId, data == null ? 0 : data.length);
         if (data == null && nsid == 0 && !save && cdw12 == 0) {
-            c.health.checkAccepting();
-            return c.setRecordedFeature(featureId, cdw11); // set again after every reset
+            health.checkAccepting();
+            return admin.setRecordedFeature(featureId, cdw11); // set again after every reset
         }
         RawCommand cmd = RawCommand.of(Opcodes.ADMIN_SET_FEATURES, nsid).withCdw10(featureId | (save ? 1 << 31 : 0))
                 .withCdw11(cdw11).withCdw12(cdw12);
-        return withData(data, buf -> c.adminSync(cmd, buf).dw0());
+        return withData(data, buf -> admin.sync(cmd, buf).dw0());
     }
 
     @Override
     public FirmwareSlots firmwareSlots() {
-        return FirmwareSlots.parse(c.getLogPage(Opcodes.LOG_FIRMWARE_SLOT, FirmwareSlots.SIZE));
+        return FirmwareSlots.parse(admin.getLogPage(Opcodes.LOG_FIRMWARE_SLOT, AdminCommands.NSID_ALL, 0, FirmwareSlots.SIZE));
     }
 
     @Override
@@ -91,7 +110,8 @@ final class ManagementOps implements Management {
                     + " (nothing was sent to the device)");
         }
         int fwug = id[IdentifyLayout.CTRL_FWUG] & 0xFF;
-        long limit = Math.min(Identification.ADMIN_MAX_TRANSFER, c.maxTransferBytes());
+        long limit = Math.min(Identification.ADMIN_MAX_TRANSFER, info.maxTransferBytes() > 0
+                ? info.maxTransferBytes() : Long.MAX_VALUE);
         if (fwug != 0 && fwug != 0xFF) {
             limit = Math.min(limit, fwug * 4096L);
         }
@@ -106,7 +126,7 @@ final class ManagementOps implements Management {
             RawCommand cmd = RawCommand.of(Opcodes.ADMIN_FIRMWARE_DOWNLOAD, 0).withCdw10(len / 4 - 1).withCdw11(off / 4);
             int at = off;
             try {
-                withData(part, buf -> c.adminSync(cmd, buf).dw0());
+                withData(part, buf -> admin.sync(cmd, buf).dw0());
             } catch (NvmeException e) {
                 throw new NvmeException("Firmware Image Download of bytes " + at + "-" + (at + len - 1) + " of "
                         + image.length + ": " + e.getMessage(), e.status(), e);
@@ -131,8 +151,16 @@ final class ManagementOps implements Management {
         }
         requireNoOpenPairs(what);
         RawCommand cmd = RawCommand.of(Opcodes.ADMIN_FIRMWARE_COMMIT, 0).withCdw10(slot | action.code << 3);
-        c.health.checkAccepting();
-        int status = c.admin.execute(cmd, null, -1, c.adminTimeoutNanos).status();
+        int status;
+        try {
+            admin.sync(cmd, null);
+            status = 0;
+        } catch (NvmeException e) {
+            if (e.status() < 0) {
+                throw e;
+            }
+            status = e.status();
+        }
         NvmeStatus named = NvmeStatus.of(status);
         if (Status.isSuccess(status)) {
             return switch (action) {
@@ -160,7 +188,7 @@ final class ManagementOps implements Management {
         data[IdentifyLayout.NS_DPS] = (byte) spec.protection();
         data[IdentifyLayout.NS_NMIC] = (byte) (spec.shared() ? 1 : 0);
         RawCommand cmd = RawCommand.of(Opcodes.ADMIN_NAMESPACE_MANAGEMENT, 0).withCdw10(0);
-        return withData(data, buf -> c.adminSync(cmd, buf).dw0());
+        return withData(data, buf -> admin.sync(cmd, buf).dw0());
     }
 
     @Override
@@ -169,8 +197,8 @@ final class ManagementOps implements Management {
         Confirm.require(confirm, what);
         requireBit("Namespace Management", "OACS", IdentifyLayout.CTRL_OACS, 2, 3);
         requireNoOpenPairs(what);
-        c.adminSync(RawCommand.of(Opcodes.ADMIN_NAMESPACE_MANAGEMENT, nsid).withCdw10(1), null);
-        c.rescanNamespaces();
+        admin.sync(RawCommand.of(Opcodes.ADMIN_NAMESPACE_MANAGEMENT, nsid).withCdw10(1), null);
+        rescan.get();
     }
 
     @Override
@@ -196,8 +224,8 @@ final class ManagementOps implements Management {
             b.putShort(2 + 2 * i, controllerIds.get(i).shortValue());
         }
         RawCommand cmd = RawCommand.of(Opcodes.ADMIN_NAMESPACE_ATTACHMENT, nsid).withCdw10(sel);
-        withData(list, buf -> c.adminSync(cmd, buf).dw0());
-        c.rescanNamespaces();
+        withData(list, buf -> admin.sync(cmd, buf).dw0());
+        rescan.get();
     }
 
     @Override
@@ -231,8 +259,7 @@ final class ManagementOps implements Management {
 
     @Override
     public int controllerId() {
-        byte[] id = c.identifyController();
-        return (id[IdentifyLayout.CTRL_CNTLID] & 0xFF) | (id[IdentifyLayout.CTRL_CNTLID + 1] & 0xFF) << 8;
+        return identify(Opcodes.CNS_CONTROLLER, 0, 0).getShort(IdentifyLayout.CTRL_CNTLID) & 0xFFFF;
     }
 
     @Override
@@ -244,13 +271,13 @@ final class ManagementOps implements Management {
     @Override
     public void selfTest(int nsid, SelfTest test) {
         requireBit("Device Self-test", "OACS", IdentifyLayout.CTRL_OACS, 2, 4);
-        c.adminSync(RawCommand.of(Opcodes.ADMIN_DEVICE_SELF_TEST, nsid).withCdw10(test.code), null);
+        admin.sync(RawCommand.of(Opcodes.ADMIN_DEVICE_SELF_TEST, nsid).withCdw10(test.code), null);
     }
 
     @Override
     public SelfTestLog selfTestLog() {
         requireBit("Device Self-test", "OACS", IdentifyLayout.CTRL_OACS, 2, 4);
-        return SelfTestLog.parse(c.getLogPage(Opcodes.LOG_DEVICE_SELF_TEST, AdminCommands.NSID_ALL, 0, SelfTestLog.SIZE));
+        return SelfTestLog.parse(admin.getLogPage(Opcodes.LOG_DEVICE_SELF_TEST, AdminCommands.NSID_ALL, 0, SelfTestLog.SIZE));
     }
 
     @Override
@@ -276,7 +303,7 @@ final class ManagementOps implements Management {
         }
         requireNoOpenPairs(what);
         int cdw10 = action.code | (allowUnrestrictedExit ? 1 << 3 : 0) | overwritePasses << 4 | (noDeallocate ? 1 << 9 : 0);
-        c.adminSync(RawCommand.of(Opcodes.ADMIN_SANITIZE, 0).withCdw10(cdw10).withCdw11(pattern), null);
+        admin.sync(RawCommand.of(Opcodes.ADMIN_SANITIZE, 0).withCdw10(cdw10).withCdw11(pattern), null);
     }
 
     @Override
@@ -287,13 +314,14 @@ final class ManagementOps implements Management {
             throw new UnsupportedOperationException("Sanitize is not supported by this controller: Identify Controller"
                     + " SANICAP = 0x" + Integer.toHexString(sanicap) + ", bits 2:0 are 0");
         }
-        return SanitizeStatus.parse(c.getLogPage(Opcodes.LOG_SANITIZE_STATUS, SanitizeStatus.SIZE));
+        return SanitizeStatus.parse(admin.getLogPage(Opcodes.LOG_SANITIZE_STATUS, AdminCommands.NSID_ALL, 0,
+                SanitizeStatus.SIZE));
     }
 
     // ---- helpers ----
 
     private byte[] identifyController() {
-        return c.identifyController();
+        return identify(Opcodes.CNS_CONTROLLER, 0, 0).array();
     }
 
     /** Throws "not supported by this controller" unless the bit is set; returns Identify Controller. */
@@ -312,7 +340,7 @@ final class ManagementOps implements Management {
 
     private void requireNoOpenPairs(String what) {
         List<Integer> open = new ArrayList<>();
-        for (QueuePairControl p : c.pairs.values()) {
+        for (QueuePairControl p : pairs.list()) {
             if (!p.isClosed()) {
                 open.add(p.queueId());
             }
@@ -336,13 +364,13 @@ final class ManagementOps implements Management {
     }
 
     private ByteBuffer identify(int cns, int nsid, int cntid) {
-        byte[] data = c.readAdminData(AdminCommands.identify(cns, nsid).withCdw10(cns | cntid << 16), IdentifyLayout.SIZE);
+        byte[] data = admin.read(AdminCommands.identify(cns, nsid).withCdw10(cns | cntid << 16), IdentifyLayout.SIZE);
         return ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     private DmaBuffer buffer(int bytes) {
-        c.health.checkAccepting();
-        DmaBuffer buf = c.allocateInternal(Math.max(4, (bytes + 3) & ~3));
+        health.checkAccepting();
+        DmaBuffer buf = admin.allocateInternal(Math.max(4, (bytes + 3) & ~3));
         buf.segment().fill((byte) 0);
         return buf;
     }
@@ -354,7 +382,7 @@ final class ManagementOps implements Management {
     /** Runs {@code send} with {@code data} in a DMA buffer (or no buffer for null data). */
     private int withData(byte[] data, java.util.function.ToIntFunction<DmaBuffer> send) {
         if (data == null) {
-            c.health.checkAccepting();
+            health.checkAccepting();
             return send.applyAsInt(null);
         }
         try (DmaBuffer buf = buffer(data.length)) {
