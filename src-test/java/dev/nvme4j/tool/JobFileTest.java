@@ -124,6 +124,17 @@ class JobFileTest {
     }
 
     @Test
+    void commandLineDefaultsApplyToTheFirstJobFileOnly() throws IOException {
+        // fio 3.33: "fio --bs=8k a.fio b.fio" runs a with bs=8k and b with the default 4k (fio
+        // resets its defaults before each job file after the first).
+        Path a = file("a.fio", "[a]", "rw=write", "size=64k");
+        Path b = file("b.fio", "[b]", "rw=write", "size=64k");
+        JsonNode jobs = jobs(onFake("fio", "--bs=8k", "--output-format=json", a.toString(), b.toString()));
+        assertEquals(8, jobs.get(0).get("write").get("total_ios").asLong(), "bs=8k from the command line");
+        assertEquals(16, jobs.get(1).get("write").get("total_ios").asLong(), "the second file: fio's default bs=4k");
+    }
+
+    @Test
     void namesOnTheCommandLineStartJobs() throws IOException {
         JsonNode jobs = jobs(onFake("fio", "--size=64k", "--name=a", "--readwrite=write", "--name=b",
                 "--rw=readwrite", "--blocksize=8k", "--output-format=json"));

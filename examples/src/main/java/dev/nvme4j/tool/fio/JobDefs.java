@@ -20,8 +20,9 @@ import picocli.CommandLine.Model.OptionSpec;
  * each {@code --name=NAME} starts a job that the options after it describe. In job files,
  * {@code [global]} adds defaults for the sections after it and each other section is a job. The
  * command line's defaults come first, so a job file's own settings win over them (as in fio: the
- * command line changes fio's defaults, not what a job file says). The jobs of each job file after
- * the first start with a stonewall. {@code --section} picks jobs by name.
+ * command line changes fio's defaults, not what a job file says), and only for the first job file
+ * (fio resets its defaults before each further one). The jobs of each job file after the first
+ * start with a stonewall. {@code --section} picks jobs by name.
  */
 public final class JobDefs {
     /** One job before it is resolved against a namespace: its options and how they were given. */
@@ -91,7 +92,9 @@ public final class JobDefs {
             }
         }
         for (int f = 0; f < files.size(); f++) {
-            List<String> global = new ArrayList<>(defaults);
+            // fio resets its defaults before each job file after the first: the command line's
+            // job options apply to the first job file only.
+            List<String> global = new ArrayList<>(f == 0 ? defaults : List.of());
             boolean first = true;
             for (JobFile.Section s : reader.read(files.get(f))) {
                 List<String> own = new ArrayList<>();
