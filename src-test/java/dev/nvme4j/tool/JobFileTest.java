@@ -168,10 +168,10 @@ class JobFileTest {
         ToolRun r = withoutDevice("fio", job.toString());
         assertEquals(2, r.exit(), r.toString());
         assertTrue(r.err().contains("u.fio:3: unknown option 'iodpeth'"), r.toString());
-        job = file("v.fio", "[j]", "fill_device=1");
+        job = file("v.fio", "[j]", "zonemode=zbd");
         r = withoutDevice("fio", job.toString());
         assertEquals(2, r.exit(), r.toString());
-        assertTrue(r.err().contains("v.fio:2: fio's option 'fill_device' is not supported: "), r.toString());
+        assertTrue(r.err().contains("v.fio:2: fio's option 'zonemode' is not supported: "), r.toString());
         job = file("w.fio", "[j]", "bs=4q");
         r = withoutDevice("fio", job.toString());
         assertEquals(2, r.exit(), r.toString());
