@@ -1,11 +1,8 @@
 package dev.nvme4j.ctrl;
 
 import dev.nvme4j.device.DeviceEvents;
-import dev.nvme4j.device.PciFunction;
 import dev.nvme4j.device.RegisterSpace;
-import dev.nvme4j.queue.QueuePairControl;
 import dev.nvme4j.spec.NvmeRegs;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * poll, which is woken (no application callback runs on this thread). Nothing waits for the
  * device or for an owner.
  *
- * <p><b>Error interrupt</b> (PCIe AER): CSTS decides. All ones: the device is unreachable, the
- * controller is marked failed. CSTS.CFS, or a ready controller that is no longer ready: the
+ * <p><b>Error interrupt</b> (PCIe AER): CSTS decides. All ones: the device is gone, the
+ * controller is removed ({@link Failure#remove}). CSTS.CFS, or a ready controller that is no longer ready: the
  * recovery ladder's reset (by the watchdog, which also resubmits retryable I/O; if the reset
  * fails, the controller fails with the reason). A controller that still reports ready: logged;
  * commands the error may have lost climb the ladder as their deadlines pass.
@@ -40,45 +37,36 @@ final class DeviceEventWatch implements Runnable {
             + " or remove through sysfs)";
 
     private final String address;
-    private final PciFunction pci;
     private final RegisterSpace regs;
     private final Health health;
     private final ControllerStats stats;
-    private final AdminQueue admin;
-    private final AsyncEvents asyncEvents;
     private final Recovery recovery;
     private final Watchdog watchdog;
-    private final QueuePairs pairs;
     private final Failure failure;
     private final DeviceEvents events;
     private final Thread thread;
     private volatile boolean running = true;
 
-    private DeviceEventWatch(ControllerParts p, AsyncEvents asyncEvents, Recovery recovery, Watchdog watchdog,
-                             QueuePairs pairs, Failure failure, DeviceEvents events) {
+    private DeviceEventWatch(ControllerParts p, Recovery recovery, Watchdog watchdog, Failure failure,
+                             DeviceEvents events) {
         this.address = p.address();
-        this.pci = p.pci();
         this.regs = p.regs();
         this.health = p.health();
         this.stats = p.stats();
-        this.admin = p.admin();
-        this.asyncEvents = asyncEvents;
         this.recovery = recovery;
         this.watchdog = watchdog;
-        this.pairs = pairs;
         this.failure = failure;
         this.events = events;
         this.thread = Thread.ofPlatform().daemon().name("nvme4j-device-events-" + address).unstarted(this);
     }
 
     /** {@return a watch, not started yet, or null when the function offers neither interrupt} */
-    static DeviceEventWatch create(ControllerParts p, AsyncEvents asyncEvents, Recovery recovery, Watchdog watchdog,
-                                   QueuePairs pairs, Failure failure) {
+    static DeviceEventWatch create(ControllerParts p, Recovery recovery, Watchdog watchdog, Failure failure) {
         DeviceEvents events = p.pci().deviceEvents();
         if (events == null || (!events.hasRemovalRequest() && !events.hasError())) {
             return null;
         }
-        return new DeviceEventWatch(p, asyncEvents, recovery, watchdog, pairs, failure, events);
+        return new DeviceEventWatch(p, recovery, watchdog, failure, events);
     }
 
     void start() {
@@ -129,42 +117,9 @@ final class DeviceEventWatch implements Runnable {
         }
     }
 
-    /** Gives the device up; false when the controller is closing (close releases the device then). */
+    /** Gives the device up ({@link Failure#remove}); false when the controller is closing (close releases it then). */
     private boolean remove() {
-        String reason = "device removed: " + REMOVAL_CAUSE;
-        if (!health.remove(reason)) {
-            LOG.info("{}: the kernel requested the device back while the controller closes; the close releases it",
-                    address);
-            return false;
-        }
-        long start = System.nanoTime();
-        pci.detach();
-        stats.removals.increment();
-        List<QueuePairControl> open = pairs.list();
-        int outstanding = 0;
-        for (QueuePairControl p : open) {
-            outstanding += p.outstanding();
-        }
-        LOG.error("{}: {}; giving it up now: {} I/O command(s) outstanding complete with Host Pathing Error",
-                address, reason, outstanding);
-        Events.stateChange(address, "REMOVED", reason);
-        asyncEvents.stop();
-        asyncEvents.stopDelivery();
-        watchdog.stop();
-        try {
-            pci.release();
-        } catch (RuntimeException e) {
-            LOG.error("{}: releasing the removed device failed", address, e);
-        }
-        admin.failAll(QueuePairControl.DEVICE_REMOVED);
-        for (QueuePairControl p : open) {
-            p.requestFailAll(QueuePairControl.DEVICE_REMOVED);
-        }
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        LOG.info("{}: device released to the kernel in {} ms; close the controller, and open the device again once it"
-                + " is back", address, millis);
-        Events.removal(address, REMOVAL_CAUSE, outstanding, millis);
-        return true;
+        return failure.remove(REMOVAL_CAUSE);
     }
 
     private void onError() {
@@ -179,8 +134,8 @@ final class DeviceEventWatch implements Runnable {
         String what = "PCIe error reported (AER error interrupt), CSTS 0x" + Integer.toHexString(csts);
         String action;
         if (NvmeRegs.isAllOnes(csts)) {
-            action = "failed";
-            failure.fail(what + ": the device no longer answers (CSTS reads all-ones)");
+            action = "removed";
+            failure.remove(what + ": the device no longer answers (CSTS reads all-ones; surprise removal)");
         } else if (NvmeRegs.cstsCfs(csts)) {
             action = "reset";
             LOG.error("{}: {}: controller fatal status; resetting", address, what);

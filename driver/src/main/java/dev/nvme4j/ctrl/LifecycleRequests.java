@@ -76,6 +76,10 @@ final class LifecycleRequests {
             throw new IllegalStateException("cannot " + what + " controller " + address + ": it failed ("
                     + health.failureReason() + "); close it and open it again");
         }
+        if (s == ControllerState.REMOVED) {
+            throw new IllegalStateException("cannot " + what + " controller " + address + ": "
+                    + health.failureReason() + "; close it, and open the device again once it is back");
+        }
     }
 
     /**

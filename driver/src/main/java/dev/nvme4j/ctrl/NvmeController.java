@@ -77,12 +77,12 @@ public final class NvmeController implements Controller, QueueHost {
         Recovery recovery = new Recovery(p, this::wakeWatchdog);
         this.pairs = new QueuePairs(p, new QueuePairBuilder(p, this, recovery));
         this.asyncEvents = new AsyncEvents(p);
-        Failure failure = new Failure(p, asyncEvents, pairs);
+        Failure failure = new Failure(p, asyncEvents, pairs, this::stopWatchdog);
         ControllerReset reset = new ControllerReset(p, recovery, asyncEvents, pairs, failure);
         WatchdogWork work = new WatchdogWork(address, health, this::wakeWatchdog);
         this.watchdog = new Watchdog(p, recovery, reset, pairs, failure, work);
         this.requests = new LifecycleRequests(p, work, reset, pairs, asyncEvents);
-        this.deviceEvents = DeviceEventWatch.create(p, asyncEvents, recovery, watchdog, pairs, failure);
+        this.deviceEvents = DeviceEventWatch.create(p, recovery, watchdog, failure);
         this.teardown = new Teardown(p, pairs, buffers, asyncEvents, watchdog, deviceEvents);
     }
 
@@ -119,6 +119,10 @@ public final class NvmeController implements Controller, QueueHost {
 
     private void wakeWatchdog() {
         watchdog.wake();
+    }
+
+    private void stopWatchdog() {
+        watchdog.stop();
     }
 
     // ---- Controller ----

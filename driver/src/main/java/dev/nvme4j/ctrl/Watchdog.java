@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The controller's background thread (one per controller, daemon). Each round it:
  * reaps the admin queue (futures nobody waits on, Asynchronous Event Requests); looks at
- * CSTS (all-ones: the device is gone, fail fast; CFS: reset); checks admin deadlines; checks
+ * CSTS (all-ones: the device is gone, removed at once; CFS: reset); checks admin deadlines; checks
  * the deadlines of every I/O queue pair whose owner is not inside it (it enters the pair's
  * gate only if free, so it never runs concurrently with the owner, and it never calls an
  * application callback); runs a reset recovery asked for; runs what the application asked for
@@ -116,11 +116,11 @@ final class Watchdog implements Runnable {
         work.runPending();
     }
 
-    /** False when the device is dead (then the controller is failed). */
+    /** False when the device is gone (then the controller is removed) or was reset. */
     private boolean checkDevice() {
         int csts = regs.read32(NvmeRegs.CSTS);
         if (NvmeRegs.isAllOnes(csts)) {
-            failure.fail("device removed or unreachable: CSTS reads all-ones (surprise removal)");
+            failure.remove("CSTS reads all-ones (surprise removal: the device no longer answers)");
             return false;
         }
         if (NvmeRegs.cstsCfs(csts)) {
