@@ -126,7 +126,8 @@ public final class NvmeController implements Controller, QueueHost {
         int pageSize = 4096 << NvmeRegs.capMpsmin(cap);
         int depth = Math.min(options.adminQueueDepth(), NvmeRegs.capMqes(cap) + 1);
         bringUp.disable();
-        queues = new QueueFactory(dma, regs, NvmeRegs.capDstrd(cap), pageSize, Identification.ADMIN_MAX_TRANSFER);
+        queues = new QueueFactory(dma, regs, NvmeRegs.capDstrd(cap), pageSize, Identification.ADMIN_MAX_TRANSFER,
+                pci.fabricsLink());
         adminMemory = queues.build(0, depth, Arena.ofAuto());
         bringUp.configureAdminQueues(depth, adminMemory.queue().sqRegion().iova(),
                 adminMemory.queue().cqRegion().iova());
@@ -139,7 +140,8 @@ public final class NvmeController implements Controller, QueueHost {
         RetryDelays.enable(this, (buf, fid) -> admin.execute(AdminCommands.setFeatures(fid, 0), buf, -1,
                 adminTimeoutNanos));
         shadowDoorbells = ShadowDoorbellSetup.setUp(this, info.oacs(), pageSize, NvmeRegs.capDstrd(cap));
-        queues = new QueueFactory(dma, regs, NvmeRegs.capDstrd(cap), pageSize, info.maxTransferBytes());
+        queues = new QueueFactory(dma, regs, NvmeRegs.capDstrd(cap), pageSize, info.maxTransferBytes(),
+                pci.fabricsLink());
         enableInterrupts();
         recovery = new Recovery(this);
         health.ready();
@@ -543,6 +545,9 @@ public final class NvmeController implements Controller, QueueHost {
 
     @Override
     public long sglThreshold() {
+        if (pci.fabricsLink() != null) {
+            return 1; // fabrics: every transfer is described by an SGL (NVMe over Fabrics 1.1, 2.3.1)
+        }
         return Sgl.supported(sgls) ? options.sglThreshold() : Long.MAX_VALUE;
     }
 
