@@ -117,6 +117,85 @@ class TcpControllerApiTest {
         }
     }
 
+    /** Submits {@code n} async reads of 8 blocks from LBA {@code lba}, polls until done (bounded); returns completions per read. */
+    private static int[][] readAll(IoQueuePair qp, Namespace ns, DmaBuffer buf, int n, long lba) {
+        int[][] done = new int[n][2];
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            assertTrue(qp.read(ns, lba + i * 8L, 8, buf.slice(i * 4096L, 4096), (tag, status) -> {
+                done[k][0]++;
+                done[k][1] = status;
+            }, i));
+        }
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (qp.outstanding() > 0 && System.nanoTime() < deadline) {
+            qp.process(Duration.ofMillis(10));
+        }
+        assertEquals(0, qp.outstanding(), "every read completed within 20 s");
+        return done;
+    }
+
+    @Test
+    void aConnectionResetMidIoReconnectsAndResubmits() {
+        byte[] data = new byte[4 * 4096];
+        new Random(3).nextBytes(data);
+        System.arraycopy(data, 0, target.media, 300 * 512, data.length);
+        try (Controller c = Nvme.open(uri(), options(), fabrics());
+             IoQueuePair qp = c.createQueuePair();
+             DmaBuffer buf = c.allocateBuffer(4 * 4096)) {
+            Namespace ns = c.namespace(1);
+            int sockets = target.sockets.size();
+            target.closeOnRead = true; // the target drops the I/O connection at the first read
+            int[][] done = readAll(qp, ns, buf, 4, 300);
+            for (int i = 0; i < 4; i++) {
+                assertEquals(1, done[i][0], "read " + i + " completed once");
+                assertEquals(0, done[i][1], "read " + i + " succeeded after the reconnect");
+            }
+            assertArrayEquals(data, buf.segment().toArray(ValueLayout.JAVA_BYTE));
+            assertEquals(1, c.counters().resets(), "one reset: the reconnect");
+            assertTrue(qp.counters().resubmitted() >= 1, "the lost reads were resubmitted");
+            assertTrue(target.sockets.size() >= sockets + 2, "a new admin and I/O connection");
+            assertEquals(ControllerState.READY, c.state());
+            qp.readSync(ns, 300, 8, buf.slice(0, 4096));
+        }
+    }
+
+    @Test
+    void aTargetThatIsGoneFailsEveryCommandOnceWithATransportErrorWithinTheBound() throws IOException {
+        try (Controller c = Nvme.open(uri(), options(), fabrics());
+             IoQueuePair qp = c.createQueuePair();
+             DmaBuffer buf = c.allocateBuffer(4 * 4096)) {
+            Namespace ns = c.namespace(1);
+            target.noResponseOnRead = true; // the reads stay outstanding at the target
+            int[][] done = new int[4][2];
+            for (int i = 0; i < 4; i++) {
+                int k = i;
+                assertTrue(qp.read(ns, i * 8L, 8, buf.slice(i * 4096L, 4096), (tag, status) -> {
+                    done[k][0]++;
+                    done[k][1] = status;
+                }, i));
+            }
+            qp.poll();
+            long start = System.nanoTime();
+            target.close(); // every connection reset, the port closed: reconnecting is refused
+            while (qp.outstanding() > 0 && System.nanoTime() - start < 20_000_000_000L) {
+                qp.process(Duration.ofMillis(10));
+            }
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(0, qp.outstanding(), "every read completed");
+            for (int i = 0; i < 4; i++) {
+                assertEquals(1, done[i][0], "read " + i + " completed once");
+                assertEquals(dev.nvme4j.api.NvmeStatus.HOST_PATHING_ERROR.code(true), done[i][1],
+                        "read " + i + ": Host Pathing Error");
+            }
+            assertEquals(ControllerState.FAILED, c.state());
+            assertTrue(c.failureReason().contains("reconnecting failed"), c.failureReason());
+            assertTrue(millis < 15_000, "bounded by the 3 s reconnect bound and the watchdog, took " + millis + " ms");
+            NvmeException after = assertThrows(NvmeException.class, () -> qp.readSync(ns, 0, 8, buf.slice(0, 4096)));
+            assertTrue(after.getMessage().length() > 0);
+        }
+    }
+
     @Test
     void badAddressesAreRefusedClearly() {
         IllegalArgumentException noNqn = assertThrows(IllegalArgumentException.class,

@@ -73,11 +73,13 @@ final class ControllerReset {
         List<QueuePairControl> held = enterAll(reason);
         int[] counts = new int[2];
         boolean ok = false;
+        String failure = null;
         try {
             reinitialize(held, counts);
             ok = true;
         } catch (RuntimeException e) {
             LOG.error("{}: controller reset failed", ctrl.address(), e);
+            failure = e.getMessage();
         } finally {
             // Every gate is still held: a reset request made before this point (by an owner's
             // deadline scan while this reset waited for its gate, or by recovery before an admin
@@ -92,11 +94,11 @@ final class ControllerReset {
                 p.wake();
             }
         }
-        finish(event, reason, counts, ok);
+        finish(event, reason, counts, ok, failure);
         return ok;
     }
 
-    private void finish(Events.ResetEvent event, String reason, int[] counts, boolean ok) {
+    private void finish(Events.ResetEvent event, String reason, int[] counts, boolean ok, String failure) {
         event.address = ctrl.address();
         event.reason = reason;
         event.resubmitted = counts[0];
@@ -113,7 +115,7 @@ final class ControllerReset {
             ctrl.namespaceRescan.afterReset();
         } else {
             ctrl.health.ready();
-            ctrl.fail("controller reset failed (" + reason + ")");
+            ctrl.fail("controller reset failed (" + reason + ")" + (failure == null ? "" : ": " + failure));
         }
     }
 

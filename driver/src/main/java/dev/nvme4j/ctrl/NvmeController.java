@@ -504,7 +504,9 @@ public final class NvmeController implements Controller, QueueHost {
 
     @Override
     public int failureStatus() {
-        return health.isRemoved() ? QueuePairControl.DEVICE_REMOVED : QueuePairControl.HOST_ABORT;
+        // A fabrics controller that failed lost its path (reconnecting did not bring it back).
+        return health.isRemoved() || pci.fabricsLink() != null ? QueuePairControl.DEVICE_REMOVED
+                : QueuePairControl.HOST_ABORT;
     }
 
     void wakeWatchdog() {
@@ -515,7 +517,8 @@ public final class NvmeController implements Controller, QueueHost {
 
     /**
      * Marks the controller failed: admin commands and every queue pair's outstanding and new
-     * commands complete with Command Aborted By Host (DNR); {@link #failureReason()} says why.
+     * commands complete with Command Aborted By Host (DNR; Host Pathing Error over a fabric, see
+     * {@link #failureStatus()}); {@link #failureReason()} says why.
      */
     void fail(String reason) {
         if (!health.fail(reason)) {
@@ -527,9 +530,9 @@ public final class NvmeController implements Controller, QueueHost {
         if (recovery != null) {
             recovery.stopAsyncEvents();
         }
-        admin.failAll(QueuePairControl.HOST_ABORT);
+        admin.failAll(failureStatus());
         for (QueuePairControl p : pairs.values()) {
-            p.requestFailAll(QueuePairControl.HOST_ABORT);
+            p.requestFailAll(failureStatus());
         }
     }
 
