@@ -319,16 +319,7 @@ public final class TcpController implements AutoCloseable {
     }
 
     private String connectFailure(int status) {
-        String why = switch (Status.sct(status) == 1 ? Status.sc(status) : -1) {
-            case 0x80 -> "incompatible Connect format";
-            case 0x81 -> "the controller is busy";
-            case 0x82 -> "invalid parameter in the Connect data (often: the subsystem NQN '" + subNqn
-                    + "' is not offered on this port, or the controller ID is unknown)";
-            case 0x84 -> "this host (" + options.hostNqn() + ") is not allowed to connect to " + subNqn;
-            case 0x85 -> "invalid queue type";
-            default -> Status.describe(status);
-        };
-        return "Connect to " + subNqn + " at " + address + " failed: " + why;
+        return Fabrics.connectFailure(status, subNqn, address, options.hostNqn());
     }
 
     /** Base 3.5.1 over properties: CAP and VS, CC.EN with 64/16-byte entries, wait for CSTS.RDY (CAP.TO bound). */

@@ -289,48 +289,7 @@ public final class TcpQueue implements AutoCloseable {
      */
     public int execute(MemorySegment sqe, MemorySegment buffer, long offset, int length, int direction,
             long timeoutNanos) throws TcpTransportException {
-        if (failure != null) {
-            throw failure;
-        }
-        int cid = acquireCid();
-        if (cid < 0) {
-            throw new IllegalStateException("no free command identifier on " + name);
-        }
-        try {
-            submit(cid, sqe, 0, buffer, offset, length, direction);
-            flush();
-            long deadline = System.nanoTime() + timeoutNanos;
-            while (!slots.done[cid]) {
-                poll();
-                if (slots.done[cid]) {
-                    break;
-                }
-                if (failure != null) {
-                    throw failure;
-                }
-                if (!await(deadline) && !slots.done[cid]) {
-                    poll();
-                    if (!slots.done[cid]) {
-                        fail(new TcpTransportException(TcpTransportException.Kind.TIMEOUT, "command (opcode 0x"
-                                + Integer.toHexString(sqe.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0) & 0xFF)
-                                + ") on " + name + " not completed within "
-                                + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"));
-                        throw failure;
-                    }
-                }
-            }
-            if (failure != null && (slots.doneStatus[cid] == STATUS_HOST_PATH_ERROR
-                    || slots.doneStatus[cid] == STATUS_ABORTED_SQ_DELETION)) {
-                throw failure;
-            }
-            lastDw0 = slots.doneDw0[cid];
-            lastDw1 = slots.doneDw1[cid];
-            return slots.doneStatus[cid];
-        } finally {
-            if (slots.state[cid] == CommandSlots.FREE) {
-                releaseCid(cid);
-            }
-        }
+        return SyncCommand.run(this, sqe, buffer, offset, length, direction, timeoutNanos);
     }
 
     /**
@@ -346,8 +305,8 @@ public final class TcpQueue implements AutoCloseable {
         slots.release(cid);
     }
 
-    private int lastDw0;
-    private int lastDw1;
+    int lastDw0;
+    int lastDw1;
 
     public int lastDw0() {
         return lastDw0;
@@ -410,7 +369,7 @@ public final class TcpQueue implements AutoCloseable {
         }
     }
 
-    private void fail(TcpTransportException e) {
+    void fail(TcpTransportException e) {
         if (failure != null) {
             return;
         }
