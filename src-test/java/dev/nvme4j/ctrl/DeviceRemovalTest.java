@@ -259,7 +259,7 @@ class DeviceRemovalTest {
     }
 
     @Test
-    void anErrorInterruptFromAnUnreachableDeviceFailsTheControllerWithTheReason() {
+    void anErrorInterruptFromAnUnreachableDeviceRemovesTheControllerWithTheReason() {
         assertTimeoutPreemptively(BOUND, () -> {
             try (MockController mock = Nvme.createMock(threaded());
                  Controller ctrl = Nvme.open(mock, sleepyWatchdog());
@@ -272,12 +272,13 @@ class DeviceRemovalTest {
                 qp.flushSubmissions();
                 mock.faults().surpriseRemoval();
                 mock.faults().raiseErrorInterrupt();
-                waitForState(ctrl, ControllerState.FAILED);
+                waitForState(ctrl, ControllerState.REMOVED);
                 assertNotNull(ctrl.failureReason());
                 assertTrue(ctrl.failureReason().contains("AER") && ctrl.failureReason().contains("all-ones"),
                         ctrl.failureReason());
                 assertTrue(qp.drain(Duration.ofSeconds(5)));
-                assertEquals(NvmeStatus.COMMAND_ABORTED_BY_HOST, NvmeStatus.of(st[0]));
+                assertEquals(REMOVED, st[0], Status.describe(st[0]));
+                assertEquals(1, ctrl.counters().removals());
                 assertEquals(1, ctrl.counters().errorInterrupts());
             }
         });

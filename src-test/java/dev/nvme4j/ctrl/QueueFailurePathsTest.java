@@ -39,7 +39,8 @@ class QueueFailurePathsTest {
     }
 
     /**
-     * Depth 17, all 16 slots in flight, surprise removal: afterwards the pair must not stay
+     * Depth 17, all 16 slots in flight, surprise removal (the controller ends REMOVED, which fails
+     * commands as FAILED does, with Host Pathing Error): afterwards the pair must not stay
      * "full" (the SQ head never came back from the dead device); new I/O is accepted and fails
      * at once, and a synchronous read fails fast naming the failed state, not after the I/O timeout.
      */
@@ -62,9 +63,9 @@ class QueueFailurePathsTest {
                 assertTrue(qp.drain(Duration.ofSeconds(5)), "the 16 in flight fail");
                 for (int i = 0; i < 16; i++) {
                     assertEquals(1, calls[i]);
-                    assertEquals(NvmeStatus.COMMAND_ABORTED_BY_HOST, NvmeStatus.of(status[i]));
+                    assertEquals(NvmeStatus.HOST_PATHING_ERROR, NvmeStatus.of(status[i]));
                 }
-                assertEquals(ControllerState.FAILED, f.ctrl.state());
+                assertEquals(ControllerState.REMOVED, f.ctrl.state());
                 assertEquals(0, control(f, qp).commandQueue().sqOccupancy(),
                         "the dead SQ's entries no longer count as occupying it");
 
@@ -77,7 +78,7 @@ class QueueFailurePathsTest {
                 }
                 assertEquals(16, qp.poll(), "and all complete at the next poll");
                 for (int i = 0; i < 16; i++) {
-                    assertEquals(NvmeStatus.COMMAND_ABORTED_BY_HOST, NvmeStatus.of(late[i]));
+                    assertEquals(NvmeStatus.HOST_PATHING_ERROR, NvmeStatus.of(late[i]));
                 }
 
                 long start = System.nanoTime();
@@ -85,7 +86,7 @@ class QueueFailurePathsTest {
                 long took = System.nanoTime() - start;
                 assertTrue(took < Duration.ofSeconds(2).toNanos(), "readSync failed fast, not after the I/O timeout: "
                         + took / 1_000_000 + " ms");
-                assertTrue(e.getMessage().contains("failed") && e.getMessage().contains("all-ones"),
+                assertTrue(e.getMessage().contains("removed") && e.getMessage().contains("all-ones"),
                         "names the failed state and its reason: " + e.getMessage());
             } finally {
                 f.ctrl.close();
@@ -274,7 +275,7 @@ class QueueFailurePathsTest {
 
     /** The controller's handle on {@code qp} (the application's reference offers only the API). */
     private static QueuePairControl control(MockFixture f, IoQueuePair qp) {
-        return ((NvmeController) f.ctrl).pairs.get(qp.queueId());
+        return ((NvmeController) f.ctrl).pairControl(qp.queueId());
     }
 
     /** Runs {@code work} on a new owner thread; returns what it threw (null if nothing). */

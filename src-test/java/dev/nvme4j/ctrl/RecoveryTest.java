@@ -266,7 +266,7 @@ class RecoveryTest {
     }
 
     @Test
-    void surpriseRemovalFailsEverythingFastAndCloseIsBounded() {
+    void surpriseRemovalEndsRemovedFailsEverythingFastAndCloseIsBounded() {
         assertTimeoutPreemptively(BOUND, () -> {
             MockFixture f = new MockFixture(config(ExecutionMode.DETERMINISTIC), fastRecovery());
             try (IoQueuePair qp = f.ctrl.createQueuePair(16, CompletionMode.POLL);
@@ -286,15 +286,15 @@ class RecoveryTest {
                 assertTrue(System.nanoTime() - start < Duration.ofSeconds(2).toNanos(), "failed fast");
                 for (int i = 0; i < 10; i++) {
                     assertEquals(1, calls[i]);
-                    assertEquals(NvmeStatus.COMMAND_ABORTED_BY_HOST, NvmeStatus.of(status[i]));
+                    assertEquals(NvmeStatus.HOST_PATHING_ERROR, NvmeStatus.of(status[i]));
                     assertTrue(Status.dnr(status[i]));
                 }
-                assertEquals(ControllerState.FAILED, f.ctrl.state());
+                assertEquals(ControllerState.REMOVED, f.ctrl.state());
                 assertTrue(f.ctrl.failureReason().contains("all-ones"), f.ctrl.failureReason());
                 int[] late = {-1};
                 assertTrue(qp.write(ns, 0, 1, buf.slice(0, 512), (t, s) -> late[0] = s, 0), "new I/O is accepted");
                 qp.poll();
-                assertEquals(QueuePairStatus.HOST_ABORT, late[0], "and completes with the abort status");
+                assertEquals(QueuePairStatus.DEVICE_REMOVED, late[0], "and completes with the removed status");
             } finally {
                 long start = System.nanoTime();
                 f.ctrl.close();
@@ -463,8 +463,9 @@ class RecoveryTest {
         });
     }
 
-    /** The host abort status, spelled once for the tests. */
+    /** The host abort and removed statuses, spelled once for the tests. */
     static final class QueuePairStatus {
         static final int HOST_ABORT = dev.nvme4j.queue.QueuePairControl.HOST_ABORT;
+        static final int DEVICE_REMOVED = dev.nvme4j.queue.QueuePairControl.DEVICE_REMOVED;
     }
 }

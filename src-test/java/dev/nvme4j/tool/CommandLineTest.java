@@ -32,6 +32,22 @@ class CommandLineTest {
     }
 
     @Test
+    void fioHelpFormatsEveryOptionDescription() {
+        java.io.PrintStream saved = System.err;
+        java.io.ByteArrayOutputStream traced = new java.io.ByteArrayOutputStream();
+        ToolRun r;
+        System.setErr(new java.io.PrintStream(traced, true));
+        try {
+            r = runWithoutDevice("fio", "--help");
+        } finally {
+            System.setErr(saved);
+        }
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().replaceAll("\\s+", " ").contains("a share of the namespace such as 50%"), r.out());
+        assertFalse(traced.toString().contains("Could not format"), traced.toString()); // picocli's warning
+    }
+
+    @Test
     void sizesUseFioSuffixes() {
         assertEquals(4096, ByteSize.parse("4k"));
         assertEquals(4096, ByteSize.parse("4K"));

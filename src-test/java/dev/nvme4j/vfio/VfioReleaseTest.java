@@ -104,6 +104,25 @@ class VfioReleaseTest {
         verify(kernel.libc).close(error);
     }
 
+    /**
+     * Presence comes from config space: the class-code dword (vfio-pci passes it through, unlike
+     * the vendor ID) reading all ones means the function is gone; so does a failing read, and a
+     * released function is not present either.
+     */
+    @Test
+    void theFunctionIsPresentUntilItsConfigSpaceReadsAllOnesOrItIsReleased() {
+        kernel.config.set(ValueLayout.JAVA_INT_UNALIGNED, 0x08, 0x0108_0202);
+        try (VfioPciFunction f = open(ADDRESS)) {
+            assertTrue(f.isPresent());
+            kernel.config.set(ValueLayout.JAVA_INT_UNALIGNED, 0x08, 0xFFFF_FFFF);
+            assertFalse(f.isPresent(), "class code reads all ones: gone");
+            kernel.config.set(ValueLayout.JAVA_INT_UNALIGNED, 0x08, 0x0108_0202);
+            assertTrue(f.isPresent());
+            f.release();
+            assertFalse(f.isPresent(), "released");
+        }
+    }
+
     @Test
     void releaseStopsRegisterAccessUnmapsDmaAndClosesTheDeviceGroupAndContainer() {
         VfioPciFunction f = open(ADDRESS);

@@ -20,9 +20,9 @@ public interface Controller extends AutoCloseable {
     ControllerState state();
 
     /**
-     * When {@link #state()} is FAILED or REMOVED: why (e.g. "device removed or unreachable: CSTS
-     * reads all-ones", or "device removed: the kernel requested it back (hot-unplug, unbind or
-     * remove)").
+     * When {@link #state()} is FAILED or REMOVED: why (e.g. "device removed: CSTS reads all-ones
+     * (surprise removal ...)", or "device removed: the kernel requested the device back
+     * (hot-unplug, unbind ...)").
      */
     String failureReason();
 

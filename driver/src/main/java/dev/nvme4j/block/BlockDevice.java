@@ -10,8 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
@@ -61,44 +59,15 @@ public final class BlockDevice implements AutoCloseable {
     private final Controller controller;
     private final Namespace namespace;
     private final BlockDeviceOptions options;
-    private final BlockOwner[] owners;
-    private final DmaBuffer[] bounce;
-    private final SlotRing freeBounce;
-    private final long waitNanos;
+    private final BlockIo io;
     private volatile boolean closed;
 
     private BlockDevice(Controller controller, Namespace namespace, BlockDeviceOptions options) {
         this.controller = controller;
         this.namespace = namespace;
         this.options = options;
-        this.waitNanos = options.waitTimeout().toNanos();
-        int bounceCount = Integer.highestOneBit(options.bounceBuffers() * 2 - 1);
-        List<AutoCloseable> made = new ArrayList<>();
-        try {
-            bounce = new DmaBuffer[options.bounceBuffers()];
-            freeBounce = new SlotRing(bounceCount);
-            for (int i = 0; i < bounce.length; i++) {
-                bounce[i] = controller.allocateBuffer(options.bounceSize());
-                made.add(bounce[i]);
-                freeBounce.offer(i);
-            }
-            owners = new BlockOwner[options.queuePairs()];
-            for (int i = 0; i < owners.length; i++) {
-                IoQueuePair qp = controller.createQueuePair(options.queueDepth(), options.completionMode());
-                made.add(qp);
-                owners[i] = new BlockOwner(this, i, qp, options.requestSlots());
-            }
-        } catch (RuntimeException e) {
-            for (int i = made.size() - 1; i >= 0; i--) {
-                try {
-                    made.get(i).close();
-                } catch (Exception suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            throw e;
-        }
-        for (BlockOwner o : owners) {
+        this.io = new BlockIo(this, controller, options);
+        for (BlockOwner o : io.owners) {
             o.start();
         }
     }
@@ -156,31 +125,31 @@ public final class BlockDevice implements AutoCloseable {
     public void read(long lba, int blocks, DmaBuffer buffer) {
         checkRange(lba, blocks);
         checkBuffer(buffer, blocks);
-        await(submit(OP_READ, lba, blocks, buffer, -1, null), null, 0);
+        io.run(OP_READ, lba, blocks, buffer);
     }
 
     /** Writes {@code blocks} blocks at {@code lba} from {@code buffer}; blocks until done. Any thread. */
     public void write(long lba, int blocks, DmaBuffer buffer) {
         checkRange(lba, blocks);
         checkBuffer(buffer, blocks);
-        await(submit(OP_WRITE, lba, blocks, buffer, -1, null), null, 0);
+        io.run(OP_WRITE, lba, blocks, buffer);
     }
 
     /** Commits the volatile write cache to media (NVMe Flush); blocks until done. Any thread. */
     public void flush() {
-        await(submit(OP_FLUSH, 0, 0, null, -1, null), null, 0);
+        io.run(OP_FLUSH, 0, 0, null);
     }
 
     /** Write Zeroes over {@code blocks} blocks at {@code lba}; blocks until done. Any thread. */
     public void writeZeroes(long lba, int blocks) {
         checkRange(lba, blocks);
-        await(submit(OP_WRITE_ZEROES, lba, blocks, null, -1, null), null, 0);
+        io.run(OP_WRITE_ZEROES, lba, blocks, null);
     }
 
     /** Deallocates (trims) {@code blocks} blocks at {@code lba}; blocks until done. Any thread. */
     public void deallocate(long lba, int blocks) {
         checkRange(lba, blocks);
-        await(submit(OP_DEALLOCATE, lba, blocks, null, -1, null), null, 0);
+        io.run(OP_DEALLOCATE, lba, blocks, null);
     }
 
     // ---- blocking, any memory (through bounce buffers) ----
@@ -223,14 +192,14 @@ public final class BlockDevice implements AutoCloseable {
     public CompletableFuture<Void> readAsync(long lba, int blocks, DmaBuffer buffer) {
         checkRange(lba, blocks);
         checkBuffer(buffer, blocks);
-        return submitAsync(OP_READ, lba, blocks, buffer, -1, null);
+        return io.submitAsync(OP_READ, lba, blocks, buffer, null);
     }
 
     /** Writes from a DMA buffer; the future completes on an owner thread. Any thread. */
     public CompletableFuture<Void> writeAsync(long lba, int blocks, DmaBuffer buffer) {
         checkRange(lba, blocks);
         checkBuffer(buffer, blocks);
-        return submitAsync(OP_WRITE, lba, blocks, buffer, -1, null);
+        return io.submitAsync(OP_WRITE, lba, blocks, buffer, null);
     }
 
     /**
@@ -240,34 +209,29 @@ public final class BlockDevice implements AutoCloseable {
      * from a virtual thread. Any thread.
      */
     public CompletableFuture<Void> readAsync(long lba, MemorySegment dst) {
-        int blocks = bouncedBlocks(lba, dst);
-        int b = acquireBounce();
-        return submitAsync(OP_READ, lba, blocks, bounce[b].slice(0, dst.byteSize()), b, dst);
+        return io.submitAsync(OP_READ, lba, bouncedBlocks(lba, dst), null, dst);
     }
 
     /** Writes from any segment of at most {@link BlockDeviceOptions#bounceSize()} bytes; see {@link #readAsync(long, MemorySegment)}. */
     public CompletableFuture<Void> writeAsync(long lba, MemorySegment src) {
-        int blocks = bouncedBlocks(lba, src);
-        int b = acquireBounce();
-        bounce[b].segment().copyFrom(src);
-        return submitAsync(OP_WRITE, lba, blocks, bounce[b].slice(0, src.byteSize()), b, null);
+        return io.submitAsync(OP_WRITE, lba, bouncedBlocks(lba, src), null, src);
     }
 
     /** Flush; the future completes on an owner thread. Any thread. */
     public CompletableFuture<Void> flushAsync() {
-        return submitAsync(OP_FLUSH, 0, 0, null, -1, null);
+        return io.submitAsync(OP_FLUSH, 0, 0, null, null);
     }
 
     /** Write Zeroes; the future completes on an owner thread. Any thread. */
     public CompletableFuture<Void> writeZeroesAsync(long lba, int blocks) {
         checkRange(lba, blocks);
-        return submitAsync(OP_WRITE_ZEROES, lba, blocks, null, -1, null);
+        return io.submitAsync(OP_WRITE_ZEROES, lba, blocks, null, null);
     }
 
     /** Deallocate; the future completes on an owner thread. Any thread. */
     public CompletableFuture<Void> deallocateAsync(long lba, int blocks) {
         checkRange(lba, blocks);
-        return submitAsync(OP_DEALLOCATE, lba, blocks, null, -1, null);
+        return io.submitAsync(OP_DEALLOCATE, lba, blocks, null, null);
     }
 
     // ---- FileChannel ----
@@ -308,26 +272,24 @@ public final class BlockDevice implements AutoCloseable {
         }
         closed = true;
         long deadline = System.nanoTime() + options.closeTimeout().toNanos();
-        for (BlockOwner o : owners) {
+        for (BlockOwner o : io.owners) {
             o.stop(deadline);
         }
         boolean allExited = true;
-        for (BlockOwner o : owners) {
+        for (BlockOwner o : io.owners) {
             allExited &= o.join(deadline + 15_000_000_000L);
         }
-        for (BlockOwner o : owners) {
+        for (BlockOwner o : io.owners) {
             o.failRemaining("the block device was closed");
         }
         if (allExited) {
-            for (DmaBuffer b : bounce) {
-                b.close();
-            }
+            io.bounce.close();
         }
     }
 
     @Override
     public String toString() {
-        return "BlockDevice[" + controller.address() + " nsid " + namespace.nsid() + ", " + owners.length
+        return "BlockDevice[" + controller.address() + " nsid " + namespace.nsid() + ", " + io.owners.length
                 + " queue pairs]";
     }
 
@@ -338,7 +300,7 @@ public final class BlockDevice implements AutoCloseable {
     }
 
     long waitNanos() {
-        return waitNanos;
+        return options.waitTimeout().toNanos();
     }
 
     Namespace ns() {
@@ -346,13 +308,11 @@ public final class BlockDevice implements AutoCloseable {
     }
 
     DmaBuffer bounceBuffer(int index) {
-        return bounce[index];
+        return io.bounce.buffer(index);
     }
 
     void releaseBounce(int index) {
-        if (index >= 0) {
-            freeBounce.offer(index);
-        }
+        io.bounce.release(index);
     }
 
     private void transfer(int op, long lba, MemorySegment data) {
@@ -363,24 +323,7 @@ public final class BlockDevice implements AutoCloseable {
                     + bs + "-byte blocks");
         }
         checkRange(lba, bytes / bs);
-        long piece = options.bounceSize() - options.bounceSize() % bs;
-        for (long off = 0; off < bytes; off += piece) {
-            long n = Math.min(piece, bytes - off);
-            int b = acquireBounce();
-            DmaBuffer buf = bounce[b];
-            MemorySegment part = data.asSlice(off, n);
-            BlockRequest r;
-            try {
-                if (op == OP_WRITE) {
-                    MemorySegment.copy(part, 0, buf.segment(), 0, n);
-                }
-                r = submit(op, lba + off / bs, (int) (n / bs), buf, b, null);
-            } catch (RuntimeException e) {
-                releaseBounce(b);
-                throw e;
-            }
-            await(r, op == OP_READ ? part : null, n);
-        }
+        io.transfer(op, lba, data);
     }
 
     private int bouncedBlocks(long lba, MemorySegment data) {
@@ -399,36 +342,7 @@ public final class BlockDevice implements AutoCloseable {
         return (int) (bytes / bs);
     }
 
-    private int acquireBounce() {
-        checkOpen();
-        int b = freeBounce.poll();
-        if (b >= 0) {
-            return b;
-        }
-        long deadline = System.nanoTime() + waitNanos;
-        int spins = 0;
-        while ((b = freeBounce.poll()) < 0) {
-            checkOpen();
-            if (System.nanoTime() - deadline > 0) {
-                throw new NvmeException("no bounce buffer became free within " + options.waitTimeout()
-                        + " (" + bounce.length + " in use): raise BlockDeviceOptions.bounceBuffers or use DmaBuffers");
-            }
-            backOff(++spins);
-        }
-        return b;
-    }
-
-    static void backOff(int spins) {
-        if (spins < 64) {
-            Thread.onSpinWait();
-        } else if (spins < 128) {
-            Thread.yield();
-        } else {
-            LockSupport.parkNanos(50_000);
-        }
-    }
-
-    private void checkOpen() {
+    void checkOpen() {
         if (closed) {
             throw new BlockDeviceClosedException("the block device on " + describe() + " is closed");
         }
@@ -446,84 +360,6 @@ public final class BlockDevice implements AutoCloseable {
         if (buffer == null || buffer.byteSize() < need) {
             throw new IllegalArgumentException("the buffer has " + (buffer == null ? "null" : buffer.byteSize() + " bytes")
                     + ", " + blocks + " blocks need " + need);
-        }
-    }
-
-    private BlockOwner pick() {
-        int n = owners.length;
-        return owners[n == 1 ? 0 : (int) ((Thread.currentThread().threadId() & 0x7FFF_FFFF) % n)];
-    }
-
-    /** Takes a slot (waiting, bounded, if every one is in use), fills it and hands it to its owner. */
-    private BlockRequest submit(int op, long lba, int blocks, DmaBuffer buffer, int bounceIndex,
-                                CompletableFuture<Void> future) {
-        return submit(op, lba, blocks, buffer, bounceIndex, future, null);
-    }
-
-    private BlockRequest submit(int op, long lba, int blocks, DmaBuffer buffer, int bounceIndex,
-                                CompletableFuture<Void> future, MemorySegment copyBack) {
-        checkOpen();
-        BlockOwner first = pick();
-        BlockRequest r = first.tryAcquire();
-        if (r == null) {
-            r = acquireSlow();
-        }
-        r.prepare(op, lba, blocks, buffer, bounceIndex, future, future == null ? Thread.currentThread() : null,
-                copyBack);
-        r.owner.hand(r);
-        return r;
-    }
-
-    private BlockRequest acquireSlow() {
-        long deadline = System.nanoTime() + waitNanos;
-        int spins = 0;
-        while (true) {
-            for (BlockOwner o : owners) {
-                BlockRequest r = o.tryAcquire();
-                if (r != null) {
-                    return r;
-                }
-            }
-            checkOpen();
-            if (System.nanoTime() - deadline > 0) {
-                throw new NvmeException("no request slot became free within " + options.waitTimeout() + " ("
-                        + owners.length + " queue pairs x " + options.requestSlots()
-                        + " slots in use): raise BlockDeviceOptions.requestSlots or queuePairs");
-            }
-            backOff(++spins);
-        }
-    }
-
-    private CompletableFuture<Void> submitAsync(int op, long lba, int blocks, DmaBuffer buffer, int bounceIndex,
-                                                MemorySegment copyBack) {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        try {
-            submit(op, lba, blocks, buffer, bounceIndex, f, copyBack);
-        } catch (RuntimeException e) {
-            releaseBounce(bounceIndex);
-            throw e;
-        }
-        return f;
-    }
-
-    /** Waits for {@code r}, copies a bounced read out, frees the slot; throws what the I/O ended with. */
-    private void await(BlockRequest r, MemorySegment copyTo, long bytes) {
-        r.owner.awaitDone(r);
-        int status = r.status;
-        RuntimeException error = r.error;
-        int op = r.op;
-        long lba = r.lba;
-        int b = r.bounceIndex;
-        if (error == null && status == 0 && copyTo != null) {
-            MemorySegment.copy(bounce[b].segment(), 0, copyTo, 0, bytes);
-        }
-        r.owner.release(r);
-        releaseBounce(b);
-        if (error != null) {
-            throw error;
-        }
-        if (status != 0) {
-            throw NvmeException.forStatus(OP_NAMES[op] + " at LBA " + lba + " of " + describe(), status);
         }
     }
 }

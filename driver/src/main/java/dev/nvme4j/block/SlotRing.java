@@ -2,6 +2,7 @@ package dev.nvme4j.block;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A bounded lock-free queue of small integers (slot indices), safe for any number of producers
@@ -72,5 +73,16 @@ final class SlotRing {
 
     boolean isEmpty() {
         return enqueue.get() == dequeue.get();
+    }
+
+    /** How a thread waits for a ring to give something: spin, then yield, then park briefly. */
+    static void backOff(int spins) {
+        if (spins < 64) {
+            Thread.onSpinWait();
+        } else if (spins < 128) {
+            Thread.yield();
+        } else {
+            LockSupport.parkNanos(50_000);
+        }
     }
 }

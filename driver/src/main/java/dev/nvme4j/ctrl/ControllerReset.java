@@ -6,7 +6,6 @@ import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.queue.CommandQueue;
 import dev.nvme4j.queue.QueuePairControl;
 import dev.nvme4j.queue.RecoveryStep;
-import dev.nvme4j.queue.ShadowDoorbells;
 import dev.nvme4j.queue.Tracker;
 import dev.nvme4j.queue.TrackerPool;
 import dev.nvme4j.spec.NumberOfQueues;
@@ -39,10 +38,51 @@ final class ControllerReset {
     private static final long WINDOW_NANOS = 60_000_000_000L;
     static final long GATE_WAIT_NANOS = 2_000_000_000L;
 
-    private final NvmeController ctrl;
+    private final String address;
+    private final Health health;
+    private final ControllerStats stats;
+    private final AdminQueue admin;
+    private final AdminOps ops;
+    private final BringUp bringUp;
+    private final FeatureRecord features;
+    private final RetryDelays retryDelays;
+    private final ShadowDoorbellSetup shadow;
+    private final NamespaceRescan namespaces;
+    private final int wantedPairs;
+    private final int retryLimit;
+    private final long adminTimeoutNanos;
+    private final long ioTimeoutNanos;
+    private final Recovery recovery;
+    private final AsyncEvents events;
+    private final QueuePairs pairs;
+    private final Failure failure;
+    private final ResetHistory history = new ResetHistory();
 
-    ControllerReset(NvmeController ctrl) {
-        this.ctrl = ctrl;
+    /** What a reset did with the outstanding I/O commands. */
+    private static final class Outcome {
+        int resubmitted;
+        int failed;
+    }
+
+    ControllerReset(ControllerParts p, Recovery recovery, AsyncEvents events, QueuePairs pairs, Failure failure) {
+        this.address = p.address();
+        this.health = p.health();
+        this.stats = p.stats();
+        this.admin = p.admin();
+        this.ops = p.adminOps();
+        this.bringUp = p.bringUp();
+        this.features = p.features();
+        this.retryDelays = p.identity().retryDelays();
+        this.shadow = p.shadow();
+        this.namespaces = p.namespaces();
+        this.wantedPairs = p.options().maxIoQueuePairs();
+        this.retryLimit = p.options().retryLimit();
+        this.adminTimeoutNanos = p.adminTimeoutNanos();
+        this.ioTimeoutNanos = p.ioTimeoutNanos();
+        this.recovery = recovery;
+        this.events = events;
+        this.pairs = pairs;
+        this.failure = failure;
     }
 
     /** A reset by recovery: too many within a minute and the controller is failed instead. */
@@ -56,72 +96,72 @@ final class ControllerReset {
      * ready again.
      */
     boolean run(String reason, boolean limited) {
-        if (!ctrl.health.beginReset()) {
+        if (!health.beginReset()) {
             return false;
         }
-        ctrl.stats.resets.increment();
-        if (limited && ctrl.resetHistory.tooMany(System.nanoTime(), MAX_RESETS_IN_WINDOW, WINDOW_NANOS)) {
-            ctrl.health.ready();
-            ctrl.fail("recovery gave up: " + MAX_RESETS_IN_WINDOW + " controller resets within a minute (last: "
+        stats.resets.increment();
+        if (limited && history.tooMany(System.nanoTime(), MAX_RESETS_IN_WINDOW, WINDOW_NANOS)) {
+            health.ready();
+            failure.fail("recovery gave up: " + MAX_RESETS_IN_WINDOW + " controller resets within a minute (last: "
                     + reason + ")");
             return false;
         }
-        LOG.warn("{}: resetting the controller: {}", ctrl.address(), reason);
-        Events.stateChange(ctrl.address(), "RESETTING", reason);
+        LOG.warn("{}: resetting the controller: {}", address, reason);
+        Events.stateChange(address, "RESETTING", reason);
         Events.ResetEvent event = new Events.ResetEvent();
         event.begin();
         List<QueuePairControl> held = enterAll(reason);
-        int[] counts = new int[2];
+        Outcome outcome = new Outcome();
         boolean ok = false;
-        String failure = null;
+        String cause = null;
         try {
-            reinitialize(held, counts);
+            reinitialize(held, outcome);
             ok = true;
         } catch (RuntimeException e) {
-            LOG.error("{}: controller reset failed", ctrl.address(), e);
-            failure = e.getMessage();
+            LOG.error("{}: controller reset failed", address, e);
+            cause = e.getMessage();
         } finally {
             // Every gate is still held: a reset request made before this point (by an owner's
             // deadline scan while this reset waited for its gate, or by recovery before an admin
             // timeout or CFS started this reset) belongs to the episode this reset ends. Each
             // command it was about was resubmitted with a fresh deadline or failed here.
-            ctrl.recovery.takeResetRequest();
+            recovery.takeResetRequest();
             for (QueuePairControl p : held) {
                 p.gate().exit();
-                if (counts[1] > 0) {
+                if (outcome.failed > 0) {
                     p.requestDeferredFailures();
                 }
                 p.wake();
             }
         }
-        finish(event, reason, counts, ok, failure);
+        finish(event, reason, outcome, ok, cause);
         return ok;
     }
 
-    private void finish(Events.ResetEvent event, String reason, int[] counts, boolean ok, String failure) {
-        event.address = ctrl.address();
+    private void finish(Events.ResetEvent event, String reason, Outcome outcome, boolean ok, String cause) {
+        event.address = address;
         event.reason = reason;
-        event.resubmitted = counts[0];
-        event.failed = counts[1];
+        event.resubmitted = outcome.resubmitted;
+        event.failed = outcome.failed;
         event.succeeded = ok;
         event.commit();
         if (ok) {
-            ctrl.health.ready();
-            ctrl.admin.resume();
-            ctrl.recovery.startAsyncEvents();
-            Events.stateChange(ctrl.address(), "READY", "reset done");
-            LOG.warn("{}: controller reset done; {} command(s) resubmitted, {} failed", ctrl.address(), counts[0],
-                    counts[1]);
-            ctrl.namespaceRescan.afterReset();
+            health.ready();
+            admin.resume();
+            events.start();
+            Events.stateChange(address, "READY", "reset done");
+            LOG.warn("{}: controller reset done; {} command(s) resubmitted, {} failed", address, outcome.resubmitted,
+                    outcome.failed);
+            events.tell(namespaces.afterReset());
         } else {
-            ctrl.health.ready();
-            ctrl.fail("controller reset failed (" + reason + ")" + (failure == null ? "" : ": " + failure));
+            health.ready();
+            failure.fail("controller reset failed (" + reason + ")" + (cause == null ? "" : ": " + cause));
         }
     }
 
     private List<QueuePairControl> enterAll(String reason) {
         List<QueuePairControl> held = new ArrayList<>();
-        for (QueuePairControl p : List.copyOf(ctrl.pairs.values())) {
+        for (QueuePairControl p : pairs.list()) {
             if (p.isClosed()) {
                 continue;
             }
@@ -133,75 +173,70 @@ final class ControllerReset {
                 String why = "the controller was reset (" + reason + ") while the pair's owner stayed inside it (a"
                         + " callback) for more than " + GATE_WAIT_NANOS / 1_000_000 + " ms; the commands the"
                         + " controller had not answered completed with Command Aborted By Host; create a new queue pair";
-                LOG.warn("{}: I/O queue pair {} closed: {}", ctrl.address(), p.queueId(), why);
+                LOG.warn("{}: I/O queue pair {} closed: {}", address, p.queueId(), why);
                 p.closeLostInReset(why, QueuePairControl.HOST_ABORT);
-                ctrl.forget(p);
+                pairs.forget(p);
             }
         }
         return held;
     }
 
-    private void reinitialize(List<QueuePairControl> pairs, int[] counts) {
-        ctrl.recovery.stopAsyncEvents();
-        ctrl.admin.pause();
-        ctrl.bringUp.disable();
-        ctrl.admin.failAll(QueuePairControl.HOST_ABORT, false);
-        ctrl.admin.resetRings();
-        CommandQueue aq = ctrl.admin.commandQueue();
-        ctrl.bringUp.configureAdminQueues(aq.depth(), aq.sqRegion().iova(), aq.cqRegion().iova());
-        ctrl.bringUp.enable();
-        int wanted = ctrl.options.maxIoQueuePairs();
-        int pairsGranted = NumberOfQueues.usablePairs(urgent(AdminCommands.numberOfQueues(wanted), -1).dw0(), wanted);
-        ctrl.features.reportRestore(ctrl.features.restore(
-                command -> ctrl.admin.executeUrgent(command, -1, ctrl.adminTimeoutNanos)));
-        RetryDelays.enable(ctrl, (buf, fid) -> ctrl.admin.executeUrgent(AdminCommands.setFeatures(fid, 0), buf.iova(),
-                ctrl.adminTimeoutNanos));
-        ShadowDoorbells shadow = ctrl.shadowDoorbells;
-        if (shadow != null && !ShadowDoorbellSetup.configure(ctrl, shadow, true)) {
-            ctrl.shadowDoorbells = null; // MMIO doorbells only from now on (the queues attach null below)
-            ctrl.dma.free(shadow.region());
-        }
-        for (QueuePairControl p : pairs) {
+    private void reinitialize(List<QueuePairControl> held, Outcome outcome) {
+        events.stop();
+        admin.pause();
+        bringUp.disable();
+        admin.failAll(QueuePairControl.HOST_ABORT, false);
+        admin.resetRings();
+        CommandQueue aq = admin.commandQueue();
+        bringUp.configureAdminQueues(aq.depth(), aq.sqRegion().iova(), aq.cqRegion().iova());
+        bringUp.enable();
+        int pairsGranted = NumberOfQueues.usablePairs(urgent(AdminCommands.numberOfQueues(wantedPairs), -1).dw0(),
+                wantedPairs);
+        features.reportRestore(features.restore(command -> admin.executeUrgent(command, -1, adminTimeoutNanos)));
+        retryDelays.enable(address, ops, (buf, fid) -> admin.executeUrgent(AdminCommands.setFeatures(fid, 0),
+                buf.iova(), adminTimeoutNanos));
+        shadow.configureAfterReset();
+        for (QueuePairControl p : held) {
             if (p.queueId() > pairsGranted) {
                 throw new NvmeException("after the reset the controller grants only " + pairsGranted
                         + " queue pairs; queue " + p.queueId() + " cannot be recreated");
             }
             recreate(p);
-            resubmit(p, counts);
+            resubmit(p, outcome);
         }
     }
 
     private void recreate(QueuePairControl p) {
         CommandQueue q = p.commandQueue();
         q.resetRings();
-        q.attachShadow(ctrl.shadowDoorbells, false);
+        q.attachShadow(shadow.pages(), false);
         boolean irq = p.vector() != null;
         urgent(AdminCommands.createIoCq(q.qid(), q.depth(), irq, irq ? p.vector().index() : 0), q.cqRegion().iova());
         urgent(AdminCommands.createIoSq(q.qid(), q.depth(), q.qid()), q.sqRegion().iova());
     }
 
     /** Resubmits every outstanding command with retries left; marks the others for failure. */
-    private void resubmit(QueuePairControl p, int[] counts) {
+    private void resubmit(QueuePairControl p, Outcome outcome) {
         CommandQueue q = p.commandQueue();
         TrackerPool pool = q.trackers();
-        long deadline = System.nanoTime() + ctrl.ioTimeoutNanos();
+        long deadline = System.nanoTime() + ioTimeoutNanos;
         for (Tracker t = pool.nextBusy(null); t != null; t = pool.nextBusy(t)) {
             if (t.recoveryStep() == RecoveryStep.HELD) {
                 continue; // completed and held for the owner's poll
             }
-            if (t.retries() < ctrl.options.retryLimit() && t.recoveryStep() != RecoveryStep.FAIL_PENDING) {
+            if (t.retries() < retryLimit && t.recoveryStep() != RecoveryStep.FAIL_PENDING) {
                 q.resubmitSaved(t, deadline);
-                counts[0]++;
+                outcome.resubmitted++;
             } else {
                 t.advanceRecovery(RecoveryStep.FAIL_PENDING, Long.MAX_VALUE);
-                counts[1]++;
+                outcome.failed++;
             }
         }
         q.ringSubmissions();
     }
 
     private Completion urgent(RawCommand command, long ringIova) {
-        Completion c = ctrl.admin.executeUrgent(command, ringIova, ctrl.adminTimeoutNanos);
+        Completion c = admin.executeUrgent(command, ringIova, adminTimeoutNanos);
         if (!c.isSuccess()) {
             throw NvmeException.forStatus(dev.nvme4j.spec.Opcodes.adminName(command.opcode()) + " during reset",
                     c.status());

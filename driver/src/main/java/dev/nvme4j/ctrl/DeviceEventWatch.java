@@ -1,9 +1,8 @@
 package dev.nvme4j.ctrl;
 
 import dev.nvme4j.device.DeviceEvents;
-import dev.nvme4j.queue.QueuePairControl;
+import dev.nvme4j.device.RegisterSpace;
 import dev.nvme4j.spec.NvmeRegs;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * poll, which is woken (no application callback runs on this thread). Nothing waits for the
  * device or for an owner.
  *
- * <p><b>Error interrupt</b> (PCIe AER): CSTS decides. All ones: the device is unreachable, the
- * controller is marked failed. CSTS.CFS, or a ready controller that is no longer ready: the
+ * <p><b>Error interrupt</b> (PCIe AER): CSTS decides. All ones: the device is gone, the
+ * controller is removed ({@link Failure#remove}). CSTS.CFS, or a ready controller that is no longer ready: the
  * recovery ladder's reset (by the watchdog, which also resubmits retryable I/O; if the reset
  * fails, the controller fails with the reason). A controller that still reports ready: logged;
  * commands the error may have lost climb the ladder as their deadlines pass.
@@ -37,26 +36,41 @@ final class DeviceEventWatch implements Runnable {
     static final String REMOVAL_CAUSE = "the kernel requested the device back (hot-unplug, unbind from vfio-pci"
             + " or remove through sysfs)";
 
-    private final NvmeController ctrl;
+    private final String address;
+    private final RegisterSpace regs;
+    private final Health health;
+    private final ControllerStats stats;
+    private final Recovery recovery;
+    private final Watchdog watchdog;
+    private final Failure failure;
     private final DeviceEvents events;
     private final Thread thread;
     private volatile boolean running = true;
 
-    private DeviceEventWatch(NvmeController ctrl, DeviceEvents events) {
-        this.ctrl = ctrl;
+    private DeviceEventWatch(ControllerParts p, Recovery recovery, Watchdog watchdog, Failure failure,
+                             DeviceEvents events) {
+        this.address = p.address();
+        this.regs = p.regs();
+        this.health = p.health();
+        this.stats = p.stats();
+        this.recovery = recovery;
+        this.watchdog = watchdog;
+        this.failure = failure;
         this.events = events;
-        this.thread = Thread.ofPlatform().daemon().name("nvme4j-device-events-" + ctrl.address()).unstarted(this);
+        this.thread = Thread.ofPlatform().daemon().name("nvme4j-device-events-" + address).unstarted(this);
     }
 
-    /** {@return a started watch, or null when the function offers neither interrupt} */
-    static DeviceEventWatch start(NvmeController ctrl) {
-        DeviceEvents events = ctrl.pci.deviceEvents();
+    /** {@return a watch, not started yet, or null when the function offers neither interrupt} */
+    static DeviceEventWatch create(ControllerParts p, Recovery recovery, Watchdog watchdog, Failure failure) {
+        DeviceEvents events = p.pci().deviceEvents();
         if (events == null || (!events.hasRemovalRequest() && !events.hasError())) {
             return null;
         }
-        DeviceEventWatch w = new DeviceEventWatch(ctrl, events);
-        w.thread.start();
-        return w;
+        return new DeviceEventWatch(p, recovery, watchdog, failure, events);
+    }
+
+    void start() {
+        thread.start();
     }
 
     /** Stops the thread and waits for it (bounded; a removal under way is finished first). */
@@ -67,7 +81,7 @@ final class DeviceEventWatch implements Runnable {
             try {
                 thread.join(10_000);
                 if (thread.isAlive()) {
-                    LOG.warn("{}: the device event thread did not stop within 10 s", ctrl.address());
+                    LOG.warn("{}: the device event thread did not stop within 10 s", address);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -83,7 +97,7 @@ final class DeviceEventWatch implements Runnable {
                 fired = events.await(WAIT_NANOS);
             } catch (RuntimeException e) {
                 LOG.error("{}: waiting for device events failed; hot-unplug and PCIe errors are no longer watched",
-                        ctrl.address(), e);
+                        address, e);
                 return;
             }
             if (!running) {
@@ -98,79 +112,43 @@ final class DeviceEventWatch implements Runnable {
                     onError();
                 }
             } catch (RuntimeException e) {
-                LOG.error("{}: handling a device event failed", ctrl.address(), e);
+                LOG.error("{}: handling a device event failed", address, e);
             }
         }
     }
 
-    /** Gives the device up; false when the controller is closing (close releases the device then). */
+    /** Gives the device up ({@link Failure#remove}); false when the controller is closing (close releases it then). */
     private boolean remove() {
-        String reason = "device removed: " + REMOVAL_CAUSE;
-        if (!ctrl.health.remove(reason)) {
-            LOG.info("{}: the kernel requested the device back while the controller closes; the close releases it",
-                    ctrl.address());
-            return false;
-        }
-        long start = System.nanoTime();
-        ctrl.pci.detach();
-        ctrl.stats.removals.increment();
-        List<QueuePairControl> pairs = List.copyOf(ctrl.pairs.values());
-        int outstanding = 0;
-        for (QueuePairControl p : pairs) {
-            outstanding += p.outstanding();
-        }
-        LOG.error("{}: {}; giving it up now: {} I/O command(s) outstanding complete with Host Pathing Error",
-                ctrl.address(), reason, outstanding);
-        Events.stateChange(ctrl.address(), "REMOVED", reason);
-        if (ctrl.recovery != null) {
-            ctrl.recovery.stopAsyncEvents();
-        }
-        ctrl.stopWatchdog();
-        try {
-            ctrl.pci.release();
-        } catch (RuntimeException e) {
-            LOG.error("{}: releasing the removed device failed", ctrl.address(), e);
-        }
-        if (ctrl.admin != null) {
-            ctrl.admin.failAll(QueuePairControl.DEVICE_REMOVED);
-        }
-        for (QueuePairControl p : pairs) {
-            p.requestFailAll(QueuePairControl.DEVICE_REMOVED);
-        }
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        LOG.info("{}: device released to the kernel in {} ms; close the controller, and open the device again once it"
-                + " is back", ctrl.address(), millis);
-        Events.removal(ctrl.address(), REMOVAL_CAUSE, outstanding, millis);
-        return true;
+        return failure.remove(REMOVAL_CAUSE);
     }
 
     private void onError() {
-        ctrl.stats.errorInterrupts.increment();
-        if (ctrl.health.state() == dev.nvme4j.api.ControllerState.CLOSED || ctrl.health.isFailed()) {
-            LOG.warn("{}: PCIe error interrupt (AER) on a controller that is {}; nothing to recover", ctrl.address(),
-                    ctrl.health.state());
-            Events.errorInterrupt(ctrl.address(), 0, "ignored (" + ctrl.health.state() + ")");
+        stats.errorInterrupts.increment();
+        if (health.state() == dev.nvme4j.api.ControllerState.CLOSED || health.isFailed()) {
+            LOG.warn("{}: PCIe error interrupt (AER) on a controller that is {}; nothing to recover", address,
+                    health.state());
+            Events.errorInterrupt(address, 0, "ignored (" + health.state() + ")");
             return;
         }
-        int csts = ctrl.regs.read32(NvmeRegs.CSTS);
+        int csts = regs.read32(NvmeRegs.CSTS);
         String what = "PCIe error reported (AER error interrupt), CSTS 0x" + Integer.toHexString(csts);
         String action;
         if (NvmeRegs.isAllOnes(csts)) {
-            action = "failed";
-            ctrl.fail(what + ": the device no longer answers (CSTS reads all-ones)");
+            action = "removed";
+            failure.remove(what + ": the device no longer answers (CSTS reads all-ones; surprise removal)");
         } else if (NvmeRegs.cstsCfs(csts)) {
             action = "reset";
-            LOG.error("{}: {}: controller fatal status; resetting", ctrl.address(), what);
-            ctrl.wakeWatchdog(); // the watchdog resets on CSTS.CFS
-        } else if (!NvmeRegs.cstsRdy(csts) && ctrl.health.state() == dev.nvme4j.api.ControllerState.READY) {
+            LOG.error("{}: {}: controller fatal status; resetting", address, what);
+            watchdog.wake(); // the watchdog resets on CSTS.CFS
+        } else if (!NvmeRegs.cstsRdy(csts) && health.state() == dev.nvme4j.api.ControllerState.READY) {
             action = "reset";
-            ctrl.recovery.requestReset(what + ": the controller is no longer ready (CSTS.RDY 0)");
+            recovery.requestReset(what + ": the controller is no longer ready (CSTS.RDY 0)");
         } else {
             action = "checked";
             LOG.warn("{}: {}: the controller still reports ready; commands the error lost are recovered when their"
-                    + " deadlines pass", ctrl.address(), what);
-            ctrl.wakeWatchdog();
+                    + " deadlines pass", address, what);
+            watchdog.wake();
         }
-        Events.errorInterrupt(ctrl.address(), csts, action);
+        Events.errorInterrupt(address, csts, action);
     }
 }

@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
  * The thread that delivers asynchronous events (one per controller, daemon, started at the
  * first event): it reads each event's log page and calls the application's listener, so a slow
  * listener or a slow Get Log Page never holds up the watchdog (failure detection, recovery,
- * resets) or close. Events wait for it in {@link Recovery}'s bounded queue, other listener
+ * resets) or close. Events wait for it in {@link AsyncEvents}' bounded queue, other listener
  * calls (namespace changes) in its own, bounded the same way.
  *
  * <p>Thread-safe.
@@ -21,13 +21,18 @@ final class EventThread implements Runnable {
     /** How long close waits for a listener call in progress before it goes on without it. */
     private static final long STOP_WAIT_MILLIS = 100;
 
-    private final NvmeController ctrl;
-    private final ArrayBlockingQueue<Runnable> calls = new ArrayBlockingQueue<>(Recovery.EVENT_QUEUE_CAPACITY);
+    private final String address;
+    private final ControllerStats stats;
+    private final Runnable deliverEvents;
+    private final ArrayBlockingQueue<Runnable> calls = new ArrayBlockingQueue<>(AsyncEvents.EVENT_QUEUE_CAPACITY);
     private Thread thread;
     private volatile boolean running = true;
 
-    EventThread(NvmeController ctrl) {
-        this.ctrl = ctrl;
+    /** {@code deliverEvents}: delivers the queued events, each round before the other calls. */
+    EventThread(String address, ControllerStats stats, Runnable deliverEvents) {
+        this.address = address;
+        this.stats = stats;
+        this.deliverEvents = deliverEvents;
     }
 
     /** An event was queued: starts the thread if needed and wakes it. Any thread. */
@@ -36,21 +41,21 @@ final class EventThread implements Runnable {
             return;
         }
         if (thread == null) {
-            thread = Thread.ofPlatform().daemon().name("nvme4j-events-" + ctrl.address()).unstarted(this);
+            thread = Thread.ofPlatform().daemon().name("nvme4j-events-" + address).unstarted(this);
             thread.start();
         }
         LockSupport.unpark(thread);
     }
 
     /**
-     * Queues a listener call other than an event's; when {@value Recovery#EVENT_QUEUE_CAPACITY}
+     * Queues a listener call other than an event's; when {@value AsyncEvents#EVENT_QUEUE_CAPACITY}
      * are waiting for a slow listener, it is dropped (counted as a dropped event, logged).
      */
     void post(Runnable call) {
         if (!calls.offer(call)) {
-            ctrl.stats.asyncEventsDropped.increment();
+            stats.asyncEventsDropped.increment();
             LOG.warn("{}: the async event listener is behind by {} calls; dropping a namespace change notice",
-                    ctrl.address(), calls.size());
+                    address, calls.size());
             return;
         }
         signal();
@@ -80,7 +85,7 @@ final class EventThread implements Runnable {
             Thread.currentThread().interrupt();
         }
         if (t.isAlive()) {
-            LOG.warn("{}: the async event listener has not returned; closing without waiting for it", ctrl.address());
+            LOG.warn("{}: the async event listener has not returned; closing without waiting for it", address);
         }
     }
 
@@ -88,13 +93,13 @@ final class EventThread implements Runnable {
     public void run() {
         while (running) {
             try {
-                ctrl.recovery.deliverEvents();
+                deliverEvents.run();
                 Runnable call;
                 while (running && (call = calls.poll()) != null) {
                     call.run();
                 }
             } catch (RuntimeException e) {
-                LOG.error("{}: async event delivery failed", ctrl.address(), e);
+                LOG.error("{}: async event delivery failed", address, e);
             }
             LockSupport.parkNanos(IDLE_NANOS);
         }

@@ -30,34 +30,50 @@ final class Identification {
     static final long DRIVER_MAX_TRANSFER = 2L << 20;
     static final long DRIVER_MAX_TRANSFER_WITH_MDTS = 8L << 20;
 
-    private final NvmeController ctrl;
+    private final AdminOps ops;
+    private final long cap;
+    private final int vs;
     private final int pageSize;
 
-    Identification(NvmeController ctrl, int pageSize) {
-        this.ctrl = ctrl;
+    Identification(AdminOps ops, long cap, int vs, int pageSize) {
+        this.ops = ops;
+        this.cap = cap;
+        this.vs = vs;
         this.pageSize = pageSize;
     }
 
-    ControllerInfo identifyController(int adminDepth) {
-        long cap = ctrl.bringUp.cap();
-        try (DmaBuffer buf = ctrl.allocateInternal(IdentifyLayout.SIZE)) {
-            ctrl.adminSync(AdminCommands.identify(Opcodes.CNS_CONTROLLER, 0), buf);
+    /**
+     * What Identify Controller says that the driver keeps.
+     *
+     * @param info         the application's view (the granted queue pairs once negotiated)
+     * @param rtd3eMicros  RTD3E, microseconds (0: not reported), for the shutdown warning
+     * @param sgls         SGLS (SGL support of the NVM command set)
+     * @param retryDelays  CRDT1..3
+     */
+    record Identified(ControllerInfo info, long rtd3eMicros, int sgls, RetryDelays retryDelays) {
+        Identified withGrantedQueues(int granted) {
+            ControllerInfo i = info;
+            return new Identified(new ControllerInfo(i.pciVendorId(), i.subsystemVendorId(), i.serialNumber(),
+                    i.modelNumber(), i.firmwareRevision(), i.version(), i.maxTransferBytes(), i.namespaceCount(),
+                    i.oncs(), i.oacs(), i.volatileWriteCache(), i.abortCommandLimit(), i.asyncEventLimit(),
+                    i.maxQueueEntries(), i.pageSize(), granted, i.doorbellStride()), rtd3eMicros, sgls, retryDelays);
+        }
+    }
+
+    Identified identifyController() {
+        try (DmaBuffer buf = ops.allocateInternal(IdentifyLayout.SIZE)) {
+            ops.sync(AdminCommands.identify(Opcodes.CNS_CONTROLLER, 0), buf);
             MemorySegment s = buf.segment();
-            ctrl.rtd3eMicros = rtd3eMicros(s);
-            ctrl.sgls = IdentifyParser.u32(s, IdentifyLayout.CTRL_SGLS);
-            for (int i = 0; i < 3; i++) {
-                ctrl.crdtNanos[i] = IdentifyParser.u16(s, IdentifyLayout.CTRL_CRDT1 + 2 * i) * 100_000_000L;
-            }
             int mdts = IdentifyParser.u8(s, IdentifyLayout.CTRL_MDTS);
             long minPage = 4096L << NvmeRegs.capMpsmin(cap);
             long maxTransfer = mdts == 0 ? DRIVER_MAX_TRANSFER
                     : Math.min(DRIVER_MAX_TRANSFER_WITH_MDTS, minPage << mdts);
-            return new ControllerInfo(IdentifyParser.u16(s, IdentifyLayout.CTRL_VID),
+            ControllerInfo info = new ControllerInfo(IdentifyParser.u16(s, IdentifyLayout.CTRL_VID),
                     IdentifyParser.u16(s, IdentifyLayout.CTRL_SSVID),
                     IdentifyParser.ascii(s, IdentifyLayout.CTRL_SN, IdentifyLayout.CTRL_SN_LEN),
                     IdentifyParser.ascii(s, IdentifyLayout.CTRL_MN, IdentifyLayout.CTRL_MN_LEN),
                     IdentifyParser.ascii(s, IdentifyLayout.CTRL_FR, IdentifyLayout.CTRL_FR_LEN),
-                    ctrl.regs.read32(NvmeRegs.VS), maxTransfer,
+                    vs, maxTransfer,
                     IdentifyParser.u32(s, IdentifyLayout.CTRL_NN),
                     IdentifyParser.u16(s, IdentifyLayout.CTRL_ONCS),
                     IdentifyParser.u16(s, IdentifyLayout.CTRL_OACS),
@@ -65,6 +81,8 @@ final class Identification {
                     IdentifyParser.u8(s, IdentifyLayout.CTRL_ACL) + 1,
                     IdentifyParser.u8(s, IdentifyLayout.CTRL_AERL) + 1,
                     NvmeRegs.capMqes(cap) + 1, pageSize, 0, 4 << NvmeRegs.capDstrd(cap));
+            return new Identified(info, rtd3eMicros(s), IdentifyParser.u32(s, IdentifyLayout.CTRL_SGLS),
+                    RetryDelays.of(s));
         }
     }
 
@@ -79,12 +97,12 @@ final class Identification {
      */
     List<Namespace> activeNamespaces(int nn) {
         List<Namespace> result = new ArrayList<>();
-        try (DmaBuffer list = ctrl.allocateInternal(IdentifyLayout.SIZE);
-             DmaBuffer data = ctrl.allocateInternal(IdentifyLayout.SIZE)) {
+        try (DmaBuffer list = ops.allocateInternal(IdentifyLayout.SIZE);
+             DmaBuffer data = ops.allocateInternal(IdentifyLayout.SIZE)) {
             int after = 0;
             while (true) {
                 list.segment().fill((byte) 0);
-                ctrl.adminSync(AdminCommands.identify(Opcodes.CNS_ACTIVE_NAMESPACE_LIST, after), list);
+                ops.sync(AdminCommands.identify(Opcodes.CNS_ACTIVE_NAMESPACE_LIST, after), list);
                 int count = 0;
                 for (int i = 0; i < 1024; i++) {
                     int nsid = IdentifyParser.u32(list.segment(), i * 4);
@@ -108,7 +126,7 @@ final class Identification {
     /** Identify Namespace (CNS 00h) of {@code nsid}, or null when it is not active (NSZE = 0). */
     Namespace identifyNamespace(int nsid, DmaBuffer data) {
         data.segment().fill((byte) 0);
-        ctrl.adminSync(AdminCommands.identify(Opcodes.CNS_NAMESPACE, nsid), data);
+        ops.sync(AdminCommands.identify(Opcodes.CNS_NAMESPACE, nsid), data);
         return IdentifyParser.namespace(nsid, data.segment());
     }
 
@@ -118,7 +136,7 @@ final class Identification {
      */
     Map<Integer, Namespace> identifyEach(int[] nsids) {
         Map<Integer, Namespace> result = new LinkedHashMap<>();
-        try (DmaBuffer data = ctrl.allocateInternal(IdentifyLayout.SIZE)) {
+        try (DmaBuffer data = ops.allocateInternal(IdentifyLayout.SIZE)) {
             for (int nsid : nsids) {
                 try {
                     result.put(nsid, identifyNamespace(nsid, data));
@@ -135,13 +153,6 @@ final class Identification {
 
     /** Set Features Number of Queues; returns the I/O queue pairs granted (min of SQs and CQs). */
     int negotiateQueues(int wanted) {
-        return NumberOfQueues.usablePairs(ctrl.adminSync(AdminCommands.numberOfQueues(wanted), null).dw0(), wanted);
-    }
-
-    ControllerInfo withGrantedQueues(ControllerInfo i, int granted) {
-        return new ControllerInfo(i.pciVendorId(), i.subsystemVendorId(), i.serialNumber(), i.modelNumber(),
-                i.firmwareRevision(), i.version(), i.maxTransferBytes(), i.namespaceCount(), i.oncs(), i.oacs(),
-                i.volatileWriteCache(), i.abortCommandLimit(), i.asyncEventLimit(), i.maxQueueEntries(),
-                i.pageSize(), granted, i.doorbellStride());
+        return NumberOfQueues.usablePairs(ops.sync(AdminCommands.numberOfQueues(wanted), null).dw0(), wanted);
     }
 }

@@ -12,21 +12,42 @@ import dev.nvme4j.api.NvmeException;
 final class LifecycleRequests {
     private static final String RESET_REASON = "requested by the application (Controller.reset)";
 
-    private final NvmeController ctrl;
+    private final String address;
+    private final Health health;
+    private final FeatureRecord features;
+    private final BringUp bringUp;
+    private final NamespaceRescan namespaces;
+    private final int namespaceCount;
+    private final long adminTimeoutNanos;
+    private final long watchdogPeriodNanos;
     private final WatchdogWork work;
+    private final ControllerReset reset;
+    private final QueuePairs pairs;
+    private final AsyncEvents events;
 
-    LifecycleRequests(NvmeController ctrl) {
-        this.ctrl = ctrl;
-        this.work = new WatchdogWork(ctrl);
+    LifecycleRequests(ControllerParts p, WatchdogWork work, ControllerReset reset, QueuePairs pairs,
+                      AsyncEvents events) {
+        this.address = p.address();
+        this.health = p.health();
+        this.features = p.features();
+        this.bringUp = p.bringUp();
+        this.namespaces = p.namespaces();
+        this.namespaceCount = p.info().namespaceCount();
+        this.adminTimeoutNanos = p.adminTimeoutNanos();
+        this.watchdogPeriodNanos = p.options().watchdogPeriod().toNanos();
+        this.work = work;
+        this.reset = reset;
+        this.pairs = pairs;
+        this.events = events;
     }
 
     void reset(boolean onWatchdogThread) {
         check("reset");
-        boolean ok = work.call("the controller reset", () -> new ControllerReset(ctrl).run(RESET_REASON, false),
+        boolean ok = work.call("the controller reset", () -> reset.run(RESET_REASON, false),
                 resetBoundNanos(), onWatchdogThread);
         if (!ok) {
             check("reset");
-            throw new NvmeException("controller reset of " + ctrl.address() + " failed: " + ctrl.health.failureReason());
+            throw new NvmeException("controller reset of " + address + " failed: " + health.failureReason());
         }
     }
 
@@ -35,7 +56,9 @@ final class LifecycleRequests {
         try {
             return work.call("the namespace rescan", () -> {
                 check("rescan the namespaces of");
-                return ctrl.namespaceRescan.rescanAll();
+                NamespaceChanges changes = namespaces.rescanAll();
+                events.tell(changes);
+                return changes;
             }, rescanBoundNanos(), onWatchdogThread);
         } catch (NvmeException e) {
             check("finish the namespace rescan of");
@@ -43,20 +66,19 @@ final class LifecycleRequests {
         }
     }
 
-    /** Runs what callers queued; on the watchdog thread, once a round. */
-    void runPending() {
-        work.runPending();
-    }
-
     private void check(String what) {
-        ControllerState s = ctrl.health.state();
+        ControllerState s = health.state();
         if (s == ControllerState.CLOSED) {
-            throw new IllegalStateException("cannot " + what + " controller " + ctrl.address()
+            throw new IllegalStateException("cannot " + what + " controller " + address
                     + ": it is closed; open it again with Nvme.open");
         }
         if (s == ControllerState.FAILED) {
-            throw new IllegalStateException("cannot " + what + " controller " + ctrl.address() + ": it failed ("
-                    + ctrl.health.failureReason() + "); close it and open it again");
+            throw new IllegalStateException("cannot " + what + " controller " + address + ": it failed ("
+                    + health.failureReason() + "); close it and open it again");
+        }
+        if (s == ControllerState.REMOVED) {
+            throw new IllegalStateException("cannot " + what + " controller " + address + ": "
+                    + health.failureReason() + "; close it, and open the device again once it is back");
         }
     }
 
@@ -66,9 +88,9 @@ final class LifecycleRequests {
      * the request up; plus a second of slack for a loaded machine.
      */
     private long resetBoundNanos() {
-        long commands = 2 + ctrl.features.entries().size() + 2L * ctrl.pairs.size();
-        return ControllerReset.GATE_WAIT_NANOS + 2 * ctrl.bringUp.readyTimeoutNanos()
-                + commands * ctrl.adminTimeoutNanos + slackNanos();
+        long commands = 2 + features.entries().size() + 2L * pairs.size();
+        return ControllerReset.GATE_WAIT_NANOS + 2 * bringUp.readyTimeoutNanos()
+                + commands * adminTimeoutNanos + slackNanos();
     }
 
     /**
@@ -76,12 +98,12 @@ final class LifecycleRequests {
      * (and by the admin timeout of each).
      */
     private long rescanBoundNanos() {
-        long nn = Integer.toUnsignedLong(ctrl.info().namespaceCount());
+        long nn = Integer.toUnsignedLong(namespaceCount);
         long commands = 1 + Math.min(nn, 65_536) + nn / 1024;
-        return commands * ctrl.adminTimeoutNanos + slackNanos();
+        return commands * adminTimeoutNanos + slackNanos();
     }
 
     private long slackNanos() {
-        return 2 * ctrl.options.watchdogPeriod().toNanos() + 1_000_000_000L;
+        return 2 * watchdogPeriodNanos + 1_000_000_000L;
     }
 }

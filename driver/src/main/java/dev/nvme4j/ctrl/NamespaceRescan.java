@@ -1,6 +1,5 @@
 package dev.nvme4j.ctrl;
 
-import dev.nvme4j.api.AsyncEventListener;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.api.NamespaceChanges;
 import java.lang.foreign.MemorySegment;
@@ -17,9 +16,10 @@ import org.slf4j.LoggerFactory;
  * ({@link dev.nvme4j.api.Controller#rescanNamespaces()}), or after a Namespace Attribute Changed
  * event only the NSIDs its Changed Namespace List log page names (Base 5.16.1.5; a full rescan
  * when the list overflowed or could not be read), and in full after every controller reset.
- * Each change is logged, counted and recorded as a JFR event, and the async event listener is
- * told (on the {@link EventThread}). Full rescans run on the watchdog thread, rescans after an
- * event on the event thread; a lock keeps them from overlapping.
+ * Each change is logged, counted and recorded as a JFR event; the caller tells the async event
+ * listener ({@link AsyncEvents#tell}). Full rescans run on the watchdog thread, rescans after an
+ * event on the event thread; a lock keeps them from overlapping. Owns the table: the I/O path
+ * reads it through {@link #table()}.
  */
 final class NamespaceRescan {
     private static final Logger LOG = LoggerFactory.getLogger(NamespaceRescan.class);
@@ -27,21 +27,33 @@ final class NamespaceRescan {
     private static final int LIST_OVERFLOW = 0xFFFF_FFFF;
     private static final int LIST_ENTRIES = 1024;
 
-    private final NvmeController ctrl;
+    private final String address;
+    private final Identification identification;
+    private final ControllerStats stats;
+    private final int namespaceCount;
     private final Object lock = new Object();
+    /** Replaced by rescans (watchdog or event thread); read on the I/O path. */
+    private volatile NamespaceTable table;
 
-    NamespaceRescan(NvmeController ctrl) {
-        this.ctrl = ctrl;
+    NamespaceRescan(String address, Identification identification, ControllerStats stats, int namespaceCount,
+                    NamespaceTable initial) {
+        this.address = address;
+        this.identification = identification;
+        this.stats = stats;
+        this.namespaceCount = namespaceCount;
+        this.table = initial;
     }
 
-    /** Identifies every active namespace again, tells the listener what changed and returns it. */
+    /** The active namespaces as last identified. */
+    NamespaceTable table() {
+        return table;
+    }
+
+    /** Identifies every active namespace again and returns what changed. */
     NamespaceChanges rescanAll() {
-        NamespaceChanges changes;
         synchronized (lock) {
-            changes = apply(identification().activeNamespaces(ctrl.info().namespaceCount()));
+            return apply(identification.activeNamespaces(namespaceCount));
         }
-        tell(changes);
-        return changes;
     }
 
     /**
@@ -53,13 +65,13 @@ final class NamespaceRescan {
         return safely("after a Namespace Attribute Changed event", () -> {
             int[] nsids = listed(changedList);
             if (nsids == null) {
-                return apply(identification().activeNamespaces(ctrl.info().namespaceCount()));
+                return apply(identification.activeNamespaces(namespaceCount));
             }
             Map<Integer, Namespace> now = new TreeMap<>();
-            for (Namespace ns : ctrl.namespaceTable().list()) {
+            for (Namespace ns : table.list()) {
                 now.put(ns.nsid(), ns);
             }
-            identification().identifyEach(nsids).forEach((nsid, ns) -> {
+            identification.identifyEach(nsids).forEach((nsid, ns) -> {
                 if (ns == null) {
                     now.remove(nsid);
                 } else {
@@ -73,11 +85,10 @@ final class NamespaceRescan {
     /**
      * After a controller reset: a Namespace Attribute Changed event may have been lost with the
      * Asynchronous Event Requests the reset aborted, so every namespace is identified again and
-     * the listener told of any change. Never throws.
+     * what changed returned. Never throws.
      */
-    void afterReset() {
-        tell(safely("after the controller reset",
-                () -> apply(identification().activeNamespaces(ctrl.info().namespaceCount()))));
+    NamespaceChanges afterReset() {
+        return safely("after the controller reset", () -> apply(identification.activeNamespaces(namespaceCount)));
     }
 
     /** Runs {@code rescan} under the lock; a failure is logged and changes nothing. */
@@ -87,7 +98,7 @@ final class NamespaceRescan {
                 return rescan.get();
             }
         } catch (RuntimeException e) {
-            LOG.warn("{}: identifying the namespaces {} failed: {}", ctrl.address(), when, e.getMessage());
+            LOG.warn("{}: identifying the namespaces {} failed: {}", address, when, e.getMessage());
             return NamespaceChanges.NONE;
         }
     }
@@ -109,31 +120,9 @@ final class NamespaceRescan {
         return nsids;
     }
 
-    /** Tells the async event listener, if something changed, on the event thread. */
-    void tell(NamespaceChanges changes) {
-        if (changes.isEmpty()) {
-            return;
-        }
-        ctrl.events.post(() -> {
-            AsyncEventListener l = ctrl.listener();
-            if (l == null) {
-                return;
-            }
-            try {
-                l.onNamespacesChanged(changes);
-            } catch (RuntimeException e) {
-                LOG.warn("{}: async event listener threw on a namespace change", ctrl.address(), e);
-            }
-        });
-    }
-
-    private Identification identification() {
-        return new Identification(ctrl, ctrl.info().pageSize());
-    }
-
     /** Compares {@code now} with the current table, installs the next table and reports each change. */
     private NamespaceChanges apply(List<Namespace> now) {
-        NamespaceTable old = ctrl.namespaceTable();
+        NamespaceTable old = table;
         List<Namespace> added = new ArrayList<>();
         List<Namespace> changed = new ArrayList<>();
         List<Namespace> removed = new ArrayList<>();
@@ -154,7 +143,7 @@ final class NamespaceRescan {
                 removed.add(ns);
             }
         }
-        ctrl.namespaceTable(old.next(next));
+        table = old.next(next);
         report(added, "added");
         report(removed, "removed");
         report(changed, "changed");
@@ -170,10 +159,10 @@ final class NamespaceRescan {
 
     private void report(List<Namespace> list, String change) {
         for (Namespace ns : list) {
-            ctrl.stats.namespaceChanges.increment();
-            LOG.info("{}: namespace {} {}: {} blocks of {} bytes", ctrl.address(), ns.nsid(), change, ns.sizeBlocks(),
+            stats.namespaceChanges.increment();
+            LOG.info("{}: namespace {} {}: {} blocks of {} bytes", address, ns.nsid(), change, ns.sizeBlocks(),
                     ns.lbaSize());
-            Events.namespaceChange(ctrl.address(), ns.nsid(), change, ns.sizeBlocks());
+            Events.namespaceChange(address, ns.nsid(), change, ns.sizeBlocks());
         }
     }
 }

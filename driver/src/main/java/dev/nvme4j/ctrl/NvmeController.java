@@ -1,9 +1,8 @@
 package dev.nvme4j.ctrl;
 
-import dev.nvme4j.queue.RegionBuffer;
 import dev.nvme4j.api.AsyncEventListener;
-import dev.nvme4j.api.CompletionMode;
 import dev.nvme4j.api.Completion;
+import dev.nvme4j.api.CompletionMode;
 import dev.nvme4j.api.Controller;
 import dev.nvme4j.api.ControllerCounters;
 import dev.nvme4j.api.ControllerInfo;
@@ -15,28 +14,16 @@ import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.api.NamespaceChanges;
 import dev.nvme4j.api.NvmeException;
-import dev.nvme4j.api.QueueCounters;
 import dev.nvme4j.api.RawCommand;
-import dev.nvme4j.device.InterruptVector;
 import dev.nvme4j.device.PciFunction;
-import dev.nvme4j.device.RegisterSpace;
-import dev.nvme4j.dma.DmaAllocator;
-import dev.nvme4j.dma.DmaException;
-import dev.nvme4j.dma.DmaRegion;
-import dev.nvme4j.queue.QueuePairControl;
-import dev.nvme4j.queue.ShadowDoorbells;
 import dev.nvme4j.queue.QueueHost;
+import dev.nvme4j.queue.QueuePairControl;
 import dev.nvme4j.spec.IdentifyLayout;
-import dev.nvme4j.spec.NvmeRegs;
+import dev.nvme4j.spec.Opcodes;
 import dev.nvme4j.spec.Sgl;
-import java.lang.foreign.Arena;
-import java.util.BitSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,62 +32,61 @@ import org.slf4j.LoggerFactory;
  * commands, recovery and teardown. Implements the public {@link Controller} and, for its
  * queue pairs, {@link QueueHost}.
  *
+ * <p>Its parts are built once, in {@link #NvmeController(ControllerParts)}, each given the
+ * collaborators it needs as final fields; none of them reaches back into this class.
+ *
  * <p>Thread-safe: every public method may be called from any thread; queue creation and
- * deletion are serialized by {@link #queueLock}; the admin queue has its own lock.
+ * deletion are serialized by {@link QueuePairs}; the admin queue has its own lock.
  */
 public final class NvmeController implements Controller, QueueHost {
     private static final Logger LOG = LoggerFactory.getLogger(NvmeController.class);
 
-    final PciFunction pci;
-    final RegisterSpace regs;
-    final DmaAllocator dma;
-    final ControllerOptions options;
-    final BringUp bringUp;
-    final long adminTimeoutNanos;
-    private final boolean ownsFunction;
-    private final Object queueLock = new Object();
-    private final Set<DmaRegion> userRegions = ConcurrentHashMap.newKeySet();
-    final Map<Integer, QueuePairControl> pairs = new ConcurrentHashMap<>();
-    private final BitSet usedQids = new BitSet();
-    final Health health = new Health();
-    final ControllerStats stats = new ControllerStats();
-    final ResetHistory resetHistory = new ResetHistory();
-    final FeatureRecord features;
-    final LifecycleRequests requests = new LifecycleRequests(this);
-    final NamespaceRescan namespaceRescan = new NamespaceRescan(this);
+    private final String address;
+    private final ControllerInfo info;
+    private final ControllerOptions options;
+    private final Health health;
+    private final ControllerStats stats;
+    private final FeatureRecord features;
+    private final AdminQueue admin;
+    private final AdminOps adminOps;
+    private final NamespaceRescan namespaces;
+    private final RetryDelays retryDelays;
+    private final int sgls;
+    /** Reached over a fabric (NVMe/TCP): every transfer is an SGL, a failure is a lost path. */
+    private final boolean fabrics;
+    private final UserBuffers buffers;
+    private final QueuePairs pairs;
+    private final AsyncEvents asyncEvents;
+    private final Watchdog watchdog;
+    private final LifecycleRequests requests;
+    private final DeviceEventWatch deviceEvents;
+    private final Teardown teardown;
 
-    /** RTD3E from Identify Controller, microseconds (0: not reported). */
-    volatile long rtd3eMicros;
-    /** SGLS from Identify Controller (SGL support of the NVM command set). */
-    volatile int sgls;
-    /** CRDT1..3 of Identify Controller, in nanoseconds (written once at bring-up). */
-    final long[] crdtNanos = new long[3];
-    AdminQueue admin;
-    QueueFactory.Built adminMemory;
-    QueueFactory queues;
-    /** The shadow doorbell and EventIdx pages, or null: MMIO doorbells only. */
-    volatile ShadowDoorbells shadowDoorbells;
-    private ControllerInfo info;
-    /** Replaced by namespace rescans (on the watchdog thread); read on the I/O path. */
-    private volatile NamespaceTable namespaces;
-    InterruptVector[] vectors = new InterruptVector[0];
-    private volatile AsyncEventListener listener;
-    Recovery recovery;
-    private Watchdog watchdog;
-    /** Delivers asynchronous events to the listener, off the watchdog. */
-    final EventThread events = new EventThread(this);
-    private volatile DeviceEventWatch deviceEventWatch;
-    private final Teardown teardown = new Teardown(this);
-
-    private NvmeController(PciFunction pci, ControllerOptions options, boolean ownsFunction) {
-        this.pci = Objects.requireNonNull(pci, "pci");
-        this.options = Objects.requireNonNull(options, "options");
-        this.ownsFunction = ownsFunction;
-        this.regs = pci.registers();
-        this.bringUp = new BringUp(regs, pci.address());
-        this.dma = new PageAlignedDma(pci.dma(), 4096L << NvmeRegs.capMpsmin(bringUp.cap()));
-        this.adminTimeoutNanos = options.adminTimeout().toNanos();
-        this.features = new FeatureRecord(pci.address(), stats);
+    /** Builds the controller's parts in dependency order, each given what it needs; starts nothing. */
+    private NvmeController(ControllerParts p) {
+        this.address = p.address();
+        this.info = p.info();
+        this.options = p.options();
+        this.health = p.health();
+        this.stats = p.stats();
+        this.features = p.features();
+        this.admin = p.admin();
+        this.adminOps = p.adminOps();
+        this.namespaces = p.namespaces();
+        this.retryDelays = p.identity().retryDelays();
+        this.sgls = p.identity().sgls();
+        this.fabrics = p.pci().fabricsLink() != null;
+        this.buffers = new UserBuffers(address, p.dma(), health);
+        Recovery recovery = new Recovery(p, this::wakeWatchdog);
+        this.pairs = new QueuePairs(p, new QueuePairBuilder(p, this, recovery));
+        this.asyncEvents = new AsyncEvents(p);
+        Failure failure = new Failure(p, asyncEvents, pairs, this::stopWatchdog);
+        ControllerReset reset = new ControllerReset(p, recovery, asyncEvents, pairs, failure);
+        WatchdogWork work = new WatchdogWork(address, health, this::wakeWatchdog);
+        this.watchdog = new Watchdog(p, recovery, reset, pairs, failure, work);
+        this.requests = new LifecycleRequests(p, work, reset, pairs, asyncEvents);
+        this.deviceEvents = DeviceEventWatch.create(p, recovery, watchdog, failure);
+        this.teardown = new Teardown(p, pairs, buffers, asyncEvents, watchdog, deviceEvents);
     }
 
     /**
@@ -111,9 +97,9 @@ public final class NvmeController implements Controller, QueueHost {
      * @throws NvmeException naming the step that failed and why
      */
     public static NvmeController open(PciFunction pci, ControllerOptions options, boolean ownsFunction) {
-        NvmeController c = new NvmeController(pci, options, ownsFunction);
+        NvmeController c = new NvmeController(Startup.run(pci, options, ownsFunction));
         try {
-            c.initialize();
+            c.start();
         } catch (RuntimeException e) {
             c.teardown.releaseAfterFailedOpen();
             throw e;
@@ -121,52 +107,32 @@ public final class NvmeController implements Controller, QueueHost {
         return c;
     }
 
-    private void initialize() {
-        long cap = bringUp.cap();
-        int pageSize = 4096 << NvmeRegs.capMpsmin(cap);
-        int depth = Math.min(options.adminQueueDepth(), NvmeRegs.capMqes(cap) + 1);
-        bringUp.disable();
-        queues = new QueueFactory(dma, regs, NvmeRegs.capDstrd(cap), pageSize, Identification.ADMIN_MAX_TRANSFER,
-                pci.fabricsLink());
-        adminMemory = queues.build(0, depth, Arena.ofAuto());
-        bringUp.configureAdminQueues(depth, adminMemory.queue().sqRegion().iova(),
-                adminMemory.queue().cqRegion().iova());
-        bringUp.enable();
-        admin = new AdminQueue(adminMemory.queue(), pageSize);
-        Identification id = new Identification(this, pageSize);
-        info = id.identifyController(depth);
-        namespaces = new NamespaceTable(id.activeNamespaces(info.namespaceCount()));
-        info = id.withGrantedQueues(info, id.negotiateQueues(options.maxIoQueuePairs()));
-        RetryDelays.enable(this, (buf, fid) -> admin.execute(AdminCommands.setFeatures(fid, 0), buf, -1,
-                adminTimeoutNanos));
-        shadowDoorbells = ShadowDoorbellSetup.setUp(this, info.oacs(), pageSize, NvmeRegs.capDstrd(cap));
-        queues = new QueueFactory(dma, regs, NvmeRegs.capDstrd(cap), pageSize, info.maxTransferBytes(),
-                pci.fabricsLink());
-        enableInterrupts();
-        recovery = new Recovery(this);
+    private void start() {
         health.ready();
-        recovery.configureAsyncEvents();
-        recovery.startAsyncEvents();
-        watchdog = new Watchdog(this);
+        asyncEvents.configure();
+        asyncEvents.start();
         watchdog.start();
-        deviceEventWatch = DeviceEventWatch.start(this);
+        if (deviceEvents != null) {
+            deviceEvents.start();
+        }
         LOG.info("{}: NVMe {} controller ready: {} namespace(s), {} I/O queue pair(s), MDTS {} bytes",
-                pci.address(), info.versionString(), namespaces.list().size(), info.ioQueuePairsGranted(),
+                address, info.versionString(), namespaces.table().list().size(), info.ioQueuePairsGranted(),
                 info.maxTransferBytes());
     }
 
-    private void enableInterrupts() {
-        int available = pci.msixVectorCount();
-        if (available > 0) {
-            vectors = pci.enableMsix(Math.min(available, info.ioQueuePairsGranted() + 1));
-        }
+    private void wakeWatchdog() {
+        watchdog.wake();
+    }
+
+    private void stopWatchdog() {
+        watchdog.stop();
     }
 
     // ---- Controller ----
 
     @Override
     public String address() {
-        return pci.address();
+        return address;
     }
 
     @Override
@@ -186,34 +152,23 @@ public final class NvmeController implements Controller, QueueHost {
 
     @Override
     public List<Namespace> namespaces() {
-        return namespaces.list();
+        return namespaces.table().list();
     }
 
     @Override
     public Namespace namespace(int nsid) {
-        Namespace ns = namespaces.get(nsid);
+        NamespaceTable table = namespaces.table();
+        Namespace ns = table.get(nsid);
         if (ns == null) {
-            throw new IllegalArgumentException("namespace " + nsid + " is not active on " + address()
-                    + "; active namespaces: " + namespaces.describeActive());
+            throw new IllegalArgumentException("namespace " + nsid + " is not active on " + address
+                    + "; active namespaces: " + table.describeActive());
         }
         return ns;
     }
 
     @Override
     public DmaBuffer allocateBuffer(long bytes) {
-        if (bytes <= 0) {
-            throw new IllegalArgumentException("buffer size must be positive, got " + bytes);
-        }
-        health.checkOpen();
-        DmaRegion region;
-        try {
-            region = dma.allocate(bytes);
-        } catch (DmaException e) {
-            throw new NvmeException("cannot allocate a DMA buffer of " + bytes + " bytes on " + address() + ": "
-                    + e.getMessage(), e);
-        }
-        userRegions.add(region);
-        return new RegionBuffer(region);
+        return buffers.allocate(bytes);
     }
 
     @Override
@@ -224,39 +179,7 @@ public final class NvmeController implements Controller, QueueHost {
     @Override
     public IoQueuePair createQueuePair(int depth, CompletionMode mode) {
         Objects.requireNonNull(mode, "mode");
-        if (depth < 2 || depth > info.maxQueueEntries()) {
-            throw new IllegalArgumentException("queue depth must be between 2 and " + info.maxQueueEntries()
-                    + " (CAP.MQES + 1), got " + depth);
-        }
-        synchronized (queueLock) {
-            health.checkAccepting();
-            int qid = usedQids.nextClearBit(1);
-            if (qid > info.ioQueuePairsGranted()) {
-                throw new IllegalStateException("all " + info.ioQueuePairsGranted() + " I/O queue pairs the controller"
-                        + " granted are in use; close one first");
-            }
-            QueuePairControl pair;
-            try {
-                pair = new QueuePairBuilder(this).create(qid, depth, mode);
-            } catch (DmaException e) {
-                throw new NvmeException("cannot allocate the DMA memory of an I/O queue pair of depth " + depth
-                        + " on " + address() + ": " + e.getMessage(), e);
-            }
-            usedQids.set(qid);
-            pairs.put(qid, pair);
-            return pair.pair();
-        }
-    }
-
-    /** The interrupt vector of I/O queue {@code qid}: its own when there are enough, else shared. */
-    InterruptVector vectorFor(int qid) {
-        if (vectors.length == 0) {
-            return null;
-        }
-        if (vectors.length == 1) {
-            return vectors[0];
-        }
-        return vectors[1 + (qid - 1) % (vectors.length - 1)];
+        return pairs.create(depth, mode);
     }
 
     @Override
@@ -270,21 +193,7 @@ public final class NvmeController implements Controller, QueueHost {
                         + Identification.ADMIN_MAX_TRANSFER + " bytes, got " + buffer);
             }
         }
-        return admin.submit(command, buffer, adminTimeoutNanos);
-    }
-
-    /** Runs an admin command synchronously; error statuses throw, naming the command. */
-    Completion adminSync(RawCommand command, DmaBuffer buffer) {
-        return adminSync(command, buffer, -1);
-    }
-
-    /** As {@link #adminSync(RawCommand, DmaBuffer)} with PRP1 pointing at a queue ring. */
-    Completion adminSync(RawCommand command, DmaBuffer buffer, long ringIova) {
-        Completion c = admin.execute(command, buffer, ringIova, adminTimeoutNanos);
-        if (!c.isSuccess()) {
-            throw NvmeException.forStatus(dev.nvme4j.spec.Opcodes.adminName(command.opcode()), c.status());
-        }
-        return c;
+        return admin.submit(command, buffer, options.adminTimeout().toNanos());
     }
 
     @Override
@@ -294,22 +203,12 @@ public final class NvmeController implements Controller, QueueHost {
 
     @Override
     public byte[] getLogPage(int logPageId, int nsid, long offset, int bytes) {
-        if (logPageId < 0 || logPageId > 0xFF) {
-            throw new IllegalArgumentException("log page identifier must be 0..255, got " + logPageId);
-        }
-        if (bytes <= 0 || bytes % 4 != 0 || bytes > Identification.ADMIN_MAX_TRANSFER) {
-            throw new IllegalArgumentException("log page size must be a positive multiple of 4 up to "
-                    + Identification.ADMIN_MAX_TRANSFER + ", got " + bytes);
-        }
-        if (offset < 0 || offset % 4 != 0) {
-            throw new IllegalArgumentException("log page offset must be a non-negative multiple of 4, got " + offset);
-        }
-        return readAdminData(AdminCommands.getLogPage(logPageId, bytes, nsid, offset), bytes);
+        return adminOps.getLogPage(logPageId, nsid, offset, bytes);
     }
 
     @Override
     public byte[] identifyController() {
-        return readAdminData(AdminCommands.identify(dev.nvme4j.spec.Opcodes.CNS_CONTROLLER, 0), IdentifyLayout.SIZE);
+        return adminOps.read(AdminCommands.identify(Opcodes.CNS_CONTROLLER, 0), IdentifyLayout.SIZE);
     }
 
     @Override
@@ -318,66 +217,29 @@ public final class NvmeController implements Controller, QueueHost {
             throw new IllegalArgumentException("Identify Namespace needs an NSID of an existing namespace, got 0x"
                     + Integer.toHexString(nsid));
         }
-        return readAdminData(AdminCommands.identify(dev.nvme4j.spec.Opcodes.CNS_NAMESPACE, nsid), IdentifyLayout.SIZE);
-    }
-
-    /** Runs an admin command that transfers {@code bytes} to the host and returns them. */
-    private byte[] readAdminData(RawCommand command, int bytes) {
-        health.checkAccepting();
-        try (DmaBuffer buf = allocateInternal(bytes)) {
-            buf.segment().fill((byte) 0);
-            adminSync(command, buf);
-            return buf.segment().asSlice(0, bytes).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
-        }
-    }
-
-    DmaBuffer allocateInternal(long bytes) {
-        return new RegionBuffer(dma.allocate(bytes));
+        return adminOps.read(AdminCommands.identify(Opcodes.CNS_NAMESPACE, nsid), IdentifyLayout.SIZE);
     }
 
     @Override
     public int getFeature(int featureId, int cdw11) {
         health.checkAccepting();
-        return adminSync(AdminCommands.getFeatures(featureId, cdw11), null).dw0();
+        return adminOps.sync(AdminCommands.getFeatures(featureId, cdw11), null).dw0();
     }
 
     @Override
     public int setFeature(int featureId, int cdw11) {
         health.checkAccepting();
-        return setRecordedFeature(featureId, cdw11);
-    }
-
-    /** Set Features, recorded so every reset sets it again; error statuses throw, naming the command. */
-    int setRecordedFeature(int cdw10, int cdw11) {
-        FeatureRecord.Entry previous = features.recordSet(cdw10, cdw11);
-        try {
-            return adminSync(AdminCommands.setFeatures(cdw10, cdw11), null).dw0();
-        } catch (RuntimeException e) {
-            features.undo(cdw10, cdw11, previous);
-            throw e;
-        }
+        return adminOps.setRecordedFeature(featureId, cdw11);
     }
 
     @Override
     public void reset() {
-        requests.reset(onWatchdogThread());
+        requests.reset(watchdog.isWatchdogThread());
     }
 
     @Override
     public NamespaceChanges rescanNamespaces() {
-        return requests.rescanNamespaces(onWatchdogThread());
-    }
-
-    private boolean onWatchdogThread() {
-        return watchdog != null && watchdog.isWatchdogThread();
-    }
-
-    NamespaceTable namespaceTable() {
-        return namespaces;
-    }
-
-    void namespaceTable(NamespaceTable next) {
-        namespaces = next;
+        return requests.rescanNamespaces(watchdog.isWatchdogThread());
     }
 
     @Override
@@ -394,25 +256,17 @@ public final class NvmeController implements Controller, QueueHost {
         }
         health.checkAccepting();
         RawCommand c = AdminCommands.interruptCoalescing(aggregationTime100us, aggregationThreshold - 1);
-        setRecordedFeature(c.cdw10(), c.cdw11());
+        adminOps.setRecordedFeature(c.cdw10(), c.cdw11());
     }
 
     @Override
     public void setAsyncEventListener(AsyncEventListener listener) {
-        this.listener = listener;
-    }
-
-    AsyncEventListener listener() {
-        return listener;
+        asyncEvents.listener(listener);
     }
 
     @Override
     public ControllerCounters counters() {
-        QueueCounters io = stats.closedQueues();
-        for (QueuePairControl p : pairs.values()) {
-            io = io.plus(p.counters());
-        }
-        return new ControllerCounters(io, admin == null ? 0 : admin.submittedCount(), admin == null ? 0 : admin.completedCount(),
+        return new ControllerCounters(pairs.counters(), admin.submittedCount(), admin.completedCount(),
                 stats.adminTimeouts.sum(), stats.resets.sum(), stats.failures.sum(), stats.asyncEvents.sum(),
                 stats.featuresRestored.sum(), stats.featureRestoreFailures.sum(), stats.namespaceChanges.sum(),
                 stats.removals.sum(), stats.errorInterrupts.sum(), stats.asyncEventsDropped.sum());
@@ -420,75 +274,29 @@ public final class NvmeController implements Controller, QueueHost {
 
     @Override
     public void close() {
-        for (QueuePairControl p : pairs.values()) {
-            if (p.gate().heldByCurrentThread()) {
-                throw new IllegalStateException(address() + " cannot be closed from inside a callback or submit of"
-                        + " its queue pair " + p.queueId() + "; close it after poll returns");
-            }
-        }
+        pairs.checkNotInside();
         teardown.close();
     }
 
-    /**
-     * Claims every open queue pair for the controller's close. Under the queue lock, so a pair
-     * being created right now is either finished and claimed, or sees the controller closed.
-     */
-    java.util.List<QueuePairControl> claimPairsForClose() {
-        synchronized (queueLock) {
-            java.util.List<QueuePairControl> claimed = new java.util.ArrayList<>();
-            for (QueuePairControl p : pairs.values()) {
-                if (p.beginClose()) {
-                    claimed.add(p);
-                }
-            }
-            return claimed;
-        }
-    }
-
-    void stopWatchdog() {
-        events.stop();
-        if (watchdog != null) {
-            watchdog.stop();
-        }
-    }
-
-    /** Stops watching the device request and error interrupts (bounded; a removal under way finishes first). */
-    void stopDeviceEvents() {
-        DeviceEventWatch w = deviceEventWatch;
-        if (w != null) {
-            w.stop();
-        }
-    }
-
-    boolean ownsFunction() {
-        return ownsFunction;
+    /** The controller's handle on its open I/O queue pair {@code qid}, or null. */
+    QueuePairControl pairControl(int qid) {
+        return pairs.get(qid);
     }
 
     // ---- QueueHost ----
 
     @Override
     public void checkBuffer(DmaBuffer buffer) {
-        DmaRegion region = RegionBuffer.regionOf(buffer);
-        if (region.owner() != dma || !userRegions.contains(region)) {
-            throw new IllegalArgumentException(buffer + " was not allocated by this controller (" + address()
-                    + "); use Controller.allocateBuffer of the controller that does the I/O");
-        }
-        if (!region.isLive()) {
-            throw new IllegalArgumentException(buffer + " has been freed");
-        }
-    }
-
-    /** Forgets a user buffer's region (freed through DmaBuffer.close, or at close). */
-    Set<DmaRegion> userRegions() {
-        return userRegions;
+        buffers.check(buffer);
     }
 
     @Override
     public void checkNamespace(Namespace ns) {
-        if (!namespaces.accepts(ns)) {
-            throw new IllegalArgumentException("namespace " + ns.nsid() + " is not active on " + address()
+        NamespaceTable table = namespaces.table();
+        if (!table.accepts(ns)) {
+            throw new IllegalArgumentException("namespace " + ns.nsid() + " is not active on " + address
                     + " (or is not this controller's, or its LBA format changed); active namespaces: "
-                    + namespaces.describeActive());
+                    + table.describeActive());
         }
     }
 
@@ -505,40 +313,13 @@ public final class NvmeController implements Controller, QueueHost {
     @Override
     public int failureStatus() {
         // A fabrics controller that failed lost its path (reconnecting did not bring it back).
-        return health.isRemoved() || pci.fabricsLink() != null ? QueuePairControl.DEVICE_REMOVED
+        return health.isRemoved() || fabrics ? QueuePairControl.DEVICE_REMOVED
                 : QueuePairControl.HOST_ABORT;
-    }
-
-    void wakeWatchdog() {
-        if (watchdog != null) {
-            watchdog.wake();
-        }
-    }
-
-    /**
-     * Marks the controller failed: admin commands and every queue pair's outstanding and new
-     * commands complete with Command Aborted By Host (DNR; Host Pathing Error over a fabric, see
-     * {@link #failureStatus()}); {@link #failureReason()} says why.
-     */
-    void fail(String reason) {
-        if (!health.fail(reason)) {
-            return;
-        }
-        stats.failures.increment();
-        LOG.error("{}: controller failed: {}", address(), reason);
-        Events.stateChange(address(), "FAILED", reason);
-        if (recovery != null) {
-            recovery.stopAsyncEvents();
-        }
-        admin.failAll(failureStatus());
-        for (QueuePairControl p : pairs.values()) {
-            p.requestFailAll(failureStatus());
-        }
     }
 
     @Override
     public long commandRetryDelayNanos(int crd) {
-        return crd == 0 ? 0 : crdtNanos[crd - 1];
+        return retryDelays.nanos(crd);
     }
 
     @Override
@@ -548,7 +329,7 @@ public final class NvmeController implements Controller, QueueHost {
 
     @Override
     public long sglThreshold() {
-        if (pci.fabricsLink() != null) {
+        if (fabrics) {
             return 1; // fabrics: every transfer is described by an SGL (NVMe over Fabrics 1.1, 2.3.1)
         }
         return Sgl.supported(sgls) ? options.sglThreshold() : Long.MAX_VALUE;
@@ -581,11 +362,6 @@ public final class NvmeController implements Controller, QueueHost {
 
     @Override
     public void forget(QueuePairControl pair) {
-        synchronized (queueLock) {
-            if (pairs.remove(pair.queueId(), pair)) {
-                usedQids.clear(pair.queueId());
-                stats.addClosed(pair.counters());
-            }
-        }
+        pairs.forget(pair);
     }
 }

@@ -3,45 +3,56 @@ package dev.nvme4j.ctrl;
 import dev.nvme4j.api.CompletionMode;
 import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.device.InterruptVector;
+import dev.nvme4j.queue.DeadlineCheck;
+import dev.nvme4j.queue.QueueHost;
 import dev.nvme4j.queue.QueuePairControl;
 import java.lang.foreign.Arena;
 
 /**
  * Creates one I/O queue pair on the controller: memory first, then Create I/O Completion Queue,
  * then Create I/O Submission Queue (Base 3.5.1 step 9: a CQ must exist before an SQ names it),
- * undoing what was done if a step fails. Called under the controller's queue lock.
+ * undoing what was done if a step fails. Called under the queue pairs' lock.
  */
 final class QueuePairBuilder {
-    private final NvmeController ctrl;
+    private final AdminOps ops;
+    private final QueueFactory queues;
+    private final ShadowDoorbellSetup shadow;
+    private final long hybridSpinNanos;
+    private final QueueHost host;
+    private final DeadlineCheck deadlines;
 
-    QueuePairBuilder(NvmeController ctrl) {
-        this.ctrl = ctrl;
+    QueuePairBuilder(ControllerParts p, QueueHost host, DeadlineCheck deadlines) {
+        this.ops = p.adminOps();
+        this.queues = p.ioQueues();
+        this.shadow = p.shadow();
+        this.hybridSpinNanos = p.options().hybridSpin().toNanos();
+        this.host = host;
+        this.deadlines = deadlines;
     }
 
-    QueuePairControl create(int qid, int depth, CompletionMode mode) {
-        InterruptVector vector = mode == CompletionMode.POLL ? null : ctrl.vectorFor(qid);
-        QueueFactory.Built built = ctrl.queues.build(qid, depth, Arena.ofAuto());
+    /** {@code vector}: null for a polled pair. */
+    QueuePairControl create(int qid, int depth, CompletionMode mode, InterruptVector vector) {
+        QueueFactory.Built built = queues.build(qid, depth, Arena.ofAuto());
         try {
-            built.queue().attachShadow(ctrl.shadowDoorbells, false);
+            built.queue().attachShadow(shadow.pages(), false);
             createOnDevice(built, qid, depth, vector);
         } catch (RuntimeException e) {
-            ctrl.queues.free(built);
+            queues.free(built);
             throw e;
         }
-        return QueuePairControl.create(ctrl, built.queue(), mode, vector, built.prpArea(),
-                ctrl.options.hybridSpin().toNanos(), ctrl.recovery);
+        return QueuePairControl.create(host, built.queue(), mode, vector, built.prpArea(), hybridSpinNanos, deadlines);
     }
 
     private void createOnDevice(QueueFactory.Built built, int qid, int depth, InterruptVector vector) {
         long cqIova = built.queue().cqRegion().iova();
         long sqIova = built.queue().sqRegion().iova();
-        ctrl.adminSync(AdminCommands.createIoCq(qid, depth, vector != null, vector == null ? 0 : vector.index()),
+        ops.sync(AdminCommands.createIoCq(qid, depth, vector != null, vector == null ? 0 : vector.index()),
                 null, cqIova);
         try {
-            ctrl.adminSync(AdminCommands.createIoSq(qid, depth, qid), null, sqIova);
+            ops.sync(AdminCommands.createIoSq(qid, depth, qid), null, sqIova);
         } catch (NvmeException e) {
             try {
-                ctrl.adminSync(AdminCommands.deleteIoCq(qid), null);
+                ops.sync(AdminCommands.deleteIoCq(qid), null);
             } catch (RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
             }

@@ -2,6 +2,7 @@ package dev.nvme4j.ctrl;
 
 import dev.nvme4j.api.Completion;
 import dev.nvme4j.api.RawCommand;
+import dev.nvme4j.dma.DmaAllocator;
 import dev.nvme4j.dma.DmaRegion;
 import dev.nvme4j.queue.CommandQueue;
 import dev.nvme4j.queue.ShadowDoorbells;
@@ -24,33 +25,71 @@ import org.slf4j.LoggerFactory;
 final class ShadowDoorbellSetup {
     private static final Logger LOG = LoggerFactory.getLogger(ShadowDoorbellSetup.class);
 
-    private ShadowDoorbellSetup() {
+    private final String address;
+    private final AdminQueue admin;
+    private final DmaAllocator dma;
+    private final long timeoutNanos;
+    /** The configured pages, or null: MMIO doorbells only. Read when queues are (re)created. */
+    private volatile ShadowDoorbells pages;
+
+    ShadowDoorbellSetup(String address, AdminQueue admin, DmaAllocator dma, long timeoutNanos) {
+        this.address = address;
+        this.admin = admin;
+        this.dma = dma;
+        this.timeoutNanos = timeoutNanos;
+    }
+
+    /** The shadow doorbell and EventIdx pages, or null: MMIO doorbells only. */
+    ShadowDoorbells pages() {
+        return pages;
     }
 
     /**
      * At bring-up: when the controller offers Doorbell Buffer Config (OACS bit 8) and the options
-     * allow it, allocates the two pages and configures them. Returns null (MMIO doorbells only)
-     * otherwise, also when the command fails (logged).
+     * allow it ({@code wanted}), allocates the two pages and configures them. Leaves MMIO doorbells
+     * only otherwise, also when the command fails (logged).
      */
-    static ShadowDoorbells setUp(NvmeController ctrl, int oacs, int pageSize, int dstrd) {
-        if (!ctrl.options.shadowDoorbells() || (oacs & IdentifyLayout.OACS_DOORBELL_BUFFER_CONFIG) == 0) {
-            return null;
+    void setUp(boolean wanted, int oacs, int pageSize, int dstrd) {
+        if (!wanted || (oacs & IdentifyLayout.OACS_DOORBELL_BUFFER_CONFIG) == 0) {
+            return;
         }
-        DmaRegion pages = ctrl.dma.allocate(2L * pageSize);
-        ShadowDoorbells s = new ShadowDoorbells(pages, pageSize, dstrd);
-        if (!configure(ctrl, s, false)) {
-            ctrl.dma.free(pages);
-            return null;
+        DmaRegion region = dma.allocate(2L * pageSize);
+        ShadowDoorbells s = new ShadowDoorbells(region, pageSize, dstrd);
+        if (configure(s, false)) {
+            pages = s;
+        } else {
+            dma.free(region);
         }
-        return s;
+    }
+
+    /**
+     * Inside a controller reset, which made the controller forget the pages: configures them
+     * again; if that fails, MMIO doorbells only from now on (the queues attach null when they are
+     * recreated) and the pages are freed.
+     */
+    void configureAfterReset() {
+        ShadowDoorbells s = pages;
+        if (s != null && !configure(s, true)) {
+            pages = null;
+            dma.free(s.region());
+        }
+    }
+
+    /** At close: frees the pages. */
+    void release() {
+        ShadowDoorbells s = pages;
+        if (s != null) {
+            pages = null;
+            dma.free(s.region());
+        }
     }
 
     /**
      * Sends Doorbell Buffer Config with {@code s}'s pages (cleared first) and attaches the admin
      * queue; on failure the admin queue is detached again. {@code urgent}: inside the reset.
      */
-    static boolean configure(NvmeController ctrl, ShadowDoorbells s, boolean urgent) {
-        CommandQueue aq = ctrl.admin.commandQueue();
+    private boolean configure(ShadowDoorbells s, boolean urgent) {
+        CommandQueue aq = admin.commandQueue();
         s.clear();
         aq.attachShadow(s, true);
         long base = s.region().iova();
@@ -58,7 +97,7 @@ final class ShadowDoorbellSetup {
         RawCommand cmd = RawCommand.of(Opcodes.ADMIN_DOORBELL_BUFFER_CONFIG, 0);
         String why;
         try {
-            Completion c = ctrl.admin.executeWithPages(cmd, base, base + page, urgent, ctrl.adminTimeoutNanos);
+            Completion c = admin.executeWithPages(cmd, base, base + page, urgent, timeoutNanos);
             if (c.isSuccess()) {
                 return true;
             }
@@ -67,7 +106,7 @@ final class ShadowDoorbellSetup {
             why = e.getMessage();
         }
         aq.attachShadow(null, false);
-        LOG.warn("{}: Doorbell Buffer Config failed ({}); using MMIO doorbells only", ctrl.address(), why);
+        LOG.warn("{}: Doorbell Buffer Config failed ({}); using MMIO doorbells only", address, why);
         return false;
     }
 }

@@ -4,7 +4,8 @@ import dev.nvme4j.api.Completion;
 import dev.nvme4j.api.ControllerState;
 import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.api.RawCommand;
-import dev.nvme4j.dma.DmaRegion;
+import dev.nvme4j.device.PciFunction;
+import dev.nvme4j.device.RegisterSpace;
 import dev.nvme4j.queue.QueuePairControl;
 import dev.nvme4j.spec.NvmeRegs;
 import java.util.ArrayList;
@@ -31,12 +32,48 @@ import org.slf4j.LoggerFactory;
 final class Teardown {
     private static final Logger LOG = LoggerFactory.getLogger(Teardown.class);
 
-    private final NvmeController ctrl;
+    private final String address;
+    private final PciFunction pci;
+    private final boolean ownsFunction;
+    private final RegisterSpace regs;
+    private final QueueFactory queues;
+    private final Health health;
+    private final BringUp bringUp;
+    private final AdminQueue admin;
+    private final QueueFactory.Built adminMemory;
+    private final ShadowDoorbellSetup shadow;
+    private final long shutdownTimeoutNanos;
+    private final long adminTimeoutNanos;
+    private final long rtd3eMicros;
+    private final QueuePairs pairs;
+    private final UserBuffers buffers;
+    private final AsyncEvents asyncEvents;
+    private final Watchdog watchdog;
+    /** Null when the function offers no device interrupts. */
+    private final DeviceEventWatch deviceEvents;
     private final AtomicBoolean started = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(1);
 
-    Teardown(NvmeController ctrl) {
-        this.ctrl = ctrl;
+    Teardown(ControllerParts p, QueuePairs pairs, UserBuffers buffers, AsyncEvents asyncEvents, Watchdog watchdog,
+             DeviceEventWatch deviceEvents) {
+        this.address = p.address();
+        this.pci = p.pci();
+        this.ownsFunction = p.ownsFunction();
+        this.regs = p.regs();
+        this.queues = p.ioQueues();
+        this.health = p.health();
+        this.bringUp = p.bringUp();
+        this.admin = p.admin();
+        this.adminMemory = p.adminMemory();
+        this.shadow = p.shadow();
+        this.shutdownTimeoutNanos = p.options().shutdownTimeout().toNanos();
+        this.adminTimeoutNanos = p.adminTimeoutNanos();
+        this.rtd3eMicros = p.identity().rtd3eMicros();
+        this.pairs = pairs;
+        this.buffers = buffers;
+        this.asyncEvents = asyncEvents;
+        this.watchdog = watchdog;
+        this.deviceEvents = deviceEvents;
     }
 
     void close() {
@@ -45,14 +82,14 @@ final class Teardown {
             return;
         }
         try {
-            ctrl.stopDeviceEvents();
-            ControllerState before = ctrl.health.close();
-            ctrl.stopWatchdog();
+            stopDeviceEvents();
+            ControllerState before = health.close();
+            stopWatchdog();
             int abortStatus = before == ControllerState.REMOVED ? QueuePairControl.DEVICE_REMOVED
                     : QueuePairControl.HOST_ABORT;
-            long bound = ctrl.options.shutdownTimeout().toNanos();
+            long bound = shutdownTimeoutNanos;
             boolean alive = before != ControllerState.FAILED && deviceResponds();
-            List<QueuePairControl> claimed = ctrl.claimPairsForClose();
+            List<QueuePairControl> claimed = pairs.claimForClose();
             if (alive && !claimed.isEmpty()) {
                 deleteAll(claimed, bound);
                 // A failed or late deletion does not skip the orderly shutdown: only a device
@@ -61,18 +98,16 @@ final class Teardown {
             }
             for (QueuePairControl p : claimed) {
                 p.finishClosedByController(abortStatus);
-                ctrl.forget(p);
+                pairs.forget(p);
             }
-            if (ctrl.admin != null) {
-                ctrl.admin.failAll(abortStatus);
-            }
-            if (alive && !ctrl.bringUp.shutdown(bound)) {
-                LOG.warn("{}: shutdown did not complete within shutdownTimeout ({} ms){}", ctrl.address(),
+            admin.failAll(abortStatus);
+            if (alive && !bringUp.shutdown(bound)) {
+                LOG.warn("{}: shutdown did not complete within shutdownTimeout ({} ms){}", address,
                         bound / 1_000_000, rtd3eHint(bound));
             }
-            Events.stateChange(ctrl.address(), "CLOSED", alive ? "closed" : before == ControllerState.REMOVED
+            Events.stateChange(address, "CLOSED", alive ? "closed" : before == ControllerState.REMOVED
                     ? "closed after the device was removed" : "closed without shutdown (device not answering)");
-            ctrl.bringUp.disableBounded(Math.min(bound, 500_000_000L));
+            bringUp.disableBounded(Math.min(bound, 500_000_000L));
             releaseMemory();
         } finally {
             finished.countDown();
@@ -86,15 +121,15 @@ final class Teardown {
      * an unfinished shutdown says so.
      */
     private String rtd3eHint(long bound) {
-        long rtd3e = ctrl.rtd3eMicros * 1_000L;
+        long rtd3e = rtd3eMicros * 1_000L;
         return rtd3e > bound ? "; the controller reports RTD3E = " + rtd3e / 1_000_000 + " ms, raise shutdownTimeout"
                 : "";
     }
 
     private void awaitFinished() {
         try {
-            if (!finished.await(ctrl.options.shutdownTimeout().toMillis() * 3 + 1000, TimeUnit.MILLISECONDS)) {
-                LOG.warn("{}: close by another thread is still running", ctrl.address());
+            if (!finished.await(TimeUnit.NANOSECONDS.toMillis(shutdownTimeoutNanos) * 3 + 1000, TimeUnit.MILLISECONDS)) {
+                LOG.warn("{}: close by another thread is still running", address);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -102,28 +137,28 @@ final class Teardown {
     }
 
     boolean deviceResponds() {
-        int csts = ctrl.regs.read32(NvmeRegs.CSTS);
+        int csts = regs.read32(NvmeRegs.CSTS);
         return !NvmeRegs.isAllOnes(csts) && !NvmeRegs.cstsCfs(csts);
     }
 
     /** Deletes all SQs, then (only if all succeeded) all CQs; failures are logged. */
-    private void deleteAll(List<QueuePairControl> pairs, long boundNanos) {
+    private void deleteAll(List<QueuePairControl> claimed, long boundNanos) {
         long deadline = System.nanoTime() + boundNanos;
         List<CompletableFuture<Completion>> sqs = new ArrayList<>();
-        for (QueuePairControl p : pairs) {
-            sqs.add(ctrl.admin.submit(AdminCommands.deleteIoSq(p.queueId()), null, boundNanos));
+        for (QueuePairControl p : claimed) {
+            sqs.add(admin.submit(AdminCommands.deleteIoSq(p.queueId()), null, boundNanos));
         }
         if (!awaitAll(sqs, deadline)) {
             LOG.warn("{}: deleting I/O submission queues failed; skipping completion queues, shutting down",
-                    ctrl.address());
+                    address);
             return;
         }
         List<CompletableFuture<Completion>> cqs = new ArrayList<>();
-        for (QueuePairControl p : pairs) {
-            cqs.add(ctrl.admin.submit(AdminCommands.deleteIoCq(p.queueId()), null, boundNanos));
+        for (QueuePairControl p : claimed) {
+            cqs.add(admin.submit(AdminCommands.deleteIoCq(p.queueId()), null, boundNanos));
         }
         if (!awaitAll(cqs, deadline)) {
-            LOG.warn("{}: deleting I/O completion queues failed", ctrl.address());
+            LOG.warn("{}: deleting I/O completion queues failed", address);
         }
     }
 
@@ -131,7 +166,7 @@ final class Teardown {
         boolean ok = true;
         for (CompletableFuture<Completion> f : futures) {
             try {
-                Completion c = ctrl.admin.awaitUntil(f, AdminCommands.deleteIoSq(0), deadline);
+                Completion c = admin.awaitUntil(f, AdminCommands.deleteIoSq(0), deadline);
                 ok &= c.isSuccess();
             } catch (NvmeException e) {
                 return false;
@@ -142,51 +177,73 @@ final class Teardown {
 
     /** One queue deletion for a queue pair's own close; false when it failed or timed out. */
     boolean deleteQueue(RawCommand command) {
-        if (ctrl.health.state() == ControllerState.FAILED || !deviceResponds()) {
+        if (health.state() == ControllerState.FAILED || !deviceResponds()) {
             return false;
         }
         try {
-            return ctrl.admin.execute(command, null, -1, ctrl.adminTimeoutNanos).isSuccess();
+            return admin.execute(command, null, -1, adminTimeoutNanos).isSuccess();
         } catch (NvmeException e) {
-            LOG.warn("{}: {}", ctrl.address(), e.getMessage());
+            LOG.warn("{}: {}", address, e.getMessage());
             return false;
         }
+    }
+
+    private void stopDeviceEvents() {
+        if (deviceEvents != null) {
+            deviceEvents.stop(); // bounded; a removal under way finishes first
+        }
+    }
+
+    private void stopWatchdog() {
+        asyncEvents.stopDelivery();
+        watchdog.stop();
     }
 
     private void releaseMemory() {
+        release(address, pci, ownsFunction, this::freeMemory);
+    }
+
+    private void freeMemory() {
+        buffers.freeAll();
+        queues.free(adminMemory);
+        shadow.release();
+    }
+
+    /**
+     * Gives back what a controller holds, also when bring-up failed half-way: MSI-X, then the
+     * driver's DMA memory ({@code freeMemory}), then the function when the controller owns it.
+     * A failure to disable MSI-X is logged and does not stop the rest.
+     */
+    static void release(String address, PciFunction pci, boolean ownsFunction, Runnable freeMemory) {
         try {
-            ctrl.pci.disableMsix();
+            pci.disableMsix();
         } catch (RuntimeException e) {
-            LOG.warn("{}: disabling MSI-X failed: {}", ctrl.address(), e.toString());
+            LOG.warn("{}: disabling MSI-X failed: {}", address, e.toString());
         }
-        for (DmaRegion r : new ArrayList<>(ctrl.userRegions())) {
-            ctrl.dma.free(r);
-        }
-        ctrl.userRegions().clear();
-        if (ctrl.adminMemory != null) {
-            ctrl.queues.free(ctrl.adminMemory);
-        }
-        if (ctrl.shadowDoorbells != null) {
-            ctrl.dma.free(ctrl.shadowDoorbells.region());
-            ctrl.shadowDoorbells = null;
-        }
-        if (ctrl.ownsFunction()) {
-            ctrl.pci.close();
+        freeMemory.run();
+        if (ownsFunction) {
+            pci.close();
         }
     }
 
-    /** Bring-up failed: undo what exists without talking to the device beyond disabling it. */
+    /** Bring-up failed after the controller was built: undo what exists without talking to the device beyond disabling it. */
     void releaseAfterFailedOpen() {
         started.set(true);
-        ctrl.stopDeviceEvents();
-        ctrl.health.close();
-        ctrl.stopWatchdog();
+        stopDeviceEvents();
+        health.close();
+        stopWatchdog();
+        releaseAfterFailedOpen(address, bringUp, pci, ownsFunction, this::freeMemory);
+        finished.countDown();
+    }
+
+    /** Bring-up failed: disables the controller (bounded, failures ignored) and releases as {@link #release} does. */
+    static void releaseAfterFailedOpen(String address, BringUp bringUp, PciFunction pci, boolean ownsFunction,
+                                       Runnable freeMemory) {
         try {
-            ctrl.bringUp.disableBounded(100_000_000L);
+            bringUp.disableBounded(100_000_000L);
         } catch (RuntimeException e) {
             LOG.debug("disable after failed open", e);
         }
-        releaseMemory();
-        finished.countDown();
+        release(address, pci, ownsFunction, freeMemory);
     }
 }

@@ -1,5 +1,6 @@
 package dev.nvme4j.ctrl;
 
+import dev.nvme4j.device.RegisterSpace;
 import dev.nvme4j.queue.QueuePairControl;
 import dev.nvme4j.queue.OwnerGate;
 import dev.nvme4j.spec.NvmeRegs;
@@ -11,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The controller's background thread (one per controller, daemon). Each round it:
  * reaps the admin queue (futures nobody waits on, Asynchronous Event Requests); looks at
- * CSTS (all-ones: the device is gone, fail fast; CFS: reset); checks admin deadlines; checks
+ * CSTS (all-ones: the device is gone, removed at once; CFS: reset); checks admin deadlines; checks
  * the deadlines of every I/O queue pair whose owner is not inside it (it enters the pair's
  * gate only if free, so it never runs concurrently with the owner, and it never calls an
  * application callback); runs a reset recovery asked for; runs what the application asked for
@@ -26,13 +27,32 @@ final class Watchdog implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Watchdog.class);
     private static final long BUSY_PERIOD_NANOS = 1_000_000L;
 
-    private final NvmeController ctrl;
+    private final String address;
+    private final long periodNanos;
+    private final RegisterSpace regs;
+    private final AdminQueue admin;
+    private final ControllerStats stats;
+    private final Recovery recovery;
+    private final ControllerReset reset;
+    private final QueuePairs pairs;
+    private final Failure failure;
+    private final WatchdogWork work;
     private final Thread thread;
     private volatile boolean running = true;
 
-    Watchdog(NvmeController ctrl) {
-        this.ctrl = ctrl;
-        this.thread = Thread.ofPlatform().daemon().name("nvme4j-watchdog-" + ctrl.address()).unstarted(this);
+    Watchdog(ControllerParts p, Recovery recovery, ControllerReset reset, QueuePairs pairs, Failure failure,
+             WatchdogWork work) {
+        this.address = p.address();
+        this.periodNanos = p.options().watchdogPeriod().toNanos();
+        this.regs = p.regs();
+        this.admin = p.admin();
+        this.stats = p.stats();
+        this.recovery = recovery;
+        this.reset = reset;
+        this.pairs = pairs;
+        this.failure = failure;
+        this.work = work;
+        this.thread = Thread.ofPlatform().daemon().name("nvme4j-watchdog-" + address).unstarted(this);
     }
 
     void start() {
@@ -62,50 +82,49 @@ final class Watchdog implements Runnable {
 
     @Override
     public void run() {
-        long period = ctrl.options.watchdogPeriod().toNanos();
         while (running) {
             try {
                 round();
             } catch (RuntimeException e) {
-                LOG.error("{}: watchdog round failed", ctrl.address(), e);
+                LOG.error("{}: watchdog round failed", address, e);
             }
-            LockSupport.parkNanos(ctrl.admin.outstandingWithDeadline() > 0 ? BUSY_PERIOD_NANOS : period);
+            LockSupport.parkNanos(admin.outstandingWithDeadline() > 0 ? BUSY_PERIOD_NANOS : periodNanos);
         }
     }
 
     private void round() {
-        ctrl.admin.reap();
+        admin.reap();
         if (!running || !checkDevice()) {
             return;
         }
         long now = System.nanoTime();
         checkAdminDeadlines(now);
-        for (QueuePairControl pair : List.copyOf(ctrl.pairs.values())) {
+        for (QueuePairControl pair : pairs.list()) {
             OwnerGate gate = pair.gate();
             if (!pair.isClosed() && gate.trySystem()) {
                 try {
-                    ctrl.recovery.check(pair, now);
+                    recovery.check(pair, now);
                 } finally {
                     gate.exit();
                 }
             }
         }
-        String resetReason = ctrl.recovery.takeResetRequest();
+        String resetReason = recovery.takeResetRequest();
         if (resetReason != null) {
-            new ControllerReset(ctrl).run(resetReason);
+            reset.run(resetReason);
         }
-        ctrl.requests.runPending();
+        work.runPending();
     }
 
-    /** False when the device is dead (then the controller is failed). */
+    /** False when the device is gone (then the controller is removed) or was reset. */
     private boolean checkDevice() {
-        int csts = ctrl.regs.read32(NvmeRegs.CSTS);
+        int csts = regs.read32(NvmeRegs.CSTS);
         if (NvmeRegs.isAllOnes(csts)) {
-            ctrl.fail("device removed or unreachable: CSTS reads all-ones (surprise removal)");
+            failure.remove("CSTS reads all-ones (surprise removal: the device no longer answers)");
             return false;
         }
         if (NvmeRegs.cstsCfs(csts)) {
-            new ControllerReset(ctrl).run("controller fatal status (CSTS.CFS)");
+            reset.run("controller fatal status (CSTS.CFS)");
             return false;
         }
         return true;
@@ -117,24 +136,24 @@ final class Watchdog implements Runnable {
      * would queue behind the very commands that do not move).
      */
     private void checkAdminDeadlines(long now) {
-        List<AdminCommand> late = ctrl.admin.overdue(now);
+        List<AdminCommand> late = admin.overdue(now);
         if (late.isEmpty()) {
             return;
         }
-        boolean reset = false;
+        boolean stuck = false;
         for (AdminCommand c : late) {
             if (!c.reRung) {
                 c.reRung = true;
-                ctrl.stats.adminTimeouts.increment();
-                LOG.warn("{}: admin command {} (CID {}) timed out; ringing the doorbell again", ctrl.address(),
+                stats.adminTimeouts.increment();
+                LOG.warn("{}: admin command {} (CID {}) timed out; ringing the doorbell again", address,
                         c.name(), c.cid);
-                ctrl.admin.rering(c, now + c.timeoutNanos / 2);
+                admin.rering(c, now + c.timeoutNanos / 2);
             } else {
-                reset = true;
+                stuck = true;
             }
         }
-        if (reset) {
-            new ControllerReset(ctrl).run("admin command " + late.get(0).name() + " timed out");
+        if (stuck) {
+            reset.run("admin command " + late.get(0).name() + " timed out");
         }
     }
 }

@@ -29,11 +29,15 @@ final class WatchdogWork {
         }
     }
 
-    private final NvmeController ctrl;
+    private final String address;
+    private final Health health;
+    private final Runnable wakeWatchdog;
     private final ConcurrentLinkedQueue<Task<?>> pending = new ConcurrentLinkedQueue<>();
 
-    WatchdogWork(NvmeController ctrl) {
-        this.ctrl = ctrl;
+    WatchdogWork(String address, Health health, Runnable wakeWatchdog) {
+        this.address = address;
+        this.health = health;
+        this.wakeWatchdog = wakeWatchdog;
     }
 
     /**
@@ -50,20 +54,20 @@ final class WatchdogWork {
         }
         Task<T> task = new Task<>(work, new CompletableFuture<>());
         pending.add(task);
-        ctrl.wakeWatchdog();
+        wakeWatchdog.run();
         long deadline = System.nanoTime() + boundNanos;
         while (true) {
             try {
                 return task.done().get(POLL_NANOS, TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
-                if (ctrl.health.state() == ControllerState.CLOSED) {
+                if (health.state() == ControllerState.CLOSED) {
                     pending.remove(task);
-                    throw new IllegalStateException("controller " + ctrl.address() + " was closed during " + what);
+                    throw new IllegalStateException("controller " + address + " was closed during " + what);
                 }
                 if (System.nanoTime() - deadline > 0) {
                     pending.remove(task);
-                    throw new NvmeException(what + " on " + ctrl.address() + " did not finish within "
-                            + TimeUnit.NANOSECONDS.toMillis(boundNanos) + " ms (state " + ctrl.health.state() + ")");
+                    throw new NvmeException(what + " on " + address + " did not finish within "
+                            + TimeUnit.NANOSECONDS.toMillis(boundNanos) + " ms (state " + health.state() + ")");
                 }
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
@@ -71,7 +75,7 @@ final class WatchdogWork {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 pending.remove(task);
-                throw new NvmeException("interrupted while waiting for " + what + " on " + ctrl.address(), e);
+                throw new NvmeException("interrupted while waiting for " + what + " on " + address, e);
             }
         }
     }

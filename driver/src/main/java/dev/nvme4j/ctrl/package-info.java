@@ -1,5 +1,8 @@
 /**
  * The controller: bring-up, admin queue, identity, queue pair creation, recovery and teardown.
+ * {@link dev.nvme4j.ctrl.Startup} brings the controller up and collects what it built in
+ * {@link dev.nvme4j.ctrl.ControllerParts}; {@link dev.nvme4j.ctrl.NvmeController} builds its
+ * parts from that once, each with final collaborators (docs/ARCHITECTURE.md, "Layers").
  *
  * <h2>Threads</h2>
  * <ul>

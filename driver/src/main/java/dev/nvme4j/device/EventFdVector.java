@@ -52,6 +52,15 @@ public final class EventFdVector implements InterruptVector, AutoCloseable {
         event.close();
     }
 
+    /** Closes every vector of {@code vectors}, skipping null entries. */
+    public static void closeAll(EventFdVector[] vectors) {
+        for (EventFdVector v : vectors) {
+            if (v != null) {
+                v.close();
+            }
+        }
+    }
+
     @Override
     public String toString() {
         return "MSI-X vector " + index + " (" + event + ")";

@@ -55,6 +55,15 @@ public interface PciFunction extends AutoCloseable {
     void detach();
 
     /**
+     * Whether the function is still there, from its PCI configuration space (which, unlike
+     * BAR0, needs no memory decoding and says unambiguously that the function is gone when it
+     * reads all ones or cannot be read). A BAR0 read of all ones on a present function may be a
+     * register's value or a transient; on an absent one it is a removal. False after
+     * {@link #release()}. Control path only (a system call on VFIO); any thread.
+     */
+    boolean isPresent();
+
+    /**
      * Gives the device back after the kernel requested it ({@link DeviceEvents#REMOVAL_REQUEST}):
      * {@link #detach()}es, removes the DMA memory from the IOMMU (the host can still read it; it
      * is freed by {@link #close()}), and closes the device's file descriptors (device, and group

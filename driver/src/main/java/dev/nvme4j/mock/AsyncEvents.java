@@ -33,7 +33,8 @@ final class AsyncEvents {
 
     void smartWarning(int criticalWarning) {
         e.admin.logs.criticalWarning |= criticalWarning;
-        if ((e.admin.asyncEventConfig & criticalWarning & 0xFF) == 0) {
+        int enabled = e.admin.asyncEventConfig & LogPageLayout.AEC_SMART_CRITICAL_WARNINGS;
+        if ((enabled & criticalWarning) == 0) {
             return; // masked by Asynchronous Event Configuration (Base 5.27.1.11)
         }
         int info = (criticalWarning & LogPageLayout.SMART_CW_TEMPERATURE) != 0 ? LogPageLayout.AER_INFO_SMART_TEMPERATURE

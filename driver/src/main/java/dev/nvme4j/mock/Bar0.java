@@ -55,6 +55,7 @@ final class Bar0 {
 
     void write64(long off, long v) {
         if (c.isRemoved()) {
+            c.removal.countWrite();
             return;
         }
         lanes.lockAll();
@@ -68,6 +69,7 @@ final class Bar0 {
 
     void write32(long off, int v) {
         if (c.isRemoved()) {
+            c.removal.countWrite();
             return;
         }
         if (off >= NvmeRegs.DOORBELL_BASE && thread == null && laneDoorbell(off, v)) {

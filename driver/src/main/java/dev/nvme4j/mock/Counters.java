@@ -42,9 +42,9 @@ final class Counters {
         sum.hostWrites += hostWrites;
     }
 
-    MockCounters snapshot(long violations) {
+    MockCounters snapshot(long writesWhileRemoved, long violations) {
         return new MockCounters(commandsProcessed, adminCommands, ioCommands, iommuFaults, interruptsSignalled,
                 interruptsDropped, doorbellsIgnored, completionsDeferred, completionsDropped, commandsHung,
-                readsCorrupted, violations);
+                readsCorrupted, writesWhileRemoved, violations);
     }
 }

@@ -315,7 +315,7 @@ public final class MockNvmeController implements MockController {
     public MockCounters counters() {
         lockAll();
         try {
-            return totals().snapshot(violationLog.total());
+            return totals().snapshot(removal.writesWhileRemoved(), violationLog.total());
         } finally {
             unlockAll();
         }

@@ -1,5 +1,6 @@
 package dev.nvme4j.mock;
 
+import dev.nvme4j.device.DetachableRegisterSpace;
 import dev.nvme4j.device.DeviceEvents;
 import dev.nvme4j.device.EventFdVector;
 import dev.nvme4j.sys.EventFd;
@@ -11,17 +12,20 @@ import dev.nvme4j.dma.DmaAllocator;
 /**
  * The mock's PCI function: BAR0 backed by the device model, the IOMMU-registered DMA allocator,
  * and MSI-X vectors signalled by the device. Surprise removal makes every register read all ones
- * (what a PCIe read of a missing function returns) and drops writes. The device request and error
+ * (what a PCIe read of a missing function returns), drops writes (counted) and makes the function
+ * no longer present; {@link #detach()} cuts the host's view off (reads all ones, writes dropped
+ * before they reach the device), as the VFIO function does. The device request and error
  * interrupts are eventfds the fault injector signals; once the host releases the function after a
  * request, the device is gone as on a surprise removal.
  */
 final class MockPciFunction implements PciFunction {
     private final MockNvmeController c;
-    private final RegisterSpace bar0;
+    /** The host's view of BAR0: {@link #detach()} cuts it off as on real hardware (the device itself runs on). */
+    private final DetachableRegisterSpace bar0;
 
     MockPciFunction(MockNvmeController c) {
         this.c = c;
-        this.bar0 = new RegisterSpace() {
+        this.bar0 = new DetachableRegisterSpace(new RegisterSpace() {
             @Override
             public int read32(long offset) {
                 return c.bar0.read32(offset);
@@ -48,7 +52,7 @@ final class MockPciFunction implements PciFunction {
                 // orders the host's earlier SQE stores before the device's reads.
                 c.bar0.write32(offset, value);
             }
-        };
+        });
     }
 
     @Override
@@ -102,7 +106,13 @@ final class MockPciFunction implements PciFunction {
 
     @Override
     public void detach() {
-        c.removal.remove();
+        bar0.detach();
+    }
+
+    /** The mock's configuration space goes with the device: present until removed or released. */
+    @Override
+    public boolean isPresent() {
+        return !c.isRemoved();
     }
 
     @Override

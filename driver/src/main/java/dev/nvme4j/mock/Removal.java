@@ -10,6 +10,8 @@ final class Removal {
     private final DeviceEvents deviceEvents;
     private final MockDmaAllocator dma;
     private volatile boolean removed;
+    /** Register writes that arrived after the device was gone (dropped). */
+    private final java.util.concurrent.atomic.LongAdder writesWhileRemoved = new java.util.concurrent.atomic.LongAdder();
     /** Guards {@link #removalRequested} and {@link #hostReleased}; waited on by awaitRelease. */
     private final Object monitor = new Object();
     private boolean removalRequested;
@@ -22,6 +24,14 @@ final class Removal {
 
     boolean isRemoved() {
         return removed;
+    }
+
+    void countWrite() {
+        writesWhileRemoved.increment();
+    }
+
+    long writesWhileRemoved() {
+        return writesWhileRemoved.sum();
     }
 
     /** Surprise removal (or close): every register reads all ones from now on. */

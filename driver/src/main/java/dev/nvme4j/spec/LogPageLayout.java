@@ -69,6 +69,23 @@ public final class LogPageLayout {
         return (type & 0x7) | ((info & 0xFF) << 8) | ((logPage & 0xFF) << 16);
     }
 
+    /** Asynchronous Event Type of an AER completion DW0 (bits 2:0). */
+    public static int aerType(int dw0) {
+        return dw0 & 0x7;
+    }
+
+    /** Asynchronous Event Information of an AER completion DW0 (bits 15:8). */
+    public static int aerInfo(int dw0) {
+        return (dw0 >>> 8) & 0xFF;
+    }
+
+    /** Log Page Identifier of an AER completion DW0 (bits 23:16). */
+    public static int aerLogPage(int dw0) {
+        return (dw0 >>> 16) & 0xFF;
+    }
+
+    /** Async Event Configuration (feature 0Bh) bits 7:0: an event for each SMART / health critical warning bit. */
+    public static final int AEC_SMART_CRITICAL_WARNINGS = 0xFF;
     /** Async Event Configuration (feature 0Bh) bit 8: namespace attribute notices enabled. */
     public static final int AEC_NS_ATTRIBUTE_NOTICES = 1 << 8;
 }

@@ -133,6 +133,12 @@ public final class TcpFunction implements PciFunction, FabricsLink, RingLink.Adm
         return DeviceEvents.NONE;
     }
 
+    /** A remote controller is never "gone" the way a PCI function is: its failures are connection failures. */
+    @Override
+    public boolean isPresent() {
+        return !closed;
+    }
+
     @Override
     public void detach() {
         closed = true;

@@ -72,6 +72,20 @@ final class PciConfigSpace {
         return before;
     }
 
+    /**
+     * Whether the function still answers configuration reads. The class code and revision
+     * (0x08) are read: vfio-pci virtualizes the vendor and device IDs (they read as cached),
+     * not this dword, and an NVMe function's is never all ones (class 01 08 02). A function that
+     * is gone reads all ones, or the read fails.
+     */
+    boolean isPresent() {
+        try {
+            return read32(0x08) != 0xFFFF_FFFF;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Clears Bus Master, so the function can no longer DMA (used on close). */
     void disableBusMaster() {
         int before = read16(COMMAND);

@@ -264,7 +264,7 @@ public final class VfioPciFunction implements PciFunction {
             }
             VfioStructs.setIrqEventFds(libc, deviceFd, VfioStructs.PCI_MSIX_IRQ_INDEX, fds);
         } catch (RuntimeException e) {
-            closeEvents(created);
+            EventFdVector.closeAll(created);
             throw e instanceof NativeException ne
                     ? new VfioException(address + ": wiring " + count + " MSI-X vectors failed: " + ne.getMessage(), ne) : e;
         }
@@ -284,7 +284,7 @@ public final class VfioPciFunction implements PciFunction {
                 LOG.warn("{}: disabling MSI-X: {}", address, e.getMessage());
             }
         }
-        closeEvents(vectors);
+        EventFdVector.closeAll(vectors);
         vectors = new EventFdVector[0];
     }
 
@@ -315,6 +315,11 @@ public final class VfioPciFunction implements PciFunction {
     @Override
     public void detach() {
         registers.detach();
+    }
+
+    @Override
+    public synchronized boolean isPresent() {
+        return !released && !closed && config.isPresent();
     }
 
     /**
@@ -351,7 +356,7 @@ public final class VfioPciFunction implements PciFunction {
                 LOG.warn("{}: clearing Bus Master: {}", address, e.getMessage());
             }
         }
-        closeEvents(vectors);
+        EventFdVector.closeAll(vectors);
         vectors = new EventFdVector[0];
         events.close();
         dma.close();
@@ -439,14 +444,6 @@ public final class VfioPciFunction implements PciFunction {
         }
         if (released) {
             throw new IllegalStateException(address + " has been released to the kernel (the device was removed)");
-        }
-    }
-
-    private static void closeEvents(EventFdVector[] events) {
-        for (EventFdVector v : events) {
-            if (v != null) {
-                v.close();
-            }
         }
     }
 

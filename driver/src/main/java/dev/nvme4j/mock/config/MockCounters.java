@@ -14,6 +14,9 @@ package dev.nvme4j.mock.config;
  * @param completionsDropped   completions lost on a full CQ (non-compliant mode only)
  * @param commandsHung         commands a fault made never complete
  * @param readsCorrupted       reads whose returned data a fault corrupted
+ * @param writesWhileRemoved   register and doorbell writes that reached the device after it was
+ *                             removed (surprise removal, or released after a request): dropped,
+ *                             since nothing is there to take them
  * @param violations           spec violations recorded
  */
 public record MockCounters(
@@ -28,5 +31,6 @@ public record MockCounters(
         long completionsDropped,
         long commandsHung,
         long readsCorrupted,
+        long writesWhileRemoved,
         long violations) {
 }

@@ -113,7 +113,7 @@ final class IoLogs implements AutoCloseable {
     }
 
     /** The logs {@code o} asks for (null when none), for job number {@code number} (from 1). */
-    static IoLogs open(FioOptions o, String jobName, int number) {
+    static IoLogs open(ReportOptions o, String jobName, int number) {
         if (o.writeLatLog == null && o.writeBwLog == null && o.writeIopsLog == null) {
             return null;
         }

@@ -52,7 +52,7 @@ public final class JsonReport {
             job.put("eta", 0);
             job.put("elapsed", Math.max(1, (b.runtimeNs() + b.spec().rampNs()) / 1_000_000_000L));
             jobOptions(job.putObject("job options"), b.spec(), b.spec().options());
-            double[] pcts = b.spec().options().clatPercentiles ? b.spec().options().percentiles() : new double[0];
+            double[] pcts = b.spec().options().report.clatPercentiles ? b.spec().options().report.percentiles() : new double[0];
             direction(job.putObject("read"), b.read(), b.readRuntimeNs(), aggKiB(blocks, true), pcts);
             direction(job.putObject("write"), b.write(), b.writeRuntimeNs(), aggKiB(blocks, false), pcts);
             direction(job.putObject("trim"), b.trim(), b.trimRuntimeNs(), 0, pcts);

@@ -55,7 +55,7 @@ public final class NormalReport {
         for (ReportBlock b : blocks) {
             out.printf("%s: (groupid=%d, jobs=%d): err=%2d: pid=%d: %s%n", b.name(), group, b.jobs(), b.errno(), pid,
                     date.format(new Date(b.startEpochMs())));
-            double[] pcts = b.spec().options().clatPercentiles ? b.spec().options().percentiles() : new double[0];
+            double[] pcts = b.spec().options().report.clatPercentiles ? b.spec().options().report.percentiles() : new double[0];
             if (b.read().ios() > 0) {
                 direction("read", b.read(), b.readRuntimeNs(), JsonReport.aggKiB(blocks, true), pcts);
             }

@@ -1,0 +1,182 @@
+package dev.nvme4j.block;
+
+import dev.nvme4j.api.Controller;
+import dev.nvme4j.api.DmaBuffer;
+import dev.nvme4j.api.IoQueuePair;
+import dev.nvme4j.api.NvmeException;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The path of one {@link BlockDevice} I/O from the calling thread to an owner and back: picks an
+ * owner, takes a request slot (waiting, bounded, when all are in use), hands it over, waits for
+ * the outcome and turns it into a return or an exception; bounced transfers go piece by piece
+ * through the {@link BouncePool}. Any thread; lock-free; arguments are checked by the caller.
+ */
+final class BlockIo {
+    private final BlockDevice device;
+    private final BlockDeviceOptions options;
+    final BlockOwner[] owners;
+    final BouncePool bounce;
+    private final long waitNanos;
+
+    /** Allocates the bounce buffers and creates the queue pairs and owners (not started); on failure frees all. */
+    BlockIo(BlockDevice device, Controller controller, BlockDeviceOptions options) {
+        this.device = device;
+        this.options = options;
+        this.waitNanos = options.waitTimeout().toNanos();
+        this.bounce = new BouncePool(controller, options.bounceBuffers(), options.bounceSize());
+        this.owners = new BlockOwner[options.queuePairs()];
+        IoQueuePair[] pairs = new IoQueuePair[owners.length];
+        try {
+            for (int i = 0; i < owners.length; i++) {
+                pairs[i] = controller.createQueuePair(options.queueDepth(), options.completionMode());
+                owners[i] = new BlockOwner(device, i, pairs[i], options.requestSlots());
+            }
+        } catch (RuntimeException e) {
+            for (int i = pairs.length - 1; i >= 0; i--) {
+                try {
+                    if (pairs[i] != null) {
+                        pairs[i].close();
+                    }
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            bounce.close();
+            throw e;
+        }
+    }
+
+    /** Blocking I/O on a DMA buffer (or none): hands it over and waits for its outcome. */
+    void run(int op, long lba, int blocks, DmaBuffer buffer) {
+        await(submit(op, lba, blocks, buffer, -1, null, null), null, 0);
+    }
+
+    /** Blocking I/O of any memory, through bounce buffers, piece by piece; whole blocks, range checked. */
+    void transfer(int op, long lba, MemorySegment data) {
+        int bs = device.blockSize();
+        long bytes = data.byteSize();
+        long piece = options.bounceSize() - options.bounceSize() % bs;
+        for (long off = 0; off < bytes; off += piece) {
+            long n = Math.min(piece, bytes - off);
+            int b = acquireBounce();
+            DmaBuffer buf = bounce.buffer(b);
+            MemorySegment part = data.asSlice(off, n);
+            BlockRequest r;
+            try {
+                if (op == BlockDevice.OP_WRITE) {
+                    MemorySegment.copy(part, 0, buf.segment(), 0, n);
+                }
+                r = submit(op, lba + off / bs, (int) (n / bs), buf, b, null, null);
+            } catch (RuntimeException e) {
+                bounce.release(b);
+                throw e;
+            }
+            await(r, op == BlockDevice.OP_READ ? part : null, n);
+        }
+    }
+
+    /** I/O whose outcome completes a future; {@code data} (at most one bounce buffer) when not DMA. */
+    CompletableFuture<Void> submitAsync(int op, long lba, int blocks, DmaBuffer buffer, MemorySegment data) {
+        int b = -1;
+        MemorySegment copyBack = null;
+        if (data != null) {
+            b = acquireBounce();
+            buffer = bounce.buffer(b).slice(0, data.byteSize());
+            if (op == BlockDevice.OP_WRITE) {
+                buffer.segment().copyFrom(data);
+            } else {
+                copyBack = data;
+            }
+        }
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        try {
+            submit(op, lba, blocks, buffer, b, f, copyBack);
+        } catch (RuntimeException e) {
+            bounce.release(b);
+            throw e;
+        }
+        return f;
+    }
+
+    private int acquireBounce() {
+        device.checkOpen();
+        int b = bounce.poll();
+        if (b >= 0) {
+            return b;
+        }
+        long deadline = System.nanoTime() + waitNanos;
+        int spins = 0;
+        while ((b = bounce.poll()) < 0) {
+            device.checkOpen();
+            if (System.nanoTime() - deadline > 0) {
+                throw new NvmeException("no bounce buffer became free within " + options.waitTimeout() + " ("
+                        + bounce.count() + " in use): raise BlockDeviceOptions.bounceBuffers or use DmaBuffers");
+            }
+            SlotRing.backOff(++spins);
+        }
+        return b;
+    }
+
+    private BlockOwner pick() {
+        int n = owners.length;
+        return owners[n == 1 ? 0 : (int) ((Thread.currentThread().threadId() & 0x7FFF_FFFF) % n)];
+    }
+
+    /** Takes a slot (waiting, bounded, if every one is in use), fills it and hands it to its owner. */
+    private BlockRequest submit(int op, long lba, int blocks, DmaBuffer buffer, int bounceIndex,
+                                CompletableFuture<Void> future, MemorySegment copyBack) {
+        device.checkOpen();
+        BlockRequest r = pick().tryAcquire();
+        if (r == null) {
+            r = acquireSlow();
+        }
+        r.prepare(op, lba, blocks, buffer, bounceIndex, future, future == null ? Thread.currentThread() : null,
+                copyBack);
+        r.owner.hand(r);
+        return r;
+    }
+
+    private BlockRequest acquireSlow() {
+        long deadline = System.nanoTime() + waitNanos;
+        int spins = 0;
+        while (true) {
+            for (BlockOwner o : owners) {
+                BlockRequest r = o.tryAcquire();
+                if (r != null) {
+                    return r;
+                }
+            }
+            device.checkOpen();
+            if (System.nanoTime() - deadline > 0) {
+                throw new NvmeException("no request slot became free within " + options.waitTimeout() + " ("
+                        + owners.length + " queue pairs x " + options.requestSlots()
+                        + " slots in use): raise BlockDeviceOptions.requestSlots or queuePairs");
+            }
+            SlotRing.backOff(++spins);
+        }
+    }
+
+    /** Waits for {@code r}, copies a bounced read out, frees the slot; throws what the I/O ended with. */
+    private void await(BlockRequest r, MemorySegment copyTo, long bytes) {
+        r.owner.awaitDone(r);
+        int status = r.status;
+        RuntimeException error = r.error;
+        int op = r.op;
+        long lba = r.lba;
+        int b = r.bounceIndex;
+        if (error == null && status == 0 && copyTo != null) {
+            MemorySegment.copy(bounce.buffer(b).segment(), 0, copyTo, 0, bytes);
+        }
+        r.owner.release(r);
+        bounce.release(b);
+        if (error != null) {
+            throw error;
+        }
+        if (status != 0) {
+            throw NvmeException.forStatus(BlockDevice.OP_NAMES[op] + " at LBA " + lba + " of " + device.describe(),
+                    status);
+        }
+    }
+}

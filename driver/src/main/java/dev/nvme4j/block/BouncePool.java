@@ -1,0 +1,59 @@
+package dev.nvme4j.block;
+
+import dev.nvme4j.api.Controller;
+import dev.nvme4j.api.DmaBuffer;
+
+/**
+ * The shared DMA bounce buffers of a {@link BlockDevice}, for callers whose memory is not a
+ * {@link DmaBuffer}: a fixed set allocated at open, handed out by index through a lock-free ring.
+ * Any thread may acquire and release; nothing is allocated after construction.
+ */
+final class BouncePool implements AutoCloseable {
+    private final DmaBuffer[] buffers;
+    private final SlotRing free;
+
+    /** Allocates {@code count} buffers of {@code size} bytes; on failure frees what it made and rethrows. */
+    BouncePool(Controller controller, int count, int size) {
+        this.buffers = new DmaBuffer[count];
+        this.free = new SlotRing(Integer.highestOneBit(count * 2 - 1));
+        try {
+            for (int i = 0; i < count; i++) {
+                buffers[i] = controller.allocateBuffer(size);
+                free.offer(i);
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    DmaBuffer buffer(int index) {
+        return buffers[index];
+    }
+
+    /** A free buffer's index, or -1 when all are in use. */
+    int poll() {
+        return free.poll();
+    }
+
+    int count() {
+        return buffers.length;
+    }
+
+    /** Gives buffer {@code index} back; a negative index (no bounce buffer) is ignored. */
+    void release(int index) {
+        if (index >= 0) {
+            free.offer(index);
+        }
+    }
+
+    /** Frees every buffer; only once no I/O can use them any more. */
+    @Override
+    public void close() {
+        for (DmaBuffer b : buffers) {
+            if (b != null) {
+                b.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.nvme4j.tool.fio;
+
+import dev.nvme4j.tool.cli.FioFlag;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine.Option;
+
+/**
+ * fio options accepted so that fio's command lines and job files run unchanged, though they do
+ * not change what nvme4j does; {@link #notes} says so where it matters.
+ */
+public final class CompatOptions {
+    /** Accepted options that change nothing (see {@link #ignored}). */
+    static final Set<String> IGNORED = Set.of("directory", "create_serialize", "invalidate",
+            "fadvise_hint", "exitall", "gtod_reduce", "random_generator", "iodepth_batch_submit", "iodepth_batch",
+            "iodepth_batch_complete", "iodepth_batch_complete_min", "iodepth_batch_complete_max", "iodepth_low");
+
+    @Option(names = "--description", paramLabel = "TEXT", description = "Text describing the job (accepted).")
+    public String description;
+
+    @Option(names = "--ioengine", paramLabel = "ENGINE",
+            description = "Accepted for fio's job files; the engine is always nvme4j's own driver (noted when "
+                    + "another is named).")
+    public String ioengine;
+
+    @Option(names = "--direct", arity = "0..1", fallbackValue = "1", converter = FioFlag.class, paramLabel = "0|1",
+            description = "Accepted: nvme4j's I/O never passes a page cache (direct=0 is noted).")
+    public Boolean direct;
+
+    @Option(names = "--buffered", arity = "0..1", fallbackValue = "1", converter = FioFlag.class,
+            paramLabel = "0|1", description = "Accepted: see --direct (buffered=1 is noted).")
+    public Boolean buffered;
+
+    @Option(names = "--thread", arity = "0..1", fallbackValue = "1", converter = FioFlag.class, paramLabel = "0|1",
+            description = "Accepted: every job runs on its own thread anyway.")
+    public boolean thread;
+
+    @Option(names = {"--directory", "--create_serialize", "--invalidate", "--fadvise_hint", "--exitall",
+        "--gtod_reduce", "--random_generator",
+        "--iodepth_batch_submit", "--iodepth_batch", "--iodepth_batch_complete", "--iodepth_batch_complete_min",
+        "--iodepth_batch_complete_max", "--iodepth_low"}, paramLabel = "VALUE", arity = "0..1", fallbackValue = "1",
+            description = "Accepted for fio's job files; they do not change what nvme4j does (noted).")
+    public List<String> ignored = new ArrayList<>();
+
+    /**
+     * Notes on accepted options that do not apply to nvme4j, one per option, for stderr.
+     *
+     * @param given which options were given (their names without dashes)
+     */
+    public List<String> notes(Set<String> given) {
+        List<String> notes = new ArrayList<>();
+        if (ioengine != null && !ioengine.equals("nvme4j")) {
+            notes.add("ioengine=" + ioengine + " does not apply: nvme4j drives the NVMe controller itself "
+                    + "(engine nvme4j)");
+        }
+        if (Boolean.FALSE.equals(direct) || Boolean.TRUE.equals(buffered)) {
+            notes.add((Boolean.FALSE.equals(direct) ? "direct=0" : "buffered=1") + " does not apply: nvme4j's I/O "
+                    + "goes straight to the device, never through a page cache");
+        }
+        for (String g : given) {
+            if (IGNORED.contains(g)) {
+                notes.add(g + " does not apply to nvme4j and is ignored");
+            }
+        }
+        return notes;
+    }
+}

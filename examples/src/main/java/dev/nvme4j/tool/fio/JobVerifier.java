@@ -1,0 +1,72 @@
+package dev.nvme4j.tool.fio;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The verification of one job ({@code --verify}): stamps the blocks of its writes, checks the
+ * blocks of its reads ({@link VerifyFormat}) and keeps what was found. Allocates nothing per
+ * I/O (the first {@link JobRunner#MAX_MISMATCHES_KEPT} mismatches are kept, all are counted).
+ * Used on the job's thread only.
+ */
+final class JobVerifier implements VerifyFormat.MismatchSink {
+    private final VerifyFormat format;
+    private final long generation;
+    private final int jobIndex;
+    private boolean checkReads;
+    private long expectedGeneration = VerifyFormat.ANY_GENERATION;
+    private long verifiedBlocks;
+    private long mismatchCount;
+    private final List<Mismatch> mismatches = new ArrayList<>(JobRunner.MAX_MISMATCHES_KEPT);
+
+    /** @return the job's verifier, or null when the job does not verify */
+    static JobVerifier of(JobSpec spec, int lbaSize) {
+        return spec.verify() ? new JobVerifier(new VerifyFormat(lbaSize), spec.generation(), spec.index()) : null;
+    }
+
+    private JobVerifier(VerifyFormat format, long generation, int jobIndex) {
+        this.format = format;
+        this.generation = generation;
+        this.jobIndex = jobIndex;
+    }
+
+    /** Checks every read from now on; {@code knownGeneration}: also that the blocks are of this run. */
+    void checkReads(boolean knownGeneration) {
+        checkReads = true;
+        expectedGeneration = knownGeneration ? generation : VerifyFormat.ANY_GENERATION;
+    }
+
+    /** Stamps the {@code blocks} blocks of a write to {@code lba} in {@code data}. */
+    void stampWrite(ByteBuffer data, int blocks, long lba) {
+        format.stamp(data, blocks, lba, generation, jobIndex);
+    }
+
+    /** Checks the {@code blocks} blocks read from {@code lba} in {@code data}, when reads are checked. */
+    void readCompleted(ByteBuffer data, int blocks, long lba) {
+        if (checkReads) {
+            verifiedBlocks += blocks;
+            format.check(data, blocks, lba, expectedGeneration, this);
+        }
+    }
+
+    @Override
+    public void mismatch(long lba, VerifyFormat.Problem problem, long expected, long found) {
+        mismatchCount++;
+        if (mismatches.size() < JobRunner.MAX_MISMATCHES_KEPT) {
+            mismatches.add(new Mismatch(lba, problem, expected, found));
+        }
+    }
+
+    long verifiedBlocks() {
+        return verifiedBlocks;
+    }
+
+    long mismatchCount() {
+        return mismatchCount;
+    }
+
+    List<Mismatch> mismatches() {
+        return List.copyOf(mismatches);
+    }
+}

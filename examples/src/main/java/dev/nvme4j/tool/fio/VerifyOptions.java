@@ -1,0 +1,52 @@
+package dev.nvme4j.tool.fio;
+
+import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.Protection;
+import dev.nvme4j.tool.cli.LowerCaseEnumConverter;
+import dev.nvme4j.tool.cli.ToolException;
+import picocli.CommandLine.Option;
+
+/** The fio options of data verification. */
+public final class VerifyOptions {
+    /** {@code --verify}: none or crc32c. */
+    public enum Method {
+        NONE, CRC32C;
+
+        /** Converter accepting {@code none}, {@code crc32c}. */
+        public static final class Converter extends LowerCaseEnumConverter<Method> {
+            public Converter() {
+                super(Method.class);
+            }
+        }
+    }
+
+    @Option(names = "--verify", paramLabel = "none|crc32c", converter = Method.Converter.class,
+            defaultValue = "none", description = "crc32c: write a pass stamping every block (LBA, generation, "
+            + "checksum), then read it back and check; with a read-only workload check every read.")
+    public Method verify = Method.NONE;
+
+    /** True when the job verifies. */
+    boolean enabled() {
+        return verify != Method.NONE;
+    }
+
+    /**
+     * Checks that the verification fits the workload and the namespace.
+     *
+     * @throws ToolException naming the option when it does not
+     */
+    void check(RwMode rw, Namespace ns, Protection protection) {
+        if (verify != Method.NONE && rw.trims()) {
+            throw ToolException.usage("--verify cannot check a trim workload (--rw=" + rw.spelling()
+                    + "): trimmed blocks hold no data to verify");
+        }
+        if (verify == Method.CRC32C && ns.lbaSize() < 64) {
+            throw ToolException.usage("--verify=crc32c needs an LBA size of at least 64 bytes");
+        }
+        if (verify == Method.CRC32C && ns.dataBytesPerBlock(protection) != ns.lbaSize()) {
+            throw ToolException.usage("--verify=crc32c on namespace " + ns.nsid() + " (" + ns.describeFormat()
+                    + "): the metadata is interleaved with the data; verify with a format with separate metadata "
+                    + "or with --pi=controller on 8-byte metadata");
+        }
+    }
+}
