@@ -138,4 +138,29 @@ class ShadowDoorbellIoTest {
             qp.close();
         }
     }
+
+    /**
+     * A queue id used again after its queue was deleted: the EventIdx entries still hold the old
+     * queue's values (the mock, like QEMU, does not rewrite them at Create), so the driver must not
+     * trust them for the new queue's first doorbells, or the first submission is never fetched
+     * (seen on QEMU 7.2 as commands completing only after the lost-doorbell recovery).
+     */
+    @Test
+    void aQueueIdUsedAgainAfterDeleteRingsItsFirstDoorbells() {
+        ControllerOptions quick = OPTIONS.toBuilder().ioTimeout(Duration.ofSeconds(4)).build();
+        try (MockFixture f = new MockFixture(mock(true, ExecutionMode.DETERMINISTIC), quick)) {
+            int qid = -1;
+            for (int round = 0; round < 4; round++) {
+                IoQueuePair qp = f.ctrl.createQueuePair(8, CompletionMode.POLL);
+                if (round > 0) {
+                    assertEquals(qid, qp.queueId(), "the deleted queue's id is given out again");
+                }
+                qid = qp.queueId();
+                // A different number of commands each round: the old queue ends at another index.
+                io(f, qp, 3 + 2 * round, 20 + round);
+                assertNothingLost(qp.counters());
+                qp.close();
+            }
+        }
+    }
 }

@@ -13,7 +13,8 @@ import java.nio.ByteOrder;
  * the EventIdx page this controller writes, entry {@code 2y} for SQ y and {@code 2y + 1} for CQ y
  * (4 &lt;&lt; CAP.DSTRD bytes apart). Under the device lock.
  *
- * <p>This controller's EventIdx policy:
+ * <p>This controller's EventIdx policy (a queue's entries are written at Doorbell Buffer Config
+ * and then as below, never when a queue is created: see {@link #sqCreated}):
  * <ul>
  * <li>SQ tails: it fetches commands only when the SQ tail doorbell is rung, so each SQ's EventIdx
  * is the tail last rung: every further submission needs the MMIO write.</li>
@@ -78,11 +79,12 @@ final class MockShadowDoorbells {
         int stride = 4 << dev.nvme4j.spec.NvmeRegs.capDstrd(c.regs.cap);
         MockShadowDoorbells m = new MockShadowDoorbells(c, s, e, stride);
         for (int q = 0; q < c.sqs.length && q < m.maxQueues(); q++) {
+            // The queues that exist now get their EventIdx entries as after a ring.
             if (c.sqs[q] != null) {
-                m.sqCreated(c.sqs[q]);
+                m.sqRung(c.sqs[q]);
             }
             if (c.cqs[q] != null) {
-                m.cqCreated(c.cqs[q]);
+                m.cqRung(c.cqs[q]);
             }
         }
         c.shadow = m;
@@ -114,17 +116,23 @@ final class MockShadowDoorbells {
         VarHandle.fullFence();
     }
 
+    /**
+     * An I/O SQ was created while the buffer is configured. Its EventIdx entry is left as it is,
+     * as QEMU does (it writes an EventIdx only while it works on the queue): after a queue was
+     * deleted and another created with the same id, the entry still holds the old queue's
+     * value, which says nothing about the new queue. A host that trusts it may skip the MMIO
+     * write of the new queue's first tail, which this controller then never fetches.
+     */
     void sqCreated(MockSq sq) {
         if (covers(sq.qid)) {
-            setEvent(sqSlot(sq.qid), sq.tail);
             sqPending[sq.qid] = -1;
         }
     }
 
+    /** An I/O CQ was created while the buffer is configured; its EventIdx entry is left as it is (see {@link #sqCreated}). */
     void cqCreated(MockCq cq) {
         if (covers(cq.qid)) {
             cqArmed[cq.qid] = false;
-            setEvent(cqSlot(cq.qid), Math.floorMod(cq.head - 1, cq.size));
             cqPending[cq.qid] = -1;
         }
     }

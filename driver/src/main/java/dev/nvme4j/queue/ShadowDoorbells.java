@@ -69,10 +69,22 @@ public final class ShadowDoorbells {
         VarHandle.fullFence();
     }
 
-    /** Sets a queue's shadow entries without any check (attaching a queue). */
+    /**
+     * Attaching a queue, before the controller knows it (before Create I/O CQ/SQ, or at
+     * Doorbell Buffer Config): sets its shadow entries to the current tail and head, and its
+     * EventIdx entries to the same values, so the first update of each doorbell is written to
+     * MMIO. The EventIdx entries may hold anything at this point: the controller writes them
+     * only while it works on a queue, and does not rewrite them when a queue is created (QEMU
+     * does not), so after a queue was deleted they still hold that queue's last values. Trusted
+     * for a new queue with the same id, they could let the driver skip an MMIO write the
+     * controller waits for (a submission never fetched). From the first MMIO write on, the
+     * controller's own values are in place.
+     */
     void preset(int qid, int sqTail, int cqHead) {
         SLOT.setRelease(shadow, sqSlot(qid), sqTail);
         SLOT.setRelease(shadow, cqSlot(qid), cqHead);
+        SLOT.setRelease(eventIdx, sqSlot(qid), sqTail);
+        SLOT.setRelease(eventIdx, cqSlot(qid), cqHead);
         VarHandle.fullFence();
     }
 
