@@ -53,6 +53,8 @@ public final class NvmeController implements Controller, QueueHost {
     private final NamespaceRescan namespaces;
     private final RetryDelays retryDelays;
     private final int sgls;
+    /** Reached over a fabric (NVMe/TCP): every transfer is an SGL, a failure is a lost path. */
+    private final boolean fabrics;
     private final UserBuffers buffers;
     private final QueuePairs pairs;
     private final AsyncEvents asyncEvents;
@@ -75,6 +77,7 @@ public final class NvmeController implements Controller, QueueHost {
         this.namespaces = p.namespaces();
         this.retryDelays = p.identity().retryDelays();
         this.sgls = p.identity().sgls();
+        this.fabrics = p.pci().fabricsLink() != null;
         this.buffers = new UserBuffers(address, p.dma(), health);
         Recovery recovery = new Recovery(p, this::wakeWatchdog);
         this.pairs = new QueuePairs(p, new QueuePairBuilder(p, this, recovery));
@@ -317,7 +320,9 @@ public final class NvmeController implements Controller, QueueHost {
 
     @Override
     public int failureStatus() {
-        return health.isRemoved() ? QueuePairControl.DEVICE_REMOVED : QueuePairControl.HOST_ABORT;
+        // A fabrics controller that failed lost its path (reconnecting did not bring it back).
+        return health.isRemoved() || fabrics ? QueuePairControl.DEVICE_REMOVED
+                : QueuePairControl.HOST_ABORT;
     }
 
     @Override
@@ -332,6 +337,9 @@ public final class NvmeController implements Controller, QueueHost {
 
     @Override
     public long sglThreshold() {
+        if (fabrics) {
+            return 1; // fabrics: every transfer is described by an SGL (NVMe over Fabrics 1.1, 2.3.1)
+        }
         return Sgl.supported(sgls) ? options.sglThreshold() : Long.MAX_VALUE;
     }
 

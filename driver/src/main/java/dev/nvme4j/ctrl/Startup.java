@@ -40,7 +40,7 @@ final class Startup {
         long cap = bringUp.cap();
         this.dma = new PageAlignedDma(pci.dma(), 4096L << NvmeRegs.capMpsmin(cap));
         this.adminQueues = new QueueFactory(dma, regs, NvmeRegs.capDstrd(cap), pageSize(),
-                Identification.ADMIN_MAX_TRANSFER);
+                Identification.ADMIN_MAX_TRANSFER, pci.fabricsLink());
     }
 
     /**
@@ -89,7 +89,8 @@ final class Startup {
                 -1, adminTimeoutNanos));
         shadow = new ShadowDoorbellSetup(address, admin, dma, adminTimeoutNanos);
         shadow.setUp(options.shadowDoorbells(), info.oacs(), pageSize, dstrd);
-        QueueFactory ioQueues = new QueueFactory(dma, regs, dstrd, pageSize, info.maxTransferBytes());
+        QueueFactory ioQueues = new QueueFactory(dma, regs, dstrd, pageSize, info.maxTransferBytes(),
+                pci.fabricsLink());
         InterruptVector[] vectors = enableInterrupts(info);
         return new ControllerParts(address, pci, ownsFunction, regs, dma, options, adminTimeoutNanos, bringUp, health,
                 stats, features, admin, adminMemory, ops, identity,
