@@ -42,7 +42,7 @@ final class Startup {
         long cap = bringUp.cap();
         this.dma = new PageAlignedDma(pci.dma(), 4096L << NvmeRegs.capMpsmin(cap));
         this.adminQueues = new QueueFactory(dma, regs, NvmeRegs.capDstrd(cap), pageSize(),
-                Identification.ADMIN_MAX_TRANSFER);
+                Identification.ADMIN_MAX_TRANSFER, pci.fabricsLink());
     }
 
     /**
@@ -90,11 +90,13 @@ final class Startup {
         NamespaceTable table = new NamespaceTable(id.activeNamespaces(nn));
         identity = identity.withGrantedQueues(id.negotiateQueues(options.maxIoQueuePairs()));
         ControllerInfo info = identity.info();
+        admin.abortLimit(info.abortCommandLimit());
         identity.retryDelays().enable(address, ops, (buf, fid) -> admin.execute(AdminCommands.setFeatures(fid, 0), buf,
                 -1, adminTimeoutNanos));
         shadow = new ShadowDoorbellSetup(address, admin, dma, adminTimeoutNanos);
         shadow.setUp(options.shadowDoorbells(), info.oacs(), pageSize, dstrd);
-        QueueFactory ioQueues = new QueueFactory(dma, regs, dstrd, pageSize, info.maxTransferBytes());
+        QueueFactory ioQueues = new QueueFactory(dma, regs, dstrd, pageSize, info.maxTransferBytes(),
+                pci.fabricsLink());
         InterruptVector[] vectors = enableInterrupts(info);
         return new ControllerParts(address, pci, ownsFunction, regs, dma, options, adminTimeoutNanos, bringUp, health,
                 stats, features, admin, adminMemory, ops, identity,
