@@ -84,6 +84,7 @@ final class Startup {
         NamespaceTable table = new NamespaceTable(id.activeNamespaces(nn));
         identity = identity.withGrantedQueues(id.negotiateQueues(options.maxIoQueuePairs()));
         ControllerInfo info = identity.info();
+        admin.abortLimit(info.abortCommandLimit());
         identity.retryDelays().enable(address, ops, (buf, fid) -> admin.execute(AdminCommands.setFeatures(fid, 0), buf,
                 -1, adminTimeoutNanos));
         shadow = new ShadowDoorbellSetup(address, admin, dma, adminTimeoutNanos);

@@ -7,6 +7,7 @@ import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.mock.config.MockConfig;
 import dev.nvme4j.spec.Cqe;
 import dev.nvme4j.spec.Opcodes;
+import dev.nvme4j.spec.PiTuple;
 import dev.nvme4j.spec.Sqe;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -20,6 +21,9 @@ final class Identify {
     private static final ValueLayout.OfShort LE_SHORT = Le.SHORT;
     private static final ValueLayout.OfInt LE_INT = Le.INT;
     private static final ValueLayout.OfLong LE_LONG = Le.LONG;
+
+    /** DPC of a namespace whose metadata can hold PI: types 1 to 3, first or last in the metadata. */
+    private static final int PI_CAPABILITIES = DPC_TYPE1 | DPC_TYPE2 | DPC_TYPE3 | DPC_PI_FIRST | DPC_PI_LAST;
 
     private final MockNvmeController c;
 
@@ -49,7 +53,7 @@ final class Identify {
         out.set(ValueLayout.JAVA_BYTE, CTRL_MDTS, (byte) cfg.mdts());
         out.set(LE_SHORT, CTRL_CNTLID, (short) 1);
         out.set(LE_INT, CTRL_VER, c.regs.vs);
-        out.set(ValueLayout.JAVA_BYTE, CTRL_CNTRLTYPE, (byte) 1);
+        out.set(ValueLayout.JAVA_BYTE, CTRL_CNTRLTYPE, (byte) CNTRLTYPE_IO);
         for (int i = 0; i < 3; i++) {
             out.set(LE_SHORT, CTRL_CRDT1 + 2L * i, (short) Identify.CRDT_100MS[i]);
         }
@@ -82,18 +86,18 @@ final class Identify {
         int[][] formats = ns.formats();
         out.set(ValueLayout.JAVA_BYTE, NS_NLBAF, (byte) (formats.length - 1));
         out.set(ValueLayout.JAVA_BYTE, NS_FLBAS, (byte) flbas(ns.formatIndex(), ns.extendedLba));
-        out.set(ValueLayout.JAVA_BYTE, NS_MC, (byte) (ns.metadataSize == 0 ? 0 : 0x3));
-        out.set(ValueLayout.JAVA_BYTE, NS_DPC, (byte) (ns.metadataSize < 8 ? 0 : 0x1F)); // types 1-3, first or last
+        out.set(ValueLayout.JAVA_BYTE, NS_MC, (byte) (ns.metadataSize == 0 ? 0 : MC_EXTENDED_LBA | MC_SEPARATE_BUFFER));
+        out.set(ValueLayout.JAVA_BYTE, NS_DPC, (byte) (ns.metadataSize < PiTuple.SIZE ? 0 : PI_CAPABILITIES));
         out.set(ValueLayout.JAVA_BYTE, NS_DPS, (byte) (ns.piType | (ns.piFirst ? DPS_PI_FIRST : 0)));
         out.set(ValueLayout.JAVA_BYTE, NS_DLFEAT, (byte) (DLFEAT_READS_ZEROES | DLFEAT_WRITE_ZEROES_DEALLOCATES));
         for (int i = 0; i < formats.length; i++) {
-            out.set(LE_INT, NS_LBAF0 + (long) NS_LBAF_SIZE * i, formats[i][0] << 16 | formats[i][1]);
+            out.set(LE_INT, NS_LBAF0 + (long) NS_LBAF_SIZE * i, lbaf(formats[i][0], formats[i][1]));
         }
         return 0;
     }
 
     private int activeList(int nsid, MemorySegment out) {
-        if (nsid == 0xFFFF_FFFE || nsid == 0xFFFF_FFFF) {
+        if (nsid == Opcodes.NSID_BROADCAST - 1 || nsid == Opcodes.NSID_BROADCAST) { // FFFFFFFEh and FFFFFFFFh: invalid here
             return NvmeStatus.INVALID_NAMESPACE_OR_FORMAT.code(true);
         }
         int n = 0;

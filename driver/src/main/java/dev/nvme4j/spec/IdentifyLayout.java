@@ -41,6 +41,8 @@ public final class IdentifyLayout {
     public static final int CTRL_OAES = 92;
     /** Controller Type, 1 byte (1 = I/O controller). */
     public static final int CTRL_CNTRLTYPE = 111;
+    /** CNTRLTYPE 01h: an I/O controller. */
+    public static final int CNTRLTYPE_IO = 1;
     /** Optional Admin Command Support, 2 bytes. */
     public static final int CTRL_OACS = 256;
     /** Abort Command Limit, 1 byte, zero-based. */
@@ -137,6 +139,19 @@ public final class IdentifyLayout {
     /** DPS bits 2:0: protection information type. */
     public static final int DPS_TYPE_MASK = 0x7;
 
+    /** MC bit 0: metadata may be transferred as part of an extended LBA. */
+    public static final int MC_EXTENDED_LBA = 1;
+    /** MC bit 1: metadata may be transferred in a separate buffer (MPTR). */
+    public static final int MC_SEPARATE_BUFFER = 1 << 1;
+    /** DPC bits 0-2: protection information types 1, 2 and 3 supported. */
+    public static final int DPC_TYPE1 = 1;
+    public static final int DPC_TYPE2 = 1 << 1;
+    public static final int DPC_TYPE3 = 1 << 2;
+    /** DPC bit 3: protection information may be the first 8 bytes of the metadata. */
+    public static final int DPC_PI_FIRST = 1 << 3;
+    /** DPC bit 4: protection information may be the last 8 bytes of the metadata. */
+    public static final int DPC_PI_LAST = 1 << 4;
+
     /** FLBAS for LBA format {@code index} (0-63): bits 3:0 and bits 6:5, and bit 4 for extended LBAs. */
     public static int flbas(int index, boolean extended) {
         return (index & 0xF) | ((index >>> 4) & 0x3) << 5 | (extended ? FLBAS_EXTENDED : 0);
@@ -145,6 +160,11 @@ public final class IdentifyLayout {
     /** Index of the LBA format in use from FLBAS: bits 3:0, and bits 6:5 as the high bits. */
     public static int flbasIndex(int flbas) {
         return (flbas & 0xF) | (((flbas >>> 5) & 0x3) << 4);
+    }
+
+    /** An LBA Format descriptor: {@code ms} metadata bytes per block, 2^{@code lbads} data bytes, RP 0 (best). */
+    public static int lbaf(int lbads, int ms) {
+        return ((lbads & 0xFF) << 16) | (ms & 0xFFFF);
     }
 
     /** MS (metadata bytes per block) from an LBA Format descriptor. */

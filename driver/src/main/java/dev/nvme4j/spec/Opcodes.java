@@ -31,6 +31,9 @@ public final class Opcodes {
     public static final int NVM_WRITE_ZEROES = 0x08;
     public static final int NVM_DATASET_MANAGEMENT = 0x09;
 
+    /** NSID FFFFFFFFh: every namespace (broadcast), or "not namespace specific" where a command allows it (Base 3.2.1). */
+    public static final int NSID_BROADCAST = 0xFFFF_FFFF;
+
     // Identify CNS values (Base 5.17, figure 273).
     public static final int CNS_NAMESPACE = 0x00;
     public static final int CNS_CONTROLLER = 0x01;

@@ -81,15 +81,27 @@ public final class FioOptions {
     @Option(names = "--name", paramLabel = "NAME", description = "Job name (default: the --rw value).")
     public String name;
 
-    @Option(names = "--rw", paramLabel = "MODE", converter = RwMode.Converter.class,
-            description = "read, write, randread, randwrite, rw (or readwrite), randrw, trim or randtrim "
-            + "(NVMe Deallocate) (default read).")
+    /** The workload ({@code --rw}); see {@link #seqRun} and {@link #seqAdd} for its modifier. */
     public RwMode rw = RwMode.READ;
+    /** {@code rw=randread:N}: I/Os per sequential run of a random mode (1: every offset random). */
+    public int seqRun = 1;
+    /** {@code rw=read:N}: bytes skipped after each I/O of a sequential mode (negative: backwards). */
+    public long seqAdd;
 
-    @Option(names = "--readwrite", paramLabel = "MODE", converter = RwMode.Converter.class,
+    @Option(names = "--rw", paramLabel = "MODE[:N]", converter = RwMode.Choice.Converter.class,
+            description = "read, write, randread, randwrite, rw (or readwrite), randrw, trim or randtrim "
+            + "(NVMe Deallocate) (default read). :N as in fio: random modes issue runs of N sequential I/Os, "
+            + "sequential ones skip N bytes after each I/O (negative: backwards).")
+    void rw(RwMode.Choice choice) {
+        rw = choice.mode();
+        seqRun = choice.seqRun();
+        seqAdd = choice.seqAdd();
+    }
+
+    @Option(names = "--readwrite", paramLabel = "MODE[:N]", converter = RwMode.Choice.Converter.class,
             description = "fio's other name for --rw.")
-    void readwrite(RwMode mode) {
-        rw = mode;
+    void readwrite(RwMode.Choice choice) {
+        rw(choice);
     }
 
     @Option(names = "--rwmixread", paramLabel = "PCT", defaultValue = "50",
@@ -138,6 +150,11 @@ public final class FioOptions {
             description = "Bytes of each job's region, or a share of the namespace such as 50%% (default: the "
                     + "namespace divided among the jobs).")
     public Amount size;
+
+    @Option(names = "--fill_device", arity = "0..1", fallbackValue = "1", converter = FioFlag.class,
+            paramLabel = "0|1", description = "The region runs to the end of the namespace (divided among the "
+            + "jobs), whatever --size says; fio writes until the device is full, which this is for a namespace.")
+    public boolean fillDevice;
 
     @Option(names = "--offset", paramLabel = "SIZE|N%", converter = Amount.Converter.class,
             description = "Where the first job's region starts: bytes, or a share of the namespace (default 0).")
@@ -190,6 +207,9 @@ public final class FioOptions {
     public ProtectionOptions protection = new ProtectionOptions();
 
     @Mixin
+    public BufferOptions buffers = new BufferOptions();
+
+    @Mixin
     public ReportOptions report = new ReportOptions();
 
     @Mixin
@@ -225,6 +245,7 @@ public final class FioOptions {
         blockSizes();
         report.checkAlone();
         flow.checkAlone();
+        buffers.checkAlone();
         if (size != null && (size.isPercent() ? size.percent() == 0 : size.bytes() <= 0)) {
             throw ToolException.usage("Invalid value for option '--size': must be positive but was " + size);
         }

@@ -46,6 +46,8 @@ final class JobIo implements IoCallback {
     private final JobVerifier verifier;
     private final Pacer pacer;
     private final boolean paced;
+    /** refill_buffers: new data for every plain write. */
+    private final boolean refill;
     private final OffsetGenerator offsets;
     private final SplittableRandom mix;
     /** Protection information of every read and write ({@code --pi}), null for none. */
@@ -82,6 +84,7 @@ final class JobIo implements IoCallback {
     private byte pendingDir;
     private int pendingBlocks;
     private boolean inReap;
+    private int loopsLeft;
     private long batchNow;
 
     private long ioErrors;
@@ -115,7 +118,9 @@ final class JobIo implements IoCallback {
         this.unitBlocks = unitBytes / lbaSize;
         this.pacer = new Pacer(spec.flow());
         this.paced = pacer.paced();
-        this.offsets = new OffsetGenerator(spec.units(), spec.rw().random(), spec.flow().randomMap(), spec.seed());
+        this.refill = spec.options().buffers.refill();
+        this.offsets = new OffsetGenerator(spec.units(), spec.rw().random(), spec.flow().randomMap(), spec.seed())
+                .modified(spec.options().seqRun, spec.options().seqAdd / unitBytes);
         this.mix = new SplittableRandom(spec.seed() ^ 0x5DEECE66DL);
     }
 
@@ -164,11 +169,12 @@ final class JobIo implements IoCallback {
         this.bytesLimit = bytesLimit;
         this.iosLimit = iosLimit;
         offsets.rewind();
+        loopsLeft = spec.options().flow.loops;
         sizeRandom = new SplittableRandom(spec.seed() ^ 0x62737A65L); // the same sizes again when verifying
         hasPending = false;
         stopIssuing = false;
         if (verifier != null && phase != JobPhase.WRITE_PASS) {
-            verifier.checkReads(phase == JobPhase.VERIFY_PASS);
+            verifier.checkReads(phase == JobPhase.VERIFY_PASS && !spec.options().checks.verifyOnly);
         }
         resetFlow(now);
     }
@@ -255,7 +261,15 @@ final class JobIo implements IoCallback {
                 bytes = (int) Math.max(unitBytes, (bytesLimit - issuedBytes) / unitBytes * unitBytes);
             }
             pendingBlocks = bytes / lbaSize;
-            pendingUnit = offsets.next(bytes / unitBytes);
+            pendingUnit = offsets.nextOrEnd(bytes / unitBytes);
+            if (pendingUnit < 0 && (spec.timeBased() || --loopsLeft > 0)) {
+                offsets.restartRuns(); // rw=...:N ran past the region's end: the next loop starts over
+                pendingUnit = offsets.nextOrEnd(bytes / unitBytes);
+            }
+            if (pendingUnit < 0) {
+                stopIssuing = true; // as fio: the pass ends at the region's end
+                return false;
+            }
             pendingDir = nextDirection();
             hasPending = true;
         }
@@ -264,6 +278,8 @@ final class JobIo implements IoCallback {
         long lba = spec.startLba() + pendingUnit * unitBlocks;
         if (pendingDir == WRITE && verifier != null) {
             verifier.stampWrite(buffers.view(slot), blocks, lba);
+        } else if (pendingDir == WRITE && refill) {
+            buffers.fill(slot, blocks * lbaSize);
         }
         // Record the slot before submitting: a deterministic device may complete inside the call.
         slotLba[slot] = lba;

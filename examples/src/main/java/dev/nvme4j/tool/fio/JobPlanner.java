@@ -32,6 +32,10 @@ final class JobPlanner {
         }
         int unit = sizes.min();
         int maxBs = sizes.max();
+        if (o.seqAdd % unit != 0) {
+            throw ToolException.usage("Invalid value for option '--rw': the bytes to skip in " + o.rw.spelling() + ":"
+                    + o.seqAdd + " must be a multiple of the smallest I/O size (" + unit + " bytes)");
+        }
         Protection protection = o.protection.protection(ns);
         o.checks.check(o.rw, ns, protection);
         int maxDepth = info.maxQueueEntries() - 1;
@@ -56,7 +60,7 @@ final class JobPlanner {
             throw ToolException.usage("Invalid value for option '--offset_increment': " + increment
                     + " is not a multiple of the LBA size (" + lba + " bytes)");
         }
-        Long size = o.size == null ? null : o.size.resolve(nsBytes, 1);
+        Long size = o.size == null || o.fillDevice ? null : o.size.resolve(nsBytes, 1);
         if (offset >= nsBytes) {
             throw ToolException.usage("Invalid value for option '--offset': " + offset + " is beyond namespace "
                     + ns.nsid() + " (" + nsBytes + " bytes)");

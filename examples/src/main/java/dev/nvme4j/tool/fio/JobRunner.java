@@ -16,7 +16,9 @@ import java.util.concurrent.locks.LockSupport;
  * region once (sequential or random order as {@code rw} says; reads of a mixed workload are
  * not issued; no ramp; the run time bounds this pass), then reads back every unit written in the
  * same order and checks each logical block ({@link VerifyFormat}). With a read-only workload,
- * every read is checked (generation not known). The job stops issuing at the first I/O error.
+ * every read is checked (generation not known). do_verify=0 leaves out the read-back;
+ * verify_only leaves out the write pass (and checks what an earlier run wrote, generation not
+ * known). The job stops issuing at the first I/O error.
  *
  * <p>Thread model: {@link #call()} on the job's thread; the progress getters from any thread.
  */
@@ -132,9 +134,13 @@ public final class JobRunner {
             }
             waitStartDelay();
             startedNanos = System.nanoTime();
-            if (failure == null && spec.writeThenVerify()) {
+            VerifyOptions v = spec.options().checks;
+            if (failure == null && spec.writeThenVerify() && v.verifyOnly) {
+                writePassBytes = spec.regionBytes(); // what the earlier run's write pass wrote
+                runPhase(JobPhase.VERIFY_PASS);
+            } else if (failure == null && spec.writeThenVerify()) {
                 runPhase(JobPhase.WRITE_PASS);
-                if (ok() && !stopRequested) {
+                if (ok() && !stopRequested && v.doVerify) {
                     runPhase(JobPhase.VERIFY_PASS);
                 }
             } else if (failure == null) {
@@ -207,7 +213,8 @@ public final class JobRunner {
             case MAIN -> io.beginPass(phase, spec.flow().bytesLimit(), spec.flow().iosLimit(), now);
             case WRITE_PASS -> io.beginPass(phase, spec.regionBytes(), Long.MAX_VALUE, now);
             // every write of the pass, in the same order and sizes
-            case VERIFY_PASS -> io.beginPass(phase, writePassBytes, write.ios(), now);
+            case VERIFY_PASS -> io.beginPass(phase, writePassBytes,
+                    spec.options().checks.verifyOnly ? Long.MAX_VALUE : write.ios(), now);
         }
         phaseChar = phase.progressChar(spec.rw());
         if (!ramping) {
