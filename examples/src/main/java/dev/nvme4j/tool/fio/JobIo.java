@@ -120,7 +120,8 @@ final class JobIo implements IoCallback {
         this.paced = pacer.paced();
         this.refill = spec.options().buffers.refill();
         this.offsets = new OffsetGenerator(spec.units(), spec.rw().random(), spec.flow().randomMap(), spec.seed())
-                .modified(spec.options().seqRun, spec.options().seqAdd / unitBytes);
+                .modified(spec.options().seqRun, spec.options().seqAdd / unitBytes)
+                .distributed(spec.flow().distribution());
         this.mix = new SplittableRandom(spec.seed() ^ 0x5DEECE66DL);
     }
 
