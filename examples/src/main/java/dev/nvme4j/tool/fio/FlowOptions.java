@@ -53,12 +53,26 @@ public final class FlowOptions {
             description = "Cap each job at this many bytes per second, e.g. 100m.")
     public Long rate;
 
+    @Option(names = {"--rate_min", "--ratemin"}, paramLabel = "BYTES", converter = ByteSize.class,
+            description = "Stop the job with a failure when its bandwidth over a --ratecycle falls below this.")
+    public Long rateMin;
+
+    @Option(names = {"--rate_iops_min"}, paramLabel = "N",
+            description = "Stop the job with a failure when its I/O rate over a --ratecycle falls below this.")
+    public Long rateIopsMin;
+
+    @Option(names = "--ratecycle", paramLabel = "MS", description = "The window of --rate_min (default 1000 ms).")
+    public int ratecycle = 1000;
+
     /** Checks what can be checked without the device. */
     void checkAlone() {
         positive("--number_ios", numberIos);
         positive("--rate_iops", rateIops);
         positive("--rate", rate);
         positive("--io_size", ioSize);
+        positive("--rate_min", rateMin);
+        positive("--rate_iops_min", rateIopsMin);
+        FioOptions.range("--ratecycle", ratecycle, 1, Integer.MAX_VALUE);
         FioOptions.range("--loops", loops, 1, Integer.MAX_VALUE);
         FioOptions.range("--thinktime_blocks", thinktimeBlocks, 1, Integer.MAX_VALUE);
         distribution();

@@ -114,7 +114,7 @@ final class JobIo implements IoCallback {
         this.protection = spec.options().protection.protection(ns);
         this.lbaSize = ns.lbaSize();
         this.verifier = JobVerifier.of(spec, lbaSize);
-        this.unitBytes = spec.flow().sizes().min();
+        this.unitBytes = spec.unitBytes();
         this.unitBlocks = unitBytes / lbaSize;
         this.pacer = new Pacer(spec.flow());
         this.paced = pacer.paced();
@@ -257,7 +257,9 @@ final class JobIo implements IoCallback {
      */
     private boolean issueOne(long t0, boolean deferStamp) {
         if (!hasPending) {
-            int bytes = spec.flow().sizes().next(sizeRandom);
+            pendingDir = nextDirection();
+            // a verify pass reads back with the sizes of the writes
+            int bytes = spec.flow().sizes().next(sizeRandom, phase == JobPhase.VERIFY_PASS ? WRITE : pendingDir);
             if (bytesLimit - issuedBytes < bytes) { // the last I/O ends at the size, as in fio
                 bytes = (int) Math.max(unitBytes, (bytesLimit - issuedBytes) / unitBytes * unitBytes);
             }
@@ -271,7 +273,6 @@ final class JobIo implements IoCallback {
                 stopIssuing = true; // as fio: the pass ends at the region's end
                 return false;
             }
-            pendingDir = nextDirection();
             hasPending = true;
         }
         int slot = free[freeCount - 1];

@@ -58,9 +58,15 @@ public record JobSpec(String name, int index, RwMode rw, int rwmixread, int bs, 
         }
     }
 
+    /** Bytes of a unit of the region: blockalign, else the smallest I/O size. */
+    public int unitBytes() {
+        Long align = options == null ? null : options.blockalign;
+        return align != null ? (int) (long) align : flow.sizes().min();
+    }
+
     /** Bytes of the job's region. */
     public long regionBytes() {
-        return units * flow.sizes().min();
+        return units * unitBytes();
     }
 
     /** True when the job writes a pass and then reads it back verifying ({@code --verify} with writes). */

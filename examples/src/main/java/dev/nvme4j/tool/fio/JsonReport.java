@@ -138,7 +138,7 @@ public final class JsonReport {
         } else if (options != null && options.bsrange != null) {
             o.put("bsrange", options.bsrange);
         } else {
-            o.put("bs", Integer.toString(spec.bs()));
+            o.put("bs", options != null && options.bs.contains(",") ? options.bs : Integer.toString(spec.bs()));
         }
         o.put("iodepth", Integer.toString(spec.iodepth()));
         if (options != null) {
