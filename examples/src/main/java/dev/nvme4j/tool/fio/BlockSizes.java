@@ -75,6 +75,24 @@ public final class BlockSizes {
         return out;
     }
 
+    /** Checks {@code --bs=SIZE[,SIZE[,SIZE]]} as it is parsed (sizes with fio's suffixes); the value stays text. */
+    public static final class PerDirectionConverter implements picocli.CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            String[] parts = value.split(",", -1);
+            if (parts.length > 3) {
+                throw new picocli.CommandLine.TypeConversionException("at most three sizes (reads, writes, trims) "
+                        + "but was '" + value + "'");
+            }
+            for (String p : parts) {
+                if (!p.isBlank()) {
+                    ByteSize.parse(p.strip()); // throws naming the accepted forms
+                }
+            }
+            return value;
+        }
+    }
+
     /** The sizes of direction {@code dir} (0 read, 1 write, 2 trim). */
     public BlockSizes of(int dir) {
         return byDirection == null ? this : byDirection[dir];

@@ -112,12 +112,13 @@ public final class FioOptions {
             description = "Percentage of writes in rw/randrw (sets --rwmixread to 100 minus it).")
     public Integer rwmixwrite;
 
-    @Option(names = "--bs", paramLabel = "SIZE[,SIZE[,SIZE]]",
+    @Option(names = "--bs", paramLabel = "SIZE[,SIZE[,SIZE]]", converter = BlockSizes.PerDirectionConverter.class,
             description = "Bytes per I/O; k/m suffixes are powers of 1024 (default 4k); as in fio, comma-separated "
                     + "for reads, writes and trims (4k,64k).")
     public String bs = "4k";
 
-    @Option(names = "--blocksize", paramLabel = "SIZE[,SIZE[,SIZE]]", description = "fio's other name for --bs.")
+    @Option(names = "--blocksize", paramLabel = "SIZE[,SIZE[,SIZE]]", converter = BlockSizes.PerDirectionConverter.class,
+            description = "fio's other name for --bs.")
     void blocksize(String size) {
         bs = size;
     }
