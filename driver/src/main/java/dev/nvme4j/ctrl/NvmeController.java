@@ -11,6 +11,7 @@ import dev.nvme4j.api.ControllerState;
 import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.FeatureRestoreFailure;
 import dev.nvme4j.api.IoQueuePair;
+import dev.nvme4j.api.Management;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.api.NamespaceChanges;
 import dev.nvme4j.api.NvmeException;
@@ -61,6 +62,7 @@ public final class NvmeController implements Controller, QueueHost {
     private final LifecycleRequests requests;
     private final DeviceEventWatch deviceEvents;
     private final Teardown teardown;
+    private final Management management;
 
     /** Builds the controller's parts in dependency order, each given what it needs; starts nothing. */
     private NvmeController(ControllerParts p) {
@@ -87,6 +89,7 @@ public final class NvmeController implements Controller, QueueHost {
         this.requests = new LifecycleRequests(p, work, reset, pairs, asyncEvents);
         this.deviceEvents = DeviceEventWatch.create(p, recovery, watchdog, failure);
         this.teardown = new Teardown(p, pairs, buffers, asyncEvents, watchdog, deviceEvents);
+        this.management = new ManagementOps(p, pairs, this::rescanNamespaces);
     }
 
     /**
@@ -224,6 +227,11 @@ public final class NvmeController implements Controller, QueueHost {
     public int getFeature(int featureId, int cdw11) {
         health.checkAccepting();
         return adminOps.sync(AdminCommands.getFeatures(featureId, cdw11), null).dw0();
+    }
+
+    @Override
+    public Management management() {
+        return management;
     }
 
     @Override
