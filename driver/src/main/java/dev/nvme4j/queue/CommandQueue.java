@@ -48,6 +48,11 @@ public final class CommandQueue {
     private int sqHead;
     private int lastRungTail;
     private int cqHead;
+    /**
+     * Closed by another thread while a reap was delivering a batch: the reap stops after that
+     * batch (the rings may be released soon). Read once per batch, not per entry.
+     */
+    private volatile boolean retired;
     private int phase = 1;
 
     /** Shadow doorbells of this queue (Doorbell Buffer Config), or null: MMIO only. */
@@ -291,6 +296,11 @@ public final class CommandQueue {
         stats.countDoorbell();
     }
 
+    /** The queue is being closed: a reap under way stops after its current batch. Any thread. */
+    public void retire() {
+        retired = true;
+    }
+
     /** True when the entry at the CQ head is new (its phase tag matches ours). */
     public boolean completionPending() {
         int dw3 = (int) CQE_DW3.getAcquire(cq, ((long) cqHead << Cqe.SIZE_LOG2) + Cqe.OFF_DW3);
@@ -307,7 +317,7 @@ public final class CommandQueue {
      */
     public int reap(int max, CompletionSink sink) {
         int n = reapBatch(Math.min(max, batchTracker.length), sink);
-        while (n < max && completionPending()) {
+        while (n < max && !retired && completionPending()) {
             n += reapBatch(Math.min(max - n, batchTracker.length), sink);
         }
         return n;
