@@ -324,6 +324,8 @@ final class FakeTcpTarget implements AutoCloseable {
                     b.putInt(1792, (inCapsuleBytes + 64) / 16);
                     b.putInt(1796, 1);
                     put(d, 768, SUBNQN);
+                } else if ((cdw10 & 0xFF) == 2 && nsid < 1) {
+                    b.putInt(0, 1); // active namespace list: namespace 1
                 } else if ((cdw10 & 0xFF) == 0 && nsid == 1) {
                     b.putLong(0, media.length / BLOCK);
                     b.putLong(8, media.length / BLOCK);
@@ -332,6 +334,8 @@ final class FakeTcpTarget implements AutoCloseable {
                 c2h(c, cid, d, 0, Math.min(len, 4096));
             }
             case 0x09 -> resp(c, cid, cdw11, 0);
+            case 0x0C -> { } // Asynchronous Event Request: held, no event ever comes
+            case 0x08 -> resp(c, cid, 1, 0); // Abort: not aborted
             case 0x18 -> {
                 keepAlives.incrementAndGet();
                 resp(c, cid, 0, 0);

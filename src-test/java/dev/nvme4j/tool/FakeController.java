@@ -190,6 +190,11 @@ public final class FakeController implements Controller {
     }
 
     @Override
+    public dev.nvme4j.api.Management management() {
+        throw new UnsupportedOperationException("the fake controller has no management operations");
+    }
+
+    @Override
     public int setFeature(int featureId, int cdw11) {
         return 0;
     }

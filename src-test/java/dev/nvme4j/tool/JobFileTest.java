@@ -188,7 +188,7 @@ class JobFileTest {
         Path job = file("f.fio", "[j]", "filename=/dev/nvme0n1", "size=64k");
         ToolRun r = withoutDevice("fio", job.toString());
         assertEquals(2, r.exit(), r.toString());
-        assertTrue(r.err().contains("Invalid value for option '--filename': expected 'mock' or the PCI address"),
+        assertTrue(r.err().contains("Invalid value for option '--filename': expected 'mock', the PCI address"),
                 r.toString());
         assertTrue(r.err().contains("--device=mock"), "says how to run it on the mock: " + r);
         assertEquals(0, onFake("fio", "--device=mock", job.toString()).exit(), "--device wins over filename=");

@@ -8,6 +8,8 @@ import dev.nvme4j.queue.CommandQueue;
 import dev.nvme4j.queue.CompletionSink;
 import dev.nvme4j.queue.PrpBuilder;
 import dev.nvme4j.queue.Tracker;
+import dev.nvme4j.spec.Le;
+import dev.nvme4j.spec.Sgl;
 import dev.nvme4j.spec.Sqe;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
@@ -240,6 +242,10 @@ final class AdminQueue implements CompletionSink {
         if (c.ringIova >= 0) {
             Sqe.putLong(sq, base, Sqe.OFF_PRP1, c.ringIova);
             Sqe.putLong(sq, base, Sqe.OFF_PRP2, c.prp2);
+        } else if (c.buffer != null && queue.sglOnly()) {
+            // Fabrics: one SGL Data Block descriptor for the whole buffer, never PRPs.
+            sq.set(Le.INT, base + Sqe.OFF_CDW0, sq.get(Le.INT, base + Sqe.OFF_CDW0) | Sgl.CDW0_PSDT_SGL);
+            Sgl.put(sq, base + Sqe.OFF_PRP1, c.buffer.iova(), (int) c.buffer.byteSize(), Sgl.TYPE_DATA_BLOCK);
         } else if (c.buffer != null) {
             long iova = c.buffer.iova();
             Sqe.putLong(sq, base, Sqe.OFF_PRP1, iova);

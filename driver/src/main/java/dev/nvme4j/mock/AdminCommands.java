@@ -24,6 +24,7 @@ final class AdminCommands {
     private final Engine e;
     final LogPages logs;
     private final Identify identify;
+    final ManagementCommands management;
     final MemorySegment scratch = Arena.ofAuto().allocate(4096, 4096);
 
     // Features (Base 5.27.1), reset with the controller.
@@ -40,6 +41,7 @@ final class AdminCommands {
         this.e = e;
         this.logs = new LogPages(c);
         this.identify = new Identify(c);
+        this.management = new ManagementCommands(c, e);
         reset();
     }
 
@@ -50,6 +52,7 @@ final class AdminCommands {
         allocatedCq = c.config.maxIoQueuePairs();
         asyncEventConfig = 0;
         acre = false;
+        management.reset();
     }
 
     private boolean vwcPresent() {
@@ -70,7 +73,10 @@ final class AdminCommands {
             case ADMIN_ASYNC_EVENT_REQUEST -> e.asyncEvents.request();
             case ADMIN_FORMAT_NVM -> formatNvm();
             case ADMIN_DOORBELL_BUFFER_CONFIG -> MockShadowDoorbells.configure(c, e.prp1, e.prp2);
-            default -> NvmeStatus.INVALID_COMMAND_OPCODE.code(true);
+            default -> {
+                int st = management.execute(this);
+                yield st >= 0 ? st : NvmeStatus.INVALID_COMMAND_OPCODE.code(true);
+            }
         };
     }
 
@@ -93,7 +99,7 @@ final class AdminCommands {
     }
 
     private int identify() {
-        int st = identify.build(AdminFields.identifyCns(e.cdw10), e.nsid, scratch);
+        int st = identify.build(AdminFields.identifyCns(e.cdw10), e.nsid, e.cdw10 >>> 16, scratch);
         return st != 0 ? st : transferToHost(IdentifyLayout.SIZE);
     }
 

@@ -32,12 +32,33 @@ final class Identify {
     }
 
     /** Fills {@code out} (4096 bytes) for CNS {@code cns}; returns 0 or a status field. */
-    int build(int cns, int nsid, MemorySegment out) {
+    int build(int cns, int nsid, int cntid, MemorySegment out) {
         Zeros.fill(out, 0, SIZE);
         return switch (cns) {
             case Opcodes.CNS_CONTROLLER -> controller(out);
             case Opcodes.CNS_NAMESPACE -> namespace(nsid, out);
             case Opcodes.CNS_ACTIVE_NAMESPACE_LIST -> activeList(nsid, out);
+            case Opcodes.CNS_ALLOCATED_NAMESPACE_LIST -> {
+                if (nsid == 0xFFFF_FFFE || nsid == 0xFFFF_FFFF) {
+                    yield NvmeStatus.INVALID_NAMESPACE_OR_FORMAT.code(true);
+                }
+                pool().allocatedList(nsid, out);
+                yield 0;
+            }
+            case Opcodes.CNS_ALLOCATED_NAMESPACE -> {
+                if (nsid == 0 || Integer.compareUnsigned(nsid, c.config.nn()) > 0) {
+                    yield NvmeStatus.INVALID_NAMESPACE_OR_FORMAT.code(true);
+                }
+                MockNamespace ns = pool().allocated(nsid);
+                if (ns != null) {
+                    namespaceData(ns, out);
+                }
+                yield 0;
+            }
+            case Opcodes.CNS_NAMESPACE_CONTROLLER_LIST, Opcodes.CNS_CONTROLLER_LIST -> {
+                pool().controllerList(cns == Opcodes.CNS_CONTROLLER_LIST ? 0 : nsid, cntid, out);
+                yield 0;
+            }
             default -> NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
         };
     }
@@ -48,7 +69,7 @@ final class Identify {
         out.set(LE_SHORT, CTRL_SSVID, (short) cfg.vid());
         ascii(out, CTRL_SN, CTRL_SN_LEN, cfg.serialNumber());
         ascii(out, CTRL_MN, CTRL_MN_LEN, cfg.modelNumber());
-        ascii(out, CTRL_FR, CTRL_FR_LEN, cfg.firmwareRevision());
+        ascii(out, CTRL_FR, CTRL_FR_LEN, c.engine.admin.management.firmware.activeRevision());
         out.set(ValueLayout.JAVA_BYTE, CTRL_RAB, (byte) 0);
         out.set(ValueLayout.JAVA_BYTE, CTRL_MDTS, (byte) cfg.mdts());
         out.set(LE_SHORT, CTRL_CNTLID, (short) 1);
@@ -57,10 +78,15 @@ final class Identify {
         for (int i = 0; i < 3; i++) {
             out.set(LE_SHORT, CTRL_CRDT1 + 2L * i, (short) Identify.CRDT_100MS[i]);
         }
-        out.set(LE_SHORT, CTRL_OACS, (short) (OACS_FORMAT | (cfg.shadowDoorbells() ? OACS_DOORBELL_BUFFER_CONFIG : 0)));
+        out.set(LE_SHORT, CTRL_OACS, (short) (OACS_FORMAT | OACS_FIRMWARE | OACS_NS_MANAGEMENT | OACS_SELF_TEST
+                | (cfg.shadowDoorbells() ? OACS_DOORBELL_BUFFER_CONFIG : 0)));
+        out.set(LE_LONG, CTRL_TNVMCAP, pool().totalBytes());
+        out.set(LE_LONG, CTRL_UNVMCAP, pool().unallocatedBytes());
+        out.set(LE_SHORT, CTRL_EDSTT, (short) 1);
+        out.set(LE_INT, CTRL_SANICAP, Sanitizer.SANICAP);
         out.set(ValueLayout.JAVA_BYTE, CTRL_ACL, (byte) cfg.acl());
         out.set(ValueLayout.JAVA_BYTE, CTRL_AERL, (byte) cfg.aerl());
-        out.set(ValueLayout.JAVA_BYTE, CTRL_FRMW, (byte) ((1 << FRMW_SLOTS_SHIFT) | FRMW_SLOT1_READ_ONLY));
+        out.set(ValueLayout.JAVA_BYTE, CTRL_FRMW, (byte) Firmware.FRMW);
         out.set(ValueLayout.JAVA_BYTE, CTRL_ELPE, (byte) (LogPages.ERROR_ENTRIES - 1));
         out.set(ValueLayout.JAVA_BYTE, CTRL_SQES, (byte) entrySizes(Sqe.SIZE_LOG2, Sqe.SIZE_LOG2));
         out.set(ValueLayout.JAVA_BYTE, CTRL_CQES, (byte) entrySizes(Cqe.SIZE_LOG2, Cqe.SIZE_LOG2));
@@ -80,6 +106,15 @@ final class Identify {
         if (ns == null) {
             return 0; // valid but inactive NSID: a zero-filled structure (Base 5.17.2.1)
         }
+        namespaceData(ns, out);
+        return 0;
+    }
+
+    private NamespacePool pool() {
+        return c.engine.admin.management.pool;
+    }
+
+    private static void namespaceData(MockNamespace ns, MemorySegment out) {
         out.set(LE_LONG, NS_NSZE, ns.blocks);
         out.set(LE_LONG, NS_NCAP, ns.blocks);
         out.set(LE_LONG, NS_NUSE, ns.blocks);
@@ -93,7 +128,6 @@ final class Identify {
         for (int i = 0; i < formats.length; i++) {
             out.set(LE_INT, NS_LBAF0 + (long) NS_LBAF_SIZE * i, lbaf(formats[i][0], formats[i][1]));
         }
-        return 0;
     }
 
     private int activeList(int nsid, MemorySegment out) {

@@ -57,7 +57,9 @@ final class LogPages {
         return switch (lid) {
             case Opcodes.LOG_ERROR_INFORMATION -> errors(out);
             case Opcodes.LOG_SMART_HEALTH -> smart(out);
-            case Opcodes.LOG_FIRMWARE_SLOT -> firmware(out);
+            case Opcodes.LOG_FIRMWARE_SLOT -> c.engine.admin.management.firmware.log(out);
+            case Opcodes.LOG_DEVICE_SELF_TEST -> c.engine.admin.management.selfTests.log(out);
+            case Opcodes.LOG_SANITIZE_STATUS -> c.engine.admin.management.sanitizer.log(out);
             case Opcodes.LOG_CHANGED_NAMESPACE_LIST -> changedList(out);
             default -> -1;
         };
@@ -92,12 +94,6 @@ final class LogPages {
         out.set(LE_LONG, SMART_POWER_CYCLES, 1);
         out.set(LE_LONG, SMART_ERROR_LOG_ENTRIES, errorCount);
         return SMART_SIZE;
-    }
-
-    private int firmware(MemorySegment out) {
-        out.set(ValueLayout.JAVA_BYTE, FW_AFI, (byte) 1);
-        Identify.ascii(out, FW_FRS1, 8, c.config.firmwareRevision());
-        return FW_SIZE;
     }
 
     private int changedList(MemorySegment out) {

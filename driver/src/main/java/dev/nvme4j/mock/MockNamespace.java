@@ -31,7 +31,7 @@ final class MockNamespace {
     final NamespaceConfig config;
 
     /** LBA formats the mock offers (LBADS, MS), in Identify Namespace order; see {@link #formats()}. */
-    private static final int[][] STANDARD_FORMATS = {{9, 0}, {9, 8}, {12, 0}, {12, 8}, {12, 64}};
+    static final int[][] STANDARD_FORMATS = {{9, 0}, {9, 8}, {12, 0}, {12, 8}, {12, 64}};
 
     /** The LBA formats offered, fixed at creation (a Format NVM keeps the list). */
     private final int[][] formatList;

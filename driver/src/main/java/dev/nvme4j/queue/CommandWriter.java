@@ -115,7 +115,10 @@ final class CommandWriter {
     void writePassthrough(Tracker t, RawCommand c, DmaBuffer buffer) {
         MemorySegment sq = queue.sq();
         long base = queue.startRawEntry(t, c);
-        if (buffer != null && buffer.byteSize() > 0) {
+        if (buffer != null && buffer.byteSize() > 0 && queue.sglOnly()) {
+            sq.set(LE_INT, base + Sqe.OFF_CDW0, sq.get(LE_INT, base + Sqe.OFF_CDW0) | Sgl.CDW0_PSDT_SGL);
+            Sgl.put(sq, base + Sqe.OFF_PRP1, buffer.iova(), (int) buffer.byteSize(), Sgl.TYPE_DATA_BLOCK);
+        } else if (buffer != null && buffer.byteSize() > 0) {
             Sqe.putLong(sq, base, Sqe.OFF_PRP1, buffer.iova());
             Sqe.putLong(sq, base, Sqe.OFF_PRP2,
                     PrpBuilder.prp2(buffer.iova(), buffer.byteSize(), pageSize, t.prpList, t.prpListIova));

@@ -41,6 +41,10 @@ public final class IdentifyLayout {
     public static final int CTRL_OAES = 92;
     /** Controller Type, 1 byte (1 = I/O controller). */
     public static final int CTRL_CNTRLTYPE = 111;
+    /** Controller Attributes, 4 bytes. */
+    public static final int CTRL_CTRATT = 96;
+    /** CTRATT bit 7: Namespace Granularity (Identify CNS 16h). */
+    public static final int CTRATT_NS_GRANULARITY = 1 << 7;
     /** CNTRLTYPE 01h: an I/O controller. */
     public static final int CNTRLTYPE_IO = 1;
     /** Optional Admin Command Support, 2 bytes. */
@@ -55,6 +59,18 @@ public final class IdentifyLayout {
     public static final int FRMW_SLOT1_READ_ONLY = 0x01;
     /** FRMW bits 3:1: the number of firmware slots. */
     public static final int FRMW_SLOTS_SHIFT = 1;
+    /** FRMW bit 4: Firmware Commit can activate an image without a reset (commit action 011b). */
+    public static final int FRMW_ACTIVATE_WITHOUT_RESET = 0x10;
+    /** Total NVM Capacity in bytes, 16 bytes (namespace management). */
+    public static final int CTRL_TNVMCAP = 280;
+    /** Unallocated NVM Capacity in bytes, 16 bytes. */
+    public static final int CTRL_UNVMCAP = 296;
+    /** Extended Device Self-test Time in minutes, 2 bytes. */
+    public static final int CTRL_EDSTT = 316;
+    /** Firmware Update Granularity in 4 KiB units, 1 byte (0: not reported, FFh: no restriction). */
+    public static final int CTRL_FWUG = 319;
+    /** Sanitize Capabilities, 4 bytes: bit 0 crypto erase, 1 block erase, 2 overwrite. */
+    public static final int CTRL_SANICAP = 328;
     /** Log Page Attributes, 1 byte. */
     public static final int CTRL_LPA = 261;
     /** Error Log Page Entries, 1 byte, zero-based. */
@@ -89,6 +105,10 @@ public final class IdentifyLayout {
 
     /** OACS bit 1: Format NVM supported. */
     public static final int OACS_FORMAT = 1 << 1;
+    /** OACS bit 2: Firmware Commit and Firmware Image Download supported. */
+    public static final int OACS_FIRMWARE = 1 << 2;
+    /** OACS bit 4: Device Self-test supported. */
+    public static final int OACS_SELF_TEST = 1 << 4;
     /** OACS bit 3: Namespace Management and Attachment supported. */
     public static final int OACS_NS_MANAGEMENT = 1 << 3;
     /** OACS bit 8: Doorbell Buffer Config supported (shadow doorbells). */
@@ -120,6 +140,8 @@ public final class IdentifyLayout {
     public static final int NS_DPC = 28;
     /** End-to-end Data Protection Type Settings, 1 byte: bits 2:0 the type (0 none), bit 3 PI first. */
     public static final int NS_DPS = 29;
+    /** Namespace Multi-path I/O and Namespace Sharing Capabilities, 1 byte: bit 0 shared. */
+    public static final int NS_NMIC = 30;
     /** Deallocate Logical Block Features, 1 byte: bits 2:0 = 001b, deallocated blocks read zeros. */
     public static final int NS_DLFEAT = 33;
     /** DLFEAT bits 2:0 = 001b: a deallocated logical block reads as all zeros. */

@@ -149,9 +149,11 @@ public final class FioCommand implements Callable<Integer> {
         }
         if (names.size() == 1) {
             String name = names.iterator().next();
-            if (!name.equalsIgnoreCase(DeviceOptions.MOCK) && !DeviceOpener.looksLikePci(name)) {
-                throw ToolException.usage("Invalid value for option '--filename': expected 'mock' or the PCI address "
-                        + "of an NVMe controller bound to vfio-pci (e.g. 0000:01:00.0) but was '" + name + "'; "
+            if (!name.equalsIgnoreCase(DeviceOptions.MOCK) && !DeviceOpener.looksLikePci(name)
+                    && !name.regionMatches(true, 0, DeviceOptions.TCP, 0, DeviceOptions.TCP.length())) {
+                throw ToolException.usage("Invalid value for option '--filename': expected 'mock', the PCI address "
+                        + "of an NVMe controller bound to vfio-pci (e.g. 0000:01:00.0) or tcp://HOST:PORT/SUBNQN but was '"
+                        + name + "'; "
                         + "nvme4j does not use block devices or files (give --device=mock to run this job file on "
                         + "the mock)");
             }
