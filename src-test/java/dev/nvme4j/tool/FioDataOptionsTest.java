@@ -85,6 +85,49 @@ class FioDataOptionsTest {
     }
 
     @Test
+    void bsTakesAValuePerDirection() throws IOException {
+        // fio: bs=4k,16k means 4k reads, 16k writes (and trims)
+        Run r = run("--rw=randrw", "--bs=4k,16k", "--size=1m", "--iodepth=4");
+        for (long[] io : r.ios()) {
+            assertEquals(io[0] == 1 ? 4 : 1, io[2], "write 16k (4 blocks), read 4k (1 block)");
+        }
+        assertTrue(r.tool().err().isEmpty() || !r.tool().err().contains("error"), r.tool().err());
+        // the verify pass reads back with the writes' sizes
+        r = run("--rw=randwrite", "--bsrange=4k-4k,4k-32k", "--size=1m", "--verify=crc32c");
+        assertEquals(1L << 20, r.job().get("read").get("io_bytes").asLong());
+        assertEquals(0, r.job().get("nvme4j").get("verify").get("bad_blocks").asLong());
+        Run split = run("--rw=randrw", "--bssplit=4k/100,8k/50:16k/50", "--size=1m");
+        for (long[] io : split.ios()) {
+            assertTrue(io[0] == 1 ? io[2] == 2 || io[2] == 4 : io[2] == 1, "bssplit per direction: " + io[2]);
+        }
+    }
+
+    @Test
+    void blockalignAlignsRandomOffsetsFinerThanTheIoSize() throws IOException {
+        Run r = run("--rw=randread", "--bs=16k", "--blockalign=4k", "--size=1m", "--norandommap");
+        boolean unaligned = false;
+        for (long[] io : r.ios()) {
+            assertEquals(4, io[2]);
+            unaligned |= io[1] % 4 != 0;
+            assertTrue(io[1] + io[2] <= 256, "inside the region");
+        }
+        assertTrue(unaligned, "offsets on 4k, not only 16k boundaries");
+        Run bad = run(new FakeController(4096, 4096), "--bs=4k", "--blockalign=8k");
+        assertEquals(2, bad.tool().exit(), bad.tool().toString());
+        assertTrue(bad.tool().err().contains("Invalid value for option '--blockalign'"), bad.tool().err());
+    }
+
+    @Test
+    void rateMinStopsAJobThatFallsBelowIt() throws IOException {
+        Run slow = run(new FakeController(4096, 4096), "--rw=randread", "--rate_iops=50", "--rate_iops_min=5000",
+                "--ratecycle=200", "--runtime=10", "--time_based");
+        assertEquals(1, slow.tool().exit(), slow.tool().toString());
+        assertTrue(slow.tool().err().contains("rate_iops_min 5000 not met"), slow.tool().err());
+        Run ok = run("--rw=randread", "--rate_min=1k", "--ratecycle=100", "--runtime=1", "--time_based");
+        assertTrue(ok.job().get("read").get("total_ios").asLong() > 0);
+    }
+
+    @Test
     void zeroBuffersWritesZeros() throws IOException {
         Run r = run("--rw=write", "--size=64k", "--zero_buffers");
         assertTrue(allZero(r.fake().mediaAt(0, 16)), "zero_buffers");

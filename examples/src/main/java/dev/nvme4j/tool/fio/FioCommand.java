@@ -5,7 +5,6 @@ import dev.nvme4j.api.ControllerCounters;
 import dev.nvme4j.api.ControllerOptions;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.tool.Main;
-import dev.nvme4j.tool.cli.OutputFormat;
 import dev.nvme4j.tool.cli.TimeSpec;
 import dev.nvme4j.tool.cli.ToolException;
 import dev.nvme4j.tool.device.DeviceOpener;
@@ -71,9 +70,13 @@ public final class FioCommand implements Callable<Integer> {
             description = "Print each job's cumulative status every TIME (plain number: seconds).")
     Duration statusInterval;
 
-    @Option(names = "--output-format", paramLabel = "normal|json", converter = OutputFormat.Converter.class,
-            defaultValue = "normal", description = "normal or json (default ${DEFAULT-VALUE}).")
-    OutputFormat outputFormat = OutputFormat.NORMAL;
+    @Option(names = "--output-format", paramLabel = "normal|json|json+|terse", converter = FioFormat.Converter.class,
+            defaultValue = "normal", description = "normal, json, json+ (json with fio's clat bins) or terse "
+            + "(fio's semicolon-separated version 3) (default ${DEFAULT-VALUE}).")
+    FioFormat outputFormat = FioFormat.NORMAL;
+
+    @Option(names = "--minimal", description = "fio's other name for --output-format=terse.")
+    boolean minimal;
 
     @Option(names = "--eta", paramLabel = "auto|always|never", converter = FioOptions.Eta.Converter.class,
             defaultValue = "auto", description = "Live progress line: on a terminal (auto, default), always or never.")
@@ -219,7 +222,8 @@ public final class FioCommand implements Callable<Integer> {
             phases.get(phases.size() - 1).addAll(specs);
             all.addAll(specs);
         }
-        boolean json = outputFormat == OutputFormat.JSON;
+        FioFormat outputFormat = minimal ? FioFormat.TERSE : this.outputFormat;
+        boolean json = outputFormat != FioFormat.NORMAL;
         if (!json) {
             new NormalReport(out).header(all);
         }
@@ -257,8 +261,10 @@ public final class FioCommand implements Callable<Integer> {
             }
             blocks.addAll(groupBlocks);
         }
-        if (json) {
-            new JsonReport(out).print(blocks, counters);
+        if (outputFormat.json()) {
+            new JsonReport(out).print(blocks, counters, outputFormat == FioFormat.JSON_PLUS);
+        } else if (outputFormat == FioFormat.TERSE) {
+            new TerseReport(out).print(blocks);
         }
         out.flush();
         int status = summarize(results, err);

@@ -112,15 +112,21 @@ public final class FioOptions {
             description = "Percentage of writes in rw/randrw (sets --rwmixread to 100 minus it).")
     public Integer rwmixwrite;
 
-    @Option(names = "--bs", paramLabel = "SIZE", converter = ByteSize.class,
-            description = "Bytes per I/O; k/m suffixes are powers of 1024 (default 4k).")
-    public long bs = 4096;
+    @Option(names = "--bs", paramLabel = "SIZE[,SIZE[,SIZE]]", converter = BlockSizes.PerDirectionConverter.class,
+            description = "Bytes per I/O; k/m suffixes are powers of 1024 (default 4k); as in fio, comma-separated "
+                    + "for reads, writes and trims (4k,64k).")
+    public String bs = "4k";
 
-    @Option(names = "--blocksize", paramLabel = "SIZE", converter = ByteSize.class,
+    @Option(names = "--blocksize", paramLabel = "SIZE[,SIZE[,SIZE]]", converter = BlockSizes.PerDirectionConverter.class,
             description = "fio's other name for --bs.")
-    void blocksize(long size) {
+    void blocksize(String size) {
         bs = size;
     }
+
+    @Option(names = "--blockalign", paramLabel = "SIZE", converter = ByteSize.class,
+            description = "Offsets of random I/O are multiples of this (default: the smallest I/O size); it must "
+                    + "divide every I/O size.")
+    public Long blockalign;
 
     @Option(names = "--bsrange", paramLabel = "MIN-MAX",
             description = "I/O sizes: any multiple of MIN up to MAX, chosen uniformly, e.g. 4k-64k.")
@@ -227,13 +233,7 @@ public final class FioOptions {
             rwmixread = 100 - rwmixwrite;
         }
         range("--rwmixread", rwmixread, 0, 100);
-        if (bs <= 0) {
-            throw ToolException.usage("Invalid value for option '--bs': must be more than 0 but was " + bs);
-        }
-        if (bs > MAX_BS) {
-            throw ToolException.usage("Invalid value for option '--bs': must be at most " + ByteSize.format(MAX_BS)
-                    + " (" + MAX_BS + " bytes) but was " + ByteSize.format(bs) + " (" + bs + " bytes)");
-        }
+        bsPerDirection();
         range("--iodepth", iodepth, 1, MAX_IODEPTH);
         range("--numjobs", numjobs, 1, MAX_NUMJOBS);
         if (nsid < 1) {
@@ -251,13 +251,43 @@ public final class FioOptions {
         }
     }
 
-    /** The I/O sizes: --bssplit, else --bsrange, else --bs. */
+    /** --bs for reads, writes and trims. */
+    private int[] bsPerDirection() {
+        String[] parts = BlockSizes.directions("--bs", bs);
+        int[] out = new int[3];
+        for (int d = 0; d < 3; d++) {
+            long v;
+            try {
+                v = parts[d] == null ? 4096 : ByteSize.parse(parts[d]);
+            } catch (RuntimeException e) {
+                throw ToolException.usage("Invalid value for option '--bs': " + e.getMessage());
+            }
+            if (v <= 0) {
+                throw ToolException.usage("Invalid value for option '--bs': must be more than 0 but was " + v);
+            }
+            if (v > MAX_BS) {
+                throw ToolException.usage("Invalid value for option '--bs': must be at most " + ByteSize.format(MAX_BS)
+                        + " (" + MAX_BS + " bytes) but was " + ByteSize.format(v) + " (" + v + " bytes)");
+            }
+            out[d] = (int) v;
+        }
+        return out;
+    }
+
+    /** The I/O sizes per direction: --bssplit, else --bsrange, else --bs (a direction without one: its bs). */
     public BlockSizes blockSizes() {
         if (bssplit != null && bsrange != null) {
             throw ToolException.usage("--bssplit and --bsrange both set the I/O sizes; give one");
         }
-        return bssplit != null ? BlockSizes.split(bssplit) : bsrange != null ? BlockSizes.range(bsrange)
-                : BlockSizes.fixed((int) bs);
+        int[] fixed = bsPerDirection();
+        String[] parts = bssplit != null ? BlockSizes.directions("--bssplit", bssplit)
+                : bsrange != null ? BlockSizes.directions("--bsrange", bsrange) : new String[3];
+        BlockSizes[] d = new BlockSizes[3];
+        for (int i = 0; i < 3; i++) {
+            d[i] = parts[i] == null ? BlockSizes.fixed(fixed[i])
+                    : bssplit != null ? BlockSizes.split(parts[i]) : BlockSizes.range(parts[i]);
+        }
+        return BlockSizes.perDirection(d[0], d[1], d[2]);
     }
 
     static void range(String option, long value, long min, long max) {

@@ -32,6 +32,21 @@ final class JobPlanner {
         }
         int unit = sizes.min();
         int maxBs = sizes.max();
+        if (o.blockalign != null) {
+            long a = o.blockalign;
+            if (a <= 0 || a % lba != 0) {
+                throw ToolException.usage("Invalid value for option '--blockalign': " + a + " is not a positive "
+                        + "multiple of the LBA size (" + lba + " bytes)");
+            }
+            for (int s : sizes.all()) {
+                if (s % a != 0) {
+                    throw ToolException.usage("Invalid value for option '--blockalign': " + a + " does not divide "
+                            + "the I/O size " + s + " (" + sizeOption + "); nvme4j needs every I/O size to be a "
+                            + "multiple of it (alignments above the I/O size are not supported)");
+                }
+            }
+            unit = (int) a;
+        }
         if (o.seqAdd % unit != 0) {
             throw ToolException.usage("Invalid value for option '--rw': the bytes to skip in " + o.rw.spelling() + ":"
                     + o.seqAdd + " must be a multiple of the smallest I/O size (" + unit + " bytes)");

@@ -186,6 +186,8 @@ public final class JobRunner {
                 : (ramping ? rampEnd : now) + spec.runtimeNs();
         beginPhase(phase, ramping, now);
         long phaseStart = now;
+        MinRate minRate = new MinRate(spec.options().flow);
+        minRate.start(now, progressBytes(), progressIos());
         while (true) {
             io.issueDue(now);
             if (io.passDone()) {
@@ -200,12 +202,27 @@ public final class JobRunner {
                     deadline = now + spec.runtimeNs();
                 }
                 phaseStart = now;
+                minRate.start(now, progressBytes(), progressIos());
             }
             if (now >= deadline || stopRequested) {
                 io.stopIssuing();
             }
+            if (!ramping && minRate.active() && failure == null) {
+                failure = minRate.check(now, progressBytes(), progressIos());
+                if (failure != null) {
+                    io.stopIssuing();
+                }
+            }
         }
         endPhase(phase, System.nanoTime() - phaseStart);
+    }
+
+    private long progressBytes() {
+        return read.progressBytes() + write.progressBytes() + trim.progressBytes();
+    }
+
+    private long progressIos() {
+        return read.progressIos() + write.progressIos() + trim.progressIos();
     }
 
     private void beginPhase(JobPhase phase, boolean ramping, long now) {

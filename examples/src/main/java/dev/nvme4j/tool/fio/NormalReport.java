@@ -35,9 +35,10 @@ public final class NormalReport {
                 }
                 continue;
             }
-            String bs = spec.flow().sizes().describe();
+            BlockSizes bs = spec.flow().sizes();
             out.printf("%s: (g=%d): rw=%s, bs=(R) %s, (W) %s, (T) %s, ioengine=nvme4j, iodepth=%d%n", spec.name(),
-                    spec.group(), spec.rw().spelling(), bs, bs, bs, spec.iodepth());
+                    spec.group(), spec.rw().spelling(), bs.describe(0), bs.describe(1), bs.describe(2),
+                    spec.iodepth());
         }
         out.println(Main.VERSION);
         out.printf("Starting %d thread%s%n", specs.size(), specs.size() == 1 ? "" : "s");

@@ -30,6 +30,9 @@ public final class OffsetGenerator {
     private long seqAdd;
     private long issued;
     private long lastEnd;
+    /** fio's random_distribution when not uniform, else null. */
+    private RandomDistribution distribution;
+    private RandomDistribution.Draws shaped;
 
     /**
      * @param units  I/O units in the region (at least 1)
@@ -71,6 +74,18 @@ public final class OffsetGenerator {
     public OffsetGenerator modified(int seqRun, long seqAdd) {
         this.seqRun = Math.max(1, seqRun);
         this.seqAdd = seqAdd;
+        return this;
+    }
+
+    /**
+     * Draws random units from {@code d} (fio's random_distribution) instead of uniformly; a
+     * non-uniform distribution has no random map.
+     *
+     * @return this
+     */
+    public OffsetGenerator distributed(RandomDistribution d) {
+        distribution = d.uniform() ? null : d;
+        shaped = distribution == null ? null : distribution.over(units, seed);
         return this;
     }
 
@@ -132,6 +147,9 @@ public final class OffsetGenerator {
             }
             return u;
         }
+        if (shaped != null) {
+            return shaped.next();
+        }
         if (!randomMap) {
             return draws.nextLong(units);
         }
@@ -173,6 +191,9 @@ public final class OffsetGenerator {
         issued = 0;
         lastEnd = 0;
         draws = new java.util.SplittableRandom(seed);
+        if (shaped != null) {
+            shaped.reseed();
+        }
     }
 
     private long permute(long x) {
