@@ -40,6 +40,18 @@ public final class DeviceOptions {
         }
     }
 
+    /** {@code --shadow-doorbells}: on or off. */
+    public enum OnOff {
+        ON, OFF;
+
+        /** Converter accepting {@code on}, {@code off}. */
+        public static final class Converter extends LowerCaseEnumConverter<OnOff> {
+            public Converter() {
+                super(OnOff.class);
+            }
+        }
+    }
+
     @Option(names = "--device", paramLabel = "mock|PCI", defaultValue = MOCK,
             description = "'mock' (the embedded mock controller, default) or the PCI address of an NVMe "
                     + "function bound to vfio-pci, e.g. 0000:01:00.0")
@@ -56,11 +68,20 @@ public final class DeviceOptions {
             description = "Driver: admin command deadline (default: the driver's, 10s).")
     public Duration adminTimeout;
 
+    @Option(names = "--shadow-doorbells", paramLabel = "on|off", converter = OnOff.Converter.class,
+            description = "Driver: shadow doorbells (Doorbell Buffer Config) where the controller offers them: the "
+                    + "MMIO doorbell is written only when the controller asks for it (default: the driver's, off). "
+                    + "With --device=mock, on also makes the mock offer them.")
+    public OnOff shadowDoorbells;
+
     /** These options applied to the controller options a command starts from. */
     public dev.nvme4j.api.ControllerOptions apply(dev.nvme4j.api.ControllerOptions options) {
         dev.nvme4j.api.ControllerOptions.Builder b = options.toBuilder();
         if (unsafeNoIommu) {
             b.unsafeNoIommu(true);
+        }
+        if (shadowDoorbells != null) {
+            b.shadowDoorbells(shadowDoorbells == OnOff.ON);
         }
         try {
             if (ioTimeout != null) {
