@@ -74,6 +74,11 @@ public final class DeviceOptions {
                     + "With --device=mock, on also makes the mock offer them.")
     public OnOff shadowDoorbells;
 
+    @Option(names = "--hybrid-spin", paramLabel = "TIME", converter = TimeSpec.class,
+            description = "Driver: how long --mode=hybrid spins on the completion queue before it blocks on the "
+                    + "interrupt, e.g. 200us (default: the driver's, 50us).")
+    public Duration hybridSpin;
+
     /** These options applied to the controller options a command starts from. */
     public dev.nvme4j.api.ControllerOptions apply(dev.nvme4j.api.ControllerOptions options) {
         dev.nvme4j.api.ControllerOptions.Builder b = options.toBuilder();
@@ -89,6 +94,9 @@ public final class DeviceOptions {
             }
             if (adminTimeout != null) {
                 b.adminTimeout(adminTimeout);
+            }
+            if (hybridSpin != null) {
+                b.hybridSpin(hybridSpin);
             }
         } catch (IllegalArgumentException e) {
             throw dev.nvme4j.tool.cli.ToolException.usage("Invalid timeout: " + e.getMessage());
