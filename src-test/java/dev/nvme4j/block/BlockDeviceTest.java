@@ -184,9 +184,10 @@ class BlockDeviceTest {
         }
     }
 
-    @Test
-    void errorStatusesReachTheCallerAndRetriesAreInvisible() throws Exception {
-        try (BlockFixture f = new BlockFixture(threaded(128 * RANGE), fastRecovery(), opts(2, CompletionMode.HYBRID))) {
+    @ParameterizedTest // POLL: callers drive the pair themselves; HYBRID: the owner does
+    @EnumSource(value = CompletionMode.class, names = {"HYBRID", "POLL"})
+    void errorStatusesReachTheCallerAndRetriesAreInvisible(CompletionMode mode) throws Exception {
+        try (BlockFixture f = new BlockFixture(threaded(128 * RANGE), fastRecovery(), opts(2, mode))) {
             // Without DNR: retried by the queue pair, the callers never see it.
             f.mock.faults().completeWithStatus(FaultMatch.any().opcode(Opcodes.NVM_WRITE).probability(0.05, 7),
                     Status.of(0, 0x06, false));
@@ -205,9 +206,10 @@ class BlockDeviceTest {
         }
     }
 
-    @Test
-    void aHungCommandThatIsAbortedFailsItsCallerOnlyAndNothingHangs() throws Exception {
-        try (BlockFixture f = new BlockFixture(threaded(1024), fastRecovery(), opts(1, CompletionMode.INTERRUPT))) {
+    @ParameterizedTest // POLL: callers drive the pair themselves; INTERRUPT: the owner does
+    @EnumSource(value = CompletionMode.class, names = {"INTERRUPT", "POLL"})
+    void aHungCommandThatIsAbortedFailsItsCallerOnlyAndNothingHangs(CompletionMode mode) throws Exception {
+        try (BlockFixture f = new BlockFixture(threaded(1024), fastRecovery(), opts(1, mode))) {
             f.mock.faults().hangCommands(FaultMatch.any().opcode(Opcodes.NVM_READ).times(1), false);
             var e = assertThrows(NvmeException.class, () -> f.dev.read(0, MemorySegment.ofArray(new byte[BS])));
             assertEquals(dev.nvme4j.api.NvmeStatus.COMMAND_ABORT_REQUESTED, e.nvmeStatus(), e.getMessage());
@@ -215,9 +217,10 @@ class BlockDeviceTest {
         }
     }
 
-    @Test
-    void hungCommandsThatNeedAResetAreRecoveredUnderneathTheCallers() throws Exception {
-        try (BlockFixture f = new BlockFixture(threaded(128 * RANGE), fastRecovery(), opts(2, CompletionMode.INTERRUPT))) {
+    @ParameterizedTest // POLL: callers drive the pair themselves; INTERRUPT: the owner does
+    @EnumSource(value = CompletionMode.class, names = {"INTERRUPT", "POLL"})
+    void hungCommandsThatNeedAResetAreRecoveredUnderneathTheCallers(CompletionMode mode) throws Exception {
+        try (BlockFixture f = new BlockFixture(threaded(128 * RANGE), fastRecovery(), opts(2, mode))) {
             var hang = f.mock.faults().hangCommands(FaultMatch.any().opcode(Opcodes.NVM_READ).times(2), true);
             AtomicLong verified = new AtomicLong();
             assertEquals(List.of(), runThreads(4, 28, t -> hammer(f, t, 8, verified)));
@@ -227,10 +230,11 @@ class BlockDeviceTest {
         }
     }
 
-    @Test
-    void aControllerResetUnderneathLosesNothing() throws Exception {
+    @ParameterizedTest // POLL: callers drive the pair themselves; HYBRID: the owner does
+    @EnumSource(value = CompletionMode.class, names = {"HYBRID", "POLL"})
+    void aControllerResetUnderneathLosesNothing(CompletionMode mode) throws Exception {
         try (BlockFixture f = new BlockFixture(threaded(128 * RANGE), ControllerOptions.defaults(),
-                opts(2, CompletionMode.HYBRID))) {
+                opts(2, mode))) {
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong resets = new AtomicLong();
             Thread resetter = Thread.ofPlatform().start(() -> {
@@ -254,10 +258,11 @@ class BlockDeviceTest {
         }
     }
 
-    @Test
-    void closeWhileThreadsWaitFailsEveryWaiterAndNothingHangs() throws Exception {
+    @ParameterizedTest // POLL: callers drive the pair themselves; INTERRUPT: the owner does
+    @EnumSource(value = CompletionMode.class, names = {"INTERRUPT", "POLL"})
+    void closeWhileThreadsWaitFailsEveryWaiterAndNothingHangs(CompletionMode mode) throws Exception {
         BlockDeviceOptions o = BlockDeviceOptions.builder().queuePairs(2).queueDepth(16).requestSlots(16)
-                .completionMode(CompletionMode.INTERRUPT).bounceBuffers(4).bounceSize(4096)
+                .completionMode(mode).bounceBuffers(4).bounceSize(4096)
                 .closeTimeout(Duration.ofMillis(200)).build();
         ControllerOptions slow = ControllerOptions.builder().ioTimeout(Duration.ofSeconds(30)).build();
         try (BlockFixture f = new BlockFixture(threaded(4096), slow, o)) {

@@ -1,11 +1,11 @@
 package dev.nvme4j.device;
 
+import dev.nvme4j.spec.Le;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -26,8 +26,8 @@ class MmioTest {
             assertEquals(0x0046_0001, mmio.read32(0x14));
 
             mmio.write64(0x28, 0x0000_0001_2345_6000L);
-            assertEquals(0x2345_6000, bar.get(ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN), 0x28));
-            assertEquals(1, bar.get(ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN), 0x2C));
+            assertEquals(0x2345_6000, bar.get(Le.INT_ALIGNED, 0x28));
+            assertEquals(1, bar.get(Le.INT_ALIGNED, 0x2C));
             assertEquals(0x0000_0001_2345_6000L, mmio.read64(0x28));
         }
     }

@@ -1,18 +1,18 @@
 package dev.nvme4j.mock;
 
+import dev.nvme4j.spec.Le;
 import dev.nvme4j.device.RegisterSpace;
 import dev.nvme4j.dma.DmaRegion;
 import dev.nvme4j.spec.NvmeRegs;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.time.Duration;
 
 /** A host-side SQ/CQ pair in DMA memory, driven by raw doorbell writes (the test's driver). */
 final class HostQueue {
-    private static final VarHandle DW3 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
-    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle DW3 = Le.INT_ALIGNED.varHandle();
+    private static final ValueLayout.OfInt LE_INT = Le.INT;
 
     final int sqid;
     final int cqid;

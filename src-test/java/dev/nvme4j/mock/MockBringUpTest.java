@@ -1,5 +1,6 @@
 package dev.nvme4j.mock;
 
+import dev.nvme4j.spec.Le;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.nvme4j.dma.DmaRegion;
@@ -9,13 +10,12 @@ import dev.nvme4j.spec.IdentifyLayout;
 import dev.nvme4j.spec.NvmeRegs;
 import dev.nvme4j.spec.Opcodes;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class MockBringUpTest {
-    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt LE_INT = Le.INT;
+    private static final ValueLayout.OfLong LE_LONG = Le.LONG;
 
     @Test
     void capReportsTheConfiguredFields() {

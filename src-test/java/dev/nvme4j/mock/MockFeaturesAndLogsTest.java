@@ -1,5 +1,6 @@
 package dev.nvme4j.mock;
 
+import dev.nvme4j.spec.Le;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.nvme4j.api.NvmeStatus;
@@ -8,13 +9,12 @@ import dev.nvme4j.mock.config.MockConfig;
 import dev.nvme4j.spec.LogPageLayout;
 import dev.nvme4j.spec.Opcodes;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
 
 /** Get/Set Features (Base 5.15, 5.27) and Get Log Page (Base 5.16). */
 class MockFeaturesAndLogsTest {
-    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LE_LONG = Le.LONG;
+    private static final ValueLayout.OfShort LE_SHORT = Le.SHORT;
 
     private static Cqe set(MockHost h, int fid, int v) {
         return h.adminCmd(Cmd.of(Opcodes.ADMIN_SET_FEATURES).cdw10(fid).cdw11(v));

@@ -1,5 +1,6 @@
 package dev.nvme4j.mock;
 
+import dev.nvme4j.spec.Le;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.nvme4j.api.NvmeStatus;
@@ -8,7 +9,6 @@ import dev.nvme4j.mock.config.MockConfig;
 import dev.nvme4j.mock.config.NamespaceConfig;
 import dev.nvme4j.spec.Opcodes;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** NVM command set I/O (NVM Command Set 1.0, section 3) and the backing stores. */
 class MockIoTest {
-    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt LE_INT = Le.INT;
+    private static final ValueLayout.OfLong LE_LONG = Le.LONG;
 
     private static MockHost small() {
         return MockHost.ready(MockConfig.builder().namespace(NamespaceConfig.ram(1024, 512)).build());

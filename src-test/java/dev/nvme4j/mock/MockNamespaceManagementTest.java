@@ -1,5 +1,6 @@
 package dev.nvme4j.mock;
 
+import dev.nvme4j.spec.Le;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,13 +13,12 @@ import dev.nvme4j.spec.IdentifyLayout;
 import dev.nvme4j.spec.LogPageLayout;
 import dev.nvme4j.spec.Opcodes;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
 
 /** Namespaces attached, detached and resized at run time, as Identify, the log page and I/O show them. */
 class MockNamespaceManagementTest {
-    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt LE_INT = Le.INT;
+    private static final ValueLayout.OfLong LE_LONG = Le.LONG;
 
     private static MockConfig config() {
         return MockConfig.builder().nn(4).namespace(NamespaceConfig.ram(1000, 512))

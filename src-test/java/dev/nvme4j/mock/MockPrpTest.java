@@ -1,5 +1,6 @@
 package dev.nvme4j.mock;
 
+import dev.nvme4j.spec.Le;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.nvme4j.api.NvmeStatus;
@@ -10,12 +11,11 @@ import dev.nvme4j.mock.config.SpecViolation;
 import dev.nvme4j.spec.Opcodes;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
 
 /** PRP entries and lists (Base 4.1.1) walked by the device, through the IOMMU-like table. */
 class MockPrpTest {
-    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LE_LONG = Le.LONG;
     private static final long PAGE = 4096;
 
     private static MockHost host4k() {

@@ -1,5 +1,6 @@
 package dev.nvme4j.queue;
 
+import dev.nvme4j.spec.Le;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -7,13 +8,12 @@ import dev.nvme4j.dma.DmaRegion;
 import dev.nvme4j.testutil.PlainDmaAllocator;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class PrpBuilderTest {
     private static final int PAGE = 4096;
-    private static final ValueLayout.OfLong LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LE = Le.LONG;
     private final PlainDmaAllocator dma = new PlainDmaAllocator();
     private final long buf = 0x40_0000_0000L;
 

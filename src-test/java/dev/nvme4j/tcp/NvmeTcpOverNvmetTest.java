@@ -1,5 +1,6 @@
 package dev.nvme4j.tcp;
 
+import dev.nvme4j.spec.Le;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,7 +15,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,7 +115,7 @@ class NvmeTcpOverNvmetTest {
         c.identify(0, 1, id);
         int flbas = id.get(ValueLayout.JAVA_BYTE, 26) & 0xF;
         int lbads = id.get(ValueLayout.JAVA_BYTE, 128 + flbas * 4 + 2) & 0xFF;
-        assertEquals(NS_BYTES >> lbads, id.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0),
+        assertEquals(NS_BYTES >> lbads, id.get(Le.LONG, 0),
                 "NSZE of the file-backed namespace");
         return 1 << lbads;
     }

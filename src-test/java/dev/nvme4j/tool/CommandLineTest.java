@@ -151,8 +151,8 @@ class CommandLineTest {
     void badPciAddressAndUnopenableDeviceGiveOneLine() {
         ToolRun r = ToolRun.run(new DeviceOpener(), "id-ctrl", "--device=nvme0");
         assertEquals(2, r.exit());
-        assertEquals("nvme4j: Invalid value for option '--device': expected 'mock' or a PCI address such as "
-                + "0000:01:00.0 but was 'nvme0'", r.err().strip());
+        assertEquals("nvme4j: Invalid value for option '--device': expected 'mock', a PCI address such as "
+                + "0000:01:00.0 or tcp://HOST:PORT/SUBNQN but was 'nvme0'", r.err().strip());
         r = ToolRun.run(new DeviceOpener(), "fio", "--device=01:00.0");
         assertEquals(1, r.exit());
         String[] lines = r.err().strip().split("\n");

@@ -51,6 +51,11 @@ public final class FakeController implements Controller {
         this.media = arena.allocate(blocks * lbaSize, 4096);
     }
 
+    /** The media's bytes of {@code blocks} blocks at {@code lba} (what the writes left there). */
+    public byte[] mediaAt(long lba, int blocks) {
+        return media.asSlice(lba * ns.lbaSize(), (long) blocks * ns.lbaSize()).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+    }
+
     /** Reads of this LBA return data with its first byte flipped. */
     public void corruptReadAt(long lba) {
         corruptLbas.add(lba);
@@ -182,6 +187,11 @@ public final class FakeController implements Controller {
     @Override
     public int getFeature(int featureId, int cdw11) {
         return 0;
+    }
+
+    @Override
+    public dev.nvme4j.api.Management management() {
+        throw new UnsupportedOperationException("the fake controller has no management operations");
     }
 
     @Override

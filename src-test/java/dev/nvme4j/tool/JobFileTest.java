@@ -124,6 +124,17 @@ class JobFileTest {
     }
 
     @Test
+    void commandLineDefaultsApplyToTheFirstJobFileOnly() throws IOException {
+        // fio 3.33: "fio --bs=8k a.fio b.fio" runs a with bs=8k and b with the default 4k (fio
+        // resets its defaults before each job file after the first).
+        Path a = file("a.fio", "[a]", "rw=write", "size=64k");
+        Path b = file("b.fio", "[b]", "rw=write", "size=64k");
+        JsonNode jobs = jobs(onFake("fio", "--bs=8k", "--output-format=json", a.toString(), b.toString()));
+        assertEquals(8, jobs.get(0).get("write").get("total_ios").asLong(), "bs=8k from the command line");
+        assertEquals(16, jobs.get(1).get("write").get("total_ios").asLong(), "the second file: fio's default bs=4k");
+    }
+
+    @Test
     void namesOnTheCommandLineStartJobs() throws IOException {
         JsonNode jobs = jobs(onFake("fio", "--size=64k", "--name=a", "--readwrite=write", "--name=b",
                 "--rw=readwrite", "--blocksize=8k", "--output-format=json"));
@@ -157,10 +168,10 @@ class JobFileTest {
         ToolRun r = withoutDevice("fio", job.toString());
         assertEquals(2, r.exit(), r.toString());
         assertTrue(r.err().contains("u.fio:3: unknown option 'iodpeth'"), r.toString());
-        job = file("v.fio", "[j]", "fill_device=1");
+        job = file("v.fio", "[j]", "zonemode=zbd");
         r = withoutDevice("fio", job.toString());
         assertEquals(2, r.exit(), r.toString());
-        assertTrue(r.err().contains("v.fio:2: fio's option 'fill_device' is not supported: "), r.toString());
+        assertTrue(r.err().contains("v.fio:2: fio's option 'zonemode' is not supported: "), r.toString());
         job = file("w.fio", "[j]", "bs=4q");
         r = withoutDevice("fio", job.toString());
         assertEquals(2, r.exit(), r.toString());
@@ -177,7 +188,7 @@ class JobFileTest {
         Path job = file("f.fio", "[j]", "filename=/dev/nvme0n1", "size=64k");
         ToolRun r = withoutDevice("fio", job.toString());
         assertEquals(2, r.exit(), r.toString());
-        assertTrue(r.err().contains("Invalid value for option '--filename': expected 'mock' or the PCI address"),
+        assertTrue(r.err().contains("Invalid value for option '--filename': expected 'mock', the PCI address"),
                 r.toString());
         assertTrue(r.err().contains("--device=mock"), "says how to run it on the mock: " + r);
         assertEquals(0, onFake("fio", "--device=mock", job.toString()).exit(), "--device wins over filename=");

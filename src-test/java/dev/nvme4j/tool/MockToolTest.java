@@ -144,7 +144,7 @@ class MockToolTest {
         JsonNode ctrl = json.readTree(r.out());
         assertEquals(0x4E56, ctrl.get("vid").asInt());
         assertEquals("NVME4J-MOCK-0001    ", ctrl.get("sn").asText(), "20 bytes, space padded, as nvme-cli prints");
-        assertEquals(1, ctrl.get("nn").asInt());
+        assertEquals(16, ctrl.get("nn").asInt(), "room for create-ns: NSIDs up to 16");
         r = run("id-ns", "--mock-capacity=64m", "--mock-lba-size=512", "-o", "json");
         assertEquals(0, r.exit(), r.toString());
         JsonNode ns = json.readTree(r.out());

@@ -7,12 +7,14 @@ import java.io.StringWriter;
 import java.util.function.Supplier;
 
 /** Runs the tool in-process with captured output; {@code source} supplies the controller. */
-record ToolRun(int exit, String out, String err) {
+record ToolRun(int exit, String out, String err, byte[] binary) {
     static ToolRun run(ControllerSource source, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.run(new Main(source), new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new ToolRun(code, out.toString(), err.toString());
+        java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
+        int code = Main.run(new Main(source).binaryOut(binary), new PrintWriter(out, true), new PrintWriter(err, true),
+                args);
+        return new ToolRun(code, out.toString(), err.toString(), binary.toByteArray());
     }
 
     static ToolRun run(Supplier<Controller> controller, String... args) {

@@ -2,12 +2,15 @@ package dev.nvme4j;
 
 import dev.nvme4j.api.Controller;
 import dev.nvme4j.api.ControllerOptions;
+import dev.nvme4j.api.FabricsOptions;
 import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.ctrl.NvmeController;
 import dev.nvme4j.mock.MockDevices;
 import dev.nvme4j.mock.MockNvmeController;
 import dev.nvme4j.mock.config.MockConfig;
 import dev.nvme4j.mock.config.MockController;
+import dev.nvme4j.tcp.TcpFunction;
+import dev.nvme4j.tcp.TcpTarget;
 import dev.nvme4j.vfio.VfioException;
 import dev.nvme4j.vfio.VfioOptions;
 import dev.nvme4j.vfio.VfioPciFunction;
@@ -53,9 +56,33 @@ public final class Nvme {
         return open(mock, ControllerOptions.defaults());
     }
 
-    /** Opens the NVMe function at a PCI address (bound to vfio-pci) with default options. */
+    /**
+     * Opens the NVMe function at a PCI address (bound to vfio-pci), or the NVMe/TCP controller at
+     * {@code tcp://HOST:PORT/SUBNQN}, with default options.
+     */
     public static Controller open(String pciAddress) {
         return open(pciAddress, ControllerOptions.defaults());
+    }
+
+    /**
+     * Connects to the NVMe/TCP controller of subsystem SUBNQN at {@code tcp://HOST[:PORT]/SUBNQN}
+     * (port 4420 when omitted) and brings it up through the same driver as PCIe: the same
+     * {@link Controller}, queue pairs, timeouts and recovery (a reset reconnects, within
+     * {@link FabricsOptions#reconnectTimeout()}). Buffers are plain off-heap memory. Queue count
+     * and depth come from {@code options}; the host's identity, digests and Keep Alive from
+     * {@code fabrics}.
+     *
+     * @throws IllegalArgumentException when {@code target} is not such an address
+     * @throws NvmeException            when connecting or the bring-up fails, with the reason
+     */
+    public static Controller open(String target, ControllerOptions options, FabricsOptions fabrics) {
+        TcpFunction fn = TcpTarget.parse(target).open(options, fabrics);
+        try {
+            return NvmeController.open(fn, options, true);
+        } catch (RuntimeException e) {
+            fn.close();
+            throw e;
+        }
     }
 
     /**
@@ -66,6 +93,9 @@ public final class Nvme {
      * @throws NvmeException with the reason and the fix (e.g. the command that binds the device)
      */
     public static Controller open(String pciAddress, ControllerOptions options) {
+        if (TcpTarget.isTcp(pciAddress)) {
+            return open(pciAddress, options, FabricsOptions.defaults());
+        }
         VfioPciFunction pci;
         try {
             pci = VfioPciFunction.open(pciAddress, VfioOptions.defaults().withUnsafeNoIommu(options.unsafeNoIommu()));

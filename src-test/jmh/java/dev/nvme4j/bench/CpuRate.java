@@ -69,6 +69,7 @@ public final class CpuRate {
             case "DriverIoBench.randRead4k" -> {
                 int qd = args.length > 2 ? Integer.parseInt(args[2]) : 128;
                 DriverIoBench.Device d = new DriverIoBench.Device();
+                d.store = args.length > 3 ? args[3] : "null";
                 d.open();
                 DriverIoBench.Job j = new DriverIoBench.Job();
                 j.qd = qd;

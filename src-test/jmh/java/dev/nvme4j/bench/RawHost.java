@@ -1,5 +1,6 @@
 package dev.nvme4j.bench;
 
+import dev.nvme4j.spec.Le;
 import dev.nvme4j.Nvme;
 import dev.nvme4j.device.PciFunction;
 import dev.nvme4j.device.RegisterSpace;
@@ -16,7 +17,6 @@ import dev.nvme4j.spec.Sqe;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 /**
  * A minimal host for measuring the mock controller alone: raw register writes, one admin queue,
@@ -24,8 +24,8 @@ import java.nio.ByteOrder;
  * code, no allocation per command: what it costs is (almost all) the mock's.
  */
 final class RawHost implements AutoCloseable {
-    static final VarHandle DW3 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
-    static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle DW3 = Le.INT_ALIGNED.varHandle();
+    static final ValueLayout.OfInt LE_INT = Le.INT;
 
     final MockController ctrl;
     final PciFunction pci;

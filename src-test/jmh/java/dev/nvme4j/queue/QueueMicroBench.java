@@ -1,5 +1,6 @@
 package dev.nvme4j.queue;
 
+import dev.nvme4j.spec.Le;
 import dev.nvme4j.device.RegisterSpace;
 import dev.nvme4j.dma.DmaAllocator;
 import dev.nvme4j.dma.DmaRegion;
@@ -9,7 +10,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -40,7 +40,7 @@ public class QueueMicroBench {
     private static final int PAGE = 4096;
     private static final long DATA_IOVA = 0x20_0000_0000L;
     private static final int BATCH = 128;
-    private static final VarHandle DW3 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
+    private static final VarHandle DW3 = Le.INT_ALIGNED.varHandle();
 
     private Arena arena;
     private MemorySegment list;

@@ -95,6 +95,12 @@ public interface Controller extends AutoCloseable {
     /** Set Features; returns completion dword 0. */
     int setFeature(int featureId, int cdw11);
 
+    /**
+     * Typed management operations: format, features, firmware, namespace management and
+     * attachment, device self-test, sanitize (see {@link Management}).
+     */
+    Management management();
+
     /** Sets interrupt coalescing (Base 5.27.1.8): aggregation time in 100 us units and threshold. */
     void setInterruptCoalescing(int aggregationTime100us, int aggregationThreshold);
 

@@ -21,15 +21,24 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <h2>Thread model</h2>
  * Every public method may be called from any thread, concurrently. The device keeps
- * {@link BlockDeviceOptions#queuePairs()} queue pairs, each owned by one dedicated platform
- * thread ("owner") that alone submits to and polls its pair. A caller takes a preallocated
- * request slot from one owner's free ring, fills it and puts it on that owner's submission
- * ring (both lock-free multi-producer rings of slot indices), wakes the owner if it sleeps,
- * and then parks ({@link LockSupport}) until the owner has seen the completion and unparks it.
- * A virtual thread therefore unmounts while it waits: its carrier is never held in a native
- * call; only owners make native calls. The future variants complete their future on the
- * owner thread: dependent stages attached without an executor run there and must not block
- * (use the {@code ...Async} stage methods for anything that does).
+ * {@link BlockDeviceOptions#queuePairs()} queue pairs. A caller takes a preallocated request
+ * slot from one pair's free ring, fills it and puts it on that pair's submission ring (both
+ * lock-free multi-producer rings of slot indices). In {@link dev.nvme4j.api.CompletionMode#POLL}
+ * mode, if no other thread is driving that pair at this instant (one compare-and-set, never
+ * waited for), the caller then runs a short round itself: submits what is on the ring (its own
+ * request and any others), polls the completion queue without waiting, and hands each outcome
+ * to its waiter. A blocking caller whose I/O completed in that round returns at once, with no
+ * thread switch; otherwise it parks ({@link LockSupport}, bounded) until whoever polls its
+ * completion unparks it. Each pair also has a dedicated platform thread ("owner") that polls
+ * while I/O is outstanding and no caller is driving the pair, and sleeps when nothing is
+ * outstanding. In the INTERRUPT and HYBRID modes callers only hand over, wake the owner if it
+ * sleeps and park: the owner alone drives the pair and waits for its interrupts. A virtual
+ * thread therefore unmounts while it waits: only an owner blocks in a native call (the
+ * interrupt wait); a caller's round only submits and polls, and never blocks.
+ * <p>The futures of the {@code ...Async} methods complete on
+ * {@link BlockDeviceOptions#completionExecutor()} (default {@link java.util.concurrent.ForkJoinPool#commonPool()}),
+ * never on a thread that drives a queue pair: a dependent stage without an executor of its
+ * own runs there, and one that blocks delays only that executor, not the device.
  *
  * <h2>Buffers and their cost</h2>
  * A {@link DmaBuffer} of the same controller is used as it is: no copy, and in steady state no
@@ -121,7 +130,10 @@ public final class BlockDevice implements AutoCloseable {
 
     // ---- blocking, DMA buffers (zero copy, allocation free) ----
 
-    /** Reads {@code blocks} blocks at {@code lba} into {@code buffer}; blocks the calling thread until done. Any thread. */
+    /**
+     * Reads {@code blocks} blocks at {@code lba} into {@code buffer}; blocks the calling thread
+     * until done (it may run its pair's round itself, see the class comment). Any thread.
+     */
     public void read(long lba, int blocks, DmaBuffer buffer) {
         checkRange(lba, blocks);
         checkBuffer(buffer, blocks);
@@ -188,14 +200,17 @@ public final class BlockDevice implements AutoCloseable {
 
     // ---- futures ----
 
-    /** Reads into a DMA buffer; the future completes on an owner thread (see the class comment). Any thread. */
+    /**
+     * Reads into a DMA buffer without waiting. The future completes on the completion executor
+     * (see the class comment). Any thread; the calling thread may run one short round of the pair.
+     */
     public CompletableFuture<Void> readAsync(long lba, int blocks, DmaBuffer buffer) {
         checkRange(lba, blocks);
         checkBuffer(buffer, blocks);
         return io.submitAsync(OP_READ, lba, blocks, buffer, null);
     }
 
-    /** Writes from a DMA buffer; the future completes on an owner thread. Any thread. */
+    /** Writes from a DMA buffer without waiting; the future completes on the completion executor. Any thread. */
     public CompletableFuture<Void> writeAsync(long lba, int blocks, DmaBuffer buffer) {
         checkRange(lba, blocks);
         checkBuffer(buffer, blocks);
@@ -204,8 +219,8 @@ public final class BlockDevice implements AutoCloseable {
 
     /**
      * Reads into any segment of at most {@link BlockDeviceOptions#bounceSize()} bytes through a
-     * bounce buffer (the calling thread waits for a free one, bounded); the owner copies the data
-     * out before completing the future. Larger segments: use the blocking {@link #read(long, MemorySegment)}
+     * bounce buffer (the calling thread waits for a free one, bounded); the data is copied out on
+     * the completion executor before the future completes there. Larger segments: use the blocking {@link #read(long, MemorySegment)}
      * from a virtual thread. Any thread.
      */
     public CompletableFuture<Void> readAsync(long lba, MemorySegment dst) {
@@ -217,18 +232,18 @@ public final class BlockDevice implements AutoCloseable {
         return io.submitAsync(OP_WRITE, lba, bouncedBlocks(lba, src), null, src);
     }
 
-    /** Flush; the future completes on an owner thread. Any thread. */
+    /** Flush without waiting; the future completes on the completion executor. Any thread. */
     public CompletableFuture<Void> flushAsync() {
         return io.submitAsync(OP_FLUSH, 0, 0, null, null);
     }
 
-    /** Write Zeroes; the future completes on an owner thread. Any thread. */
+    /** Write Zeroes without waiting; the future completes on the completion executor. Any thread. */
     public CompletableFuture<Void> writeZeroesAsync(long lba, int blocks) {
         checkRange(lba, blocks);
         return io.submitAsync(OP_WRITE_ZEROES, lba, blocks, null, null);
     }
 
-    /** Deallocate; the future completes on an owner thread. Any thread. */
+    /** Deallocate without waiting; the future completes on the completion executor. Any thread. */
     public CompletableFuture<Void> deallocateAsync(long lba, int blocks) {
         checkRange(lba, blocks);
         return io.submitAsync(OP_DEALLOCATE, lba, blocks, null, null);
@@ -259,11 +274,30 @@ public final class BlockDevice implements AutoCloseable {
     }
 
     /**
+     * An {@link java.nio.channels.AsynchronousFileChannel} over the whole namespace, readable and
+     * writable; each operation runs on a virtual thread of its own, see {@link BlockAsyncFileChannel}.
+     * Closing the channel does not close the device. Any thread.
+     */
+    public BlockAsyncFileChannel asyncChannel() {
+        return new BlockAsyncFileChannel((BlockFileChannel) channel(), null);
+    }
+
+    /**
+     * An {@link java.nio.channels.AsynchronousFileChannel} over {@code blocks} blocks at
+     * {@code firstLba} with READ and/or WRITE; its operations run as tasks of {@code executor}
+     * (and call their handlers there), or each on a new virtual thread when it is null. Any thread.
+     */
+    public BlockAsyncFileChannel asyncChannel(long firstLba, long blocks, Set<? extends OpenOption> options,
+                                              java.util.concurrent.Executor executor) {
+        return new BlockAsyncFileChannel((BlockFileChannel) channel(firstLba, blocks, options), executor);
+    }
+
+    /**
      * Closes the device: takes no new I/O, lets in-flight I/O finish for up to
      * {@link BlockDeviceOptions#closeTimeout()}, then aborts what is left; every waiter then gets
      * a {@link BlockDeviceClosedException} or its I/O's outcome. Deletes the queue pairs and frees
      * the bounce buffers. Bounded (close timeout plus the queue pairs' own bounded close);
-     * idempotent; any thread, but not from inside a future's dependent stage running on an owner.
+     * idempotent; any thread. Futures of I/O the close failed complete on the completion executor.
      */
     @Override
     public void close() {

@@ -3,6 +3,8 @@ package dev.nvme4j.block;
 import dev.nvme4j.api.CompletionMode;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * How a {@link BlockDevice} is set up. Immutable and thread-safe; build with {@link #builder()}.
@@ -17,9 +19,16 @@ import java.util.Objects;
  * @param waitTimeout     the longest a caller waits for its I/O (or for a free slot or bounce
  *                        buffer); the queue pair's own timeouts and recovery act well before this
  * @param closeTimeout    how long {@link BlockDevice#close()} lets in-flight I/O finish
+ * @param completionExecutor where the futures of the {@code ...Async} methods complete (and
+ *                        so where their dependent stages without an executor run): never on a
+ *                        thread that drives a queue pair, so a slow stage delays only this
+ *                        executor. Default {@link ForkJoinPool#commonPool()}; a stage that blocks
+ *                        for long should use its own executor (or pass one here). If it rejects a
+ *                        task the future completes on the thread that saw the completion.
  */
 public record BlockDeviceOptions(int queuePairs, int queueDepth, int requestSlots, CompletionMode completionMode,
-                                 int bounceBuffers, int bounceSize, Duration waitTimeout, Duration closeTimeout) {
+                                 int bounceBuffers, int bounceSize, Duration waitTimeout, Duration closeTimeout,
+                                 Executor completionExecutor) {
     public BlockDeviceOptions {
         if (queuePairs < 1) {
             throw new IllegalArgumentException("queuePairs must be at least 1, got " + queuePairs);
@@ -43,6 +52,7 @@ public record BlockDeviceOptions(int queuePairs, int queueDepth, int requestSlot
         if (closeTimeout == null || closeTimeout.isNegative()) {
             throw new IllegalArgumentException("closeTimeout must not be negative, got " + closeTimeout);
         }
+        Objects.requireNonNull(completionExecutor, "completionExecutor");
     }
 
     /** The defaults: see {@link Builder}. */
@@ -64,6 +74,7 @@ public record BlockDeviceOptions(int queuePairs, int queueDepth, int requestSlot
         private int bounceSize = 128 * 1024;
         private Duration waitTimeout = Duration.ofSeconds(120);
         private Duration closeTimeout = Duration.ofSeconds(5);
+        private Executor completionExecutor = ForkJoinPool.commonPool();
 
         private Builder() {
         }
@@ -84,9 +95,11 @@ public record BlockDeviceOptions(int queuePairs, int queueDepth, int requestSlot
 
         public Builder closeTimeout(Duration v) { closeTimeout = v; return this; }
 
+        public Builder completionExecutor(Executor v) { completionExecutor = v; return this; }
+
         public BlockDeviceOptions build() {
             return new BlockDeviceOptions(queuePairs, queueDepth, requestSlots, completionMode, bounceBuffers,
-                    bounceSize, waitTimeout, closeTimeout);
+                    bounceSize, waitTimeout, closeTimeout, completionExecutor);
         }
     }
 }

@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
  * is written; the waiter or the owner may read it), ABANDONED (the waiter gave up; the owner
  * frees it when the device answers).
  */
-final class BlockRequest {
+final class BlockRequest implements Runnable {
     static final int FREE = 0;
     static final int PENDING = 1;
     static final int DONE = 2;
@@ -81,6 +81,12 @@ final class BlockRequest {
         this.status = status;
         this.error = error;
         state = DONE;
+    }
+
+    /** A future's completion, run on the completion executor (see {@link BlockOwner#completeFuture}). */
+    @Override
+    public void run() {
+        owner.completeFuture(this);
     }
 
     void clear() {

@@ -38,6 +38,10 @@ final class AdminCommand {
         return Opcodes.adminName(command.opcode());
     }
 
+    boolean isAbort() {
+        return command.opcode() == Opcodes.ADMIN_ABORT;
+    }
+
     /** Asynchronous Event Requests stay outstanding until an event happens: no deadline. */
     boolean hasDeadline() {
         return command.opcode() != Opcodes.ADMIN_ASYNC_EVENT_REQUEST;

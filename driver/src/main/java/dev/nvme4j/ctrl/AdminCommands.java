@@ -1,13 +1,14 @@
 package dev.nvme4j.ctrl;
 
 import dev.nvme4j.api.RawCommand;
+import dev.nvme4j.spec.AdminFields;
 import dev.nvme4j.spec.NumberOfQueues;
 import dev.nvme4j.spec.Opcodes;
 
 /** One constructor per admin command the driver issues (NVMe Base Specification 2.0, section 5). */
 final class AdminCommands {
     /** NSID meaning "all namespaces" / "not namespace specific" where allowed. */
-    static final int NSID_ALL = 0xFFFF_FFFF;
+    static final int NSID_ALL = Opcodes.NSID_BROADCAST;
 
     private AdminCommands() {
     }
@@ -37,14 +38,14 @@ final class AdminCommands {
      * (bit 1) and IV (bits 31:16) in CDW11; PRP1 is the ring (physically contiguous).
      */
     static RawCommand createIoCq(int qid, int depth, boolean interrupts, int vector) {
-        int cdw11 = 1 | (interrupts ? 2 : 0) | (vector << 16);
-        return RawCommand.of(Opcodes.ADMIN_CREATE_IO_CQ, 0).withCdw10(qid | ((depth - 1) << 16)).withCdw11(cdw11);
+        return RawCommand.of(Opcodes.ADMIN_CREATE_IO_CQ, 0).withCdw10(AdminFields.queueCdw10(qid, depth))
+                .withCdw11(AdminFields.createCqCdw11(interrupts, vector));
     }
 
     /** Create I/O Submission Queue (5.5): PC (bit 0), QPRIO 00b, CQID in CDW11 bits 31:16. */
     static RawCommand createIoSq(int qid, int depth, int cqid) {
-        return RawCommand.of(Opcodes.ADMIN_CREATE_IO_SQ, 0).withCdw10(qid | ((depth - 1) << 16))
-                .withCdw11(1 | (cqid << 16));
+        return RawCommand.of(Opcodes.ADMIN_CREATE_IO_SQ, 0).withCdw10(AdminFields.queueCdw10(qid, depth))
+                .withCdw11(AdminFields.createSqCdw11(cqid));
     }
 
     /** Delete I/O Submission Queue (5.7). */
@@ -59,7 +60,7 @@ final class AdminCommands {
 
     /** Abort (5.1): SQID in bits 15:0, CID in bits 31:16 of CDW10. */
     static RawCommand abort(int sqid, int cid) {
-        return RawCommand.of(Opcodes.ADMIN_ABORT, 0).withCdw10(sqid | (cid << 16));
+        return RawCommand.of(Opcodes.ADMIN_ABORT, 0).withCdw10(AdminFields.abortCdw10(sqid, cid));
     }
 
     /** Asynchronous Event Request (5.2). */
@@ -77,13 +78,12 @@ final class AdminCommands {
 
     /** As {@link #getLogPage(int, int, int)}, from byte {@code offset} of the page: LPOL in CDW12, LPOU in CDW13. */
     static RawCommand getLogPage(int lid, int bytes, int nsid, long offset) {
-        int numd = bytes / 4 - 1;
-        return RawCommand.of(Opcodes.ADMIN_GET_LOG_PAGE, nsid).withCdw10(lid | ((numd & 0xFFFF) << 16))
-                .withCdw11(numd >>> 16).withCdw12((int) offset).withCdw13((int) (offset >>> 32));
+        return RawCommand.of(Opcodes.ADMIN_GET_LOG_PAGE, nsid).withCdw10(AdminFields.logPageCdw10(lid, bytes))
+                .withCdw11(AdminFields.logPageCdw11(bytes)).withCdw12((int) offset).withCdw13((int) (offset >>> 32));
     }
 
     /** Interrupt Coalescing (5.27.1.8): THR bits 7:0 (zero-based), TIME bits 15:8 (100 us units). */
     static RawCommand interruptCoalescing(int time100us, int threshold) {
-        return setFeatures(Opcodes.FEAT_INTERRUPT_COALESCING, (threshold & 0xFF) | ((time100us & 0xFF) << 8));
+        return setFeatures(Opcodes.FEAT_INTERRUPT_COALESCING, AdminFields.coalescing(time100us, threshold));
     }
 }

@@ -5,6 +5,7 @@ import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.dma.DmaAllocator;
+import dev.nvme4j.dma.DmaException;
 import dev.nvme4j.queue.RegionBuffer;
 import dev.nvme4j.spec.Opcodes;
 import java.lang.foreign.ValueLayout;
@@ -15,13 +16,16 @@ import java.lang.foreign.ValueLayout;
  * Set Features recorded for restoring after a reset. Thread-safe (the admin queue is locked).
  */
 final class AdminOps {
+    private final String address;
     private final AdminQueue admin;
     private final DmaAllocator dma;
     private final long timeoutNanos;
     private final Health health;
     private final FeatureRecord features;
 
-    AdminOps(AdminQueue admin, DmaAllocator dma, long timeoutNanos, Health health, FeatureRecord features) {
+    AdminOps(String address, AdminQueue admin, DmaAllocator dma, long timeoutNanos, Health health,
+             FeatureRecord features) {
+        this.address = address;
         this.admin = admin;
         this.dma = dma;
         this.timeoutNanos = timeoutNanos;
@@ -43,9 +47,18 @@ final class AdminOps {
         return c;
     }
 
-    /** A DMA buffer for the driver's own admin data, not registered as the application's. */
+    /**
+     * A DMA buffer for the driver's own admin data, not registered as the application's.
+     *
+     * @throws NvmeException when no DMA memory is left (the internal exception is its cause)
+     */
     DmaBuffer allocateInternal(long bytes) {
-        return new RegionBuffer(dma.allocate(bytes));
+        try {
+            return new RegionBuffer(dma.allocate(bytes));
+        } catch (DmaException e) {
+            throw new NvmeException("cannot allocate a DMA buffer of " + bytes + " bytes for an admin command on "
+                    + address + ": " + e.getMessage(), e);
+        }
     }
 
     /** Runs an admin command that transfers {@code bytes} to the host and returns them. */

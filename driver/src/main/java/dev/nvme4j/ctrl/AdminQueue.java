@@ -8,6 +8,8 @@ import dev.nvme4j.queue.CommandQueue;
 import dev.nvme4j.queue.CompletionSink;
 import dev.nvme4j.queue.PrpBuilder;
 import dev.nvme4j.queue.Tracker;
+import dev.nvme4j.spec.Le;
+import dev.nvme4j.spec.Sgl;
 import dev.nvme4j.spec.Sqe;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
@@ -24,6 +26,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * own machinery. Not the hot path, so a lock guards it. At most depth - 1 commands are on the
  * device at once; more wait in software, in order, and are issued as slots free.
  *
+ * <p>Abort commands (the recovery ladder's) wait in their own queue: at most the controller's
+ * Abort Command Limit of them are on the device at once (Identify Controller ACL + 1, Base 5.1);
+ * the rest wait until one completes. A reset drops the Aborts still waiting (completed with
+ * Command Aborted By Host): they name CIDs of the queues before the reset, which resubmitted
+ * commands may use by then. The command an Abort was not sent for climbs the ladder on (its
+ * Abort deadline passes: reset).
+ *
  * <p>Completions are reaped by whoever waits for one (no hand-off latency for synchronous
  * admin commands) and by the controller's watchdog thread (for futures nobody waits on and
  * for Asynchronous Event Requests, which stay outstanding). Futures are completed after the
@@ -39,6 +48,11 @@ final class AdminQueue implements CompletionSink {
     private final int pageSize;
     private final AdminCommand[] byCid;
     private final ArrayDeque<AdminCommand> waiting = new ArrayDeque<>();
+    /** Aborts not issued yet: held back by {@link #abortLimit}, or by a full queue. */
+    private final ArrayDeque<AdminCommand> waitingAborts = new ArrayDeque<>();
+    /** Aborts on the device at most: ACL + 1 once identified (1 until then). */
+    private int abortLimit = 1;
+    private int abortsOnDevice;
     private final List<Runnable> toComplete = new ArrayList<>();
     private boolean paused;
     private long submitted;
@@ -67,7 +81,9 @@ final class AdminQueue implements CompletionSink {
     private CompletableFuture<Completion> submit(AdminCommand c) {
         lock.lock();
         try {
-            if (c.urgent) {
+            if (c.isAbort()) {
+                waitingAborts.addLast(c);
+            } else if (c.urgent) {
                 waiting.addFirst(c);
             } else {
                 waiting.addLast(c);
@@ -106,6 +122,16 @@ final class AdminQueue implements CompletionSink {
         c.prp2 = prp2;
         c.urgent = urgent;
         return await(submit(c), command, timeoutNanos);
+    }
+
+    /** Sets the Abort Command Limit (Identify Controller ACL + 1). */
+    void abortLimit(int limit) {
+        lock.lock();
+        try {
+            abortLimit = Math.max(1, limit);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Holds back ordinary commands (they wait in software) while the controller is reset. */
@@ -188,6 +214,15 @@ final class AdminQueue implements CompletionSink {
     }
 
     private void issueWaiting() {
+        while (!paused && !waitingAborts.isEmpty() && abortsOnDevice < abortLimit) {
+            Tracker t = queue.acquire();
+            if (t == null) {
+                break;
+            }
+            write(t, waitingAborts.pollFirst());
+            abortsOnDevice++;
+            submitted++;
+        }
         while (!waiting.isEmpty() && (!paused || waiting.peekFirst().urgent)) {
             Tracker t = queue.acquire();
             if (t == null) {
@@ -207,6 +242,10 @@ final class AdminQueue implements CompletionSink {
         if (c.ringIova >= 0) {
             Sqe.putLong(sq, base, Sqe.OFF_PRP1, c.ringIova);
             Sqe.putLong(sq, base, Sqe.OFF_PRP2, c.prp2);
+        } else if (c.buffer != null && queue.sglOnly()) {
+            // Fabrics: one SGL Data Block descriptor for the whole buffer, never PRPs.
+            sq.set(Le.INT, base + Sqe.OFF_CDW0, sq.get(Le.INT, base + Sqe.OFF_CDW0) | Sgl.CDW0_PSDT_SGL);
+            Sgl.put(sq, base + Sqe.OFF_PRP1, c.buffer.iova(), (int) c.buffer.byteSize(), Sgl.TYPE_DATA_BLOCK);
         } else if (c.buffer != null) {
             long iova = c.buffer.iova();
             Sqe.putLong(sq, base, Sqe.OFF_PRP1, iova);
@@ -225,6 +264,9 @@ final class AdminQueue implements CompletionSink {
         byCid[t.index()] = null;
         queue.release(t);
         completed++;
+        if (c.isAbort()) {
+            abortsOnDevice--;
+        }
         Completion completion = new Completion(status, dw0, dw1);
         toComplete.add(() -> c.future.complete(completion));
     }
@@ -264,7 +306,10 @@ final class AdminQueue implements CompletionSink {
         failAll(status, true);
     }
 
-    /** Fails what is on the device and, if {@code andWaiting}, what waits in software too. */
+    /**
+     * Fails what is on the device and, if {@code andWaiting}, what waits in software too; waiting
+     * Aborts always (after a reset their CIDs may name other commands).
+     */
     void failAll(int status, boolean andWaiting) {
         lock.lock();
         try {
@@ -276,6 +321,11 @@ final class AdminQueue implements CompletionSink {
                     toComplete.add(() -> c.future.complete(new Completion(status, 0, 0)));
                 }
             }
+            abortsOnDevice = 0;
+            for (AdminCommand c : waitingAborts) {
+                toComplete.add(() -> c.future.complete(new Completion(status, 0, 0)));
+            }
+            waitingAborts.clear();
             if (andWaiting) {
                 for (AdminCommand c : waiting) {
                     toComplete.add(() -> c.future.complete(new Completion(status, 0, 0)));
@@ -302,7 +352,7 @@ final class AdminQueue implements CompletionSink {
     int outstandingWithDeadline() {
         lock.lock();
         try {
-            int n = waiting.size();
+            int n = waiting.size() + waitingAborts.size();
             for (AdminCommand c : byCid) {
                 if (c != null && c.hasDeadline()) {
                     n++;
@@ -340,7 +390,7 @@ final class AdminQueue implements CompletionSink {
     int outstanding() {
         lock.lock();
         try {
-            return queue.trackers().inUse() + waiting.size();
+            return queue.trackers().inUse() + waiting.size() + waitingAborts.size();
         } finally {
             lock.unlock();
         }

@@ -113,11 +113,13 @@ final class ControllerReset {
         List<QueuePairControl> held = enterAll(reason);
         Outcome outcome = new Outcome();
         boolean ok = false;
+        String cause = null;
         try {
             reinitialize(held, outcome);
             ok = true;
         } catch (RuntimeException e) {
             LOG.error("{}: controller reset failed", address, e);
+            cause = e.getMessage();
         } finally {
             // Every gate is still held: a reset request made before this point (by an owner's
             // deadline scan while this reset waited for its gate, or by recovery before an admin
@@ -132,11 +134,11 @@ final class ControllerReset {
                 p.wake();
             }
         }
-        finish(event, reason, outcome, ok);
+        finish(event, reason, outcome, ok, cause);
         return ok;
     }
 
-    private void finish(Events.ResetEvent event, String reason, Outcome outcome, boolean ok) {
+    private void finish(Events.ResetEvent event, String reason, Outcome outcome, boolean ok, String cause) {
         event.address = address;
         event.reason = reason;
         event.resubmitted = outcome.resubmitted;
@@ -153,7 +155,7 @@ final class ControllerReset {
             events.tell(namespaces.afterReset());
         } else {
             health.ready();
-            failure.fail("controller reset failed (" + reason + ")");
+            failure.fail("controller reset failed (" + reason + ")" + (cause == null ? "" : ": " + cause));
         }
     }
 

@@ -64,8 +64,10 @@ final class Failure {
         LOG.error("{}: controller failed: {}", address, reason);
         Events.stateChange(address, "FAILED", reason);
         events.stop();
-        admin.failAll(QueuePairControl.HOST_ABORT);
-        pairs.requestFailAll(QueuePairControl.HOST_ABORT);
+        // A fabrics controller that failed lost its path (reconnecting did not bring it back).
+        int status = pci.fabricsLink() != null ? QueuePairControl.DEVICE_REMOVED : QueuePairControl.HOST_ABORT;
+        admin.failAll(status);
+        pairs.requestFailAll(status);
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.nvme4j.api.ControllerState;
 import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.FeatureRestoreFailure;
 import dev.nvme4j.api.IoQueuePair;
+import dev.nvme4j.api.Management;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.api.NamespaceChanges;
 import dev.nvme4j.api.NvmeException;
@@ -52,6 +53,8 @@ public final class NvmeController implements Controller, QueueHost {
     private final NamespaceRescan namespaces;
     private final RetryDelays retryDelays;
     private final int sgls;
+    /** Reached over a fabric (NVMe/TCP): every transfer is an SGL, a failure is a lost path. */
+    private final boolean fabrics;
     private final UserBuffers buffers;
     private final QueuePairs pairs;
     private final AsyncEvents asyncEvents;
@@ -59,6 +62,7 @@ public final class NvmeController implements Controller, QueueHost {
     private final LifecycleRequests requests;
     private final DeviceEventWatch deviceEvents;
     private final Teardown teardown;
+    private final Management management;
 
     /** Builds the controller's parts in dependency order, each given what it needs; starts nothing. */
     private NvmeController(ControllerParts p) {
@@ -73,6 +77,7 @@ public final class NvmeController implements Controller, QueueHost {
         this.namespaces = p.namespaces();
         this.retryDelays = p.identity().retryDelays();
         this.sgls = p.identity().sgls();
+        this.fabrics = p.pci().fabricsLink() != null;
         this.buffers = new UserBuffers(address, p.dma(), health);
         Recovery recovery = new Recovery(p, this::wakeWatchdog);
         this.pairs = new QueuePairs(p, new QueuePairBuilder(p, this, recovery));
@@ -84,6 +89,7 @@ public final class NvmeController implements Controller, QueueHost {
         this.requests = new LifecycleRequests(p, work, reset, pairs, asyncEvents);
         this.deviceEvents = DeviceEventWatch.create(p, recovery, watchdog, failure);
         this.teardown = new Teardown(p, pairs, buffers, asyncEvents, watchdog, deviceEvents);
+        this.management = new ManagementOps(p, pairs, this::rescanNamespaces);
     }
 
     /**
@@ -224,6 +230,11 @@ public final class NvmeController implements Controller, QueueHost {
     }
 
     @Override
+    public Management management() {
+        return management;
+    }
+
+    @Override
     public int setFeature(int featureId, int cdw11) {
         health.checkAccepting();
         return adminOps.setRecordedFeature(featureId, cdw11);
@@ -309,7 +320,9 @@ public final class NvmeController implements Controller, QueueHost {
 
     @Override
     public int failureStatus() {
-        return health.isRemoved() ? QueuePairControl.DEVICE_REMOVED : QueuePairControl.HOST_ABORT;
+        // A fabrics controller that failed lost its path (reconnecting did not bring it back).
+        return health.isRemoved() || fabrics ? QueuePairControl.DEVICE_REMOVED
+                : QueuePairControl.HOST_ABORT;
     }
 
     @Override
@@ -324,6 +337,9 @@ public final class NvmeController implements Controller, QueueHost {
 
     @Override
     public long sglThreshold() {
+        if (fabrics) {
+            return 1; // fabrics: every transfer is described by an SGL (NVMe over Fabrics 1.1, 2.3.1)
+        }
         return Sgl.supported(sgls) ? options.sglThreshold() : Long.MAX_VALUE;
     }
 

@@ -1,5 +1,6 @@
 package dev.nvme4j.ctrl;
 
+import dev.nvme4j.device.FabricsLink;
 import dev.nvme4j.device.RegisterSpace;
 import dev.nvme4j.dma.DmaAllocator;
 import dev.nvme4j.dma.DmaRegion;
@@ -25,8 +26,10 @@ final class QueueFactory {
     private final int dstrd;
     private final int pageSize;
     private final long maxTransfer;
+    private final FabricsLink link;
 
-    QueueFactory(DmaAllocator dma, RegisterSpace regs, int dstrd, int pageSize, long maxTransfer) {
+    QueueFactory(DmaAllocator dma, RegisterSpace regs, int dstrd, int pageSize, long maxTransfer, FabricsLink link) {
+        this.link = link;
         this.dma = dma;
         this.regs = regs;
         this.dstrd = dstrd;
@@ -46,7 +49,7 @@ final class QueueFactory {
             long areaBytes = PrpBuilder.areaBytes(maxTransfer, pageSize);
             DmaRegion prp = dma.allocate((depth - 1) * areaBytes);
             TrackerPool pool = new TrackerPool(depth - 1, prp, areaBytes, arena);
-            CommandQueue q = new CommandQueue(qid, depth, regs, dstrd, sq, cq, pool, new QueueStats(), BATCH_CAP);
+            CommandQueue q = new CommandQueue(qid, depth, regs, dstrd, sq, cq, pool, new QueueStats(), BATCH_CAP, link);
             return new Built(q, prp);
         } catch (RuntimeException e) {
             dma.free(sq);

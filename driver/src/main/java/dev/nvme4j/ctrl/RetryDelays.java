@@ -3,6 +3,7 @@ package dev.nvme4j.ctrl;
 import dev.nvme4j.api.Completion;
 import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.Status;
+import dev.nvme4j.spec.AdminFields;
 import dev.nvme4j.spec.IdentifyLayout;
 import dev.nvme4j.spec.Opcodes;
 import java.lang.foreign.MemorySegment;
@@ -22,7 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 record RetryDelays(long crdt1Nanos, long crdt2Nanos, long crdt3Nanos) {
     private static final Logger LOG = LoggerFactory.getLogger(RetryDelays.class);
-    private static final int ACRE = 1;
 
     /** CRDT1..3 of an Identify Controller data structure (100 ms units). */
     static RetryDelays of(MemorySegment identifyController) {
@@ -60,7 +60,7 @@ record RetryDelays(long crdt1Nanos, long crdt2Nanos, long crdt3Nanos) {
         }
         try (DmaBuffer buf = ops.allocateInternal(4096)) {
             buf.segment().fill((byte) 0);
-            buf.segment().set(ValueLayout.JAVA_BYTE, 0, (byte) ACRE);
+            buf.segment().set(ValueLayout.JAVA_BYTE, 0, (byte) AdminFields.HOST_BEHAVIOR_ACRE);
             Completion c = setFeatures.apply(buf, Opcodes.FEAT_HOST_BEHAVIOR_SUPPORT);
             if (!c.isSuccess()) {
                 LOG.warn("{}: the controller refused Host Behavior Support (ACRE): {}; its error statuses carry no"

@@ -2,10 +2,12 @@ package dev.nvme4j.ctrl;
 
 import dev.nvme4j.api.ControllerInfo;
 import dev.nvme4j.api.ControllerOptions;
+import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.device.InterruptVector;
 import dev.nvme4j.device.PciFunction;
 import dev.nvme4j.device.RegisterSpace;
 import dev.nvme4j.dma.DmaAllocator;
+import dev.nvme4j.dma.DmaException;
 import dev.nvme4j.spec.NvmeRegs;
 import java.lang.foreign.Arena;
 import java.util.Objects;
@@ -40,18 +42,22 @@ final class Startup {
         long cap = bringUp.cap();
         this.dma = new PageAlignedDma(pci.dma(), 4096L << NvmeRegs.capMpsmin(cap));
         this.adminQueues = new QueueFactory(dma, regs, NvmeRegs.capDstrd(cap), pageSize(),
-                Identification.ADMIN_MAX_TRANSFER);
+                Identification.ADMIN_MAX_TRANSFER, pci.fabricsLink());
     }
 
     /**
      * Brings up the controller behind {@code pci} and builds its parts.
      *
-     * @throws dev.nvme4j.api.NvmeException naming the step that failed and why
+     * @throws NvmeException naming the step that failed and why (also when DMA memory ran out)
      */
     static ControllerParts run(PciFunction pci, ControllerOptions options, boolean ownsFunction) {
         Startup s = new Startup(pci, options, ownsFunction);
         try {
             return s.build();
+        } catch (DmaException e) {
+            s.release();
+            throw new NvmeException(s.address + ": bring-up could not allocate the DMA memory it needs: "
+                    + e.getMessage(), e);
         } catch (RuntimeException e) {
             s.release();
             throw e;
@@ -77,18 +83,20 @@ final class Startup {
                 adminMemory.queue().cqRegion().iova());
         bringUp.enable();
         AdminQueue admin = new AdminQueue(adminMemory.queue(), pageSize);
-        AdminOps ops = new AdminOps(admin, dma, adminTimeoutNanos, health, features);
+        AdminOps ops = new AdminOps(address, admin, dma, adminTimeoutNanos, health, features);
         Identification id = new Identification(ops, cap, regs.read32(NvmeRegs.VS), pageSize);
         Identification.Identified identity = id.identifyController();
         int nn = identity.info().namespaceCount();
         NamespaceTable table = new NamespaceTable(id.activeNamespaces(nn));
         identity = identity.withGrantedQueues(id.negotiateQueues(options.maxIoQueuePairs()));
         ControllerInfo info = identity.info();
+        admin.abortLimit(info.abortCommandLimit());
         identity.retryDelays().enable(address, ops, (buf, fid) -> admin.execute(AdminCommands.setFeatures(fid, 0), buf,
                 -1, adminTimeoutNanos));
         shadow = new ShadowDoorbellSetup(address, admin, dma, adminTimeoutNanos);
         shadow.setUp(options.shadowDoorbells(), info.oacs(), pageSize, dstrd);
-        QueueFactory ioQueues = new QueueFactory(dma, regs, dstrd, pageSize, info.maxTransferBytes());
+        QueueFactory ioQueues = new QueueFactory(dma, regs, dstrd, pageSize, info.maxTransferBytes(),
+                pci.fabricsLink());
         InterruptVector[] vectors = enableInterrupts(info);
         return new ControllerParts(address, pci, ownsFunction, regs, dma, options, adminTimeoutNanos, bringUp, health,
                 stats, features, admin, adminMemory, ops, identity,

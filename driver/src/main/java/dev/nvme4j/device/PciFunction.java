@@ -74,6 +74,14 @@ public interface PciFunction extends AutoCloseable {
      */
     void release();
 
+    /**
+     * The transport of a function reached over a fabric (NVMe/TCP), which fills the CQ rings
+     * itself; null for PCIe functions (the default), whose devices write completions by DMA.
+     */
+    default FabricsLink fabricsLink() {
+        return null;
+    }
+
     /** Releases everything; idempotent. */
     @Override
     void close();

@@ -4,8 +4,12 @@ import static dev.nvme4j.spec.Opcodes.*;
 
 import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.mock.config.SpecViolation.Kind;
+import dev.nvme4j.spec.AdminFields;
+import dev.nvme4j.spec.Cqe;
+import dev.nvme4j.spec.IdentifyLayout;
 import dev.nvme4j.spec.NumberOfQueues;
 import dev.nvme4j.spec.NvmeRegs;
+import dev.nvme4j.spec.Sqe;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -15,13 +19,12 @@ import java.lang.foreign.MemorySegment;
  * return a status field (or {@link Engine#SUSPENDED}).
  */
 final class AdminCommands {
-    /** Get Features with SEL 11b (supported capabilities), DW0 bit 2: the feature is changeable. */
-    private static final int FEATURE_CAPABILITY_CHANGEABLE = 0x4;
 
     private final MockNvmeController c;
     private final Engine e;
     final LogPages logs;
     private final Identify identify;
+    final ManagementCommands management;
     final MemorySegment scratch = Arena.ofAuto().allocate(4096, 4096);
 
     // Features (Base 5.27.1), reset with the controller.
@@ -38,16 +41,22 @@ final class AdminCommands {
         this.e = e;
         this.logs = new LogPages(c);
         this.identify = new Identify(c);
+        this.management = new ManagementCommands(c, e);
         reset();
     }
 
     void reset() {
         arbitration = 0;
-        volatileWriteCache = (c.config.vwc() & 1) != 0;
+        volatileWriteCache = vwcPresent();
         allocatedSq = c.config.maxIoQueuePairs();
         allocatedCq = c.config.maxIoQueuePairs();
         asyncEventConfig = 0;
         acre = false;
+        management.reset();
+    }
+
+    private boolean vwcPresent() {
+        return (c.config.vwc() & IdentifyLayout.VWC_PRESENT) != 0;
     }
 
     int execute() {
@@ -60,11 +69,14 @@ final class AdminCommands {
             case ADMIN_GET_FEATURES -> getFeatures();
             case ADMIN_SET_FEATURES -> setFeatures();
             case ADMIN_GET_LOG_PAGE -> getLogPage();
-            case ADMIN_ABORT -> e.abort(e.cdw10 & 0xFFFF, e.cdw10 >>> 16);
+            case ADMIN_ABORT -> e.abort(AdminFields.abortSqid(e.cdw10), AdminFields.abortCid(e.cdw10));
             case ADMIN_ASYNC_EVENT_REQUEST -> e.asyncEvents.request();
             case ADMIN_FORMAT_NVM -> formatNvm();
             case ADMIN_DOORBELL_BUFFER_CONFIG -> MockShadowDoorbells.configure(c, e.prp1, e.prp2);
-            default -> NvmeStatus.INVALID_COMMAND_OPCODE.code(true);
+            default -> {
+                int st = management.execute(this);
+                yield st >= 0 ? st : NvmeStatus.INVALID_COMMAND_OPCODE.code(true);
+            }
         };
     }
 
@@ -87,18 +99,18 @@ final class AdminCommands {
     }
 
     private int identify() {
-        int st = identify.build(e.cdw10 & 0xFF, e.nsid, scratch);
-        return st != 0 ? st : transferToHost(4096);
+        int st = identify.build(AdminFields.identifyCns(e.cdw10), e.nsid, e.cdw10 >>> 16, scratch);
+        return st != 0 ? st : transferToHost(IdentifyLayout.SIZE);
     }
 
     // ---- queue management (Base 5.4 - 5.7) ----
 
     private int createCq() {
-        int qid = e.cdw10 & 0xFFFF;
-        int size = (e.cdw10 >>> 16) + 1;
-        boolean pc = (e.cdw11 & 1) != 0;
-        boolean ien = (e.cdw11 & 2) != 0;
-        int iv = e.cdw11 >>> 16;
+        int qid = AdminFields.queueId(e.cdw10);
+        int size = AdminFields.queueEntries(e.cdw10);
+        boolean pc = (e.cdw11 & AdminFields.QUEUE_PHYSICALLY_CONTIGUOUS) != 0;
+        boolean ien = (e.cdw11 & AdminFields.CQ_INTERRUPTS_ENABLED) != 0;
+        int iv = AdminFields.cqInterruptVector(e.cdw11);
         if (qid == 0 || qid > allocatedCq || qid >= c.cqs.length || c.cqs[qid] != null) {
             return NvmeStatus.INVALID_QUEUE_IDENTIFIER.code(true);
         }
@@ -108,10 +120,10 @@ final class AdminCommands {
         if (iv >= c.interrupts.count()) {
             return NvmeStatus.INVALID_INTERRUPT_VECTOR.code(true);
         }
-        if (!pc || NvmeRegs.ccIocqes(c.regs.cc) != 4) {
+        if (!pc || NvmeRegs.ccIocqes(c.regs.cc) != Cqe.SIZE_LOG2) {
             return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true); // only contiguous queues; CC.IOCQES must be set
         }
-        MemorySegment ring = queueRing(e.prp1, (long) size * 16, "CQ", qid);
+        MemorySegment ring = queueRing(e.prp1, (long) size * Cqe.SIZE, "CQ", qid);
         if (ring == null) {
             return (e.prp1 & (c.regs.pageSize - 1)) != 0 ? NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true)
                     : NvmeStatus.DATA_TRANSFER_ERROR.code(false);
@@ -124,10 +136,10 @@ final class AdminCommands {
     }
 
     private int createSq() {
-        int qid = e.cdw10 & 0xFFFF;
-        int size = (e.cdw10 >>> 16) + 1;
-        boolean pc = (e.cdw11 & 1) != 0;
-        int cqid = e.cdw11 >>> 16;
+        int qid = AdminFields.queueId(e.cdw10);
+        int size = AdminFields.queueEntries(e.cdw10);
+        boolean pc = (e.cdw11 & AdminFields.QUEUE_PHYSICALLY_CONTIGUOUS) != 0;
+        int cqid = AdminFields.sqCompletionQueue(e.cdw11);
         if (qid == 0 || qid > allocatedSq || qid >= c.sqs.length || c.sqs[qid] != null) {
             return NvmeStatus.INVALID_QUEUE_IDENTIFIER.code(true);
         }
@@ -137,15 +149,15 @@ final class AdminCommands {
         if (size < 2 || size > NvmeRegs.capMqes(c.regs.cap) + 1) {
             return NvmeStatus.INVALID_QUEUE_SIZE.code(true);
         }
-        if (!pc || NvmeRegs.ccIosqes(c.regs.cc) != 6) {
+        if (!pc || NvmeRegs.ccIosqes(c.regs.cc) != Sqe.SIZE_LOG2) {
             return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
         }
-        MemorySegment ring = queueRing(e.prp1, (long) size * 64, "SQ", qid);
+        MemorySegment ring = queueRing(e.prp1, (long) size * Sqe.SIZE, "SQ", qid);
         if (ring == null) {
             return (e.prp1 & (c.regs.pageSize - 1)) != 0 ? NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true)
                     : NvmeStatus.DATA_TRANSFER_ERROR.code(false);
         }
-        c.sqs[qid] = new MockSq(qid, ring, size, cqid, (e.cdw11 >>> 1) & 3);
+        c.sqs[qid] = new MockSq(qid, ring, size, cqid, AdminFields.sqPriority(e.cdw11));
         if (c.shadow != null) {
             c.shadow.sqCreated(c.sqs[qid]);
         }
@@ -164,7 +176,7 @@ final class AdminCommands {
     }
 
     private int deleteSq() {
-        int qid = e.cdw10 & 0xFFFF;
+        int qid = AdminFields.queueId(e.cdw10);
         MockSq sq = qid == 0 || qid >= c.sqs.length ? null : c.sqs[qid];
         if (sq == null) {
             return NvmeStatus.INVALID_QUEUE_IDENTIFIER.code(true);
@@ -177,7 +189,7 @@ final class AdminCommands {
     }
 
     private int deleteCq() {
-        int qid = e.cdw10 & 0xFFFF;
+        int qid = AdminFields.queueId(e.cdw10);
         MockCq cq = qid == 0 || qid >= c.cqs.length ? null : c.cqs[qid];
         if (cq == null) {
             return NvmeStatus.INVALID_QUEUE_IDENTIFIER.code(true);
@@ -201,23 +213,23 @@ final class AdminCommands {
     }
 
     private int getFeatures() {
-        int fid = e.cdw10 & 0xFF;
-        int sel = (e.cdw10 >>> 8) & 0x7;
-        if (sel == 3) {
-            e.dw0 = FEATURE_CAPABILITY_CHANGEABLE; // changeable, not saveable, not namespace specific
+        int fid = AdminFields.featureId(e.cdw10);
+        int sel = AdminFields.featureSelect(e.cdw10);
+        if (sel == AdminFields.SELECT_SUPPORTED_CAPABILITIES) {
+            e.dw0 = AdminFields.CAPABILITY_CHANGEABLE; // changeable, not saveable, not namespace specific
             return knownFeature(fid) ? 0 : NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
         }
-        boolean current = sel == 0;
+        boolean current = sel == AdminFields.SELECT_CURRENT;
         switch (fid) {
             case FEAT_ARBITRATION -> e.dw0 = current ? arbitration : 0;
-            case FEAT_VOLATILE_WRITE_CACHE -> e.dw0 = (current ? volatileWriteCache : (c.config.vwc() & 1) != 0) ? 1 : 0;
+            case FEAT_VOLATILE_WRITE_CACHE -> e.dw0 = (current ? volatileWriteCache : vwcPresent()) ? AdminFields.VWC_ENABLED : 0;
             case FEAT_NUMBER_OF_QUEUES -> e.dw0 = current ? NumberOfQueues.encode(allocatedSq, allocatedCq)
                     : NumberOfQueues.request(c.config.maxIoQueuePairs());
-            case FEAT_INTERRUPT_COALESCING -> e.dw0 = current ? c.interrupts.threshold | (c.interrupts.time << 8) : 0;
+            case FEAT_INTERRUPT_COALESCING -> e.dw0 = current ? AdminFields.coalescing(c.interrupts.time, c.interrupts.threshold) : 0;
             case FEAT_ASYNC_EVENT_CONFIG -> e.dw0 = current ? asyncEventConfig : 0;
             case FEAT_HOST_BEHAVIOR_SUPPORT -> {
                 scratch.fill((byte) 0);
-                scratch.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, (byte) (current && acre ? 1 : 0));
+                scratch.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, (byte) (current && acre ? AdminFields.HOST_BEHAVIOR_ACRE : 0));
                 return transferToHost(HOST_BEHAVIOR_SUPPORT_SIZE);
             }
             default -> {
@@ -234,8 +246,8 @@ final class AdminCommands {
     }
 
     private int setFeatures() {
-        int fid = e.cdw10 & 0xFF;
-        if (e.cdw10 < 0) {
+        int fid = AdminFields.featureId(e.cdw10);
+        if (AdminFields.featureSave(e.cdw10)) {
             return NvmeStatus.FEATURE_NOT_SAVEABLE.code(true); // SV set: nothing is saveable
         }
         int refused = c.faults.refusal(fid);
@@ -246,15 +258,15 @@ final class AdminCommands {
         switch (fid) {
             case FEAT_ARBITRATION -> arbitration = v;
             case FEAT_VOLATILE_WRITE_CACHE -> {
-                if ((c.config.vwc() & 1) == 0) {
+                if (!vwcPresent()) {
                     return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
                 }
-                volatileWriteCache = (v & 1) != 0;
+                volatileWriteCache = (v & AdminFields.VWC_ENABLED) != 0;
             }
             case FEAT_NUMBER_OF_QUEUES -> {
                 int sqs = NumberOfQueues.submissionQueues(v);
                 int cqs = NumberOfQueues.completionQueues(v);
-                if (sqs == 0x10000 || cqs == 0x10000) { // NSQR/NCQR FFFFh: 65536 queues is invalid
+                if (sqs > NumberOfQueues.MAX_QUEUES || cqs > NumberOfQueues.MAX_QUEUES) {
                     return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
                 }
                 if (anyIoQueue()) {
@@ -265,8 +277,8 @@ final class AdminCommands {
                 e.dw0 = NumberOfQueues.encode(allocatedSq, allocatedCq);
             }
             case FEAT_INTERRUPT_COALESCING -> {
-                c.interrupts.threshold = v & 0xFF;
-                c.interrupts.time = (v >>> 8) & 0xFF;
+                c.interrupts.threshold = AdminFields.coalescingThreshold(v);
+                c.interrupts.time = AdminFields.coalescingTime(v);
             }
             case FEAT_ASYNC_EVENT_CONFIG -> asyncEventConfig = v;
             case FEAT_HOST_BEHAVIOR_SUPPORT -> {
@@ -275,7 +287,7 @@ final class AdminCommands {
                     return st;
                 }
                 c.prp.copyFromHost(scratch, 0);
-                acre = (scratch.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0) & 1) != 0;
+                acre = (scratch.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0) & AdminFields.HOST_BEHAVIOR_ACRE) != 0;
             }
             default -> {
                 return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
@@ -287,16 +299,16 @@ final class AdminCommands {
     // ---- Format NVM (Base 5.14) ----
 
     private int formatNvm() {
-        int lbaf = (e.cdw10 & 0xF) | ((e.cdw10 >>> 12) & 0x3) << 4;
-        boolean mset = (e.cdw10 & (1 << 4)) != 0;
-        int pi = (e.cdw10 >>> 5) & 0x7;
-        boolean pil = (e.cdw10 & (1 << 8)) != 0;
-        int ses = (e.cdw10 >>> 9) & 0x7;
+        int lbaf = AdminFields.formatLbaf(e.cdw10);
+        boolean mset = AdminFields.formatExtendedMetadata(e.cdw10);
+        int pi = AdminFields.formatPi(e.cdw10);
+        boolean pil = AdminFields.formatPiFirst(e.cdw10);
+        int ses = AdminFields.formatSecureErase(e.cdw10);
         if (ses > 1) {
             return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true); // no cryptographic erase (FNA bit 2 is 0)
         }
         java.util.List<Integer> targets = new java.util.ArrayList<>();
-        if (e.nsid == 0xFFFF_FFFF) {
+        if (e.nsid == NSID_BROADCAST) {
             c.namespaces.forEach(ns -> targets.add(ns.nsid));
         } else if (c.namespaces.get(e.nsid) != null) {
             targets.add(e.nsid);
@@ -315,10 +327,9 @@ final class AdminCommands {
     // ---- Get Log Page (Base 5.16) ----
 
     private int getLogPage() {
-        int lid = e.cdw10 & 0xFF;
-        long numd = (((long) (e.cdw11 & 0xFFFF) << 16) | (e.cdw10 >>> 16)) + 1;
-        long offset = (e.cdw12 & 0xFFFF_FFFFL) | ((long) e.cdw13 << 32);
-        long len = numd * 4;
+        int lid = AdminFields.logPageId(e.cdw10);
+        long offset = AdminFields.logPageOffset(e.cdw12, e.cdw13);
+        long len = AdminFields.logPageBytes(e.cdw10, e.cdw11);
         if ((offset & 3) != 0 || len > 4096) {
             return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
         }

@@ -18,6 +18,7 @@ final class Counters {
     long completionsDropped;
     long commandsHung;
     long readsCorrupted;
+    long abortsReceived;
     long dataUnitsRead;
     long dataUnitsWritten;
     long hostReads;
@@ -36,6 +37,7 @@ final class Counters {
         sum.completionsDropped += completionsDropped;
         sum.commandsHung += commandsHung;
         sum.readsCorrupted += readsCorrupted;
+        sum.abortsReceived += abortsReceived;
         sum.dataUnitsRead += dataUnitsRead;
         sum.dataUnitsWritten += dataUnitsWritten;
         sum.hostReads += hostReads;
@@ -45,6 +47,6 @@ final class Counters {
     MockCounters snapshot(long writesWhileRemoved, long violations) {
         return new MockCounters(commandsProcessed, adminCommands, ioCommands, iommuFaults, interruptsSignalled,
                 interruptsDropped, doorbellsIgnored, completionsDeferred, completionsDropped, commandsHung,
-                readsCorrupted, writesWhileRemoved, violations);
+                readsCorrupted, abortsReceived, writesWhileRemoved, violations);
     }
 }

@@ -347,11 +347,15 @@ final class Engine {
 
     /** Aborts command {@code acid} of SQ {@code asqid}; sets DW0 bit 0 = 0 if aborted, 1 if not. */
     int abort(int asqid, int acid) {
+        counters.abortsReceived++;
         for (Iterator<Completion> it = hung.iterator(); it.hasNext(); ) {
             Completion h = it.next();
             if (h.sqid == asqid && h.cid == acid) {
                 if (h.abortHangs) {
                     if (hungAborts > c.config.acl()) {
+                        c.violation(Kind.ABORT_COMMAND_LIMIT_EXCEEDED, String.format("Abort of CID %d on SQ %d with %d"
+                                + " Aborts outstanding, ACL %d (0's based) allows %d (Base 5.1)", acid, asqid,
+                                hungAborts, c.config.acl(), c.config.acl() + 1));
                         return NvmeStatus.ABORT_COMMAND_LIMIT_EXCEEDED.code(false);
                     }
                     hungAborts++;

@@ -1,5 +1,6 @@
 package dev.nvme4j.mock;
 
+import dev.nvme4j.spec.PiTuple;
 import dev.nvme4j.mock.config.FaultHandle;
 import dev.nvme4j.mock.config.FaultInjector;
 import dev.nvme4j.mock.config.FaultMatch;
@@ -149,7 +150,7 @@ final class Faults implements FaultInjector {
                       java.lang.foreign.MemorySegment meta) {
         for (FaultRule r : corruptMedia) {
             if ((int) r.param2 == ns.nsid && r.param >= slba && r.param < slba + nlb && r.firesAlways()) {
-                boolean pi = (r.param2 & PI_FLAG) != 0 && ns.metadataSize >= 8;
+                boolean pi = (r.param2 & PI_FLAG) != 0 && ns.metadataSize >= PiTuple.SIZE;
                 long i = r.param - slba;
                 long off = pi ? i * ns.metadataSize + (ns.piFirst ? 0 : ns.metadataSize - 8) : i << ns.lbaShift;
                 java.lang.foreign.MemorySegment s = pi ? meta : data;
@@ -168,7 +169,12 @@ final class Faults implements FaultInjector {
 
     @Override
     public void setControllerFatalStatus() {
-        ctrl.setFatal();
+        ctrl.lockAll();
+        try {
+            ctrl.regs.cfs = true;
+        } finally {
+            ctrl.unlockAll();
+        }
     }
 
     @Override
@@ -183,7 +189,7 @@ final class Faults implements FaultInjector {
 
     @Override
     public void raiseErrorInterrupt() {
-        ctrl.raiseErrorInterrupt();
+        ctrl.deviceEvents.signalError();
     }
 
     @Override

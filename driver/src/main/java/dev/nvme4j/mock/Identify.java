@@ -7,6 +7,7 @@ import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.mock.config.MockConfig;
 import dev.nvme4j.spec.Cqe;
 import dev.nvme4j.spec.Opcodes;
+import dev.nvme4j.spec.PiTuple;
 import dev.nvme4j.spec.Sqe;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -21,6 +22,9 @@ final class Identify {
     private static final ValueLayout.OfInt LE_INT = Le.INT;
     private static final ValueLayout.OfLong LE_LONG = Le.LONG;
 
+    /** DPC of a namespace whose metadata can hold PI: types 1 to 3, first or last in the metadata. */
+    private static final int PI_CAPABILITIES = DPC_TYPE1 | DPC_TYPE2 | DPC_TYPE3 | DPC_PI_FIRST | DPC_PI_LAST;
+
     private final MockNvmeController c;
 
     Identify(MockNvmeController c) {
@@ -28,12 +32,33 @@ final class Identify {
     }
 
     /** Fills {@code out} (4096 bytes) for CNS {@code cns}; returns 0 or a status field. */
-    int build(int cns, int nsid, MemorySegment out) {
+    int build(int cns, int nsid, int cntid, MemorySegment out) {
         Zeros.fill(out, 0, SIZE);
         return switch (cns) {
             case Opcodes.CNS_CONTROLLER -> controller(out);
             case Opcodes.CNS_NAMESPACE -> namespace(nsid, out);
             case Opcodes.CNS_ACTIVE_NAMESPACE_LIST -> activeList(nsid, out);
+            case Opcodes.CNS_ALLOCATED_NAMESPACE_LIST -> {
+                if (!validListStart(nsid)) {
+                    yield NvmeStatus.INVALID_NAMESPACE_OR_FORMAT.code(true);
+                }
+                pool().allocatedList(nsid, out);
+                yield 0;
+            }
+            case Opcodes.CNS_ALLOCATED_NAMESPACE -> {
+                if (nsid == 0 || Integer.compareUnsigned(nsid, c.config.nn()) > 0) {
+                    yield NvmeStatus.INVALID_NAMESPACE_OR_FORMAT.code(true);
+                }
+                MockNamespace ns = pool().allocated(nsid);
+                if (ns != null) {
+                    namespaceData(ns, out);
+                }
+                yield 0;
+            }
+            case Opcodes.CNS_NAMESPACE_CONTROLLER_LIST, Opcodes.CNS_CONTROLLER_LIST -> {
+                pool().controllerList(cns == Opcodes.CNS_CONTROLLER_LIST ? 0 : nsid, cntid, out);
+                yield 0;
+            }
             default -> NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
         };
     }
@@ -44,19 +69,24 @@ final class Identify {
         out.set(LE_SHORT, CTRL_SSVID, (short) cfg.vid());
         ascii(out, CTRL_SN, CTRL_SN_LEN, cfg.serialNumber());
         ascii(out, CTRL_MN, CTRL_MN_LEN, cfg.modelNumber());
-        ascii(out, CTRL_FR, CTRL_FR_LEN, cfg.firmwareRevision());
+        ascii(out, CTRL_FR, CTRL_FR_LEN, c.engine.admin.management.firmware.activeRevision());
         out.set(ValueLayout.JAVA_BYTE, CTRL_RAB, (byte) 0);
         out.set(ValueLayout.JAVA_BYTE, CTRL_MDTS, (byte) cfg.mdts());
         out.set(LE_SHORT, CTRL_CNTLID, (short) 1);
         out.set(LE_INT, CTRL_VER, c.regs.vs);
-        out.set(ValueLayout.JAVA_BYTE, CTRL_CNTRLTYPE, (byte) 1);
+        out.set(ValueLayout.JAVA_BYTE, CTRL_CNTRLTYPE, (byte) CNTRLTYPE_IO);
         for (int i = 0; i < 3; i++) {
             out.set(LE_SHORT, CTRL_CRDT1 + 2L * i, (short) Identify.CRDT_100MS[i]);
         }
-        out.set(LE_SHORT, CTRL_OACS, (short) (OACS_FORMAT | (cfg.shadowDoorbells() ? OACS_DOORBELL_BUFFER_CONFIG : 0)));
+        out.set(LE_SHORT, CTRL_OACS, (short) (OACS_FORMAT | OACS_FIRMWARE | OACS_NS_MANAGEMENT | OACS_SELF_TEST
+                | (cfg.shadowDoorbells() ? OACS_DOORBELL_BUFFER_CONFIG : 0)));
+        out.set(LE_LONG, CTRL_TNVMCAP, pool().totalBytes());
+        out.set(LE_LONG, CTRL_UNVMCAP, pool().unallocatedBytes());
+        out.set(LE_SHORT, CTRL_EDSTT, (short) 1);
+        out.set(LE_INT, CTRL_SANICAP, Sanitizer.SANICAP);
         out.set(ValueLayout.JAVA_BYTE, CTRL_ACL, (byte) cfg.acl());
         out.set(ValueLayout.JAVA_BYTE, CTRL_AERL, (byte) cfg.aerl());
-        out.set(ValueLayout.JAVA_BYTE, CTRL_FRMW, (byte) ((1 << FRMW_SLOTS_SHIFT) | FRMW_SLOT1_READ_ONLY));
+        out.set(ValueLayout.JAVA_BYTE, CTRL_FRMW, (byte) Firmware.FRMW);
         out.set(ValueLayout.JAVA_BYTE, CTRL_ELPE, (byte) (LogPages.ERROR_ENTRIES - 1));
         out.set(ValueLayout.JAVA_BYTE, CTRL_SQES, (byte) entrySizes(Sqe.SIZE_LOG2, Sqe.SIZE_LOG2));
         out.set(ValueLayout.JAVA_BYTE, CTRL_CQES, (byte) entrySizes(Cqe.SIZE_LOG2, Cqe.SIZE_LOG2));
@@ -76,24 +106,32 @@ final class Identify {
         if (ns == null) {
             return 0; // valid but inactive NSID: a zero-filled structure (Base 5.17.2.1)
         }
+        namespaceData(ns, out);
+        return 0;
+    }
+
+    private NamespacePool pool() {
+        return c.engine.admin.management.pool;
+    }
+
+    private static void namespaceData(MockNamespace ns, MemorySegment out) {
         out.set(LE_LONG, NS_NSZE, ns.blocks);
         out.set(LE_LONG, NS_NCAP, ns.blocks);
         out.set(LE_LONG, NS_NUSE, ns.blocks);
         int[][] formats = ns.formats();
         out.set(ValueLayout.JAVA_BYTE, NS_NLBAF, (byte) (formats.length - 1));
         out.set(ValueLayout.JAVA_BYTE, NS_FLBAS, (byte) flbas(ns.formatIndex(), ns.extendedLba));
-        out.set(ValueLayout.JAVA_BYTE, NS_MC, (byte) (ns.metadataSize == 0 ? 0 : 0x3));
-        out.set(ValueLayout.JAVA_BYTE, NS_DPC, (byte) (ns.metadataSize < 8 ? 0 : 0x1F)); // types 1-3, first or last
+        out.set(ValueLayout.JAVA_BYTE, NS_MC, (byte) (ns.metadataSize == 0 ? 0 : MC_EXTENDED_LBA | MC_SEPARATE_BUFFER));
+        out.set(ValueLayout.JAVA_BYTE, NS_DPC, (byte) (ns.metadataSize < PiTuple.SIZE ? 0 : PI_CAPABILITIES));
         out.set(ValueLayout.JAVA_BYTE, NS_DPS, (byte) (ns.piType | (ns.piFirst ? DPS_PI_FIRST : 0)));
         out.set(ValueLayout.JAVA_BYTE, NS_DLFEAT, (byte) (DLFEAT_READS_ZEROES | DLFEAT_WRITE_ZEROES_DEALLOCATES));
         for (int i = 0; i < formats.length; i++) {
-            out.set(LE_INT, NS_LBAF0 + (long) NS_LBAF_SIZE * i, formats[i][0] << 16 | formats[i][1]);
+            out.set(LE_INT, NS_LBAF0 + (long) NS_LBAF_SIZE * i, lbaf(formats[i][0], formats[i][1]));
         }
-        return 0;
     }
 
     private int activeList(int nsid, MemorySegment out) {
-        if (nsid == 0xFFFF_FFFE || nsid == 0xFFFF_FFFF) {
+        if (!validListStart(nsid)) {
             return NvmeStatus.INVALID_NAMESPACE_OR_FORMAT.code(true);
         }
         int n = 0;
@@ -103,6 +141,11 @@ final class Identify {
             }
         }
         return 0;
+    }
+
+    /** The NSID a namespace list (CNS 02h, 10h) starts after: FFFFFFFEh and FFFFFFFFh are invalid (Base 5.17.2). */
+    private static boolean validListStart(int nsid) {
+        return nsid != Opcodes.NSID_BROADCAST - 1 && nsid != Opcodes.NSID_BROADCAST;
     }
 
     static void ascii(MemorySegment out, long off, int len, String s) {

@@ -15,6 +15,8 @@ final class Interrupts {
     private final int[] aggregated;
     private final long[] aggregationDeadline;
     private volatile EventFdVector[] vectors = new EventFdVector[0];
+    /** MSI-X is enabled by the host (then INTMS/INTMC must not be used, Base 3.1.3.3). */
+    private boolean msix;
     /** Interrupt Coalescing THR (zero-based) and TIME (100 us units). */
     int threshold;
     int time;
@@ -28,12 +30,20 @@ final class Interrupts {
         java.util.Arrays.fill(aggregationDeadline, Long.MAX_VALUE);
     }
 
-    /** Replaces the host's vectors (MSI-X enable/disable), closing the previous set's eventfds. */
+    /**
+     * Replaces the host's vectors, closing the previous set's eventfds: MSI-X enabled with
+     * {@code v}, or disabled when {@code v} is null. Under the device lock.
+     */
     void attach(EventFdVector[] v) {
         for (EventFdVector old : vectors) {
             old.close();
         }
-        vectors = v;
+        msix = v != null;
+        vectors = v == null ? new EventFdVector[0] : v;
+    }
+
+    boolean msixEnabled() {
+        return msix;
     }
 
     /** Called after a completion is posted to {@code cq}. */

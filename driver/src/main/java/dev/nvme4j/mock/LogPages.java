@@ -11,7 +11,6 @@ import java.nio.ByteOrder;
 /** Log pages (Base 5.16.1): Error Information, SMART / Health, Firmware Slot, Changed Namespace List. */
 final class LogPages {
     static final int ERROR_ENTRIES = 64;
-    private static final int CHANGED_NS_MAX = 1024;
     private static final ValueLayout.OfShort LE_SHORT = Le.SHORT;
     private static final ValueLayout.OfInt LE_INT = Le.INT;
     private static final ValueLayout.OfLong LE_LONG = Le.LONG;
@@ -43,7 +42,7 @@ final class LogPages {
 
     /** Adds {@code nsid} to the Changed Namespace List (Base 5.16.1.5: at most 1024, else FFFFFFFFh alone). */
     synchronized void changedNamespace(int nsid) {
-        if (nsid == 0xFFFF_FFFF || (changed.size() == CHANGED_NS_MAX && !changed.contains(nsid))) {
+        if (nsid == Opcodes.NSID_BROADCAST || (changed.size() == CHANGED_NS_LIST_ENTRIES && !changed.contains(nsid))) {
             changedOverflow = true;
             changed.clear();
         } else if (!changedOverflow) {
@@ -57,7 +56,9 @@ final class LogPages {
         return switch (lid) {
             case Opcodes.LOG_ERROR_INFORMATION -> errors(out);
             case Opcodes.LOG_SMART_HEALTH -> smart(out);
-            case Opcodes.LOG_FIRMWARE_SLOT -> firmware(out);
+            case Opcodes.LOG_FIRMWARE_SLOT -> c.engine.admin.management.firmware.log(out);
+            case Opcodes.LOG_DEVICE_SELF_TEST -> c.engine.admin.management.selfTests.log(out);
+            case Opcodes.LOG_SANITIZE_STATUS -> c.engine.admin.management.sanitizer.log(out);
             case Opcodes.LOG_CHANGED_NAMESPACE_LIST -> changedList(out);
             default -> -1;
         };
@@ -94,15 +95,9 @@ final class LogPages {
         return SMART_SIZE;
     }
 
-    private int firmware(MemorySegment out) {
-        out.set(ValueLayout.JAVA_BYTE, FW_AFI, (byte) 1);
-        Identify.ascii(out, FW_FRS1, 8, c.config.firmwareRevision());
-        return FW_SIZE;
-    }
-
     private int changedList(MemorySegment out) {
         if (changedOverflow) {
-            out.set(LE_INT, 0, 0xFFFF_FFFF);
+            out.set(LE_INT, 0, CHANGED_NS_LIST_OVERFLOW);
         } else {
             int i = 0;
             for (int nsid : changed) {

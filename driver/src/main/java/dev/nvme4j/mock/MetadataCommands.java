@@ -1,5 +1,7 @@
 package dev.nvme4j.mock;
 
+import dev.nvme4j.spec.IoFields;
+import dev.nvme4j.spec.PiTuple;
 import dev.nvme4j.spec.Le;
 import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.spec.Crc16T10Dif;
@@ -12,7 +14,7 @@ import java.nio.ByteOrder;
 /**
  * Read and Write on a namespace whose format has metadata (NVM Command Set 1.0, sections 5.2 and
  * 5.3): the metadata moves interleaved with the data (extended LBA) or through the contiguous
- * buffer at MPTR; with protection information, PRACT makes the controller insert the PI on
+ * buffer at MPTR; with protection information, PiTuple.PRACT makes the controller insert the PI on
  * writes (and, with 8-byte metadata, strip it on reads: no metadata moves), and the PRCHK bits
  * make it check guard (CRC-16 T10-DIF), application tag (under LBATM) and reference tag (EILBRT,
  * incremented per block for types 1 and 2) before storing or returning anything. A block whose
@@ -23,10 +25,6 @@ import java.nio.ByteOrder;
 final class MetadataCommands {
     private static final ValueLayout.OfShort BE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt BE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final int PRACT = 1 << 29;
-    private static final int PRCHK_GUARD = 1 << 28;
-    private static final int PRCHK_APP = 1 << 27;
-    private static final int PRCHK_REF = 1 << 26;
 
     private final MockNvmeController c;
     private final Engine e;
@@ -47,9 +45,9 @@ final class MetadataCommands {
         return s.byteSize() >= bytes ? s : Arena.ofAuto().allocate(Math.max(bytes, 2 * s.byteSize()), 8);
     }
 
-    /** True when no metadata moves: PRACT with 8 bytes of metadata, all of it PI. */
+    /** True when no metadata moves: PiTuple.PRACT with 8 bytes of metadata, all of it PI. */
     private boolean stripped(MockNamespace ns) {
-        return ns.piType != 0 && (e.cdw12 & PRACT) != 0 && ns.metadataSize == 8;
+        return ns.piType != 0 && (e.cdw12 & PiTuple.PRACT) != 0 && ns.metadataSize == PiTuple.SIZE;
     }
 
     /**
@@ -60,7 +58,7 @@ final class MetadataCommands {
         if (!ns.inRange(slba, nlb)) {
             return NvmeStatus.LBA_OUT_OF_RANGE.code(true);
         }
-        if (ns.piType == 1 && (e.cdw12 & PRCHK_REF) != 0 && (int) slba != e.cdw14) {
+        if (ns.piType == 1 && (e.cdw12 & PiTuple.PRCHK_REF) != 0 && (int) slba != e.cdw14) {
             return NvmeStatus.INVALID_PROTECTION_INFORMATION.code(true); // 5.2.1.1: EILBRT of type 1 is the SLBA
         }
         long wireBytes = nlb * ((1L << ns.lbaShift) + (ns.extendedLba && !stripped(ns) ? ns.metadataSize : 0));
@@ -110,7 +108,7 @@ final class MetadataCommands {
         ns.store.read(slba << ns.lbaShift, data, 0, nlb << ns.lbaShift);
         ns.readMetadata(slba, nlb, meta);
         c.faults.corruptMedia(ns, slba, nlb, data, meta);
-        if (ns.piType != 0 && (e.cdw12 & (PRCHK_GUARD | PRCHK_APP | PRCHK_REF)) != 0) {
+        if (ns.piType != 0 && (e.cdw12 & (PiTuple.PRCHK_GUARD | PiTuple.PRCHK_APP | PiTuple.PRCHK_REF)) != 0) {
             st = check(ns, nlb);
             if (st != 0) {
                 return st;
@@ -156,9 +154,9 @@ final class MetadataCommands {
                 MemorySegment.copy(host, hostOffset, meta, 0, nlb * ms);
             }
         }
-        if (ns.piType != 0 && (e.cdw12 & PRACT) != 0) {
+        if (ns.piType != 0 && (e.cdw12 & PiTuple.PRACT) != 0) {
             insert(ns, nlb);
-        } else if (ns.piType != 0 && (e.cdw12 & (PRCHK_GUARD | PRCHK_APP | PRCHK_REF)) != 0) {
+        } else if (ns.piType != 0 && (e.cdw12 & (PiTuple.PRCHK_GUARD | PiTuple.PRCHK_APP | PiTuple.PRCHK_REF)) != 0) {
             st = check(ns, nlb);
             if (st != 0) {
                 return st;
@@ -180,14 +178,14 @@ final class MetadataCommands {
         return before == 0 ? crc : Crc16T10Dif.update(crc, meta, i * ns.metadataSize, before);
     }
 
-    /** PRACT on a write: the controller computes and inserts the PI of every block. */
+    /** PiTuple.PRACT on a write: the controller computes and inserts the PI of every block. */
     private void insert(MockNamespace ns, long nlb) {
         int ref = e.cdw14;
         for (long i = 0; i < nlb; i++) {
             long pi = i * ns.metadataSize + piOffset(ns);
             meta.set(BE_SHORT, pi, (short) guard(ns, i));
-            meta.set(BE_SHORT, pi + 2, (short) e.cdw15);
-            meta.set(BE_INT, pi + 4, ref);
+            meta.set(BE_SHORT, pi + PiTuple.APP_TAG, (short) e.cdw15);
+            meta.set(BE_INT, pi + PiTuple.REF_TAG, ref);
             if (ns.piType != 3) {
                 ref++;
             }
@@ -197,22 +195,22 @@ final class MetadataCommands {
     /** The PRCHK checks of every block, in the spec's order: guard, application tag, reference tag. */
     private int check(MockNamespace ns, long nlb) {
         int ref = e.cdw14;
-        int appTag = e.cdw15 & 0xFFFF;
-        int appMask = e.cdw15 >>> 16;
+        int appTag = IoFields.appTag(e.cdw15);
+        int appMask = IoFields.appTagMask(e.cdw15);
         for (long i = 0; i < nlb; i++, ref += ns.piType == 3 ? 0 : 1) {
             long pi = i * ns.metadataSize + piOffset(ns);
-            int app = meta.get(BE_SHORT, pi + 2) & 0xFFFF;
-            int storedRef = meta.get(BE_INT, pi + 4);
+            int app = meta.get(BE_SHORT, pi + PiTuple.APP_TAG) & 0xFFFF;
+            int storedRef = meta.get(BE_INT, pi + PiTuple.REF_TAG);
             if (app == 0xFFFF && (ns.piType != 3 || storedRef == -1)) {
                 continue;
             }
-            if ((e.cdw12 & PRCHK_GUARD) != 0 && (meta.get(BE_SHORT, pi) & 0xFFFF) != guard(ns, i)) {
+            if ((e.cdw12 & PiTuple.PRCHK_GUARD) != 0 && (meta.get(BE_SHORT, pi) & 0xFFFF) != guard(ns, i)) {
                 return NvmeStatus.GUARD_CHECK_ERROR.code(true);
             }
-            if ((e.cdw12 & PRCHK_APP) != 0 && ((app ^ appTag) & appMask) != 0) {
+            if ((e.cdw12 & PiTuple.PRCHK_APP) != 0 && ((app ^ appTag) & appMask) != 0) {
                 return NvmeStatus.APPLICATION_TAG_CHECK_ERROR.code(true);
             }
-            if ((e.cdw12 & PRCHK_REF) != 0 && storedRef != ref) {
+            if ((e.cdw12 & PiTuple.PRCHK_REF) != 0 && storedRef != ref) {
                 return NvmeStatus.REFERENCE_TAG_CHECK_ERROR.code(true);
             }
         }

@@ -1,5 +1,6 @@
 package dev.nvme4j.mock;
 
+import dev.nvme4j.spec.PiTuple;
 import dev.nvme4j.mock.config.NamespaceConfig;
 import dev.nvme4j.mock.config.StoreKind;
 import java.lang.foreign.Arena;
@@ -30,7 +31,7 @@ final class MockNamespace {
     final NamespaceConfig config;
 
     /** LBA formats the mock offers (LBADS, MS), in Identify Namespace order; see {@link #formats()}. */
-    private static final int[][] STANDARD_FORMATS = {{9, 0}, {9, 8}, {12, 0}, {12, 8}, {12, 64}};
+    static final int[][] STANDARD_FORMATS = {{9, 0}, {9, 8}, {12, 0}, {12, 8}, {12, 64}};
 
     /** The LBA formats offered, fixed at creation (a Format NVM keeps the list). */
     private final int[][] formatList;
@@ -112,7 +113,7 @@ final class MockNamespace {
 
     /** Bytes per block in the data transfer of a Read or Write with this CDW12 (extended LBAs carry the metadata). */
     long wireBlockBytes(int cdw12) {
-        boolean stripped = piType != 0 && (cdw12 & (1 << 29)) != 0 && metadataSize == 8;
+        boolean stripped = piType != 0 && (cdw12 & PiTuple.PRACT) != 0 && metadataSize == PiTuple.SIZE;
         return (1L << lbaShift) + (extendedLba && !stripped ? metadataSize : 0);
     }
 

@@ -10,9 +10,11 @@ import dev.nvme4j.mock.config.MockCounters;
 import dev.nvme4j.mock.config.NamespaceConfig;
 import dev.nvme4j.mock.config.SpecViolation;
 import dev.nvme4j.mock.config.SpecViolation.Kind;
+import dev.nvme4j.spec.Cqe;
 import dev.nvme4j.spec.LogPageLayout;
 import dev.nvme4j.spec.NvmeRegs;
 import dev.nvme4j.spec.Opcodes;
+import dev.nvme4j.spec.Sqe;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
@@ -69,7 +71,6 @@ public final class MockNvmeController implements MockController {
     int sqLimit;
     private final MockPciFunction pci;
     private final DeviceThread thread;
-    private boolean msix;
     private boolean closed;
     /** The device request and error interrupts of the function (NONE without config.deviceInterrupts()). */
     final DeviceEvents deviceEvents;
@@ -138,10 +139,6 @@ public final class MockNvmeController implements MockController {
         violation(Kind.DMA_TO_UNMAPPED_ADDRESS, String.format("DMA of %d bytes at IOVA 0x%x is outside every mapping", len, iova));
     }
 
-    boolean msixEnabled() {
-        return msix;
-    }
-
     /** Takes the device lock and every lane lock (in that order). */
     void lockAll() {
         lanes.lockAll();
@@ -175,8 +172,8 @@ public final class MockNvmeController implements MockController {
 
     /** Base 3.5.1 step: the admin queue pair from AQA/ASQ/ACQ. Returns false if the memory is not mapped. */
     boolean createAdminQueues(long asq, int sqSize, long acq, int cqSize) {
-        MemorySegment sqRing = ring(asq, (long) sqSize * 64);
-        MemorySegment cqRing = ring(acq, (long) cqSize * 16);
+        MemorySegment sqRing = ring(asq, (long) sqSize * Sqe.SIZE);
+        MemorySegment cqRing = ring(acq, (long) cqSize * Cqe.SIZE);
         if (sqRing == null || cqRing == null) {
             violation(Kind.INVALID_ENABLE_CONFIGURATION, "admin queue memory is not mapped for DMA");
             return false;
@@ -217,44 +214,25 @@ public final class MockNvmeController implements MockController {
         interrupts.reset();
     }
 
+    /** MSI-X enabled with {@code v}, or disabled ({@code v} null): see {@link Interrupts#attach}. */
     void attachVectors(EventFdVector[] v) {
         lockAll();
         try {
-            msix = v != null;
-            interrupts.attach(v == null ? new EventFdVector[0] : v);
+            interrupts.attach(v);
         } finally {
             unlockAll();
         }
     }
 
+    /** A function-level reset: as a controller reset, and the registers back to their reset values. */
     void functionReset() {
         lockAll();
         try {
             resetController();
-            regs.cc = 0;
-            regs.ready = false;
-            regs.cfs = false;
-            regs.shst = 0;
-            regs.aqa = 0;
-            regs.asq = 0;
-            regs.acq = 0;
-            regs.intms = 0;
+            regs.functionLevelReset();
         } finally {
             unlockAll();
         }
-    }
-
-    void setFatal() {
-        lockAll();
-        try {
-            regs.cfs = true;
-        } finally {
-            unlockAll();
-        }
-    }
-
-    void raiseErrorInterrupt() {
-        deviceEvents.signalError();
     }
 
     boolean isRemoved() {
@@ -441,8 +419,7 @@ public final class MockNvmeController implements MockController {
             resetController();
             namespaces.forEach(ns -> ns.store.close());
             dma.close();
-            msix = false;
-            interrupts.attach(new EventFdVector[0]);
+            interrupts.attach(null);
         } finally {
             unlockAll();
         }

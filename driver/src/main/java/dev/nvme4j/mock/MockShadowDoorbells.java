@@ -1,12 +1,12 @@
 package dev.nvme4j.mock;
 
+import dev.nvme4j.spec.Le;
 import dev.nvme4j.mock.config.SpecViolation.Kind;
 import dev.nvme4j.spec.EventIdx;
 import dev.nvme4j.api.NvmeStatus;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 /**
  * The controller side of Doorbell Buffer Config (Base 5.8): the host's shadow doorbell page and
@@ -32,7 +32,7 @@ import java.nio.ByteOrder;
  * for the violations (the host is quiescent then).
  */
 final class MockShadowDoorbells {
-    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt LE_INT = Le.INT_ALIGNED;
     private static final VarHandle SLOT = LE_INT.varHandle();
     /** How long a missing MMIO write may be "about to happen" before it is a violation. */
     static final long GRACE_NANOS = 200_000_000L;

@@ -70,6 +70,23 @@ final class Namespaces {
         return nsid;
     }
 
+    /** Makes {@code ns} active at its NSID (Namespace Attachment of an allocated namespace). */
+    void put(MockNamespace ns) {
+        if (ns.nsid > byIndex.length) {
+            byIndex = Arrays.copyOf(byIndex, ns.nsid);
+        }
+        byIndex[ns.nsid - 1] = ns;
+        recompute();
+    }
+
+    /** Makes namespace {@code nsid} inactive and returns it, data kept (Namespace Attachment detach). */
+    MockNamespace take(int nsid) {
+        MockNamespace ns = require(nsid);
+        byIndex[nsid - 1] = null;
+        recompute();
+        return ns;
+    }
+
     /** Detaches (and deletes) namespace {@code nsid}: its data is dropped. */
     void detach(int nsid) {
         MockNamespace ns = require(nsid);

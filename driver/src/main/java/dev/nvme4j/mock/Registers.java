@@ -46,6 +46,21 @@ final class Registers {
         this.shutdownDelayNanos = cfg.shutdownDelay().toNanos();
     }
 
+    /**
+     * A function-level reset (VFIO_DEVICE_RESET, PCIe FLR): every register the host programs goes
+     * back to its reset value and the controller is neither ready nor fatal. Under the device lock.
+     */
+    void functionLevelReset() {
+        cc = 0;
+        ready = false;
+        cfs = false;
+        shst = 0;
+        aqa = 0;
+        asq = 0;
+        acq = 0;
+        intms = 0;
+    }
+
     int csts() {
         return (ready ? CSTS_RDY : 0) | (cfs ? CSTS_CFS : 0) | (shst << CSTS_SHST_SHIFT);
     }
@@ -132,7 +147,7 @@ final class Registers {
     }
 
     private void intMaskAccess() {
-        if (c.msixEnabled()) {
+        if (c.interrupts.msixEnabled()) {
             c.violation(Kind.INTERRUPT_MASK_WITH_MSIX, "INTMS/INTMC accessed while MSI-X is enabled (Base 3.1.3.3)");
         }
     }

@@ -2,6 +2,7 @@ package dev.nvme4j.queue;
 
 import dev.nvme4j.spec.Le;
 import dev.nvme4j.api.RawCommand;
+import dev.nvme4j.device.FabricsLink;
 import dev.nvme4j.device.RegisterSpace;
 import dev.nvme4j.dma.DmaRegion;
 import dev.nvme4j.spec.Cqe;
@@ -43,6 +44,8 @@ public final class CommandQueue {
     private final MemorySegment cq;
     private final TrackerPool trackers;
     private final QueueStats stats;
+    /** The fabrics transport that fills the CQ ring, or null (PCIe: the device writes it by DMA). */
+    private final FabricsLink link;
 
     private int sqTail;
     private int sqHead;
@@ -65,6 +68,12 @@ public final class CommandQueue {
 
     public CommandQueue(int qid, int depth, RegisterSpace regs, int dstrd, DmaRegion sqRegion, DmaRegion cqRegion,
                         TrackerPool trackers, QueueStats stats, int batchCap) {
+        this(qid, depth, regs, dstrd, sqRegion, cqRegion, trackers, stats, batchCap, null);
+    }
+
+    /** As above; {@code link}: the fabrics transport that fills the CQ ring (null for PCIe). */
+    public CommandQueue(int qid, int depth, RegisterSpace regs, int dstrd, DmaRegion sqRegion, DmaRegion cqRegion,
+                        TrackerPool trackers, QueueStats stats, int batchCap, FabricsLink link) {
         if (depth < 2 || trackers.capacity() != depth - 1) {
             throw new IllegalArgumentException("depth " + depth + " needs " + (depth - 1) + " trackers, got "
                     + trackers.capacity());
@@ -80,6 +89,7 @@ public final class CommandQueue {
         this.cq = cqRegion.segment();
         this.trackers = trackers;
         this.stats = stats;
+        this.link = link;
         int cap = Math.max(1, Math.min(batchCap, depth));
         batchTracker = new Tracker[cap];
         batchStatus = new int[cap];
@@ -109,6 +119,11 @@ public final class CommandQueue {
 
     public QueueStats stats() {
         return stats;
+    }
+
+    /** True when data must be described by SGLs only (a fabrics transport: no PRPs). */
+    public boolean sglOnly() {
+        return link != null && link.sglOnly();
     }
 
     public int batchCap() {
@@ -293,6 +308,13 @@ public final class CommandQueue {
 
     /** True when the entry at the CQ head is new (its phase tag matches ours). */
     public boolean completionPending() {
+        if (link != null) {
+            link.pump(qid);
+        }
+        return entryAtHead();
+    }
+
+    private boolean entryAtHead() {
         int dw3 = (int) CQE_DW3.getAcquire(cq, ((long) cqHead << Cqe.SIZE_LOG2) + Cqe.OFF_DW3);
         return Cqe.phase(dw3) == phase;
     }
@@ -306,8 +328,11 @@ public final class CommandQueue {
      * @return entries reaped
      */
     public int reap(int max, CompletionSink sink) {
+        if (link != null) {
+            link.pump(qid);
+        }
         int n = reapBatch(Math.min(max, batchTracker.length), sink);
-        while (n < max && completionPending()) {
+        while (n < max && entryAtHead()) {
             n += reapBatch(Math.min(max - n, batchTracker.length), sink);
         }
         return n;

@@ -4,6 +4,8 @@ import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.api.Protection;
+import dev.nvme4j.spec.IoFields;
+import dev.nvme4j.spec.PiTuple;
 import dev.nvme4j.spec.Crc16T10Dif;
 import dev.nvme4j.spec.Sqe;
 import java.lang.foreign.MemorySegment;
@@ -25,11 +27,6 @@ import java.nio.ByteOrder;
 final class MetadataIo {
     private static final ValueLayout.OfShort BE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt BE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    /** CDW12 bit 29: Protection Information Action. */
-    static final int PRACT = 1 << 29;
-    /** CDW12 bits 28:26: Protection Information Check (guard, application tag, reference tag). */
-    private static final int PRCHK_SHIFT = 26;
-    private static final int PI_SIZE = 8;
 
     private MetadataIo() {
     }
@@ -55,7 +52,7 @@ final class MetadataIo {
             throw new IllegalArgumentException(command + ": namespace " + ns.nsid() + " has no metadata ("
                     + ns.describeFormat() + "); pass no metadata buffer");
         }
-        if (ns.hasProtection() && (ns.protectionType() > 3 || ns.metadataSize() < PI_SIZE)) {
+        if (ns.hasProtection() && (ns.protectionType() > 3 || ns.metadataSize() < PiTuple.SIZE)) {
             throw new IllegalArgumentException(command + ": namespace " + ns.nsid() + " reports an unusable format ("
                     + ns.describeFormat() + ")");
         }
@@ -107,9 +104,9 @@ final class MetadataIo {
         }
         int checks = ns.protectionType() == 3 ? pi.checks() & ~Protection.REF_TAG : pi.checks();
         boolean host = pi.mode() == Protection.Mode.HOST;
-        r.prinfo = (pi.mode() == Protection.Mode.CONTROLLER ? PRACT : 0)
-                | (host && !write ? 0 : checks << PRCHK_SHIFT);
-        r.cdw15 = pi.appTagMask() << 16 | pi.appTag();
+        r.prinfo = (pi.mode() == Protection.Mode.CONTROLLER ? PiTuple.PRACT : 0)
+                | (host && !write ? 0 : checks << PiTuple.PRCHK_SHIFT);
+        r.cdw15 = IoFields.appTagCdw15(pi.appTag(), pi.appTagMask());
         if (host && write) {
             generate(ns, lba, blocks, data, metadata, pi.appTag());
         } else if (host && checks != 0) {
@@ -129,7 +126,7 @@ final class MetadataIo {
             r.nextMetaIova += (long) chunk * r.metaStride;
         }
         if (r.prinfo != 0) {
-            Sqe.putInt(sq, base, Sqe.OFF_CDW12, (chunk - 1) | r.prinfo);
+            Sqe.putInt(sq, base, Sqe.OFF_CDW12, IoFields.nlbCdw12(chunk) | r.prinfo);
             // EILBRT: the reference tag of the command's first block (types 1 and 2 increment it per block).
             Sqe.putInt(sq, base, Sqe.OFF_CDW14, (int) r.nextLba);
             Sqe.putInt(sq, base, Sqe.OFF_CDW15, r.cdw15);
@@ -145,14 +142,14 @@ final class MetadataIo {
         long mBase = ns.extendedLba() ? dBase : metadata.offsetInRegion();
         int ls = ns.lbaSize();
         int ms = ns.metadataSize();
-        int piOff = ns.protectionFirst() ? 0 : ms - PI_SIZE;
+        int piOff = ns.protectionFirst() ? 0 : ms - PiTuple.SIZE;
         for (int i = 0; i < blocks; i++) {
             long dataOff = dBase + (ns.extendedLba() ? (long) i * (ls + ms) : (long) i * ls);
             long metaOff = ns.extendedLba() ? dataOff + ls : mBase + (long) i * ms;
             int guard = guard(d, dataOff, ls, m, metaOff, piOff);
             m.set(BE_SHORT, metaOff + piOff, (short) guard);
-            m.set(BE_SHORT, metaOff + piOff + 2, (short) appTag);
-            m.set(BE_INT, metaOff + piOff + 4, (int) (lba + i));
+            m.set(BE_SHORT, metaOff + piOff + PiTuple.APP_TAG, (short) appTag);
+            m.set(BE_INT, metaOff + piOff + PiTuple.REF_TAG, (int) (lba + i));
         }
     }
 
@@ -176,13 +173,13 @@ final class MetadataIo {
         long mBase = ns.extendedLba() ? dBase : r.metadata.offsetInRegion();
         int ls = ns.lbaSize();
         int ms = ns.metadataSize();
-        int piOff = ns.protectionFirst() ? 0 : ms - PI_SIZE;
+        int piOff = ns.protectionFirst() ? 0 : ms - PiTuple.SIZE;
         int checks = ns.protectionType() == 3 ? pi.checks() & ~Protection.REF_TAG : pi.checks();
         for (int i = 0; i < r.blocks; i++) {
             long dataOff = dBase + (ns.extendedLba() ? (long) i * (ls + ms) : (long) i * ls);
             long metaOff = (ns.extendedLba() ? dataOff + ls : mBase + (long) i * ms) + piOff;
-            int app = m.get(BE_SHORT, metaOff + 2) & 0xFFFF;
-            int ref = m.get(BE_INT, metaOff + 4);
+            int app = m.get(BE_SHORT, metaOff + PiTuple.APP_TAG) & 0xFFFF;
+            int ref = m.get(BE_INT, metaOff + PiTuple.REF_TAG);
             if (app == 0xFFFF && (ns.protectionType() != 3 || ref == -1)) {
                 continue;
             }

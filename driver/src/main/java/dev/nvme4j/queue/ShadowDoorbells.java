@@ -1,11 +1,11 @@
 package dev.nvme4j.queue;
 
+import dev.nvme4j.spec.Le;
 import dev.nvme4j.dma.DmaRegion;
 import dev.nvme4j.spec.EventIdx;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 /**
  * The host side of Doorbell Buffer Config (NVMe Base Specification 2.0, section 5.8): a shadow
@@ -21,7 +21,7 @@ import java.nio.ByteOrder;
  * queue; no locks, no allocation.
  */
 public final class ShadowDoorbells {
-    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt LE_INT = Le.INT_ALIGNED;
     private static final VarHandle SLOT = LE_INT.varHandle();
 
     private final DmaRegion region;

@@ -50,10 +50,10 @@ public final class Cqe {
     }
 
     public static int getInt(MemorySegment s, long base, int off) {
-        return s.get(Sqe.INT, base + off);
+        return s.get(Le.INT, base + off);
     }
 
     public static void putInt(MemorySegment s, long base, int off, int v) {
-        s.set(Sqe.INT, base + off, v);
+        s.set(Le.INT, base + off, v);
     }
 }

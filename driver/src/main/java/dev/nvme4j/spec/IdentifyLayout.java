@@ -41,6 +41,12 @@ public final class IdentifyLayout {
     public static final int CTRL_OAES = 92;
     /** Controller Type, 1 byte (1 = I/O controller). */
     public static final int CTRL_CNTRLTYPE = 111;
+    /** Controller Attributes, 4 bytes. */
+    public static final int CTRL_CTRATT = 96;
+    /** CTRATT bit 7: Namespace Granularity (Identify CNS 16h). */
+    public static final int CTRATT_NS_GRANULARITY = 1 << 7;
+    /** CNTRLTYPE 01h: an I/O controller. */
+    public static final int CNTRLTYPE_IO = 1;
     /** Optional Admin Command Support, 2 bytes. */
     public static final int CTRL_OACS = 256;
     /** Abort Command Limit, 1 byte, zero-based. */
@@ -53,6 +59,18 @@ public final class IdentifyLayout {
     public static final int FRMW_SLOT1_READ_ONLY = 0x01;
     /** FRMW bits 3:1: the number of firmware slots. */
     public static final int FRMW_SLOTS_SHIFT = 1;
+    /** FRMW bit 4: Firmware Commit can activate an image without a reset (commit action 011b). */
+    public static final int FRMW_ACTIVATE_WITHOUT_RESET = 0x10;
+    /** Total NVM Capacity in bytes, 16 bytes (namespace management). */
+    public static final int CTRL_TNVMCAP = 280;
+    /** Unallocated NVM Capacity in bytes, 16 bytes. */
+    public static final int CTRL_UNVMCAP = 296;
+    /** Extended Device Self-test Time in minutes, 2 bytes. */
+    public static final int CTRL_EDSTT = 316;
+    /** Firmware Update Granularity in 4 KiB units, 1 byte (0: not reported, FFh: no restriction). */
+    public static final int CTRL_FWUG = 319;
+    /** Sanitize Capabilities, 4 bytes: bit 0 crypto erase, 1 block erase, 2 overwrite. */
+    public static final int CTRL_SANICAP = 328;
     /** Log Page Attributes, 1 byte. */
     public static final int CTRL_LPA = 261;
     /** Error Log Page Entries, 1 byte, zero-based. */
@@ -87,6 +105,10 @@ public final class IdentifyLayout {
 
     /** OACS bit 1: Format NVM supported. */
     public static final int OACS_FORMAT = 1 << 1;
+    /** OACS bit 2: Firmware Commit and Firmware Image Download supported. */
+    public static final int OACS_FIRMWARE = 1 << 2;
+    /** OACS bit 4: Device Self-test supported. */
+    public static final int OACS_SELF_TEST = 1 << 4;
     /** OACS bit 3: Namespace Management and Attachment supported. */
     public static final int OACS_NS_MANAGEMENT = 1 << 3;
     /** OACS bit 8: Doorbell Buffer Config supported (shadow doorbells). */
@@ -118,6 +140,8 @@ public final class IdentifyLayout {
     public static final int NS_DPC = 28;
     /** End-to-end Data Protection Type Settings, 1 byte: bits 2:0 the type (0 none), bit 3 PI first. */
     public static final int NS_DPS = 29;
+    /** Namespace Multi-path I/O and Namespace Sharing Capabilities, 1 byte: bit 0 shared. */
+    public static final int NS_NMIC = 30;
     /** Deallocate Logical Block Features, 1 byte: bits 2:0 = 001b, deallocated blocks read zeros. */
     public static final int NS_DLFEAT = 33;
     /** DLFEAT bits 2:0 = 001b: a deallocated logical block reads as all zeros. */
@@ -137,6 +161,19 @@ public final class IdentifyLayout {
     /** DPS bits 2:0: protection information type. */
     public static final int DPS_TYPE_MASK = 0x7;
 
+    /** MC bit 0: metadata may be transferred as part of an extended LBA. */
+    public static final int MC_EXTENDED_LBA = 1;
+    /** MC bit 1: metadata may be transferred in a separate buffer (MPTR). */
+    public static final int MC_SEPARATE_BUFFER = 1 << 1;
+    /** DPC bits 0-2: protection information types 1, 2 and 3 supported. */
+    public static final int DPC_TYPE1 = 1;
+    public static final int DPC_TYPE2 = 1 << 1;
+    public static final int DPC_TYPE3 = 1 << 2;
+    /** DPC bit 3: protection information may be the first 8 bytes of the metadata. */
+    public static final int DPC_PI_FIRST = 1 << 3;
+    /** DPC bit 4: protection information may be the last 8 bytes of the metadata. */
+    public static final int DPC_PI_LAST = 1 << 4;
+
     /** FLBAS for LBA format {@code index} (0-63): bits 3:0 and bits 6:5, and bit 4 for extended LBAs. */
     public static int flbas(int index, boolean extended) {
         return (index & 0xF) | ((index >>> 4) & 0x3) << 5 | (extended ? FLBAS_EXTENDED : 0);
@@ -145,6 +182,11 @@ public final class IdentifyLayout {
     /** Index of the LBA format in use from FLBAS: bits 3:0, and bits 6:5 as the high bits. */
     public static int flbasIndex(int flbas) {
         return (flbas & 0xF) | (((flbas >>> 5) & 0x3) << 4);
+    }
+
+    /** An LBA Format descriptor: {@code ms} metadata bytes per block, 2^{@code lbads} data bytes, RP 0 (best). */
+    public static int lbaf(int lbads, int ms) {
+        return ((lbads & 0xFF) << 16) | (ms & 0xFFFF);
     }
 
     /** MS (metadata bytes per block) from an LBA Format descriptor. */

@@ -7,6 +7,9 @@ package dev.nvme4j.spec;
  * encoded and decoded. Stateless.
  */
 public final class NumberOfQueues {
+    /** The most I/O submission or completion queues one may ask for: NSQR/NCQR FFFFh (65536) is invalid. */
+    public static final int MAX_QUEUES = 0xFFFF;
+
     private NumberOfQueues() {
     }
 

@@ -23,6 +23,18 @@ public final class Opcodes {
     /** Format NVM (Base 5.14): CDW10 LBAF 3:0 (and 13:12), MSET 4, PI 7:5, PIL 8, SES 11:9. */
     public static final int ADMIN_FORMAT_NVM = 0x80;
     public static final int ADMIN_DOORBELL_BUFFER_CONFIG = 0x7C;
+    /** Firmware Commit (Base 5.12): CDW10 FS 2:0, CA 5:3, BPID 31. */
+    public static final int ADMIN_FIRMWARE_COMMIT = 0x10;
+    /** Firmware Image Download (Base 5.13): CDW10 NUMD (0-based dwords), CDW11 OFST (dwords). */
+    public static final int ADMIN_FIRMWARE_DOWNLOAD = 0x11;
+    /** Namespace Management (Base 5.20): CDW10 SEL 3:0 (0 create, 1 delete). */
+    public static final int ADMIN_NAMESPACE_MANAGEMENT = 0x0D;
+    /** Device Self-test (Base 5.11): CDW10 STC 3:0. */
+    public static final int ADMIN_DEVICE_SELF_TEST = 0x14;
+    /** Namespace Attachment (Base 5.19): CDW10 SEL 3:0 (0 attach, 1 detach), a Controller List. */
+    public static final int ADMIN_NAMESPACE_ATTACHMENT = 0x15;
+    /** Sanitize (Base 5.24): CDW10 SANACT 2:0, AUSE 3, OWPASS 7:4, OIPBP 8, NDAS 9; CDW11 OVRPAT. */
+    public static final int ADMIN_SANITIZE = 0x84;
 
     // NVM I/O commands (NVM Command Set 3).
     public static final int NVM_FLUSH = 0x00;
@@ -31,10 +43,23 @@ public final class Opcodes {
     public static final int NVM_WRITE_ZEROES = 0x08;
     public static final int NVM_DATASET_MANAGEMENT = 0x09;
 
+    /** NSID FFFFFFFFh: every namespace (broadcast), or "not namespace specific" where a command allows it (Base 3.2.1). */
+    public static final int NSID_BROADCAST = 0xFFFF_FFFF;
+
     // Identify CNS values (Base 5.17, figure 273).
     public static final int CNS_NAMESPACE = 0x00;
     public static final int CNS_CONTROLLER = 0x01;
     public static final int CNS_ACTIVE_NAMESPACE_LIST = 0x02;
+    /** Allocated Namespace ID list (attached or not). */
+    public static final int CNS_ALLOCATED_NAMESPACE_LIST = 0x10;
+    /** Identify Namespace of an allocated NSID, attached or not. */
+    public static final int CNS_ALLOCATED_NAMESPACE = 0x11;
+    /** Controller list: the controllers NSID is attached to (CDW10 CNTID: from this ID up). */
+    public static final int CNS_NAMESPACE_CONTROLLER_LIST = 0x12;
+    /** Controller list: every controller of the NVM subsystem. */
+    public static final int CNS_CONTROLLER_LIST = 0x13;
+    /** Namespace Granularity List (CTRATT bit 7). */
+    public static final int CNS_NAMESPACE_GRANULARITY = 0x16;
 
     // Feature identifiers (Base 5.27.1, figure 317).
     public static final int FEAT_ARBITRATION = 0x01;
@@ -60,6 +85,10 @@ public final class Opcodes {
     public static final int LOG_SMART_HEALTH = 0x02;
     public static final int LOG_FIRMWARE_SLOT = 0x03;
     public static final int LOG_CHANGED_NAMESPACE_LIST = 0x04;
+    /** Device Self-test log (Base 5.16.1.7): 564 bytes. */
+    public static final int LOG_DEVICE_SELF_TEST = 0x06;
+    /** Sanitize Status log (Base 5.16.1.25): 512 bytes. */
+    public static final int LOG_SANITIZE_STATUS = 0x81;
 
     /** Dataset Management attribute: deallocate (NVM Command Set 3.2.1, CDW11.AD). */
     public static final int DSM_ATTR_DEALLOCATE = 1 << 2;
@@ -79,6 +108,12 @@ public final class Opcodes {
             case ADMIN_ASYNC_EVENT_REQUEST -> "Asynchronous Event Request";
             case ADMIN_FORMAT_NVM -> "Format NVM";
             case ADMIN_DOORBELL_BUFFER_CONFIG -> "Doorbell Buffer Config";
+            case ADMIN_FIRMWARE_COMMIT -> "Firmware Commit";
+            case ADMIN_FIRMWARE_DOWNLOAD -> "Firmware Image Download";
+            case ADMIN_NAMESPACE_MANAGEMENT -> "Namespace Management";
+            case ADMIN_DEVICE_SELF_TEST -> "Device Self-test";
+            case ADMIN_NAMESPACE_ATTACHMENT -> "Namespace Attachment";
+            case ADMIN_SANITIZE -> "Sanitize";
             default -> String.format("admin opcode 0x%02x", opcode);
         };
     }

@@ -1,7 +1,6 @@
 package dev.nvme4j.spec;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * Submission queue entry layout: 64 bytes, little-endian (NVMe Base Specification 2.0,
@@ -31,8 +30,6 @@ public final class Sqe {
     public static final int OFF_CDW14 = 56;
     public static final int OFF_CDW15 = 60;
 
-    static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
-    static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
     /** CDW0 from opcode and command identifier (FUSE = 0, PSDT = 00b: PRPs). */
     public static int cdw0(int opcode, int cid) {
@@ -56,19 +53,19 @@ public final class Sqe {
     }
 
     public static int getInt(MemorySegment s, long base, int off) {
-        return s.get(INT, base + off);
+        return s.get(Le.INT, base + off);
     }
 
     public static long getLong(MemorySegment s, long base, int off) {
-        return s.get(LONG, base + off);
+        return s.get(Le.LONG, base + off);
     }
 
     public static void putInt(MemorySegment s, long base, int off, int v) {
-        s.set(INT, base + off, v);
+        s.set(Le.INT, base + off, v);
     }
 
     public static void putLong(MemorySegment s, long base, int off, long v) {
-        s.set(LONG, base + off, v);
+        s.set(Le.LONG, base + off, v);
     }
 
     /** Zeroes one entry. */

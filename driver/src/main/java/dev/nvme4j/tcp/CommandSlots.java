@@ -27,9 +27,18 @@ final class CommandSlots {
     final int[] doneDw1;
     // CIDs for callers without their own trackers (execute)
     private final int[] freeCids;
+    private final int poolSize;
     private int freeCount;
 
     CommandSlots(int depth) {
+        this(depth, 0);
+    }
+
+    /**
+     * {@code reserved}: CIDs 0..reserved-1 belong to the caller (the queue layer's trackers) and
+     * are never handed out by {@link #acquire()}; the pool holds reserved..depth-2.
+     */
+    CommandSlots(int depth, int reserved) {
         state = new byte[depth];
         buffers = new MemorySegment[depth];
         bufferOffsets = new long[depth];
@@ -45,10 +54,14 @@ final class CommandSlots {
         doneDw1 = new int[depth];
         freeCids = new int[depth];
         // A queue of SQSIZE + 1 entries holds at most SQSIZE commands (Base 4.1.1: full when tail + 1 == head).
-        for (int i = 0; i < depth - 1; i++) {
+        poolSize = depth - 1 - reserved;
+        if (poolSize < 1) {
+            throw new IllegalArgumentException(reserved + " reserved CIDs leave none of " + depth + " for the queue");
+        }
+        for (int i = 0; i < poolSize; i++) {
             freeCids[i] = depth - 2 - i;
         }
-        freeCount = depth - 1;
+        freeCount = poolSize;
     }
 
     int depth() {
@@ -90,7 +103,7 @@ final class CommandSlots {
     }
 
     void release(int cid) {
-        if (state[cid] != FREE || freeCount >= state.length - 1) {
+        if (state[cid] != FREE || freeCount >= poolSize) {
             throw new IllegalStateException("CID " + cid + " released while outstanding or twice");
         }
         freeCids[freeCount++] = cid;

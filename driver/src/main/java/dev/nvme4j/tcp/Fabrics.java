@@ -82,6 +82,20 @@ final class Fabrics {
         fabrics(sqe, FCTYPE_DISCONNECT);
     }
 
+    /** Why a Connect failed, from its status (Fabrics 1.1, figure 23: the Connect-specific codes). */
+    static String connectFailure(int status, String subNqn, java.net.InetSocketAddress address, String hostNqn) {
+        String why = switch (dev.nvme4j.api.Status.sct(status) == 1 ? dev.nvme4j.api.Status.sc(status) : -1) {
+            case 0x80 -> "incompatible Connect format";
+            case 0x81 -> "the controller is busy";
+            case 0x82 -> "invalid parameter in the Connect data (often: the subsystem NQN '" + subNqn
+                    + "' is not offered on this port, or the controller ID is unknown)";
+            case 0x84 -> "this host (" + hostNqn + ") is not allowed to connect to " + subNqn;
+            case 0x85 -> "invalid queue type";
+            default -> dev.nvme4j.api.Status.describe(status);
+        };
+        return "Connect to " + subNqn + " at " + address + " failed: " + why;
+    }
+
     /** Checks an NQN the user gave: ASCII/UTF-8, at most 223 bytes (Base 4.5). */
     static String checkNqn(String what, String nqn) {
         if (nqn == null || nqn.isEmpty()) {

@@ -204,6 +204,18 @@ public final class TcpController implements AutoCloseable {
      * thread and closed by {@link TcpIoQueue#close()} or with the controller.
      */
     public TcpIoQueue createIoQueue(int qid, int depth) throws TcpTransportException {
+        TcpIoQueue io = new TcpIoQueue(this, connectIo(qid, depth, depth, 0), options);
+        synchronized (ioQueues) {
+            ioQueues.add(io);
+        }
+        return io;
+    }
+
+    /**
+     * A connected I/O queue {@code qid} of {@code depth} entries (Connect SQSIZE = depth - 1) whose
+     * connection tracks {@code cids} command identifiers, the first {@code reserved} the caller's.
+     */
+    TcpQueue connectIo(int qid, int depth, int cids, int reserved) throws TcpTransportException {
         if (qid < 1 || qid > 65534) {
             throw new IllegalArgumentException("I/O queue ID " + qid + " outside 1..65534");
         }
@@ -211,7 +223,7 @@ public final class TcpController implements AutoCloseable {
         if (depth < 2 || depth > mqes) {
             throw new IllegalArgumentException("queue depth " + depth + " outside 2.." + mqes + " (CAP.MQES + 1)");
         }
-        TcpQueue q = TcpQueue.open(address, qid, depth, options);
+        TcpQueue q = TcpQueue.open(address, qid, cids, reserved, options);
         try {
             // The Connect data always travels in the capsule (NVMe/TCP 3.3); I/O data up to IOCCSZ after it.
             q.inCapsuleLimit(Math.max(inCapsuleBytes, Fabrics.CONNECT_DATA_SIZE));
@@ -229,16 +241,46 @@ public final class TcpController implements AutoCloseable {
                 }
             }
             q.inCapsuleLimit(inCapsuleBytes);
+            return q;
         } catch (TcpTransportException | RuntimeException e) {
             q.close();
             throw e;
         }
-        TcpIoQueue io = new TcpIoQueue(this, q, options);
-        synchronized (ioQueues) {
-            ioQueues.add(io);
-        }
-        return io;
     }
+
+    /**
+     * An association for the shared driver ({@link TcpFunction}): the admin connection and its
+     * Connect (CNTLID FFFFh, KATO), CAP and VS, Keep Alive running; the controller is not enabled
+     * (the driver's bring-up does that over Property Set). The admin connection tracks
+     * {@code ringDepth + 1} CIDs, the first {@code ringDepth - 1} the driver's admin trackers.
+     */
+    static TcpController associate(InetSocketAddress address, String subNqn, TcpOptions options, int ringDepth)
+            throws TcpTransportException {
+        Fabrics.checkNqn("subsystem NQN", subNqn);
+        TcpQueue admin = TcpQueue.open(address, 0, ringDepth + 1, ringDepth - 1, options);
+        TcpController c = new TcpController(address, subNqn, options, admin);
+        try {
+            c.cntlid = c.fabricsConnect(admin, 0, Math.min(ringDepth, ADMIN_DEPTH), Fabrics.CNTLID_DYNAMIC,
+                    options.keepAliveMillis());
+            c.cap = c.propertyGet(NvmeRegs.CAP, true);
+            c.vs = (int) c.propertyGet(NvmeRegs.VS, false);
+            c.keepAlive.start();
+            return c;
+        } catch (TcpTransportException | RuntimeException e) {
+            c.closeQuietly();
+            throw e;
+        }
+    }
+
+    /** Reads Identify Controller (IOCCSZ, MDTS) once the driver enabled the controller. */
+    void identifyOnce() throws TcpTransportException {
+        if (!identified) {
+            identifyController();
+            identified = true;
+        }
+    }
+
+    private boolean identified;
 
     void forget(TcpIoQueue q) {
         synchronized (ioQueues) {
@@ -277,16 +319,7 @@ public final class TcpController implements AutoCloseable {
     }
 
     private String connectFailure(int status) {
-        String why = switch (Status.sct(status) == 1 ? Status.sc(status) : -1) {
-            case 0x80 -> "incompatible Connect format";
-            case 0x81 -> "the controller is busy";
-            case 0x82 -> "invalid parameter in the Connect data (often: the subsystem NQN '" + subNqn
-                    + "' is not offered on this port, or the controller ID is unknown)";
-            case 0x84 -> "this host (" + options.hostNqn() + ") is not allowed to connect to " + subNqn;
-            case 0x85 -> "invalid queue type";
-            default -> Status.describe(status);
-        };
-        return "Connect to " + subNqn + " at " + address + " failed: " + why;
+        return Fabrics.connectFailure(status, subNqn, address, options.hostNqn());
     }
 
     /** Base 3.5.1 over properties: CAP and VS, CC.EN with 64/16-byte entries, wait for CSTS.RDY (CAP.TO bound). */

@@ -77,7 +77,8 @@ public final class TcpQueue implements AutoCloseable {
     private int lastSqHead;
     private boolean receiving;
 
-    private TcpQueue(Wire wire, String name, int qid, int depth, int bufferBytes, long ioTimeoutNanos) {
+    private TcpQueue(Wire wire, String name, int qid, int depth, int reservedCids, int bufferBytes,
+            long ioTimeoutNanos) {
         if (depth < 2 || depth > 65536) {
             throw new IllegalArgumentException("queue depth " + depth + " outside 2..65536");
         }
@@ -87,7 +88,7 @@ public final class TcpQueue implements AutoCloseable {
         this.depth = depth;
         this.ioTimeoutNanos = ioTimeoutNanos;
         this.negotiation = new Negotiation(this);
-        this.slots = new CommandSlots(depth);
+        this.slots = new CommandSlots(depth, reservedCids);
         this.r2ts = new R2tFifo(depth);
         this.receiver = new PduReceiver(wire, new PduEvents(this), bufferBytes);
         this.sender = new PduSender(wire, this::readWhileBlocked, bufferBytes);
@@ -99,9 +100,21 @@ public final class TcpQueue implements AutoCloseable {
      * 3.6.2.2/3); Fabrics Connect is the caller's next step.
      */
     static TcpQueue open(InetSocketAddress address, int qid, int depth, TcpOptions options) throws TcpTransportException {
+        return open(address, qid, depth, 0, options);
+    }
+
+    /**
+     * As {@link #open(InetSocketAddress, int, int, TcpOptions)}; CIDs 0..reservedCids-1 are the
+     * caller's (the queue layer's trackers), the queue's own commands use the ones above.
+     */
+    static TcpQueue open(InetSocketAddress address, int qid, int depth, int reservedCids, TcpOptions options)
+            throws TcpTransportException {
         SocketWire wire = SocketWire.connect(address, options.connectTimeoutNanos());
         try {
-            return negotiate(wire, address + " qid " + qid, qid, depth, options);
+            TcpQueue q = new TcpQueue(wire, address + " qid " + qid, qid, depth, reservedCids, options.bufferBytes(),
+                    options.ioTimeoutNanos());
+            q.negotiation.exchange(options);
+            return q;
         } catch (TcpTransportException | RuntimeException e) {
             wire.close();
             throw e;
@@ -111,7 +124,7 @@ public final class TcpQueue implements AutoCloseable {
     /** Negotiates over an already connected wire (tests use in-memory wires). */
     static TcpQueue negotiate(Wire wire, String name, int qid, int depth, TcpOptions options)
             throws TcpTransportException {
-        TcpQueue q = new TcpQueue(wire, name, qid, depth, options.bufferBytes(), options.ioTimeoutNanos());
+        TcpQueue q = new TcpQueue(wire, name, qid, depth, 0, options.bufferBytes(), options.ioTimeoutNanos());
         q.negotiation.exchange(options);
         return q;
     }
@@ -276,48 +289,7 @@ public final class TcpQueue implements AutoCloseable {
      */
     public int execute(MemorySegment sqe, MemorySegment buffer, long offset, int length, int direction,
             long timeoutNanos) throws TcpTransportException {
-        if (failure != null) {
-            throw failure;
-        }
-        int cid = acquireCid();
-        if (cid < 0) {
-            throw new IllegalStateException("no free command identifier on " + name);
-        }
-        try {
-            submit(cid, sqe, 0, buffer, offset, length, direction);
-            flush();
-            long deadline = System.nanoTime() + timeoutNanos;
-            while (!slots.done[cid]) {
-                poll();
-                if (slots.done[cid]) {
-                    break;
-                }
-                if (failure != null) {
-                    throw failure;
-                }
-                if (!await(deadline) && !slots.done[cid]) {
-                    poll();
-                    if (!slots.done[cid]) {
-                        fail(new TcpTransportException(TcpTransportException.Kind.TIMEOUT, "command (opcode 0x"
-                                + Integer.toHexString(sqe.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0) & 0xFF)
-                                + ") on " + name + " not completed within "
-                                + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"));
-                        throw failure;
-                    }
-                }
-            }
-            if (failure != null && (slots.doneStatus[cid] == STATUS_HOST_PATH_ERROR
-                    || slots.doneStatus[cid] == STATUS_ABORTED_SQ_DELETION)) {
-                throw failure;
-            }
-            lastDw0 = slots.doneDw0[cid];
-            lastDw1 = slots.doneDw1[cid];
-            return slots.doneStatus[cid];
-        } finally {
-            if (slots.state[cid] == CommandSlots.FREE) {
-                releaseCid(cid);
-            }
-        }
+        return SyncCommand.run(this, sqe, buffer, offset, length, direction, timeoutNanos);
     }
 
     /**
@@ -333,8 +305,8 @@ public final class TcpQueue implements AutoCloseable {
         slots.release(cid);
     }
 
-    private int lastDw0;
-    private int lastDw1;
+    int lastDw0;
+    int lastDw1;
 
     public int lastDw0() {
         return lastDw0;
@@ -397,7 +369,7 @@ public final class TcpQueue implements AutoCloseable {
         }
     }
 
-    private void fail(TcpTransportException e) {
+    void fail(TcpTransportException e) {
         if (failure != null) {
             return;
         }

@@ -9,6 +9,8 @@ import java.io.IOException;
  * a transport error status.
  */
 public class TcpTransportException extends IOException {
+    private static final long serialVersionUID = 1L;
+
     /** Why the connection failed. */
     public enum Kind {
         /** The peer sent a PDU the specification does not allow here (the FES says which rule). */

@@ -1,6 +1,5 @@
 package dev.nvme4j.vfio;
 
-import dev.nvme4j.device.DetachableRegisterSpace;
 import dev.nvme4j.device.DeviceEvents;
 import dev.nvme4j.device.EventFdVector;
 import dev.nvme4j.device.InterruptVector;
@@ -9,15 +8,12 @@ import dev.nvme4j.device.RegisterSpace;
 import dev.nvme4j.dma.DmaAllocator;
 import dev.nvme4j.sys.EventFd;
 import dev.nvme4j.sys.LibC;
-import dev.nvme4j.device.Mmio;
 import dev.nvme4j.sys.NativeException;
 import dev.nvme4j.sys.VfioIoctls;
 import dev.nvme4j.sys.VfioStructs;
 import dev.nvme4j.sys.VfioStructs.DeviceInfo;
 import dev.nvme4j.sys.VfioStructs.RegionInfo;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * mapped in the process's IOMMU container. The device request and error interrupts
  * ({@code VFIO_PCI_REQ_IRQ_INDEX}, {@code VFIO_PCI_ERR_IRQ_INDEX}) are wired to eventfds at open
  * when the kernel offers them ({@link #deviceEvents()}); on a request, {@link #release()} gives
- * the device back.
+ * the device back. BAR0 and its release are {@link Bar0}'s; the device request and error
+ * interrupts are wired by {@link DeviceInterruptWiring}.
  *
  * <p>Open with {@link #open(String, VfioOptions)}. Several functions may be open at once, also
  * functions of one IOMMU group; they share the container (and the group) through
@@ -49,12 +46,7 @@ public final class VfioPciFunction implements PciFunction {
     private final VfioGroup group;
     private final int deviceFd;
     private final DeviceInfo info;
-    private final MemorySegment bar0Mapping;
-    /** Owns the view of BAR0 handed out; closed before the munmap so stale accesses throw instead of faulting. */
-    private final Arena bar0Arena = Arena.ofShared();
-    private final DetachableRegisterSpace registers;
-    /** BAR0 reached by pread/pwrite when it is not mmapped; null otherwise. */
-    private final RegionRegisterSpace regionRegisters;
+    private final Bar0 bar0;
     private final PciConfigSpace config;
     private final int msixCount;
     private final VfioDmaAllocator dma;
@@ -62,24 +54,18 @@ public final class VfioPciFunction implements PciFunction {
     private EventFdVector[] vectors = new EventFdVector[0];
     /** The device fd is closed and the registry's share given back (release or close). */
     private boolean released;
-    /** BAR0's address holds the anonymous replacement of the device mapping (after a release). */
-    private boolean barReplaced;
     private boolean closed;
 
     private VfioPciFunction(VfioRegistry registry, LibC libc, PciAddress address, VfioGroup group, int deviceFd,
-            DeviceInfo info, RegionInfo bar0, MemorySegment bar0Mapping, PciConfigSpace config, int msixCount,
-            VfioDmaAllocator dma, DeviceEvents events) {
+            DeviceInfo info, Bar0 bar0, PciConfigSpace config, int msixCount, VfioDmaAllocator dma,
+            DeviceEvents events) {
         this.registry = registry;
         this.libc = libc;
         this.address = address;
         this.group = group;
         this.deviceFd = deviceFd;
         this.info = info;
-        this.bar0Mapping = bar0Mapping;
-        this.regionRegisters = bar0Mapping != null ? null
-                : new RegionRegisterSpace(libc, deviceFd, bar0.offset(), bar0.size());
-        this.registers = new DetachableRegisterSpace(bar0Mapping != null
-                ? new Mmio(bar0Mapping.reinterpret(bar0Arena, null)) : regionRegisters);
+        this.bar0 = bar0;
         this.config = config;
         this.msixCount = msixCount;
         this.dma = dma;
@@ -119,97 +105,22 @@ public final class VfioPciFunction implements PciFunction {
             throw new VfioException(address + ": BAR0 is " + bar0.size() + " bytes, too small for the NVMe registers"
                     + " and the admin doorbells; is this an NVMe function?");
         }
-        MemorySegment mapping = options.mmapBar() ? mapBar(libc, address, deviceFd, bar0) : null;
+        Bar0 bar = Bar0.open(libc, address, deviceFd, bar0, options.mmapBar());
         try {
             RegionInfo cfg = VfioStructs.regionInfo(libc, deviceFd, VfioStructs.PCI_CONFIG_REGION_INDEX);
             PciConfigSpace config = new PciConfigSpace(libc, deviceFd, cfg.offset());
             config.enableMemoryAndBusMaster();
             int msix = VfioStructs.irqInfo(libc, deviceFd, VfioStructs.PCI_MSIX_IRQ_INDEX).count();
             VfioDmaAllocator dma = new VfioDmaAllocator(libc, container, options.hugePages(), address.value());
-            DeviceEvents events = wireDeviceEvents(libc, address, deviceFd, info);
+            DeviceEvents events = DeviceInterruptWiring.wire(libc, address, deviceFd, info);
             LOG.info("opened {} (IOMMU group {}, BAR0 {} bytes {}, {} MSI-X vectors, reset {}, device request {},"
                     + " error interrupt {})", address, group.number(), bar0.size(),
-                    mapping != null ? "mmapped" : "via pread/pwrite", msix, info.canReset() ? "supported" : "not supported",
+                    bar.mapped() ? "mmapped" : "via pread/pwrite", msix, info.canReset() ? "supported" : "not supported",
                     events.hasRemovalRequest() ? "wired" : "not offered", events.hasError() ? "wired" : "not offered");
-            return new VfioPciFunction(registry, libc, address, group, deviceFd, info, bar0, mapping, config, msix, dma,
-                    events);
+            return new VfioPciFunction(registry, libc, address, group, deviceFd, info, bar, config, msix, dma, events);
         } catch (RuntimeException e) {
-            if (mapping != null) {
-                libc.munmap(mapping, mapping.byteSize());
-            }
+            bar.release(false);
             throw e instanceof NativeException ne ? new VfioException("setting up " + address + ": " + ne.getMessage(), ne) : e;
-        }
-    }
-
-    /**
-     * Wires the device request and the error interrupt to eventfds, each when the device reports
-     * it (VFIO_DEVICE_GET_IRQ_INFO: the index exists, has a vector and takes an eventfd). Without
-     * the request, the kernel cannot ask for the device on hot-unplug or unbind and waits until
-     * the process closes it; that is logged, not fatal. Wiring failures are logged too.
-     */
-    private static DeviceEvents wireDeviceEvents(LibC libc, PciAddress address, int deviceFd, DeviceInfo info) {
-        EventFd request = wire(libc, address, deviceFd, info, VfioStructs.PCI_REQ_IRQ_INDEX, "device request");
-        if (request == null) {
-            LOG.warn("{}: no device request interrupt (VFIO_PCI_REQ_IRQ_INDEX): a hot-unplug or unbind of the device"
-                    + " will wait until the controller is closed", address);
-        }
-        EventFd error = null;
-        try {
-            error = wire(libc, address, deviceFd, info, VfioStructs.PCI_ERR_IRQ_INDEX, "error");
-            return DeviceEvents.of(libc, request, error);
-        } catch (RuntimeException e) {
-            if (request != null) {
-                request.close();
-            }
-            if (error != null) {
-                error.close();
-            }
-            throw e;
-        }
-    }
-
-    /** {@return an eventfd wired to interrupt {@code index}, or null when it is not offered or wiring failed} */
-    private static EventFd wire(LibC libc, PciAddress address, int deviceFd, DeviceInfo info, int index, String what) {
-        if (!offers(libc, address, deviceFd, info, index)) {
-            return null;
-        }
-        EventFd fd = EventFd.create(libc);
-        try {
-            VfioStructs.setIrqEventFds(libc, deviceFd, index, new int[] {fd.fd()});
-            return fd;
-        } catch (NativeException e) {
-            fd.close();
-            LOG.warn("{}: wiring the {} interrupt (VFIO index {}) failed: {}", address, what, index, e.getMessage());
-            return null;
-        }
-    }
-
-    private static boolean offers(LibC libc, PciAddress address, int deviceFd, DeviceInfo info, int index) {
-        if (info.numIrqs() <= index) {
-            return false;
-        }
-        try {
-            VfioStructs.IrqInfo irq = VfioStructs.irqInfo(libc, deviceFd, index);
-            return irq.count() >= 1 && (irq.flags() & VfioStructs.IRQ_INFO_EVENTFD) != 0;
-        } catch (NativeException e) {
-            LOG.debug("{}: VFIO_DEVICE_GET_IRQ_INFO for index {}: {}", address, index, e.getMessage());
-            return false;
-        }
-    }
-
-    /** {@return BAR0 mmapped from the device fd, or null when it must be reached by pread/pwrite} */
-    private static MemorySegment mapBar(LibC libc, PciAddress address, int deviceFd, RegionInfo bar) {
-        if (!bar.mmappable()) {
-            LOG.warn("{}: BAR0 cannot be mmapped; using pread/pwrite for every register access (slow)", address);
-            return null;
-        }
-        try {
-            return libc.mmap(MemorySegment.NULL, bar.size(), VfioStructs.PROT_READ | VfioStructs.PROT_WRITE,
-                    VfioStructs.MAP_SHARED, deviceFd, bar.offset());
-        } catch (NativeException e) {
-            LOG.warn("{}: mmap of BAR0 failed ({}); using pread/pwrite for every register access (slow)",
-                    address, e.getMessage());
-            return null;
         }
     }
 
@@ -225,7 +136,7 @@ public final class VfioPciFunction implements PciFunction {
 
     /** {@return whether BAR0 is mmapped (false: register accesses are system calls)} */
     public boolean barMapped() {
-        return bar0Mapping != null;
+        return bar0.mapped();
     }
 
     /** {@return the PCI vendor and device ID, from config space: vendor in the low 16 bits} */
@@ -235,7 +146,7 @@ public final class VfioPciFunction implements PciFunction {
 
     @Override
     public RegisterSpace registers() {
-        return registers;
+        return bar0.registers();
     }
 
     @Override
@@ -314,7 +225,7 @@ public final class VfioPciFunction implements PciFunction {
 
     @Override
     public void detach() {
-        registers.detach();
+        bar0.detach();
     }
 
     @Override
@@ -334,7 +245,7 @@ public final class VfioPciFunction implements PciFunction {
         if (released || closed) {
             return;
         }
-        registers.detach();
+        bar0.detach();
         dma.unmapAll();
         releaseDevice();
         LOG.info("{}: released to the kernel (device request: hot-unplug, unbind or remove)", address);
@@ -348,8 +259,7 @@ public final class VfioPciFunction implements PciFunction {
         closed = true;
         if (!released) {
             disableMsix();
-            disableIrq(VfioStructs.PCI_REQ_IRQ_INDEX, events.hasRemovalRequest(), "the device request");
-            disableIrq(VfioStructs.PCI_ERR_IRQ_INDEX, events.hasError(), "the error interrupt");
+            DeviceInterruptWiring.unwire(libc, address, deviceFd, events);
             try {
                 config.disableBusMaster();
             } catch (RuntimeException e) {
@@ -362,80 +272,26 @@ public final class VfioPciFunction implements PciFunction {
         dma.close();
         boolean wasReleased = released;
         releaseDevice();
-        if (barReplaced) {
-            unmapBar();
-        }
+        bar0.close();
         LOG.info("closed {}{}", address, wasReleased ? " (released to the kernel before)" : "");
     }
 
-    /** Unmaps BAR0, closes the device fd and gives the group back; once. */
+    /**
+     * Gives BAR0's device mapping up (replaced in place on a release, so a racing register access
+     * cannot fault; unmapped when closing), closes the device fd and gives the group back; once.
+     */
     private void releaseDevice() {
         if (released) {
             return;
         }
         released = true;
-        if (regionRegisters != null) {
-            regionRegisters.close();
-        }
-        if (bar0Mapping != null && !closed && replaceBarMapping()) {
-            // BAR0's address now holds anonymous memory, unmapped at close: a thread that passed
-            // the detached check just before cannot fault, and the device file is no longer mapped.
-        } else {
-            unmapBar();
-        }
+        bar0.release(!closed);
         try {
             libc.close(deviceFd);
         } catch (NativeException e) {
             LOG.warn("{}: closing the device fd: {}", address, e.getMessage());
         }
         registry.release(address, group);
-    }
-
-    /**
-     * Atomically replaces the BAR0 mapping with private anonymous memory (mmap MAP_FIXED at the
-     * same address), which drops the mapping's reference to the device file without leaving an
-     * unmapped hole that a concurrent register access could fault on.
-     *
-     * @return false when that failed (then the caller unmaps)
-     */
-    private boolean replaceBarMapping() {
-        try {
-            MemorySegment replaced = libc.mmap(bar0Mapping, bar0Mapping.byteSize(),
-                    VfioStructs.PROT_READ | VfioStructs.PROT_WRITE,
-                    VfioStructs.MAP_PRIVATE | VfioStructs.MAP_ANONYMOUS | VfioStructs.MAP_FIXED, -1, 0);
-            if (replaced.address() == bar0Mapping.address()) {
-                barReplaced = true;
-                return true;
-            }
-            libc.munmap(replaced, bar0Mapping.byteSize());
-            LOG.warn("{}: replacing the BAR0 mapping returned another address; unmapping it", address);
-        } catch (NativeException e) {
-            LOG.warn("{}: replacing the BAR0 mapping failed ({}); unmapping it", address, e.getMessage());
-        }
-        return false;
-    }
-
-    /** Closes the view of BAR0 (stale accesses throw) and unmaps it (the device mapping, or its replacement). */
-    private void unmapBar() {
-        bar0Arena.close();
-        if (bar0Mapping != null) {
-            try {
-                libc.munmap(bar0Mapping, bar0Mapping.byteSize());
-            } catch (NativeException e) {
-                LOG.warn("{}: unmapping BAR0{}: {}", address, barReplaced ? " (replacement)" : "", e.getMessage());
-            }
-        }
-    }
-
-    private void disableIrq(int index, boolean wired, String what) {
-        if (!wired) {
-            return;
-        }
-        try {
-            VfioStructs.disableIrqs(libc, deviceFd, index);
-        } catch (NativeException e) {
-            LOG.warn("{}: disabling {}: {}", address, what, e.getMessage());
-        }
     }
 
     private void requireOpen() {

@@ -13,9 +13,11 @@
  *   {@code VFIO_IOMMU_MAP_DMA}/{@code UNMAP_DMA}, with the memlock checks.</li>
  *   <li>{@code VfioDmaAllocator}: per function, 2 MiB hugepage chunks (4 KiB pages as a
  *   fallback) mapped once and carved into 4 KiB-aligned regions.</li>
- *   <li>{@link dev.nvme4j.vfio.VfioPciFunction}: BAR0 ({@link dev.nvme4j.device.Mmio} over the
- *   mmapped region, or pread/pwrite), config space (Memory Space, Bus Master, INTx off),
- *   MSI-X vectors as eventfds, {@code VFIO_DEVICE_RESET}.</li>
+ *   <li>{@link dev.nvme4j.vfio.VfioPciFunction}: config space (Memory Space, Bus Master, INTx
+ *   off), MSI-X vectors as eventfds, {@code VFIO_DEVICE_RESET}, release and close; BAR0
+ *   ({@code Bar0}: {@link dev.nvme4j.device.Mmio} over the mmapped region, or pread/pwrite,
+ *   replaced in place on release); the device request and error interrupts
+ *   ({@code DeviceInterruptWiring}).</li>
  * </ul>
  * Every system call goes through {@link dev.nvme4j.sys.LibC}, and every VFIO structure through
  * {@link dev.nvme4j.sys.VfioStructs}, so all of it is tested over a mocked LibC.

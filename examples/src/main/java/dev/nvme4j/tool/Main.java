@@ -38,6 +38,14 @@ import picocli.CommandLine.ScopeType;
                 dev.nvme4j.tool.admin.BlockCommands.WriteZeroes.class, dev.nvme4j.tool.admin.BlockCommands.Dsm.class,
                 dev.nvme4j.tool.admin.FormatCommand.class, dev.nvme4j.tool.admin.PassthruCommand.Admin.class,
                 dev.nvme4j.tool.admin.PassthruCommand.Io.class,
+                dev.nvme4j.tool.admin.FirmwareCommands.Log.class, dev.nvme4j.tool.admin.FirmwareCommands.Download.class,
+                dev.nvme4j.tool.admin.FirmwareCommands.Commit.class, dev.nvme4j.tool.admin.NamespaceCommands.Create.class,
+                dev.nvme4j.tool.admin.NamespaceCommands.Delete.class, dev.nvme4j.tool.admin.NamespaceCommands.Attach.class,
+                dev.nvme4j.tool.admin.NamespaceCommands.Detach.class, dev.nvme4j.tool.admin.NamespaceCommands.ListCtrl.class,
+                dev.nvme4j.tool.admin.NamespaceCommands.Granularity.class,
+                dev.nvme4j.tool.admin.SelfTestCommands.Start.class, dev.nvme4j.tool.admin.SelfTestCommands.Log.class,
+                dev.nvme4j.tool.admin.SelfTestCommands.Sanitize.class,
+                dev.nvme4j.tool.admin.SelfTestCommands.SanitizeLog.class, dev.nvme4j.tool.admin.ResvReportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** The tool's version string, as printed in reports ({@code fio version} in JSON). */
@@ -45,6 +53,7 @@ public final class Main implements Runnable {
 
     private final ControllerSource source;
     private boolean debug;
+    private java.io.OutputStream binaryOut = System.out;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -74,6 +83,27 @@ public final class Main implements Runnable {
 
     public boolean debug() {
         return debug;
+    }
+
+    /** Where raw binary output goes (-b/--raw-binary, read without --data): standard output unless set. */
+    public java.io.OutputStream binaryOut() {
+        return binaryOut;
+    }
+
+    /** Writes {@code data} to {@link #binaryOut()}, as nvme-cli's -b does; a failure names {@code command}. */
+    public void writeBinary(String command, byte[] data) {
+        try {
+            binaryOut.write(data);
+            binaryOut.flush();
+        } catch (java.io.IOException e) {
+            throw new dev.nvme4j.tool.cli.ToolException(command + ": cannot write to standard output: " + e.getMessage());
+        }
+    }
+
+    /** Sends raw binary output to {@code out} instead of standard output; returns this. */
+    public Main binaryOut(java.io.OutputStream out) {
+        this.binaryOut = java.util.Objects.requireNonNull(out, "out");
+        return this;
     }
 
     @Override

@@ -14,6 +14,7 @@ package dev.nvme4j.mock.config;
  * @param completionsDropped   completions lost on a full CQ (non-compliant mode only)
  * @param commandsHung         commands a fault made never complete
  * @param readsCorrupted       reads whose returned data a fault corrupted
+ * @param abortsReceived       Abort commands the device executed
  * @param writesWhileRemoved   register and doorbell writes that reached the device after it was
  *                             removed (surprise removal, or released after a request): dropped,
  *                             since nothing is there to take them
@@ -31,6 +32,7 @@ public record MockCounters(
         long completionsDropped,
         long commandsHung,
         long readsCorrupted,
+        long abortsReceived,
         long writesWhileRemoved,
         long violations) {
 }

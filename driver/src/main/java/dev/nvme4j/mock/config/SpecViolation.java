@@ -41,7 +41,12 @@ public record SpecViolation(Kind kind, String detail) {
         /** AQA, ASQ, ACQ or CC.CSS/MPS/AMS changed while CC.EN is 1 (Base 3.1.3.5, 3.1.3.8). */
         REGISTER_WRITE_WHILE_ENABLED,
         /** INTMS or INTMC accessed while MSI-X is enabled (Base 3.1.3.3: the host shall not). */
-        INTERRUPT_MASK_WITH_MSIX
+        INTERRUPT_MASK_WITH_MSIX,
+        /**
+         * More Abort commands outstanding than the Abort Command Limit allows (Identify Controller
+         * ACL, 0's based; Base 5.1: the controller fails the excess with Abort Command Limit Exceeded).
+         */
+        ABORT_COMMAND_LIMIT_EXCEEDED
     }
 
     @Override

@@ -58,6 +58,12 @@ abstract class AdminCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Writes raw bytes to the tool's binary output (standard output), as nvme-cli's -b does. */
+    void writeBinary(byte[] data) {
+        spec.commandLine().getOut().flush();
+        main.writeBinary(name(), data);
+    }
+
     /** Checks the options before the device is opened; throws a usage error. */
     void validate() {
     }
@@ -98,6 +104,31 @@ abstract class AdminCommand implements Callable<Integer> {
             throw new ToolException(name() + ": " + e.getCause().getMessage());
         }
         return done;
+    }
+
+    /**
+     * Runs a {@link dev.nvme4j.api.Management} operation: a failed status becomes nvme-cli's "NVMe status: ...",
+     * an unsupported operation, a refusal (open queue pairs) or a bad argument a ToolException with its message.
+     */
+    <T> T manage(java.util.function.Supplier<T> op) {
+        try {
+            return op.get();
+        } catch (dev.nvme4j.api.NvmeException e) {
+            if (e.status() >= 0) {
+                throw failed(e.status());
+            }
+            throw new ToolException(name() + ": " + e.getMessage());
+        } catch (UnsupportedOperationException | IllegalStateException | IllegalArgumentException e) {
+            throw new ToolException(name() + ": " + e.getMessage());
+        }
+    }
+
+    /** As {@link #manage(java.util.function.Supplier)} for an operation without a result. */
+    void manageRun(Runnable op) {
+        manage(() -> {
+            op.run();
+            return null;
+        });
     }
 
     /** nvme-cli's "NVMe status: ..." for a failed command. */

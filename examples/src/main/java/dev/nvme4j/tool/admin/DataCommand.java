@@ -35,8 +35,9 @@ public abstract class DataCommand extends IoCommand {
             description = "Bytes to transfer (default: the blocks' size); at least the blocks' size.")
     Long dataSize;
 
-    @Option(names = {"--data", "-d"}, paramLabel = "FILE", required = true,
-            description = "File the data is read from (write, compare) or written to (read).")
+    @Option(names = {"--data", "-d"}, paramLabel = "FILE",
+            description = "File the data is read from (write, compare; required) or written to (read; default:"
+                    + " standard output).")
     Path data;
 
     @Option(names = {"--force-unit-access", "-f"}, description = "FUA: the data reaches the media before completion.")
@@ -49,6 +50,15 @@ public abstract class DataCommand extends IoCommand {
 
     /** True when the data goes from the host to the device (the file is read). */
     abstract boolean toDevice();
+
+    @Override
+    void validate() {
+        super.validate();
+        if (toDevice() && data == null) {
+            throw ToolException.usage("Missing required option: '--data=FILE' (" + name()
+                    + " does not read standard input)");
+        }
+    }
 
     @Override
     void io(Controller c, Namespace ns, IoQueuePair qp, PrintWriter out) {
@@ -100,6 +110,10 @@ public abstract class DataCommand extends IoCommand {
     private void store(MemorySegment seg, long bytes) {
         byte[] b = new byte[(int) bytes];
         MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, 0, b, 0, b.length);
+        if (data == null) {
+            writeBinary(b); // nvme-cli writes to standard output without --data
+            return;
+        }
         try (OutputStream o = Files.newOutputStream(data)) {
             o.write(b);
         } catch (IOException e) {

@@ -1,9 +1,9 @@
 package dev.nvme4j.tool.admin;
 
 import dev.nvme4j.api.Controller;
-import dev.nvme4j.api.RawCommand;
+import dev.nvme4j.api.Confirm;
+import dev.nvme4j.api.Management;
 import dev.nvme4j.spec.IdentifyLayout;
-import dev.nvme4j.spec.Opcodes;
 import dev.nvme4j.tool.cli.ToolException;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
@@ -75,10 +75,8 @@ public final class FormatCommand extends AdminCommand {
             throw ToolException.usage("Invalid value for option '--lbaf': " + index + "; the namespace has LBA formats 0-"
                     + nlbaf + " (see id-ns)");
         }
-        int cdw10 = (index & 0xF) | (ms ? 1 << 4 : 0) | pi << 5 | (pil ? 1 << 8 : 0) | ses << 9
-                | ((index >>> 4) & 0x3) << 12;
-        admin(c, RawCommand.of(Opcodes.ADMIN_FORMAT_NVM, target).withCdw10(cdw10), null);
-        c.rescanNamespaces();
+        manage(() -> c.management().format(target, new Management.FormatRequest(index, ses, pi, pil, ms),
+                Confirm.DESTRUCTIVE));
         out.printf("Success formatting namespace:%x%n", target);
     }
 

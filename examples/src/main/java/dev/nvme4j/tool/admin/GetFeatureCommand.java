@@ -2,13 +2,11 @@ package dev.nvme4j.tool.admin;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nvme4j.api.Completion;
 import dev.nvme4j.api.Controller;
-import dev.nvme4j.api.DmaBuffer;
+import dev.nvme4j.api.Management;
+import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.api.NvmeStatus;
-import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.api.Status;
-import dev.nvme4j.spec.Opcodes;
 import dev.nvme4j.tool.cli.ToolException;
 import dev.nvme4j.tool.inspect.Fields;
 import java.io.PrintWriter;
@@ -43,6 +41,9 @@ public final class GetFeatureCommand extends AdminCommand {
 
     @Option(names = {"--human-readable", "-H"}, description = "Decode the value, as nvme-cli -H does.")
     boolean human;
+
+    @Option(names = {"--raw-binary", "-b"}, description = "Write the feature's data to standard output as it is.")
+    boolean rawBinary;
 
     @picocli.CommandLine.Mixin
     Output output = new Output();
@@ -85,50 +86,51 @@ public final class GetFeatureCommand extends AdminCommand {
             }
         }
         ArrayNode array = Fields.MAPPER.createArrayNode();
-        try (DmaBuffer buf = c.allocateBuffer(Math.max(dataLen, 4096))) {
-            for (int fid : fids) {
-                RawCommand cmd = RawCommand.of(Opcodes.ADMIN_GET_FEATURES, (int) nsid)
-                        .withCdw10(fid | sel << 8).withCdw11((int) cdw11);
-                long len = dataLen > 0 ? dataLen : Features.dataLength(fid);
-                Completion done = send(c, cmd, len > 0 ? buf.slice(0, len) : null);
-                if (!done.isSuccess()) {
-                    boolean invalidField = NvmeStatus.of(done.status()) == NvmeStatus.INVALID_FIELD_IN_COMMAND;
-                    if (featureId == null && invalidField) {
-                        continue; // not supported: skipped when listing all, as nvme-cli does
-                    }
-                    throw new ToolException(name() + ": feature 0x" + Integer.toHexString(fid) + " ("
-                            + Features.name(fid) + "): NVMe status: " + Status.describe(done.status())
-                            + String.format("(0x%x)", done.status()));
+        for (int fid : fids) {
+            long len = dataLen > 0 ? dataLen : Features.dataLength(fid);
+            Management.FeatureValue done;
+            try {
+                done = c.management().getFeature(fid, (int) nsid, sel, (int) cdw11, (int) len);
+            } catch (NvmeException e) {
+                if (e.status() < 0) {
+                    throw new ToolException(name() + ": " + e.getMessage());
                 }
-                int v = done.dw0();
-                if (json()) {
-                    ObjectNode o = array.addObject();
-                    o.put("feature_id", fid);
-                    o.put("name", Features.name(fid));
-                    o.put("sel", Features.select(sel));
-                    o.put("value", v & 0xFFFF_FFFFL);
-                    continue;
+                if (featureId == null && e.nvmeStatus() == NvmeStatus.INVALID_FIELD_IN_COMMAND) {
+                    continue; // not supported: skipped when listing all, as nvme-cli does
                 }
-                out.printf("get-feature:%s (%s), %s value:%s%n", cHex(fid, 4), Features.name(fid),
-                        Features.select(sel), cHex(v & 0xFFFF_FFFFL, v != 0 ? 10 : 8));
-                if (sel == 3) {
-                    if ((v & 1) != 0) {
-                        out.println("  Feature is saveable");
-                    }
-                    if ((v & 2) != 0) {
-                        out.println("  Feature is per-namespace");
-                    }
-                    if ((v & 4) != 0) {
-                        out.println("  Feature is changeable");
-                    }
-                } else if (human) {
-                    Features.decode(fid, v).forEach(out::println);
-                } else if (len > 0) {
-                    byte[] data = new byte[(int) len];
-                    java.lang.foreign.MemorySegment.copy(buf.segment(), java.lang.foreign.ValueLayout.JAVA_BYTE, 0,
-                            data, 0, data.length);
-                    HexDump.print(out, data);
+                throw new ToolException(name() + ": feature 0x" + Integer.toHexString(fid) + " ("
+                        + Features.name(fid) + "): NVMe status: " + Status.describe(e.status())
+                        + String.format("(0x%x)", e.status()));
+            }
+            int v = done.dword0();
+            if (rawBinary) {
+                writeBinary(done.data());
+                continue;
+            }
+            if (json()) {
+                ObjectNode o = array.addObject();
+                o.put("feature_id", fid);
+                o.put("name", Features.name(fid));
+                o.put("sel", Features.select(sel));
+                o.put("value", v & 0xFFFF_FFFFL);
+                continue;
+            }
+            out.printf("get-feature:%s (%s), %s value:%s%n", cHex(fid, 4), Features.name(fid),
+                    Features.select(sel), cHex(v & 0xFFFF_FFFFL, v != 0 ? 10 : 8));
+            if (sel == 3) {
+                if ((v & 1) != 0) {
+                    out.println("  Feature is saveable");
                 }
+                if ((v & 2) != 0) {
+                    out.println("  Feature is per-namespace");
+                }
+                if ((v & 4) != 0) {
+                    out.println("  Feature is changeable");
+                }
+            } else if (human) {
+                Features.decode(fid, v).forEach(out::println);
+            } else if (len > 0) {
+                HexDump.print(out, done.data());
             }
         }
         if (json()) {

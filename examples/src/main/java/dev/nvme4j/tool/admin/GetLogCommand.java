@@ -38,6 +38,9 @@ public final class GetLogCommand extends AdminCommand {
     @Option(names = {"--rae", "-r"}, description = "Retain an asynchronous event.")
     boolean rae;
 
+    @Option(names = {"--raw-binary", "-b"}, description = "Write the page to standard output as it is.")
+    boolean rawBinary;
+
     @Override
     void validate() {
         if (logId > 0xFF) {
@@ -66,6 +69,10 @@ public final class GetLogCommand extends AdminCommand {
         try (DmaBuffer buf = c.allocateBuffer(logLen)) {
             admin(c, cmd, buf);
             MemorySegment.copy(buf.segment(), ValueLayout.JAVA_BYTE, 0, data, 0, data.length);
+        }
+        if (rawBinary) {
+            writeBinary(data);
+            return;
         }
         out.printf("Device:%s log-id:%d namespace-id:%#x%n", c.address(), logId, nsid);
         HexDump.print(out, data);

@@ -11,12 +11,16 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code nvme4j list-ns}: the active namespace IDs (Identify CNS 02h), like {@code nvme list-ns}. */
+/** {@code nvme4j list-ns}: the active (or, with --all, allocated) namespace IDs, like {@code nvme list-ns}. */
 @Command(name = "list-ns", mixinStandardHelpOptions = true,
         description = "List the active namespace IDs, like 'nvme list-ns'.")
 public final class ListNsCommand extends AdminCommand {
     @Mixin
     Output output = new Output();
+
+    @picocli.CommandLine.Option(names = {"--all", "-a"},
+            description = "Every allocated namespace, attached or not (Identify CNS 10h; namespace management).")
+    boolean all;
 
     @Override
     boolean json() {
@@ -25,16 +29,17 @@ public final class ListNsCommand extends AdminCommand {
 
     @Override
     void run(Controller c, PrintWriter out) {
-        List<Namespace> list = c.namespaces();
+        List<Integer> list = all ? manage(() -> c.management().allocatedNamespaces())
+                : c.namespaces().stream().map(Namespace::nsid).toList();
         if (json()) {
             ObjectNode root = Fields.MAPPER.createObjectNode();
             ArrayNode ids = root.putArray("nsid_list");
-            list.forEach(ns -> ids.addObject().put("nsid", ns.nsid()));
+            list.forEach(nsid -> ids.addObject().put("nsid", nsid));
             Fields.printJson(out, root);
             return;
         }
         for (int i = 0; i < list.size(); i++) {
-            out.printf("[%4d]:%#x%n", i, list.get(i).nsid());
+            out.printf("[%4d]:%#x%n", i, list.get(i));
         }
     }
 }

@@ -1,10 +1,8 @@
 package dev.nvme4j.tool.admin;
 
-import dev.nvme4j.api.Completion;
 import dev.nvme4j.api.Controller;
-import dev.nvme4j.api.RawCommand;
+import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.api.Status;
-import dev.nvme4j.spec.Opcodes;
 import dev.nvme4j.tool.cli.ToolException;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
@@ -47,13 +45,15 @@ public final class SetFeatureCommand extends AdminCommand {
     @Override
     void run(Controller c, PrintWriter out) {
         int fid = (int) featureId;
-        RawCommand cmd = RawCommand.of(Opcodes.ADMIN_SET_FEATURES, (int) nsid)
-                .withCdw10(fid | (save ? 1 << 31 : 0)).withCdw11((int) value).withCdw12((int) cdw12);
-        Completion done = send(c, cmd, null);
-        if (!done.isSuccess()) {
+        try {
+            c.management().setFeature(fid, (int) nsid, (int) value, (int) cdw12, save, null);
+        } catch (NvmeException e) {
+            if (e.status() < 0) {
+                throw new ToolException(name() + ": " + e.getMessage());
+            }
             throw new ToolException(name() + ": feature 0x" + Integer.toHexString(fid) + " (" + Features.name(fid)
-                    + "), value 0x" + Long.toHexString(value) + ": NVMe status: " + Status.describe(done.status())
-                    + String.format("(0x%x)", done.status()));
+                    + "), value 0x" + Long.toHexString(value) + ": NVMe status: " + Status.describe(e.status())
+                    + String.format("(0x%x)", e.status()));
         }
         out.printf("set-feature:%s (%s), value:%s, cdw12:%s, save:%s%n", cHex(fid, 4), Features.name(fid),
                 cHex(value, value != 0 ? 10 : 8), cHex(cdw12, cdw12 != 0 ? 10 : 8), save ? "0x1" : "0");

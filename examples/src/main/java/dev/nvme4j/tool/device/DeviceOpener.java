@@ -8,8 +8,9 @@ import dev.nvme4j.tool.cli.ToolException;
 import java.util.regex.Pattern;
 
 /**
- * Opens what {@code --device} names: the embedded mock controller ({@link MockDevices}) or a
- * real NVMe function through {@link Nvme#open(String, ControllerOptions)}. Failures become
+ * Opens what {@code --device} names: the embedded mock controller ({@link MockDevices}), a
+ * real NVMe function through {@link Nvme#open(String, ControllerOptions)} or an NVMe/TCP
+ * controller ({@code tcp://}). Failures become
  * one-line {@link ToolException}s carrying the driver's reason and fix. Stateless.
  */
 public final class DeviceOpener implements ControllerSource {
@@ -20,6 +21,15 @@ public final class DeviceOpener implements ControllerSource {
         ControllerOptions effective = device.apply(options);
         if (device.isMock()) {
             return MockDevices.open(device, effective);
+        }
+        if (device.isTcp()) {
+            try {
+                return Nvme.open(device.device, effective, device.fabrics());
+            } catch (NvmeException | IllegalStateException | IllegalArgumentException e) {
+                String reason = oneLine(e.getMessage());
+                throw new ToolException(reason.contains(device.device) ? reason : "cannot open " + device.device + ": "
+                        + reason, ToolException.FAILURE, e);
+            }
         }
         String address = normalizePci(device.device);
         try {
@@ -34,14 +44,18 @@ public final class DeviceOpener implements ControllerSource {
      * that does not say what to do, what sysfs shows is wrong and how to fix it.
      */
     static String openFailure(String address, String driverMessage, PciPreflight preflight) {
-        // One line, also when the driver's message spans several (e.g. a command on its own line).
-        String reason = driverMessage == null ? "unknown error" : driverMessage.strip().replaceAll("\\s*\\R\\s*", " ");
+        String reason = oneLine(driverMessage);
         String msg = reason.contains(address) ? reason : "cannot open " + address + ": " + reason;
         if (!reason.contains("vfio-pci") && !reason.contains("modprobe") && !reason.contains("chown")
                 && !reason.contains("nvme4j-setup")) {
             msg += preflight.diagnose(address).map(hint -> "; " + hint).orElse("");
         }
         return msg;
+    }
+
+    /** A driver message on one line, also when it spans several (e.g. a command on its own line). */
+    private static String oneLine(String message) {
+        return message == null ? "unknown error" : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     /** True when {@code value} has the form of a PCI address ({@code 0000:01:00.0} or {@code 01:00.0}). */
@@ -56,8 +70,8 @@ public final class DeviceOpener implements ControllerSource {
      */
     public static String normalizePci(String value) {
         if (!PCI.matcher(value).matches()) {
-            throw ToolException.usage("Invalid value for option '--device': expected 'mock' or a PCI address "
-                    + "such as 0000:01:00.0 but was '" + value + "'");
+            throw ToolException.usage("Invalid value for option '--device': expected 'mock', a PCI address "
+                    + "such as 0000:01:00.0 or tcp://HOST:PORT/SUBNQN but was '" + value + "'");
         }
         String lower = value.toLowerCase(java.util.Locale.ROOT);
         return lower.length() == 7 ? "0000:" + lower : lower;

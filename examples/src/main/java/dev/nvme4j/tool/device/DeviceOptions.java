@@ -52,10 +52,60 @@ public final class DeviceOptions {
         }
     }
 
-    @Option(names = "--device", paramLabel = "mock|PCI", defaultValue = MOCK,
-            description = "'mock' (the embedded mock controller, default) or the PCI address of an NVMe "
-                    + "function bound to vfio-pci, e.g. 0000:01:00.0")
+    /** How an NVMe/TCP address starts. */
+    public static final String TCP = "tcp://";
+
+    @Option(names = "--device", paramLabel = "mock|PCI|tcp://HOST:PORT/NQN", defaultValue = MOCK,
+            description = "'mock' (the embedded mock controller, default), the PCI address of an NVMe "
+                    + "function bound to vfio-pci, e.g. 0000:01:00.0, or an NVMe/TCP controller, "
+                    + "tcp://HOST[:PORT]/SUBNQN (port 4420 when omitted)")
     public String device = MOCK;
+
+    @Option(names = "--hostnqn", paramLabel = "NQN",
+            description = "NVMe/TCP: the host NQN of every Connect (default nqn.2014-08.org.nvmexpress:uuid:<hostid>).")
+    public String hostNqn;
+
+    @Option(names = "--hostid", paramLabel = "UUID", description = "NVMe/TCP: the host identifier (default random).")
+    public String hostId;
+
+    @Option(names = "--hdr-digest", description = "NVMe/TCP: ask for header digests (CRC32C).")
+    public boolean headerDigest;
+
+    @Option(names = "--data-digest", description = "NVMe/TCP: ask for data digests (CRC32C).")
+    public boolean dataDigest;
+
+    @Option(names = "--keep-alive-tmo", paramLabel = "SECONDS",
+            description = "NVMe/TCP: Keep Alive Timeout (default 10; 0: no Keep Alive).")
+    public Integer keepAliveSeconds;
+
+    @Option(names = "--ctrl-loss-tmo", paramLabel = "SECONDS",
+            description = "NVMe/TCP: how long a reset keeps reconnecting before the controller fails (default 10).")
+    public Integer ctrlLossSeconds;
+
+    /** True when the device is an NVMe/TCP controller ({@code tcp://...}). */
+    public boolean isTcp() {
+        return device != null && device.regionMatches(true, 0, TCP, 0, TCP.length());
+    }
+
+    /** The NVMe/TCP connection options these flags give. */
+    public dev.nvme4j.api.FabricsOptions fabrics() {
+        dev.nvme4j.api.FabricsOptions.Builder b = dev.nvme4j.api.FabricsOptions.builder();
+        try {
+            b.hostNqn(hostNqn).headerDigest(headerDigest).dataDigest(dataDigest);
+            if (hostId != null) {
+                b.hostId(java.util.UUID.fromString(hostId));
+            }
+            if (keepAliveSeconds != null) {
+                b.keepAlive(Duration.ofSeconds(keepAliveSeconds));
+            }
+            if (ctrlLossSeconds != null) {
+                b.reconnectTimeout(Duration.ofSeconds(ctrlLossSeconds));
+            }
+        } catch (IllegalArgumentException e) {
+            throw dev.nvme4j.tool.cli.ToolException.usage("Invalid NVMe/TCP option: " + e.getMessage());
+        }
+        return b.build();
+    }
 
     @Option(names = "--unsafe-no-iommu", description = "Allow VFIO no-IOMMU mode (the device can DMA anywhere).")
     public boolean unsafeNoIommu;

@@ -29,6 +29,8 @@ import java.nio.file.Path;
 public final class MockDevices {
     /** Seed of the probabilistic faults, fixed so that runs repeat. */
     static final long FAULT_SEED = 0x4E564D45L;
+    /** NN of the mock: namespaces up to this NSID can be created (create-ns). */
+    static final int MOCK_NN = 16;
 
     private MockDevices() {
     }
@@ -63,7 +65,9 @@ public final class MockDevices {
                         + "--mock-capacity)");
             }
         }
-        MockConfig.Builder b = MockConfig.builder().maxIoQueuePairs(Math.max(ioQueuePairs, 1));
+        // NN above the namespaces configured: room for create-ns (the mock has a capacity pool).
+        MockConfig.Builder b = MockConfig.builder().maxIoQueuePairs(Math.max(ioQueuePairs, 1))
+                .nn(Math.max(d.mockNamespaces, MOCK_NN));
         for (int i = 0; i < d.mockNamespaces; i++) {
             b.namespace(withMetadata(d.mockMetadata, switch (d.mockBacking) {
                 case RAM -> NamespaceConfig.ram(blocks, d.mockLbaSize);

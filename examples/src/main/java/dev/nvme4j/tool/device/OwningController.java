@@ -105,6 +105,11 @@ final class OwningController implements Controller {
     }
 
     @Override
+    public dev.nvme4j.api.Management management() {
+        return delegate.management();
+    }
+
+    @Override
     public int setFeature(int featureId, int cdw11) {
         return delegate.setFeature(featureId, cdw11);
     }

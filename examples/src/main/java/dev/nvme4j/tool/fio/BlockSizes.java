@@ -18,12 +18,89 @@ public final class BlockSizes {
     private final int[] cumulative;
     private final int total;
     private final boolean range;
+    /** Per data direction (read, write, trim) when they differ, else null. */
+    private final BlockSizes[] byDirection;
 
     private BlockSizes(int[] sizes, int[] cumulative, int total, boolean range) {
         this.sizes = sizes;
         this.cumulative = cumulative;
         this.total = total;
         this.range = range;
+        this.byDirection = null;
+    }
+
+    private BlockSizes(BlockSizes[] byDirection) {
+        List<Integer> all = new ArrayList<>();
+        for (BlockSizes b : byDirection) {
+            for (int v : b.sizes) {
+                all.add(v);
+            }
+        }
+        this.sizes = all.stream().mapToInt(Integer::intValue).toArray();
+        this.cumulative = null;
+        this.total = 0;
+        this.range = false;
+        this.byDirection = byDirection.clone();
+    }
+
+    /** Sizes per data direction: reads, writes, trims (fio's {@code bs=4k,8k}). */
+    public static BlockSizes perDirection(BlockSizes read, BlockSizes write, BlockSizes trim) {
+        if (read.sameAs(write) && read.sameAs(trim)) {
+            return read;
+        }
+        return new BlockSizes(new BlockSizes[] {read, write, trim});
+    }
+
+    private boolean sameAs(BlockSizes o) {
+        return byDirection == null && o.byDirection == null && range == o.range && total == o.total
+                && java.util.Arrays.equals(sizes, o.sizes) && java.util.Arrays.equals(cumulative, o.cumulative);
+    }
+
+    /**
+     * fio's per-direction values: {@code A,B,C} for reads, writes and trims; an empty one is the
+     * default (null here); a last value not followed by a comma applies to the directions after it
+     * ({@code 8k,32k}: trims 32k; {@code 8k,32k,}: trims the default; {@code ,8k}: reads the default).
+     */
+    public static String[] directions(String option, String value) {
+        String[] parts = value.split(",", -1);
+        if (parts.length > 3) {
+            throw ToolException.usage("Invalid value for option '" + option + "': at most three values (reads, "
+                    + "writes, trims) but was '" + value + "'");
+        }
+        String[] out = new String[3];
+        for (int i = 0; i < 3; i++) {
+            String p = i < parts.length ? parts[i].strip() : parts[parts.length - 1].strip();
+            out[i] = p.isEmpty() ? null : p;
+        }
+        return out;
+    }
+
+    /** Checks {@code --bs=SIZE[,SIZE[,SIZE]]} as it is parsed (sizes with fio's suffixes); the value stays text. */
+    public static final class PerDirectionConverter implements picocli.CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            String[] parts = value.split(",", -1);
+            if (parts.length > 3) {
+                throw new picocli.CommandLine.TypeConversionException("at most three sizes (reads, writes, trims) "
+                        + "but was '" + value + "'");
+            }
+            for (String p : parts) {
+                if (!p.isBlank()) {
+                    ByteSize.parse(p.strip()); // throws naming the accepted forms
+                }
+            }
+            return value;
+        }
+    }
+
+    /** The sizes of direction {@code dir} (0 read, 1 write, 2 trim). */
+    public BlockSizes of(int dir) {
+        return byDirection == null ? this : byDirection[dir];
+    }
+
+    /** True when the directions have different sizes. */
+    public boolean perDirection() {
+        return byDirection != null;
     }
 
     /** Every I/O of {@code bs} bytes. */
@@ -49,10 +126,6 @@ public final class BlockSizes {
 
     /** fio's {@code bssplit=SIZE/PCT:SIZE/PCT...}. */
     public static BlockSizes split(String value) {
-        if (value.contains(",")) {
-            throw ToolException.usage("Invalid value for option '--bssplit': per-direction lists (',') are not "
-                    + "supported; give one list for reads and writes");
-        }
         List<Integer> sizes = new ArrayList<>();
         List<Integer> weights = new ArrayList<>();
         int given = 0;
@@ -140,6 +213,11 @@ public final class BlockSizes {
         return sizes.clone();
     }
 
+    /** The next I/O's size for direction {@code dir} (0 read, 1 write, 2 trim). */
+    public int next(SplittableRandom random, int dir) {
+        return byDirection == null ? next(random) : byDirection[dir].next(random);
+    }
+
     /** The next I/O's size. */
     public int next(SplittableRandom random) {
         if (sizes.length == 1) {
@@ -161,5 +239,10 @@ public final class BlockSizes {
     /** fio's header form: {@code 4096B-65536B}. */
     public String describe() {
         return min() + "B-" + max() + "B";
+    }
+
+    /** fio's header form for direction {@code dir}. */
+    public String describe(int dir) {
+        return of(dir).describe();
     }
 }

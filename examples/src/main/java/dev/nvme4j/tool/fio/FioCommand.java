@@ -5,7 +5,6 @@ import dev.nvme4j.api.ControllerCounters;
 import dev.nvme4j.api.ControllerOptions;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.tool.Main;
-import dev.nvme4j.tool.cli.OutputFormat;
 import dev.nvme4j.tool.cli.TimeSpec;
 import dev.nvme4j.tool.cli.ToolException;
 import dev.nvme4j.tool.device.DeviceOpener;
@@ -71,13 +70,20 @@ public final class FioCommand implements Callable<Integer> {
             description = "Print each job's cumulative status every TIME (plain number: seconds).")
     Duration statusInterval;
 
-    @Option(names = "--output-format", paramLabel = "normal|json", converter = OutputFormat.Converter.class,
-            defaultValue = "normal", description = "normal or json (default ${DEFAULT-VALUE}).")
-    OutputFormat outputFormat = OutputFormat.NORMAL;
+    @Option(names = "--output-format", paramLabel = "normal|json|json+|terse", converter = FioFormat.Converter.class,
+            defaultValue = "normal", description = "normal, json, json+ (json with fio's clat bins) or terse "
+            + "(fio's semicolon-separated version 3) (default ${DEFAULT-VALUE}).")
+    FioFormat outputFormat = FioFormat.NORMAL;
+
+    @Option(names = "--minimal", description = "fio's other name for --output-format=terse.")
+    boolean minimal;
 
     @Option(names = "--eta", paramLabel = "auto|always|never", converter = FioOptions.Eta.Converter.class,
             defaultValue = "auto", description = "Live progress line: on a terminal (auto, default), always or never.")
     FioOptions.Eta eta = FioOptions.Eta.AUTO;
+
+    /** The psync runs so far (for Ctrl-C). */
+    private final List<PsyncRun> psyncRuns = new CopyOnWriteArrayList<>();
 
     @Override
     public Integer call() throws InterruptedException {
@@ -103,11 +109,16 @@ public final class FioCommand implements Callable<Integer> {
                 .completionMode(jobs.get(0).options().mode.completionMode())
                 .maxIoQueuePairs(queuePairsNeeded(jobs))
                 .build();
+        if (jobs.stream().map(j -> EngineOptions.psync(j.options().compat.ioengine)).distinct().count() > 1) {
+            throw ToolException.usage("Invalid value for option '--ioengine': the jobs of one run use one engine "
+                    + "(psync or nvme4j), not both");
+        }
         List<JobRunner> runners = new CopyOnWriteArrayList<>();
         CountDownLatch done = new CountDownLatch(1);
         // Ctrl-C: stop issuing, drain, report and close the controller cleanly, as fio does.
         Thread hook = new Thread(() -> {
             runners.forEach(JobRunner::requestStop);
+            psyncRuns.forEach(PsyncRun::requestStop);
             try {
                 done.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -149,9 +160,11 @@ public final class FioCommand implements Callable<Integer> {
         }
         if (names.size() == 1) {
             String name = names.iterator().next();
-            if (!name.equalsIgnoreCase(DeviceOptions.MOCK) && !DeviceOpener.looksLikePci(name)) {
-                throw ToolException.usage("Invalid value for option '--filename': expected 'mock' or the PCI address "
-                        + "of an NVMe controller bound to vfio-pci (e.g. 0000:01:00.0) but was '" + name + "'; "
+            if (!name.equalsIgnoreCase(DeviceOptions.MOCK) && !DeviceOpener.looksLikePci(name)
+                    && !name.regionMatches(true, 0, DeviceOptions.TCP, 0, DeviceOptions.TCP.length())) {
+                throw ToolException.usage("Invalid value for option '--filename': expected 'mock', the PCI address "
+                        + "of an NVMe controller bound to vfio-pci (e.g. 0000:01:00.0) or tcp://HOST:PORT/SUBNQN but was '"
+                        + name + "'; "
                         + "nvme4j does not use block devices or files (give --device=mock to run this job file on "
                         + "the mock)");
             }
@@ -161,6 +174,9 @@ public final class FioCommand implements Callable<Integer> {
 
     /** The most queue pairs that run at once: the jobs between two stonewalls. */
     private static int queuePairsNeeded(List<JobDefs.JobDef> jobs) {
+        if (EngineOptions.psync(jobs.get(0).options().compat.ioengine)) {
+            return PsyncRun.queuePairs(); // one shared BlockDevice, whatever numjobs says
+        }
         int most = 1;
         int phase = 0;
         for (int i = 0; i < jobs.size(); i++) {
@@ -217,7 +233,8 @@ public final class FioCommand implements Callable<Integer> {
             phases.get(phases.size() - 1).addAll(specs);
             all.addAll(specs);
         }
-        boolean json = outputFormat == OutputFormat.JSON;
+        FioFormat outputFormat = minimal ? FioFormat.TERSE : this.outputFormat;
+        boolean json = outputFormat != FioFormat.NORMAL;
         if (!json) {
             new NormalReport(out).header(all);
         }
@@ -228,6 +245,15 @@ public final class FioCommand implements Callable<Integer> {
         };
         List<JobResult> results = new ArrayList<>();
         for (List<JobSpec> phase : phases) {
+            if (EngineOptions.psync(phase.get(0).options().compat.ioengine)) {
+                PsyncRun run = new PsyncRun(controller, phase);
+                psyncRuns.add(run);
+                results.addAll(run.run());
+                if (ToolException.ifDeviceGone(controller, "", null) != null) {
+                    break;
+                }
+                continue;
+            }
             FioRun run = new FioRun(controller, phase);
             if (statusInterval != null) {
                 run.statusEvery(statusInterval, out);
@@ -255,8 +281,10 @@ public final class FioCommand implements Callable<Integer> {
             }
             blocks.addAll(groupBlocks);
         }
-        if (json) {
-            new JsonReport(out).print(blocks, counters);
+        if (outputFormat.json()) {
+            new JsonReport(out).print(blocks, counters, outputFormat == FioFormat.JSON_PLUS);
+        } else if (outputFormat == FioFormat.TERSE) {
+            new TerseReport(out).print(blocks);
         }
         out.flush();
         int status = summarize(results, err);

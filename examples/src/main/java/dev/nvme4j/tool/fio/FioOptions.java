@@ -81,15 +81,27 @@ public final class FioOptions {
     @Option(names = "--name", paramLabel = "NAME", description = "Job name (default: the --rw value).")
     public String name;
 
-    @Option(names = "--rw", paramLabel = "MODE", converter = RwMode.Converter.class,
-            description = "read, write, randread, randwrite, rw (or readwrite), randrw, trim or randtrim "
-            + "(NVMe Deallocate) (default read).")
+    /** The workload ({@code --rw}); see {@link #seqRun} and {@link #seqAdd} for its modifier. */
     public RwMode rw = RwMode.READ;
+    /** {@code rw=randread:N}: I/Os per sequential run of a random mode (1: every offset random). */
+    public int seqRun = 1;
+    /** {@code rw=read:N}: bytes skipped after each I/O of a sequential mode (negative: backwards). */
+    public long seqAdd;
 
-    @Option(names = "--readwrite", paramLabel = "MODE", converter = RwMode.Converter.class,
+    @Option(names = "--rw", paramLabel = "MODE[:N]", converter = RwMode.Choice.Converter.class,
+            description = "read, write, randread, randwrite, rw (or readwrite), randrw, trim or randtrim "
+            + "(NVMe Deallocate) (default read). :N as in fio: random modes issue runs of N sequential I/Os, "
+            + "sequential ones skip N bytes after each I/O (negative: backwards).")
+    void rw(RwMode.Choice choice) {
+        rw = choice.mode();
+        seqRun = choice.seqRun();
+        seqAdd = choice.seqAdd();
+    }
+
+    @Option(names = "--readwrite", paramLabel = "MODE[:N]", converter = RwMode.Choice.Converter.class,
             description = "fio's other name for --rw.")
-    void readwrite(RwMode mode) {
-        rw = mode;
+    void readwrite(RwMode.Choice choice) {
+        rw(choice);
     }
 
     @Option(names = "--rwmixread", paramLabel = "PCT", defaultValue = "50",
@@ -100,15 +112,21 @@ public final class FioOptions {
             description = "Percentage of writes in rw/randrw (sets --rwmixread to 100 minus it).")
     public Integer rwmixwrite;
 
-    @Option(names = "--bs", paramLabel = "SIZE", converter = ByteSize.class,
-            description = "Bytes per I/O; k/m suffixes are powers of 1024 (default 4k).")
-    public long bs = 4096;
+    @Option(names = "--bs", paramLabel = "SIZE[,SIZE[,SIZE]]", converter = BlockSizes.PerDirectionConverter.class,
+            description = "Bytes per I/O; k/m suffixes are powers of 1024 (default 4k); as in fio, comma-separated "
+                    + "for reads, writes and trims (4k,64k).")
+    public String bs = "4k";
 
-    @Option(names = "--blocksize", paramLabel = "SIZE", converter = ByteSize.class,
+    @Option(names = "--blocksize", paramLabel = "SIZE[,SIZE[,SIZE]]", converter = BlockSizes.PerDirectionConverter.class,
             description = "fio's other name for --bs.")
-    void blocksize(long size) {
+    void blocksize(String size) {
         bs = size;
     }
+
+    @Option(names = "--blockalign", paramLabel = "SIZE", converter = ByteSize.class,
+            description = "Offsets of random I/O are multiples of this (default: the smallest I/O size); it must "
+                    + "divide every I/O size.")
+    public Long blockalign;
 
     @Option(names = "--bsrange", paramLabel = "MIN-MAX",
             description = "I/O sizes: any multiple of MIN up to MAX, chosen uniformly, e.g. 4k-64k.")
@@ -138,6 +156,11 @@ public final class FioOptions {
             description = "Bytes of each job's region, or a share of the namespace such as 50%% (default: the "
                     + "namespace divided among the jobs).")
     public Amount size;
+
+    @Option(names = "--fill_device", arity = "0..1", fallbackValue = "1", converter = FioFlag.class,
+            paramLabel = "0|1", description = "The region runs to the end of the namespace (divided among the "
+            + "jobs), whatever --size says; fio writes until the device is full, which this is for a namespace.")
+    public boolean fillDevice;
 
     @Option(names = "--offset", paramLabel = "SIZE|N%", converter = Amount.Converter.class,
             description = "Where the first job's region starts: bytes, or a share of the namespace (default 0).")
@@ -190,10 +213,16 @@ public final class FioOptions {
     public ProtectionOptions protection = new ProtectionOptions();
 
     @Mixin
+    public BufferOptions buffers = new BufferOptions();
+
+    @Mixin
     public ReportOptions report = new ReportOptions();
 
     @Mixin
     public CompatOptions compat = new CompatOptions();
+
+    @Mixin
+    public EngineOptions engine = new EngineOptions();
 
     /** The job name used in reports. */
     public String jobName() {
@@ -207,15 +236,10 @@ public final class FioOptions {
             rwmixread = 100 - rwmixwrite;
         }
         range("--rwmixread", rwmixread, 0, 100);
-        if (bs <= 0) {
-            throw ToolException.usage("Invalid value for option '--bs': must be more than 0 but was " + bs);
-        }
-        if (bs > MAX_BS) {
-            throw ToolException.usage("Invalid value for option '--bs': must be at most " + ByteSize.format(MAX_BS)
-                    + " (" + MAX_BS + " bytes) but was " + ByteSize.format(bs) + " (" + bs + " bytes)");
-        }
+        bsPerDirection();
         range("--iodepth", iodepth, 1, MAX_IODEPTH);
-        range("--numjobs", numjobs, 1, MAX_NUMJOBS);
+        range("--numjobs", numjobs, 1, EngineOptions.psync(compat.ioengine) ? EngineOptions.MAX_PSYNC_NUMJOBS
+                : MAX_NUMJOBS);
         if (nsid < 1) {
             throw ToolException.usage("Invalid value for option '--ns': must be 1 or more but was " + nsid);
         }
@@ -225,18 +249,50 @@ public final class FioOptions {
         blockSizes();
         report.checkAlone();
         flow.checkAlone();
+        buffers.checkAlone();
+        engine.check(this);
         if (size != null && (size.isPercent() ? size.percent() == 0 : size.bytes() <= 0)) {
             throw ToolException.usage("Invalid value for option '--size': must be positive but was " + size);
         }
     }
 
-    /** The I/O sizes: --bssplit, else --bsrange, else --bs. */
+    /** --bs for reads, writes and trims. */
+    private int[] bsPerDirection() {
+        String[] parts = BlockSizes.directions("--bs", bs);
+        int[] out = new int[3];
+        for (int d = 0; d < 3; d++) {
+            long v;
+            try {
+                v = parts[d] == null ? 4096 : ByteSize.parse(parts[d]);
+            } catch (RuntimeException e) {
+                throw ToolException.usage("Invalid value for option '--bs': " + e.getMessage());
+            }
+            if (v <= 0) {
+                throw ToolException.usage("Invalid value for option '--bs': must be more than 0 but was " + v);
+            }
+            if (v > MAX_BS) {
+                throw ToolException.usage("Invalid value for option '--bs': must be at most " + ByteSize.format(MAX_BS)
+                        + " (" + MAX_BS + " bytes) but was " + ByteSize.format(v) + " (" + v + " bytes)");
+            }
+            out[d] = (int) v;
+        }
+        return out;
+    }
+
+    /** The I/O sizes per direction: --bssplit, else --bsrange, else --bs (a direction without one: its bs). */
     public BlockSizes blockSizes() {
         if (bssplit != null && bsrange != null) {
             throw ToolException.usage("--bssplit and --bsrange both set the I/O sizes; give one");
         }
-        return bssplit != null ? BlockSizes.split(bssplit) : bsrange != null ? BlockSizes.range(bsrange)
-                : BlockSizes.fixed((int) bs);
+        int[] fixed = bsPerDirection();
+        String[] parts = bssplit != null ? BlockSizes.directions("--bssplit", bssplit)
+                : bsrange != null ? BlockSizes.directions("--bsrange", bsrange) : new String[3];
+        BlockSizes[] d = new BlockSizes[3];
+        for (int i = 0; i < 3; i++) {
+            d[i] = parts[i] == null ? BlockSizes.fixed(fixed[i])
+                    : bssplit != null ? BlockSizes.split(parts[i]) : BlockSizes.range(parts[i]);
+        }
+        return BlockSizes.perDirection(d[0], d[1], d[2]);
     }
 
     static void range(String option, long value, long min, long max) {

@@ -27,6 +27,11 @@ public final class FlowOptions {
             paramLabel = "0|1", description = "1 (default): the same random sequence every run; 0: a new one.")
     public boolean randrepeat = true;
 
+    @Option(names = "--random_distribution", paramLabel = "random|zipf[:T]|pareto[:H]|normal[:D]|zoned:A/R:...",
+            description = "How random offsets spread (fio's): uniform (default), zipf or pareto (a hot set), "
+                    + "normal (a bell of D%% of the region), zoned (A%% of the I/Os to the next R%% of the region).")
+    public String randomDistribution;
+
     @Option(names = "--randseed", paramLabel = "N", description = "Seed of random offsets and mixes.")
     public Long randseed;
 
@@ -48,14 +53,34 @@ public final class FlowOptions {
             description = "Cap each job at this many bytes per second, e.g. 100m.")
     public Long rate;
 
+    @Option(names = {"--rate_min", "--ratemin"}, paramLabel = "BYTES", converter = ByteSize.class,
+            description = "Stop the job with a failure when its bandwidth over a --ratecycle falls below this.")
+    public Long rateMin;
+
+    @Option(names = {"--rate_iops_min"}, paramLabel = "N",
+            description = "Stop the job with a failure when its I/O rate over a --ratecycle falls below this.")
+    public Long rateIopsMin;
+
+    @Option(names = "--ratecycle", paramLabel = "MS", description = "The window of --rate_min (default 1000 ms).")
+    public int ratecycle = 1000;
+
     /** Checks what can be checked without the device. */
     void checkAlone() {
         positive("--number_ios", numberIos);
         positive("--rate_iops", rateIops);
         positive("--rate", rate);
         positive("--io_size", ioSize);
+        positive("--rate_min", rateMin);
+        positive("--rate_iops_min", rateIopsMin);
+        FioOptions.range("--ratecycle", ratecycle, 1, Integer.MAX_VALUE);
         FioOptions.range("--loops", loops, 1, Integer.MAX_VALUE);
         FioOptions.range("--thinktime_blocks", thinktimeBlocks, 1, Integer.MAX_VALUE);
+        distribution();
+    }
+
+    /** The distribution of random offsets. */
+    RandomDistribution distribution() {
+        return randomDistribution == null ? RandomDistribution.RANDOM : RandomDistribution.parse(randomDistribution);
     }
 
     /** The seed of a run: fixed by default (fio's randrepeat=1), else randseed or a new one every run. */
@@ -67,9 +92,11 @@ public final class FlowOptions {
     JobSpec.Flow flow(BlockSizes sizes, long regionBytes, boolean timeBased) {
         long perLoop = ioSize != null ? ioSize : regionBytes;
         long bytesLimit = timeBased || perLoop > Long.MAX_VALUE / loops ? Long.MAX_VALUE : perLoop * loops;
-        return new JobSpec.Flow(sizes, !norandommap, bytesLimit, numberIos != null ? numberIos : Long.MAX_VALUE,
-                thinktime == null ? 0 : thinktime.toNanos(), thinktimeBlocks, rateIops != null ? rateIops : 0,
-                rate != null ? rate : 0);
+        RandomDistribution d = distribution();
+        // as fio: a non-uniform distribution has no random map
+        return new JobSpec.Flow(sizes, !norandommap && d.uniform(), bytesLimit,
+                numberIos != null ? numberIos : Long.MAX_VALUE, thinktime == null ? 0 : thinktime.toNanos(),
+                thinktimeBlocks, rateIops != null ? rateIops : 0, rate != null ? rate : 0, d);
     }
 
     private static void positive(String option, Long value) {

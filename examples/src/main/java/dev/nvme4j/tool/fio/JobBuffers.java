@@ -6,13 +6,15 @@ import dev.nvme4j.api.Namespace;
 import dev.nvme4j.api.Protection;
 import dev.nvme4j.tool.cli.ByteSize;
 import java.nio.ByteBuffer;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.SplittableRandom;
 
 /**
  * The DMA buffers of one job: one region sliced into a data buffer per slot (and, for a format
- * with separate metadata, a metadata region sliced the same way), filled once with a seeded
- * pattern for plain writes.
+ * with separate metadata, a metadata region sliced the same way), filled with the data of plain
+ * writes ({@link BufferOptions}): once, or before every write with refill_buffers.
  */
 final class JobBuffers implements AutoCloseable {
     private final DmaBuffer region;
@@ -20,6 +22,11 @@ final class JobBuffers implements AutoCloseable {
     private final DmaBuffer[] data;
     private final DmaBuffer[] metas;
     private final ByteBuffer[] views;
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
+    private final SplittableRandom random;
+    private final boolean zeros;
+    private final int compressPercentage;
+    private final int compressChunk;
 
     /**
      * @throws IllegalStateException naming --iodepth and --bs when the buffers cannot be allocated
@@ -52,11 +59,47 @@ final class JobBuffers implements AutoCloseable {
             metas[i] = metaRegion == null ? null : metaRegion.slice(i * slotMeta, slotMeta);
             views[i] = data[i].segment().asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         }
-        SplittableRandom fill = new SplittableRandom(spec.seed());
-        for (ByteBuffer v : views) {
-            for (int off = 0; off + 8 <= v.capacity(); off += 8) {
-                v.putLong(off, fill.nextLong());
-            }
+        random = new SplittableRandom(spec.seed());
+        BufferOptions o = spec.options().buffers;
+        zeros = o.zeros();
+        compressPercentage = o.compressPercentage;
+        compressChunk = (int) o.compressChunk;
+        for (int i = 0; i < depth; i++) {
+            fill(i, views[i].capacity());
+        }
+    }
+
+    /**
+     * Fills the first {@code bytes} of slot {@code slot} with the data of plain writes: zeros, or
+     * random data of which each chunk of buffer_compress_chunk is random for (100 -
+     * buffer_compress_percentage)% and then zeros, as fio does. Allocation-free.
+     */
+    void fill(int slot, int bytes) {
+        MemorySegment m = data[slot].segment();
+        if (zeros) {
+            m.asSlice(0, bytes).fill((byte) 0);
+            return;
+        }
+        if (compressPercentage == 0) {
+            random(m, 0, bytes);
+            return;
+        }
+        for (int off = 0; off < bytes; ) {
+            int chunk = Math.min(compressChunk, bytes - off);
+            int randomBytes = (int) ((long) chunk * (100 - compressPercentage) / 100);
+            random(m, off, randomBytes);
+            m.asSlice(off + randomBytes, chunk - randomBytes).fill((byte) 0);
+            off += chunk;
+        }
+    }
+
+    private void random(MemorySegment m, int from, int bytes) {
+        int off = from;
+        for (; off + 8 <= from + bytes; off += 8) {
+            m.set(LONG, off, random.nextLong());
+        }
+        for (; off < from + bytes; off++) {
+            m.set(ValueLayout.JAVA_BYTE, off, (byte) random.nextInt());
         }
     }
 

@@ -20,8 +20,9 @@ import picocli.CommandLine.Model.OptionSpec;
  * each {@code --name=NAME} starts a job that the options after it describe. In job files,
  * {@code [global]} adds defaults for the sections after it and each other section is a job. The
  * command line's defaults come first, so a job file's own settings win over them (as in fio: the
- * command line changes fio's defaults, not what a job file says). The jobs of each job file after
- * the first start with a stonewall. {@code --section} picks jobs by name.
+ * command line changes fio's defaults, not what a job file says), and only for the first job file
+ * (fio resets its defaults before each further one). The jobs of each job file after the first
+ * start with a stonewall. {@code --section} picks jobs by name.
  */
 public final class JobDefs {
     /** One job before it is resolved against a namespace: its options and how they were given. */
@@ -30,18 +31,13 @@ public final class JobDefs {
 
     /** fio options nvme4j knows and does not support, with the reason given to the user. */
     static final Map<String, String> UNSUPPORTED = Map.ofEntries(
-            Map.entry("fill_device", "nvme4j writes its region, not until the device is full; set --size"),
             Map.entry("verify_pattern", "only --verify=crc32c is supported"),
             Map.entry("verify_interval", "only --verify=crc32c is supported (it checks every logical block)"),
-            Map.entry("do_verify", "with --verify=crc32c a writing job always reads back and checks"),
-            Map.entry("verify_only", "only --verify=crc32c with its write-then-verify pass is supported"),
             Map.entry("verify_backlog", "verification runs after the write pass"),
-            Map.entry("random_distribution", "offsets are uniform (fio's default, random)"),
-            Map.entry("rate_process", "rates are not supported yet"),
+            Map.entry("buffer_pattern", "write data is random (or zeros: zero_buffers)"),
+            Map.entry("rate_process", "rates are spread evenly (fio's linear); poisson is not supported"),
             Map.entry("io_submit_mode", "submission is always inline"),
             Map.entry("flow", "flow control between jobs is not supported"),
-            Map.entry("ratemin", "rates are not supported yet"),
-            Map.entry("rate_min", "rates are not supported yet"),
             Map.entry("latency_target", "latency targets are not supported"),
             Map.entry("zonemode", "zoned workloads are not supported"),
             Map.entry("cpus_allowed", "CPU affinity is not supported"),
@@ -50,8 +46,7 @@ public final class JobDefs {
             Map.entry("unlink", "there is one device, not files"),
             Map.entry("trim_percentage", "trims are not supported yet"),
             Map.entry("dedupe_percentage", "the data pattern is fixed"),
-            Map.entry("buffer_pattern", "the data pattern is fixed"),
-            Map.entry("scramble_buffers", "the data pattern is fixed"));
+            Map.entry("scramble_buffers", "write data is random (or zeros: zero_buffers), never scrambled"));
 
     @Command(name = "fio")
     static final class Holder {
@@ -91,7 +86,9 @@ public final class JobDefs {
             }
         }
         for (int f = 0; f < files.size(); f++) {
-            List<String> global = new ArrayList<>(defaults);
+            // fio resets its defaults before each job file after the first: the command line's
+            // job options apply to the first job file only.
+            List<String> global = new ArrayList<>(f == 0 ? defaults : List.of());
             boolean first = true;
             for (JobFile.Section s : reader.read(files.get(f))) {
                 List<String> own = new ArrayList<>();

@@ -9,7 +9,6 @@ import dev.nvme4j.api.Protection;
 import dev.nvme4j.api.QueueCounters;
 import dev.nvme4j.api.Status;
 import java.time.Duration;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -32,9 +31,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class JobIo implements IoCallback {
     private static final Duration WAIT = Duration.ofMillis(10);
-    private static final byte READ = 0;
-    private static final byte WRITE = 1;
-    private static final byte TRIM = 2;
+    private static final byte READ = NextIo.READ;
+    private static final byte WRITE = NextIo.WRITE;
     private static final String[] DIRECTIONS = {"read", "write", "trim"};
 
     private final JobSpec spec;
@@ -46,14 +44,13 @@ final class JobIo implements IoCallback {
     private final JobVerifier verifier;
     private final Pacer pacer;
     private final boolean paced;
-    private final OffsetGenerator offsets;
-    private final SplittableRandom mix;
+    /** refill_buffers: new data for every plain write. */
+    private final boolean refill;
+    private final NextIo next;
     /** Protection information of every read and write ({@code --pi}), null for none. */
     private final Protection protection;
     private final int depth;
     private final int lbaSize;
-    private final int unitBytes;
-    private final long unitBlocks;
 
     private final long[] slotStart;
     private final long[] slotSubmitted;
@@ -69,18 +66,12 @@ final class JobIo implements IoCallback {
     private JobBuffers buffers;
     private IoLogs logs;
 
-    private JobPhase phase = JobPhase.MAIN;
     private long bytesLimit;
     private long iosLimit;
     private long issuedIos;
     private long issuedBytes;
     private boolean stopIssuing;
     private boolean recording;
-    private SplittableRandom sizeRandom;
-    private boolean hasPending;
-    private long pendingUnit;
-    private byte pendingDir;
-    private int pendingBlocks;
     private boolean inReap;
     private long batchNow;
 
@@ -111,12 +102,10 @@ final class JobIo implements IoCallback {
         this.protection = spec.options().protection.protection(ns);
         this.lbaSize = ns.lbaSize();
         this.verifier = JobVerifier.of(spec, lbaSize);
-        this.unitBytes = spec.flow().sizes().min();
-        this.unitBlocks = unitBytes / lbaSize;
         this.pacer = new Pacer(spec.flow());
         this.paced = pacer.paced();
-        this.offsets = new OffsetGenerator(spec.units(), spec.rw().random(), spec.flow().randomMap(), spec.seed());
-        this.mix = new SplittableRandom(spec.seed() ^ 0x5DEECE66DL);
+        this.refill = spec.options().buffers.refill();
+        this.next = new NextIo(spec, lbaSize);
     }
 
     /** Creates the queue pair, the buffers and the logs. */
@@ -160,15 +149,12 @@ final class JobIo implements IoCallback {
 
     /** Starts a pass: its offsets and sizes from the beginning, at most these bytes and I/Os. */
     void beginPass(JobPhase phase, long bytesLimit, long iosLimit, long now) {
-        this.phase = phase;
         this.bytesLimit = bytesLimit;
         this.iosLimit = iosLimit;
-        offsets.rewind();
-        sizeRandom = new SplittableRandom(spec.seed() ^ 0x62737A65L); // the same sizes again when verifying
-        hasPending = false;
+        next.beginPass(phase);
         stopIssuing = false;
         if (verifier != null && phase != JobPhase.WRITE_PASS) {
-            verifier.checkReads(phase == JobPhase.VERIFY_PASS);
+            verifier.checkReads(phase == JobPhase.VERIFY_PASS && !spec.options().checks.verifyOnly);
         }
         resetFlow(now);
     }
@@ -249,32 +235,29 @@ final class JobIo implements IoCallback {
      *                   batch's doorbell, and {@link #stampDeferred()} stamps its submission time
      */
     private boolean issueOne(long t0, boolean deferStamp) {
-        if (!hasPending) {
-            int bytes = spec.flow().sizes().next(sizeRandom);
-            if (bytesLimit - issuedBytes < bytes) { // the last I/O ends at the size, as in fio
-                bytes = (int) Math.max(unitBytes, (bytesLimit - issuedBytes) / unitBytes * unitBytes);
-            }
-            pendingBlocks = bytes / lbaSize;
-            pendingUnit = offsets.next(bytes / unitBytes);
-            pendingDir = nextDirection();
-            hasPending = true;
+        if (!next.choose(bytesLimit - issuedBytes)) {
+            stopIssuing = true; // as fio: the pass ends at the region's end
+            return false;
         }
         int slot = free[freeCount - 1];
-        int blocks = pendingBlocks;
-        long lba = spec.startLba() + pendingUnit * unitBlocks;
-        if (pendingDir == WRITE && verifier != null) {
+        int blocks = next.blocks();
+        long lba = next.lba();
+        byte dir = next.dir();
+        if (dir == WRITE && verifier != null) {
             verifier.stampWrite(buffers.view(slot), blocks, lba);
+        } else if (dir == WRITE && refill) {
+            buffers.fill(slot, blocks * lbaSize);
         }
         // Record the slot before submitting: a deterministic device may complete inside the call.
         slotLba[slot] = lba;
         slotBlocks[slot] = blocks;
-        slotDir[slot] = pendingDir;
+        slotDir[slot] = dir;
         slotStart[slot] = t0;
         slotSubmitted[slot] = t0;
         freeCount--;
         boolean accepted;
         try {
-            accepted = switch (pendingDir) {
+            accepted = switch (dir) {
                 case WRITE -> qp.write(ns, lba, blocks, buffers.data(slot), buffers.meta(slot), protection, this, slot);
                 case READ -> qp.read(ns, lba, blocks, buffers.data(slot), buffers.meta(slot), protection, this, slot);
                 default -> qp.deallocate(ns, lba, blocks, this, slot);
@@ -296,19 +279,10 @@ final class JobIo implements IoCallback {
                 slotSubmitted[slot] = t1;
             }
         }
-        hasPending = false;
+        next.issued();
         issuedIos++;
         issuedBytes += (long) blocks * lbaSize;
         return true;
-    }
-
-    private byte nextDirection() {
-        return switch (phase) {
-            case WRITE_PASS -> WRITE;
-            case VERIFY_PASS -> READ;
-            case MAIN -> spec.rw().trims() ? TRIM
-                    : (spec.rw().mixed() ? mix.nextInt(100) >= spec.rwmixread() : spec.rw().writes()) ? WRITE : READ;
-        };
     }
 
     /**

@@ -32,6 +32,25 @@ final class JobPlanner {
         }
         int unit = sizes.min();
         int maxBs = sizes.max();
+        if (o.blockalign != null) {
+            long a = o.blockalign;
+            if (a <= 0 || a % lba != 0) {
+                throw ToolException.usage("Invalid value for option '--blockalign': " + a + " is not a positive "
+                        + "multiple of the LBA size (" + lba + " bytes)");
+            }
+            for (int s : sizes.all()) {
+                if (s % a != 0) {
+                    throw ToolException.usage("Invalid value for option '--blockalign': " + a + " does not divide "
+                            + "the I/O size " + s + " (" + sizeOption + "); nvme4j needs every I/O size to be a "
+                            + "multiple of it (alignments above the I/O size are not supported)");
+                }
+            }
+            unit = (int) a;
+        }
+        if (o.seqAdd % unit != 0) {
+            throw ToolException.usage("Invalid value for option '--rw': the bytes to skip in " + o.rw.spelling() + ":"
+                    + o.seqAdd + " must be a multiple of the smallest I/O size (" + unit + " bytes)");
+        }
         Protection protection = o.protection.protection(ns);
         o.checks.check(o.rw, ns, protection);
         int maxDepth = info.maxQueueEntries() - 1;
@@ -41,7 +60,9 @@ final class JobPlanner {
                     + o.iodepth);
         }
         int numjobs = o.numjobs;
-        if (info.ioQueuePairsGranted() > 0 && numjobs > info.ioQueuePairsGranted()) {
+        // A psync run's jobs share one BlockDevice (its own few queue pairs), not a pair each.
+        if (info.ioQueuePairsGranted() > 0 && numjobs > info.ioQueuePairsGranted()
+                && !EngineOptions.psync(o.compat.ioengine)) {
             throw ToolException.usage("Invalid value for option '--numjobs': the controller granted "
                     + info.ioQueuePairsGranted() + " I/O queue pairs but was " + numjobs);
         }
@@ -56,7 +77,7 @@ final class JobPlanner {
             throw ToolException.usage("Invalid value for option '--offset_increment': " + increment
                     + " is not a multiple of the LBA size (" + lba + " bytes)");
         }
-        Long size = o.size == null ? null : o.size.resolve(nsBytes, 1);
+        Long size = o.size == null || o.fillDevice ? null : o.size.resolve(nsBytes, 1);
         if (offset >= nsBytes) {
             throw ToolException.usage("Invalid value for option '--offset': " + offset + " is beyond namespace "
                     + ns.nsid() + " (" + nsBytes + " bytes)");

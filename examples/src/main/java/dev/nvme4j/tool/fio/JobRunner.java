@@ -16,7 +16,9 @@ import java.util.concurrent.locks.LockSupport;
  * region once (sequential or random order as {@code rw} says; reads of a mixed workload are
  * not issued; no ramp; the run time bounds this pass), then reads back every unit written in the
  * same order and checks each logical block ({@link VerifyFormat}). With a read-only workload,
- * every read is checked (generation not known). The job stops issuing at the first I/O error.
+ * every read is checked (generation not known). do_verify=0 leaves out the read-back;
+ * verify_only leaves out the write pass (and checks what an earlier run wrote, generation not
+ * known). The job stops issuing at the first I/O error.
  *
  * <p>Thread model: {@link #call()} on the job's thread; the progress getters from any thread.
  */
@@ -132,9 +134,13 @@ public final class JobRunner {
             }
             waitStartDelay();
             startedNanos = System.nanoTime();
-            if (failure == null && spec.writeThenVerify()) {
+            VerifyOptions v = spec.options().checks;
+            if (failure == null && spec.writeThenVerify() && v.verifyOnly) {
+                writePassBytes = spec.regionBytes(); // what the earlier run's write pass wrote
+                runPhase(JobPhase.VERIFY_PASS);
+            } else if (failure == null && spec.writeThenVerify()) {
                 runPhase(JobPhase.WRITE_PASS);
-                if (ok() && !stopRequested) {
+                if (ok() && !stopRequested && v.doVerify) {
                     runPhase(JobPhase.VERIFY_PASS);
                 }
             } else if (failure == null) {
@@ -180,6 +186,8 @@ public final class JobRunner {
                 : (ramping ? rampEnd : now) + spec.runtimeNs();
         beginPhase(phase, ramping, now);
         long phaseStart = now;
+        MinRate minRate = new MinRate(spec.options().flow);
+        minRate.start(now, progressBytes(), progressIos());
         while (true) {
             io.issueDue(now);
             if (io.passDone()) {
@@ -194,12 +202,27 @@ public final class JobRunner {
                     deadline = now + spec.runtimeNs();
                 }
                 phaseStart = now;
+                minRate.start(now, progressBytes(), progressIos());
             }
             if (now >= deadline || stopRequested) {
                 io.stopIssuing();
             }
+            if (!ramping && minRate.active() && failure == null) {
+                failure = minRate.check(now, progressBytes(), progressIos());
+                if (failure != null) {
+                    io.stopIssuing();
+                }
+            }
         }
         endPhase(phase, System.nanoTime() - phaseStart);
+    }
+
+    private long progressBytes() {
+        return read.progressBytes() + write.progressBytes() + trim.progressBytes();
+    }
+
+    private long progressIos() {
+        return read.progressIos() + write.progressIos() + trim.progressIos();
     }
 
     private void beginPhase(JobPhase phase, boolean ramping, long now) {
@@ -207,7 +230,8 @@ public final class JobRunner {
             case MAIN -> io.beginPass(phase, spec.flow().bytesLimit(), spec.flow().iosLimit(), now);
             case WRITE_PASS -> io.beginPass(phase, spec.regionBytes(), Long.MAX_VALUE, now);
             // every write of the pass, in the same order and sizes
-            case VERIFY_PASS -> io.beginPass(phase, writePassBytes, write.ios(), now);
+            case VERIFY_PASS -> io.beginPass(phase, writePassBytes,
+                    spec.options().checks.verifyOnly ? Long.MAX_VALUE : write.ios(), now);
         }
         phaseChar = phase.progressChar(spec.rw());
         if (!ramping) {

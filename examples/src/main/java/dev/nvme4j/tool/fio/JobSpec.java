@@ -43,12 +43,14 @@ public record JobSpec(String name, int index, RwMode rw, int rwmixread, int bs, 
      * @param thinkBlocks   I/Os between pauses
      * @param rateIops      I/Os per second at most, 0 for no cap
      * @param rateBytes     bytes per second at most, 0 for no cap
+     * @param distribution  how random offsets spread (fio's random_distribution)
      */
     public record Flow(BlockSizes sizes, boolean randomMap, long bytesLimit, long iosLimit, long thinkNs,
-                       int thinkBlocks, long rateIops, long rateBytes) {
+                       int thinkBlocks, long rateIops, long rateBytes, RandomDistribution distribution) {
         /** Every I/O of bs, as fast as possible, the region once. */
         public static Flow simple(int bs, long regionBytes) {
-            return new Flow(BlockSizes.fixed(bs), true, regionBytes, Long.MAX_VALUE, 0, 1, 0, 0);
+            return new Flow(BlockSizes.fixed(bs), true, regionBytes, Long.MAX_VALUE, 0, 1, 0, 0,
+                    RandomDistribution.RANDOM);
         }
 
         boolean paced() {
@@ -56,9 +58,15 @@ public record JobSpec(String name, int index, RwMode rw, int rwmixread, int bs, 
         }
     }
 
+    /** Bytes of a unit of the region: blockalign, else the smallest I/O size. */
+    public int unitBytes() {
+        Long align = options == null ? null : options.blockalign;
+        return align != null ? (int) (long) align : flow.sizes().min();
+    }
+
     /** Bytes of the job's region. */
     public long regionBytes() {
-        return units * flow.sizes().min();
+        return units * unitBytes();
     }
 
     /** True when the job writes a pass and then reads it back verifying ({@code --verify} with writes). */

@@ -34,6 +34,14 @@ public final class JsonReport {
 
     /** Builds the JSON tree. */
     public static ObjectNode build(List<ReportBlock> blocks, ControllerCounters controller) {
+        return build(blocks, controller, false);
+    }
+
+    /**
+     * Builds the JSON tree; {@code plus}: fio's json+, with each direction's clat bins
+     * ({@code clat_ns.bins}, see {@link FioBins}).
+     */
+    public static ObjectNode build(List<ReportBlock> blocks, ControllerCounters controller, boolean plus) {
         ObjectNode root = MAPPER.createObjectNode();
         long now = System.currentTimeMillis();
         root.put("fio version", Main.VERSION);
@@ -53,9 +61,9 @@ public final class JsonReport {
             job.put("elapsed", Math.max(1, (b.runtimeNs() + b.spec().rampNs()) / 1_000_000_000L));
             jobOptions(job.putObject("job options"), b.spec(), b.spec().options());
             double[] pcts = b.spec().options().report.clatPercentiles ? b.spec().options().report.percentiles() : new double[0];
-            direction(job.putObject("read"), b.read(), b.readRuntimeNs(), aggKiB(blocks, true), pcts);
-            direction(job.putObject("write"), b.write(), b.writeRuntimeNs(), aggKiB(blocks, false), pcts);
-            direction(job.putObject("trim"), b.trim(), b.trimRuntimeNs(), 0, pcts);
+            direction(job.putObject("read"), b.read(), b.readRuntimeNs(), aggKiB(blocks, true), pcts, plus);
+            direction(job.putObject("write"), b.write(), b.writeRuntimeNs(), aggKiB(blocks, false), pcts, plus);
+            direction(job.putObject("trim"), b.trim(), b.trimRuntimeNs(), 0, pcts, plus);
             long base = Math.max(1, b.cpuBaseNs());
             job.put("job_runtime", b.runtimeNs() / 1_000_000);
             job.put("usr_cpu", 100.0 * b.usrCpuNs() / base);
@@ -110,9 +118,9 @@ public final class JsonReport {
     }
 
     /** Prints the report. */
-    public void print(List<ReportBlock> blocks, ControllerCounters controller) {
+    public void print(List<ReportBlock> blocks, ControllerCounters controller, boolean plus) {
         try {
-            out.println(MAPPER.writeValueAsString(build(blocks, controller)));
+            out.println(MAPPER.writeValueAsString(build(blocks, controller, plus)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
         }
@@ -130,7 +138,7 @@ public final class JsonReport {
         } else if (options != null && options.bsrange != null) {
             o.put("bsrange", options.bsrange);
         } else {
-            o.put("bs", Integer.toString(spec.bs()));
+            o.put("bs", options != null && options.bs.contains(",") ? options.bs : Integer.toString(spec.bs()));
         }
         o.put("iodepth", Integer.toString(spec.iodepth()));
         if (options != null) {
@@ -162,7 +170,8 @@ public final class JsonReport {
         return sum / 1024;
     }
 
-    private static void direction(ObjectNode o, DirectionStats d, long runtimeNs, double groupKiB, double[] pcts) {
+    private static void direction(ObjectNode o, DirectionStats d, long runtimeNs, double groupKiB, double[] pcts,
+                                  boolean plus) {
         long bwBytes = ReportBlock.bwBytes(d, runtimeNs);
         o.put("io_bytes", d.bytes());
         o.put("io_kbytes", d.bytes() >> 10);
@@ -174,7 +183,17 @@ public final class JsonReport {
         o.put("short_ios", 0);
         o.put("drop_ios", 0);
         latency(o.putObject("slat_ns"), d.slat(), new double[0]);
-        latency(o.putObject("clat_ns"), d.clat(), pcts);
+        ObjectNode clat = o.putObject("clat_ns");
+        latency(clat, d.clat(), pcts);
+        if (plus && clat.has("percentile")) { // as fio: bins where the percentiles are
+            ObjectNode bins = clat.putObject("bins");
+            long[] counts = FioBins.of(d.clat());
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] > 0) {
+                    bins.put(Long.toString(FioBins.value(i)), counts[i]);
+                }
+            }
+        }
         latency(o.putObject("lat_ns"), d.lat(), new double[0]);
         RateSamples bw = d.bwSamples();
         RateSamples iops = d.iopsSamples();

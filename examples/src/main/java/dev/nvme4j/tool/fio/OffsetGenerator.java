@@ -24,6 +24,15 @@ public final class OffsetGenerator {
     private final long seed;
     private java.util.SplittableRandom draws;
     private long counter;
+    /** fio's rw=randread:N: I/Os per run (the first of each at a random unit); 1 for none. */
+    private int seqRun = 1;
+    /** fio's rw=read:N in units: skipped after each I/O (negative: backwards); 0 for none. */
+    private long seqAdd;
+    private long issued;
+    private long lastEnd;
+    /** fio's random_distribution when not uniform, else null. */
+    private RandomDistribution distribution;
+    private RandomDistribution.Draws shaped;
 
     /**
      * @param units  I/O units in the region (at least 1)
@@ -54,6 +63,76 @@ public final class OffsetGenerator {
         this.draws = new java.util.SplittableRandom(seed);
     }
 
+    /**
+     * Applies fio's {@code rw=MODE:N} modifier: for random order, runs of {@code seqRun} I/Os
+     * (the first at a random unit, each other right after the one before); for sequential order,
+     * {@code seqAdd} units skipped after each I/O (negative: backwards, starting over at the end
+     * plus seqAdd as fio does). With either, {@link #nextOrEnd} reports the end of a pass.
+     *
+     * @return this
+     */
+    public OffsetGenerator modified(int seqRun, long seqAdd) {
+        this.seqRun = Math.max(1, seqRun);
+        this.seqAdd = seqAdd;
+        return this;
+    }
+
+    /**
+     * Draws random units from {@code d} (fio's random_distribution) instead of uniformly; a
+     * non-uniform distribution has no random map.
+     *
+     * @return this
+     */
+    public OffsetGenerator distributed(RandomDistribution d) {
+        distribution = d.uniform() ? null : d;
+        shaped = distribution == null ? null : distribution.over(units, seed);
+        return this;
+    }
+
+    /** True when a modifier applies (so that a pass may end before the region was covered). */
+    public boolean isModified() {
+        return seqRun > 1 || seqAdd != 0;
+    }
+
+    /**
+     * The first unit of the next I/O of {@code span} units, or -1 when fio's modifiers ran past
+     * the end of the region (the pass ends there, as in fio; without modifiers never -1).
+     */
+    public long nextOrEnd(long span) {
+        if (!isModified()) {
+            return next(span);
+        }
+        long u;
+        if (random && issued % seqRun == 0) {
+            u = next(span);
+        } else if (issued == 0) {
+            u = 0;
+        } else {
+            u = lastEnd + (random ? 0 : seqAdd);
+            if (u < 0) {
+                u = units + seqAdd; // fio: backwards I/O starts over at the end
+            }
+            if (u < 0 || u + span > units) {
+                return -1;
+            }
+        }
+        issued++;
+        lastEnd = u + span;
+        return u;
+    }
+
+    /**
+     * After {@link #nextOrEnd} reported the end: the next run starts over (sequential order: at
+     * the first unit; random order: at a new random unit, the random sequence going on).
+     */
+    public void restartRuns() {
+        issued = 0;
+        lastEnd = 0;
+        if (!random) {
+            counter = 0;
+        }
+    }
+
     /** Units per pass. */
     public long units() {
         return units;
@@ -67,6 +146,9 @@ public final class OffsetGenerator {
                 counter = 0;
             }
             return u;
+        }
+        if (shaped != null) {
+            return shaped.next();
         }
         if (!randomMap) {
             return draws.nextLong(units);
@@ -106,7 +188,12 @@ public final class OffsetGenerator {
     /** Starts over from the first unit of the sequence. */
     public void rewind() {
         counter = 0;
+        issued = 0;
+        lastEnd = 0;
         draws = new java.util.SplittableRandom(seed);
+        if (shaped != null) {
+            shaped.reseed();
+        }
     }
 
     private long permute(long x) {

@@ -2,6 +2,7 @@ package dev.nvme4j.tool.fio;
 
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.api.Protection;
+import dev.nvme4j.tool.cli.FioFlag;
 import dev.nvme4j.tool.cli.LowerCaseEnumConverter;
 import dev.nvme4j.tool.cli.ToolException;
 import picocli.CommandLine.Option;
@@ -25,6 +26,16 @@ public final class VerifyOptions {
             + "checksum), then read it back and check; with a read-only workload check every read.")
     public Method verify = Method.NONE;
 
+    @Option(names = "--do_verify", arity = "0..1", fallbackValue = "1", converter = FioFlag.class,
+            paramLabel = "0|1", description = "1 (default): a verifying job that writes reads its pass back and "
+            + "checks it; 0: it only writes (stamped, for a later --verify_only).")
+    public boolean doVerify = true;
+
+    @Option(names = "--verify_only", arity = "0..1", fallbackValue = "1", converter = FioFlag.class,
+            paramLabel = "0|1", description = "Write nothing: read back and check what the same job wrote in an "
+            + "earlier run (same options and seed; the generation is not checked).")
+    public boolean verifyOnly;
+
     /** True when the job verifies. */
     boolean enabled() {
         return verify != Method.NONE;
@@ -36,6 +47,9 @@ public final class VerifyOptions {
      * @throws ToolException naming the option when it does not
      */
     void check(RwMode rw, Namespace ns, Protection protection) {
+        if ((verifyOnly || !doVerify) && verify == Method.NONE) {
+            throw ToolException.usage("--" + (verifyOnly ? "verify_only" : "do_verify=0") + " needs --verify=crc32c");
+        }
         if (verify != Method.NONE && rw.trims()) {
             throw ToolException.usage("--verify cannot check a trim workload (--rw=" + rw.spelling()
                     + "): trimmed blocks hold no data to verify");

@@ -32,6 +32,10 @@ public final class ErrorLogCommand extends InspectCommand {
         } catch (RuntimeException e) {
             throw new ToolException("Get Log Page (Error Information) failed: " + e.getMessage());
         }
+        byte[] raw = page;
+        if (binary(() -> raw)) {
+            return;
+        }
         if (json()) {
             ObjectNode root = Fields.MAPPER.createObjectNode();
             ArrayNode errors = root.putArray("errors");

@@ -10,6 +10,9 @@ import picocli.CommandLine.Command;
 public final class IdCtrlCommand extends InspectCommand {
     @Override
     void inspect(Controller c, PrintWriter out) {
+        if (binary(c::identifyController)) {
+            return;
+        }
         Fields f = Identify.controller(c);
         if (json()) {
             Fields.printJson(out, f.json());

@@ -17,6 +17,9 @@ public final class IdNsCommand extends InspectCommand {
     @Override
     void inspect(Controller c, PrintWriter out) {
         Namespace ns = namespace(c, nsid);
+        if (binary(() -> c.identifyNamespace(ns.nsid()))) {
+            return;
+        }
         Fields f = Identify.namespace(c, ns);
         if (json()) {
             Fields.printJson(out, f.json());

@@ -36,6 +36,17 @@ abstract class InspectCommand implements Callable<Integer> {
     @Option(names = {"--human-readable", "-H"}, description = "Decode the bit fields, as nvme-cli -H does.")
     boolean human;
 
+    @Option(names = {"--raw-binary", "-b"}, description = "Write the raw data structure to standard output.")
+    boolean rawBinary;
+
+    /** With -b: writes {@code raw} (supplied only then) to standard output and returns true. */
+    boolean binary(java.util.function.Supplier<byte[]> raw) {
+        if (rawBinary) {
+            main.writeBinary(spec.name(), raw.get());
+        }
+        return rawBinary;
+    }
+
     @Override
     public Integer call() {
         try (Controller c = main.source().open(device, ControllerOptions.builder().maxIoQueuePairs(1).build())) {

@@ -20,6 +20,10 @@ public final class SmartLogCommand extends InspectCommand {
         } catch (RuntimeException e) {
             throw new ToolException("Get Log Page (SMART / Health Information) failed: " + e.getMessage());
         }
+        byte[] raw = page;
+        if (binary(() -> raw)) {
+            return;
+        }
         Fields f = SmartLog.fields(page, human);
         if (json()) {
             Fields.printJson(out, f.json());

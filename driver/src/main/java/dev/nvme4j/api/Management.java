@@ -1,0 +1,267 @@
+package dev.nvme4j.api;
+
+import java.util.List;
+
+/**
+ * Typed management operations of a {@link Controller} ({@link Controller#management()}): Format
+ * NVM, features, firmware, namespace management and attachment, device self-test and sanitize,
+ * with their log pages decoded.
+ *
+ * <p>Each operation first checks that the controller supports it (the Identify Controller field
+ * that says so) and otherwise throws an {@link UnsupportedOperationException} naming the field and
+ * its value; a command the controller rejects throws an {@link NvmeException} with its status.
+ * The destructive ones (format, sanitize, namespace deletion, firmware commit) need
+ * {@link Confirm#DESTRUCTIVE} and are refused with an {@link IllegalStateException} while any I/O
+ * queue pair of this controller is open (every queue pair can address every namespace): close
+ * them first. After a format or a namespace change the namespace table is identified again
+ * ({@link Controller#rescanNamespaces()}). Thread-safe: the commands share the admin queue.
+ */
+public interface Management {
+    /** Format NVM parameters (Base 5.14): LBA format index, secure erase, protection information. */
+    record FormatRequest(int lbaFormat, int secureErase, int protectionType, boolean protectionFirst,
+                         boolean extendedLba) {
+        public FormatRequest {
+            if (lbaFormat < 0 || lbaFormat > 63 || secureErase < 0 || secureErase > 7 || protectionType < 0
+                    || protectionType > 7) {
+                throw new IllegalArgumentException("LBA format index is 0-63, secure erase 0-7, protection type 0-7;"
+                        + " got " + lbaFormat + ", " + secureErase + ", " + protectionType);
+            }
+        }
+
+        /** LBA format {@code index}, no secure erase, no protection information. */
+        public static FormatRequest lbaFormat(int index) {
+            return new FormatRequest(index, 0, 0, false, false);
+        }
+    }
+
+    /** A feature's value: completion dword 0 and, for features with a data structure, its bytes. */
+    record FeatureValue(int dword0, byte[] data) {
+    }
+
+    /**
+     * The Firmware Slot Information log (Base 5.16.1.5).
+     *
+     * @param activeSlot    the slot the running firmware came from (1-7)
+     * @param nextResetSlot the slot activated at the next reset, 0 when none is pending
+     * @param revisions     the revision in each slot 1-7 (index 0 is slot 1); empty for an empty slot
+     */
+    record FirmwareSlots(int activeSlot, int nextResetSlot, List<String> revisions) {
+        /** Size of the log page. */
+        public static final int SIZE = 512;
+
+        /** Decodes the raw log page. */
+        public static FirmwareSlots parse(byte[] log) {
+            java.util.List<String> revs = new java.util.ArrayList<>();
+            for (int s = 0; s < 7; s++) {
+                revs.add(new String(log, 8 + 8 * s, 8, java.nio.charset.StandardCharsets.US_ASCII)
+                        .replace("\0", "").strip());
+            }
+            return new FirmwareSlots(log[0] & 0x7, (log[0] >>> 4) & 0x7, List.copyOf(revs));
+        }
+    }
+
+    /** Firmware Commit actions (Base 5.12, CA field). */
+    enum CommitAction {
+        /** Replace the image in the slot with the downloaded one; do not activate it. */
+        REPLACE(0),
+        /** Replace, and activate at the next reset. */
+        REPLACE_AND_ACTIVATE(1),
+        /** Activate the image already in the slot at the next reset. */
+        ACTIVATE(2),
+        /** Replace and activate at once, without a reset (FRMW bit 4). */
+        REPLACE_AND_ACTIVATE_NOW(3);
+
+        public final int code;
+
+        CommitAction(int code) {
+            this.code = code;
+        }
+    }
+
+    /** What a Firmware Commit that succeeded leaves to do. */
+    enum Activation {
+        /** The image was stored, nothing is activated. */
+        NONE,
+        /** The new firmware runs after the next controller reset. */
+        AT_NEXT_RESET,
+        /** The new firmware runs now. */
+        NOW,
+        /** Stored; running it needs a conventional reset (status 10Bh). */
+        NEEDS_CONVENTIONAL_RESET,
+        /** Stored; running it needs an NVM subsystem reset (status 110h). */
+        NEEDS_SUBSYSTEM_RESET,
+        /** Stored; running it needs a controller level reset (status 111h). */
+        NEEDS_CONTROLLER_RESET
+    }
+
+    /** Namespace Management create parameters (Base 5.20, the Identify Namespace fields it uses). */
+    record NamespaceSpec(long sizeBlocks, long capacityBlocks, int lbaFormat, int protection, boolean shared) {
+        public NamespaceSpec {
+            if (sizeBlocks < 1 || capacityBlocks < 1 || capacityBlocks > sizeBlocks || lbaFormat < 0
+                    || lbaFormat > 63 || protection < 0 || protection > 15) {
+                throw new IllegalArgumentException("a namespace needs 1 <= capacity <= size (blocks), LBA format 0-63"
+                        + " and DPS 0-15; got size " + sizeBlocks + ", capacity " + capacityBlocks + ", format "
+                        + lbaFormat + ", dps " + protection);
+            }
+        }
+    }
+
+    /** Device self-test codes (Base 5.11, STC). */
+    enum SelfTest {
+        SHORT(1), EXTENDED(2), ABORT(0xF);
+
+        public final int code;
+
+        SelfTest(int code) {
+            this.code = code;
+        }
+    }
+
+    /**
+     * One Self-test Result Data Structure (Base 5.16.1.7).
+     *
+     * @param code      self-test code (1 short, 2 extended, Eh vendor specific)
+     * @param result    0 completed without error, 1 aborted by a Device Self-test command, 2 by a
+     *                  reset, 3 by a namespace removal, 4 by a format, 5 fatal error, 6 unknown
+     *                  segment failed, 7 segments failed, 8 aborted for an unknown reason, 9 by a sanitize
+     * @param segment   number of the segment that failed (0 when none)
+     * @param validInfo bit 0 nsid valid, 1 failing LBA valid, 2 status code type valid, 3 status code valid
+     */
+    record SelfTestResult(int code, int result, int segment, int validInfo, long powerOnHours, int nsid,
+                          long failingLba, int statusCodeType, int statusCode) {
+    }
+
+    /**
+     * The Device Self-test log.
+     *
+     * @param operation  the self-test in progress (0 none, 1 short, 2 extended)
+     * @param completion percent done of it
+     * @param results    the newest first, entries that are not used left out
+     */
+    record SelfTestLog(int operation, int completion, List<SelfTestResult> results) {
+        /** Size of the log page: a 4-byte header and 20 results of 28 bytes. */
+        public static final int SIZE = 564;
+
+        /** Decodes the raw log page. */
+        public static SelfTestLog parse(byte[] log) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(log).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            java.util.List<SelfTestResult> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                int o = 4 + 28 * i;
+                int status = log[o] & 0xFF;
+                if ((status & 0xF) == 0xF) {
+                    continue; // entry not used
+                }
+                results.add(new SelfTestResult(status >>> 4, status & 0xF, log[o + 1] & 0xFF, log[o + 2] & 0xFF,
+                        b.getLong(o + 4), b.getInt(o + 12), b.getLong(o + 16), log[o + 24] & 0xFF, log[o + 25] & 0xFF));
+            }
+            return new SelfTestLog(log[0] & 0xF, log[1] & 0x7F, List.copyOf(results));
+        }
+    }
+
+    /** Sanitize actions (Base 5.24, SANACT). */
+    enum SanitizeAction {
+        EXIT_FAILURE_MODE(1), BLOCK_ERASE(2), OVERWRITE(3), CRYPTO_ERASE(4);
+
+        public final int code;
+
+        SanitizeAction(int code) {
+            this.code = code;
+        }
+    }
+
+    /**
+     * The Sanitize Status log (Base 5.16.1.25).
+     *
+     * @param progress   SPROG: fraction done, in 1/65536
+     * @param status     SSTAT bits 2:0: 0 never sanitized, 1 completed, 2 in progress, 3 failed, 4 completed
+     *                   without deallocation
+     * @param sstat      the whole SSTAT field
+     * @param cdw10      SCDW10 of the last Sanitize command
+     */
+    record SanitizeStatus(int progress, int status, int sstat, int cdw10) {
+        /** Size of the log page. */
+        public static final int SIZE = 512;
+
+        /** Decodes the raw log page. */
+        public static SanitizeStatus parse(byte[] log) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(log).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            int sstat = b.getShort(2) & 0xFFFF;
+            return new SanitizeStatus(b.getShort(0) & 0xFFFF, sstat & 0x7, sstat, b.getInt(4));
+        }
+    }
+
+    /**
+     * Formats namespace {@code nsid} (0xFFFFFFFF: all) to {@code request}'s LBA format, erasing it,
+     * then identifies the namespaces again. Checks the index against the namespace's formats first.
+     */
+    NamespaceChanges format(int nsid, FormatRequest request, Confirm confirm);
+
+    /**
+     * Get Features: {@code select} 0 current, 1 default, 2 saved, 3 supported capabilities;
+     * {@code dataBytes} the size of the feature's data structure (0 for none).
+     */
+    FeatureValue getFeature(int featureId, int nsid, int select, int cdw11, int dataBytes);
+
+    /**
+     * Set Features with dwords 11 and 12, the Save bit and an optional data structure (null for
+     * none); returns completion dword 0. A controller-wide value without Save and data is set again
+     * after every reset, as with {@link Controller#setFeature}.
+     */
+    int setFeature(int featureId, int nsid, int cdw11, int cdw12, boolean save, byte[] data);
+
+    /** The Firmware Slot Information log. */
+    FirmwareSlots firmwareSlots();
+
+    /**
+     * Firmware Image Download of the whole {@code image} in pieces of at most {@code pieceBytes}
+     * (0: the controller's limit, FWUG and MDTS), each a multiple of 4 bytes.
+     */
+    void downloadFirmware(byte[] image, int pieceBytes);
+
+    /** Firmware Commit of slot {@code slot} (0: the controller picks one) with {@code action}. */
+    Activation commitFirmware(int slot, CommitAction action, Confirm confirm);
+
+    /** Namespace Management create: returns the new NSID (not attached yet). */
+    int createNamespace(NamespaceSpec spec);
+
+    /** Namespace Management delete of {@code nsid} (0xFFFFFFFF: every namespace); its data is lost. */
+    void deleteNamespace(int nsid, Confirm confirm);
+
+    /** Namespace Attachment: attaches {@code nsid} to the controllers {@code controllerIds}. */
+    void attachNamespace(int nsid, List<Integer> controllerIds);
+
+    /** Namespace Attachment: detaches {@code nsid} from the controllers {@code controllerIds}. */
+    void detachNamespace(int nsid, List<Integer> controllerIds);
+
+    /** The allocated NSIDs, attached or not (Identify CNS 10h). */
+    List<Integer> allocatedNamespaces();
+
+    /** The raw Identify Namespace of an allocated NSID, attached or not (CNS 11h). */
+    byte[] identifyAllocatedNamespace(int nsid);
+
+    /** Controller IDs: of the NVM subsystem ({@code nsid} 0, CNS 13h) or attached to {@code nsid} (CNS 12h). */
+    List<Integer> controllers(int nsid);
+
+    /** This controller's ID (Identify Controller CNTLID). */
+    int controllerId();
+
+    /** The raw Namespace Granularity List (CNS 16h; CTRATT bit 7). */
+    byte[] namespaceGranularity();
+
+    /** Device Self-test: starts {@code test} on {@code nsid} (0xFFFFFFFF: all, 0: the controller only), or aborts. */
+    void selfTest(int nsid, SelfTest test);
+
+    /** The Device Self-test log. */
+    SelfTestLog selfTestLog();
+
+    /**
+     * Sanitize: erases every namespace of the NVM subsystem ({@code action}); {@code overwritePasses}
+     * and {@code pattern} only for {@link SanitizeAction#OVERWRITE}.
+     */
+    void sanitize(SanitizeAction action, boolean allowUnrestrictedExit, boolean noDeallocate, int overwritePasses,
+                  int pattern, Confirm confirm);
+
+    /** The Sanitize Status log. */
+    SanitizeStatus sanitizeStatus();
+}

@@ -1,0 +1,397 @@
+package dev.nvme4j.ctrl;
+
+import dev.nvme4j.api.Confirm;
+import dev.nvme4j.api.ControllerInfo;
+import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.DmaBuffer;
+import dev.nvme4j.api.Management;
+import dev.nvme4j.api.NamespaceChanges;
+import dev.nvme4j.api.NvmeException;
+import dev.nvme4j.api.NvmeStatus;
+import dev.nvme4j.api.RawCommand;
+import dev.nvme4j.api.Status;
+import dev.nvme4j.queue.QueuePairControl;
+import dev.nvme4j.spec.IdentifyLayout;
+import dev.nvme4j.spec.Opcodes;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * {@link Management} of an {@link NvmeController}: each operation checks the Identify Controller
+ * field that says the controller supports it, the destructive ones their confirmation and that
+ * no I/O queue pair is open, then sends the admin command through the controller's admin queue.
+ */
+final class ManagementOps implements Management {
+    private final AdminOps admin;
+    private final Health health;
+    private final QueuePairs pairs;
+    private final ControllerInfo info;
+    private final NamespaceRescan namespaces;
+    /** Identifies the namespaces again, as {@link dev.nvme4j.api.Controller#rescanNamespaces()} does. */
+    private final Supplier<NamespaceChanges> rescan;
+
+    ManagementOps(ControllerParts p, QueuePairs pairs, Supplier<NamespaceChanges> rescan) {
+        this.admin = p.adminOps();
+        this.health = p.health();
+        this.info = p.info();
+        this.namespaces = p.namespaces();
+        this.pairs = pairs;
+        this.rescan = rescan;
+    }
+
+    @Override
+    public NamespaceChanges format(int nsid, FormatRequest request, Confirm confirm) {
+        String what = "Format NVM of namespace " + nsidText(nsid);
+        Confirm.require(confirm, what);
+        requireBit("Format NVM", "OACS", IdentifyLayout.CTRL_OACS, 2, 1);
+        NamespaceTable table = namespaces.table();
+        int probe = nsid == AdminCommands.NSID_ALL && !table.list().isEmpty() ? table.list().getFirst().nsid() : nsid;
+        Namespace ns = table.get(probe);
+        if (ns == null) {
+            throw new IllegalArgumentException("namespace " + probe + " is not active; active namespaces: "
+                    + table.describeActive() + " (nothing was sent to the device)");
+        }
+        int nlbaf = identify(Opcodes.CNS_NAMESPACE, probe, 0).get(IdentifyLayout.NS_NLBAF) & 0xFF;
+        if (request.lbaFormat() > nlbaf) {
+            throw new IllegalArgumentException("LBA format index " + request.lbaFormat() + " is out of range: namespace "
+                    + probe + " has LBA formats 0-" + nlbaf + " (nothing was sent to the device)");
+        }
+        requireNoOpenPairs(what);
+        int index = request.lbaFormat();
+        int cdw10 = (index & 0xF) | (request.extendedLba() ? 1 << 4 : 0) | request.protectionType() << 5
+                | (request.protectionFirst() ? 1 << 8 : 0) | request.secureErase() << 9 | ((index >>> 4) & 0x3) << 12;
+        admin.sync(RawCommand.of(Opcodes.ADMIN_FORMAT_NVM, nsid).withCdw10(cdw10), null);
+        return rescan.get();
+    }
+
+    @Override
+    public FeatureValue getFeature(int featureId, int nsid, int select, int cdw11, int dataBytes) {
+        checkFeature(featureId, dataBytes);
+        if (select < 0 || select > 3) {
+            throw new IllegalArgumentException("select is 0 current, 1 default, 2 saved or 3 capabilities, got " + select);
+        }
+        RawCommand cmd = RawCommand.of(Opcodes.ADMIN_GET_FEATURES, nsid).withCdw10(featureId | select << 8).withCdw11(cdw11);
+        if (dataBytes == 0) {
+            return new FeatureValue(admin.sync(cmd, null).dw0(), new byte[0]);
+        }
+        try (DmaBuffer buf = buffer(dataBytes)) {
+            int dw0 = admin.sync(cmd, buf).dw0();
+            return new FeatureValue(dw0, bytes(buf, dataBytes));
+        }
+    }
+
+    @Override
+    public int setFeature(int featureId, int nsid, int cdw11, int cdw12, boolean save, byte[] data) {
+        checkFeature(featureId, data == null ? 0 : data.length);
+        if (data == null && nsid == 0 && !save && cdw12 == 0) {
+            health.checkAccepting();
+            return admin.setRecordedFeature(featureId, cdw11); // set again after every reset
+        }
+        RawCommand cmd = RawCommand.of(Opcodes.ADMIN_SET_FEATURES, nsid).withCdw10(featureId | (save ? 1 << 31 : 0))
+                .withCdw11(cdw11).withCdw12(cdw12);
+        return withData(data, buf -> admin.sync(cmd, buf).dw0());
+    }
+
+    @Override
+    public FirmwareSlots firmwareSlots() {
+        return FirmwareSlots.parse(admin.getLogPage(Opcodes.LOG_FIRMWARE_SLOT, AdminCommands.NSID_ALL, 0, FirmwareSlots.SIZE));
+    }
+
+    @Override
+    public void downloadFirmware(byte[] image, int pieceBytes) {
+        byte[] id = requireBit("Firmware Image Download", "OACS", IdentifyLayout.CTRL_OACS, 2, 2);
+        if (image.length == 0 || image.length % 4 != 0) {
+            throw new IllegalArgumentException("a firmware image is a non-empty multiple of 4 bytes, got " + image.length
+                    + " (nothing was sent to the device)");
+        }
+        int fwug = id[IdentifyLayout.CTRL_FWUG] & 0xFF;
+        long limit = Math.min(Identification.ADMIN_MAX_TRANSFER, info.maxTransferBytes() > 0
+                ? info.maxTransferBytes() : Long.MAX_VALUE);
+        if (fwug != 0 && fwug != 0xFF) {
+            limit = Math.min(limit, fwug * 4096L);
+        }
+        if (pieceBytes < 0 || pieceBytes % 4 != 0 || pieceBytes > limit) {
+            throw new IllegalArgumentException("firmware download piece must be a multiple of 4 up to " + limit
+                    + " bytes (MDTS, FWUG), got " + pieceBytes);
+        }
+        int piece = pieceBytes == 0 ? (int) limit : pieceBytes;
+        for (int off = 0; off < image.length; off += piece) {
+            int len = Math.min(piece, image.length - off);
+            byte[] part = java.util.Arrays.copyOfRange(image, off, off + len);
+            RawCommand cmd = RawCommand.of(Opcodes.ADMIN_FIRMWARE_DOWNLOAD, 0).withCdw10(len / 4 - 1).withCdw11(off / 4);
+            int at = off;
+            try {
+                withData(part, buf -> admin.sync(cmd, buf).dw0());
+            } catch (NvmeException e) {
+                throw new NvmeException("Firmware Image Download of bytes " + at + "-" + (at + len - 1) + " of "
+                        + image.length + ": " + e.getMessage(), e.status(), e);
+            }
+        }
+    }
+
+    @Override
+    public Activation commitFirmware(int slot, CommitAction action, Confirm confirm) {
+        String what = "Firmware Commit (" + action + ") of slot " + slot;
+        Confirm.require(confirm, what);
+        byte[] id = requireBit("Firmware Commit", "OACS", IdentifyLayout.CTRL_OACS, 2, 2);
+        int frmw = id[IdentifyLayout.CTRL_FRMW] & 0xFF;
+        int slots = (frmw >>> IdentifyLayout.FRMW_SLOTS_SHIFT) & 0x7;
+        if (slot < 0 || slot > slots) {
+            throw new IllegalArgumentException("firmware slot " + slot + " is out of range: the controller has slots 1-"
+                    + slots + " (FRMW = 0x" + Integer.toHexString(frmw) + "), 0 lets it choose");
+        }
+        if (action == CommitAction.REPLACE_AND_ACTIVATE_NOW && (frmw & IdentifyLayout.FRMW_ACTIVATE_WITHOUT_RESET) == 0) {
+            throw new UnsupportedOperationException("activation without a reset is not supported by this controller:"
+                    + " Identify Controller FRMW = 0x" + Integer.toHexString(frmw) + ", bit 4 is 0");
+        }
+        requireNoOpenPairs(what);
+        RawCommand cmd = RawCommand.of(Opcodes.ADMIN_FIRMWARE_COMMIT, 0).withCdw10(slot | action.code << 3);
+        int status;
+        try {
+            admin.sync(cmd, null);
+            status = 0;
+        } catch (NvmeException e) {
+            if (e.status() < 0) {
+                throw e;
+            }
+            status = e.status();
+        }
+        NvmeStatus named = NvmeStatus.of(status);
+        if (Status.isSuccess(status)) {
+            return switch (action) {
+                case REPLACE -> Activation.NONE;
+                case REPLACE_AND_ACTIVATE, ACTIVATE -> Activation.AT_NEXT_RESET;
+                case REPLACE_AND_ACTIVATE_NOW -> Activation.NOW;
+            };
+        }
+        return switch (named) {
+            case FIRMWARE_NEEDS_CONVENTIONAL_RESET -> Activation.NEEDS_CONVENTIONAL_RESET;
+            case FIRMWARE_NEEDS_SUBSYSTEM_RESET -> Activation.NEEDS_SUBSYSTEM_RESET;
+            case FIRMWARE_NEEDS_RESET -> Activation.NEEDS_CONTROLLER_RESET;
+            default -> throw NvmeException.forStatus("Firmware Commit", status);
+        };
+    }
+
+    @Override
+    public int createNamespace(NamespaceSpec spec) {
+        requireBit("Namespace Management", "OACS", IdentifyLayout.CTRL_OACS, 2, 3);
+        byte[] data = new byte[IdentifyLayout.SIZE];
+        ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(IdentifyLayout.NS_NSZE, spec.sizeBlocks());
+        b.putLong(IdentifyLayout.NS_NCAP, spec.capacityBlocks());
+        data[IdentifyLayout.NS_FLBAS] = (byte) IdentifyLayout.flbas(spec.lbaFormat(), false);
+        data[IdentifyLayout.NS_DPS] = (byte) spec.protection();
+        data[IdentifyLayout.NS_NMIC] = (byte) (spec.shared() ? 1 : 0);
+        RawCommand cmd = RawCommand.of(Opcodes.ADMIN_NAMESPACE_MANAGEMENT, 0).withCdw10(0);
+        return withData(data, buf -> admin.sync(cmd, buf).dw0());
+    }
+
+    @Override
+    public void deleteNamespace(int nsid, Confirm confirm) {
+        String what = "Namespace Management delete of namespace " + nsidText(nsid);
+        Confirm.require(confirm, what);
+        requireBit("Namespace Management", "OACS", IdentifyLayout.CTRL_OACS, 2, 3);
+        requireNoOpenPairs(what);
+        admin.sync(RawCommand.of(Opcodes.ADMIN_NAMESPACE_MANAGEMENT, nsid).withCdw10(1), null);
+        rescan.get();
+    }
+
+    @Override
+    public void attachNamespace(int nsid, List<Integer> controllerIds) {
+        attachment(nsid, controllerIds, 0);
+    }
+
+    @Override
+    public void detachNamespace(int nsid, List<Integer> controllerIds) {
+        attachment(nsid, controllerIds, 1);
+    }
+
+    private void attachment(int nsid, List<Integer> controllerIds, int sel) {
+        requireBit("Namespace Attachment", "OACS", IdentifyLayout.CTRL_OACS, 2, 3);
+        if (controllerIds.isEmpty() || controllerIds.size() > 2047) {
+            throw new IllegalArgumentException("a controller list names 1 to 2047 controller IDs, got "
+                    + controllerIds.size());
+        }
+        byte[] list = new byte[IdentifyLayout.SIZE];
+        ByteBuffer b = ByteBuffer.wrap(list).order(ByteOrder.LITTLE_ENDIAN);
+        b.putShort(0, (short) controllerIds.size());
+        for (int i = 0; i < controllerIds.size(); i++) {
+            b.putShort(2 + 2 * i, controllerIds.get(i).shortValue());
+        }
+        RawCommand cmd = RawCommand.of(Opcodes.ADMIN_NAMESPACE_ATTACHMENT, nsid).withCdw10(sel);
+        withData(list, buf -> admin.sync(cmd, buf).dw0());
+        rescan.get();
+    }
+
+    @Override
+    public List<Integer> allocatedNamespaces() {
+        requireBit("Namespace Management", "OACS", IdentifyLayout.CTRL_OACS, 2, 3);
+        ByteBuffer b = identify(Opcodes.CNS_ALLOCATED_NAMESPACE_LIST, 0, 0);
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < IdentifyLayout.NSLIST_MAX && b.getInt(4 * i) != 0; i++) {
+            ids.add(b.getInt(4 * i));
+        }
+        return List.copyOf(ids);
+    }
+
+    @Override
+    public byte[] identifyAllocatedNamespace(int nsid) {
+        requireBit("Namespace Management", "OACS", IdentifyLayout.CTRL_OACS, 2, 3);
+        return identify(Opcodes.CNS_ALLOCATED_NAMESPACE, nsid, 0).array();
+    }
+
+    @Override
+    public List<Integer> controllers(int nsid) {
+        ByteBuffer b = nsid == 0 ? identify(Opcodes.CNS_CONTROLLER_LIST, 0, 0)
+                : identify(Opcodes.CNS_NAMESPACE_CONTROLLER_LIST, nsid, 0);
+        int n = b.getShort(0) & 0xFFFF;
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < Math.min(n, 2047); i++) {
+            ids.add(b.getShort(2 + 2 * i) & 0xFFFF);
+        }
+        return List.copyOf(ids);
+    }
+
+    @Override
+    public int controllerId() {
+        return identify(Opcodes.CNS_CONTROLLER, 0, 0).getShort(IdentifyLayout.CTRL_CNTLID) & 0xFFFF;
+    }
+
+    @Override
+    public byte[] namespaceGranularity() {
+        requireBit("Namespace Granularity", "CTRATT", IdentifyLayout.CTRL_CTRATT, 4, 7);
+        return identify(Opcodes.CNS_NAMESPACE_GRANULARITY, 0, 0).array();
+    }
+
+    @Override
+    public void selfTest(int nsid, SelfTest test) {
+        requireBit("Device Self-test", "OACS", IdentifyLayout.CTRL_OACS, 2, 4);
+        admin.sync(RawCommand.of(Opcodes.ADMIN_DEVICE_SELF_TEST, nsid).withCdw10(test.code), null);
+    }
+
+    @Override
+    public SelfTestLog selfTestLog() {
+        requireBit("Device Self-test", "OACS", IdentifyLayout.CTRL_OACS, 2, 4);
+        return SelfTestLog.parse(admin.getLogPage(Opcodes.LOG_DEVICE_SELF_TEST, AdminCommands.NSID_ALL, 0, SelfTestLog.SIZE));
+    }
+
+    @Override
+    public void sanitize(SanitizeAction action, boolean allowUnrestrictedExit, boolean noDeallocate,
+                         int overwritePasses, int pattern, Confirm confirm) {
+        String what = "Sanitize (" + action + ")";
+        Confirm.require(confirm, what);
+        byte[] id = identifyController();
+        int sanicap = ByteBuffer.wrap(id).order(ByteOrder.LITTLE_ENDIAN).getInt(IdentifyLayout.CTRL_SANICAP);
+        int bit = switch (action) {
+            case CRYPTO_ERASE -> 0;
+            case BLOCK_ERASE -> 1;
+            case OVERWRITE -> 2;
+            case EXIT_FAILURE_MODE -> -1;
+        };
+        if ((sanicap & 0x7) == 0 || bit >= 0 && (sanicap >>> bit & 1) == 0) {
+            throw new UnsupportedOperationException("Sanitize (" + action + ") is not supported by this controller:"
+                    + " Identify Controller SANICAP = 0x" + Integer.toHexString(sanicap)
+                    + (bit >= 0 ? ", bit " + bit + " is 0" : ""));
+        }
+        if (overwritePasses < 0 || overwritePasses > 15) {
+            throw new IllegalArgumentException("overwrite passes are 0-15 (0 means 16), got " + overwritePasses);
+        }
+        requireNoOpenPairs(what);
+        int cdw10 = action.code | (allowUnrestrictedExit ? 1 << 3 : 0) | overwritePasses << 4 | (noDeallocate ? 1 << 9 : 0);
+        admin.sync(RawCommand.of(Opcodes.ADMIN_SANITIZE, 0).withCdw10(cdw10).withCdw11(pattern), null);
+    }
+
+    @Override
+    public SanitizeStatus sanitizeStatus() {
+        byte[] id = identifyController();
+        int sanicap = ByteBuffer.wrap(id).order(ByteOrder.LITTLE_ENDIAN).getInt(IdentifyLayout.CTRL_SANICAP);
+        if ((sanicap & 0x7) == 0) {
+            throw new UnsupportedOperationException("Sanitize is not supported by this controller: Identify Controller"
+                    + " SANICAP = 0x" + Integer.toHexString(sanicap) + ", bits 2:0 are 0");
+        }
+        return SanitizeStatus.parse(admin.getLogPage(Opcodes.LOG_SANITIZE_STATUS, AdminCommands.NSID_ALL, 0,
+                SanitizeStatus.SIZE));
+    }
+
+    // ---- helpers ----
+
+    private byte[] identifyController() {
+        return identify(Opcodes.CNS_CONTROLLER, 0, 0).array();
+    }
+
+    /** Throws "not supported by this controller" unless the bit is set; returns Identify Controller. */
+    private byte[] requireBit(String what, String field, int offset, int size, int bit) {
+        byte[] id = identifyController();
+        long v = 0;
+        for (int i = size - 1; i >= 0; i--) {
+            v = v << 8 | (id[offset + i] & 0xFF);
+        }
+        if ((v >>> bit & 1) == 0) {
+            throw new UnsupportedOperationException(what + " is not supported by this controller: Identify Controller "
+                    + field + " = 0x" + Long.toHexString(v) + ", bit " + bit + " is 0");
+        }
+        return id;
+    }
+
+    private void requireNoOpenPairs(String what) {
+        List<Integer> open = new ArrayList<>();
+        for (QueuePairControl p : pairs.list()) {
+            if (!p.isClosed()) {
+                open.add(p.queueId());
+            }
+        }
+        if (!open.isEmpty()) {
+            open.sort(null);
+            throw new IllegalStateException(what + " refused: " + open.size() + " I/O queue pair"
+                    + (open.size() == 1 ? " is" : "s are") + " open (qid " + open + "), and each can address the namespace;"
+                    + " close them (and what uses them, such as a BlockDevice) first; nothing was sent to the device");
+        }
+    }
+
+    private static void checkFeature(int featureId, int dataBytes) {
+        if (featureId < 0 || featureId > 0xFF) {
+            throw new IllegalArgumentException("feature identifier must be 0..255, got " + featureId);
+        }
+        if (dataBytes < 0 || dataBytes > Identification.ADMIN_MAX_TRANSFER) {
+            throw new IllegalArgumentException("feature data is 0 to " + Identification.ADMIN_MAX_TRANSFER
+                    + " bytes, got " + dataBytes);
+        }
+    }
+
+    private ByteBuffer identify(int cns, int nsid, int cntid) {
+        byte[] data = admin.read(AdminCommands.identify(cns, nsid).withCdw10(cns | cntid << 16), IdentifyLayout.SIZE);
+        return ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private DmaBuffer buffer(int bytes) {
+        health.checkAccepting();
+        DmaBuffer buf = admin.allocateInternal(Math.max(4, (bytes + 3) & ~3));
+        buf.segment().fill((byte) 0);
+        return buf;
+    }
+
+    private static byte[] bytes(DmaBuffer buf, int n) {
+        return buf.segment().asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    /** Runs {@code send} with {@code data} in a DMA buffer (or no buffer for null data). */
+    private int withData(byte[] data, java.util.function.ToIntFunction<DmaBuffer> send) {
+        if (data == null) {
+            health.checkAccepting();
+            return send.applyAsInt(null);
+        }
+        try (DmaBuffer buf = buffer(data.length)) {
+            MemorySegment.copy(MemorySegment.ofArray(data), 0, buf.segment(), 0, data.length);
+            return send.applyAsInt(buf);
+        }
+    }
+
+    private static String nsidText(int nsid) {
+        return nsid == AdminCommands.NSID_ALL ? "0xffffffff (all)" : Integer.toString(nsid);
+    }
+}

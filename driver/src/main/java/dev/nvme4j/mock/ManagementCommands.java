@@ -1,0 +1,92 @@
+package dev.nvme4j.mock;
+
+import static dev.nvme4j.spec.Opcodes.*;
+
+import dev.nvme4j.api.NvmeStatus;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The management admin commands: Firmware Image Download and Commit, Namespace Management and
+ * Attachment, Device Self-test and Sanitize, with the state they keep ({@link Firmware},
+ * {@link NamespacePool}, {@link SelfTests}, {@link Sanitizer}). Under the device lock.
+ */
+final class ManagementCommands {
+    private final MockNvmeController c;
+    private final Engine e;
+    final Firmware firmware;
+    final NamespacePool pool;
+    final SelfTests selfTests;
+    final Sanitizer sanitizer;
+    private final MemorySegment in = Arena.ofAuto().allocate(64 * 1024, 4096);
+
+    ManagementCommands(MockNvmeController c, Engine e) {
+        this.c = c;
+        this.e = e;
+        this.firmware = new Firmware(c.config.firmwareRevision());
+        this.pool = new NamespacePool(c);
+        this.selfTests = new SelfTests(c);
+        this.sanitizer = new Sanitizer(c);
+    }
+
+    /** Controller reset: pending firmware activates, a running self-test is aborted. */
+    void reset() {
+        firmware.reset();
+        selfTests.reset();
+    }
+
+    /** Runs the command if it is one of these; returns its status, or -1 when it is not. */
+    int execute(AdminCommands admin) {
+        return switch (e.opcode) {
+            case ADMIN_FIRMWARE_DOWNLOAD -> download(admin);
+            case ADMIN_FIRMWARE_COMMIT -> firmware.commit(e.cdw10 & 0x7, (e.cdw10 >>> 3) & 0x7);
+            case ADMIN_NAMESPACE_MANAGEMENT -> namespaceManagement();
+            case ADMIN_NAMESPACE_ATTACHMENT -> attachment();
+            case ADMIN_DEVICE_SELF_TEST -> selfTests.start(e.cdw10 & 0xF, e.nsid);
+            case ADMIN_SANITIZE -> sanitizer.sanitize(e.cdw10, pool);
+            default -> -1;
+        };
+    }
+
+    /** Copies {@code len} bytes of host data into {@link #in}; returns 0 or a status. */
+    private int fromHost(long len, AdminCommands admin) {
+        if (len > in.byteSize() || len > admin.maxTransfer()) {
+            return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
+        }
+        int st = c.prp.map(e.prp1, e.prp2, len, c.regs.pageSize);
+        if (st == 0) {
+            c.prp.copyFromHost(in, 0);
+        }
+        return st;
+    }
+
+    private int download(AdminCommands admin) {
+        long len = ((e.cdw10 & 0xFFFF_FFFFL) + 1) * 4;
+        int st = fromHost(len, admin);
+        return st != 0 ? st : firmware.download((e.cdw11 & 0xFFFF_FFFFL) * 4,
+                in.asSlice(0, len).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+    }
+
+    private int namespaceManagement() {
+        int sel = e.cdw10 & 0xF;
+        if (sel == 1) {
+            return pool.delete(e.nsid);
+        }
+        if (sel != 0) {
+            return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
+        }
+        int st = fromHost(4096, c.engine.admin);
+        if (st != 0) {
+            return st;
+        }
+        int[] nsid = new int[1];
+        st = pool.create(in, nsid);
+        e.dw0 = nsid[0];
+        return st;
+    }
+
+    private int attachment() {
+        int st = fromHost(4096, c.engine.admin);
+        return st != 0 ? st : pool.attachment(e.nsid, e.cdw10 & 0xF, in);
+    }
+}

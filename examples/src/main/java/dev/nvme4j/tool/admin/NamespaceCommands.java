@@ -1,0 +1,196 @@
+package dev.nvme4j.tool.admin;
+
+import dev.nvme4j.api.Confirm;
+import dev.nvme4j.api.Controller;
+import dev.nvme4j.api.Management.NamespaceSpec;
+import dev.nvme4j.tool.cli.ToolException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Namespace management and attachment (Base 5.19, 5.20), like nvme-cli's {@code create-ns},
+ * {@code delete-ns}, {@code attach-ns}, {@code detach-ns}, {@code list-ctrl} and
+ * {@code id-ns-granularity}.
+ */
+public final class NamespaceCommands {
+    private NamespaceCommands() {
+    }
+
+    /** {@code --namespace-id/-n}, required, one NSID. */
+    abstract static class OnNamespace extends AdminCommand {
+        @Option(names = {"--namespace-id", "-n"}, paramLabel = "NSID", converter = Num.class, required = true,
+                description = "Namespace identifier.")
+        long nsid;
+
+        @Override
+        void validate() {
+            if (nsid < 1 || nsid > 0xFFFF_FFFFL) {
+                throw ToolException.usage("Invalid value for option '--namespace-id': " + nsid);
+            }
+        }
+    }
+
+    /** {@code nvme4j create-ns}. */
+    @Command(name = "create-ns", mixinStandardHelpOptions = true,
+            description = "Create a namespace from the unallocated capacity (attach it with attach-ns), like"
+                    + " 'nvme create-ns'.")
+    public static final class Create extends AdminCommand {
+        @Option(names = {"--nsze", "-s"}, paramLabel = "BLOCKS", converter = Num.class, required = true,
+                description = "Size in logical blocks (NSZE).")
+        long nsze;
+
+        @Option(names = {"--ncap", "-c"}, paramLabel = "BLOCKS", converter = Num.class,
+                description = "Capacity in logical blocks (NCAP; default: the size).")
+        Long ncap;
+
+        @Option(names = {"--flbas", "-f"}, paramLabel = "FLBAS", converter = Num.class, defaultValue = "0",
+                description = "LBA format index (FLBAS; default ${DEFAULT-VALUE}).")
+        long flbas;
+
+        @Option(names = {"--dps", "-d"}, paramLabel = "DPS", converter = Num.class, defaultValue = "0",
+                description = "Data protection settings (DPS; default ${DEFAULT-VALUE}).")
+        long dps;
+
+        @Option(names = {"--nmic", "-m"}, paramLabel = "NMIC", converter = Num.class, defaultValue = "0",
+                description = "1: the namespace may be attached to several controllers (default ${DEFAULT-VALUE}).")
+        long nmic;
+
+        @Override
+        void validate() {
+            long cap = ncap != null ? ncap : nsze;
+            if (nsze < 1 || cap < 1 || cap > nsze) {
+                throw ToolException.usage("--nsze and --ncap are positive block counts with --ncap at most --nsze");
+            }
+            if (flbas > 63 || dps > 15 || nmic > 1) {
+                throw ToolException.usage("--flbas is 0-63, --dps 0-15 and --nmic 0 or 1");
+            }
+        }
+
+        @Override
+        void run(Controller c, PrintWriter out) {
+            NamespaceSpec ns = new NamespaceSpec(nsze, ncap != null ? ncap : nsze, (int) flbas, (int) dps, nmic == 1);
+            int nsid = manage(() -> c.management().createNamespace(ns));
+            out.printf("create-ns: Success, created nsid:%d%n", nsid);
+        }
+    }
+
+    /** {@code nvme4j delete-ns}; needs --force. */
+    @Command(name = "delete-ns", mixinStandardHelpOptions = true,
+            description = "Delete a namespace (its data is lost), like 'nvme delete-ns'; needs --force.")
+    public static final class Delete extends OnNamespace {
+        @Option(names = "--force", description = "Confirm: the namespace and its data are deleted.")
+        boolean force;
+
+        @Override
+        void validate() {
+            super.validate();
+            if (!force) {
+                throw ToolException.usage("delete-ns deletes namespace " + nsid + " and its data; add --force to"
+                        + " confirm (nothing was changed)");
+            }
+        }
+
+        @Override
+        void run(Controller c, PrintWriter out) {
+            manageRun(() -> c.management().deleteNamespace((int) nsid, Confirm.DESTRUCTIVE));
+            out.printf("delete-ns: Success, deleted nsid:%d%n", nsid);
+        }
+    }
+
+    /** Attach or detach: {@code --controllers/-c}, by default this controller. */
+    abstract static class Attachment extends OnNamespace {
+        @Option(names = {"--controllers", "-c"}, paramLabel = "LIST", split = ",", converter = Num.class,
+                description = "Controller IDs, comma separated (default: this controller).")
+        List<Long> controllers = new ArrayList<>();
+
+        abstract boolean attach();
+
+        @Override
+        void run(Controller c, PrintWriter out) {
+            List<Integer> ids = new ArrayList<>();
+            for (long id : controllers) {
+                if (id < 0 || id > 0xFFFF) {
+                    throw ToolException.usage("Invalid value for option '--controllers': " + id + " (0-65535)");
+                }
+                ids.add((int) id);
+            }
+            if (ids.isEmpty()) {
+                ids.add(manage(() -> c.management().controllerId()));
+            }
+            manageRun(() -> {
+                if (attach()) {
+                    c.management().attachNamespace((int) nsid, ids);
+                } else {
+                    c.management().detachNamespace((int) nsid, ids);
+                }
+            });
+            out.printf("%s: Success, nsid:%d%n", name(), nsid);
+        }
+    }
+
+    /** {@code nvme4j attach-ns}. */
+    @Command(name = "attach-ns", mixinStandardHelpOptions = true,
+            description = "Attach a namespace to controllers, like 'nvme attach-ns'.")
+    public static final class Attach extends Attachment {
+        @Override
+        boolean attach() {
+            return true;
+        }
+    }
+
+    /** {@code nvme4j detach-ns}. */
+    @Command(name = "detach-ns", mixinStandardHelpOptions = true,
+            description = "Detach a namespace from controllers, like 'nvme detach-ns'.")
+    public static final class Detach extends Attachment {
+        @Override
+        boolean attach() {
+            return false;
+        }
+    }
+
+    /** {@code nvme4j list-ctrl}: controller IDs of the subsystem or of a namespace, like {@code nvme list-ctrl}. */
+    @Command(name = "list-ctrl", mixinStandardHelpOptions = true,
+            description = "List the controller IDs of the NVM subsystem, or those a namespace is attached to,"
+                    + " like 'nvme list-ctrl'.")
+    public static final class ListCtrl extends AdminCommand {
+        @Option(names = {"--namespace-id", "-n"}, paramLabel = "NSID", converter = Num.class, defaultValue = "0",
+                description = "Namespace (default ${DEFAULT-VALUE}: every controller of the subsystem).")
+        long nsid;
+
+        @Override
+        void run(Controller c, PrintWriter out) {
+            List<Integer> ids = manage(() -> c.management().controllers((int) nsid));
+            out.printf("num of ctrls present: %d%n", ids.size());
+            for (int i = 0; i < ids.size(); i++) {
+                out.printf("[%4d]:%s%n", i, ids.get(i) == 0 ? "0" : "0x" + Integer.toHexString(ids.get(i)));
+            }
+        }
+    }
+
+    /** {@code nvme4j id-ns-granularity}: the Namespace Granularity List (CNS 16h), like nvme-cli's. */
+    @Command(name = "id-ns-granularity", mixinStandardHelpOptions = true,
+            description = "Show the namespace size and capacity granularity, like 'nvme id-ns-granularity'.")
+    public static final class Granularity extends AdminCommand {
+        @Override
+        void run(Controller c, PrintWriter out) {
+            ByteBuffer b = ByteBuffer.wrap(manage(() -> c.management().namespaceGranularity()))
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            int n = (b.get(31) & 0xFF) + 1;
+            out.println("Identify Namespace Granularity List:");
+            out.printf("   ATTR        : Namespace Granularity Attributes: 0x%x%n", b.getInt(0));
+            out.printf("   NUMD        : Number of Descriptors: %d%n", n);
+            for (int i = 0; i < Math.min(n, 16); i++) {
+                int o = 32 + 16 * i;
+                out.printf("\n     Entry[%2d] :%n", i);
+                out.printf("................%n");
+                out.printf("     NSG       : Namespace Size Granularity     : 0x%x%n", b.getLong(o));
+                out.printf("     NCG       : Namespace Capacity Granularity : 0x%x%n", b.getLong(o + 8));
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.nvme4j.tool.fio;
+
+import java.util.SplittableRandom;
+
+/**
+ * What a job's next I/O is: its direction (rw, rwmixread), size (per direction) and place (the
+ * {@link OffsetGenerator}). Chosen once and kept until the I/O is issued, so that an I/O the
+ * queue could not take is the next one again. Allocation-free; the job's thread only.
+ */
+final class NextIo {
+    static final byte READ = 0;
+    static final byte WRITE = 1;
+    static final byte TRIM = 2;
+
+    private final JobSpec spec;
+    private final OffsetGenerator offsets;
+    private final SplittableRandom mix;
+    private final int lbaSize;
+    private final int unitBytes;
+    private final long unitBlocks;
+    private SplittableRandom sizeRandom;
+    private JobPhase phase = JobPhase.MAIN;
+    private int loopsLeft;
+    private boolean chosen;
+    private long lba;
+    private byte dir;
+    private int blocks;
+
+    NextIo(JobSpec spec, int lbaSize) {
+        this.spec = spec;
+        this.lbaSize = lbaSize;
+        this.unitBytes = spec.unitBytes();
+        this.unitBlocks = unitBytes / lbaSize;
+        this.offsets = new OffsetGenerator(spec.units(), spec.rw().random(), spec.flow().randomMap(), spec.seed())
+                .modified(spec.options().seqRun, spec.options().seqAdd / unitBytes)
+                .distributed(spec.flow().distribution());
+        this.mix = new SplittableRandom(spec.seed() ^ 0x5DEECE66DL);
+    }
+
+    /** Starts a pass: offsets and sizes from the beginning (a verify pass replays its write pass). */
+    void beginPass(JobPhase phase) {
+        this.phase = phase;
+        offsets.rewind();
+        loopsLeft = spec.options().flow.loops;
+        sizeRandom = new SplittableRandom(spec.seed() ^ 0x62737A65L); // the same sizes again when verifying
+        chosen = false;
+    }
+
+    /**
+     * Chooses the next I/O unless one is waiting; the last I/O of a size ends at it, as in fio.
+     *
+     * @param bytesLeft bytes the pass may still issue
+     * @return false when fio's rw=...:N modifiers ran past the region's end (the pass ends there)
+     */
+    boolean choose(long bytesLeft) {
+        if (chosen) {
+            return true;
+        }
+        dir = direction();
+        // a verify pass reads back with the sizes of the writes
+        int bytes = spec.flow().sizes().next(sizeRandom, phase == JobPhase.VERIFY_PASS ? WRITE : dir);
+        if (bytesLeft < bytes) {
+            bytes = (int) Math.max(unitBytes, bytesLeft / unitBytes * unitBytes);
+        }
+        blocks = bytes / lbaSize;
+        long unit = offsets.nextOrEnd(bytes / unitBytes);
+        if (unit < 0 && (spec.timeBased() || --loopsLeft > 0)) {
+            offsets.restartRuns(); // the next loop starts over
+            unit = offsets.nextOrEnd(bytes / unitBytes);
+        }
+        if (unit < 0) {
+            return false;
+        }
+        lba = spec.startLba() + unit * unitBlocks;
+        chosen = true;
+        return true;
+    }
+
+    /** The chosen I/O was issued: the next call to {@link #choose} chooses anew. */
+    void issued() {
+        chosen = false;
+    }
+
+    long lba() {
+        return lba;
+    }
+
+    int blocks() {
+        return blocks;
+    }
+
+    /** READ, WRITE or TRIM. */
+    byte dir() {
+        return dir;
+    }
+
+    private byte direction() {
+        return switch (phase) {
+            case WRITE_PASS -> WRITE;
+            case VERIFY_PASS -> READ;
+            case MAIN -> spec.rw().trims() ? TRIM
+                    : (spec.rw().mixed() ? mix.nextInt(100) >= spec.rwmixread() : spec.rw().writes()) ? WRITE : READ;
+        };
+    }
+}
