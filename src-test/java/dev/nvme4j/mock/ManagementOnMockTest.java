@@ -59,6 +59,10 @@ class ManagementOnMockTest {
                     () -> mg.format(1, FormatRequest.lbaFormat(9), Confirm.DESTRUCTIVE));
             assertTrue(range.getMessage().contains("LBA format index 9 is out of range: namespace 1 has LBA formats 0-4"),
                     range.getMessage());
+            IllegalArgumentException inactive = assertThrows(IllegalArgumentException.class,
+                    () -> mg.format(7, FormatRequest.lbaFormat(2), Confirm.DESTRUCTIVE));
+            assertTrue(inactive.getMessage().contains("namespace 7 is not active; active namespaces: 1"),
+                    inactive.getMessage());
             try (IoQueuePair open = c.createQueuePair()) {
                 IllegalStateException busy = assertThrows(IllegalStateException.class,
                         () -> mg.format(1, FormatRequest.lbaFormat(2), Confirm.DESTRUCTIVE));
@@ -168,6 +172,9 @@ class ManagementOnMockTest {
             assertEquals(unallocated - (16L << 20), unvmcap(c), "taken from the pool");
             assertEquals(List.of(1, 2), mg.allocatedNamespaces());
             assertEquals(1, c.namespaces().size(), "created namespaces start detached");
+            assertEquals(3, m.attachNamespace(NamespaceConfig.ram(64, 512)), "NSID 2 is allocated (detached)");
+            m.detachNamespace(3);
+            c.rescanNamespaces();
             assertEquals(4096L, java.nio.ByteBuffer.wrap(mg.identifyAllocatedNamespace(2))
                     .order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(IdentifyLayout.NS_NSZE));
             assertEquals(List.of(), mg.controllers(2));

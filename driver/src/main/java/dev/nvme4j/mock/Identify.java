@@ -39,7 +39,7 @@ final class Identify {
             case Opcodes.CNS_NAMESPACE -> namespace(nsid, out);
             case Opcodes.CNS_ACTIVE_NAMESPACE_LIST -> activeList(nsid, out);
             case Opcodes.CNS_ALLOCATED_NAMESPACE_LIST -> {
-                if (nsid == 0xFFFF_FFFE || nsid == 0xFFFF_FFFF) {
+                if (!validListStart(nsid)) {
                     yield NvmeStatus.INVALID_NAMESPACE_OR_FORMAT.code(true);
                 }
                 pool().allocatedList(nsid, out);
@@ -53,6 +53,10 @@ final class Identify {
                 if (ns != null) {
                     namespaceData(ns, out);
                 }
+                yield 0;
+            }
+            case Opcodes.CNS_NAMESPACE_GRANULARITY -> {
+                pool().granularity(out);
                 yield 0;
             }
             case Opcodes.CNS_NAMESPACE_CONTROLLER_LIST, Opcodes.CNS_CONTROLLER_LIST -> {
@@ -75,6 +79,7 @@ final class Identify {
         out.set(LE_SHORT, CTRL_CNTLID, (short) 1);
         out.set(LE_INT, CTRL_VER, c.regs.vs);
         out.set(ValueLayout.JAVA_BYTE, CTRL_CNTRLTYPE, (byte) CNTRLTYPE_IO);
+        out.set(LE_INT, CTRL_CTRATT, CTRATT_NS_GRANULARITY);
         for (int i = 0; i < 3; i++) {
             out.set(LE_SHORT, CTRL_CRDT1 + 2L * i, (short) Identify.CRDT_100MS[i]);
         }
@@ -131,7 +136,7 @@ final class Identify {
     }
 
     private int activeList(int nsid, MemorySegment out) {
-        if (nsid == Opcodes.NSID_BROADCAST - 1 || nsid == Opcodes.NSID_BROADCAST) { // FFFFFFFEh and FFFFFFFFh: invalid here
+        if (!validListStart(nsid)) {
             return NvmeStatus.INVALID_NAMESPACE_OR_FORMAT.code(true);
         }
         int n = 0;
@@ -141,6 +146,11 @@ final class Identify {
             }
         }
         return 0;
+    }
+
+    /** The NSID a namespace list (CNS 02h, 10h) starts after: FFFFFFFEh and FFFFFFFFh are invalid (Base 5.17.2). */
+    private static boolean validListStart(int nsid) {
+        return nsid != Opcodes.NSID_BROADCAST - 1 && nsid != Opcodes.NSID_BROADCAST;
     }
 
     static void ascii(MemorySegment out, long off, int len, String s) {
