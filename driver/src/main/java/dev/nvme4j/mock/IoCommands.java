@@ -104,7 +104,13 @@ final class IoCommands {
             return st;
         }
         if (ns.metadataSize == 0) {
-            e.prp.storeToHost(ns.store, slba << ns.lbaShift);
+            long off = slba << ns.lbaShift;
+            ns.store.lockRange(off, nlb << ns.lbaShift);
+            try {
+                e.prp.storeToHost(ns.store, off);
+            } finally {
+                ns.store.unlockRange(off, nlb << ns.lbaShift);
+            }
         }
         e.counters.hostReads++;
         e.counters.dataUnitsRead += (nlb << ns.lbaShift) >>> 9;
@@ -136,7 +142,13 @@ final class IoCommands {
             return st;
         }
         if (ns.metadataSize == 0) {
-            e.prp.hostToStore(ns.store, slba << ns.lbaShift);
+            long off = slba << ns.lbaShift;
+            ns.store.lockRange(off, nlb << ns.lbaShift);
+            try {
+                e.prp.hostToStore(ns.store, off);
+            } finally {
+                ns.store.unlockRange(off, nlb << ns.lbaShift);
+            }
         }
         e.counters.hostWrites++;
         e.counters.dataUnitsWritten += (nlb << ns.lbaShift) >>> 9;
@@ -152,9 +164,20 @@ final class IoCommands {
         if (!ns.inRange(slba, nlb)) {
             return NvmeStatus.LBA_OUT_OF_RANGE.code(true);
         }
-        ns.store.zero(slba << ns.lbaShift, nlb << ns.lbaShift);
+        zero(ns, slba, nlb);
         ns.zeroMetadata(slba, nlb);
         return 0;
+    }
+
+    private static void zero(MockNamespace ns, long slba, long nlb) {
+        long off = slba << ns.lbaShift;
+        long len = nlb << ns.lbaShift;
+        ns.store.lockRange(off, len);
+        try {
+            ns.store.zero(off, len);
+        } finally {
+            ns.store.unlockRange(off, len);
+        }
     }
 
     /** Dataset Management (NVM Command Set 3.2.1): ranges of 16 bytes in the data buffer. */
@@ -180,7 +203,7 @@ final class IoCommands {
             for (int i = 0; i < nr; i++) {
                 long len = buf.get(LE_INT, (long) i * DSM_RANGE_SIZE + 4) & 0xFFFF_FFFFL;
                 long slba = buf.get(LE_LONG, (long) i * DSM_RANGE_SIZE + 8);
-                ns.store.zero(slba << ns.lbaShift, len << ns.lbaShift);
+                zero(ns, slba, len);
                 ns.zeroMetadata(slba, len);
             }
         }
