@@ -56,6 +56,10 @@ final class FakeTcpTarget implements AutoCloseable {
     volatile boolean termReqOnRead;
     volatile boolean unknownPduOnRead;
     volatile boolean noResponseOnRead;
+    /** This many reads (then none) get no response. */
+    final AtomicInteger dropReads = new AtomicInteger();
+    final AtomicInteger aborts = new AtomicInteger();
+    final AtomicInteger ioCommands = new AtomicInteger();
     volatile boolean silentOnIcReq;
     volatile boolean wrongC2hOffset;
     volatile boolean closeOnRead;
@@ -335,7 +339,10 @@ final class FakeTcpTarget implements AutoCloseable {
             }
             case 0x09 -> resp(c, cid, cdw11, 0);
             case 0x0C -> { } // Asynchronous Event Request: held, no event ever comes
-            case 0x08 -> resp(c, cid, 1, 0); // Abort: not aborted
+            case 0x08 -> { // Abort: not aborted
+                aborts.incrementAndGet();
+                resp(c, cid, 1, 0);
+            }
             case 0x18 -> {
                 keepAlives.incrementAndGet();
                 resp(c, cid, 0, 0);
@@ -376,6 +383,7 @@ final class FakeTcpTarget implements AutoCloseable {
 
     private void io(Conn c, int opc, int cid, long slba, int cdw12, int sglId, int len, byte[] inCapsule)
             throws IOException {
+        ioCommands.incrementAndGet();
         int blocks = (cdw12 & 0xFFFF) + 1;
         long off = slba * BLOCK;
         if (off + (long) blocks * BLOCK > media.length || len != blocks * BLOCK) {
@@ -396,7 +404,7 @@ final class FakeTcpTarget implements AutoCloseable {
                 c.socket.close();
                 return;
             }
-            if (noResponseOnRead) {
+            if (noResponseOnRead || dropReads.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 return;
             }
             if (termReqOnRead) {

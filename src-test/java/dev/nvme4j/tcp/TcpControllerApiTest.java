@@ -197,6 +197,55 @@ class TcpControllerApiTest {
     }
 
     @Test
+    void transfersLargerThanMdtsAreSplitByTheSharedQueueLayer() {
+        try (Controller c = Nvme.open(uri(), options(), fabrics());
+             IoQueuePair qp = c.createQueuePair();
+             DmaBuffer buf = c.allocateBuffer(512 * 1024)) {
+            Namespace ns = c.namespace(1);
+            byte[] data = new byte[512 * 1024];
+            new Random(4).nextBytes(data);
+            buf.segment().copyFrom(java.lang.foreign.MemorySegment.ofArray(data));
+            int before = target.ioCommands.get();
+            qp.writeSync(ns, 1024, 1024, buf); // 512 KiB with MDTS 128 KiB: four commands
+            assertEquals(4, target.ioCommands.get() - before, "split at MDTS into four commands");
+            assertArrayEquals(data, Arrays.copyOfRange(target.media, 1024 * 512, 1024 * 512 + data.length));
+            buf.segment().fill((byte) 0);
+            qp.readSync(ns, 1024, 1024, buf);
+            assertArrayEquals(data, buf.segment().toArray(ValueLayout.JAVA_BYTE));
+        }
+    }
+
+    @Test
+    void aReadTheTargetNeverAnswersClimbsTheLadderAbortThenReconnect() {
+        ControllerOptions quick = ControllerOptions.builder().ioTimeout(Duration.ofSeconds(2))
+                .adminTimeout(Duration.ofSeconds(5)).maxIoQueuePairs(2).ioQueueDepth(8).build();
+        try (Controller c = Nvme.open(uri(), quick, fabrics());
+             IoQueuePair qp = c.createQueuePair();
+             DmaBuffer buf = c.allocateBuffer(4096)) {
+            Namespace ns = c.namespace(1);
+            target.media[50 * 512] = 42;
+            target.dropReads.set(1);
+            long start = System.nanoTime();
+            // late: poll, re-ring, Abort (not aborted), reset = reconnect, resubmit
+            int[] done = new int[2];
+            assertTrue(qp.read(ns, 50, 8, buf, (tag, status) -> {
+                done[0]++;
+                done[1] = status;
+            }, 0));
+            while (qp.outstanding() > 0 && System.nanoTime() - start < 20_000_000_000L) {
+                qp.process(Duration.ofMillis(10));
+            }
+            assertEquals(1, done[0], "completed once");
+            assertEquals(0, done[1], "successfully, after the reconnect");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(42, buf.segment().get(ValueLayout.JAVA_BYTE, 0));
+            assertTrue(target.aborts.get() >= 1, "an Abort went to the target over the admin queue");
+            assertEquals(1, c.counters().resets(), "then one reset (reconnect)");
+            assertTrue(millis < 20_000, "bounded: " + millis + " ms");
+        }
+    }
+
+    @Test
     void badAddressesAreRefusedClearly() {
         IllegalArgumentException noNqn = assertThrows(IllegalArgumentException.class,
                 () -> Nvme.open("tcp://127.0.0.1:4420", options(), fabrics()));

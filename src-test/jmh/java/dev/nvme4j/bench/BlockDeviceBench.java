@@ -8,6 +8,7 @@ import dev.nvme4j.block.BlockDevice;
 import dev.nvme4j.block.BlockDeviceOptions;
 import dev.nvme4j.mock.config.ExecutionMode;
 import dev.nvme4j.mock.config.MockController;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -27,7 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * {@link BlockDevice} from many virtual threads: {@value #THREADS} virtual threads each make
- * {@value #READS_EACH} blocking 4 KiB random reads into their own DMA buffer per invocation
+ * {@value #READS_EACH} blocking 4 KiB random reads into their own buffer per invocation (a DMA
+ * buffer, or with {@code -p mem=direct|heap} a ByteBuffer that goes through the bounce buffers)
  * (one operation is one read, so the score is IOPS). Compare with {@link DriverIoBench} at
  * {@code qd=128} and the same store: the async queue pair the application drives itself.
  * The mock is deterministic (its device work runs inside the owners' doorbell writes).
@@ -55,11 +57,16 @@ public class BlockDeviceBench {
     @Param({"POLL", "HYBRID"})
     CompletionMode mode;
 
+    /** The readers' buffers: dma (zero copy), direct or heap ByteBuffers (through the bounce buffers). */
+    @Param({"dma"})
+    String mem;
+
     MockController mock;
     Controller ctrl;
     BlockDevice dev;
     DmaBuffer region;
     DmaBuffer[] buffers;
+    ByteBuffer[] plain;
 
     @Setup(Level.Trial)
     public void open() {
@@ -69,8 +76,15 @@ public class BlockDeviceBench {
                 .requestSlots(256).completionMode(mode).build());
         region = ctrl.allocateBuffer(THREADS * 4096L);
         buffers = new DmaBuffer[THREADS];
+        plain = new ByteBuffer[THREADS];
         for (int i = 0; i < THREADS; i++) {
             buffers[i] = region.slice(i * 4096L, 4096);
+            plain[i] = switch (mem) {
+                case "dma" -> null;
+                case "direct" -> ByteBuffer.allocateDirect(4096);
+                case "heap" -> ByteBuffer.allocate(4096);
+                default -> throw new IllegalArgumentException("mem is dma, direct or heap, got " + mem);
+            };
         }
     }
 
@@ -89,6 +103,7 @@ public class BlockDeviceBench {
         Thread[] ts = new Thread[THREADS];
         for (int t = 0; t < THREADS; t++) {
             DmaBuffer buf = buffers[t];
+            ByteBuffer bb = plain[t];
             long seed0 = 0x9E3779B97F4A7C15L * (t + 1);
             ts[t] = Thread.ofVirtual().start(() -> {
                 long x = seed0;
@@ -96,7 +111,13 @@ public class BlockDeviceBench {
                     x ^= x << 13;
                     x ^= x >>> 7;
                     x ^= x << 17;
-                    dev.read(Long.remainderUnsigned(x, NS_BLOCKS / BLOCKS_4K) * BLOCKS_4K, BLOCKS_4K, buf);
+                    long lba = Long.remainderUnsigned(x, NS_BLOCKS / BLOCKS_4K) * BLOCKS_4K;
+                    if (bb == null) {
+                        dev.read(lba, BLOCKS_4K, buf);
+                    } else {
+                        bb.clear();
+                        dev.read(lba, bb);
+                    }
                 }
             });
         }

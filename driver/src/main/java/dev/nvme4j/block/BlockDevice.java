@@ -274,6 +274,25 @@ public final class BlockDevice implements AutoCloseable {
     }
 
     /**
+     * An {@link java.nio.channels.AsynchronousFileChannel} over the whole namespace, readable and
+     * writable; each operation runs on a virtual thread of its own, see {@link BlockAsyncFileChannel}.
+     * Closing the channel does not close the device. Any thread.
+     */
+    public BlockAsyncFileChannel asyncChannel() {
+        return new BlockAsyncFileChannel((BlockFileChannel) channel(), null);
+    }
+
+    /**
+     * An {@link java.nio.channels.AsynchronousFileChannel} over {@code blocks} blocks at
+     * {@code firstLba} with READ and/or WRITE; its operations run as tasks of {@code executor}
+     * (and call their handlers there), or each on a new virtual thread when it is null. Any thread.
+     */
+    public BlockAsyncFileChannel asyncChannel(long firstLba, long blocks, Set<? extends OpenOption> options,
+                                              java.util.concurrent.Executor executor) {
+        return new BlockAsyncFileChannel((BlockFileChannel) channel(firstLba, blocks, options), executor);
+    }
+
+    /**
      * Closes the device: takes no new I/O, lets in-flight I/O finish for up to
      * {@link BlockDeviceOptions#closeTimeout()}, then aborts what is left; every waiter then gets
      * a {@link BlockDeviceClosedException} or its I/O's outcome. Deletes the queue pairs and frees

@@ -361,6 +361,14 @@ public final class BlockFileChannel extends FileChannel {
         }
     }
 
+    boolean readable() {
+        return readable;
+    }
+
+    boolean writable() {
+        return writable;
+    }
+
     private AsynchronousCloseException closedWhileWaiting(BlockDeviceClosedException e) {
         AsynchronousCloseException ace = new AsynchronousCloseException();
         ace.initCause(e);

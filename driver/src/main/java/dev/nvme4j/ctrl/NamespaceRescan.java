@@ -1,5 +1,6 @@
 package dev.nvme4j.ctrl;
 
+import dev.nvme4j.spec.LogPageLayout;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.api.NamespaceChanges;
 import java.lang.foreign.MemorySegment;
@@ -23,9 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 final class NamespaceRescan {
     private static final Logger LOG = LoggerFactory.getLogger(NamespaceRescan.class);
-    /** Changed Namespace List: "more than 1024 namespaces changed" (Base 5.16.1.5). */
-    private static final int LIST_OVERFLOW = 0xFFFF_FFFF;
-    private static final int LIST_ENTRIES = 1024;
 
     private final String address;
     private final Identification identification;
@@ -107,10 +105,10 @@ final class NamespaceRescan {
     static int[] listed(byte[] page) {
         MemorySegment s = MemorySegment.ofArray(page);
         int n = 0;
-        while (n < Math.min(LIST_ENTRIES, page.length / 4) && IdentifyParser.u32(s, n * 4) != 0) {
+        while (n < Math.min(LogPageLayout.CHANGED_NS_LIST_ENTRIES, page.length / 4) && IdentifyParser.u32(s, n * 4) != 0) {
             n++;
         }
-        if (n == 0 || IdentifyParser.u32(s, 0) == LIST_OVERFLOW) {
+        if (n == 0 || IdentifyParser.u32(s, 0) == LogPageLayout.CHANGED_NS_LIST_OVERFLOW) {
             return null;
         }
         int[] nsids = new int[n];

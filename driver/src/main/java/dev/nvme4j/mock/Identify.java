@@ -39,7 +39,7 @@ final class Identify {
             case Opcodes.CNS_NAMESPACE -> namespace(nsid, out);
             case Opcodes.CNS_ACTIVE_NAMESPACE_LIST -> activeList(nsid, out);
             case Opcodes.CNS_ALLOCATED_NAMESPACE_LIST -> {
-                if (nsid == 0xFFFF_FFFE || nsid == 0xFFFF_FFFF) {
+                if (!validListStart(nsid)) {
                     yield NvmeStatus.INVALID_NAMESPACE_OR_FORMAT.code(true);
                 }
                 pool().allocatedList(nsid, out);
@@ -131,7 +131,7 @@ final class Identify {
     }
 
     private int activeList(int nsid, MemorySegment out) {
-        if (nsid == Opcodes.NSID_BROADCAST - 1 || nsid == Opcodes.NSID_BROADCAST) { // FFFFFFFEh and FFFFFFFFh: invalid here
+        if (!validListStart(nsid)) {
             return NvmeStatus.INVALID_NAMESPACE_OR_FORMAT.code(true);
         }
         int n = 0;
@@ -141,6 +141,11 @@ final class Identify {
             }
         }
         return 0;
+    }
+
+    /** The NSID a namespace list (CNS 02h, 10h) starts after: FFFFFFFEh and FFFFFFFFh are invalid (Base 5.17.2). */
+    private static boolean validListStart(int nsid) {
+        return nsid != Opcodes.NSID_BROADCAST - 1 && nsid != Opcodes.NSID_BROADCAST;
     }
 
     static void ascii(MemorySegment out, long off, int len, String s) {

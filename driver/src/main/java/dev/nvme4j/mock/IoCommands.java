@@ -1,5 +1,6 @@
 package dev.nvme4j.mock;
 
+import dev.nvme4j.spec.IoFields;
 import dev.nvme4j.spec.Le;
 import static dev.nvme4j.spec.Opcodes.*;
 
@@ -18,7 +19,6 @@ import java.nio.ByteOrder;
 final class IoCommands {
     private static final ValueLayout.OfInt LE_INT = Le.INT;
     private static final ValueLayout.OfLong LE_LONG = Le.LONG;
-    private static final int DSM_RANGE_SIZE = 16;
 
     private final MockNvmeController c;
     private final Engine e;
@@ -50,7 +50,7 @@ final class IoCommands {
     }
 
     private int dispatch() {
-        if (e.opcode == NVM_FLUSH && e.nsid == 0xFFFF_FFFF) {
+        if (e.opcode == NVM_FLUSH && e.nsid == NSID_BROADCAST) {
             c.namespaces.forEach(ns -> ns.store.flush());
             return 0;
         }
@@ -81,7 +81,7 @@ final class IoCommands {
     }
 
     private long slba() {
-        return (e.cdw10 & 0xFFFF_FFFFL) | ((long) e.cdw11 << 32);
+        return IoFields.slba(e.cdw10, e.cdw11);
     }
 
     /** Checks range and MDTS and maps the PRPs of a Read/Write; returns 0 or a status. */
@@ -98,7 +98,7 @@ final class IoCommands {
 
     private int read(MockNamespace ns) {
         long slba = slba();
-        long nlb = (e.cdw12 & 0xFFFF) + 1;
+        long nlb = IoFields.blocks(e.cdw12);
         int st = ns.metadataSize == 0 ? prepare(ns, slba, nlb) : metadata.read(ns, slba, nlb);
         if (st != 0) {
             return st;
@@ -136,7 +136,7 @@ final class IoCommands {
 
     private int write(MockNamespace ns) {
         long slba = slba();
-        long nlb = (e.cdw12 & 0xFFFF) + 1;
+        long nlb = IoFields.blocks(e.cdw12);
         int st = ns.metadataSize == 0 ? prepare(ns, slba, nlb) : metadata.write(ns, slba, nlb);
         if (st != 0) {
             return st;
@@ -160,7 +160,7 @@ final class IoCommands {
             return NvmeStatus.INVALID_COMMAND_OPCODE.code(true);
         }
         long slba = slba();
-        long nlb = (e.cdw12 & 0xFFFF) + 1;
+        long nlb = IoFields.blocks(e.cdw12);
         if (!ns.inRange(slba, nlb)) {
             return NvmeStatus.LBA_OUT_OF_RANGE.code(true);
         }
@@ -185,24 +185,24 @@ final class IoCommands {
         if ((c.config.oncs() & IdentifyLayout.ONCS_DSM) == 0) {
             return NvmeStatus.INVALID_COMMAND_OPCODE.code(true);
         }
-        int nr = (e.cdw10 & 0xFF) + 1;
+        int nr = IoFields.dsmRanges(e.cdw10);
         MemorySegment buf = e.admin.scratch;
-        int st = e.prp.map(e.prp1, e.prp2, (long) nr * DSM_RANGE_SIZE, c.regs.pageSize);
+        int st = e.prp.map(e.prp1, e.prp2, (long) nr * IoFields.DSM_RANGE_SIZE, c.regs.pageSize);
         if (st != 0) {
             return st;
         }
         e.prp.copyFromHost(buf, 0);
         for (int i = 0; i < nr; i++) {
-            long len = buf.get(LE_INT, (long) i * DSM_RANGE_SIZE + 4) & 0xFFFF_FFFFL;
-            long slba = buf.get(LE_LONG, (long) i * DSM_RANGE_SIZE + 8);
+            long len = buf.get(LE_INT, (long) i * IoFields.DSM_RANGE_SIZE + IoFields.DSM_RANGE_LENGTH) & 0xFFFF_FFFFL;
+            long slba = buf.get(LE_LONG, (long) i * IoFields.DSM_RANGE_SIZE + IoFields.DSM_RANGE_SLBA);
             if (!ns.inRange(slba, len)) {
                 return NvmeStatus.LBA_OUT_OF_RANGE.code(true);
             }
         }
         if ((e.cdw11 & DSM_ATTR_DEALLOCATE) != 0) {
             for (int i = 0; i < nr; i++) {
-                long len = buf.get(LE_INT, (long) i * DSM_RANGE_SIZE + 4) & 0xFFFF_FFFFL;
-                long slba = buf.get(LE_LONG, (long) i * DSM_RANGE_SIZE + 8);
+                long len = buf.get(LE_INT, (long) i * IoFields.DSM_RANGE_SIZE + IoFields.DSM_RANGE_LENGTH) & 0xFFFF_FFFFL;
+                long slba = buf.get(LE_LONG, (long) i * IoFields.DSM_RANGE_SIZE + IoFields.DSM_RANGE_SLBA);
                 zero(ns, slba, len);
                 ns.zeroMetadata(slba, len);
             }

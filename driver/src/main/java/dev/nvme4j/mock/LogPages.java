@@ -11,7 +11,6 @@ import java.nio.ByteOrder;
 /** Log pages (Base 5.16.1): Error Information, SMART / Health, Firmware Slot, Changed Namespace List. */
 final class LogPages {
     static final int ERROR_ENTRIES = 64;
-    private static final int CHANGED_NS_MAX = 1024;
     private static final ValueLayout.OfShort LE_SHORT = Le.SHORT;
     private static final ValueLayout.OfInt LE_INT = Le.INT;
     private static final ValueLayout.OfLong LE_LONG = Le.LONG;
@@ -43,7 +42,7 @@ final class LogPages {
 
     /** Adds {@code nsid} to the Changed Namespace List (Base 5.16.1.5: at most 1024, else FFFFFFFFh alone). */
     synchronized void changedNamespace(int nsid) {
-        if (nsid == 0xFFFF_FFFF || (changed.size() == CHANGED_NS_MAX && !changed.contains(nsid))) {
+        if (nsid == Opcodes.NSID_BROADCAST || (changed.size() == CHANGED_NS_LIST_ENTRIES && !changed.contains(nsid))) {
             changedOverflow = true;
             changed.clear();
         } else if (!changedOverflow) {
@@ -98,7 +97,7 @@ final class LogPages {
 
     private int changedList(MemorySegment out) {
         if (changedOverflow) {
-            out.set(LE_INT, 0, 0xFFFF_FFFF);
+            out.set(LE_INT, 0, CHANGED_NS_LIST_OVERFLOW);
         } else {
             int i = 0;
             for (int nsid : changed) {

@@ -1,5 +1,6 @@
 package dev.nvme4j.mock;
 
+import dev.nvme4j.spec.IoFields;
 import dev.nvme4j.spec.PiTuple;
 import dev.nvme4j.spec.Le;
 import dev.nvme4j.api.NvmeStatus;
@@ -194,8 +195,8 @@ final class MetadataCommands {
     /** The PRCHK checks of every block, in the spec's order: guard, application tag, reference tag. */
     private int check(MockNamespace ns, long nlb) {
         int ref = e.cdw14;
-        int appTag = e.cdw15 & 0xFFFF;
-        int appMask = e.cdw15 >>> 16;
+        int appTag = IoFields.appTag(e.cdw15);
+        int appMask = IoFields.appTagMask(e.cdw15);
         for (long i = 0; i < nlb; i++, ref += ns.piType == 3 ? 0 : 1) {
             long pi = i * ns.metadataSize + piOffset(ns);
             int app = meta.get(BE_SHORT, pi + PiTuple.APP_TAG) & 0xFFFF;

@@ -1,5 +1,6 @@
 package dev.nvme4j.queue;
 
+import dev.nvme4j.spec.IoFields;
 import dev.nvme4j.spec.Le;
 import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.RawCommand;
@@ -99,16 +100,16 @@ final class CommandWriter {
     /** SLBA in CDW10-11, NLB (zero-based) in CDW12 (NVM Command Set 3.2.4/3.2.6/3.2.8). */
     private static void putLbaRange(MemorySegment sq, long base, long lba, int blocks) {
         Sqe.putLong(sq, base, Sqe.OFF_CDW10, lba);
-        Sqe.putInt(sq, base, Sqe.OFF_CDW12, blocks - 1);
+        Sqe.putInt(sq, base, Sqe.OFF_CDW12, IoFields.nlbCdw12(blocks));
     }
 
     /** One range in the tracker's own DMA area (NVM Command Set 3.2.3, figure 39). */
     private static void writeDeallocate(MemorySegment sq, long base, Tracker t, long lba, int blocks) {
-        t.prpList.set(LE_INT, 0, 0);               // context attributes
-        t.prpList.set(LE_INT, 4, blocks);          // length in logical blocks
-        t.prpList.set(LE_LONG, 8, lba);            // starting LBA
+        t.prpList.set(LE_INT, IoFields.DSM_RANGE_ATTRIBUTES, 0);
+        t.prpList.set(LE_INT, IoFields.DSM_RANGE_LENGTH, blocks);
+        t.prpList.set(LE_LONG, IoFields.DSM_RANGE_SLBA, lba);
         Sqe.putLong(sq, base, Sqe.OFF_PRP1, t.prpListIova);
-        Sqe.putInt(sq, base, Sqe.OFF_CDW10, 0);     // NR: one range, zero-based
+        Sqe.putInt(sq, base, Sqe.OFF_CDW10, IoFields.dsmCdw10(1));
         Sqe.putInt(sq, base, Sqe.OFF_CDW11, Opcodes.DSM_ATTR_DEALLOCATE);
     }
 

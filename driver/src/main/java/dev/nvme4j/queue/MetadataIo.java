@@ -4,6 +4,7 @@ import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.api.Protection;
+import dev.nvme4j.spec.IoFields;
 import dev.nvme4j.spec.PiTuple;
 import dev.nvme4j.spec.Crc16T10Dif;
 import dev.nvme4j.spec.Sqe;
@@ -105,7 +106,7 @@ final class MetadataIo {
         boolean host = pi.mode() == Protection.Mode.HOST;
         r.prinfo = (pi.mode() == Protection.Mode.CONTROLLER ? PiTuple.PRACT : 0)
                 | (host && !write ? 0 : checks << PiTuple.PRCHK_SHIFT);
-        r.cdw15 = pi.appTagMask() << 16 | pi.appTag();
+        r.cdw15 = IoFields.appTagCdw15(pi.appTag(), pi.appTagMask());
         if (host && write) {
             generate(ns, lba, blocks, data, metadata, pi.appTag());
         } else if (host && checks != 0) {
@@ -125,7 +126,7 @@ final class MetadataIo {
             r.nextMetaIova += (long) chunk * r.metaStride;
         }
         if (r.prinfo != 0) {
-            Sqe.putInt(sq, base, Sqe.OFF_CDW12, (chunk - 1) | r.prinfo);
+            Sqe.putInt(sq, base, Sqe.OFF_CDW12, IoFields.nlbCdw12(chunk) | r.prinfo);
             // EILBRT: the reference tag of the command's first block (types 1 and 2 increment it per block).
             Sqe.putInt(sq, base, Sqe.OFF_CDW14, (int) r.nextLba);
             Sqe.putInt(sq, base, Sqe.OFF_CDW15, r.cdw15);

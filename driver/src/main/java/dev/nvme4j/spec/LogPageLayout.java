@@ -47,6 +47,12 @@ public final class LogPageLayout {
     /** Firmware Revision for Slot 1, 8 bytes; slot n at 8 * n. */
     public static final int FW_FRS1 = 8;
 
+    // ---- Changed Namespace List (Base 5.16.1.5) ----
+    /** Entries of the Changed Namespace List: up to 1024 NSIDs of 4 bytes, zero-terminated. */
+    public static final int CHANGED_NS_LIST_ENTRIES = 1024;
+    /** The first entry when more than 1024 namespaces changed (then it is the only one). */
+    public static final int CHANGED_NS_LIST_OVERFLOW = 0xFFFF_FFFF;
+
     // ---- Asynchronous Event Request completion DW0 ----
     public static final int AER_TYPE_ERROR = 0;
     public static final int AER_TYPE_SMART = 1;

@@ -20,8 +20,9 @@ public final class CompatOptions {
     public String description;
 
     @Option(names = "--ioengine", paramLabel = "ENGINE",
-            description = "Accepted for fio's job files; the engine is always nvme4j's own driver (noted when "
-                    + "another is named).")
+            description = "nvme4j (default): each job drives its own queue pair asynchronously; psync: each job is "
+                    + "a virtual thread making blocking calls through one shared BlockDevice (see --mem); any "
+                    + "other name is accepted for fio's job files and runs as nvme4j (noted).")
     public String ioengine;
 
     @Option(names = "--direct", arity = "0..1", fallbackValue = "1", converter = FioFlag.class, paramLabel = "0|1",
@@ -50,7 +51,7 @@ public final class CompatOptions {
      */
     public List<String> notes(Set<String> given) {
         List<String> notes = new ArrayList<>();
-        if (ioengine != null && !ioengine.equals("nvme4j")) {
+        if (ioengine != null && !ioengine.equals("nvme4j") && !EngineOptions.psync(ioengine)) {
             notes.add("ioengine=" + ioengine + " does not apply: nvme4j drives the NVMe controller itself "
                     + "(engine nvme4j)");
         }

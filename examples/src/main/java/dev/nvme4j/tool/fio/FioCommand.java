@@ -82,6 +82,9 @@ public final class FioCommand implements Callable<Integer> {
             defaultValue = "auto", description = "Live progress line: on a terminal (auto, default), always or never.")
     FioOptions.Eta eta = FioOptions.Eta.AUTO;
 
+    /** The psync runs so far (for Ctrl-C). */
+    private final List<PsyncRun> psyncRuns = new CopyOnWriteArrayList<>();
+
     @Override
     public Integer call() throws InterruptedException {
         JobFile reader = JobFile.withSystemEnv();
@@ -106,11 +109,16 @@ public final class FioCommand implements Callable<Integer> {
                 .completionMode(jobs.get(0).options().mode.completionMode())
                 .maxIoQueuePairs(queuePairsNeeded(jobs))
                 .build();
+        if (jobs.stream().map(j -> EngineOptions.psync(j.options().compat.ioengine)).distinct().count() > 1) {
+            throw ToolException.usage("Invalid value for option '--ioengine': the jobs of one run use one engine "
+                    + "(psync or nvme4j), not both");
+        }
         List<JobRunner> runners = new CopyOnWriteArrayList<>();
         CountDownLatch done = new CountDownLatch(1);
         // Ctrl-C: stop issuing, drain, report and close the controller cleanly, as fio does.
         Thread hook = new Thread(() -> {
             runners.forEach(JobRunner::requestStop);
+            psyncRuns.forEach(PsyncRun::requestStop);
             try {
                 done.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -166,6 +174,9 @@ public final class FioCommand implements Callable<Integer> {
 
     /** The most queue pairs that run at once: the jobs between two stonewalls. */
     private static int queuePairsNeeded(List<JobDefs.JobDef> jobs) {
+        if (EngineOptions.psync(jobs.get(0).options().compat.ioengine)) {
+            return PsyncRun.queuePairs(); // one shared BlockDevice, whatever numjobs says
+        }
         int most = 1;
         int phase = 0;
         for (int i = 0; i < jobs.size(); i++) {
@@ -234,6 +245,15 @@ public final class FioCommand implements Callable<Integer> {
         };
         List<JobResult> results = new ArrayList<>();
         for (List<JobSpec> phase : phases) {
+            if (EngineOptions.psync(phase.get(0).options().compat.ioengine)) {
+                PsyncRun run = new PsyncRun(controller, phase);
+                psyncRuns.add(run);
+                results.addAll(run.run());
+                if (ToolException.ifDeviceGone(controller, "", null) != null) {
+                    break;
+                }
+                continue;
+            }
             FioRun run = new FioRun(controller, phase);
             if (statusInterval != null) {
                 run.statusEvery(statusInterval, out);

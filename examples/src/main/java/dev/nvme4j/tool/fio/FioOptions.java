@@ -221,6 +221,9 @@ public final class FioOptions {
     @Mixin
     public CompatOptions compat = new CompatOptions();
 
+    @Mixin
+    public EngineOptions engine = new EngineOptions();
+
     /** The job name used in reports. */
     public String jobName() {
         return name != null && !name.isBlank() ? name : rw.spelling();
@@ -235,7 +238,8 @@ public final class FioOptions {
         range("--rwmixread", rwmixread, 0, 100);
         bsPerDirection();
         range("--iodepth", iodepth, 1, MAX_IODEPTH);
-        range("--numjobs", numjobs, 1, MAX_NUMJOBS);
+        range("--numjobs", numjobs, 1, EngineOptions.psync(compat.ioengine) ? EngineOptions.MAX_PSYNC_NUMJOBS
+                : MAX_NUMJOBS);
         if (nsid < 1) {
             throw ToolException.usage("Invalid value for option '--ns': must be 1 or more but was " + nsid);
         }
@@ -246,6 +250,7 @@ public final class FioOptions {
         report.checkAlone();
         flow.checkAlone();
         buffers.checkAlone();
+        engine.check(this);
         if (size != null && (size.isPercent() ? size.percent() == 0 : size.bytes() <= 0)) {
             throw ToolException.usage("Invalid value for option '--size': must be positive but was " + size);
         }

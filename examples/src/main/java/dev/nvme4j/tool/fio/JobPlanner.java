@@ -61,7 +61,9 @@ final class JobPlanner {
                     + o.iodepth);
         }
         int numjobs = o.numjobs;
-        if (info.ioQueuePairsGranted() > 0 && numjobs > info.ioQueuePairsGranted()) {
+        // A psync run's jobs share one BlockDevice (its own few queue pairs), not a pair each.
+        if (info.ioQueuePairsGranted() > 0 && numjobs > info.ioQueuePairsGranted()
+                && !EngineOptions.psync(o.compat.ioengine)) {
             throw ToolException.usage("Invalid value for option '--numjobs': the controller granted "
                     + info.ioQueuePairsGranted() + " I/O queue pairs but was " + numjobs);
         }

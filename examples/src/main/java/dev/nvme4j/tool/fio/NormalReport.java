@@ -36,9 +36,10 @@ public final class NormalReport {
                 continue;
             }
             BlockSizes bs = spec.flow().sizes();
-            out.printf("%s: (g=%d): rw=%s, bs=(R) %s, (W) %s, (T) %s, ioengine=nvme4j, iodepth=%d%n", spec.name(),
+            boolean psync = EngineOptions.psync(spec.options().compat.ioengine);
+            out.printf("%s: (g=%d): rw=%s, bs=(R) %s, (W) %s, (T) %s, ioengine=%s, iodepth=%d%n", spec.name(),
                     spec.group(), spec.rw().spelling(), bs.describe(0), bs.describe(1), bs.describe(2),
-                    spec.iodepth());
+                    psync ? "psync" : "nvme4j", psync ? 1 : spec.iodepth());
         }
         out.println(Main.VERSION);
         out.printf("Starting %d thread%s%n", specs.size(), specs.size() == 1 ? "" : "s");
