@@ -125,8 +125,16 @@ class FioDataOptionsTest {
         assertTrue(slow.tool().err().contains("rate_iops_min=5000 not met"), slow.tool().err());
         // fio 3.33 (rate=1250 ratemin=1024, fio's 1mbs_clients example): one 4k read every 3.3 s
         // meets the minimum, the rate counting from the check before
-        Run ok = run("--rw=read", "--rate=1250", "--rate_min=1024", "--runtime=8", "--time_based");
+        Run ok = run("--rw=read", "--rate=1250", "--rate_min=1024", "--runtime=8", "--time_based",
+                "--rate_process=linear");
         assertTrue(ok.job().get("read").get("total_ios").asLong() > 0);
+    }
+
+    @Test
+    void rateProcessIsLinearOnly() throws IOException {
+        Run r = run(new FakeController(4096, 4096), "--rate_iops=100", "--rate_process=poisson");
+        assertEquals(2, r.tool().exit(), r.tool().toString());
+        assertTrue(r.tool().err().contains("Invalid value for option '--rate_process': only linear"), r.tool().err());
     }
 
     @Test

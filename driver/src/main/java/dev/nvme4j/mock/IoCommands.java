@@ -104,13 +104,7 @@ final class IoCommands {
             return st;
         }
         if (ns.metadataSize == 0) {
-            long off = slba << ns.lbaShift;
-            ns.store.lockRange(off, nlb << ns.lbaShift);
-            try {
-                e.prp.storeToHost(ns.store, off);
-            } finally {
-                ns.store.unlockRange(off, nlb << ns.lbaShift);
-            }
+            transfer(ns, slba, nlb, true);
         }
         e.counters.hostReads++;
         e.counters.dataUnitsRead += (nlb << ns.lbaShift) >>> 9;
@@ -142,13 +136,7 @@ final class IoCommands {
             return st;
         }
         if (ns.metadataSize == 0) {
-            long off = slba << ns.lbaShift;
-            ns.store.lockRange(off, nlb << ns.lbaShift);
-            try {
-                e.prp.hostToStore(ns.store, off);
-            } finally {
-                ns.store.unlockRange(off, nlb << ns.lbaShift);
-            }
+            transfer(ns, slba, nlb, false);
         }
         e.counters.hostWrites++;
         e.counters.dataUnitsWritten += (nlb << ns.lbaShift) >>> 9;
@@ -167,6 +155,22 @@ final class IoCommands {
         zero(ns, slba, nlb);
         ns.zeroMetadata(slba, nlb);
         return 0;
+    }
+
+    /** Moves the data of a Read ({@code toHost}) or Write between the mapped PRPs and the store, its range locked. */
+    private void transfer(MockNamespace ns, long slba, long nlb, boolean toHost) {
+        long off = slba << ns.lbaShift;
+        long len = nlb << ns.lbaShift;
+        ns.store.lockRange(off, len);
+        try {
+            if (toHost) {
+                e.prp.storeToHost(ns.store, off);
+            } else {
+                e.prp.hostToStore(ns.store, off);
+            }
+        } finally {
+            ns.store.unlockRange(off, len);
+        }
     }
 
     private static void zero(MockNamespace ns, long slba, long nlb) {
