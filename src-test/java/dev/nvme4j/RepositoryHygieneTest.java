@@ -18,6 +18,18 @@ import org.junit.jupiter.api.Test;
 class RepositoryHygieneTest {
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).resolve("..").normalize();
     private static final Set<String> SKIPPED_DIRS = Set.of(".git", "target", "node_modules");
+    /** The longest a hand-written source file may be (issue 19): beyond it, split along responsibilities. */
+    static final int MAX_SOURCE_LINES = 450;
+    /**
+     * Where the size rule applies: the driver, the tool and examples, the scripts' helpers and the
+     * benchmarks. Not the test suites under src-test/java: a test class is a list of independent
+     * scenarios over one fixture, read one test at a time, and cutting it by size only scatters
+     * the cases of one behaviour.
+     */
+    private static final List<String> SIZE_RULE_ROOTS = List.of("driver/src/main", "examples/src/main", "tools",
+            "src-test/jmh/java");
+    /** jextract's output carries this in its first lines; it is regenerated, never edited. */
+    private static final String GENERATED_MARKER = "GENERATED FILE - DO NOT EDIT BY HAND";
 
     @Test
     void noFileKeepsTheMarkersOfAnUnfinishedMerge() {
@@ -32,6 +44,55 @@ class RepositoryHygieneTest {
             }
         }
         assertEquals(List.of(), found, "merge conflict markers");
+    }
+
+    @Test
+    void noHandWrittenSourceFileIsLongerThanTheLimit() {
+        List<String> tooLong = new ArrayList<>();
+        int checked = 0;
+        for (Path file : textFiles()) {
+            String rel = ROOT.relativize(file).toString().replace('\\', '/');
+            if (underSizeRule(rel)) {
+                checked++;
+                String v = sizeViolation(rel, lines(file));
+                if (v != null) {
+                    tooLong.add(v);
+                }
+            }
+        }
+        assertTrue(checked > 100, "the check found only " + checked + " source files under " + SIZE_RULE_ROOTS);
+        assertEquals(List.of(), tooLong, "hand-written source files over " + MAX_SOURCE_LINES
+                + " lines: split each along its responsibilities");
+    }
+
+    @Test
+    void theSizeRuleCatchesAnOverlongFileAndSkipsTestsAndGeneratedCode() {
+        List<String> atLimit = new ArrayList<>();
+        for (int i = 0; i < MAX_SOURCE_LINES; i++) {
+            atLimit.add("// line " + i);
+        }
+        List<String> overLimit = new ArrayList<>(atLimit);
+        overLimit.add("}");
+        List<String> generated = new ArrayList<>(overLimit);
+        generated.set(0, "// " + GENERATED_MARKER);
+        String main = "driver/src/main/java/dev/nvme4j/ctrl/Big.java";
+        assertEquals(null, sizeViolation(main, atLimit));
+        assertEquals(main + " (" + (MAX_SOURCE_LINES + 1) + " lines)", sizeViolation(main, overLimit));
+        assertEquals(null, sizeViolation("driver/src/main/java/dev/nvme4j/sys/gen/big.java", generated));
+        assertTrue(underSizeRule(main) && underSizeRule("examples/src/main/java/dev/nvme4j/tool/fio/X.java")
+                && underSizeRule("tools/vm/Hotplug.java") && underSizeRule("src-test/jmh/java/dev/nvme4j/bench/B.java"));
+        assertTrue(!underSizeRule("src-test/java/dev/nvme4j/ctrl/RecoveryTest.java")
+                && !underSizeRule("driver/src/main/java/dev/nvme4j/Notes.md"));
+    }
+
+    private static boolean underSizeRule(String rel) {
+        return rel.endsWith(".java") && SIZE_RULE_ROOTS.stream().anyMatch(r -> rel.startsWith(r + "/"));
+    }
+
+    /** The complaint about a source file under the size rule, or null when it keeps it (or is generated). */
+    private static String sizeViolation(String rel, List<String> lines) {
+        boolean generated = lines.stream().limit(5).anyMatch(l -> l.contains(GENERATED_MARKER));
+        return !generated && lines.size() > MAX_SOURCE_LINES ? rel + " (" + lines.size() + " lines)" : null;
     }
 
     private static List<Path> textFiles() {

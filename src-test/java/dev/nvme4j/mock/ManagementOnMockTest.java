@@ -168,6 +168,9 @@ class ManagementOnMockTest {
             assertEquals(unallocated - (16L << 20), unvmcap(c), "taken from the pool");
             assertEquals(List.of(1, 2), mg.allocatedNamespaces());
             assertEquals(1, c.namespaces().size(), "created namespaces start detached");
+            assertEquals(3, m.attachNamespace(NamespaceConfig.ram(64, 512)), "NSID 2 is allocated (detached)");
+            m.detachNamespace(3);
+            c.rescanNamespaces();
             assertEquals(4096L, java.nio.ByteBuffer.wrap(mg.identifyAllocatedNamespace(2))
                     .order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(IdentifyLayout.NS_NSZE));
             assertEquals(List.of(), mg.controllers(2));

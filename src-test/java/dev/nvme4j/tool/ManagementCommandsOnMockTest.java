@@ -106,9 +106,10 @@ class ManagementCommandsOnMockTest {
         r = run("list-ns", "--all");
         assertEquals("[   0]:0x1\n", r.out());
         r = run("id-ns-granularity");
-        assertEquals(1, r.exit(), r.toString());
-        assertTrue(r.err().contains("Namespace Granularity is not supported by this controller: Identify Controller"
-                + " CTRATT = 0x0, bit 7 is 0"), r.err());
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("NUMD        : Number of Descriptors: 1\n"), r.out());
+        assertTrue(r.out().contains("NSG       : Namespace Size Granularity     : 0x100000\n"), r.out());
+        assertTrue(r.out().contains("NCG       : Namespace Capacity Granularity : 0x100000\n"), r.out());
     }
 
     @Test

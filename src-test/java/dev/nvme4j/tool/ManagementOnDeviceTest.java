@@ -118,6 +118,9 @@ class ManagementOnDeviceTest {
                 + " OACS = 0x10a, bit 2 is 0"), r.err());
         r = ToolRun.onDevice(pci, "self-test-log");
         assertTrue(r.err().contains("Device Self-test is not supported by this controller"), r.err());
+        r = ToolRun.onDevice(pci, "id-ns-granularity");
+        assertTrue(r.err().contains("Namespace Granularity is not supported by this controller: Identify Controller"
+                + " CTRATT = 0x8000, bit 7 is 0"), r.err());
         r = ToolRun.onDevice(pci, "sanitize-log");
         assertTrue(r.err().contains("Sanitize is not supported by this controller: Identify Controller SANICAP = 0x0"),
                 r.err());

@@ -109,6 +109,22 @@ class MockToolTest {
     }
 
     @Test
+    void shadowDoorbellsOnAndOff() throws Exception {
+        for (String onOff : new String[] {"on", "off"}) {
+            ToolRun r = run("fio", "--rw=randread", "--iodepth=8", "--size=1m", "--shadow-doorbells=" + onOff,
+                    "--mock-capacity=16m", "--output-format=json");
+            assertEquals(0, r.exit(), r.toString());
+            JsonNode qc = json.readTree(r.out()).get("jobs").get(0).get("nvme4j").get("queue_counters");
+            long avoided = qc.get("doorbells_avoided").asLong();
+            assertTrue(onOff.equals("on") ? avoided > 0 : avoided == 0, onOff + ": " + qc);
+            assertTrue(qc.get("completed").asLong() >= 256, onOff + ": " + qc);
+        }
+        ToolRun bad = run("fio", "--rw=randread", "--size=1m", "--shadow-doorbells=maybe");
+        assertEquals(2, bad.exit(), bad.toString());
+        assertTrue(bad.err().contains("expected one of [on, off] but was 'maybe'"), bad.toString());
+    }
+
+    @Test
     void anIoErrorStopsTheJobAndIsReported() throws Exception {
         ToolRun r = run("fio", "--rw=randread", "--iodepth=4", "--runtime=5", "--time_based",
                 "--fault-media-errors=0.01", "--mock-capacity=16m", "--output-format=json");

@@ -55,6 +55,10 @@ final class Identify {
                 }
                 yield 0;
             }
+            case Opcodes.CNS_NAMESPACE_GRANULARITY -> {
+                pool().granularity(out);
+                yield 0;
+            }
             case Opcodes.CNS_NAMESPACE_CONTROLLER_LIST, Opcodes.CNS_CONTROLLER_LIST -> {
                 pool().controllerList(cns == Opcodes.CNS_CONTROLLER_LIST ? 0 : nsid, cntid, out);
                 yield 0;
@@ -75,6 +79,7 @@ final class Identify {
         out.set(LE_SHORT, CTRL_CNTLID, (short) 1);
         out.set(LE_INT, CTRL_VER, c.regs.vs);
         out.set(ValueLayout.JAVA_BYTE, CTRL_CNTRLTYPE, (byte) CNTRLTYPE_IO);
+        out.set(LE_INT, CTRL_CTRATT, CTRATT_NS_GRANULARITY);
         for (int i = 0; i < 3; i++) {
             out.set(LE_SHORT, CTRL_CRDT1 + 2L * i, (short) Identify.CRDT_100MS[i]);
         }

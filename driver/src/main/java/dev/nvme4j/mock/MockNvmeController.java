@@ -366,7 +366,7 @@ public final class MockNvmeController implements MockController {
         java.util.Objects.requireNonNull(ns, "ns");
         lockAll();
         try {
-            int nsid = namespaces.attach(ns);
+            int nsid = namespaces.attach(ns, id -> engine.admin.management.pool.allocated(id) != null);
             namespaceChanged(nsid);
             return nsid;
         } finally {

@@ -21,6 +21,8 @@ import java.util.function.Consumer;
 final class NamespacePool {
     /** Capacity beyond the configured namespaces, free for creating namespaces. */
     static final long SPARE_BYTES = 1L << 30;
+    /** The namespace size and capacity granularity the mock reports (CNS 16h). */
+    static final long GRANULARITY_BYTES = 1L << 20;
     /** The mock's controller ID (Identify Controller CNTLID). */
     static final int CONTROLLER_ID = 1;
 
@@ -150,6 +152,16 @@ final class NamespacePool {
                 out.set(Le.INT, 4L * i++, id);
             }
         }
+    }
+
+    /**
+     * Identify CNS 16h, the Namespace Granularity List: one descriptor, {@link #GRANULARITY_BYTES} for
+     * size and capacity (advice to the host; the pool does not enforce it).
+     */
+    void granularity(MemorySegment out) {
+        out.set(ValueLayout.JAVA_BYTE, 31, (byte) 0); // NUMDESC, 0-based: one descriptor
+        out.set(Le.LONG, 32, GRANULARITY_BYTES);
+        out.set(Le.LONG, 40, GRANULARITY_BYTES);
     }
 
     /** Identify CNS 12h (controllers {@code nsid} is attached to) and 13h (nsid 0: every controller). */

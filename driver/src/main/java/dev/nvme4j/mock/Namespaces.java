@@ -55,10 +55,13 @@ final class Namespaces {
         return laneStoresOnly;
     }
 
-    /** Attaches a new namespace at the lowest inactive NSID up to NN; returns it. */
-    int attach(NamespaceConfig cfg) {
+    /**
+     * Attaches a new namespace at the lowest inactive NSID up to NN that {@code allocated} does not
+     * name (a namespace created by Namespace Management and not attached keeps its NSID); returns it.
+     */
+    int attach(NamespaceConfig cfg, java.util.function.IntPredicate allocated) {
         int nsid = 1;
-        while (nsid <= byIndex.length && byIndex[nsid - 1] != null) {
+        while (nsid <= byIndex.length && byIndex[nsid - 1] != null || allocated.test(nsid)) {
             nsid++;
         }
         if (Integer.compareUnsigned(nsid, nn) > 0) {

@@ -40,6 +40,18 @@ public final class DeviceOptions {
         }
     }
 
+    /** {@code --shadow-doorbells}: on or off. */
+    public enum OnOff {
+        ON, OFF;
+
+        /** Converter accepting {@code on}, {@code off}. */
+        public static final class Converter extends LowerCaseEnumConverter<OnOff> {
+            public Converter() {
+                super(OnOff.class);
+            }
+        }
+    }
+
     /** How an NVMe/TCP address starts. */
     public static final String TCP = "tcp://";
 
@@ -106,11 +118,25 @@ public final class DeviceOptions {
             description = "Driver: admin command deadline (default: the driver's, 10s).")
     public Duration adminTimeout;
 
+    @Option(names = "--shadow-doorbells", paramLabel = "on|off", converter = OnOff.Converter.class,
+            description = "Driver: shadow doorbells (Doorbell Buffer Config) where the controller offers them: the "
+                    + "MMIO doorbell is written only when the controller asks for it (default: the driver's, off). "
+                    + "With --device=mock, on also makes the mock offer them.")
+    public OnOff shadowDoorbells;
+
+    @Option(names = "--hybrid-spin", paramLabel = "TIME", converter = TimeSpec.class,
+            description = "Driver: how long --mode=hybrid spins on the completion queue before it blocks on the "
+                    + "interrupt, e.g. 200us (default: the driver's, 50us).")
+    public Duration hybridSpin;
+
     /** These options applied to the controller options a command starts from. */
     public dev.nvme4j.api.ControllerOptions apply(dev.nvme4j.api.ControllerOptions options) {
         dev.nvme4j.api.ControllerOptions.Builder b = options.toBuilder();
         if (unsafeNoIommu) {
             b.unsafeNoIommu(true);
+        }
+        if (shadowDoorbells != null) {
+            b.shadowDoorbells(shadowDoorbells == OnOff.ON);
         }
         try {
             if (ioTimeout != null) {
@@ -118,6 +144,9 @@ public final class DeviceOptions {
             }
             if (adminTimeout != null) {
                 b.adminTimeout(adminTimeout);
+            }
+            if (hybridSpin != null) {
+                b.hybridSpin(hybridSpin);
             }
         } catch (IllegalArgumentException e) {
             throw dev.nvme4j.tool.cli.ToolException.usage("Invalid timeout: " + e.getMessage());

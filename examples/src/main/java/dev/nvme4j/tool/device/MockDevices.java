@@ -89,6 +89,7 @@ public final class MockDevices {
         }
         b.mode(exec == DeviceOptions.Execution.THREADED ? ExecutionMode.THREADED : ExecutionMode.DETERMINISTIC);
         b.commandLatency(d.mockLatency);
+        b.shadowDoorbells(d.shadowDoorbells == DeviceOptions.OnOff.ON);
         return b.build();
     }
 

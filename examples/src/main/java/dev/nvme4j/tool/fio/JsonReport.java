@@ -236,6 +236,7 @@ public final class JsonReport {
         o.put("aborts", c.aborts());
         o.put("resubmitted", c.resubmitted());
         o.put("doorbells_rung", c.doorbellsRung());
+        o.put("doorbells_avoided", c.doorbellsAvoided());
         o.put("interrupts", c.interrupts());
         o.put("queue_full", c.queueFull());
     }
