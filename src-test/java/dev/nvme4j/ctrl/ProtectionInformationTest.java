@@ -144,6 +144,36 @@ class ProtectionInformationTest {
         }
     }
 
+    /**
+     * Write Zeroes on a PI namespace (NVM Command Set, Write Zeroes): without PRACT the blocks'
+     * PI is all zeros, whose reference tag fails a later checked read; the driver sets PRACT and
+     * EILBRT, so the controller writes the PI of zeroes (application tag 0, reference tag = LBA)
+     * and reads with every check pass, on the driver's side and on the controller's.
+     */
+    @ParameterizedTest(name = "{0}+{1} extended={2} type {3} first={4}")
+    @MethodSource("formats")
+    void writeZeroesLeavesPiThatLaterCheckedReadsAccept(int ls, int ms, boolean ext, int type, boolean first) {
+        try (MockFixture f = fixture(ls, ms, ext, type, first)) {
+            Namespace ns = f.ctrl.namespace(1);
+            IoQueuePair qp = f.ctrl.createQueuePair(16, CompletionMode.POLL);
+            try (Buffers w = Buffers.of(f, ns, BLOCKS); Buffers r = Buffers.of(f, ns, BLOCKS)) {
+                fillData(ns, w.data, BLOCKS, 7);
+                qp.writeSync(ns, 5, BLOCKS, w.data, w.meta, Protection.HOST_DEFAULT);
+                int[] st = {-1};
+                assertTrue(qp.writeZeroes(ns, 5, BLOCKS, (t, s) -> st[0] = s, 0));
+                assertTrue(qp.drain(java.time.Duration.ofSeconds(5)));
+                assertEquals(0, st[0], dev.nvme4j.api.Status.describe(st[0]));
+                Protection appTagZero = Protection.host(Protection.ALL).withAppTag(0, 0xFFFF);
+                qp.readSync(ns, 5, BLOCKS, r.data, r.meta, appTagZero);
+                assertArrayEquals(new byte[BLOCKS * ls], dataOf(ns, r.data, BLOCKS), "the blocks read as zeroes");
+                qp.readSync(ns, 5, BLOCKS, r.data, ms == 8 ? null : r.meta,
+                        Protection.controller(Protection.ALL).withAppTag(0, 0xFFFF));
+            }
+            qp.close();
+            f.mock.assertNoViolations();
+        }
+    }
+
     @Test
     void aBlockCorruptedOnTheMediaIsAGuardErrorNamingItsLba() {
         try (MockFixture f = fixture(512, 8, false, 1, true)) {

@@ -59,6 +59,10 @@ class ManagementOnMockTest {
                     () -> mg.format(1, FormatRequest.lbaFormat(9), Confirm.DESTRUCTIVE));
             assertTrue(range.getMessage().contains("LBA format index 9 is out of range: namespace 1 has LBA formats 0-4"),
                     range.getMessage());
+            IllegalArgumentException inactive = assertThrows(IllegalArgumentException.class,
+                    () -> mg.format(7, FormatRequest.lbaFormat(2), Confirm.DESTRUCTIVE));
+            assertTrue(inactive.getMessage().contains("namespace 7 is not active; active namespaces: 1"),
+                    inactive.getMessage());
             try (IoQueuePair open = c.createQueuePair()) {
                 IllegalStateException busy = assertThrows(IllegalStateException.class,
                         () -> mg.format(1, FormatRequest.lbaFormat(2), Confirm.DESTRUCTIVE));

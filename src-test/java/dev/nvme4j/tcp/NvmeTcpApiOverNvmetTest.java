@@ -17,20 +17,13 @@ import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.tool.Main;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.RandomAccessFile;
 import java.io.StringWriter;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,93 +40,38 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @Tag("vfio")
 class NvmeTcpApiOverNvmetTest {
-    private static final Path NVMET = Path.of("/sys/kernel/config/nvmet");
     private static final String NQN = "nqn.2026-12.dev.nvme4j:nvmet-api";
     private static final int PORT = 4430;
     private static final int FLAKY_PORT = 4431;
     private static final long NS_BYTES = 32L << 20;
-    private static Path backing;
-    private static Path subsys;
-    private static final List<Path> created = new ArrayList<>();
+    private static NvmetConfig target;
 
     @BeforeAll
     static void setUpTarget() throws IOException {
-        assumeTrue(Files.isDirectory(NVMET), "needs the kernel's nvmet-tcp target with configfs at " + NVMET
-                + " (run in the VM: tools/vm-test, or tools/vm-run --nvmet)");
-        backing = Path.of("/dev/shm/nvme4j-nvmet-api.img");
-        try (RandomAccessFile f = new RandomAccessFile(backing.toFile(), "rw")) {
-            f.setLength(NS_BYTES);
-        }
-        subsys = mkdir(NVMET.resolve("subsystems").resolve(NQN));
-        write(subsys.resolve("attr_allow_any_host"), "1");
-        Path ns = mkdir(subsys.resolve("namespaces/1"));
-        write(ns.resolve("device_path"), backing.toString());
-        write(ns.resolve("buffered_io"), "1"); // tmpfs takes no O_DIRECT
-        write(ns.resolve("enable"), "1");
-        port(11, PORT);
-        port(12, FLAKY_PORT);
-    }
-
-    private static void port(int id, int trsvcid) throws IOException {
-        Path port = mkdir(NVMET.resolve("ports").resolve(Integer.toString(id)));
-        write(port.resolve("addr_trtype"), "tcp");
-        write(port.resolve("addr_adrfam"), "ipv4");
-        write(port.resolve("addr_traddr"), "127.0.0.1");
-        write(port.resolve("addr_trsvcid"), Integer.toString(trsvcid));
-        link(id);
-    }
-
-    private static Path linkPath(int portId) {
-        return NVMET.resolve("ports").resolve(Integer.toString(portId)).resolve("subsystems").resolve(NQN);
-    }
-
-    private static void link(int portId) throws IOException {
-        Path link = linkPath(portId);
-        if (!Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createSymbolicLink(link, subsys);
-            created.add(link);
-        }
-    }
-
-    private static void unlink(int portId) throws IOException {
-        Path link = linkPath(portId);
-        Files.deleteIfExists(link);
-        created.remove(link);
+        assumeTrue(Files.isDirectory(NvmetConfig.NVMET), "needs the kernel's nvmet-tcp target with configfs at "
+                + NvmetConfig.NVMET + " (run in the VM: tools/vm-test, or tools/vm-run --nvmet)");
+        target = new NvmetConfig(NQN, Path.of("/dev/shm/nvme4j-nvmet-api.img"), NS_BYTES);
+        target.port(11, PORT);
+        target.port(12, FLAKY_PORT);
     }
 
     @AfterAll
     static void tearDownTarget() throws IOException {
-        for (int i = created.size() - 1; i >= 0; i--) {
-            Path p = created.get(i);
-            if (p.getFileName().toString().equals("1") && p.getParent().getFileName().toString().equals("namespaces")) {
-                write(p.resolve("enable"), "0");
-            }
-            Files.deleteIfExists(p);
+        if (target != null) {
+            target.tearDown();
         }
-        created.clear();
-        if (backing != null) {
-            Files.deleteIfExists(backing);
-        }
-    }
-
-    private static Path mkdir(Path p) throws IOException {
-        Files.createDirectory(p);
-        created.add(p);
-        return p;
-    }
-
-    private static void write(Path attr, String value) throws IOException {
-        Files.writeString(attr, value + "\n", StandardOpenOption.WRITE);
     }
 
     private static byte[] backingBytes(long offset, int length) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(length);
-        try (FileChannel ch = FileChannel.open(backing, StandardOpenOption.READ)) {
-            while (b.hasRemaining() && ch.read(b, offset + b.position()) > 0) {
-                // keep reading
-            }
-        }
-        return b.array();
+        return target.backingBytes(offset, length);
+    }
+
+    private static void link(int portId) throws IOException {
+        target.link(portId);
+    }
+
+    private static void unlink(int portId) throws IOException {
+        target.unlink(portId);
     }
 
     private static String uri(int port) {

@@ -9,16 +9,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.nvme4j.api.NvmeException;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -42,68 +38,30 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @Tag("vfio")
 class NvmeTcpOverNvmetTest {
-    private static final Path NVMET = Path.of("/sys/kernel/config/nvmet");
+    private static final Path NVMET = NvmetConfig.NVMET;
     private static final String NQN = "nqn.2026-12.dev.nvme4j:nvmet-test";
     private static final InetSocketAddress IO_PORT = new InetSocketAddress("127.0.0.1", 4420);
     private static final InetSocketAddress DISCOVERY_PORT = new InetSocketAddress("127.0.0.1", 8009);
     private static final long NS_BYTES = 16L << 20;
+    private static NvmetConfig target;
     private static Path backing;
-    private static final List<Path> created = new ArrayList<>();
 
     @BeforeAll
     static void setUpTarget() throws IOException {
         assumeTrue(Files.isDirectory(NVMET), "needs the kernel's nvmet-tcp target with configfs at " + NVMET
                 + " (run in the VM: tools/vm-test, or tools/vm-run --nvmet)");
-        backing = Path.of("/dev/shm/nvme4j-nvmet-ns1.img");
-        try (RandomAccessFile f = new RandomAccessFile(backing.toFile(), "rw")) {
-            f.setLength(NS_BYTES);
-        }
-        Path subsys = mkdir(NVMET.resolve("subsystems").resolve(NQN));
-        write(subsys.resolve("attr_allow_any_host"), "1");
-        Path ns = mkdir(subsys.resolve("namespaces/1"));
-        write(ns.resolve("device_path"), backing.toString());
-        // tmpfs takes no O_DIRECT: buffered I/O, which also lets this test read what landed.
-        write(ns.resolve("buffered_io"), "1");
-        write(ns.resolve("enable"), "1");
-        port(1, 4420, subsys);
-        port(2, 8009, subsys);
-        port(3, 4422, subsys);
-    }
-
-    private static void port(int id, int trsvcid, Path subsys) throws IOException {
-        Path port = mkdir(NVMET.resolve("ports").resolve(Integer.toString(id)));
-        write(port.resolve("addr_trtype"), "tcp");
-        write(port.resolve("addr_adrfam"), "ipv4");
-        write(port.resolve("addr_traddr"), "127.0.0.1");
-        write(port.resolve("addr_trsvcid"), Integer.toString(trsvcid));
-        Path link = port.resolve("subsystems").resolve(NQN);
-        Files.createSymbolicLink(link, subsys);
-        created.add(link);
+        target = new NvmetConfig(NQN, Path.of("/dev/shm/nvme4j-nvmet-ns1.img"), NS_BYTES);
+        backing = target.backing;
+        target.port(1, 4420);
+        target.port(2, 8009);
+        target.port(3, 4422);
     }
 
     @AfterAll
     static void tearDownTarget() throws IOException {
-        for (int i = created.size() - 1; i >= 0; i--) {
-            Path p = created.get(i);
-            if (p.getFileName().toString().equals("1") && p.getParent().getFileName().toString().equals("namespaces")) {
-                write(p.resolve("enable"), "0");
-            }
-            Files.deleteIfExists(p);
+        if (target != null) {
+            target.tearDown();
         }
-        created.clear();
-        if (backing != null) {
-            Files.deleteIfExists(backing);
-        }
-    }
-
-    private static Path mkdir(Path p) throws IOException {
-        Files.createDirectory(p);
-        created.add(p);
-        return p;
-    }
-
-    private static void write(Path attr, String value) throws IOException {
-        Files.writeString(attr, value + "\n", StandardOpenOption.WRITE);
     }
 
     private static TcpOptions options() {
@@ -121,13 +79,7 @@ class NvmeTcpOverNvmetTest {
     }
 
     private static byte[] backingBytes(long offset, int length) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(length);
-        try (FileChannel ch = FileChannel.open(backing, StandardOpenOption.READ)) {
-            while (b.hasRemaining() && ch.read(b, offset + b.position()) > 0) {
-                // keep reading
-            }
-        }
-        return b.array();
+        return target.backingBytes(offset, length);
     }
 
     private static MemorySegment random(Arena arena, int bytes, long seed) {
@@ -296,7 +248,6 @@ class NvmeTcpOverNvmetTest {
 
     @Test
     void aSubsystemRemovedFromThePortMidIoCompletesEveryCommandOnce() throws Exception {
-        Path link = NVMET.resolve("ports/3/subsystems").resolve(NQN);
         TcpOptions o = options().withTimeouts(10, 10, TimeUnit.SECONDS);
         try (TcpController c = TcpController.connect(new InetSocketAddress("127.0.0.1", 4422), NQN, o);
                 Arena arena = Arena.ofShared();
@@ -326,8 +277,7 @@ class NvmeTcpOverNvmetTest {
                 q.flush();
                 q.poll();
                 if (!removed && System.nanoTime() > removeAt) {
-                    Files.delete(link);
-                    created.remove(link);
+                    target.unlink(3);
                     removed = true;
                 }
             }
@@ -342,10 +292,7 @@ class NvmeTcpOverNvmetTest {
             assertTrue(counts[2] >= 1, "the reads in flight completed with a transport error");
             assertThrows(IllegalStateException.class, () -> q.submitRead(1, 0, 1, buf, 0, lba));
         } finally {
-            if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                Files.createSymbolicLink(link, NVMET.resolve("subsystems").resolve(NQN));
-                created.add(link);
-            }
+            target.link(3);
         }
     }
 

@@ -246,6 +246,54 @@ class TcpControllerApiTest {
     }
 
     @Test
+    void steadyStateIoThroughTheSharedLayerAllocatesNothingPerCommand() {
+        try (Controller c = Nvme.open(uri(), options(), fabrics());
+             IoQueuePair qp = c.createQueuePair();
+             DmaBuffer buf = c.allocateBuffer(4 * 4096)) {
+            Namespace ns = c.namespace(1);
+            DmaBuffer[] slices = new DmaBuffer[4];
+            for (int i = 0; i < 4; i++) {
+                slices[i] = buf.slice(i * 4096L, 4096);
+            }
+            int[] done = {0};
+            dev.nvme4j.api.IoCallback cb = (tag, status) -> done[0]++;
+            closedLoop(qp, ns, slices, cb, done, 4000);
+            var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            long tid = Thread.currentThread().threadId();
+            long best = Long.MAX_VALUE;
+            int ios = 4000;
+            for (int round = 0; round < 5 && best > 0; round++) { // best of rounds: the JIT may still compile
+                long before = mx.getThreadAllocatedBytes(tid);
+                closedLoop(qp, ns, slices, cb, done, ios);
+                best = Math.min(best, (mx.getThreadAllocatedBytes(tid) - before) / ios);
+            }
+            System.out.println("TCP through the shared layer: " + best + " bytes per I/O at best");
+            assertTrue(best < 64, "allocated " + best + " bytes per I/O on the owner thread");
+        }
+    }
+
+    /** Mixed 4 KiB reads and writes at QD 4 until {@code ios} completed. */
+    private static void closedLoop(IoQueuePair qp, Namespace ns, DmaBuffer[] slices, dev.nvme4j.api.IoCallback cb,
+            int[] done, int ios) {
+        done[0] = 0;
+        int submitted = 0;
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (done[0] < ios && System.nanoTime() < deadline) {
+            while (submitted < ios && submitted - done[0] < 4) {
+                int i = submitted & 3;
+                boolean ok = (submitted & 1) == 0 ? qp.write(ns, i * 8L, 8, slices[i], cb, i)
+                        : qp.read(ns, i * 8L, 8, slices[i], cb, i);
+                if (!ok) {
+                    break;
+                }
+                submitted++;
+            }
+            qp.poll();
+        }
+        assertEquals(ios, done[0]);
+    }
+
+    @Test
     void badAddressesAreRefusedClearly() {
         IllegalArgumentException noNqn = assertThrows(IllegalArgumentException.class,
                 () -> Nvme.open("tcp://127.0.0.1:4420", options(), fabrics()));

@@ -37,6 +37,7 @@ class FioPsyncEngineTest {
             ToolRun r = run("fio", "--name=w", "--rw=write", "--bs=8k", "--size=1m", "--ioengine=psync",
                     "--mem=" + mem, "--numjobs=4", "--output-format=json");
             assertEquals(0, r.exit(), mem + ": " + r);
+            assertEquals("psync", json.readTree(r.out()).get("global options").get("ioengine").asText());
             JsonNode jobs = json.readTree(r.out()).get("jobs");
             assertEquals(4, jobs.size(), mem);
             for (JsonNode job : jobs) {

@@ -162,6 +162,35 @@ class ProtectionOverVfioTest {
         }
     }
 
+    /**
+     * Write Zeroes over blocks that held data with PI: the driver sends PRACT (and EILBRT), so
+     * QEMU writes the PI of the zeroes; a read with every check passes, on the driver's side
+     * (host checks) and on QEMU's (PRACT read). Without PRACT QEMU leaves the PI all zeros and
+     * the reference tag check fails.
+     */
+    @ParameterizedTest(name = "namespace {0}")
+    @MethodSource("namespaces")
+    void writeZeroesLeavesPiThatCheckedReadsAccept(int nsid) {
+        Namespace ns = namespace(nsid);
+        Protection pi = Protection.host(Protection.ALL).withAppTag(0x3C00 + nsid, 0xFFFF);
+        DmaBuffer w = dataBuffer(ns, 3000 + nsid), wm = metaBuffer(ns), r = dataBuffer(ns, 0), rm = metaBuffer(ns);
+        try {
+            long lba = 500;
+            qp.writeSync(ns, lba, BLOCKS, w, wm, pi);
+            int[] st = {-1};
+            assertTrue(qp.writeZeroes(ns, lba, BLOCKS, (t, s) -> st[0] = s, 0));
+            assertTrue(qp.drain(java.time.Duration.ofSeconds(10)));
+            assertEquals(0, st[0], dev.nvme4j.api.Status.describe(st[0]));
+            Protection zeroTag = Protection.host(Protection.ALL).withAppTag(0, 0xFFFF);
+            qp.readSync(ns, lba, BLOCKS, r, rm, zeroTag);
+            assertArrayEquals(new byte[BLOCKS * ns.lbaSize()], data(ns, r, stride(ns)), ns.describeFormat());
+            boolean strips = ns.metadataSize() == 8;
+            qp.readSync(ns, lba, BLOCKS, r, strips ? null : rm, Protection.controller(Protection.ALL).withAppTag(0, 0xFFFF));
+        } finally {
+            free(w, wm, r, rm);
+        }
+    }
+
     @ParameterizedTest(name = "namespace {0}")
     @MethodSource("namespaces")
     void aBlockWhoseDataNoLongerMatchesItsGuardIsAGuardErrorNamingItsLba(int nsid) {

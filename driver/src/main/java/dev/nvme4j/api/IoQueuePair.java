@@ -93,7 +93,13 @@ public interface IoQueuePair extends AutoCloseable {
     /** Flush: commits the volatile write cache of the namespace to media. */
     boolean flush(Namespace ns, IoCallback callback, long tag);
 
-    /** Write Zeroes over a range (fails fast when ONCS says the controller lacks it). */
+    /**
+     * Write Zeroes over a range (fails fast when ONCS says the controller lacks it). On a
+     * namespace formatted with protection information it is sent with PRACT and the LBA as the
+     * initial reference tag (NVM Command Set, Write Zeroes): the controller writes the PI of the
+     * zeroes, with application tag 0, so reads with PI checks pass afterwards (expect
+     * application tag 0 if it is checked).
+     */
     boolean writeZeroes(Namespace ns, long lba, int blocks, IoCallback callback, long tag);
 
     /** Dataset Management with the deallocate attribute (TRIM) over one range. */

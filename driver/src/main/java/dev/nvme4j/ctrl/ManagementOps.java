@@ -53,7 +53,7 @@ final class ManagementOps implements Management {
         int probe = nsid == AdminCommands.NSID_ALL && !table.list().isEmpty() ? table.list().getFirst().nsid() : nsid;
         Namespace ns = table.get(probe);
         if (ns == null) {
-            throw new IllegalArgumentException("namespace " + probe + " is not active; active namespaces: "
+            throw new IllegalArgumentException("namespace " + nsidText(probe) + " is not active; active namespaces: "
                     + table.describeActive() + " (nothing was sent to the device)");
         }
         int nlbaf = identify(Opcodes.CNS_NAMESPACE, probe, 0).get(IdentifyLayout.NS_NLBAF) & 0xFF;

@@ -89,6 +89,7 @@ final class Teardown {
                     : QueuePairControl.HOST_ABORT;
             long bound = shutdownTimeoutNanos;
             boolean alive = before != ControllerState.FAILED && deviceResponds();
+            List<QueuePairControl> open = pairs.list(); // with pairs whose own close is deferred to the owner
             List<QueuePairControl> claimed = pairs.claimForClose();
             if (alive && !claimed.isEmpty()) {
                 deleteAll(claimed, bound);
@@ -108,6 +109,12 @@ final class Teardown {
             Events.stateChange(address, "CLOSED", alive ? "closed" : before == ControllerState.REMOVED
                     ? "closed after the device was removed" : "closed without shutdown (device not answering)");
             bringUp.disableBounded(Math.min(bound, 500_000_000L));
+            for (QueuePairControl p : open) {
+                if (!p.releaseDma(Math.min(bound, 1_000_000_000L))) {
+                    LOG.warn("{}: queue pair {} was still finishing its close on its owner thread when the DMA memory"
+                            + " was released", address, p.queueId());
+                }
+            }
             releaseMemory();
         } finally {
             finished.countDown();

@@ -6,6 +6,7 @@ import static dev.nvme4j.spec.Opcodes.*;
 
 import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.spec.IdentifyLayout;
+import dev.nvme4j.spec.PiTuple;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -153,7 +154,7 @@ final class IoCommands {
             return NvmeStatus.LBA_OUT_OF_RANGE.code(true);
         }
         zero(ns, slba, nlb);
-        ns.zeroMetadata(slba, nlb);
+        ns.writeZeroesMetadata(slba, nlb, (e.cdw12 & PiTuple.PRACT) != 0, e.cdw14, e.cdw15 & 0xFFFF);
         return 0;
     }
 

@@ -201,7 +201,7 @@ final class MetadataCommands {
             long pi = i * ns.metadataSize + piOffset(ns);
             int app = meta.get(BE_SHORT, pi + PiTuple.APP_TAG) & 0xFFFF;
             int storedRef = meta.get(BE_INT, pi + PiTuple.REF_TAG);
-            if (app == 0xFFFF && (ns.piType != 3 || storedRef == -1)) {
+            if (PiTuple.checkingDisabled(ns.piType, app, storedRef)) {
                 continue;
             }
             if ((e.cdw12 & PiTuple.PRCHK_GUARD) != 0 && (meta.get(BE_SHORT, pi) & 0xFFFF) != guard(ns, i)) {

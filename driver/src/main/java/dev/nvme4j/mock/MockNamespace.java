@@ -14,6 +14,10 @@ final class MockNamespace {
     final int lbaShift;
     final BlockStore store;
     /** Metadata bytes per block (LBAF.MS); 0 for none. */
+    private static final java.lang.foreign.ValueLayout.OfShort BE_SHORT =
+            java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+    private static final java.lang.foreign.ValueLayout.OfInt BE_INT =
+            java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
     final int metadataSize;
     /** FLBAS bit 4: metadata interleaved with the data. */
     final boolean extendedLba;
@@ -135,7 +139,33 @@ final class MockNamespace {
         }
     }
 
-    /** Write Zeroes and deallocation: the blocks' metadata reads as unwritten. */
+    /**
+     * Write Zeroes (NVM Command Set, Write Zeroes): metadata other than PI is cleared to 0h; the
+     * PI is all zeros without PRACT, and with PRACT generated as for a write of zeroes: guard
+     * 0000h (the CRC of zero bytes), application tag {@code appTag}, reference tag
+     * {@code refTag} incremented per block (types 1 and 2).
+     */
+    void writeZeroesMetadata(long slba, long nlb, boolean pract, int refTag, int appTag) {
+        if (metadata == null) {
+            return;
+        }
+        metadata.asSlice(slba * metadataSize, nlb * metadataSize).fill((byte) 0);
+        if (piType == 0 || !pract) {
+            return;
+        }
+        long piOffset = piFirst ? 0 : metadataSize - PiTuple.SIZE;
+        int ref = refTag;
+        for (long i = 0; i < nlb; i++) {
+            long pi = (slba + i) * metadataSize + piOffset;
+            metadata.set(BE_SHORT, pi + PiTuple.APP_TAG, (short) appTag);
+            metadata.set(BE_INT, pi + PiTuple.REF_TAG, ref);
+            if (piType != 3) {
+                ref++;
+            }
+        }
+    }
+
+    /** Deallocation: the blocks' metadata reads as unwritten. */
     void zeroMetadata(long slba, long nlb) {
         if (metadata != null) {
             metadata.asSlice(slba * metadataSize, nlb * metadataSize).fill(unwritten());

@@ -51,6 +51,11 @@ public final class CommandQueue {
     private int sqHead;
     private int lastRungTail;
     private int cqHead;
+    /**
+     * Closed by another thread while a reap was delivering a batch: the reap stops after that
+     * batch (the rings may be released soon). Read once per batch, not per entry.
+     */
+    private volatile boolean retired;
     private int phase = 1;
 
     /** Shadow doorbells of this queue (Doorbell Buffer Config), or null: MMIO only. */
@@ -306,6 +311,11 @@ public final class CommandQueue {
         stats.countDoorbell();
     }
 
+    /** The queue is being closed: a reap under way stops after its current batch. Any thread. */
+    public void retire() {
+        retired = true;
+    }
+
     /** True when the entry at the CQ head is new (its phase tag matches ours). */
     public boolean completionPending() {
         if (link != null) {
@@ -332,7 +342,7 @@ public final class CommandQueue {
             link.pump(qid);
         }
         int n = reapBatch(Math.min(max, batchTracker.length), sink);
-        while (n < max && entryAtHead()) {
+        while (n < max && !retired && entryAtHead()) {
             n += reapBatch(Math.min(max - n, batchTracker.length), sink);
         }
         return n;

@@ -89,7 +89,10 @@ final class CommandWriter {
                 MetadataIo.putFields(sq, base, r, chunk);
                 t.slba = r.nextLba;
             }
-            case Opcodes.NVM_WRITE_ZEROES -> putLbaRange(sq, base, r.nextLba, chunk);
+            case Opcodes.NVM_WRITE_ZEROES -> {
+                putLbaRange(sq, base, r.nextLba, chunk);
+                MetadataIo.putFields(sq, base, r, chunk); // PRACT and EILBRT on a PI namespace
+            }
             case Opcodes.NVM_DATASET_MANAGEMENT -> writeDeallocate(sq, base, t, r.nextLba, chunk);
             default -> { } // Flush: NSID only (NVM Command Set 3.2.2)
         }

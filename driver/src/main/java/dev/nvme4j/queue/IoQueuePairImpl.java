@@ -231,7 +231,7 @@ final class IoQueuePairImpl extends QueuePairConveniences {
             if (!closed) {
                 queue.ringSubmissions();
             }
-            if ((++polls & DEADLINE_CHECK_MASK) == 0 && deadlines != null) {
+            if ((++polls & DEADLINE_CHECK_MASK) == 0 && deadlines != null && !closed) {
                 deadlines.onPoll(control);
             }
             return n;
@@ -333,6 +333,10 @@ final class IoQueuePairImpl extends QueuePairConveniences {
      * Finishes a close the controller did (it deleted the queues, or the device is dead):
      * reaps what the device posted, fails the rest with {@code status}, releases memory.
      */
+    boolean releaseDma(long boundNanos) {
+        return teardown.releaseDma(boundNanos);
+    }
+
     void finishClosedByController(int status) {
         teardown.finishClosedByController(status);
     }

@@ -180,7 +180,7 @@ final class MetadataIo {
             long metaOff = (ns.extendedLba() ? dataOff + ls : mBase + (long) i * ms) + piOff;
             int app = m.get(BE_SHORT, metaOff + PiTuple.APP_TAG) & 0xFFFF;
             int ref = m.get(BE_INT, metaOff + PiTuple.REF_TAG);
-            if (app == 0xFFFF && (ns.protectionType() != 3 || ref == -1)) {
+            if (PiTuple.checkingDisabled(ns.protectionType(), app, ref)) {
                 continue;
             }
             int status = 0;

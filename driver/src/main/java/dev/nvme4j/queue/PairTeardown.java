@@ -15,6 +15,12 @@ import org.slf4j.LoggerFactory;
  * leaves the rest (reaping, failing what is left, releasing memory) to the owner, which does
  * it when its poll returns. Until then the owner's batch is delivered with the device's
  * statuses. Whoever claims the deferred work first does it, exactly once.
+ *
+ * <p>The pair's DMA memory (rings, PRP lists) belongs to the controller's allocator, which the
+ * controller's close releases. Before it does, {@link #releaseDma} makes sure no deferred work
+ * touches that memory afterwards: work not started yet is turned into a finish without DMA (no
+ * reap, no free: what is outstanding completes with the deferred status); work already running
+ * is waited for (bounded) until it has let go of the memory, which it does before any callback.
  */
 final class PairTeardown {
     private static final Logger LOG = LoggerFactory.getLogger(PairTeardown.class);
@@ -24,6 +30,8 @@ final class PairTeardown {
     /** The controller closed the queues: reap, fail the rest, release memory. */
     private static final int FINISH = 2;
     private static final int DONE = 3;
+    /** The controller released the DMA memory: fail what is left, touch no ring, free nothing. */
+    private static final int FINISH_WITHOUT_DMA = 4;
     /** Longest a close waits for the owner to leave the pair. */
     private static final long MAX_OWNER_WAIT_NANOS = 10_000_000_000L;
 
@@ -35,6 +43,8 @@ final class PairTeardown {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicInteger deferred = new AtomicInteger(NOTHING);
     private volatile int deferredStatus;
+    /** The deferred work is past its last access to the pair's DMA memory (or never had one). */
+    private volatile boolean dmaLetGo;
 
     PairTeardown(IoQueuePairImpl pair, CommandQueue queue, OwnerGate gate, QueueHost host, long ioTimeoutNanos) {
         this.pair = pair;
@@ -122,6 +132,7 @@ final class PairTeardown {
             return false;
         }
         pair.closed = true;
+        queue.retire(); // an owner reaping in a callback right now stops reading the rings
         return true;
     }
 
@@ -194,12 +205,45 @@ final class PairTeardown {
     /** Runs the deferred work if nobody has claimed it yet; gate held. */
     private void runDeferred() {
         int work = deferred.get();
-        if ((work == TEARDOWN || work == FINISH) && deferred.compareAndSet(work, DONE)) {
+        if ((work == TEARDOWN || work == FINISH || work == FINISH_WITHOUT_DMA) && deferred.compareAndSet(work, DONE)) {
             if (work == TEARDOWN) {
                 teardown();
-            } else {
+            } else if (work == FINISH) {
                 finish(deferredStatus);
+            } else {
+                dmaLetGo = true;
+                failAll(deferredStatus);
+                host.forget(pair.control);
             }
+        }
+    }
+
+    /**
+     * The controller is about to release its DMA memory (its close): after this returns true,
+     * no work of this pair reads its rings or frees its memory. Work still deferred to the
+     * owner becomes a finish without DMA; work under way is waited for until it let go of the
+     * memory. Any thread. False when that did not happen within {@code boundNanos}.
+     */
+    boolean releaseDma(long boundNanos) {
+        long deadline = System.nanoTime() + boundNanos;
+        while (true) {
+            int work = deferred.get();
+            if (work == NOTHING || work == FINISH_WITHOUT_DMA) {
+                return true; // nothing deferred: a close that ran did its work before returning
+            }
+            if ((work == TEARDOWN || work == FINISH) && deferred.compareAndSet(work, FINISH_WITHOUT_DMA)) {
+                if (work == TEARDOWN) {
+                    deferredStatus = QueuePairControl.HOST_ABORT;
+                }
+                return true;
+            }
+            if (work == DONE && dmaLetGo) {
+                return true;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.onSpinWait();
         }
     }
 
@@ -207,28 +251,28 @@ final class PairTeardown {
     private void teardown() {
         boolean sqDeleted = host.deleteSubmissionQueue(queue.qid());
         if (sqDeleted) {
-            queue.reap(Integer.MAX_VALUE, pair.slots);
+            pair.reapForOwner(); // held: the callbacks run after the memory is let go
             host.deleteCompletionQueue(queue.qid());
         }
-        failAll(QueuePairControl.HOST_ABORT);
-        host.forget(pair.control);
         releaseMemory();
+        failAll(QueuePairControl.HOST_ABORT); // delivers the held completions first
+        host.forget(pair.control);
     }
 
     private void finish(int status) {
-        queue.reap(Integer.MAX_VALUE, pair.slots);
-        failAll(status);
+        pair.reapForOwner();
         releaseMemory();
+        failAll(status);
     }
 
+    /** Frees the rings and PRP lists; the last access to the pair's DMA memory. */
     private void releaseMemory() {
         try {
             queue.sqRegion().owner().free(queue.sqRegion());
             queue.cqRegion().owner().free(queue.cqRegion());
             pair.prpArea().owner().free(pair.prpArea());
-        } catch (RuntimeException e) {
-            // Only when the owner finished late, after the controller had released its DMA memory.
-            LOG.debug("I/O queue pair {}: releasing its memory", queue.qid(), e);
+        } finally {
+            dmaLetGo = true;
         }
     }
 }

@@ -111,6 +111,15 @@ public final class QueuePairControl {
         return pair.closeLostInReset(reason, status);
     }
 
+    /**
+     * The controller is about to release the DMA memory: work of this pair deferred to its owner
+     * must not touch it afterwards (see {@code PairTeardown}). False when work under way did not
+     * let go of the memory within {@code boundNanos}.
+     */
+    public boolean releaseDma(long boundNanos) {
+        return pair.releaseDma(boundNanos);
+    }
+
     /** Claims this pair for the controller's close; false when it is already closing. */
     public boolean beginClose() {
         return pair.beginClose();

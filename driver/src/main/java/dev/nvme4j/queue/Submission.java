@@ -8,6 +8,7 @@ import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.dma.DmaRegion;
 import dev.nvme4j.spec.IdentifyLayout;
 import dev.nvme4j.spec.Opcodes;
+import dev.nvme4j.spec.PiTuple;
 import java.util.Objects;
 
 /**
@@ -132,6 +133,12 @@ final class Submission {
                 r.nextLba = lba;
                 r.blocksLeft = blocks;
                 r.chunkBlocks = opcode == Opcodes.NVM_WRITE_ZEROES ? IoArgs.MAX_BLOCKS_PER_COMMAND : blocks;
+                // Write Zeroes on a PI namespace: PRACT, so the controller writes valid PI (guard of
+                // the zeroes, application tag 0, reference tags from EILBRT = the LBA) and reads with
+                // PI checks pass; without it the PI is all zeros (NVM Command Set, Write Zeroes).
+                r.metaStride = 0;
+                r.prinfo = opcode == Opcodes.NVM_WRITE_ZEROES && ns.hasProtection() ? PiTuple.PRACT : 0;
+                r.cdw15 = 0;
             }
             default -> MetadataIo.prepare(r, opcode == Opcodes.NVM_WRITE, ns, lba, blocks, buffer, meta, pi,
                     maxTransfer);

@@ -24,4 +24,12 @@ public final class PiTuple {
 
     private PiTuple() {
     }
+
+    /**
+     * True when a block's tuple turns checking off (NVM Command Set 5.2.1.3): the application tag
+     * is FFFFh and, for type 3, the reference tag is FFFFFFFFh too (unwritten or deallocated blocks).
+     */
+    public static boolean checkingDisabled(int piType, int appTag, int refTag) {
+        return appTag == 0xFFFF && (piType != 3 || refTag == -1);
+    }
 }

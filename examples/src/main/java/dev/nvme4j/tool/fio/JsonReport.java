@@ -50,7 +50,8 @@ public final class JsonReport {
         root.put("timestamp_ms", now);
         root.put("time", new SimpleDateFormat("EEE MMM d HH:mm:ss yyyy", Locale.ROOT).format(new Date(now)));
         ObjectNode global = root.putObject("global options");
-        global.put("ioengine", "nvme4j");
+        boolean psync = !blocks.isEmpty() && EngineOptions.psync(blocks.get(0).spec().options().compat.ioengine);
+        global.put("ioengine", psync ? "psync" : "nvme4j"); // one engine per run (FioCommand)
         ArrayNode jobs = root.putArray("jobs");
         for (ReportBlock b : blocks) {
             ObjectNode job = jobs.addObject();
