@@ -77,15 +77,26 @@ class MockToolTest {
 
     @Test
     void theSubmitAndCompleteLoopAllocatesNothing() throws Exception {
-        ToolRun r = run("fio", "--rw=randrw", "--iodepth=16", "--runtime=2", "--ramp_time=1", "--time_based",
-                "--verify=none", "--mock-capacity=16m", "--output-format=json");
+        // Fixed numbers of I/Os, not a time, and the difference of two lengths: the bound is about
+        // allocation per I/O, whatever the speed and whatever a run allocates once (warm-up, set-up).
+        long shortRun = hotPathAllocBytes(25_000);
+        long longRun = hotPathAllocBytes(100_000);
+        long extraIos = 75_000;
+        assertTrue(longRun - shortRun < extraIos / 10, (longRun - shortRun) + " more bytes allocated for "
+                + extraIos + " more I/Os (" + shortRun + " for 25000, " + longRun + " for 100000; job thread, "
+                + "driver and deterministic mock included)");
+    }
+
+    /** Bytes the job's recorded submit-and-complete loop allocated for {@code n} randrw I/Os. */
+    private long hotPathAllocBytes(int n) throws Exception {
+        ToolRun r = run("fio", "--rw=randrw", "--iodepth=16", "--number_ios=" + n, "--io_size=1g",
+                // null backing: the RAM store's pages, allocated on first write, are no per-I/O cost
+                "--mock-backing=null", "--verify=none", "--mock-capacity=16m", "--output-format=json");
         assertEquals(0, r.exit(), r.toString());
         JsonNode job = json.readTree(r.out()).get("jobs").get(0);
         long ios = job.get("read").get("total_ios").asLong() + job.get("write").get("total_ios").asLong();
-        long alloc = job.get("nvme4j").get("hot_path_alloc_bytes").asLong();
-        assertTrue(ios > 10_000, "enough I/O to measure: " + ios);
-        assertTrue(alloc < ios / 10, alloc + " bytes allocated for " + ios + " I/Os (job thread, driver and "
-                + "deterministic mock included)");
+        assertEquals(n, ios, "every I/O of --number_ios measured");
+        return job.get("nvme4j").get("hot_path_alloc_bytes").asLong();
     }
 
     @Test
