@@ -122,9 +122,19 @@ class FioDataOptionsTest {
         Run slow = run(new FakeController(4096, 4096), "--rw=randread", "--rate_iops=50", "--rate_iops_min=5000",
                 "--ratecycle=200", "--runtime=10", "--time_based");
         assertEquals(1, slow.tool().exit(), slow.tool().toString());
-        assertTrue(slow.tool().err().contains("rate_iops_min 5000 not met"), slow.tool().err());
-        Run ok = run("--rw=randread", "--rate_min=1k", "--ratecycle=100", "--runtime=1", "--time_based");
+        assertTrue(slow.tool().err().contains("rate_iops_min=5000 not met"), slow.tool().err());
+        // fio 3.33 (rate=1250 ratemin=1024, fio's 1mbs_clients example): one 4k read every 3.3 s
+        // meets the minimum, the rate counting from the check before
+        Run ok = run("--rw=read", "--rate=1250", "--rate_min=1024", "--runtime=8", "--time_based",
+                "--rate_process=linear");
         assertTrue(ok.job().get("read").get("total_ios").asLong() > 0);
+    }
+
+    @Test
+    void rateProcessIsLinearOnly() throws IOException {
+        Run r = run(new FakeController(4096, 4096), "--rate_iops=100", "--rate_process=poisson");
+        assertEquals(2, r.tool().exit(), r.tool().toString());
+        assertTrue(r.tool().err().contains("Invalid value for option '--rate_process': only linear"), r.tool().err());
     }
 
     @Test

@@ -101,7 +101,7 @@ final class Bar0 {
      * caller then takes the device lock path.
      */
     private boolean laneDoorbell(long off, int v) {
-        if (!c.namespaces.nullStoresOnly() || !c.config.runOnDoorbell() || c.shadow != null) {
+        if (!c.namespaces.laneStoresOnly() || !c.config.runOnDoorbell() || c.shadow != null) {
             return false;
         }
         long rel = off - NvmeRegs.DOORBELL_BASE;

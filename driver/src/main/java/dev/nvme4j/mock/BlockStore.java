@@ -4,7 +4,9 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * The bytes behind a namespace. Offsets are byte offsets into the namespace; callers check
- * ranges. Used only by the device (under its lock), so implementations need no locking.
+ * ranges. Used by the device under its lock, and by the I/O lanes of stores that are
+ * {@link #laneSafe()} (see MockNvmeController): those hold {@link #lockRange} around each
+ * command's access, which makes every command's range atomic against the other lanes.
  */
 interface BlockStore extends AutoCloseable {
     /** Copies {@code len} bytes at {@code off} into {@code dst} at {@code dstOff}; unwritten bytes read as zero. */
@@ -24,6 +26,19 @@ interface BlockStore extends AutoCloseable {
         if (capacityBytes < oldBytes) {
             zero(capacityBytes, oldBytes - capacityBytes);
         }
+    }
+
+    /** True when lanes may use this store at once (each command's access within {@link #lockRange}). */
+    default boolean laneSafe() {
+        return false;
+    }
+
+    /** Makes {@code [off, off + len)} the caller's until {@link #unlockRange}; a no-op unless lane-safe. */
+    default void lockRange(long off, long len) {
+    }
+
+    /** Ends {@link #lockRange} of the same range. */
+    default void unlockRange(long off, long len) {
     }
 
     /** Makes written data durable (Flush). */

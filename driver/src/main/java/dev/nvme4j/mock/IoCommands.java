@@ -105,7 +105,7 @@ final class IoCommands {
             return st;
         }
         if (ns.metadataSize == 0) {
-            e.prp.storeToHost(ns.store, slba << ns.lbaShift);
+            transfer(ns, slba, nlb, true);
         }
         e.counters.hostReads++;
         e.counters.dataUnitsRead += (nlb << ns.lbaShift) >>> 9;
@@ -137,7 +137,7 @@ final class IoCommands {
             return st;
         }
         if (ns.metadataSize == 0) {
-            e.prp.hostToStore(ns.store, slba << ns.lbaShift);
+            transfer(ns, slba, nlb, false);
         }
         e.counters.hostWrites++;
         e.counters.dataUnitsWritten += (nlb << ns.lbaShift) >>> 9;
@@ -153,9 +153,36 @@ final class IoCommands {
         if (!ns.inRange(slba, nlb)) {
             return NvmeStatus.LBA_OUT_OF_RANGE.code(true);
         }
-        ns.store.zero(slba << ns.lbaShift, nlb << ns.lbaShift);
+        zero(ns, slba, nlb);
         ns.writeZeroesMetadata(slba, nlb, (e.cdw12 & PiTuple.PRACT) != 0, e.cdw14, e.cdw15 & 0xFFFF);
         return 0;
+    }
+
+    /** Moves the data of a Read ({@code toHost}) or Write between the mapped PRPs and the store, its range locked. */
+    private void transfer(MockNamespace ns, long slba, long nlb, boolean toHost) {
+        long off = slba << ns.lbaShift;
+        long len = nlb << ns.lbaShift;
+        ns.store.lockRange(off, len);
+        try {
+            if (toHost) {
+                e.prp.storeToHost(ns.store, off);
+            } else {
+                e.prp.hostToStore(ns.store, off);
+            }
+        } finally {
+            ns.store.unlockRange(off, len);
+        }
+    }
+
+    private static void zero(MockNamespace ns, long slba, long nlb) {
+        long off = slba << ns.lbaShift;
+        long len = nlb << ns.lbaShift;
+        ns.store.lockRange(off, len);
+        try {
+            ns.store.zero(off, len);
+        } finally {
+            ns.store.unlockRange(off, len);
+        }
     }
 
     /** Dataset Management (NVM Command Set 3.2.1): ranges of 16 bytes in the data buffer. */
@@ -181,7 +208,7 @@ final class IoCommands {
             for (int i = 0; i < nr; i++) {
                 long len = buf.get(LE_INT, (long) i * IoFields.DSM_RANGE_SIZE + IoFields.DSM_RANGE_LENGTH) & 0xFFFF_FFFFL;
                 long slba = buf.get(LE_LONG, (long) i * IoFields.DSM_RANGE_SIZE + IoFields.DSM_RANGE_SLBA);
-                ns.store.zero(slba << ns.lbaShift, len << ns.lbaShift);
+                zero(ns, slba, len);
                 ns.zeroMetadata(slba, len);
             }
         }

@@ -35,14 +35,16 @@ import java.util.function.LongSupplier;
  *   <li>one <em>lane lock</em> per I/O queue identifier ({@link Lanes}). In deterministic mode
  *       with run-on-doorbell, a doorbell of I/O queue pair {@code q} whose SQ {@code q} completes
  *       to CQ {@code q} alone, with interrupts off (IEN = 0), no command faults, no pending
- *       Abort, no latency and only null-store namespaces, runs its commands under lane
+ *       Abort, no latency and only null-store namespaces or RAM-store ones without metadata (whose
+ *       stripe locks make each command's range atomic, see {@code RamStore}), runs its commands under lane
  *       {@code q}'s lock alone, with the lane's own {@link Engine} (decoded command, PRP walker,
- *       counters). Such a command touches only that SQ, that CQ, host memory and the immutable
- *       IOVA snapshot, so two host threads driving two queue pairs never share a lock or a
- *       written cache line. Everything else (and any change of the conditions, which happens
+ *       counters). Such a command touches only that SQ, that CQ, host memory, the immutable
+ *       IOVA snapshot and (RAM store) the chunks of its range under their stripe locks, so two
+ *       host threads driving two queue pairs share no lock or written cache line unless their
+ *       ranges share a stripe. Everything else (and any change of the conditions, which happens
  *       under the device lock, hence under every lane lock) takes the device lock path.
  * </ul>
- * Register and doorbell accesses are decoded in {@link Bar0}. Lock order: the device lock, then lanes in ascending order. Spec-violation records and the
+ * Register and doorbell accesses are decoded in {@link Bar0}. Lock order: the device lock, then lanes in ascending order, then a RAM store's stripes in ascending order. Spec-violation records and the
  * error log have their own monitors.
  */
 public final class MockNvmeController implements MockController {

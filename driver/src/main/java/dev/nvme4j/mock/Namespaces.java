@@ -15,7 +15,7 @@ import java.util.function.Consumer;
 final class Namespaces {
     private final int nn;
     private MockNamespace[] byIndex;
-    private boolean nullStoresOnly;
+    private boolean laneStoresOnly;
 
     Namespaces(List<NamespaceConfig> initial, int nn) {
         this.nn = nn;
@@ -47,9 +47,12 @@ final class Namespaces {
         return list;
     }
 
-    /** True when every active namespace is backed by the null store (lanes share no state). */
-    boolean nullStoresOnly() {
-        return nullStoresOnly;
+    /**
+     * True when every active namespace may be used by several lanes at once: a null store, or a
+     * RAM store without metadata (its stripes make each command atomic; see {@link RamStore}).
+     */
+    boolean laneStoresOnly() {
+        return laneStoresOnly;
     }
 
     /**
@@ -144,10 +147,10 @@ final class Namespaces {
     }
 
     private void recompute() {
-        boolean allNull = true;
+        boolean all = true;
         for (MockNamespace ns : byIndex) {
-            allNull &= ns == null || ns.store instanceof NullStore;
+            all &= ns == null || ns.store instanceof NullStore || ns.store.laneSafe() && ns.metadataSize == 0;
         }
-        nullStoresOnly = allNull;
+        laneStoresOnly = all;
     }
 }

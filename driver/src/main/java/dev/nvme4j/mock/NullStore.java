@@ -6,6 +6,11 @@ import java.lang.foreign.MemorySegment;
 final class NullStore implements BlockStore {
     private final boolean readsZeros;
 
+    @Override
+    public boolean laneSafe() {
+        return true; // holds no data
+    }
+
     NullStore(boolean readsZeros) {
         this.readsZeros = readsZeros;
     }

@@ -6,6 +6,13 @@ import java.lang.foreign.MemorySegment;
  * Sparse memory: 64 KiB chunks allocated on first write, in a two-level directory (1024 chunks
  * per leaf) so even a multi-terabyte namespace costs little until written. Unwritten chunks and
  * chunks dropped by a whole-chunk zero read as zeros.
+ *
+ * <p>Lane-safe: a command's range is locked by the stripes of its chunks ({@link #STRIPES}
+ * locks, a chunk's stripe is its index modulo that), taken in ascending stripe order, so two
+ * lanes never deadlock, commands on different chunks run in parallel and overlapping commands
+ * from two queues are each atomic (the data of one lands entirely before or after the other's).
+ * A new leaf of the directory is created under the store's monitor; a chunk slot is written
+ * only under its stripe. Resizing runs under the device lock with every lane lock.
  */
 final class RamStore implements BlockStore {
     static final int CHUNK_SHIFT = 16;
@@ -13,10 +20,61 @@ final class RamStore implements BlockStore {
     private static final int LEAF_SHIFT = 10;
     private static final int LEAF = 1 << LEAF_SHIFT;
 
+    static final int STRIPES = 64;
+    private final java.util.concurrent.locks.ReentrantLock[] stripes =
+            new java.util.concurrent.locks.ReentrantLock[STRIPES];
     private MemorySegment[][] dir;
 
     RamStore(long capacityBytes) {
         dir = new MemorySegment[leaves(capacityBytes)][];
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new java.util.concurrent.locks.ReentrantLock();
+        }
+    }
+
+    @Override
+    public boolean laneSafe() {
+        return true;
+    }
+
+    @Override
+    public void lockRange(long off, long len) {
+        long first = off >>> CHUNK_SHIFT;
+        long n = len <= 0 ? 1 : ((off + len - 1) >>> CHUNK_SHIFT) - first + 1;
+        if (n >= STRIPES) {
+            for (int s = 0; s < STRIPES; s++) {
+                stripes[s].lock();
+            }
+            return;
+        }
+        int s0 = (int) (first & (STRIPES - 1));
+        int end = s0 + (int) n; // stripes s0 .. end-1, modulo STRIPES: the wrapped part first (ascending)
+        for (int s = 0; s < end - STRIPES; s++) {
+            stripes[s].lock();
+        }
+        for (int s = s0; s < Math.min(end, STRIPES); s++) {
+            stripes[s].lock();
+        }
+    }
+
+    @Override
+    public void unlockRange(long off, long len) {
+        long first = off >>> CHUNK_SHIFT;
+        long n = len <= 0 ? 1 : ((off + len - 1) >>> CHUNK_SHIFT) - first + 1;
+        if (n >= STRIPES) {
+            for (int s = STRIPES - 1; s >= 0; s--) {
+                stripes[s].unlock();
+            }
+            return;
+        }
+        int s0 = (int) (first & (STRIPES - 1));
+        int end = s0 + (int) n;
+        for (int s = Math.min(end, STRIPES) - 1; s >= s0; s--) {
+            stripes[s].unlock();
+        }
+        for (int s = end - STRIPES - 1; s >= 0; s--) {
+            stripes[s].unlock();
+        }
     }
 
     private static int leaves(long capacityBytes) {
@@ -40,7 +98,7 @@ final class RamStore implements BlockStore {
             if (!create) {
                 return null;
             }
-            leaf = dir[d] = new MemorySegment[LEAF];
+            leaf = newLeaf(d);
         }
         int i = (int) (index & (LEAF - 1));
         MemorySegment c = leaf[i];
@@ -48,6 +106,15 @@ final class RamStore implements BlockStore {
             c = leaf[i] = MemorySegment.ofArray(new byte[(int) CHUNK]);
         }
         return c;
+    }
+
+    /** The leaf {@code d}, created once even when two lanes write into it at the same time. */
+    private synchronized MemorySegment[] newLeaf(int d) {
+        MemorySegment[] leaf = dir[d];
+        if (leaf == null) {
+            leaf = dir[d] = new MemorySegment[LEAF];
+        }
+        return leaf;
     }
 
     @Override

@@ -226,7 +226,7 @@ public final class FioCommand implements Callable<Integer> {
             Namespace ns = namespace(controller, o.nsid);
             List<JobSpec> specs;
             try {
-                specs = o.plan(controller.info(), ns, group);
+                specs = o.plan(controller.info(), ns, group, all.size() + 1);
             } catch (ToolException e) {
                 throw jobs.size() == 1 ? e : ToolException.usage("job '" + jobs.get(i).name() + "': " + e.getMessage());
             }

@@ -310,9 +310,11 @@ public final class FioOptions {
     /**
      * Resolves the jobs against the controller and namespace.
      *
+     * @param firstNumber fio's number of the first of these jobs in the run (from 1)
+     *
      * @throws ToolException naming the option when it does not fit
      */
-    public List<JobSpec> plan(ControllerInfo info, Namespace ns, int group) {
-        return JobPlanner.plan(this, info, ns, group);
+    public List<JobSpec> plan(ControllerInfo info, Namespace ns, int group, int firstNumber) {
+        return JobPlanner.plan(this, info, ns, group, firstNumber);
     }
 }

@@ -61,6 +61,10 @@ public final class FlowOptions {
             description = "Stop the job with a failure when its I/O rate over a --ratecycle falls below this.")
     public Long rateIopsMin;
 
+    @Option(names = "--rate_process", paramLabel = "linear",
+            description = "How rated I/O is spread: linear (fio's default, the only one nvme4j has).")
+    public String rateProcess;
+
     @Option(names = "--ratecycle", paramLabel = "MS", description = "The window of --rate_min (default 1000 ms).")
     public int ratecycle = 1000;
 
@@ -73,6 +77,10 @@ public final class FlowOptions {
         positive("--rate_min", rateMin);
         positive("--rate_iops_min", rateIopsMin);
         FioOptions.range("--ratecycle", ratecycle, 1, Integer.MAX_VALUE);
+        if (rateProcess != null && !rateProcess.strip().equalsIgnoreCase("linear")) {
+            throw dev.nvme4j.tool.cli.ToolException.usage("Invalid value for option '--rate_process': only linear "
+                    + "(fio's default: I/Os spread evenly) is supported but was '" + rateProcess + "'");
+        }
         FioOptions.range("--loops", loops, 1, Integer.MAX_VALUE);
         FioOptions.range("--thinktime_blocks", thinktimeBlocks, 1, Integer.MAX_VALUE);
         distribution();

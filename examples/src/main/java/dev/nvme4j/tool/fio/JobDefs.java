@@ -35,7 +35,6 @@ public final class JobDefs {
             Map.entry("verify_interval", "only --verify=crc32c is supported (it checks every logical block)"),
             Map.entry("verify_backlog", "verification runs after the write pass"),
             Map.entry("buffer_pattern", "write data is random (or zeros: zero_buffers)"),
-            Map.entry("rate_process", "rates are spread evenly (fio's linear); poisson is not supported"),
             Map.entry("io_submit_mode", "submission is always inline"),
             Map.entry("flow", "flow control between jobs is not supported"),
             Map.entry("latency_target", "latency targets are not supported"),

@@ -112,7 +112,7 @@ final class JobIo implements IoCallback {
     void open() {
         qp = controller.createQueuePair(depth + 1, spec.mode());
         buffers = new JobBuffers(spec, controller, ns, protection);
-        logs = IoLogs.open(spec.options().report, spec.name(), spec.index() + 1);
+        logs = IoLogs.open(spec.options().report, spec.name(), spec.number());
     }
 
     /**

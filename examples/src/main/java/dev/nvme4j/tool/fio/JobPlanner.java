@@ -16,11 +16,12 @@ final class JobPlanner {
     }
 
     /**
-     * The {@code numjobs} specs of {@code o} on {@code ns}, in reporting group {@code group}.
+     * The {@code numjobs} specs of {@code o} on {@code ns}, in reporting group {@code group},
+     * numbered from {@code firstNumber} (fio's job numbers run across all jobs of a run).
      *
      * @throws ToolException naming the option when it does not fit
      */
-    static List<JobSpec> plan(FioOptions o, ControllerInfo info, Namespace ns, int group) {
+    static List<JobSpec> plan(FioOptions o, ControllerInfo info, Namespace ns, int group, int firstNumber) {
         int lba = ns.lbaSize();
         BlockSizes sizes = o.blockSizes();
         String sizeOption = o.sizeOption();
@@ -104,7 +105,7 @@ final class JobPlanner {
         List<JobSpec> jobs = new ArrayList<>(numjobs);
         for (int i = 0; i < numjobs; i++) {
             long startLba = (offset + step * i) / lba;
-            jobs.add(new JobSpec(o.jobName(), i, o.rw, o.rwmixread, maxBs, maxBs / lba, o.iodepth,
+            jobs.add(new JobSpec(o.jobName(), i, firstNumber + i, o.rw, o.rwmixread, maxBs, maxBs / lba, o.iodepth,
                     o.runtime == null ? 0 : o.runtime.toNanos(), o.timeBased, o.rampTime.toNanos(), ns.nsid(),
                     startLba, region / unit, o.checks.enabled(), generation, seed + i * 0x9E3779B97F4A7C15L,
                     o.mode.completionMode(), group, o, flow));

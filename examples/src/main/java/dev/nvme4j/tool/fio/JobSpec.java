@@ -8,6 +8,7 @@ import dev.nvme4j.api.CompletionMode;
  *
  * @param name           job name ({@code --name})
  * @param index          job number, 0-based (the numjobs clone)
+ * @param number         fio's job number in the whole run, from 1 (in log file names)
  * @param rw             workload
  * @param rwmixread      percentage of reads in a mixed workload
  * @param bs             bytes per I/O
@@ -27,7 +28,7 @@ import dev.nvme4j.api.CompletionMode;
  * @param options        the options the job was resolved from (read only)
  * @param flow           sizes, limits and pacing of the job's I/O
  */
-public record JobSpec(String name, int index, RwMode rw, int rwmixread, int bs, int blocksPerIo, int iodepth,
+public record JobSpec(String name, int index, int number, RwMode rw, int rwmixread, int bs, int blocksPerIo, int iodepth,
                       long runtimeNs, boolean timeBased, long rampNs, int nsid, long startLba, long units,
                       boolean verify, long generation, long seed, CompletionMode mode, int group,
                       FioOptions options, Flow flow) {

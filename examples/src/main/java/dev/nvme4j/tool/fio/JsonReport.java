@@ -21,7 +21,8 @@ import org.HdrHistogram.Histogram;
  * with {@code io_bytes}, {@code bw} (KiB/s), {@code iops}, {@code runtime} (ms),
  * {@code slat_ns}/{@code clat_ns}/{@code lat_ns} ({@code clat_ns.percentile} keyed like
  * {@code "99.000000"}), {@code usr_cpu}, {@code sys_cpu}. nvme4j's own results (verify,
- * recovery counters, I/O errors) are under {@code jobs[].nvme4j}.
+ * recovery counters, I/O errors) are under {@code jobs[].nvme4j}. With json+, each
+ * direction's {@code clat_ns} also has fio's {@code bins} ({@link FioBins}).
  */
 public final class JsonReport {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -101,12 +101,13 @@ public final class RandomDistribution {
         int a = 0;
         int r = 0;
         for (int i = 0; i < zones.length; i++) {
-            String[] ar = zones[i].split("/");
+            String[] ar = zones[i].split("/", -1);
             if (ar.length != 2) {
                 throw bad(text, "a zone is ACCESS%/RANGE% such as 60/10 but was '" + zones[i] + "'");
             }
             a += (int) number(text, ar[0]);
-            r += (int) number(text, ar[1]);
+            // as fio: a last zone without a range takes the rest of the region
+            r += ar[1].isBlank() && i == zones.length - 1 ? 100 - r : (int) number(text, ar[1]);
             access[i] = a;
             range[i] = r;
         }
@@ -125,8 +126,8 @@ public final class RandomDistribution {
     }
 
     private static ToolException bad(String text, String why) {
-        return ToolException.usage("Invalid value for option '--random_distribution': " + why + " but was '" + text
-                + "'");
+        return ToolException.usage("Invalid value for option '--random_distribution': " + why + " (in '" + text
+                + "')");
     }
 
     /** True for the uniform distribution (the random map applies). */
