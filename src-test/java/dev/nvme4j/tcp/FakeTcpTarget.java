@@ -1,8 +1,6 @@
 package dev.nvme4j.tcp;
 
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -13,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.zip.CRC32C;
 
 /**
  * A small in-process NVMe/TCP target on a loopback port, for the host's protocol flows: ICReq/ICResp
@@ -21,7 +18,8 @@ import java.util.zip.CRC32C;
  * (queues), Keep Alive, the discovery log, and NVM Read/Write on one RAM namespace of 512-byte
  * blocks, with in-capsule writes, R2T/H2CData (in R2T chunks of {@link #r2tChunk}) and C2HData
  * (chunks of {@link #c2hChunk}, optionally with SUCCESS). Faults are switched on by the fields.
- * Written from the specification for tests; it trusts nothing it does not need to.
+ * Written from the specification for tests; it trusts nothing it does not need to. The PDU I/O
+ * of each connection is in {@link FakeTcpConnection}; this class is the controller behind it.
  */
 final class FakeTcpTarget implements AutoCloseable {
     static final String SUBNQN = "nqn.2026-12.dev.nvme4j:fake";
@@ -108,44 +106,12 @@ final class FakeTcpTarget implements AutoCloseable {
         }
     }
 
-    /** One connection's state. */
-    private final class Conn {
-        final Socket socket;
-        final DataInputStream in;
-        final OutputStream out;
-        boolean hd;
-        boolean dd;
-        int qid = -1;
-        /** Capsules that arrived while an R2T transfer was in progress, handled after it. */
-        final java.util.ArrayDeque<byte[]> deferred = new java.util.ArrayDeque<>();
-
-        Conn(Socket s) throws IOException {
-            socket = s;
-            in = new DataInputStream(s.getInputStream());
-            out = s.getOutputStream();
-        }
-
-        void send(ByteBuffer pdu) throws IOException {
-            byte[] b = new byte[pdu.position()];
-            pdu.flip();
-            pdu.get(b);
-            if (splitWrites) {
-                for (byte x : b) {
-                    out.write(x);
-                    out.flush();
-                }
-            } else {
-                out.write(b);
-                out.flush();
-            }
-        }
-    }
 
     private void serve(Socket s) {
         try {
-            Conn c = new Conn(s);
+            FakeTcpConnection c = new FakeTcpConnection(this, s);
             while (true) {
-                byte[] pdu = c.deferred.isEmpty() ? readPdu(c) : c.deferred.poll();
+                byte[] pdu = c.deferred.isEmpty() ? c.readPdu() : c.deferred.poll();
                 if (pdu == null) {
                     return;
                 }
@@ -164,30 +130,8 @@ final class FakeTcpTarget implements AutoCloseable {
         }
     }
 
-    private byte[] readPdu(Conn c) throws IOException {
-        byte[] ch = new byte[8];
-        try {
-            c.in.readFully(ch);
-        } catch (java.io.EOFException e) {
-            return null;
-        }
-        int plen = ByteBuffer.wrap(ch).order(ByteOrder.LITTLE_ENDIAN).getInt(4);
-        if (plen < 8 || plen > (16 << 20)) {
-            throw new IllegalStateException("host sent PLEN " + plen);
-        }
-        byte[] pdu = new byte[plen];
-        System.arraycopy(ch, 0, pdu, 0, 8);
-        c.in.readFully(pdu, 8, plen - 8);
-        return pdu;
-    }
 
-    private static int crc(byte[] b, int off, int len) {
-        CRC32C c = new CRC32C();
-        c.update(b, off, len);
-        return (int) c.getValue();
-    }
-
-    private void handle(Conn c, ByteBuffer p) throws IOException {
+    private void handle(FakeTcpConnection c, ByteBuffer p) throws IOException {
         int type = p.get(0) & 0xFF;
         switch (type) {
             case TcpPdu.ICREQ -> icResp(c, p);
@@ -200,7 +144,7 @@ final class FakeTcpTarget implements AutoCloseable {
         }
     }
 
-    private void icResp(Conn c, ByteBuffer p) throws IOException {
+    private void icResp(FakeTcpConnection c, ByteBuffer p) throws IOException {
         if (silentOnIcReq) {
             return;
         }
@@ -215,37 +159,9 @@ final class FakeTcpTarget implements AutoCloseable {
         c.send(r);
     }
 
-    /** Checks a host PDU's header digest and returns the offset where its data starts. */
-    private int checkHeader(Conn c, ByteBuffer p, int hlen) {
-        byte[] a = p.array();
-        if (c.hd) {
-            if ((p.get(1) & TcpPdu.FLAG_HDGST) == 0) {
-                throw new IllegalStateException("host PDU without HDGST flag");
-            }
-            if (p.getInt(hlen) != crc(a, 0, hlen)) {
-                throw new IllegalStateException("bad header digest from the host");
-            }
-        }
-        return p.get(3) & 0xFF;
-    }
 
-    private byte[] dataOf(Conn c, ByteBuffer p, int hlen) {
-        int pdo = checkHeader(c, p, hlen);
-        if (pdo == 0) {
-            return new byte[0];
-        }
-        int plen = p.getInt(4);
-        int len = plen - pdo - (c.dd ? 4 : 0);
-        byte[] d = new byte[len];
-        System.arraycopy(p.array(), pdo, d, 0, len);
-        if (c.dd && p.getInt(pdo + len) != crc(d, 0, len)) {
-            throw new IllegalStateException("bad data digest from the host");
-        }
-        return d;
-    }
-
-    private void command(Conn c, ByteBuffer p) throws IOException {
-        byte[] inCapsule = dataOf(c, p, 72);
+    private void command(FakeTcpConnection c, ByteBuffer p) throws IOException {
+        byte[] inCapsule = c.dataOf(p, 72);
         int opc = p.get(8) & 0xFF;
         int cid = p.getShort(10) & 0xFFFF;
         int nsid = p.getInt(12);
@@ -268,14 +184,14 @@ final class FakeTcpTarget implements AutoCloseable {
         }
     }
 
-    private void fabrics(Conn c, ByteBuffer p, int cid, byte[] data) throws IOException {
+    private void fabrics(FakeTcpConnection c, ByteBuffer p, int cid, byte[] data) throws IOException {
         int fctype = p.get(8 + 4) & 0xFF;
         switch (fctype) {
             case Fabrics.FCTYPE_CONNECT -> {
                 int qid = p.getShort(8 + 42) & 0xFFFF;
                 String subnqn = cstr(data, 256);
                 if (!subnqn.equals(SUBNQN) && !subnqn.equals(Fabrics.DISCOVERY_NQN)) {
-                    resp(c, cid, 0, (1 << 8) | 0x82);
+                    c.resp(cid, 0, (1 << 8) | 0x82);
                     return;
                 }
                 c.qid = qid;
@@ -283,7 +199,7 @@ final class FakeTcpTarget implements AutoCloseable {
                 if (qid == 0) {
                     connectKato = p.getInt(8 + 48);
                 }
-                resp(c, cid, cntlid, 0);
+                c.resp(cid, cntlid, 0);
             }
             case Fabrics.FCTYPE_PROPERTY_GET -> {
                 int off = p.getInt(8 + 44);
@@ -294,7 +210,7 @@ final class FakeTcpTarget implements AutoCloseable {
                     case 0x1C -> csts;
                     default -> 0;
                 };
-                resp(c, cid, v, 0);
+                c.resp(cid, v, 0);
             }
             case Fabrics.FCTYPE_PROPERTY_SET -> {
                 int off = p.getInt(8 + 44);
@@ -305,17 +221,18 @@ final class FakeTcpTarget implements AutoCloseable {
                     csts = (neverReady ? 0 : cc & 1) | (fatalOnEnable && (cc & 1) != 0 ? 2 : 0)
                             | (shn != 0 ? 2 << 2 : 0);
                 }
-                resp(c, cid, 0, 0);
+                c.resp(cid, 0, 0);
             }
             case Fabrics.FCTYPE_DISCONNECT -> {
                 disconnects.incrementAndGet();
-                resp(c, cid, 0, 0);
+                c.resp(cid, 0, 0);
             }
-            default -> resp(c, cid, 0, 0x02);
+            default -> c.resp(cid, 0, 0x02);
         }
     }
 
-    private void admin(Conn c, int opc, int cid, int nsid, int cdw10, int cdw11, int cdw12, int len) throws IOException {
+    private void admin(FakeTcpConnection c, int opc, int cid, int nsid, int cdw10, int cdw11, int cdw12, int len)
+            throws IOException {
         switch (opc) {
             case 0x06 -> {
                 byte[] d = new byte[4096];
@@ -335,17 +252,17 @@ final class FakeTcpTarget implements AutoCloseable {
                     b.putLong(8, media.length / BLOCK);
                     d[128 + 2] = 9;
                 }
-                c2h(c, cid, d, 0, Math.min(len, 4096));
+                c.c2h(cid, d, 0, Math.min(len, 4096));
             }
-            case 0x09 -> resp(c, cid, cdw11, 0);
+            case 0x09 -> c.resp(cid, cdw11, 0);
             case 0x0C -> { } // Asynchronous Event Request: held, no event ever comes
             case 0x08 -> { // Abort: not aborted
                 aborts.incrementAndGet();
-                resp(c, cid, 1, 0);
+                c.resp(cid, 1, 0);
             }
             case 0x18 -> {
                 keepAlives.incrementAndGet();
-                resp(c, cid, 0, 0);
+                c.resp(cid, 0, 0);
             }
             case 0x02 -> {
                 long off = Integer.toUnsignedLong(cdw12);
@@ -354,9 +271,9 @@ final class FakeTcpTarget implements AutoCloseable {
                 if (off < log.length) {
                     System.arraycopy(log, (int) off, d, 0, (int) Math.min(len, log.length - off));
                 }
-                c2h(c, cid, d, 0, len);
+                c.c2h(cid, d, 0, len);
             }
-            default -> resp(c, cid, 0, 0x01);
+            default -> c.resp(cid, 0, 0x01);
         }
     }
 
@@ -381,13 +298,14 @@ final class FakeTcpTarget implements AutoCloseable {
         return d;
     }
 
-    private void io(Conn c, int opc, int cid, long slba, int cdw12, int sglId, int len, byte[] inCapsule)
+    private void io(FakeTcpConnection c, int opc, int cid, long slba, int cdw12, int sglId, int len,
+            byte[] inCapsule)
             throws IOException {
         ioCommands.incrementAndGet();
         int blocks = (cdw12 & 0xFFFF) + 1;
         long off = slba * BLOCK;
         if (off + (long) blocks * BLOCK > media.length || len != blocks * BLOCK) {
-            resp(c, cid, 0, 0x80);
+            c.resp(cid, 0, 0x80);
             return;
         }
         if (opc == 0x01) {
@@ -395,9 +313,9 @@ final class FakeTcpTarget implements AutoCloseable {
                 inCapsuleWrites.incrementAndGet();
                 System.arraycopy(inCapsule, 0, media, (int) off, len);
             } else {
-                receiveByR2t(c, cid, (int) off, len);
+                c.receiveByR2t(cid, (int) off, len);
             }
-            resp(c, cid, 0, 0);
+            c.resp(cid, 0, 0);
         } else if (opc == 0x02) {
             if (closeOnRead) {
                 closeOnRead = false;
@@ -426,126 +344,18 @@ final class FakeTcpTarget implements AutoCloseable {
             }
             if (oversizedC2h) {
                 oversizedC2h = false;
-                ByteBuffer t = header(c, TcpPdu.C2H_DATA, TcpPdu.FLAG_DATA_LAST, 24, 0x7FFF_0000);
+                ByteBuffer t = c.header(TcpPdu.C2H_DATA, TcpPdu.FLAG_DATA_LAST, 24, 0x7FFF_0000);
                 t.putShort(8, (short) cid).putInt(12, 0).putInt(16, 0x7FFF_0000 - 24 - (c.hd ? 4 : 0) - (c.dd ? 4 : 0));
-                finishHeader(c, t, 24);
+                c.finishHeader(t, 24);
                 c.send(t);
                 return;
             }
-            c2h(c, cid, media, (int) off, len);
+            c.c2h(cid, media, (int) off, len);
         } else {
-            resp(c, cid, 0, 0x01);
+            c.resp(cid, 0, 0x01);
         }
     }
 
-    private void receiveByR2t(Conn c, int cid, int mediaOff, int len) throws IOException {
-        int done = 0;
-        int ttag = 7;
-        while (done < len) {
-            int n = Math.min(r2tChunk, len - done);
-            ByteBuffer r = header(c, TcpPdu.R2T, 0, 24, 24 + (c.hd ? 4 : 0));
-            r.putShort(8, (short) cid).putShort(10, (short) ttag).putInt(12, done).putInt(16, n);
-            finishHeader(c, r, 24);
-            c.send(r);
-            r2tsSent.incrementAndGet();
-            int got = 0;
-            while (got < n) {
-                byte[] pdu = readPdu(c);
-                if (pdu == null) {
-                    throw new IOException("host closed during R2T");
-                }
-                ByteBuffer p = ByteBuffer.wrap(pdu).order(ByteOrder.LITTLE_ENDIAN);
-                if ((p.get(0) & 0xFF) == TcpPdu.CAPSULE_CMD) {
-                    c.deferred.add(pdu);
-                    continue;
-                }
-                if ((p.get(0) & 0xFF) != TcpPdu.H2C_DATA) {
-                    throw new IllegalStateException("expected H2CData, got type " + p.get(0));
-                }
-                byte[] data = dataOf(c, p, 24);
-                int dOff = p.getInt(12);
-                int dLen = p.getInt(16);
-                if ((p.getShort(8) & 0xFFFF) != cid || (p.getShort(10) & 0xFFFF) != ttag || dOff != done + got
-                        || dLen != data.length || data.length > maxH2cData) {
-                    throw new IllegalStateException("bad H2CData: offset " + dOff + " length " + dLen + " data "
-                            + data.length + " (max " + maxH2cData + ")");
-                }
-                boolean last = (p.get(1) & TcpPdu.FLAG_DATA_LAST) != 0;
-                if (last != (got + dLen == n)) {
-                    throw new IllegalStateException("LAST_PDU flag wrong at " + (got + dLen) + " of " + n);
-                }
-                h2cDataPdus.incrementAndGet();
-                System.arraycopy(data, 0, media, mediaOff + done + got, dLen);
-                got += dLen;
-            }
-            done += n;
-            ttag++;
-        }
-    }
-
-    private void c2h(Conn c, int cid, byte[] src, int srcOff, int len) throws IOException {
-        int done = 0;
-        while (done < len) {
-            int n = Math.min(c2hChunk, len - done);
-            boolean last = done + n == len;
-            int hd = c.hd ? 4 : 0;
-            int pdo = TcpPdu.dataOffset(24, c.hd, 0);
-            int flags = (c.dd ? TcpPdu.FLAG_DDGST : 0) | (last ? TcpPdu.FLAG_DATA_LAST : 0)
-                    | (last && c2hSuccess ? TcpPdu.FLAG_DATA_SUCCESS : 0);
-            int plen = pdo + n + (c.dd ? 4 : 0);
-            ByteBuffer t = header(c, TcpPdu.C2H_DATA, flags, pdo, plen);
-            t.putShort(8, (short) cid).putInt(12, wrongC2hOffset ? done + 4 : done).putInt(16, n);
-            finishHeader(c, t, 24);
-            assert t.position() == 24 + hd;
-            t.position(pdo);
-            t.put(src, srcOff + done, n);
-            if (c.dd) {
-                int d = crc(src, srcOff + done, n);
-                if (corruptDataDigest) {
-                    corruptDataDigest = false;
-                    d ^= 1;
-                }
-                t.putInt(d);
-            }
-            c.send(t);
-            done += n;
-        }
-        if (!c2hSuccess) {
-            resp(c, cid, 0, 0);
-        }
-    }
-
-    private ByteBuffer header(Conn c, int type, int flags, int pdo, int plen) {
-        int hdFlag = c.hd ? TcpPdu.FLAG_HDGST : 0;
-        ByteBuffer b = ByteBuffer.allocate(Math.max(plen, 64) > (1 << 24) ? 64 : Math.max(plen, 64))
-                .order(ByteOrder.LITTLE_ENDIAN);
-        int hlen = type == TcpPdu.CAPSULE_RESP ? 24 : 24;
-        b.put((byte) type).put((byte) (flags | hdFlag)).put((byte) hlen).put((byte) (type == TcpPdu.C2H_DATA ? pdo : 0))
-                .putInt(plen);
-        return b;
-    }
-
-    private void finishHeader(Conn c, ByteBuffer b, int hlen) {
-        b.position(hlen);
-        if (c.hd) {
-            int d = crc(b.array(), 0, hlen);
-            if (corruptHeaderDigest) {
-                corruptHeaderDigest = false;
-                d ^= 1;
-            }
-            b.putInt(d);
-        }
-    }
-
-    private void resp(Conn c, int cid, long result, int status) throws IOException {
-        int plen = 24 + (c.hd ? 4 : 0);
-        ByteBuffer r = header(c, TcpPdu.CAPSULE_RESP, 0, 0, plen);
-        r.putLong(8, result);
-        r.putInt(16, 0);
-        r.putInt(20, cid | (status << 17));
-        finishHeader(c, r, 24);
-        c.send(r);
-    }
 
     private static void put(byte[] d, int off, String s) {
         byte[] b = s.getBytes(StandardCharsets.US_ASCII);
