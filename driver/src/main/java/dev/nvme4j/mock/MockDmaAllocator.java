@@ -3,6 +3,7 @@ package dev.nvme4j.mock;
 import dev.nvme4j.dma.DmaAllocator;
 import dev.nvme4j.dma.DmaException;
 import dev.nvme4j.dma.DmaRegion;
+import dev.nvme4j.dma.OffHeapPages;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.IdentityHashMap;
@@ -39,15 +40,10 @@ final class MockDmaAllocator implements DmaAllocator {
         if (detached) {
             throw new DmaException("the mock device has been removed; no DMA memory can be mapped for it");
         }
-        long size = (bytes + PAGE - 1) & -PAGE;
-        Arena arena = Arena.ofShared();
-        MemorySegment seg;
-        try {
-            seg = arena.allocate(size, PAGE);
-        } catch (OutOfMemoryError e) {
-            arena.close();
-            throw new DmaException("cannot allocate " + size + " bytes of mock DMA memory: reduce queue or buffer sizes", e);
-        }
+        OffHeapPages pages = OffHeapPages.allocate(bytes, "mock DMA memory");
+        Arena arena = pages.arena();
+        MemorySegment seg = pages.segment();
+        long size = seg.byteSize();
         long iova = nextIova;
         nextIova += size + PAGE;
         DmaRegion region = new DmaRegion(this, seg, iova);

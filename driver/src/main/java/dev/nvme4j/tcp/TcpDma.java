@@ -3,6 +3,7 @@ package dev.nvme4j.tcp;
 import dev.nvme4j.dma.DmaAllocator;
 import dev.nvme4j.dma.DmaException;
 import dev.nvme4j.dma.DmaRegion;
+import dev.nvme4j.dma.OffHeapPages;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
@@ -40,15 +41,9 @@ final class TcpDma implements DmaAllocator {
         if (bytes > OFFSET_MASK + 1) {
             throw new DmaException("cannot allocate " + bytes + " bytes in one buffer over NVMe/TCP: at most 64 GiB");
         }
-        long size = (bytes + PAGE - 1) & -PAGE;
-        Arena arena = Arena.ofShared();
-        MemorySegment seg;
-        try {
-            seg = arena.allocate(size, PAGE);
-        } catch (OutOfMemoryError e) {
-            arena.close();
-            throw new DmaException("cannot allocate " + size + " bytes of off-heap memory: reduce queue or buffer sizes", e);
-        }
+        OffHeapPages pages = OffHeapPages.allocate(bytes, "off-heap memory");
+        Arena arena = pages.arena();
+        MemorySegment seg = pages.segment();
         int slot = freeSlots.isEmpty() ? nextSlot++ : freeSlots.pop();
         if (slot >= table.length()) {
             AtomicReferenceArray<MemorySegment> bigger = new AtomicReferenceArray<>(table.length() * 2);
