@@ -83,8 +83,9 @@ class CommandLineTest {
         ToolRun r = runWithoutDevice("fio", "--mode=fast");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("'--mode': expected one of [poll, irq, hybrid] but was 'fast'"), r.toString());
-        r = runWithoutDevice("fio", "--verify=md5");
-        assertTrue(r.err().contains("'--verify': expected one of [none, crc32c] but was 'md5'"), r.toString());
+        r = runWithoutDevice("fio", "--verify=meta");
+        assertTrue(r.err().contains("'--verify': expected one of [none, crc32c, crc32c-intel, md5, sha256] "
+                + "but was 'meta'"), r.toString());
         r = runWithoutDevice("smart-log", "--output-format=xml");
         assertTrue(r.err().contains("'--output-format': expected one of [normal, json] but was 'xml'"), r.toString());
     }

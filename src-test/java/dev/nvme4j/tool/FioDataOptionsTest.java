@@ -193,6 +193,22 @@ class FioDataOptionsTest {
                 bad.tool().err()); // (random I/Os of several sizes may overlap: lba 7 may be read twice)
     }
 
+    @Test
+    void md5AndSha256VerifyAndNameTheAlgorithmOfABadBlock() throws IOException {
+        for (String alg : List.of("md5", "sha256", "crc32c-intel")) {
+            Run r = run("--rw=randwrite", "--bsrange=4k-16k", "--size=256k", "--verify=" + alg);
+            assertEquals(64, r.job().get("nvme4j").get("verify").get("blocks").asLong(), alg);
+            assertEquals(0, r.job().get("nvme4j").get("verify").get("bad_blocks").asLong(), alg);
+            assertEquals(alg, r.job().get("nvme4j").get("verify").get("type").asText());
+            FakeController fake = new FakeController(4096, 4096);
+            fake.corruptReadAt(7);
+            Run bad = run(fake, "--rw=write", "--size=64k", "--verify=" + alg);
+            assertEquals(1, bad.tool().exit(), bad.tool().toString());
+            assertTrue(bad.tool().err().contains("first lba 7: " + alg.replace("-intel", "") + " mismatch"),
+                    bad.tool().err());
+        }
+    }
+
     private static boolean allZero(byte[] b) {
         for (byte x : b) {
             if (x != 0) {

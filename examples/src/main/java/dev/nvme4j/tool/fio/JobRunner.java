@@ -12,7 +12,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Passes: a job runs its workload once (ramp first, then recorded until the run time passed
  * or, without {@code time_based}, until the region's bytes were transferred). With
- * {@code --verify=crc32c} and a workload that writes, it instead writes every unit of its
+ * {@code --verify} (a checksum) and a workload that writes, it instead writes every unit of its
  * region once (sequential or random order as {@code rw} says; reads of a mixed workload are
  * not issued; no ramp; the run time bounds this pass), then reads back every unit written in the
  * same order and checks each logical block ({@link VerifyFormat}). With a read-only workload,

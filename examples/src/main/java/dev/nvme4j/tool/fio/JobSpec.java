@@ -20,7 +20,7 @@ import dev.nvme4j.api.CompletionMode;
  * @param nsid           namespace
  * @param startLba       first LBA of the job's region
  * @param units          I/O units (of bs) in the region
- * @param verify         {@code --verify=crc32c}
+ * @param verify         {@code --verify} is a checksum (crc32c, md5, sha256)
  * @param generation     generation stamped into verify headers
  * @param seed           seed of the random offsets and of the read/write mix
  * @param mode           how the job's queue pair waits for completions

@@ -22,7 +22,15 @@ final class JobVerifier implements VerifyFormat.MismatchSink {
 
     /** @return the job's verifier, or null when the job does not verify */
     static JobVerifier of(JobSpec spec, int lbaSize) {
-        return spec.verify() ? new JobVerifier(new VerifyFormat(lbaSize), spec.generation(), spec.index()) : null;
+        if (!spec.verify()) {
+            return null;
+        }
+        VerifyFormat.Checksum sum = switch (spec.options().checks.verify) {
+            case MD5 -> VerifyFormat.Checksum.MD5;
+            case SHA256 -> VerifyFormat.Checksum.SHA256;
+            default -> VerifyFormat.Checksum.CRC32C;
+        };
+        return new JobVerifier(new VerifyFormat(lbaSize, sum), spec.generation(), spec.index());
     }
 
     private JobVerifier(VerifyFormat format, long generation, int jobIndex) {
@@ -54,7 +62,7 @@ final class JobVerifier implements VerifyFormat.MismatchSink {
     public void mismatch(long lba, VerifyFormat.Problem problem, long expected, long found) {
         mismatchCount++;
         if (mismatches.size() < JobRunner.MAX_MISMATCHES_KEPT) {
-            mismatches.add(new Mismatch(lba, problem, expected, found));
+            mismatches.add(new Mismatch(lba, problem, expected, found, format.checksum()));
         }
     }
 

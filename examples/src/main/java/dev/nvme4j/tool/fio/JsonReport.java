@@ -94,7 +94,7 @@ public final class JsonReport {
             }
             if (b.spec().verify()) {
                 ObjectNode v = own.putObject("verify");
-                v.put("type", "crc32c");
+                v.put("type", b.spec().options().checks.verify.spelling());
                 v.put("blocks", b.verifiedBlocks());
                 v.put("bad_blocks", b.mismatchCount());
                 ArrayNode bad = v.putArray("bad");
@@ -157,7 +157,7 @@ public final class JsonReport {
         }
         o.put("size", Long.toString(spec.regionBytes()));
         if (spec.verify()) {
-            o.put("verify", "crc32c");
+            o.put("verify", spec.options().checks.verify.spelling());
         }
         o.put("mode", FioOptions.Mode.of(spec.mode()).spelling());
     }

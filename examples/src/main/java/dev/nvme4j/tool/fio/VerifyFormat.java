@@ -2,21 +2,26 @@ package dev.nvme4j.tool.fio;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
- * The on-media format of {@code --verify=crc32c}: every logical block a verifying job writes
+ * The on-media format of {@code --verify}: every logical block a verifying job writes
  * starts with a 32-byte header and is filled with a pattern derived from its LBA and
- * generation; a CRC32C covers everything after the checksum field. All little-endian:
+ * generation; a checksum ({@link Checksum}) covers the block without the checksum's own bytes.
+ * CRC32C sits in the header at byte 4; a digest (MD5, SHA-256) takes the bytes right after the
+ * header (32 .. 32+length-1; byte 4 is then 0). All little-endian:
  *
  * <pre>
  *   0  u32  magic 0x4E344A56 ("VJ4N" on media)
- *   4  u32  CRC32C of the block without this field (bytes 0-3 and 8 .. lbaSize-1)
+ *   4  u32  CRC32C of the block without this field (bytes 0-3 and 8 .. lbaSize-1), or 0
  *   8  u64  LBA the block was written to
  *  16  u64  generation (a per-run number; a stale block from an earlier run has another one)
  *  24  u32  job index
  *  28  u32  reserved (0)
- *  32  ...  pattern: xorshift64 seeded by LBA and generation
+ *  32  ...  pattern: xorshift64 seeded by LBA and generation (a digest over its first bytes)
  * </pre>
  *
  * A block read back is good when the magic, the LBA, the CRC and (when known) the
@@ -32,7 +37,7 @@ public final class VerifyFormat {
     public enum Problem {
         NO_HEADER("no verify header (block not written by a verifying job)"),
         WRONG_LBA("header names another LBA"),
-        BAD_CRC("crc32c mismatch"),
+        BAD_CRC("checksum mismatch"),
         STALE_GENERATION("stale generation");
 
         private final String text;
@@ -52,15 +57,66 @@ public final class VerifyFormat {
         void mismatch(long lba, Problem problem, long expected, long found);
     }
 
+    /** The checksum of a block: where it sits and how it is computed. */
+    public enum Checksum {
+        CRC32C("crc32c", null, 4, 4),
+        MD5("md5", "MD5", HEADER_BYTES, 16),
+        SHA256("sha256", "SHA-256", HEADER_BYTES, 32);
+
+        private final String text;
+        private final String jcaName;
+        private final int offset;
+        private final int length;
+
+        Checksum(String text, String jcaName, int offset, int length) {
+            this.text = text;
+            this.jcaName = jcaName;
+            this.offset = offset;
+            this.length = length;
+        }
+
+        /** fio's name, as in {@code md5 mismatch}. */
+        public String text() {
+            return text;
+        }
+    }
+
     private final int lbaSize;
-    private final CRC32C crc = new CRC32C();
+    private final Checksum checksum;
+    private final int sumOffset;
+    private final int sumLength;
+    private final CRC32C crc;
+    private final MessageDigest digest;
+    private final byte[] stored;
+    private final byte[] computed;
 
     /** @param lbaSize logical block size, at least 64 bytes and a multiple of 8 */
     public VerifyFormat(int lbaSize) {
+        this(lbaSize, Checksum.CRC32C);
+    }
+
+    /** @param lbaSize logical block size, at least 64 bytes and a multiple of 8 */
+    public VerifyFormat(int lbaSize, Checksum checksum) {
         if (lbaSize < 64 || lbaSize % 8 != 0) {
             throw new IllegalArgumentException("LBA size must be a multiple of 8 and at least 64, got " + lbaSize);
         }
         this.lbaSize = lbaSize;
+        this.checksum = checksum;
+        this.sumOffset = checksum.offset;
+        this.sumLength = checksum.length;
+        this.crc = checksum.jcaName == null ? new CRC32C() : null;
+        try {
+            this.digest = checksum.jcaName == null ? null : MessageDigest.getInstance(checksum.jcaName);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(checksum.jcaName + " is not available in this JDK", e);
+        }
+        this.stored = new byte[sumLength];
+        this.computed = new byte[sumLength];
+    }
+
+    /** The checksum used. */
+    public Checksum checksum() {
+        return checksum;
     }
 
     /** Writes headers and patterns into the {@code blocks} logical blocks at the start of {@code buf}. */
@@ -81,7 +137,11 @@ public final class VerifyFormat {
                 s ^= s << 17;
                 b.putLong(off, s);
             }
-            b.putInt(base + 4, checksum(b, base));
+            if (sumOffset != 4) {
+                b.putInt(base + 4, 0);
+            }
+            compute(b, base);
+            b.put(base + sumOffset, computed, 0, sumLength);
         }
     }
 
@@ -99,12 +159,12 @@ public final class VerifyFormat {
             int base = i * lbaSize;
             long lba = firstLba + i;
             int magic = b.getInt(base);
-            int stored = b.getInt(base + 4);
-            int computed = checksum(b, base);
-            if (stored != computed) {
+            b.get(base + sumOffset, stored, 0, sumLength);
+            compute(b, base);
+            if (!Arrays.equals(stored, computed)) {
                 // A written block whose bytes changed, or a block that never held a header.
                 if (magic == MAGIC || b.getLong(base + 8) == lba && b.getLong(base + 16) != 0) {
-                    sink.mismatch(lba, Problem.BAD_CRC, stored & 0xFFFFFFFFL, computed & 0xFFFFFFFFL);
+                    sink.mismatch(lba, Problem.BAD_CRC, leading(stored), leading(computed));
                 } else {
                     sink.mismatch(lba, Problem.NO_HEADER, MAGIC & 0xFFFFFFFFL, magic & 0xFFFFFFFFL);
                 }
@@ -131,19 +191,52 @@ public final class VerifyFormat {
         return bad;
     }
 
-    private int checksum(ByteBuffer b, int base) {
+    /** Computes the checksum of the block at {@code base} (without its own bytes) into {@link #computed}. */
+    private void compute(ByteBuffer b, int base) {
         int oldPos = b.position();
         int oldLimit = b.limit();
-        crc.reset();
-        b.limit(base + 4);
-        b.position(base);
-        crc.update(b);
-        b.limit(base + lbaSize);
-        b.position(base + 8);
-        crc.update(b);
+        if (crc != null) {
+            crc.reset();
+        } else {
+            digest.reset();
+        }
+        update(b, base, base + sumOffset);
+        update(b, base + sumOffset + sumLength, base + lbaSize);
         b.limit(oldLimit);
         b.position(oldPos);
-        return (int) crc.getValue();
+        if (crc != null) {
+            int v = (int) crc.getValue();
+            for (int i = 0; i < 4; i++) {
+                computed[i] = (byte) (v >>> (8 * i));
+            }
+        } else {
+            try {
+                digest.digest(computed, 0, sumLength);
+            } catch (java.security.DigestException e) {
+                throw new IllegalStateException(e); // the array is sized to the digest
+            }
+        }
+    }
+
+    private void update(ByteBuffer b, int from, int to) {
+        if (from < to) {
+            b.limit(to);
+            b.position(from);
+            if (crc != null) {
+                crc.update(b);
+            } else {
+                digest.update(b);
+            }
+        }
+    }
+
+    /** The first (up to) 4 bytes of a checksum as an unsigned number, for reports (CRC32C: its value). */
+    private static long leading(byte[] sum) {
+        long v = 0;
+        for (int i = Math.min(4, sum.length) - 1; i >= 0; i--) {
+            v = v << 8 | (sum[i] & 0xFF);
+        }
+        return v;
     }
 
     private static long seed(long lba, long generation) {
