@@ -83,8 +83,6 @@ public final class VerifyFormat {
 
     private final int lbaSize;
     private final Checksum checksum;
-    private final int sumOffset;
-    private final int sumLength;
     private final CRC32C crc;
     private final MessageDigest digest;
     private final byte[] stored;
@@ -102,16 +100,14 @@ public final class VerifyFormat {
         }
         this.lbaSize = lbaSize;
         this.checksum = checksum;
-        this.sumOffset = checksum.offset;
-        this.sumLength = checksum.length;
         this.crc = checksum.jcaName == null ? new CRC32C() : null;
         try {
             this.digest = checksum.jcaName == null ? null : MessageDigest.getInstance(checksum.jcaName);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(checksum.jcaName + " is not available in this JDK", e);
         }
-        this.stored = new byte[sumLength];
-        this.computed = new byte[sumLength];
+        this.stored = new byte[checksum.length];
+        this.computed = new byte[checksum.length];
     }
 
     /** The checksum used. */
@@ -137,11 +133,12 @@ public final class VerifyFormat {
                 s ^= s << 17;
                 b.putLong(off, s);
             }
-            if (sumOffset != 4) {
+            if (checksum != Checksum.CRC32C) {
+                // The header's checksum slot is CRC32C's; a longer digest sits after the header.
                 b.putInt(base + 4, 0);
             }
             compute(b, base);
-            b.put(base + sumOffset, computed, 0, sumLength);
+            b.put(base + checksum.offset, computed, 0, checksum.length);
         }
     }
 
@@ -159,7 +156,7 @@ public final class VerifyFormat {
             int base = i * lbaSize;
             long lba = firstLba + i;
             int magic = b.getInt(base);
-            b.get(base + sumOffset, stored, 0, sumLength);
+            b.get(base + checksum.offset, stored, 0, checksum.length);
             compute(b, base);
             if (!Arrays.equals(stored, computed)) {
                 // A written block whose bytes changed, or a block that never held a header.
@@ -200,8 +197,8 @@ public final class VerifyFormat {
         } else {
             digest.reset();
         }
-        update(b, base, base + sumOffset);
-        update(b, base + sumOffset + sumLength, base + lbaSize);
+        update(b, base, base + checksum.offset);
+        update(b, base + checksum.offset + checksum.length, base + lbaSize);
         b.limit(oldLimit);
         b.position(oldPos);
         if (crc != null) {
@@ -211,7 +208,7 @@ public final class VerifyFormat {
             }
         } else {
             try {
-                digest.digest(computed, 0, sumLength);
+                digest.digest(computed, 0, checksum.length);
             } catch (java.security.DigestException e) {
                 throw new IllegalStateException(e); // the array is sized to the digest
             }
