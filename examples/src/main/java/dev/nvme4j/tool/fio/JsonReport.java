@@ -94,7 +94,7 @@ public final class JsonReport {
             }
             if (b.spec().verify()) {
                 ObjectNode v = own.putObject("verify");
-                v.put("type", b.spec().options().checks.verify.spelling());
+                v.put("type", b.spec().options().checks.method().spelling());
                 v.put("blocks", b.verifiedBlocks());
                 v.put("bad_blocks", b.mismatchCount());
                 ArrayNode bad = v.putArray("bad");
@@ -104,6 +104,9 @@ public final class JsonReport {
                     o.put("problem", m.problem().name().toLowerCase(Locale.ROOT));
                     o.put("expected", m.expected());
                     o.put("found", m.found());
+                    if (m.at() >= 0) {
+                        o.put("byte", m.at());
+                    }
                 }
             }
             counters(own.putObject("queue_counters"), b.counters());
@@ -157,7 +160,7 @@ public final class JsonReport {
         }
         o.put("size", Long.toString(spec.regionBytes()));
         if (spec.verify()) {
-            o.put("verify", spec.options().checks.verify.spelling());
+            o.put("verify", spec.options().checks.method().spelling());
         }
         o.put("mode", FioOptions.Mode.of(spec.mode()).spelling());
     }

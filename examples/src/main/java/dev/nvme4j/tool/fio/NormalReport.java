@@ -79,7 +79,7 @@ public final class NormalReport {
             out.printf("     queue pair : depth=%d, mode=%s%n", b.spec().iodepth() + 1,
                     FioOptions.Mode.of(b.spec().mode()).spelling());
             if (b.spec().verify()) {
-                out.printf("  verify       : %s, blocks=%d, bad=%d%n", b.spec().options().checks.verify.spelling(),
+                out.printf("  verify       : %s, blocks=%d, bad=%d%n", b.spec().options().checks.method().spelling(),
                         b.verifiedBlocks(), b.mismatchCount());
                 for (Mismatch m : b.mismatches()) {
                     out.println("     bad " + m.describe());
