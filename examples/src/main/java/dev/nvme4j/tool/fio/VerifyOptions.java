@@ -134,6 +134,23 @@ public final class VerifyOptions {
         return new VerifyFormat(lbaSize, unit, m.checksum(), m != Method.PATTERN, verifyPattern);
     }
 
+    /** Checks what can be checked without the device. */
+    void checkAlone(RwMode rw) {
+        Method m = method();
+        if ((verifyOnly || !doVerify) && m == Method.NONE) {
+            throw ToolException.usage("--" + (verifyOnly ? "verify_only" : "do_verify=0")
+                    + " needs --verify (crc32c, md5, sha256, ...)");
+        }
+        if ((m == Method.PATTERN || m == Method.PATTERN_HDR) && verifyPattern == null) {
+            throw ToolException.usage("--verify=" + m.spelling() + " needs --verify_pattern (e.g. "
+                    + "--verify_pattern=0xdeadbeef)");
+        }
+        if (m != Method.NONE && rw.trims()) {
+            throw ToolException.usage("--verify cannot check a trim workload (--rw=" + rw.spelling()
+                    + "): trimmed blocks hold no data to verify");
+        }
+    }
+
     /**
      * Checks that the verification fits the workload and the namespace.
      *
@@ -141,21 +158,10 @@ public final class VerifyOptions {
      * @throws ToolException naming the option when it does not
      */
     void check(RwMode rw, Namespace ns, Protection protection, int ioUnit) {
+        checkAlone(rw);
         Method m = method();
-        if ((verifyOnly || !doVerify) && m == Method.NONE) {
-            throw ToolException.usage("--" + (verifyOnly ? "verify_only" : "do_verify=0")
-                    + " needs --verify (crc32c, md5, sha256, ...)");
-        }
         if (m == Method.NONE) {
             return;
-        }
-        if ((m == Method.PATTERN || m == Method.PATTERN_HDR) && verifyPattern == null) {
-            throw ToolException.usage("--verify=" + m.spelling() + " needs --verify_pattern (e.g. "
-                    + "--verify_pattern=0xdeadbeef)");
-        }
-        if (rw.trims()) {
-            throw ToolException.usage("--verify cannot check a trim workload (--rw=" + rw.spelling()
-                    + "): trimmed blocks hold no data to verify");
         }
         int lba = ns.lbaSize();
         if (lba < 64) {
