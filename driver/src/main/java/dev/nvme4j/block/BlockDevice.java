@@ -21,20 +21,28 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <h2>Thread model</h2>
  * Every public method may be called from any thread, concurrently. The device keeps
- * {@link BlockDeviceOptions#queuePairs()} queue pairs. A caller takes a preallocated request
- * slot from one pair's free ring, fills it and puts it on that pair's submission ring (both
- * lock-free multi-producer rings of slot indices). In {@link dev.nvme4j.api.CompletionMode#POLL}
- * mode, if no other thread is driving that pair at this instant (one compare-and-set, never
- * waited for), the caller then runs a short round itself: submits what is on the ring (its own
- * request and any others), polls the completion queue without waiting, and hands each outcome
- * to its waiter. A blocking caller whose I/O completed in that round returns at once, with no
- * thread switch; otherwise it parks ({@link LockSupport}, bounded) until whoever polls its
- * completion unparks it. Each pair also has a dedicated platform thread ("owner") that polls
- * while I/O is outstanding and no caller is driving the pair, and sleeps when nothing is
- * outstanding. In the INTERRUPT and HYBRID modes callers only hand over, wake the owner if it
- * sleeps and park: the owner alone drives the pair and waits for its interrupts. A virtual
- * thread therefore unmounts while it waits: only an owner blocks in a native call (the
- * interrupt wait); a caller's round only submits and polls, and never blocks.
+ * {@link BlockDeviceOptions#queuePairs()} queue pairs. A blocking caller fills a request object
+ * of its own thread (one per thread, reused for every call: no allocation per I/O) and pushes it
+ * onto a pair's hand-off, a lock-free stack (one compare-and-set; never a lock, never a wait
+ * for another caller); it picks its home pair, or another one that nobody is driving at that
+ * instant. In the {@link dev.nvme4j.api.CompletionMode#POLL} and
+ * {@link dev.nvme4j.api.CompletionMode#HYBRID} modes, if no other thread is driving that pair
+ * (one compare-and-set, never waited for), the caller then runs rounds itself: it takes
+ * everything pushed so far (its own request and those of callers that pushed while someone
+ * else drove), submits it with one SQ doorbell, polls the completion queue without waiting
+ * (one CQ doorbell for the batch) and hands each outcome to its waiter. A caller whose I/O
+ * completed in its round returns at once, with no thread switch; otherwise it parks
+ * ({@link LockSupport#park}, without a timeout: no timer per wait) until whoever polls its
+ * completion unparks it. When callers' I/O lately outlasted their rounds (a device slower than
+ * a round), the first virtual thread onto an empty hand-off first yields, so the other virtual
+ * threads of its carrier push theirs and its round submits them all with one doorbell. Each
+ * pair also has a dedicated platform thread ("owner") that polls (POLL) or waits for the
+ * pair's interrupt (HYBRID, INTERRUPT) while I/O is outstanding and no caller is driving the
+ * pair, sleeps when nothing is outstanding, and every few milliseconds wakes the waiters that
+ * waited longer than {@link BlockDeviceOptions#waitTimeout()}. In INTERRUPT mode callers only
+ * push, wake the owner if it sleeps and park: the owner alone drives the pair. A virtual thread
+ * therefore unmounts while it waits, and never blocks in a native call: only an owner blocks
+ * (the interrupt wait); a caller's round only submits and polls.
  * <p>The futures of the {@code ...Async} methods complete on
  * {@link BlockDeviceOptions#completionExecutor()} (default {@link java.util.concurrent.ForkJoinPool#commonPool()}),
  * never on a thread that drives a queue pair: a dependent stage without an executor of its
@@ -121,6 +129,20 @@ public final class BlockDevice implements AutoCloseable {
     /** The options the device was opened with. Any thread. */
     public BlockDeviceOptions options() {
         return options;
+    }
+
+    /**
+     * The sum of the counters of the device's queue pairs (commands, doorbells rung, errors,
+     * timeouts, ...): {@code doorbellsRung / completed} says how well callers' I/O was batched
+     * (2 per I/O when every I/O had a round of its own). Any thread; each pair's figures are
+     * read without stopping it.
+     */
+    public dev.nvme4j.api.QueueCounters counters() {
+        dev.nvme4j.api.QueueCounters sum = dev.nvme4j.api.QueueCounters.ZERO;
+        for (BlockOwner o : io.owners) {
+            sum = sum.plus(o.counters());
+        }
+        return sum;
     }
 
     /** True once {@link #close()} began. Any thread. */
@@ -339,6 +361,10 @@ public final class BlockDevice implements AutoCloseable {
 
     Namespace ns() {
         return namespace;
+    }
+
+    BlockIo io() {
+        return io;
     }
 
     DmaBuffer bounceBuffer(int index) {
