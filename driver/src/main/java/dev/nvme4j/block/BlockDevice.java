@@ -54,8 +54,12 @@ import java.util.concurrent.locks.LockSupport;
  * allocation at all per blocking I/O. Any other {@link MemorySegment} or {@link ByteBuffer}
  * (heap or direct) goes through one of {@link BlockDeviceOptions#bounceBuffers()} shared DMA
  * bounce buffers: a copy of the data on the caller's thread (writes: before the I/O; reads:
- * after it), a wait for a free bounce buffer when all are in use, and transfers larger than
+ * after it; absolute bulk copies, so no view or slice is allocated per call), a wait for a free
+ * bounce buffer when all are in use, and transfers larger than
  * {@link BlockDeviceOptions#bounceSize()} done piece by piece, one after the other.
+ * The device allocates one request object per calling thread, once; a future's I/O allocates
+ * its request. A virtual thread that parks costs what the JDK's scheduler allocates for the
+ * park and unpark (tens of bytes).
  *
  * <h2>Errors, timeouts, recovery</h2>
  * Splitting beyond MDTS, command timeouts, retries and controller recovery (including a reset)
@@ -195,12 +199,12 @@ public final class BlockDevice implements AutoCloseable {
      * Blocks until done. Any thread.
      */
     public void read(long lba, MemorySegment dst) {
-        transfer(OP_READ, lba, dst);
+        transfer(OP_READ, lba, dst, null);
     }
 
     /** Writes {@code src.byteSize()} bytes (whole blocks) at {@code lba} from any segment, through bounce buffers. Any thread. */
     public void write(long lba, MemorySegment src) {
-        transfer(OP_WRITE, lba, src);
+        transfer(OP_WRITE, lba, src, null);
     }
 
     /**
@@ -211,13 +215,13 @@ public final class BlockDevice implements AutoCloseable {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("cannot read into a read-only ByteBuffer");
         }
-        transfer(OP_READ, lba, MemorySegment.ofBuffer(dst));
+        transfer(OP_READ, lba, null, dst);
         dst.position(dst.limit());
     }
 
     /** Writes {@code src.remaining()} bytes (whole blocks) at {@code lba} and advances its position. Any thread. */
     public void write(long lba, ByteBuffer src) {
-        transfer(OP_WRITE, lba, MemorySegment.ofBuffer(src));
+        transfer(OP_WRITE, lba, null, src);
         src.position(src.limit());
     }
 
@@ -376,15 +380,15 @@ public final class BlockDevice implements AutoCloseable {
         io.bounce.release(index);
     }
 
-    private void transfer(int op, long lba, MemorySegment data) {
+    private void transfer(int op, long lba, MemorySegment seg, ByteBuffer bb) {
         int bs = namespace.lbaSize();
-        long bytes = data.byteSize();
+        long bytes = seg != null ? seg.byteSize() : bb.remaining();
         if (bytes % bs != 0) {
             throw new IllegalArgumentException(OP_NAMES[op] + " of " + bytes + " bytes is not a whole number of "
                     + bs + "-byte blocks");
         }
         checkRange(lba, bytes / bs);
-        io.transfer(op, lba, data);
+        io.transfer(op, lba, seg, bb);
     }
 
     private int bouncedBlocks(long lba, MemorySegment data) {

@@ -5,6 +5,7 @@ import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.NvmeException;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
 
@@ -54,30 +55,42 @@ final class BlockIo {
 
     /** Blocking I/O on a DMA buffer (or none): hands it over and waits for its outcome. */
     void run(int op, long lba, int blocks, DmaBuffer buffer) {
-        await(submit(op, lba, blocks, buffer, -1, null, null), null, 0);
+        await(submit(op, lba, blocks, buffer, -1, null, null), null, null, 0, 0);
     }
 
-    /** Blocking I/O of any memory, through bounce buffers, piece by piece; whole blocks, range checked. */
-    void transfer(int op, long lba, MemorySegment data) {
+    /**
+     * Blocking I/O of any memory, through bounce buffers, piece by piece; whole blocks, range
+     * checked. The memory is {@code seg}, or else the remaining bytes of {@code bb}, which is
+     * copied with absolute bulk operations (its position is the caller's to move): neither way
+     * allocates a view or a slice per call.
+     */
+    void transfer(int op, long lba, MemorySegment seg, ByteBuffer bb) {
         int bs = device.blockSize();
-        long bytes = data.byteSize();
+        long bytes = seg != null ? seg.byteSize() : bb.remaining();
         long piece = options.bounceSize() - options.bounceSize() % bs;
         for (long off = 0; off < bytes; off += piece) {
-            long n = Math.min(piece, bytes - off);
+            int n = (int) Math.min(piece, bytes - off);
             int b = acquireBounce();
             DmaBuffer buf = bounce.buffer(b);
-            MemorySegment part = data.asSlice(off, n);
             BlockRequest r;
             try {
                 if (op == BlockDevice.OP_WRITE) {
-                    MemorySegment.copy(part, 0, buf.segment(), 0, n);
+                    if (seg != null) {
+                        MemorySegment.copy(seg, off, buf.segment(), 0, n);
+                    } else {
+                        bounce.view(b).put(0, bb, bb.position() + (int) off, n);
+                    }
                 }
-                r = submit(op, lba + off / bs, (int) (n / bs), buf, b, null, null);
+                r = submit(op, lba + off / bs, n / bs, buf, b, null, null);
             } catch (RuntimeException e) {
                 bounce.release(b);
                 throw e;
             }
-            await(r, op == BlockDevice.OP_READ ? part : null, n);
+            if (op == BlockDevice.OP_READ) {
+                await(r, seg, bb, off, n);
+            } else {
+                await(r, null, null, 0, 0);
+            }
         }
     }
 
@@ -175,8 +188,11 @@ final class BlockIo {
         return r;
     }
 
-    /** Waits for {@code r}, copies a bounced read out, frees the slot; throws what the I/O ended with. */
-    private void await(BlockRequest r, MemorySegment copyTo, long bytes) {
+    /**
+     * Waits for {@code r}, copies a bounced read out (to {@code seg} or else {@code bb}, at
+     * {@code off}), frees the bounce buffer; throws what the I/O ended with.
+     */
+    private void await(BlockRequest r, MemorySegment seg, ByteBuffer bb, long off, int bytes) {
         try {
             awaitDone(r);
         } catch (RuntimeException e) { // abandoned: the device may still answer it, so it is not reused
@@ -188,8 +204,12 @@ final class BlockIo {
         int op = r.op;
         long lba = r.lba;
         int b = r.bounceIndex;
-        if (error == null && status == 0 && copyTo != null) {
-            MemorySegment.copy(bounce.buffer(b).segment(), 0, copyTo, 0, bytes);
+        if (error == null && status == 0 && bytes > 0) {
+            if (seg != null) {
+                MemorySegment.copy(bounce.buffer(b).segment(), 0, seg, off, bytes);
+            } else {
+                bb.put(bb.position() + (int) off, bounce.view(b), 0, bytes);
+            }
         }
         bounce.release(b);
         if (error != null) {
