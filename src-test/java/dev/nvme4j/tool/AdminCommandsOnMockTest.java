@@ -87,7 +87,8 @@ class AdminCommandsOnMockTest {
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.err().contains("Feature Identifier Not Saveable"), r.err());
         r = run("set-feature", "-f", "6");
-        assertEquals(2, r.exit(), "--value is required: " + r);
+        assertEquals(0, r.exit(), "--value defaults to 0, as in nvme-cli: " + r);
+        assertEquals("set-feature:0x06 (Volatile Write Cache), value:00000000, cdw12:00000000, save:0\n", r.out());
     }
 
     @Test

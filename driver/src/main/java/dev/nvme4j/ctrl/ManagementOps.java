@@ -14,6 +14,7 @@ import dev.nvme4j.queue.QueuePairControl;
 import dev.nvme4j.spec.IdentifyLayout;
 import dev.nvme4j.spec.LogPageLayout;
 import dev.nvme4j.spec.ManagementFields;
+import dev.nvme4j.spec.NvmeRegs;
 import dev.nvme4j.spec.Opcodes;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -33,6 +34,8 @@ final class ManagementOps implements Management {
     private final Health health;
     private final QueuePairs pairs;
     private final ControllerInfo info;
+    /** The controller's CAP register (boot partition support). */
+    private final long cap;
     private final NamespaceRescan namespaces;
     /** Identifies the namespaces again, as {@link dev.nvme4j.api.Controller#rescanNamespaces()} does. */
     private final Supplier<NamespaceChanges> rescan;
@@ -41,6 +44,7 @@ final class ManagementOps implements Management {
         this.admin = p.adminOps();
         this.health = p.health();
         this.info = p.info();
+        this.cap = p.bringUp().cap();
         this.namespaces = p.namespaces();
         this.pairs = pairs;
         this.rescan = rescan;
@@ -106,11 +110,15 @@ final class ManagementOps implements Management {
     }
 
     @Override
-    public void downloadFirmware(byte[] image, int pieceBytes) {
+    public void downloadFirmware(byte[] image, long offsetBytes, int pieceBytes) {
         byte[] id = requireBit("Firmware Image Download", "OACS", IdentifyLayout.CTRL_OACS, 2, 2);
         if (image.length == 0 || image.length % 4 != 0) {
             throw new IllegalArgumentException("a firmware image is a non-empty multiple of 4 bytes, got " + image.length
                     + " (nothing was sent to the device)");
+        }
+        if (offsetBytes < 0 || offsetBytes % 4 != 0 || offsetBytes + image.length > 0x4_0000_0000L) {
+            throw new IllegalArgumentException("a firmware image offset is a multiple of 4 bytes within 16 GiB, got "
+                    + offsetBytes + " (nothing was sent to the device)");
         }
         int fwug = id[IdentifyLayout.CTRL_FWUG] & 0xFF;
         long limit = Math.min(Identification.ADMIN_MAX_TRANSFER, info.maxTransferBytes() > 0
@@ -127,25 +135,34 @@ final class ManagementOps implements Management {
             int len = Math.min(piece, image.length - off);
             byte[] part = java.util.Arrays.copyOfRange(image, off, off + len);
             RawCommand cmd = RawCommand.of(Opcodes.ADMIN_FIRMWARE_DOWNLOAD, 0)
-                    .withCdw10(ManagementFields.downloadCdw10(len)).withCdw11(ManagementFields.downloadCdw11(off));
-            int at = off;
+                    .withCdw10(ManagementFields.downloadCdw10(len))
+                    .withCdw11(ManagementFields.downloadCdw11(offsetBytes + off));
+            long at = offsetBytes + off;
             try {
                 withData(part, buf -> admin.sync(cmd, buf).dw0());
             } catch (NvmeException e) {
-                throw new NvmeException("Firmware Image Download of bytes " + at + "-" + (at + len - 1) + " of "
-                        + image.length + ": " + e.getMessage(), e.status(), e);
+                throw new NvmeException("Firmware Image Download of image bytes " + at + "-" + (at + len - 1) + ": "
+                        + e.getMessage(), e.status(), e);
             }
         }
     }
 
     @Override
-    public Activation commitFirmware(int slot, CommitAction action, Confirm confirm) {
-        String what = "Firmware Commit (" + action + ") of slot " + slot;
+    public Activation commitFirmware(int slot, CommitAction action, int bootPartition, Confirm confirm) {
+        boolean boot = action == CommitAction.REPLACE_BOOT_PARTITION || action == CommitAction.ACTIVATE_BOOT_PARTITION;
+        String what = "Firmware Commit (" + action + ") of " + (boot ? "boot partition " + bootPartition : "slot " + slot);
         Confirm.require(confirm, what);
         byte[] id = requireBit("Firmware Commit", "OACS", IdentifyLayout.CTRL_OACS, 2, 2);
         int frmw = id[IdentifyLayout.CTRL_FRMW] & 0xFF;
         int slots = (frmw >>> IdentifyLayout.FRMW_SLOTS_SHIFT) & 0x7;
-        if (slot < 0 || slot > slots) {
+        if (bootPartition < 0 || bootPartition > 1) {
+            throw new IllegalArgumentException("the boot partition ID is 0 or 1, got " + bootPartition);
+        }
+        if (boot && !NvmeRegs.capBps(cap)) {
+            throw new UnsupportedOperationException("boot partitions are not supported by this controller: CAP.BPS"
+                    + " (bit 45) is 0 (CAP = 0x" + Long.toHexString(cap) + ")");
+        }
+        if (!boot && (slot < 0 || slot > slots)) {
             throw new IllegalArgumentException("firmware slot " + slot + " is out of range: the controller has slots 1-"
                     + slots + " (FRMW = 0x" + Integer.toHexString(frmw) + "), 0 lets it choose");
         }
@@ -155,7 +172,7 @@ final class ManagementOps implements Management {
         }
         requireNoOpenPairs(what);
         RawCommand cmd = RawCommand.of(Opcodes.ADMIN_FIRMWARE_COMMIT, 0)
-                .withCdw10(ManagementFields.commitCdw10(slot, action.code, 0));
+                .withCdw10(ManagementFields.commitCdw10(slot, action.code, bootPartition));
         int status;
         try {
             admin.sync(cmd, null);
@@ -169,8 +186,8 @@ final class ManagementOps implements Management {
         NvmeStatus named = NvmeStatus.of(status);
         if (Status.isSuccess(status)) {
             return switch (action) {
-                case REPLACE -> Activation.NONE;
-                case REPLACE_AND_ACTIVATE, ACTIVATE -> Activation.AT_NEXT_RESET;
+                case REPLACE, REPLACE_BOOT_PARTITION -> Activation.NONE;
+                case REPLACE_AND_ACTIVATE, ACTIVATE, ACTIVATE_BOOT_PARTITION -> Activation.AT_NEXT_RESET;
                 case REPLACE_AND_ACTIVATE_NOW -> Activation.NOW;
             };
         }

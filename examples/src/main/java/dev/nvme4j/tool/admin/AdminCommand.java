@@ -64,6 +64,27 @@ abstract class AdminCommand implements Callable<Integer> {
         main.writeBinary(name(), data);
     }
 
+    /**
+     * Up to {@code max} bytes of {@code file}, or of standard input when it is null (fewer when it
+     * ends first); {@code option} names the file in errors.
+     */
+    byte[] readData(java.nio.file.Path file, int max, String option) {
+        if (file != null && !java.nio.file.Files.exists(file)) {
+            throw ToolException.usage(option + " " + file + ": no such file");
+        }
+        try {
+            if (file == null) {
+                return main.binaryIn().readNBytes(max); // standard input stays open
+            }
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+                return in.readNBytes(max);
+            }
+        } catch (java.io.IOException e) {
+            throw new ToolException(name() + ": cannot read " + (file == null ? "standard input" : option + " " + file)
+                    + ": " + e.getMessage());
+        }
+    }
+
     /** Checks the options before the device is opened; throws a usage error. */
     void validate() {
     }

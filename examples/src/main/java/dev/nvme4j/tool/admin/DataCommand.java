@@ -7,7 +7,6 @@ import dev.nvme4j.api.Namespace;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.tool.cli.ToolException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.lang.foreign.MemorySegment;
@@ -36,8 +35,8 @@ public abstract class DataCommand extends IoCommand {
     Long dataSize;
 
     @Option(names = {"--data", "-d"}, paramLabel = "FILE",
-            description = "File the data is read from (write, compare; required) or written to (read; default:"
-                    + " standard output).")
+            description = "File the data is read from (write, compare) or written to (read); default: standard"
+                    + " input (write, compare) or output (read), as nvme-cli.")
     Path data;
 
     @Option(names = {"--force-unit-access", "-f"}, description = "FUA: the data reaches the media before completion.")
@@ -50,15 +49,6 @@ public abstract class DataCommand extends IoCommand {
 
     /** True when the data goes from the host to the device (the file is read). */
     abstract boolean toDevice();
-
-    @Override
-    void validate() {
-        super.validate();
-        if (toDevice() && data == null) {
-            throw ToolException.usage("Missing required option: '--data=FILE' (" + name()
-                    + " does not read standard input)");
-        }
-    }
 
     @Override
     void io(Controller c, Namespace ns, IoQueuePair qp, PrintWriter out) {
@@ -89,20 +79,15 @@ public abstract class DataCommand extends IoCommand {
         success(name() + ": Success");
     }
 
-    /** Reads {@code bytes} of the file into the buffer; a shorter file is an error (nothing is sent). */
+    /**
+     * Reads {@code bytes} of the file (standard input without --data) into the buffer; fewer bytes
+     * are an error and nothing is sent.
+     */
     private void fill(MemorySegment seg, long bytes) {
-        if (!Files.isRegularFile(data) && !Files.exists(data)) {
-            throw ToolException.usage("--data " + data + ": no such file");
-        }
-        byte[] b;
-        try (InputStream in = Files.newInputStream(data)) {
-            b = in.readNBytes((int) bytes);
-        } catch (IOException e) {
-            throw new ToolException(name() + ": cannot read --data " + data + ": " + e.getMessage());
-        }
+        byte[] b = readData(data, (int) bytes, "--data");
         if (b.length < bytes) {
-            throw ToolException.usage(String.format("--data %s has %d bytes, fewer than the %d to %s; nothing was sent",
-                    data, b.length, bytes, name()));
+            throw ToolException.usage(String.format("%s has %d bytes, fewer than the %d to %s; nothing was sent",
+                    data == null ? "standard input" : "--data " + data, b.length, bytes, name()));
         }
         MemorySegment.copy(b, 0, seg, ValueLayout.JAVA_BYTE, 0, b.length);
     }
