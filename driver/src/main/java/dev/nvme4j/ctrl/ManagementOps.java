@@ -10,7 +10,6 @@ import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.api.Status;
-import dev.nvme4j.queue.QueuePairControl;
 import dev.nvme4j.spec.IdentifyLayout;
 import dev.nvme4j.spec.LogPageLayout;
 import dev.nvme4j.spec.ManagementFields;
@@ -27,7 +26,8 @@ import java.util.function.Supplier;
 /**
  * {@link Management} of an {@link NvmeController}: each operation checks the Identify Controller
  * field that says the controller supports it, the destructive ones their confirmation and that
- * no I/O queue pair is open, then sends the admin command through the controller's admin queue.
+ * no I/O queue pair is open (and no pair is created until they return: {@link QueuePairs#withNoPairOpen}),
+ * then sends the admin command through the controller's admin queue.
  */
 final class ManagementOps implements Management {
     private final AdminOps admin;
@@ -67,12 +67,13 @@ final class ManagementOps implements Management {
             throw new IllegalArgumentException("LBA format index " + request.lbaFormat() + " is out of range: namespace "
                     + probe + " has LBA formats 0-" + nlbaf + " (nothing was sent to the device)");
         }
-        requireNoOpenPairs(what);
         int index = request.lbaFormat();
         int cdw10 = (index & 0xF) | (request.extendedLba() ? 1 << 4 : 0) | request.protectionType() << 5
                 | (request.protectionFirst() ? 1 << 8 : 0) | request.secureErase() << 9 | ((index >>> 4) & 0x3) << 12;
-        admin.sync(RawCommand.of(Opcodes.ADMIN_FORMAT_NVM, nsid).withCdw10(cdw10), null);
-        return rescan.get();
+        return pairs.withNoPairOpen(what, () -> {
+            admin.sync(RawCommand.of(Opcodes.ADMIN_FORMAT_NVM, nsid).withCdw10(cdw10), null);
+            return rescan.get();
+        });
     }
 
     @Override
@@ -170,19 +171,19 @@ final class ManagementOps implements Management {
             throw new UnsupportedOperationException("activation without a reset is not supported by this controller:"
                     + " Identify Controller FRMW = 0x" + Integer.toHexString(frmw) + ", bit 4 is 0");
         }
-        requireNoOpenPairs(what);
         RawCommand cmd = RawCommand.of(Opcodes.ADMIN_FIRMWARE_COMMIT, 0)
                 .withCdw10(ManagementFields.commitCdw10(slot, action.code, bootPartition));
-        int status;
-        try {
-            admin.sync(cmd, null);
-            status = 0;
-        } catch (NvmeException e) {
-            if (e.status() < 0) {
-                throw e;
+        int status = pairs.withNoPairOpen(what, () -> {
+            try {
+                admin.sync(cmd, null);
+                return 0;
+            } catch (NvmeException e) {
+                if (e.status() < 0) {
+                    throw e;
+                }
+                return e.status();
             }
-            status = e.status();
-        }
+        });
         NvmeStatus named = NvmeStatus.of(status);
         if (Status.isSuccess(status)) {
             return switch (action) {
@@ -219,10 +220,11 @@ final class ManagementOps implements Management {
         String what = "Namespace Management delete of namespace " + nsidText(nsid);
         Confirm.require(confirm, what);
         requireBit("Namespace Management", "OACS", IdentifyLayout.CTRL_OACS, 2, 3);
-        requireNoOpenPairs(what);
-        admin.sync(RawCommand.of(Opcodes.ADMIN_NAMESPACE_MANAGEMENT, nsid).withCdw10(ManagementFields.NS_MGMT_DELETE),
-                null);
-        rescan.get();
+        pairs.withNoPairOpen(what, () -> {
+            admin.sync(RawCommand.of(Opcodes.ADMIN_NAMESPACE_MANAGEMENT, nsid)
+                    .withCdw10(ManagementFields.NS_MGMT_DELETE), null);
+            return rescan.get();
+        });
     }
 
     @Override
@@ -326,10 +328,10 @@ final class ManagementOps implements Management {
         if (overwritePasses < 0 || overwritePasses > 15) {
             throw new IllegalArgumentException("overwrite passes are 0-15 (0 means 16), got " + overwritePasses);
         }
-        requireNoOpenPairs(what);
         int cdw10 = ManagementFields.sanitizeCdw10(action.code, allowUnrestrictedExit, overwritePasses, invertPattern,
                 noDeallocate);
-        admin.sync(RawCommand.of(Opcodes.ADMIN_SANITIZE, 0).withCdw10(cdw10).withCdw11(pattern), null);
+        pairs.withNoPairOpen(what, () ->
+                admin.sync(RawCommand.of(Opcodes.ADMIN_SANITIZE, 0).withCdw10(cdw10).withCdw11(pattern), null));
     }
 
     @Override
@@ -362,21 +364,6 @@ final class ManagementOps implements Management {
                     + field + " = 0x" + Long.toHexString(v) + ", bit " + bit + " is 0");
         }
         return id;
-    }
-
-    private void requireNoOpenPairs(String what) {
-        List<Integer> open = new ArrayList<>();
-        for (QueuePairControl p : pairs.list()) {
-            if (!p.isClosed()) {
-                open.add(p.queueId());
-            }
-        }
-        if (!open.isEmpty()) {
-            open.sort(null);
-            throw new IllegalStateException(what + " refused: " + open.size() + " I/O queue pair"
-                    + (open.size() == 1 ? " is" : "s are") + " open (qid " + open + "), and each can address the namespace;"
-                    + " close them (and what uses them, such as a BlockDevice) first; nothing was sent to the device");
-        }
     }
 
     private static void checkFeature(int featureId, int dataBytes) {
