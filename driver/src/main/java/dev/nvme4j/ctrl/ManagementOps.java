@@ -8,6 +8,7 @@ import dev.nvme4j.api.Management;
 import dev.nvme4j.api.NamespaceChanges;
 import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.api.NvmeStatus;
+import dev.nvme4j.api.OptionalCommand;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.api.Status;
 import dev.nvme4j.spec.IdentifyLayout;
@@ -54,7 +55,7 @@ final class ManagementOps implements Management {
     public NamespaceChanges format(int nsid, FormatRequest request, Confirm confirm) {
         String what = "Format NVM of namespace " + nsidText(nsid);
         Confirm.require(confirm, what);
-        requireBit("Format NVM", "OACS", IdentifyLayout.CTRL_OACS, 2, 1);
+        requireBit(OptionalCommand.FORMAT_NVM);
         NamespaceTable table = namespaces.table();
         int probe = nsid == AdminCommands.NSID_ALL && !table.list().isEmpty() ? table.list().getFirst().nsid() : nsid;
         Namespace ns = table.get(probe);
@@ -112,7 +113,7 @@ final class ManagementOps implements Management {
 
     @Override
     public void downloadFirmware(byte[] image, long offsetBytes, int pieceBytes) {
-        byte[] id = requireBit("Firmware Image Download", "OACS", IdentifyLayout.CTRL_OACS, 2, 2);
+        byte[] id = requireBit(OptionalCommand.FIRMWARE_DOWNLOAD);
         if (image.length == 0 || image.length % 4 != 0) {
             throw new IllegalArgumentException("a firmware image is a non-empty multiple of 4 bytes, got " + image.length
                     + " (nothing was sent to the device)");
@@ -153,7 +154,7 @@ final class ManagementOps implements Management {
         boolean boot = action == CommitAction.REPLACE_BOOT_PARTITION || action == CommitAction.ACTIVATE_BOOT_PARTITION;
         String what = "Firmware Commit (" + action + ") of " + (boot ? "boot partition " + bootPartition : "slot " + slot);
         Confirm.require(confirm, what);
-        byte[] id = requireBit("Firmware Commit", "OACS", IdentifyLayout.CTRL_OACS, 2, 2);
+        byte[] id = requireBit(OptionalCommand.FIRMWARE_COMMIT);
         int frmw = id[IdentifyLayout.CTRL_FRMW] & 0xFF;
         int slots = (frmw >>> IdentifyLayout.FRMW_SLOTS_SHIFT) & 0x7;
         if (bootPartition < 0 || bootPartition > 1) {
@@ -202,7 +203,7 @@ final class ManagementOps implements Management {
 
     @Override
     public int createNamespace(NamespaceSpec spec) {
-        requireBit("Namespace Management", "OACS", IdentifyLayout.CTRL_OACS, 2, 3);
+        requireBit(OptionalCommand.NAMESPACE_MANAGEMENT);
         byte[] data = new byte[IdentifyLayout.SIZE];
         ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(IdentifyLayout.NS_NSZE, spec.sizeBlocks());
@@ -219,7 +220,7 @@ final class ManagementOps implements Management {
     public void deleteNamespace(int nsid, Confirm confirm) {
         String what = "Namespace Management delete of namespace " + nsidText(nsid);
         Confirm.require(confirm, what);
-        requireBit("Namespace Management", "OACS", IdentifyLayout.CTRL_OACS, 2, 3);
+        requireBit(OptionalCommand.NAMESPACE_MANAGEMENT);
         pairs.withNoPairOpen(what, () -> {
             admin.sync(RawCommand.of(Opcodes.ADMIN_NAMESPACE_MANAGEMENT, nsid)
                     .withCdw10(ManagementFields.NS_MGMT_DELETE), null);
@@ -238,7 +239,7 @@ final class ManagementOps implements Management {
     }
 
     private void attachment(int nsid, List<Integer> controllerIds, int sel) {
-        requireBit("Namespace Attachment", "OACS", IdentifyLayout.CTRL_OACS, 2, 3);
+        requireBit(OptionalCommand.NAMESPACE_ATTACHMENT);
         if (controllerIds.isEmpty() || controllerIds.size() > 2047) {
             throw new IllegalArgumentException("a controller list names 1 to 2047 controller IDs, got "
                     + controllerIds.size());
@@ -256,7 +257,7 @@ final class ManagementOps implements Management {
 
     @Override
     public List<Integer> allocatedNamespaces() {
-        requireBit("Namespace Management", "OACS", IdentifyLayout.CTRL_OACS, 2, 3);
+        requireBit(OptionalCommand.NAMESPACE_MANAGEMENT);
         ByteBuffer b = identify(Opcodes.CNS_ALLOCATED_NAMESPACE_LIST, 0, 0);
         List<Integer> ids = new ArrayList<>();
         for (int i = 0; i < IdentifyLayout.NSLIST_MAX && b.getInt(4 * i) != 0; i++) {
@@ -267,7 +268,7 @@ final class ManagementOps implements Management {
 
     @Override
     public byte[] identifyAllocatedNamespace(int nsid) {
-        requireBit("Namespace Management", "OACS", IdentifyLayout.CTRL_OACS, 2, 3);
+        requireBit(OptionalCommand.NAMESPACE_MANAGEMENT);
         return identify(Opcodes.CNS_ALLOCATED_NAMESPACE, nsid, 0).array();
     }
 
@@ -290,19 +291,19 @@ final class ManagementOps implements Management {
 
     @Override
     public byte[] namespaceGranularity() {
-        requireBit("Namespace Granularity", "CTRATT", IdentifyLayout.CTRL_CTRATT, 4, 7);
+        requireBit(OptionalCommand.NAMESPACE_GRANULARITY);
         return identify(Opcodes.CNS_NAMESPACE_GRANULARITY, 0, 0).array();
     }
 
     @Override
     public void selfTest(int nsid, SelfTest test) {
-        requireBit("Device Self-test", "OACS", IdentifyLayout.CTRL_OACS, 2, 4);
+        requireBit(OptionalCommand.DEVICE_SELF_TEST);
         admin.sync(RawCommand.of(Opcodes.ADMIN_DEVICE_SELF_TEST, nsid).withCdw10(test.code), null);
     }
 
     @Override
     public SelfTestLog selfTestLog() {
-        requireBit("Device Self-test", "OACS", IdentifyLayout.CTRL_OACS, 2, 4);
+        requireBit(OptionalCommand.DEVICE_SELF_TEST);
         return ManagementLogs.selfTestLog(admin.getLogPage(Opcodes.LOG_DEVICE_SELF_TEST, AdminCommands.NSID_ALL, 0,
                 ManagementFields.SELF_TEST_LOG_SIZE));
     }
@@ -352,18 +353,26 @@ final class ManagementOps implements Management {
         return identify(Opcodes.CNS_CONTROLLER, 0, 0).array();
     }
 
-    /** Throws "not supported by this controller" unless the bit is set; returns Identify Controller. */
-    private byte[] requireBit(String what, String field, int offset, int size, int bit) {
+    /** Throws "not supported by this controller" unless the command's bit is set; returns Identify Controller. */
+    private byte[] requireBit(OptionalCommand command) {
         byte[] id = identifyController();
-        long v = 0;
-        for (int i = size - 1; i >= 0; i--) {
-            v = v << 8 | (id[offset + i] & 0xFF);
-        }
-        if ((v >>> bit & 1) == 0) {
-            throw new UnsupportedOperationException(what + " is not supported by this controller: Identify Controller "
-                    + field + " = 0x" + Long.toHexString(v) + ", bit " + bit + " is 0");
-        }
+        command.require(supportField(id, command.field()));
         return id;
+    }
+
+    /** The value of an Identify Controller field that says which optional commands are supported. */
+    static long supportField(byte[] id, OptionalCommand.Field field) {
+        ByteBuffer b = ByteBuffer.wrap(id).order(ByteOrder.LITTLE_ENDIAN);
+        return switch (field) {
+            case OACS -> b.getShort(IdentifyLayout.CTRL_OACS) & 0xFFFF;
+            case ONCS -> b.getShort(IdentifyLayout.CTRL_ONCS) & 0xFFFF;
+            case CTRATT -> b.getInt(IdentifyLayout.CTRL_CTRATT) & 0xFFFF_FFFFL;
+        };
+    }
+
+    @Override
+    public void requireSupported(OptionalCommand command) {
+        requireBit(command);
     }
 
     private static void checkFeature(int featureId, int dataBytes) {
