@@ -268,4 +268,10 @@ public interface Management {
 
     /** The Sanitize Status log. */
     SanitizeStatus sanitizeStatus();
+
+    /**
+     * Throws UnsupportedOperationException, naming the Identify Controller field, its value and the
+     * bit, unless the controller supports {@code command} (read from Identify Controller now).
+     */
+    void requireSupported(OptionalCommand command);
 }

@@ -83,8 +83,7 @@ final class Identify {
         for (int i = 0; i < 3; i++) {
             out.set(LE_SHORT, CTRL_CRDT1 + 2L * i, (short) Identify.CRDT_100MS[i]);
         }
-        out.set(LE_SHORT, CTRL_OACS, (short) (OACS_FORMAT | OACS_FIRMWARE | OACS_NS_MANAGEMENT | OACS_SELF_TEST
-                | (cfg.shadowDoorbells() ? OACS_DOORBELL_BUFFER_CONFIG : 0)));
+        out.set(LE_SHORT, CTRL_OACS, (short) (cfg.oacs() | (cfg.shadowDoorbells() ? OACS_DOORBELL_BUFFER_CONFIG : 0)));
         out.set(LE_LONG, CTRL_TNVMCAP, pool().totalBytes());
         out.set(LE_LONG, CTRL_UNVMCAP, pool().unallocatedBytes());
         out.set(LE_SHORT, CTRL_EDSTT, (short) 1);

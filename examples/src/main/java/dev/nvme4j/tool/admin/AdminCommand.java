@@ -168,19 +168,11 @@ abstract class AdminCommand implements Callable<Integer> {
     }
 
     /**
-     * Throws "not supported by this controller" unless bit {@code bit} of the Identify Controller
-     * field at {@code offset} ({@code size} bytes, called {@code field}) is set.
+     * Throws the driver's "not supported by this controller" (naming the Identify Controller field)
+     * unless the controller supports {@code command}.
      */
-    void requireSupport(Controller c, String field, int offset, int size, int bit, String what) {
-        byte[] id = identifyController(c);
-        long v = 0;
-        for (int i = size - 1; i >= 0; i--) {
-            v = v << 8 | (id[offset + i] & 0xFF);
-        }
-        if ((v >>> bit & 1) == 0) {
-            throw new ToolException(name() + ": " + what + " is not supported by this controller: Identify Controller "
-                    + field + " = 0x" + Long.toHexString(v) + ", bit " + bit + " is 0");
-        }
+    void requireSupported(Controller c, dev.nvme4j.api.OptionalCommand command) {
+        manageRun(() -> c.management().requireSupported(command));
     }
 
     /** The namespace, or a usage error listing the active ones. */

@@ -4,6 +4,7 @@ import dev.nvme4j.api.Controller;
 import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.OptionalCommand;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.tool.cli.ToolException;
 import java.io.IOException;
@@ -151,7 +152,7 @@ public abstract class DataCommand extends IoCommand {
 
         @Override
         void io(Controller c, Namespace ns, IoQueuePair qp, PrintWriter out) {
-            requireOncs(c, 0, "Compare");
+            requireSupported(c, OptionalCommand.COMPARE);
             super.io(c, ns, qp, out);
         }
     }
