@@ -150,6 +150,13 @@ class ManagementOptionsOnMockTest {
                 r.err());
         r = run(concat(new String[] {"read", "-s", "2", "-z", "512"}, mock));
         assertArrayEquals(block, r.binary(), "nothing changed");
+        r = ToolRun.run(new DeviceOpener(), block, concat(new String[] {"write", "-s", "2", "-z", "512", "-D", "0x7",
+            "-T", "2", "-S", "1", "-t"}, mock));
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().matches(" latency: write: \\d+ us\n"), "nvme-cli's latency line: " + r.out());
+        r = run(concat(new String[] {"read", "-s", "2", "-z", "512", "--dir-type=16"}, mock));
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("--dsm is a byte, --dir-type 0-15 and --dir-spec 16 bits"), r.err());
         r = ToolRun.run(new DeviceOpener(), block, concat(new String[] {"compare", "-s", "2", "-z", "512"}, mock));
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.err().contains("Compare is not supported by this controller"), r.err());

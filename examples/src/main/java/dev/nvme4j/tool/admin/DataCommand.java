@@ -46,6 +46,30 @@ public abstract class DataCommand extends IoCommand {
     @Option(names = {"--limited-retry", "-l"}, description = "LR: the controller applies limited retry efforts.")
     boolean limitedRetry;
 
+    @Option(names = {"--dsm", "-D"}, paramLabel = "ATTR", converter = Num.class, defaultValue = "0",
+            description = "Dataset Management attributes, CDW13 bits 7:0 (default ${DEFAULT-VALUE}).")
+    long dsm;
+
+    @Option(names = {"--dir-type", "-T"}, paramLabel = "DTYPE", converter = Num.class, defaultValue = "0",
+            description = "Directive type 0-15, CDW12 bits 23:20 (default ${DEFAULT-VALUE}).")
+    long dirType;
+
+    @Option(names = {"--dir-spec", "-S"}, paramLabel = "DSPEC", converter = Num.class, defaultValue = "0",
+            description = "Directive specific, CDW13 bits 31:16, with --dir-type (default ${DEFAULT-VALUE}).")
+    long dirSpec;
+
+    @Option(names = {"--latency", "-t"}, description = "Print the command's latency, as nvme-cli.")
+    boolean latency;
+
+    @Override
+    void validate() {
+        super.validate();
+        if (dsm < 0 || dsm > 0xFF || dirType < 0 || dirType > 0xF || dirSpec < 0 || dirSpec > 0xFFFF) {
+            throw ToolException.usage("--dsm is a byte, --dir-type 0-15 and --dir-spec 16 bits; got 0x"
+                    + Long.toHexString(dsm) + ", " + dirType + ", 0x" + Long.toHexString(dirSpec));
+        }
+    }
+
     abstract int opcode();
 
     /** True when the data goes from the host to the device (the file is read). */
@@ -69,10 +93,15 @@ public abstract class DataCommand extends IoCommand {
             if (toDevice()) {
                 fill(buf.segment(), bytes);
             }
-            int cdw12 = (n - 1) | (fua ? 1 << 30 : 0) | (limitedRetry ? 1 << 31 : 0);
+            int cdw12 = (n - 1) | (int) dirType << 20 | (fua ? 1 << 30 : 0) | (limitedRetry ? 1 << 31 : 0);
+            int cdw13 = (int) dsm | (dirType != 0 ? (int) dirSpec << 16 : 0);
             RawCommand cmd = RawCommand.of(opcode(), ns.nsid()).withCdw10((int) slba).withCdw11((int) (slba >>> 32))
-                    .withCdw12(cdw12);
+                    .withCdw12(cdw12).withCdw13(cdw13);
+            long start = System.nanoTime();
             submit(qp, cmd, buf);
+            if (latency) {
+                out.printf(" latency: %s: %d us%n", name(), (System.nanoTime() - start) / 1000);
+            }
             if (!toDevice()) {
                 store(buf.segment(), bytes);
             }
