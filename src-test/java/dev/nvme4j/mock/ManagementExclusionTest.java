@@ -39,7 +39,7 @@ class ManagementExclusionTest {
     void noPairIsCreatedWhileAFormatRuns() throws Exception {
         try (MockController m = mock(); Controller c = Nvme.open(m)) {
             FaultHandle slow = m.faults().delayCompletions(FaultMatch.any().queue(0).opcode(Opcodes.ADMIN_FORMAT_NVM)
-                    .times(1), Duration.ofMillis(1500));
+                    .times(1), Duration.ofSeconds(4)); // long enough for a loaded machine to reach the create
             CompletableFuture<NamespaceChanges> format = CompletableFuture.supplyAsync(
                     () -> c.management().format(1, FormatRequest.lbaFormat(2), Confirm.DESTRUCTIVE));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
