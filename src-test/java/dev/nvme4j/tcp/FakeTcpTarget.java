@@ -26,7 +26,7 @@ final class FakeTcpTarget implements AutoCloseable {
     static final int BLOCK = 512;
 
     final byte[] media;
-    final ServerSocket server;
+    volatile ServerSocket server;
     final List<Socket> sockets = new CopyOnWriteArrayList<>();
     final List<String> errors = new CopyOnWriteArrayList<>();
     final AtomicInteger keepAlives = new AtomicInteger();
@@ -59,8 +59,12 @@ final class FakeTcpTarget implements AutoCloseable {
     final AtomicInteger aborts = new AtomicInteger();
     final AtomicInteger ioCommands = new AtomicInteger();
     volatile boolean silentOnIcReq;
+    /** Every PDU on every connection (old and new) is read and ignored; the sockets stay open. */
+    volatile boolean silent;
     volatile boolean wrongC2hOffset;
     volatile boolean closeOnRead;
+    /** Each read is answered this many milliseconds late. */
+    volatile int readDelayMillis;
     volatile int discoveryRecords = 1;
     /** CC.EN never makes CSTS.RDY 1. */
     volatile boolean neverReady;
@@ -73,8 +77,35 @@ final class FakeTcpTarget implements AutoCloseable {
 
     FakeTcpTarget(int blocks) throws IOException {
         media = new byte[blocks * BLOCK];
-        server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
-        Thread t = new Thread(this::acceptLoop, "fake-nvme-tcp-accept");
+        listen(0);
+    }
+
+    private void listen(int port) throws IOException {
+        ServerSocket ss = new ServerSocket();
+        ss.setReuseAddress(true);
+        ss.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+        server = ss;
+        Thread t = new Thread(() -> acceptLoop(ss), "fake-nvme-tcp-accept");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * A target restart: every connection and the listening socket close now; after
+     * {@code downMillis} (connections refused meanwhile) the target listens on the same port
+     * again, with the same media.
+     */
+    void restart(long downMillis) throws IOException {
+        int port = server.getLocalPort();
+        close();
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(downMillis);
+                listen(port);
+            } catch (IOException | InterruptedException e) {
+                errors.add("restart: " + e);
+            }
+        }, "fake-nvme-tcp-restart");
         t.setDaemon(true);
         t.start();
     }
@@ -83,10 +114,10 @@ final class FakeTcpTarget implements AutoCloseable {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort());
     }
 
-    private void acceptLoop() {
-        while (!server.isClosed()) {
+    private void acceptLoop(ServerSocket ss) {
+        while (!ss.isClosed()) {
             try {
-                Socket s = server.accept();
+                Socket s = ss.accept();
                 s.setTcpNoDelay(true);
                 sockets.add(s);
                 Thread t = new Thread(() -> serve(s), "fake-nvme-tcp-conn");
@@ -133,6 +164,9 @@ final class FakeTcpTarget implements AutoCloseable {
 
     private void handle(FakeTcpConnection c, ByteBuffer p) throws IOException {
         int type = p.get(0) & 0xFF;
+        if (silent) {
+            return;
+        }
         switch (type) {
             case TcpPdu.ICREQ -> icResp(c, p);
             case TcpPdu.CAPSULE_CMD -> command(c, p);
@@ -349,6 +383,13 @@ final class FakeTcpTarget implements AutoCloseable {
                 c.finishHeader(t, 24);
                 c.send(t);
                 return;
+            }
+            if (readDelayMillis > 0) {
+                try {
+                    Thread.sleep(readDelayMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             c.c2h(cid, media, (int) off, len);
         } else {

@@ -115,6 +115,12 @@ final class SocketWire implements Wire {
         }
     }
 
+    /** A no-op once the selector is closed. */
+    @Override
+    public void wakeUp() {
+        selector.wakeup();
+    }
+
     @Override
     public void close() {
         closeQuietly(channel, selector);

@@ -29,6 +29,10 @@ interface Wire extends AutoCloseable {
         return await(true, deadlineNanos);
     }
 
+    /** Makes a thread blocked in {@link #await} return now (any thread). */
+    default void wakeUp() {
+    }
+
     @Override
     void close();
 }
