@@ -107,7 +107,7 @@ class ManagementCommandsOnMockTest {
         assertEquals("[   0]:0x1\n", r.out());
         r = run("id-ns-granularity");
         assertEquals(0, r.exit(), r.toString());
-        assertTrue(r.out().contains("NUMD        : Number of Descriptors: 1\n"), r.out());
+        assertTrue(r.out().contains("NUMD        : Number of Descriptors           : 0\n"), r.out());
         assertTrue(r.out().contains("NSG       : Namespace Size Granularity     : 0x100000\n"), r.out());
         assertTrue(r.out().contains("NCG       : Namespace Capacity Granularity : 0x100000\n"), r.out());
     }
@@ -121,8 +121,8 @@ class ManagementCommandsOnMockTest {
         assertEquals(2, r.exit(), r.toString());
         r = run("self-test-log");
         assertEquals(0, r.exit(), r.toString());
-        assertEquals("Device Self Test Log for NVME device:mock:NVME4J-MOCK-0001\nCurrent operation  : 0\n"
-                + "Current Completion : 0%\n", r.out());
+        assertTrue(r.out().startsWith("Device Self Test Log for NVME device:mock:NVME4J-MOCK-0001\n"
+                + "Current operation  : 0\nCurrent Completion : 0%\n"), r.out());
         r = run("sanitize", "-a", "2");
         assertEquals(2, r.exit(), r.toString());
         r = run("sanitize", "-a", "4", "--force");
@@ -133,7 +133,7 @@ class ManagementCommandsOnMockTest {
         assertEquals(0, r.exit(), r.toString());
         r = run("sanitize-log");
         assertEquals(0, r.exit(), r.toString());
-        assertTrue(r.out().startsWith("Sanitize Progress                      (SPROG) :  0\n"
+        assertTrue(r.out().startsWith("Sanitize Progress                      (SPROG) :  65535\n"
                 + "Sanitize Status                        (SSTAT) :  0\n"), r.out());
         r = run("resv-report", "-n", "1");
         assertEquals(1, r.exit(), r.toString());

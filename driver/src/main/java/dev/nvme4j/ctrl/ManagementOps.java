@@ -12,6 +12,8 @@ import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.api.Status;
 import dev.nvme4j.queue.QueuePairControl;
 import dev.nvme4j.spec.IdentifyLayout;
+import dev.nvme4j.spec.LogPageLayout;
+import dev.nvme4j.spec.ManagementFields;
 import dev.nvme4j.spec.Opcodes;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -99,7 +101,8 @@ final class ManagementOps implements Management {
 
     @Override
     public FirmwareSlots firmwareSlots() {
-        return FirmwareSlots.parse(admin.getLogPage(Opcodes.LOG_FIRMWARE_SLOT, AdminCommands.NSID_ALL, 0, FirmwareSlots.SIZE));
+        return ManagementLogs.firmwareSlots(admin.getLogPage(Opcodes.LOG_FIRMWARE_SLOT, AdminCommands.NSID_ALL, 0,
+                LogPageLayout.FW_SIZE));
     }
 
     @Override
@@ -123,7 +126,8 @@ final class ManagementOps implements Management {
         for (int off = 0; off < image.length; off += piece) {
             int len = Math.min(piece, image.length - off);
             byte[] part = java.util.Arrays.copyOfRange(image, off, off + len);
-            RawCommand cmd = RawCommand.of(Opcodes.ADMIN_FIRMWARE_DOWNLOAD, 0).withCdw10(len / 4 - 1).withCdw11(off / 4);
+            RawCommand cmd = RawCommand.of(Opcodes.ADMIN_FIRMWARE_DOWNLOAD, 0)
+                    .withCdw10(ManagementFields.downloadCdw10(len)).withCdw11(ManagementFields.downloadCdw11(off));
             int at = off;
             try {
                 withData(part, buf -> admin.sync(cmd, buf).dw0());
@@ -150,7 +154,8 @@ final class ManagementOps implements Management {
                     + " Identify Controller FRMW = 0x" + Integer.toHexString(frmw) + ", bit 4 is 0");
         }
         requireNoOpenPairs(what);
-        RawCommand cmd = RawCommand.of(Opcodes.ADMIN_FIRMWARE_COMMIT, 0).withCdw10(slot | action.code << 3);
+        RawCommand cmd = RawCommand.of(Opcodes.ADMIN_FIRMWARE_COMMIT, 0)
+                .withCdw10(ManagementFields.commitCdw10(slot, action.code, 0));
         int status;
         try {
             admin.sync(cmd, null);
@@ -187,7 +192,8 @@ final class ManagementOps implements Management {
         data[IdentifyLayout.NS_FLBAS] = (byte) IdentifyLayout.flbas(spec.lbaFormat(), false);
         data[IdentifyLayout.NS_DPS] = (byte) spec.protection();
         data[IdentifyLayout.NS_NMIC] = (byte) (spec.shared() ? 1 : 0);
-        RawCommand cmd = RawCommand.of(Opcodes.ADMIN_NAMESPACE_MANAGEMENT, 0).withCdw10(0);
+        RawCommand cmd = RawCommand.of(Opcodes.ADMIN_NAMESPACE_MANAGEMENT, 0)
+                .withCdw10(ManagementFields.NS_MGMT_CREATE);
         return withData(data, buf -> admin.sync(cmd, buf).dw0());
     }
 
@@ -197,18 +203,19 @@ final class ManagementOps implements Management {
         Confirm.require(confirm, what);
         requireBit("Namespace Management", "OACS", IdentifyLayout.CTRL_OACS, 2, 3);
         requireNoOpenPairs(what);
-        admin.sync(RawCommand.of(Opcodes.ADMIN_NAMESPACE_MANAGEMENT, nsid).withCdw10(1), null);
+        admin.sync(RawCommand.of(Opcodes.ADMIN_NAMESPACE_MANAGEMENT, nsid).withCdw10(ManagementFields.NS_MGMT_DELETE),
+                null);
         rescan.get();
     }
 
     @Override
     public void attachNamespace(int nsid, List<Integer> controllerIds) {
-        attachment(nsid, controllerIds, 0);
+        attachment(nsid, controllerIds, ManagementFields.NS_ATTACH);
     }
 
     @Override
     public void detachNamespace(int nsid, List<Integer> controllerIds) {
-        attachment(nsid, controllerIds, 1);
+        attachment(nsid, controllerIds, ManagementFields.NS_DETACH);
     }
 
     private void attachment(int nsid, List<Integer> controllerIds, int sel) {
@@ -277,12 +284,13 @@ final class ManagementOps implements Management {
     @Override
     public SelfTestLog selfTestLog() {
         requireBit("Device Self-test", "OACS", IdentifyLayout.CTRL_OACS, 2, 4);
-        return SelfTestLog.parse(admin.getLogPage(Opcodes.LOG_DEVICE_SELF_TEST, AdminCommands.NSID_ALL, 0, SelfTestLog.SIZE));
+        return ManagementLogs.selfTestLog(admin.getLogPage(Opcodes.LOG_DEVICE_SELF_TEST, AdminCommands.NSID_ALL, 0,
+                ManagementFields.SELF_TEST_LOG_SIZE));
     }
 
     @Override
     public void sanitize(SanitizeAction action, boolean allowUnrestrictedExit, boolean noDeallocate,
-                         int overwritePasses, int pattern, Confirm confirm) {
+                         int overwritePasses, boolean invertPattern, int pattern, Confirm confirm) {
         String what = "Sanitize (" + action + ")";
         Confirm.require(confirm, what);
         byte[] id = identifyController();
@@ -302,7 +310,8 @@ final class ManagementOps implements Management {
             throw new IllegalArgumentException("overwrite passes are 0-15 (0 means 16), got " + overwritePasses);
         }
         requireNoOpenPairs(what);
-        int cdw10 = action.code | (allowUnrestrictedExit ? 1 << 3 : 0) | overwritePasses << 4 | (noDeallocate ? 1 << 9 : 0);
+        int cdw10 = ManagementFields.sanitizeCdw10(action.code, allowUnrestrictedExit, overwritePasses, invertPattern,
+                noDeallocate);
         admin.sync(RawCommand.of(Opcodes.ADMIN_SANITIZE, 0).withCdw10(cdw10).withCdw11(pattern), null);
     }
 
@@ -314,8 +323,8 @@ final class ManagementOps implements Management {
             throw new UnsupportedOperationException("Sanitize is not supported by this controller: Identify Controller"
                     + " SANICAP = 0x" + Integer.toHexString(sanicap) + ", bits 2:0 are 0");
         }
-        return SanitizeStatus.parse(admin.getLogPage(Opcodes.LOG_SANITIZE_STATUS, AdminCommands.NSID_ALL, 0,
-                SanitizeStatus.SIZE));
+        return ManagementLogs.sanitizeStatus(admin.getLogPage(Opcodes.LOG_SANITIZE_STATUS, AdminCommands.NSID_ALL, 0,
+                ManagementFields.SANITIZE_LOG_SIZE));
     }
 
     // ---- helpers ----

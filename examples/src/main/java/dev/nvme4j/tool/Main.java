@@ -44,8 +44,8 @@ import picocli.CommandLine.ScopeType;
                 dev.nvme4j.tool.admin.NamespaceCommands.Detach.class, dev.nvme4j.tool.admin.NamespaceCommands.ListCtrl.class,
                 dev.nvme4j.tool.admin.NamespaceCommands.Granularity.class,
                 dev.nvme4j.tool.admin.SelfTestCommands.Start.class, dev.nvme4j.tool.admin.SelfTestCommands.Log.class,
-                dev.nvme4j.tool.admin.SelfTestCommands.Sanitize.class,
-                dev.nvme4j.tool.admin.SelfTestCommands.SanitizeLog.class, dev.nvme4j.tool.admin.ResvReportCommand.class,
+                dev.nvme4j.tool.admin.SanitizeCommands.Sanitize.class,
+                dev.nvme4j.tool.admin.SanitizeCommands.Log.class, dev.nvme4j.tool.admin.ResvReportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** The tool's version string, as printed in reports ({@code fio version} in JSON). */

@@ -42,7 +42,7 @@ public final class FirmwareCommands {
 
         @Override
         void run(Controller c, PrintWriter out) {
-            byte[] raw = manage(() -> c.getLogPage(Opcodes.LOG_FIRMWARE_SLOT, Management.FirmwareSlots.SIZE));
+            byte[] raw = manage(() -> c.getLogPage(Opcodes.LOG_FIRMWARE_SLOT, dev.nvme4j.spec.LogPageLayout.FW_SIZE));
             if (rawBinary) {
                 writeBinary(raw);
                 return;

@@ -1,15 +1,20 @@
 package dev.nvme4j.tool.admin;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nvme4j.api.Confirm;
 import dev.nvme4j.api.Controller;
 import dev.nvme4j.api.Management.NamespaceSpec;
+import dev.nvme4j.tool.cli.OutputFormat;
 import dev.nvme4j.tool.cli.ToolException;
+import dev.nvme4j.tool.inspect.Fields;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -158,13 +163,41 @@ public final class NamespaceCommands {
             description = "List the controller IDs of the NVM subsystem, or those a namespace is attached to,"
                     + " like 'nvme list-ctrl'.")
     public static final class ListCtrl extends AdminCommand {
+        @Mixin
+        Output output = new Output();
+
         @Option(names = {"--namespace-id", "-n"}, paramLabel = "NSID", converter = Num.class, defaultValue = "0",
                 description = "Namespace (default ${DEFAULT-VALUE}: every controller of the subsystem).")
         long nsid;
 
+        @Option(names = {"--cntid", "-c"}, paramLabel = "ID", converter = Num.class, defaultValue = "0",
+                description = "List controller IDs from this one up (default ${DEFAULT-VALUE}).")
+        long cntid;
+
+        @Override
+        boolean json() {
+            return output.format == OutputFormat.JSON;
+        }
+
+        @Override
+        void validate() {
+            if (nsid < 0 || nsid > 0xFFFF_FFFFL || cntid < 0 || cntid > 0xFFFF) {
+                throw ToolException.usage("--namespace-id is a 32-bit NSID and --cntid a controller ID 0-65535");
+            }
+        }
+
         @Override
         void run(Controller c, PrintWriter out) {
-            List<Integer> ids = manage(() -> c.management().controllers((int) nsid));
+            List<Integer> ids = manage(() -> c.management().controllers((int) nsid)).stream()
+                    .filter(id -> id >= cntid).toList();
+            if (json()) {
+                ObjectNode root = Fields.MAPPER.createObjectNode();
+                root.put("num_ctrl", ids.size());
+                ArrayNode list = root.putArray("ctrl_list");
+                ids.forEach(id -> list.addObject().put("ctrl_id", id));
+                Fields.printJson(out, root);
+                return;
+            }
             out.printf("num of ctrls present: %d%n", ids.size());
             for (int i = 0; i < ids.size(); i++) {
                 out.printf("[%4d]:%s%n", i, ids.get(i) == 0 ? "0" : "0x" + Integer.toHexString(ids.get(i)));
@@ -176,15 +209,39 @@ public final class NamespaceCommands {
     @Command(name = "id-ns-granularity", mixinStandardHelpOptions = true,
             description = "Show the namespace size and capacity granularity, like 'nvme id-ns-granularity'.")
     public static final class Granularity extends AdminCommand {
+        /** Descriptors a Namespace Granularity List holds. */
+        static final int MAX_DESCRIPTORS = 16;
+
+        @Mixin
+        Output output = new Output();
+
+        @Override
+        boolean json() {
+            return output.format == OutputFormat.JSON;
+        }
+
         @Override
         void run(Controller c, PrintWriter out) {
             ByteBuffer b = ByteBuffer.wrap(manage(() -> c.management().namespaceGranularity()))
                     .order(ByteOrder.LITTLE_ENDIAN);
-            int n = (b.get(31) & 0xFF) + 1;
+            int numd = b.get(31) & 0xFF; // 0-based
+            int n = Math.min(numd + 1, MAX_DESCRIPTORS);
+            if (json()) {
+                ObjectNode root = Fields.MAPPER.createObjectNode();
+                root.put("attributes", b.getInt(0));
+                root.put("num-descriptors", numd);
+                ArrayNode list = root.putArray("namespace-granularity-list");
+                for (int i = 0; i < n; i++) {
+                    list.addObject().put("namespace-size-granularity", b.getLong(32 + 16 * i))
+                            .put("namespace-capacity-granularity", b.getLong(40 + 16 * i));
+                }
+                Fields.printJson(out, root);
+                return;
+            }
             out.println("Identify Namespace Granularity List:");
             out.printf("   ATTR        : Namespace Granularity Attributes: 0x%x%n", b.getInt(0));
-            out.printf("   NUMD        : Number of Descriptors: %d%n", n);
-            for (int i = 0; i < Math.min(n, 16); i++) {
+            out.printf("   NUMD        : Number of Descriptors           : %d%n", numd);
+            for (int i = 0; i < n; i++) {
                 int o = 32 + 16 * i;
                 out.printf("\n     Entry[%2d] :%n", i);
                 out.printf("................%n");
