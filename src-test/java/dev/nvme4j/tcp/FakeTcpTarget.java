@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -265,8 +266,29 @@ final class FakeTcpTarget implements AutoCloseable {
         }
     }
 
+    /** Data SGL Length Invalid (SC 0Fh), as nvmet answers a transfer length that is not the command's. */
+    static final int SC_DATA_SGL_LENGTH_INVALID = 0x0F;
+
+    /** The data length each admin command of this target moves, as the specification defines it; -1: any. */
+    private static int adminLength(int opc, int cdw10, int cdw11) {
+        return switch (opc) {
+            case 0x06 -> 4096;
+            case 0x02 -> (int) ((((cdw10 >>> 16) | ((long) (cdw11 & 0xFFFF) << 16)) + 1) * 4);
+            case 0x0A -> (cdw10 & 0xFF) == 0x81 ? ((cdw11 & 1) != 0 ? 16 : 8) : 0;
+            case 0x09, 0x0C, 0x08, 0x18 -> 0;
+            case 0x11 -> (cdw10 + 1) * 4;
+            case 0x82 -> cdw11;
+            default -> -1;
+        };
+    }
+
     private void admin(FakeTcpConnection c, int opc, int cid, int nsid, int cdw10, int cdw11, int cdw12, int len)
             throws IOException {
+        int want = adminLength(opc, cdw10, cdw11);
+        if (want >= 0 && len != want) {
+            c.resp(cid, 0, SC_DATA_SGL_LENGTH_INVALID);
+            return;
+        }
         switch (opc) {
             case 0x06 -> {
                 byte[] d = new byte[4096];
@@ -286,8 +308,19 @@ final class FakeTcpTarget implements AutoCloseable {
                     b.putLong(8, media.length / BLOCK);
                     d[128 + 2] = 9;
                 }
-                c.c2h(cid, d, 0, Math.min(len, 4096));
+                c.c2h(cid, d, 0, 4096);
             }
+            case 0x0A -> {
+                if (len == 0) {
+                    c.resp(cid, 0, 0);
+                } else {
+                    byte[] id = new byte[len];
+                    Arrays.fill(id, (byte) 0x81);
+                    c.c2h(cid, id, 0, len);
+                }
+            }
+            case 0x11 -> c.resp(cid, 0, 0); // Firmware Image Download: the image part came in the capsule
+            case 0x82 -> c.c2h(cid, new byte[len], 0, len); // Security Receive: zeros
             case 0x09 -> c.resp(cid, cdw11, 0);
             case 0x0C -> { } // Asynchronous Event Request: held, no event ever comes
             case 0x08 -> { // Abort: not aborted

@@ -48,6 +48,7 @@ final class PduReceiver {
     private final MemorySegment rxSegment;
     private final ByteBuffer digestView;
     private final CRC32C crc = new CRC32C();
+    private final boolean shortReadTakesAll;
     private boolean headerDigest;
     private boolean dataDigest;
     private boolean icRespSeen;
@@ -76,6 +77,7 @@ final class PduReceiver {
         this.wire = wire;
         this.listener = listener;
         this.rx = ByteBuffer.allocateDirect(bufferSize).order(ByteOrder.LITTLE_ENDIAN);
+        this.shortReadTakesAll = wire.shortReadTakesAll();
         this.rxSegment = MemorySegment.ofBuffer(rx);
         this.digestView = rx.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     }
@@ -98,6 +100,7 @@ final class PduReceiver {
     int pump() throws IOException {
         int total = 0;
         for (int round = 0; round < 64; round++) {
+            int room = rx.remaining();
             int n = wire.read(rx);
             if (n < 0) {
                 throw new TcpTransportException(TcpTransportException.Kind.CONNECTION,
@@ -114,7 +117,7 @@ final class PduReceiver {
             } finally {
                 rx.compact();
             }
-            if (n == 0) {
+            if (n == 0 || (shortReadTakesAll && n < room)) {
                 break;
             }
         }

@@ -115,6 +115,11 @@ final class SocketWire implements Wire {
         }
     }
 
+    @Override
+    public boolean shortReadTakesAll() {
+        return true;
+    }
+
     /** A no-op once the selector is closed. */
     @Override
     public void wakeUp() {
