@@ -249,12 +249,12 @@ class ManagementOnMockTest {
             write(c, 1, (byte) 0x11);
             assertEquals(0, mg.sanitizeStatus().status(), "never sanitized");
             assertThrows(IllegalArgumentException.class, () -> mg.sanitize(Management.SanitizeAction.BLOCK_ERASE,
-                    false, false, 0, 0, null));
+                    false, false, 0, false, 0, null));
             UnsupportedOperationException crypto = assertThrows(UnsupportedOperationException.class,
-                    () -> mg.sanitize(Management.SanitizeAction.CRYPTO_ERASE, false, false, 0, 0, Confirm.DESTRUCTIVE));
+                    () -> mg.sanitize(Management.SanitizeAction.CRYPTO_ERASE, false, false, 0, false, 0, Confirm.DESTRUCTIVE));
             assertTrue(crypto.getMessage().contains("SANICAP = 0x2, bit 0 is 0"), crypto.getMessage());
             assertEquals(0x11, read(c, 1), "nothing erased");
-            mg.sanitize(Management.SanitizeAction.BLOCK_ERASE, false, false, 0, 0, Confirm.DESTRUCTIVE);
+            mg.sanitize(Management.SanitizeAction.BLOCK_ERASE, false, false, 0, false, 0, Confirm.DESTRUCTIVE);
             assertEquals(0, read(c, 1), "erased");
             Management.SanitizeStatus st = mg.sanitizeStatus();
             assertArrayEquals(new int[] {1, 0xFFFF, 2}, new int[] {st.status(), st.progress(), st.cdw10()});

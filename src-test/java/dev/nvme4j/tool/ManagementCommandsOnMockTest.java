@@ -107,7 +107,7 @@ class ManagementCommandsOnMockTest {
         assertEquals("[   0]:0x1\n", r.out());
         r = run("id-ns-granularity");
         assertEquals(0, r.exit(), r.toString());
-        assertTrue(r.out().contains("NUMD        : Number of Descriptors: 1\n"), r.out());
+        assertTrue(r.out().contains("NUMD        : Number of Descriptors           : 0\n"), r.out());
         assertTrue(r.out().contains("NSG       : Namespace Size Granularity     : 0x100000\n"), r.out());
         assertTrue(r.out().contains("NCG       : Namespace Capacity Granularity : 0x100000\n"), r.out());
     }
@@ -121,8 +121,8 @@ class ManagementCommandsOnMockTest {
         assertEquals(2, r.exit(), r.toString());
         r = run("self-test-log");
         assertEquals(0, r.exit(), r.toString());
-        assertEquals("Device Self Test Log for NVME device:mock:NVME4J-MOCK-0001\nCurrent operation  : 0\n"
-                + "Current Completion : 0%\n", r.out());
+        assertTrue(r.out().startsWith("Device Self Test Log for NVME device:mock:NVME4J-MOCK-0001\n"
+                + "Current operation  : 0\nCurrent Completion : 0%\n"), r.out());
         r = run("sanitize", "-a", "2");
         assertEquals(2, r.exit(), r.toString());
         r = run("sanitize", "-a", "4", "--force");
@@ -133,7 +133,7 @@ class ManagementCommandsOnMockTest {
         assertEquals(0, r.exit(), r.toString());
         r = run("sanitize-log");
         assertEquals(0, r.exit(), r.toString());
-        assertTrue(r.out().startsWith("Sanitize Progress                      (SPROG) :  0\n"
+        assertTrue(r.out().startsWith("Sanitize Progress                      (SPROG) :  65535\n"
                 + "Sanitize Status                        (SSTAT) :  0\n"), r.out());
         r = run("resv-report", "-n", "1");
         assertEquals(1, r.exit(), r.toString());
@@ -157,7 +157,8 @@ class ManagementCommandsOnMockTest {
         assertEquals("read: Success\n", r.err());
         r = run(concat(new String[] {"write", "-s", "3", "-z", "512"}, mock));
         assertEquals(2, r.exit(), r.toString());
-        assertTrue(r.err().contains("Missing required option: '--data=FILE'"), r.err());
+        assertTrue(r.err().contains("standard input has 0 bytes, fewer than the 512 to write; nothing was sent"),
+                r.err());
         r = run("id-ctrl", "-b");
         assertEquals(4096, r.binary().length);
         assertEquals("NVME4J-MOCK-0001", new String(r.binary(), 4, 16, StandardCharsets.US_ASCII));

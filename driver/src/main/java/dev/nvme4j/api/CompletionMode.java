@@ -6,6 +6,9 @@ public enum CompletionMode {
     POLL,
     /** The owner thread blocks on the queue's MSI-X vector (eventfd) when idle. */
     INTERRUPT,
-    /** Spin on the completion queue for a short time, then block on the MSI-X vector. */
+    /**
+     * Spin on the completion queue for a short time, then block on the MSI-X vector; by default
+     * the spin is learnt from the pair's completion times ({@link ControllerOptions#hybridSpinAdaptive()}).
+     */
     HYBRID
 }

@@ -15,6 +15,7 @@ public final class ControllerOptions {
     private final Duration ioTimeout;
     private final int retryLimit;
     private final Duration hybridSpin;
+    private final boolean hybridSpinAdaptive;
     private final Duration shutdownTimeout;
     private final Duration watchdogPeriod;
     private final int maxIoQueuePairs;
@@ -30,6 +31,7 @@ public final class ControllerOptions {
         this.ioTimeout = b.ioTimeout;
         this.retryLimit = b.retryLimit;
         this.hybridSpin = b.hybridSpin;
+        this.hybridSpinAdaptive = b.hybridSpinAdaptive;
         this.shutdownTimeout = b.shutdownTimeout;
         this.watchdogPeriod = b.watchdogPeriod;
         this.maxIoQueuePairs = b.maxIoQueuePairs;
@@ -73,9 +75,24 @@ public final class ControllerOptions {
         return retryLimit;
     }
 
-    /** How long {@link CompletionMode#HYBRID} spins before blocking. */
+    /**
+     * How long {@link CompletionMode#HYBRID} spins before blocking: the fixed spin, or with
+     * {@link #hybridSpinAdaptive()} the longest spin it may learn (default 500 us, adaptive).
+     */
     public Duration hybridSpin() {
         return hybridSpin;
+    }
+
+    /**
+     * Whether {@link CompletionMode#HYBRID} learns its spin from the waits of each queue pair
+     * (default true): about the time within which most of that pair's completions arrived (mean
+     * plus two mean deviations of the recent waits), at most {@link #hybridSpin()}; when the
+     * device's mean wait is longer than that the spin drops to a few microseconds and the owner
+     * blocks on the interrupt almost at once, so a slow device does not cost a spinning core.
+     * {@link Builder#hybridSpin} sets a fixed spin instead.
+     */
+    public boolean hybridSpinAdaptive() {
+        return hybridSpinAdaptive;
     }
 
     /**
@@ -133,6 +150,7 @@ public final class ControllerOptions {
         b.ioTimeout = ioTimeout;
         b.retryLimit = retryLimit;
         b.hybridSpin = hybridSpin;
+        b.hybridSpinAdaptive = hybridSpinAdaptive;
         b.shutdownTimeout = shutdownTimeout;
         b.watchdogPeriod = watchdogPeriod;
         b.maxIoQueuePairs = maxIoQueuePairs;
@@ -150,7 +168,8 @@ public final class ControllerOptions {
         private Duration adminTimeout = Duration.ofSeconds(10);
         private Duration ioTimeout = Duration.ofSeconds(30);
         private int retryLimit = 3;
-        private Duration hybridSpin = Duration.ofNanos(50_000);
+        private Duration hybridSpin = Duration.ofNanos(500_000);
+        private boolean hybridSpinAdaptive = true;
         private Duration shutdownTimeout = Duration.ofSeconds(10);
         private Duration watchdogPeriod = Duration.ofMillis(100);
         private int maxIoQueuePairs = 64;
@@ -191,11 +210,29 @@ public final class ControllerOptions {
             return this;
         }
 
+        /** A fixed {@link CompletionMode#HYBRID} spin (zero: block at once); turns adaptation off. */
         public Builder hybridSpin(Duration spin) {
-            this.hybridSpin = Objects.requireNonNull(spin, "hybridSpin");
+            Objects.requireNonNull(spin, "hybridSpin");
             if (spin.isNegative()) {
                 throw new IllegalArgumentException("hybridSpin must not be negative, got " + spin);
             }
+            this.hybridSpin = spin;
+            this.hybridSpinAdaptive = false;
+            return this;
+        }
+
+        /**
+         * An adaptive {@link CompletionMode#HYBRID} spin of at most {@code limit} (see
+         * {@link ControllerOptions#hybridSpinAdaptive()}); positive, at most 1 s.
+         */
+        public Builder adaptiveHybridSpin(Duration limit) {
+            Objects.requireNonNull(limit, "adaptiveHybridSpin");
+            if (limit.isZero() || limit.isNegative() || limit.compareTo(Duration.ofSeconds(1)) > 0) {
+                throw new IllegalArgumentException("adaptiveHybridSpin limit must be positive and at most 1s, got "
+                        + limit);
+            }
+            this.hybridSpin = limit;
+            this.hybridSpinAdaptive = true;
             return this;
         }
 

@@ -46,18 +46,6 @@ public interface Management {
      * @param revisions     the revision in each slot 1-7 (index 0 is slot 1); empty for an empty slot
      */
     record FirmwareSlots(int activeSlot, int nextResetSlot, List<String> revisions) {
-        /** Size of the log page. */
-        public static final int SIZE = 512;
-
-        /** Decodes the raw log page. */
-        public static FirmwareSlots parse(byte[] log) {
-            java.util.List<String> revs = new java.util.ArrayList<>();
-            for (int s = 0; s < 7; s++) {
-                revs.add(new String(log, 8 + 8 * s, 8, java.nio.charset.StandardCharsets.US_ASCII)
-                        .replace("\0", "").strip());
-            }
-            return new FirmwareSlots(log[0] & 0x7, (log[0] >>> 4) & 0x7, List.copyOf(revs));
-        }
     }
 
     /** Firmware Commit actions (Base 5.12, CA field). */
@@ -69,7 +57,11 @@ public interface Management {
         /** Activate the image already in the slot at the next reset. */
         ACTIVATE(2),
         /** Replace and activate at once, without a reset (FRMW bit 4). */
-        REPLACE_AND_ACTIVATE_NOW(3);
+        REPLACE_AND_ACTIVATE_NOW(3),
+        /** Replace the boot partition named by the boot partition ID with the downloaded image (CAP.BPS). */
+        REPLACE_BOOT_PARTITION(6),
+        /** Mark the boot partition named by the boot partition ID active (CAP.BPS). */
+        ACTIVATE_BOOT_PARTITION(7);
 
         public final int code;
 
@@ -126,9 +118,10 @@ public interface Management {
      *                  segment failed, 7 segments failed, 8 aborted for an unknown reason, 9 by a sanitize
      * @param segment   number of the segment that failed (0 when none)
      * @param validInfo bit 0 nsid valid, 1 failing LBA valid, 2 status code type valid, 3 status code valid
+     * @param vendorSpecific the entry's two vendor specific bytes (little-endian)
      */
     record SelfTestResult(int code, int result, int segment, int validInfo, long powerOnHours, int nsid,
-                          long failingLba, int statusCodeType, int statusCode) {
+                          long failingLba, int statusCodeType, int statusCode, int vendorSpecific) {
     }
 
     /**
@@ -139,24 +132,6 @@ public interface Management {
      * @param results    the newest first, entries that are not used left out
      */
     record SelfTestLog(int operation, int completion, List<SelfTestResult> results) {
-        /** Size of the log page: a 4-byte header and 20 results of 28 bytes. */
-        public static final int SIZE = 564;
-
-        /** Decodes the raw log page. */
-        public static SelfTestLog parse(byte[] log) {
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(log).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            java.util.List<SelfTestResult> results = new java.util.ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                int o = 4 + 28 * i;
-                int status = log[o] & 0xFF;
-                if ((status & 0xF) == 0xF) {
-                    continue; // entry not used
-                }
-                results.add(new SelfTestResult(status >>> 4, status & 0xF, log[o + 1] & 0xFF, log[o + 2] & 0xFF,
-                        b.getLong(o + 4), b.getInt(o + 12), b.getLong(o + 16), log[o + 24] & 0xFF, log[o + 25] & 0xFF));
-            }
-            return new SelfTestLog(log[0] & 0xF, log[1] & 0x7F, List.copyOf(results));
-        }
     }
 
     /** Sanitize actions (Base 5.24, SANACT). */
@@ -178,17 +153,29 @@ public interface Management {
      *                   without deallocation
      * @param sstat      the whole SSTAT field
      * @param cdw10      SCDW10 of the last Sanitize command
+     * @param estimates  the estimated times in seconds, {@link #NO_ESTIMATE} where none is reported
      */
-    record SanitizeStatus(int progress, int status, int sstat, int cdw10) {
-        /** Size of the log page. */
-        public static final int SIZE = 512;
+    record SanitizeStatus(int progress, int status, int sstat, int cdw10, SanitizeEstimates estimates) {
+        /** An estimated time of FFFFFFFFh: the controller reports none. */
+        public static final long NO_ESTIMATE = 0xFFFF_FFFFL;
 
-        /** Decodes the raw log page. */
-        public static SanitizeStatus parse(byte[] log) {
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(log).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            int sstat = b.getShort(2) & 0xFFFF;
-            return new SanitizeStatus(b.getShort(0) & 0xFFFF, sstat & 0x7, sstat, b.getInt(4));
+        /** SSTAT bits 7:3: overwrite passes completed by the last overwrite sanitize. */
+        public int completedPasses() {
+            return (sstat >>> 3) & 0x1F;
         }
+
+        /** SSTAT bit 8: Global Data Erased (nothing written to any namespace since the sanitize or the manufacture). */
+        public boolean globalDataErased() {
+            return (sstat & 1 << 8) != 0;
+        }
+    }
+
+    /**
+     * The Sanitize Status log's estimated times in seconds (ETO, ETBE, ETCE and those with No-Deallocate
+     * After Sanitize), each {@link SanitizeStatus#NO_ESTIMATE} when the controller reports none.
+     */
+    record SanitizeEstimates(long overwrite, long blockErase, long cryptoErase, long overwriteNoDeallocate,
+                             long blockEraseNoDeallocate, long cryptoEraseNoDeallocate) {
     }
 
     /**
@@ -217,10 +204,26 @@ public interface Management {
      * Firmware Image Download of the whole {@code image} in pieces of at most {@code pieceBytes}
      * (0: the controller's limit, FWUG and MDTS), each a multiple of 4 bytes.
      */
-    void downloadFirmware(byte[] image, int pieceBytes);
+    default void downloadFirmware(byte[] image, int pieceBytes) {
+        downloadFirmware(image, 0, pieceBytes);
+    }
+
+    /**
+     * Firmware Image Download of {@code part} at byte {@code offsetBytes} of the image (a multiple
+     * of 4), in pieces as {@link #downloadFirmware(byte[], int)}: for an image sent in several parts.
+     */
+    void downloadFirmware(byte[] part, long offsetBytes, int pieceBytes);
 
     /** Firmware Commit of slot {@code slot} (0: the controller picks one) with {@code action}. */
-    Activation commitFirmware(int slot, CommitAction action, Confirm confirm);
+    default Activation commitFirmware(int slot, CommitAction action, Confirm confirm) {
+        return commitFirmware(slot, action, 0, confirm);
+    }
+
+    /**
+     * Firmware Commit with boot partition {@code bootPartition} (0 or 1) for the boot partition
+     * actions, which need boot partitions (CAP.BPS) and otherwise throw UnsupportedOperationException.
+     */
+    Activation commitFirmware(int slot, CommitAction action, int bootPartition, Confirm confirm);
 
     /** Namespace Management create: returns the new NSID (not attached yet). */
     int createNamespace(NamespaceSpec spec);
@@ -257,11 +260,18 @@ public interface Management {
 
     /**
      * Sanitize: erases every namespace of the NVM subsystem ({@code action}); {@code overwritePasses}
-     * and {@code pattern} only for {@link SanitizeAction#OVERWRITE}.
+     * (0-15, 0 meaning 16), {@code invertPattern} (between passes) and {@code pattern} only for
+     * {@link SanitizeAction#OVERWRITE}.
      */
     void sanitize(SanitizeAction action, boolean allowUnrestrictedExit, boolean noDeallocate, int overwritePasses,
-                  int pattern, Confirm confirm);
+                  boolean invertPattern, int pattern, Confirm confirm);
 
     /** The Sanitize Status log. */
     SanitizeStatus sanitizeStatus();
+
+    /**
+     * Throws UnsupportedOperationException, naming the Identify Controller field, its value and the
+     * bit, unless the controller supports {@code command} (read from Identify Controller now).
+     */
+    void requireSupported(OptionalCommand command);
 }

@@ -4,9 +4,9 @@ import dev.nvme4j.api.CompletionMode;
 import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.device.InterruptVector;
 import dev.nvme4j.queue.DeadlineCheck;
+import dev.nvme4j.queue.HybridSpin;
 import dev.nvme4j.queue.QueueHost;
 import dev.nvme4j.queue.QueuePairControl;
-import java.lang.foreign.Arena;
 
 /**
  * Creates one I/O queue pair on the controller: memory first, then Create I/O Completion Queue,
@@ -18,6 +18,7 @@ final class QueuePairBuilder {
     private final QueueFactory queues;
     private final ShadowDoorbellSetup shadow;
     private final long hybridSpinNanos;
+    private final boolean hybridSpinAdaptive;
     private final QueueHost host;
     private final DeadlineCheck deadlines;
 
@@ -26,13 +27,14 @@ final class QueuePairBuilder {
         this.queues = p.ioQueues();
         this.shadow = p.shadow();
         this.hybridSpinNanos = p.options().hybridSpin().toNanos();
+        this.hybridSpinAdaptive = p.options().hybridSpinAdaptive();
         this.host = host;
         this.deadlines = deadlines;
     }
 
     /** {@code vector}: null for a polled pair. */
     QueuePairControl create(int qid, int depth, CompletionMode mode, InterruptVector vector) {
-        QueueFactory.Built built = queues.build(qid, depth, Arena.ofAuto());
+        QueueFactory.Built built = queues.build(qid, depth);
         try {
             built.queue().attachShadow(shadow.pages(), false);
             createOnDevice(built, qid, depth, vector);
@@ -40,7 +42,8 @@ final class QueuePairBuilder {
             queues.free(built);
             throw e;
         }
-        return QueuePairControl.create(host, built.queue(), mode, vector, built.prpArea(), hybridSpinNanos, deadlines);
+        HybridSpin spin = hybridSpinAdaptive ? HybridSpin.adaptive(hybridSpinNanos) : HybridSpin.fixed(hybridSpinNanos);
+        return QueuePairControl.create(host, built.queue(), mode, vector, built.prpArea(), spin, deadlines);
     }
 
     private void createOnDevice(QueueFactory.Built built, int qid, int depth, InterruptVector vector) {

@@ -9,7 +9,6 @@ import dev.nvme4j.device.RegisterSpace;
 import dev.nvme4j.dma.DmaAllocator;
 import dev.nvme4j.dma.DmaException;
 import dev.nvme4j.spec.NvmeRegs;
-import java.lang.foreign.Arena;
 import java.util.Objects;
 
 /**
@@ -78,7 +77,7 @@ final class Startup {
         ControllerStats stats = new ControllerStats();
         FeatureRecord features = new FeatureRecord(address, stats);
         bringUp.disable();
-        adminMemory = adminQueues.build(0, depth, Arena.ofAuto());
+        adminMemory = adminQueues.build(0, depth);
         bringUp.configureAdminQueues(depth, adminMemory.queue().sqRegion().iova(),
                 adminMemory.queue().cqRegion().iova());
         bringUp.enable();

@@ -1,7 +1,10 @@
 package dev.nvme4j.mock;
 
+import static dev.nvme4j.spec.ManagementFields.*;
+
 import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.spec.IdentifyLayout;
+import dev.nvme4j.spec.LogPageLayout;
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -62,10 +65,12 @@ final class Firmware {
     /** Firmware Commit of {@code slot} (0: the mock picks slot 2) with commit action {@code action}. */
     int commit(int slot, int action) {
         int s = slot == 0 ? 2 : slot;
-        if (s > SLOTS || action > 3) {
-            return (action > 3 ? NvmeStatus.INVALID_FIELD_IN_COMMAND : NvmeStatus.INVALID_FIRMWARE_SLOT).code(true);
+        if (s > SLOTS || action > CA_REPLACE_AND_ACTIVATE_NOW) {
+            // no boot partitions (CAP.BPS 0): commit actions 6 and 7 are invalid
+            return (action > CA_REPLACE_AND_ACTIVATE_NOW ? NvmeStatus.INVALID_FIELD_IN_COMMAND
+                    : NvmeStatus.INVALID_FIRMWARE_SLOT).code(true);
         }
-        if (action == 2) {
+        if (action == CA_ACTIVATE) {
             if (revisions[s - 1] == null) {
                 return NvmeStatus.INVALID_FIRMWARE_IMAGE.code(true);
             }
@@ -82,8 +87,8 @@ final class Firmware {
         staged.reset();
         revisions[s - 1] = revision;
         switch (action) {
-            case 1 -> pending = s;
-            case 3 -> {
+            case CA_REPLACE_AND_ACTIVATE -> pending = s;
+            case CA_REPLACE_AND_ACTIVATE_NOW -> {
                 active = s;
                 pending = 0;
             }
@@ -106,12 +111,12 @@ final class Firmware {
 
     /** The Firmware Slot Information log; returns its size. */
     int log(MemorySegment out) {
-        out.set(ValueLayout.JAVA_BYTE, 0, (byte) (active | pending << 4));
+        out.set(ValueLayout.JAVA_BYTE, LogPageLayout.FW_AFI, (byte) activeFirmwareInfo(active, pending));
         for (int s = 0; s < SLOTS; s++) {
             if (revisions[s] != null) {
-                Identify.ascii(out, 8 + 8L * s, 8, revisions[s]);
+                Identify.ascii(out, LogPageLayout.FW_FRS1 + 8L * s, 8, revisions[s]);
             }
         }
-        return 512;
+        return LogPageLayout.FW_SIZE;
     }
 }

@@ -1,8 +1,10 @@
 package dev.nvme4j.mock;
 
+import static dev.nvme4j.spec.ManagementFields.*;
 import static dev.nvme4j.spec.Opcodes.*;
 
 import dev.nvme4j.api.NvmeStatus;
+import dev.nvme4j.spec.IdentifyLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -37,12 +39,21 @@ final class ManagementCommands {
 
     /** Runs the command if it is one of these; returns its status, or -1 when it is not. */
     int execute(AdminCommands admin) {
+        int needs = switch (e.opcode) {
+            case ADMIN_FIRMWARE_DOWNLOAD, ADMIN_FIRMWARE_COMMIT -> IdentifyLayout.OACS_FIRMWARE;
+            case ADMIN_NAMESPACE_MANAGEMENT, ADMIN_NAMESPACE_ATTACHMENT -> IdentifyLayout.OACS_NS_MANAGEMENT;
+            case ADMIN_DEVICE_SELF_TEST -> IdentifyLayout.OACS_SELF_TEST;
+            default -> 0;
+        };
+        if ((c.config.oacs() & needs) != needs) {
+            return NvmeStatus.INVALID_COMMAND_OPCODE.code(true); // not offered (MockConfig.oacs)
+        }
         return switch (e.opcode) {
             case ADMIN_FIRMWARE_DOWNLOAD -> download(admin);
-            case ADMIN_FIRMWARE_COMMIT -> firmware.commit(e.cdw10 & 0x7, (e.cdw10 >>> 3) & 0x7);
+            case ADMIN_FIRMWARE_COMMIT -> firmware.commit(commitSlot(e.cdw10), commitAction(e.cdw10));
             case ADMIN_NAMESPACE_MANAGEMENT -> namespaceManagement();
             case ADMIN_NAMESPACE_ATTACHMENT -> attachment();
-            case ADMIN_DEVICE_SELF_TEST -> selfTests.start(e.cdw10 & 0xF, e.nsid);
+            case ADMIN_DEVICE_SELF_TEST -> selfTests.start(selfTestCode(e.cdw10), e.nsid);
             case ADMIN_SANITIZE -> sanitizer.sanitize(e.cdw10, pool);
             default -> -1;
         };
@@ -61,21 +72,21 @@ final class ManagementCommands {
     }
 
     private int download(AdminCommands admin) {
-        long len = ((e.cdw10 & 0xFFFF_FFFFL) + 1) * 4;
+        long len = downloadBytes(e.cdw10);
         int st = fromHost(len, admin);
-        return st != 0 ? st : firmware.download((e.cdw11 & 0xFFFF_FFFFL) * 4,
+        return st != 0 ? st : firmware.download(downloadOffset(e.cdw11),
                 in.asSlice(0, len).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
     }
 
     private int namespaceManagement() {
-        int sel = e.cdw10 & 0xF;
-        if (sel == 1) {
+        int sel = select(e.cdw10);
+        if (sel == NS_MGMT_DELETE) {
             return pool.delete(e.nsid);
         }
-        if (sel != 0) {
+        if (sel != NS_MGMT_CREATE) {
             return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
         }
-        int st = fromHost(4096, c.engine.admin);
+        int st = fromHost(IdentifyLayout.SIZE, c.engine.admin); // an Identify Namespace structure
         if (st != 0) {
             return st;
         }
@@ -86,7 +97,7 @@ final class ManagementCommands {
     }
 
     private int attachment() {
-        int st = fromHost(4096, c.engine.admin);
-        return st != 0 ? st : pool.attachment(e.nsid, e.cdw10 & 0xF, in);
+        int st = fromHost(IdentifyLayout.SIZE, c.engine.admin); // a Controller List
+        return st != 0 ? st : pool.attachment(e.nsid, select(e.cdw10), in);
     }
 }

@@ -3,6 +3,7 @@ package dev.nvme4j.mock;
 import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.mock.config.NamespaceConfig;
 import dev.nvme4j.spec.IdentifyLayout;
+import dev.nvme4j.spec.ManagementFields;
 import dev.nvme4j.spec.Le;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -124,11 +125,11 @@ final class NamespacePool {
         if (n != 1 || (list.get(Le.SHORT, 2) & 0xFFFF) != CONTROLLER_ID) {
             return NvmeStatus.CONTROLLER_LIST_INVALID.code(true); // only controller 1 exists
         }
-        if (sel > 1 || allocated(nsid) == null) {
+        if (sel != ManagementFields.NS_ATTACH && sel != ManagementFields.NS_DETACH || allocated(nsid) == null) {
             return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
         }
         boolean attached = c.namespaces.get(nsid) != null;
-        if (sel == 0) {
+        if (sel == ManagementFields.NS_ATTACH) {
             if (attached) {
                 return NvmeStatus.NAMESPACE_ALREADY_ATTACHED.code(true);
             }
@@ -159,9 +160,9 @@ final class NamespacePool {
      * size and capacity (advice to the host; the pool does not enforce it).
      */
     void granularity(MemorySegment out) {
-        out.set(ValueLayout.JAVA_BYTE, 31, (byte) 0); // NUMDESC, 0-based: one descriptor
-        out.set(Le.LONG, 32, GRANULARITY_BYTES);
-        out.set(Le.LONG, 40, GRANULARITY_BYTES);
+        out.set(ValueLayout.JAVA_BYTE, ManagementFields.GRAN_NUMD, (byte) 0); // 0-based: one descriptor
+        out.set(Le.LONG, ManagementFields.GRAN_DESCRIPTOR0, GRANULARITY_BYTES);
+        out.set(Le.LONG, ManagementFields.GRAN_DESCRIPTOR0 + 8, GRANULARITY_BYTES);
     }
 
     /** Identify CNS 12h (controllers {@code nsid} is attached to) and 13h (nsid 0: every controller). */

@@ -1,5 +1,7 @@
 package dev.nvme4j.mock;
 
+import static dev.nvme4j.spec.ManagementFields.*;
+
 import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.spec.Le;
 import java.lang.foreign.MemorySegment;
@@ -7,7 +9,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * Sanitize (Base 5.24) with block erase only (SANICAP bit 1): every block of every namespace,
  * attached or not, is erased at once and the Sanitize Status log (5.16.1.25) reports it
- * completed. Exit Failure Mode is accepted. Under the device lock.
+ * completed, with estimated times of 0 s for block erase (with and without deallocation) and none
+ * for the others. Exit Failure Mode is accepted. Under the device lock.
  */
 final class Sanitizer {
     /** SANICAP: block erase. */
@@ -22,11 +25,11 @@ final class Sanitizer {
     }
 
     int sanitize(int cdw10, NamespacePool pool) {
-        int action = cdw10 & 0x7;
-        if (action == 1) {
+        int action = sanitizeAction(cdw10);
+        if (action == SANACT_EXIT_FAILURE_MODE) {
             return 0;
         }
-        if (action != 2) {
+        if (action != SANACT_BLOCK_ERASE) {
             return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true); // only block erase
         }
         pool.forEachAllocated(ns -> {
@@ -34,14 +37,19 @@ final class Sanitizer {
             ns.zeroMetadata(0, ns.blocks);
         });
         this.cdw10 = cdw10;
-        sstat = (cdw10 & (1 << 9)) != 0 ? 4 : 1;
+        sstat = (cdw10 & SANITIZE_NO_DEALLOCATE) != 0 ? SSTAT_COMPLETED_NO_DEALLOCATE : SSTAT_COMPLETED;
         return 0;
     }
 
     int log(MemorySegment out) {
-        out.set(Le.SHORT, 0, (short) (sstat == 0 ? 0 : 0xFFFF));
-        out.set(Le.SHORT, 2, (short) sstat);
-        out.set(Le.INT, 4, cdw10);
-        return 512;
+        out.set(Le.SHORT, SAN_SPROG, (short) SPROG_NOT_IN_PROGRESS); // never in progress: erased at once
+        out.set(Le.SHORT, SAN_SSTAT, (short) sstat);
+        out.set(Le.INT, SAN_SCDW10, cdw10);
+        for (int at : new int[] {SAN_ETO, SAN_ETCE, SAN_ETOND, SAN_ETCEND}) {
+            out.set(Le.INT, at, NO_ESTIMATE);
+        }
+        out.set(Le.INT, SAN_ETBE, 0);
+        out.set(Le.INT, SAN_ETBEND, 0);
+        return SANITIZE_LOG_SIZE;
     }
 }

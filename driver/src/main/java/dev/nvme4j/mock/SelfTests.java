@@ -1,5 +1,7 @@
 package dev.nvme4j.mock;
 
+import static dev.nvme4j.spec.ManagementFields.*;
+
 import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.spec.Le;
 import java.lang.foreign.MemorySegment;
@@ -16,7 +18,6 @@ import java.util.Deque;
 final class SelfTests {
     static final long SHORT_NANOS = 200_000_000L;
     static final long EXTENDED_NANOS = 1_000_000_000L;
-    private static final int MAX_RESULTS = 20;
 
     private final MockNvmeController c;
     /** Newest first: {code << 4 | result, nsid}. */
@@ -31,13 +32,13 @@ final class SelfTests {
 
     int start(int stc, int nsid) {
         finishIfDone();
-        if (stc == 0xF) {
+        if (stc == STC_ABORT) {
             if (running != 0) {
-                end(1); // aborted by a Device Self-test command
+                end(ST_RESULT_ABORTED_BY_COMMAND);
             }
             return 0;
         }
-        if (stc != 1 && stc != 2) {
+        if (stc != STC_SHORT && stc != STC_EXTENDED) {
             return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
         }
         if (nsid != 0 && nsid != 0xFFFF_FFFF && c.namespaces.get(nsid) == null) {
@@ -56,45 +57,46 @@ final class SelfTests {
     void reset() {
         finishIfDone();
         if (running != 0) {
-            end(2);
+            end(ST_RESULT_ABORTED_BY_RESET);
         }
     }
 
     private long duration() {
-        return running == 1 ? SHORT_NANOS : EXTENDED_NANOS;
+        return running == STC_SHORT ? SHORT_NANOS : EXTENDED_NANOS;
     }
 
     private void finishIfDone() {
         if (running != 0 && c.now() - started >= duration()) {
-            end(0);
+            end(ST_RESULT_OK);
         }
     }
 
     private void end(int result) {
-        results.addFirst(new int[] {running << 4 | result, runningNsid});
-        while (results.size() > MAX_RESULTS) {
+        results.addFirst(new int[] {selfTestStatus(running, result), runningNsid});
+        while (results.size() > SELF_TEST_RESULTS) {
             results.removeLast();
         }
         running = 0;
     }
 
-    /** The Device Self-test log; returns its size (564). */
+    /** The Device Self-test log; returns its size. */
     int log(MemorySegment out) {
         finishIfDone();
-        out.set(ValueLayout.JAVA_BYTE, 0, (byte) running);
+        out.set(ValueLayout.JAVA_BYTE, ST_CURRENT_OPERATION, (byte) running);
         if (running != 0) {
-            out.set(ValueLayout.JAVA_BYTE, 1, (byte) Math.min(99, (c.now() - started) * 100 / duration()));
+            out.set(ValueLayout.JAVA_BYTE, ST_COMPLETION, (byte) Math.min(99, (c.now() - started) * 100 / duration()));
         }
         int i = 0;
         for (int[] r : results) {
-            long o = 4 + 28L * i++;
-            out.set(ValueLayout.JAVA_BYTE, o, (byte) r[0]);
-            out.set(ValueLayout.JAVA_BYTE, o + 2, (byte) (r[1] != 0 ? 1 : 0)); // NSID valid
-            out.set(Le.INT, o + 12, r[1]);
+            long o = ST_RESULT0 + (long) ST_RESULT_SIZE * i++;
+            out.set(ValueLayout.JAVA_BYTE, o + STR_STATUS, (byte) r[0]);
+            out.set(ValueLayout.JAVA_BYTE, o + STR_VALID_INFO, (byte) (r[1] != 0 ? STR_VALID_NSID : 0));
+            out.set(Le.INT, o + STR_NSID, r[1]);
         }
-        for (; i < MAX_RESULTS; i++) {
-            out.set(ValueLayout.JAVA_BYTE, 4 + 28L * i, (byte) 0x0F); // entry not used
+        for (; i < SELF_TEST_RESULTS; i++) {
+            out.set(ValueLayout.JAVA_BYTE, ST_RESULT0 + (long) ST_RESULT_SIZE * i + STR_STATUS,
+                    (byte) ST_RESULT_NOT_USED);
         }
-        return 564;
+        return SELF_TEST_LOG_SIZE;
     }
 }

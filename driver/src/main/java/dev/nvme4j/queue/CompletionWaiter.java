@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How a queue pair's owner waits for completions ({@link CompletionMode}): spin on the CQ,
- * block on the MSI-X vector's eventfd, or spin first and then block. Blocking happens outside
+ * block on the MSI-X vector's eventfd, or spin first and then block (for as long as the pair's
+ * {@link HybridSpin} says, which learns from the waits it is told about). Blocking happens outside
  * the pair's gate, so recovery can enter meanwhile. Also detects missed interrupts (recovery
  * step 1). Owner thread only.
  */
@@ -25,33 +26,41 @@ final class CompletionWaiter {
     private final IoQueuePairImpl pair;
     private final CompletionMode mode;
     private final InterruptVector vector;
-    private final long hybridSpinNanos;
+    private final HybridSpin hybridSpin;
     /** The last block on the vector timed out without a signal. */
     private boolean waitedInVain;
 
-    CompletionWaiter(IoQueuePairImpl pair, CompletionMode mode, InterruptVector vector, long hybridSpinNanos) {
+    CompletionWaiter(IoQueuePairImpl pair, CompletionMode mode, InterruptVector vector, HybridSpin hybridSpin) {
         this.pair = pair;
         this.mode = mode;
         this.vector = vector;
-        this.hybridSpinNanos = hybridSpinNanos;
+        this.hybridSpin = hybridSpin;
     }
 
     /** See {@link dev.nvme4j.api.IoQueuePair#process}. */
     int process(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
         long spinUntil = switch (mode) {
             case POLL -> deadline;
-            case HYBRID -> Math.min(deadline, System.nanoTime() + hybridSpinNanos);
-            case INTERRUPT -> System.nanoTime();
+            case HYBRID -> start + Math.min(timeout.toNanos(), hybridSpin.spinNanos());
+            case INTERRUPT -> start;
         };
+        boolean waited = false;
         while (true) {
             int n = pair.poll();
             if (n > 0 || pair.closed) {
                 if (n > 0 && waitedInVain) {
                     checkMissedInterrupt();
                 }
+                if (n > 0 && waited && mode == CompletionMode.HYBRID) {
+                    // Only waits that had to wait teach the spin: one that found completions at
+                    // once says nothing about how long the device takes.
+                    hybridSpin.observe(System.nanoTime() - start);
+                }
                 return n;
             }
+            waited = true;
             long now = System.nanoTime();
             if (now - deadline >= 0) {
                 return 0;

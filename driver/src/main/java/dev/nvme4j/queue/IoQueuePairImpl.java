@@ -31,7 +31,6 @@ final class IoQueuePairImpl extends QueuePairConveniences {
     final Request[] requests;
     private final long ioTimeoutNanos;
     private final int pageSize;
-    private final long hybridSpinNanos;
     private final DeadlineCheck deadlines;
     private final CommandWriter writer;
     final PendingRequests pending;
@@ -58,7 +57,7 @@ final class IoQueuePairImpl extends QueuePairConveniences {
     long nextDeadlineScan;
 
     IoQueuePairImpl(QueueHost host, CommandQueue queue, CompletionMode mode, InterruptVector vector,
-                           DmaRegion prpArea, long hybridSpinNanos, DeadlineCheck deadlines) {
+                           DmaRegion prpArea, HybridSpin hybridSpin, DeadlineCheck deadlines) {
         this.host = host;
         this.queue = queue;
         this.gate = new OwnerGate("I/O queue pair " + queue.qid());
@@ -67,7 +66,6 @@ final class IoQueuePairImpl extends QueuePairConveniences {
         this.prpArea = prpArea;
         this.ioTimeoutNanos = host.ioTimeoutNanos();
         this.pageSize = host.pageSize();
-        this.hybridSpinNanos = hybridSpinNanos;
         this.deadlines = deadlines;
         retries = new RetryQueue(queue, host, ioTimeoutNanos);
         slots = new RequestSlots(this, queue, gate, retries);
@@ -75,7 +73,7 @@ final class IoQueuePairImpl extends QueuePairConveniences {
         writer = new CommandWriter(queue, pageSize, ioTimeoutNanos, host.sglThreshold());
         pending = new PendingRequests(requests);
         held = new HeldCompletions(queue.trackers().capacity());
-        waiter = new CompletionWaiter(this, mode, vector, hybridSpinNanos);
+        waiter = new CompletionWaiter(this, mode, vector, hybridSpin);
         teardown = new PairTeardown(this, queue, gate, host, ioTimeoutNanos);
         submission = new Submission(this, host, queue, gate, slots, pending, writer);
         issuer = submission::issue;

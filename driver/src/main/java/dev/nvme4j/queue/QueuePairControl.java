@@ -26,9 +26,9 @@ public final class QueuePairControl {
 
     /** Makes the queue pair over {@code queue} (its queues already exist on the controller). */
     public static QueuePairControl create(QueueHost host, CommandQueue queue, CompletionMode mode,
-                                          InterruptVector vector, DmaRegion prpArea, long hybridSpinNanos,
+                                          InterruptVector vector, DmaRegion prpArea, HybridSpin hybridSpin,
                                           DeadlineCheck deadlines) {
-        return new IoQueuePairImpl(host, queue, mode, vector, prpArea, hybridSpinNanos, deadlines).control;
+        return new IoQueuePairImpl(host, queue, mode, vector, prpArea, hybridSpin, deadlines).control;
     }
 
     /** The application's view of the pair. */

@@ -3,6 +3,7 @@ package dev.nvme4j.queue;
 import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoCallback;
 import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.OptionalCommand;
 import dev.nvme4j.api.Protection;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.dma.DmaRegion;
@@ -35,6 +36,9 @@ final class Submission {
      * leaves the controller's set only when freed, which {@link DmaRegion#isLive} shows.
      */
     private DmaRegion verifiedRegion;
+    /** The stride {@link #chunkBlocksOfStride} was computed for (0: none yet; a stride is at least 1). */
+    private int chunkStride;
+    private int chunkBlocksOfStride;
 
     Submission(IoQueuePairImpl pair, QueueHost host, CommandQueue queue, OwnerGate gate, RequestSlots slots,
                PendingRequests pending, CommandWriter writer) {
@@ -83,12 +87,8 @@ final class Submission {
             }
             case Opcodes.NVM_WRITE_ZEROES, Opcodes.NVM_DATASET_MANAGEMENT -> {
                 String name = Opcodes.ioName(opcode);
-                int oncsBit = opcode == Opcodes.NVM_WRITE_ZEROES ? IdentifyLayout.ONCS_WRITE_ZEROES
-                        : IdentifyLayout.ONCS_DSM;
-                if ((host.oncs() & oncsBit) == 0) {
-                    throw new UnsupportedOperationException(name + " is not supported by this controller (Identify "
-                            + "Controller ONCS = 0x" + Integer.toHexString(host.oncs()) + ")");
-                }
+                (opcode == Opcodes.NVM_WRITE_ZEROES ? OptionalCommand.WRITE_ZEROES : OptionalCommand.DATASET_MANAGEMENT)
+                        .require(host.oncs() & 0xFFFF);
                 IoArgs.checkRange(name, ns, lba, blocks);
                 host.checkNamespace(ns);
             }
@@ -140,10 +140,25 @@ final class Submission {
                 r.prinfo = opcode == Opcodes.NVM_WRITE_ZEROES && ns.hasProtection() ? PiTuple.PRACT : 0;
                 r.cdw15 = 0;
             }
-            default -> MetadataIo.prepare(r, opcode == Opcodes.NVM_WRITE, ns, lba, blocks, buffer, meta, pi,
-                    maxTransfer);
+            default -> {
+                int stride = MetadataIo.dataStride(ns, pi);
+                MetadataIo.prepare(r, opcode == Opcodes.NVM_WRITE, ns, lba, blocks, buffer, meta, pi, stride,
+                        chunkBlocks(stride));
+            }
         }
         issue(r);
+    }
+
+    /**
+     * {@link MetadataIo#chunkBlocks} for {@code stride}, kept for the last stride asked: a queue
+     * pair's reads and writes nearly always have one stride, and the answer is a 64-bit division.
+     */
+    private int chunkBlocks(int stride) {
+        if (stride != chunkStride) {
+            chunkBlocksOfStride = MetadataIo.chunkBlocks(maxTransfer, stride);
+            chunkStride = stride;
+        }
+        return chunkBlocksOfStride;
     }
 
     private void checkBuffer(DmaBuffer buffer) {

@@ -44,8 +44,8 @@ import picocli.CommandLine.ScopeType;
                 dev.nvme4j.tool.admin.NamespaceCommands.Detach.class, dev.nvme4j.tool.admin.NamespaceCommands.ListCtrl.class,
                 dev.nvme4j.tool.admin.NamespaceCommands.Granularity.class,
                 dev.nvme4j.tool.admin.SelfTestCommands.Start.class, dev.nvme4j.tool.admin.SelfTestCommands.Log.class,
-                dev.nvme4j.tool.admin.SelfTestCommands.Sanitize.class,
-                dev.nvme4j.tool.admin.SelfTestCommands.SanitizeLog.class, dev.nvme4j.tool.admin.ResvReportCommand.class,
+                dev.nvme4j.tool.admin.SanitizeCommands.Sanitize.class,
+                dev.nvme4j.tool.admin.SanitizeCommands.Log.class, dev.nvme4j.tool.admin.ResvReportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** The tool's version string, as printed in reports ({@code fio version} in JSON). */
@@ -54,6 +54,7 @@ public final class Main implements Runnable {
     private final ControllerSource source;
     private boolean debug;
     private java.io.OutputStream binaryOut = System.out;
+    private java.io.InputStream binaryIn = System.in;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -98,6 +99,17 @@ public final class Main implements Runnable {
         } catch (java.io.IOException e) {
             throw new dev.nvme4j.tool.cli.ToolException(command + ": cannot write to standard output: " + e.getMessage());
         }
+    }
+
+    /** Where write, compare and set-feature read their data without --data: standard input unless set. */
+    public java.io.InputStream binaryIn() {
+        return binaryIn;
+    }
+
+    /** Reads data from {@code in} instead of standard input; returns this. */
+    public Main binaryIn(java.io.InputStream in) {
+        this.binaryIn = java.util.Objects.requireNonNull(in, "in");
+        return this;
     }
 
     /** Sends raw binary output to {@code out} instead of standard output; returns this. */

@@ -22,6 +22,18 @@ public final class ListNsCommand extends AdminCommand {
             description = "Every allocated namespace, attached or not (Identify CNS 10h; namespace management).")
     boolean all;
 
+    @picocli.CommandLine.Option(names = {"--namespace-id", "-n"}, paramLabel = "NSID", converter = Num.class,
+            defaultValue = "1", description = "List the NSIDs from this one up (default ${DEFAULT-VALUE}).")
+    long from;
+
+    @Override
+    void validate() {
+        if (from < 1 || from > 0xFFFF_FFFEL) {
+            throw dev.nvme4j.tool.cli.ToolException.usage("Invalid value for option '--namespace-id': " + from
+                    + " (the first NSID to list, 1-0xfffffffe)");
+        }
+    }
+
     @Override
     boolean json() {
         return output.format == OutputFormat.JSON;
@@ -31,6 +43,7 @@ public final class ListNsCommand extends AdminCommand {
     void run(Controller c, PrintWriter out) {
         List<Integer> list = all ? manage(() -> c.management().allocatedNamespaces())
                 : c.namespaces().stream().map(Namespace::nsid).toList();
+        list = list.stream().filter(nsid -> Integer.toUnsignedLong(nsid) >= from).toList();
         if (json()) {
             ObjectNode root = Fields.MAPPER.createObjectNode();
             ArrayNode ids = root.putArray("nsid_list");

@@ -1,16 +1,23 @@
 package dev.nvme4j.tool.admin;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nvme4j.api.Controller;
 import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.OptionalCommand;
 import dev.nvme4j.api.RawCommand;
+import dev.nvme4j.tool.cli.OutputFormat;
 import dev.nvme4j.tool.cli.ToolException;
+import dev.nvme4j.tool.inspect.Fields;
 import java.io.PrintWriter;
+import java.math.BigInteger;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,6 +40,14 @@ public final class ResvReportCommand extends IoCommand {
     @Option(names = {"--raw-binary", "-b"}, description = "Write the report to standard output as it is.")
     boolean rawBinary;
 
+    @Mixin
+    Output output = new Output();
+
+    @Override
+    boolean json() {
+        return output.format == OutputFormat.JSON;
+    }
+
     @Override
     void validate() {
         if (numd < 1 || numd > 1024) {
@@ -42,7 +57,7 @@ public final class ResvReportCommand extends IoCommand {
 
     @Override
     void io(Controller c, Namespace ns, IoQueuePair qp, PrintWriter out) {
-        requireOncs(c, 5, "Reservations");
+        requireSupported(c, OptionalCommand.RESERVATIONS);
         byte[] data = new byte[(int) numd * 4];
         try (DmaBuffer buf = c.allocateBuffer(data.length)) {
             submit(qp, RawCommand.of(OPCODE, ns.nsid()).withCdw10((int) numd - 1).withCdw11(eds ? 1 : 0), buf);
@@ -52,29 +67,75 @@ public final class ResvReportCommand extends IoCommand {
             writeBinary(data);
             return;
         }
+        print(data, eds, json(), out);
+    }
+
+    /**
+     * Prints a Reservation Status data structure (NVM Command Set 3.2.5, figures 71-74) as nvme-cli
+     * does: the header, then the registrants that both the count and the transferred bytes cover.
+     */
+    public static void print(byte[] data, boolean eds, boolean json, PrintWriter out) {
         ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
-        int regctl = data.length >= 7 ? b.getShort(5) & 0xFFFF : 0;
-        out.println("\nNVME Reservation status:\n");
-        out.printf("gen       : %d%n", b.getInt(0) & 0xFFFF_FFFFL);
-        out.printf("rtype     : %d%n", data[4] & 0xFF);
-        out.printf("regctl    : %d%n", regctl);
-        out.printf("ptpls     : %d%n", data.length > 9 ? data[9] & 0xFF : 0);
         int header = eds ? 64 : 24;
         int entry = eds ? 64 : 24;
-        for (int i = 0; i < regctl && header + entry * (i + 1) <= data.length; i++) {
+        int regctl = data.length >= 7 ? b.getShort(5) & 0xFFFF : 0;
+        int shown = Math.min(regctl, Math.max(0, (data.length - header) / entry));
+        long gen = data.length >= 4 ? b.getInt(0) & 0xFFFF_FFFFL : 0;
+        int rtype = data.length > 4 ? data[4] & 0xFF : 0;
+        int ptpls = data.length > 9 ? data[9] & 0xFF : 0;
+        if (json) {
+            ObjectNode root = Fields.MAPPER.createObjectNode();
+            root.put("gen", gen);
+            root.put("rtype", rtype);
+            root.put("regctl", regctl);
+            root.put("ptpls", ptpls);
+            ArrayNode list = root.putArray(eds ? "regctlext" : "regctls");
+            for (int i = 0; i < shown; i++) {
+                int o = header + entry * i;
+                ObjectNode rc = list.addObject();
+                rc.put("cntlid", b.getShort(o) & 0xFFFF);
+                rc.put("rcsts", data[o + 2] & 0xFF);
+                if (eds) {
+                    rc.put("rkey", new BigInteger(Long.toUnsignedString(b.getLong(o + 16))));
+                    rc.put("hostid", hostId128(data, o + 32));
+                } else {
+                    rc.put("hostid", new BigInteger(Long.toUnsignedString(b.getLong(o + 8))));
+                    rc.put("rkey", new BigInteger(Long.toUnsignedString(b.getLong(o + 16))));
+                }
+            }
+            Fields.printJson(out, root);
+            return;
+        }
+        out.println("\nNVME Reservation status:\n");
+        out.printf("gen       : %d%n", gen);
+        out.printf("rtype     : %d%n", rtype);
+        out.printf("regctl    : %d%n", regctl);
+        out.printf("ptpls     : %d%n", ptpls);
+        for (int i = 0; i < shown; i++) {
             int o = header + entry * i;
-            out.printf("regctl[%d] :%n", i);
-            out.printf("  cntlid  : %x%n", b.getShort(o) & 0xFFFF);
-            out.printf("  rcsts   : %x%n", data[o + 2] & 0xFF);
             if (eds) {
-                out.printf("  rkey    : %x%n", b.getLong(o + 16));
-                out.printf("  hostid  : %016x%016x%n", Long.reverseBytes(b.getLong(o + 32)),
-                        Long.reverseBytes(b.getLong(o + 40)));
+                out.printf("regctlext[%d] :%n", i);
+                out.printf("  cntlid     : %x%n", b.getShort(o) & 0xFFFF);
+                out.printf("  rcsts      : %x%n", data[o + 2] & 0xFF);
+                out.printf("  rkey       : %x%n", b.getLong(o + 16));
+                out.printf("  hostid     : %s%n", hostId128(data, o + 32));
             } else {
+                out.printf("regctl[%d] :%n", i);
+                out.printf("  cntlid  : %x%n", b.getShort(o) & 0xFFFF);
+                out.printf("  rcsts   : %x%n", data[o + 2] & 0xFF);
                 out.printf("  hostid  : %x%n", b.getLong(o + 8));
                 out.printf("  rkey    : %x%n", b.getLong(o + 16));
             }
         }
         out.println();
+    }
+
+    /** A 128-bit Host Identifier as its 16 bytes in order, two hex digits each. */
+    private static String hostId128(byte[] data, int at) {
+        StringBuilder sb = new StringBuilder(32);
+        for (int j = 0; j < 16; j++) {
+            sb.append(String.format("%02x", data[at + j] & 0xFF));
+        }
+        return sb.toString();
     }
 }

@@ -1,40 +1,56 @@
 package dev.nvme4j.tool.admin;
 
-import dev.nvme4j.api.Confirm;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nvme4j.api.Controller;
 import dev.nvme4j.api.Management;
-import dev.nvme4j.api.Management.SanitizeAction;
 import dev.nvme4j.api.Management.SelfTestLog;
 import dev.nvme4j.api.Management.SelfTestResult;
-import dev.nvme4j.spec.Opcodes;
+import dev.nvme4j.api.NvmeStatus;
+import dev.nvme4j.api.Status;
+import dev.nvme4j.spec.IdentifyLayout;
+import dev.nvme4j.tool.cli.OutputFormat;
 import dev.nvme4j.tool.cli.ToolException;
+import dev.nvme4j.tool.inspect.Fields;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code device-self-test}, {@code self-test-log}, {@code sanitize}, {@code sanitize-log}, like nvme-cli's. */
+/** {@code device-self-test} and {@code self-test-log}, like nvme-cli's. */
 public final class SelfTestCommands {
+    /** Entries of the Device Self-test log. */
+    static final int RESULTS = 20;
+
     private SelfTestCommands() {
     }
 
     /** {@code nvme4j device-self-test}. */
     @Command(name = "device-self-test", mixinStandardHelpOptions = true,
-            description = "Start (or abort) a device self-test, like 'nvme device-self-test'.")
+            description = "Start (or abort) a device self-test, like 'nvme device-self-test'; --wait waits for it.")
     public static final class Start extends AdminCommand {
+        /** How often --wait reads the log. */
+        static final long POLL_MILLIS = 250;
+
         @Option(names = {"--namespace-id", "-n"}, paramLabel = "NSID", converter = Num.class,
                 defaultValue = "0xffffffff",
                 description = "0: the controller only, 0xffffffff: it and every namespace (default ${DEFAULT-VALUE}).")
         long nsid;
 
         @Option(names = {"--self-test-code", "-s"}, paramLabel = "STC", converter = Num.class, required = true,
-                description = "1 short, 2 extended, 0xf abort the test under way.")
+                description = "0 show the test under way, 1 short, 2 extended, 0xf abort the test under way.")
         long code;
+
+        @Option(names = {"--wait", "-w"}, description = "Wait for the test to finish, showing its progress.")
+        boolean await;
 
         @Override
         void validate() {
-            if (code != 1 && code != 2 && code != 0xF) {
+            if (code != 0 && code != 1 && code != 2 && code != 0xF) {
                 throw ToolException.usage("Invalid value for option '--self-test-code': 0x" + Long.toHexString(code)
-                        + " (1 short, 2 extended, 0xf abort)");
+                        + " (0 show progress, 1 short, 2 extended, 0xf abort)");
             }
             if (nsid > 0xFFFF_FFFFL) {
                 throw ToolException.usage("Invalid value for option '--namespace-id': " + nsid);
@@ -43,6 +59,17 @@ public final class SelfTestCommands {
 
         @Override
         void run(Controller c, PrintWriter out) {
+            if (code == 0) {
+                SelfTestLog log = manage(() -> c.management().selfTestLog());
+                if (log.operation() == 0) {
+                    out.println("no self test running");
+                } else if (await) {
+                    waitForEnd(c, out);
+                } else {
+                    out.printf("progress %d%%%n", log.completion());
+                }
+                return;
+            }
             Management.SelfTest test = code == 1 ? Management.SelfTest.SHORT
                     : code == 2 ? Management.SelfTest.EXTENDED : Management.SelfTest.ABORT;
             manageRun(() -> c.management().selfTest((int) nsid, test));
@@ -51,6 +78,52 @@ public final class SelfTestCommands {
                 case EXTENDED -> "Extended Device self-test started";
                 case ABORT -> "Aborting device self-test operation";
             });
+            if (await && test != Management.SelfTest.ABORT) {
+                waitForEnd(c, out);
+            }
+        }
+
+        /**
+         * Reads the log until no test is under way, drawing nvme-cli's progress bar; gives up when the
+         * completion does not move for EDSTT (minutes) * 60 / 100 + 60 seconds, as nvme-cli does.
+         */
+        private void waitForEnd(Controller c, PrintWriter out) {
+            int edstt = ByteBuffer.wrap(identifyController(c)).order(ByteOrder.LITTLE_ENDIAN)
+                    .getShort(IdentifyLayout.CTRL_EDSTT) & 0xFFFF;
+            long stallMillis = (edstt * 60L / 100 + 60) * 1000;
+            out.println("Waiting for self test completion...");
+            int shown = 0;
+            long lastMove = System.nanoTime();
+            for (int spin = 0; ; spin++) {
+                out.printf("\r[%s%c%s] %3d%%", "=".repeat(shown / 2), "-\\|/".charAt(spin % 4),
+                        " ".repeat(49 - shown / 2), shown);
+                out.flush();
+                try {
+                    Thread.sleep(POLL_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ToolException(name() + ": interrupted while waiting; the test goes on (abort it with"
+                            + " --self-test-code=0xf)");
+                }
+                SelfTestLog log = manage(() -> c.management().selfTestLog());
+                if (log.operation() == 0) {
+                    out.printf("\r[%s] %3d%%%n", "=".repeat(50), 100);
+                    return;
+                }
+                if (log.completion() < shown) {
+                    out.println();
+                    throw new ToolException(name() + ": the test's completion went back from " + shown + "% to "
+                            + log.completion() + "%; stopped waiting");
+                }
+                if (log.completion() != shown) {
+                    shown = log.completion();
+                    lastMove = System.nanoTime();
+                } else if ((System.nanoTime() - lastMove) / 1_000_000 > stallMillis) {
+                    out.println();
+                    throw new ToolException(name() + ": no progress for " + stallMillis / 1000 + " s (EDSTT " + edstt
+                            + " min), stopped waiting; the test goes on");
+                }
+            }
         }
     }
 
@@ -58,13 +131,24 @@ public final class SelfTestCommands {
     @Command(name = "self-test-log", mixinStandardHelpOptions = true,
             description = "Show the device self-test log, like 'nvme self-test-log'.")
     public static final class Log extends AdminCommand {
+        @Mixin
+        Output output = new Output();
+
         @Option(names = {"--dst-entries", "-e"}, paramLabel = "N", defaultValue = "20",
-                description = "Results to show, newest first, 1-20 (default ${DEFAULT-VALUE}).")
+                description = "Entries to show, newest first, 1-20 (default ${DEFAULT-VALUE}).")
         int entries;
+
+        @Option(names = {"--verbose", "-v"}, description = "Say what the result and test codes mean.")
+        boolean verbose;
+
+        @Override
+        boolean json() {
+            return output.format == OutputFormat.JSON;
+        }
 
         @Override
         void validate() {
-            if (entries < 1 || entries > 20) {
+            if (entries < 1 || entries > RESULTS) {
                 throw ToolException.usage("Invalid value for option '--dst-entries': " + entries + " (1-20)");
             }
         }
@@ -72,21 +156,30 @@ public final class SelfTestCommands {
         @Override
         void run(Controller c, PrintWriter out) {
             SelfTestLog log = manage(() -> c.management().selfTestLog());
+            if (json()) {
+                printJson(log, out);
+                return;
+            }
             out.printf("Device Self Test Log for NVME device:%s%n", c.address());
             out.printf("Current operation  : %s%n", hex(log.operation()));
             out.printf("Current Completion : %d%%%n", log.completion());
-            for (int i = 0; i < Math.min(entries, log.results().size()); i++) {
-                SelfTestResult r = log.results().get(i);
+            for (int i = 0; i < entries; i++) {
                 out.printf("Self Test Result[%d]:%n", i);
-                out.printf("  Operation Result             : %s%n", hex(r.result()));
-                out.printf("  Self Test Code               : %s%n", hex(r.code()));
+                if (i >= log.results().size()) {
+                    out.printf("  Operation Result             : 0xf%s%n", verbose ? " Entry not used" : "");
+                    continue;
+                }
+                SelfTestResult r = log.results().get(i);
+                out.printf("  Operation Result             : %s%s%n", hex(r.result()),
+                        verbose ? " " + resultText(r.result()) : "");
+                out.printf("  Self Test Code               : %x%s%n", r.code(), verbose ? " " + codeText(r.code()) : "");
+                if (r.result() == 7) {
+                    out.printf("  Segment Number               : %s%n", hex(r.segment()));
+                }
                 out.printf("  Valid Diagnostic Information : %s%n", hex(r.validInfo()));
                 out.printf("  Power on hours (POH)         : %s%n", hex(r.powerOnHours()));
                 if ((r.validInfo() & 1) != 0) {
                     out.printf("  Namespace Identifier         : %s%n", hex(r.nsid() & 0xFFFF_FFFFL));
-                }
-                if (r.result() == 7) {
-                    out.printf("  Segment Number               : %s%n", hex(r.segment()));
                 }
                 if ((r.validInfo() & 2) != 0) {
                     out.printf("  Failing LBA                  : %s%n", hex(r.failingLba()));
@@ -95,82 +188,78 @@ public final class SelfTestCommands {
                     out.printf("  Status Code Type             : %s%n", hex(r.statusCodeType()));
                 }
                 if ((r.validInfo() & 8) != 0) {
-                    out.printf("  Status Code                  : %s%n", hex(r.statusCode()));
+                    out.printf("  Status Code                  : %s%s%n", hex(r.statusCode()), verbose
+                            ? " " + NvmeStatus.of(Status.of(r.statusCodeType() & 7, r.statusCode(), false)).description() : "");
                 }
+                out.printf("  Vendor Specific              : %s %s%n", hex(r.vendorSpecific() & 0xFF),
+                        hex(r.vendorSpecific() >>> 8));
             }
+        }
+
+        /** nvme-cli's JSON layout: the entries asked for, unused ones with their result (Fh) only. */
+        private void printJson(SelfTestLog log, PrintWriter out) {
+            ObjectNode root = Fields.MAPPER.createObjectNode();
+            root.put("Current Device Self-Test Operation", log.operation());
+            root.put("Current Device Self-Test Completion", log.completion());
+            ArrayNode list = root.putArray("List of Valid Reports");
+            for (int i = 0; i < entries; i++) {
+                ObjectNode e = list.addObject();
+                if (i >= log.results().size()) {
+                    e.put("Self test result", 0xF);
+                    continue;
+                }
+                SelfTestResult r = log.results().get(i);
+                e.put("Self test result", r.result());
+                e.put("Self test code", r.code());
+                e.put("Segment number", r.segment());
+                e.put("Valid Diagnostic Information", r.validInfo());
+                e.put("Power on hours", r.powerOnHours());
+                if ((r.validInfo() & 1) != 0) {
+                    e.put("Namespace Identifier", r.nsid() & 0xFFFF_FFFFL);
+                }
+                if ((r.validInfo() & 2) != 0) {
+                    e.put("Failing LBA", r.failingLba());
+                }
+                if ((r.validInfo() & 4) != 0) {
+                    e.put("Status Code Type", r.statusCodeType());
+                }
+                if ((r.validInfo() & 8) != 0) {
+                    e.put("Status Code", r.statusCode());
+                }
+                e.put("Vendor Specific", r.vendorSpecific());
+            }
+            Fields.printJson(out, root);
+        }
+
+        /** The Device Self-test Status result codes (Base 5.16.1.7, figure 260). */
+        private static String resultText(int result) {
+            return switch (result) {
+                case 0 -> "Operation completed without error";
+                case 1 -> "Operation was aborted by a Device Self-test command";
+                case 2 -> "Operation was aborted by a Controller Level Reset";
+                case 3 -> "Operation was aborted due to a removal of a namespace from the namespace inventory";
+                case 4 -> "Operation was aborted due to the processing of a Format NVM command";
+                case 5 -> "A fatal error or unknown test error occurred and the operation did not complete";
+                case 6 -> "Operation completed with a failed segment; which segment failed is not known";
+                case 7 -> "Operation completed with one or more failed segments; the first is in Segment Number";
+                case 8 -> "Operation was aborted for an unknown reason";
+                case 9 -> "Operation was aborted due to a sanitize operation";
+                default -> "Reserved";
+            };
+        }
+
+        private static String codeText(int code) {
+            return switch (code) {
+                case 1 -> "Short device self-test operation";
+                case 2 -> "Extended device self-test operation";
+                case 0xE -> "Vendor specific";
+                default -> "Reserved";
+            };
         }
     }
 
-    /** {@code nvme4j sanitize}; needs --force. */
-    @Command(name = "sanitize", mixinStandardHelpOptions = true,
-            description = "Sanitize the whole NVM subsystem (ERASES every namespace), like 'nvme sanitize';"
-                    + " needs --force.")
-    public static final class Sanitize extends AdminCommand {
-        @Option(names = {"--sanact", "-a"}, paramLabel = "ACTION", converter = Num.class, required = true,
-                description = "1 exit failure mode, 2 block erase, 3 overwrite, 4 crypto erase.")
-        long action;
-
-        @Option(names = {"--ause", "-u"}, description = "Allow an unrestricted sanitize exit.")
-        boolean ause;
-
-        @Option(names = {"--no-dealloc", "-d"}, description = "No deallocation after the sanitize.")
-        boolean noDealloc;
-
-        @Option(names = {"--owpass", "-n"}, paramLabel = "N", converter = Num.class, defaultValue = "0",
-                description = "Overwrite passes, 0-15 (0: 16).")
-        long owpass;
-
-        @Option(names = {"--ovrpat", "-p"}, paramLabel = "DW", converter = Num.class, defaultValue = "0",
-                description = "Overwrite pattern.")
-        long ovrpat;
-
-        @Option(names = "--force", description = "Confirm: every namespace is erased.")
-        boolean force;
-
-        @Override
-        void validate() {
-            if (action < 1 || action > 4) {
-                throw ToolException.usage("Invalid value for option '--sanact': " + action
-                        + " (1 exit failure mode, 2 block erase, 3 overwrite, 4 crypto erase)");
-            }
-            if (owpass > 15 || ovrpat > 0xFFFF_FFFFL) {
-                throw ToolException.usage("--owpass is 0-15 and --ovrpat a 32-bit value");
-            }
-            if (!force && action != 1) {
-                throw ToolException.usage("sanitize erases every namespace of the NVM subsystem; add --force to"
-                        + " confirm (nothing was changed)");
-            }
-        }
-
-        @Override
-        void run(Controller c, PrintWriter out) {
-            SanitizeAction a = SanitizeAction.values()[(int) action - 1];
-            manageRun(() -> c.management().sanitize(a, ause, noDealloc, (int) owpass, (int) ovrpat,
-                    Confirm.DESTRUCTIVE));
-        }
-    }
-
-    /** {@code nvme4j sanitize-log}. */
-    @Command(name = "sanitize-log", mixinStandardHelpOptions = true,
-            description = "Show the sanitize status log, like 'nvme sanitize-log'.")
-    public static final class SanitizeLog extends AdminCommand {
-        @Option(names = {"--raw-binary", "-b"}, description = "Write the log page to standard output as it is.")
-        boolean rawBinary;
-
-        @Override
-        void run(Controller c, PrintWriter out) {
-            Management.SanitizeStatus st = manage(() -> c.management().sanitizeStatus());
-            if (rawBinary) {
-                writeBinary(c.getLogPage(Opcodes.LOG_SANITIZE_STATUS, Management.SanitizeStatus.SIZE));
-                return;
-            }
-            out.printf("Sanitize Progress                      (SPROG) :  %d%n", st.progress());
-            out.printf("Sanitize Status                        (SSTAT) :  %s%n", hex(st.sstat()));
-            out.printf("Sanitize Command Dword 10 Information (SCDW10) :  %s%n", hex(st.cdw10() & 0xFFFF_FFFFL));
-        }
-    }
-
-    private static String hex(long v) {
+    /** C's {@code %#x}: {@code 0} for zero, otherwise {@code 0x} and the hex digits. */
+    static String hex(long v) {
         return v == 0 ? "0" : "0x" + Long.toHexString(v);
     }
 }

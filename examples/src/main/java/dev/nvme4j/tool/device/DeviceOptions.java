@@ -124,10 +124,11 @@ public final class DeviceOptions {
                     + "With --device=mock, on also makes the mock offer them.")
     public OnOff shadowDoorbells;
 
-    @Option(names = "--hybrid-spin", paramLabel = "TIME", converter = TimeSpec.class,
+    @Option(names = "--hybrid-spin", paramLabel = "TIME|auto[:LIMIT]",
             description = "Driver: how long --mode=hybrid spins on the completion queue before it blocks on the "
-                    + "interrupt, e.g. 200us (default: the driver's, 50us).")
-    public Duration hybridSpin;
+                    + "interrupt: a fixed TIME such as 200us, or auto: learnt per queue pair from its completion "
+                    + "times, at most LIMIT (default: the driver's, auto:500us).")
+    public String hybridSpin;
 
     /** These options applied to the controller options a command starts from. */
     public dev.nvme4j.api.ControllerOptions apply(dev.nvme4j.api.ControllerOptions options) {
@@ -145,13 +146,30 @@ public final class DeviceOptions {
             if (adminTimeout != null) {
                 b.adminTimeout(adminTimeout);
             }
-            if (hybridSpin != null) {
-                b.hybridSpin(hybridSpin);
-            }
         } catch (IllegalArgumentException e) {
             throw dev.nvme4j.tool.cli.ToolException.usage("Invalid timeout: " + e.getMessage());
         }
+        if (hybridSpin != null) {
+            applyHybridSpin(b, hybridSpin);
+        }
         return b.build();
+    }
+
+    /** {@code --hybrid-spin}: TIME (fixed), {@code auto} or {@code auto:LIMIT}. */
+    static void applyHybridSpin(dev.nvme4j.api.ControllerOptions.Builder b, String spec) {
+        String s = spec.strip();
+        try {
+            if (s.equals("auto")) {
+                b.adaptiveHybridSpin(dev.nvme4j.api.ControllerOptions.defaults().hybridSpin());
+            } else if (s.startsWith("auto:")) {
+                b.adaptiveHybridSpin(TimeSpec.parse(s.substring(5)));
+            } else {
+                b.hybridSpin(TimeSpec.parse(s));
+            }
+        } catch (IllegalArgumentException | picocli.CommandLine.TypeConversionException e) {
+            throw dev.nvme4j.tool.cli.ToolException.usage("Invalid --hybrid-spin '" + spec + "': " + e.getMessage()
+                    + " (use a time such as 200us, auto, or auto:LIMIT such as auto:1ms)");
+        }
     }
 
     @Option(names = "--mock-capacity", paramLabel = "SIZE", converter = ByteSize.class, defaultValue = "1g",
