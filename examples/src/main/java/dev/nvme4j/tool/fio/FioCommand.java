@@ -110,6 +110,13 @@ public final class FioCommand implements Callable<Integer> {
         noted.forEach(n -> err.println("nvme4j: note: " + n));
         err.flush();
         selectDevice(jobs);
+        if (device.isTcp()) {
+            for (JobDefs.JobDef j : jobs) {
+                if (!j.given().contains("mode")) {
+                    j.options().mode = FioOptions.Mode.IRQ; // block on the socket: see docs/PERFORMANCE.md, NVMe/TCP
+                }
+            }
+        }
         ControllerOptions copts = ControllerOptions.builder()
                 .completionMode(jobs.get(0).options().mode.completionMode())
                 .maxIoQueuePairs(queuePairsNeeded(jobs))

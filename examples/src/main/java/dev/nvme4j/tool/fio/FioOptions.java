@@ -200,7 +200,8 @@ public final class FioOptions {
     public int nsid = 1;
 
     @Option(names = "--mode", paramLabel = "poll|irq|hybrid", converter = Mode.Converter.class,
-            defaultValue = "poll", description = "Completion mode of the queue pairs (default ${DEFAULT-VALUE}).")
+            defaultValue = "poll", description = "Completion mode of the queue pairs (default ${DEFAULT-VALUE}; "
+                    + "irq for a tcp:// device, which then blocks on the queue's connection).")
     public Mode mode = Mode.POLL;
 
     @Mixin
