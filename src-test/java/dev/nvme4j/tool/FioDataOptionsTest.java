@@ -209,6 +209,18 @@ class FioDataOptionsTest {
         }
     }
 
+    @Test
+    void bufferPatternFillsEveryWrite() throws IOException {
+        // fio 3.33, buffer_pattern=0xdeadbeef: the file holds de ad be ef throughout; %o is refused
+        byte[] media = run("--rw=randwrite", "--size=64k", "--buffer_pattern=0xdeadbeef").fake().mediaAt(0, 16);
+        for (int i = 0; i < media.length; i += 4) {
+            assertEquals(0xdeadbeef, java.nio.ByteBuffer.wrap(media, i, 4).getInt(), "byte " + i);
+        }
+        Run r = run(new FakeController(4096, 4096), "--rw=write", "--buffer_pattern=%o");
+        assertEquals(2, r.tool().exit(), r.tool().toString());
+        assertTrue(r.tool().err().contains("'--buffer_pattern': %o"), r.tool().err());
+    }
+
     private static boolean allZero(byte[] b) {
         for (byte x : b) {
             if (x != 0) {

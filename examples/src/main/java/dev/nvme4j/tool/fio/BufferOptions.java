@@ -20,6 +20,10 @@ public final class BufferOptions {
                     + "(100 - PCT)%% of its bytes, then zeros (100: zero_buffers).")
     public int compressPercentage;
 
+    @Option(names = "--buffer_pattern", paramLabel = "PATTERN", converter = VerifyOptions.PatternConverter.class,
+            description = "Fill the write buffers with this pattern (verify_pattern's syntax without %%o).")
+    public VerifyPattern bufferPattern;
+
     @Option(names = "--buffer_compress_chunk", paramLabel = "SIZE", converter = ByteSize.class,
             description = "The size of those chunks (default 512).")
     public long compressChunk = 512;
@@ -28,6 +32,10 @@ public final class BufferOptions {
     void checkAlone() {
         FioOptions.range("--buffer_compress_percentage", compressPercentage, 0, 100);
         FioOptions.range("--buffer_compress_chunk", compressChunk, 1, FioOptions.MAX_BS);
+        if (bufferPattern != null && bufferPattern.hasOffset()) {
+            throw dev.nvme4j.tool.cli.ToolException.usage("Invalid value for option '--buffer_pattern': %o (the "
+                    + "block's offset) is for verify_pattern only, as in fio");
+        }
     }
 
     /** True when the data is zeros (zero_buffers, or buffer_compress_percentage=100 as fio reads it). */
@@ -37,7 +45,7 @@ public final class BufferOptions {
 
     /** True when every write gets new data: refill_buffers, or by default with a compress percentage. */
     boolean refill() {
-        if (zeros()) {
+        if (zeros() || bufferPattern != null) {
             return false;
         }
         return refillBuffers != null ? refillBuffers : compressPercentage > 0;

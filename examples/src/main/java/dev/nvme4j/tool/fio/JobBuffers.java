@@ -25,6 +25,8 @@ final class JobBuffers implements AutoCloseable {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
     private final SplittableRandom random;
     private final boolean zeros;
+    /** buffer_pattern, or null. */
+    private final VerifyPattern pattern;
     private final int compressPercentage;
     private final int compressChunk;
 
@@ -62,6 +64,7 @@ final class JobBuffers implements AutoCloseable {
         random = new SplittableRandom(spec.seed());
         BufferOptions o = spec.options().buffers;
         zeros = o.zeros();
+        pattern = o.bufferPattern;
         compressPercentage = o.compressPercentage;
         compressChunk = (int) o.compressChunk;
         for (int i = 0; i < depth; i++) {
@@ -76,6 +79,10 @@ final class JobBuffers implements AutoCloseable {
      */
     void fill(int slot, int bytes) {
         MemorySegment m = data[slot].segment();
+        if (pattern != null && !zeros) {
+            pattern.fill(views[slot], 0, bytes, 0, 0);
+            return;
+        }
         if (zeros) {
             m.asSlice(0, bytes).fill((byte) 0);
             return;
