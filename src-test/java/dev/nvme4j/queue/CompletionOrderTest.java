@@ -12,7 +12,6 @@ import dev.nvme4j.spec.Cqe;
 import dev.nvme4j.spec.NvmeRegs;
 import dev.nvme4j.spec.Opcodes;
 import dev.nvme4j.testutil.PlainDmaAllocator;
-import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -50,7 +49,7 @@ class CompletionOrderTest {
     private CommandQueue queue(int depth) {
         DmaRegion sq = dma.allocate(depth * 64L);
         DmaRegion cq = dma.allocate(depth * 16L);
-        TrackerPool pool = new TrackerPool(depth - 1, dma.allocate((depth - 1) * 64L), 64, Arena.ofAuto());
+        TrackerPool pool = new TrackerPool(depth - 1, dma.allocate((depth - 1) * 64L), 64);
         return new CommandQueue(1, depth, regs, 0, sq, cq, pool, new QueueStats(), 64);
     }
 

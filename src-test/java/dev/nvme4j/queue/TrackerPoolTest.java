@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.nvme4j.testutil.PlainDmaAllocator;
-import java.lang.foreign.Arena;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -16,7 +15,7 @@ class TrackerPoolTest {
     private final PlainDmaAllocator dma = new PlainDmaAllocator();
 
     private TrackerPool pool(int n) {
-        return new TrackerPool(n, dma.allocate(n * 64L), 64, Arena.ofAuto());
+        return new TrackerPool(n, dma.allocate(n * 64L), 64);
     }
 
     @Test

@@ -123,7 +123,7 @@ public class QueueMicroBench {
         depth = 256;
         DmaRegion sq = dma.allocate(depth * 64L);
         DmaRegion cq = dma.allocate(depth * 16L);
-        TrackerPool pool = new TrackerPool(depth - 1, dma.allocate((depth - 1) * 64L), 64, arena);
+        TrackerPool pool = new TrackerPool(depth - 1, dma.allocate((depth - 1) * 64L), 64);
         queue = new CommandQueue(1, depth, NO_REGISTERS, 0, sq, cq, pool, new QueueStats(), BATCH);
         cqRing = cq.segment();
         // BATCH commands stay outstanding for good: the fake device completes their CIDs over and over.

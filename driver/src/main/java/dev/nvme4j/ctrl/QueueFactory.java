@@ -10,7 +10,6 @@ import dev.nvme4j.queue.QueueStats;
 import dev.nvme4j.queue.TrackerPool;
 import dev.nvme4j.spec.Cqe;
 import dev.nvme4j.spec.Sqe;
-import java.lang.foreign.Arena;
 
 /**
  * Allocates the memory of one queue: SQ ring, CQ ring (Base 3.3.1: physically contiguous,
@@ -55,7 +54,7 @@ final class QueueFactory {
         return cmb;
     }
 
-    Built build(int qid, int depth, Arena arena) {
+    Built build(int qid, int depth) {
         DmaRegion sq = cmb == null ? null : cmb.tryAllocate((long) depth * Sqe.SIZE);
         if (sq == null) {
             sq = dma.allocate((long) depth * Sqe.SIZE);
@@ -65,7 +64,7 @@ final class QueueFactory {
             cq = dma.allocate((long) depth * Cqe.SIZE);
             long areaBytes = PrpBuilder.areaBytes(maxTransfer, pageSize);
             DmaRegion prp = dma.allocate((depth - 1) * areaBytes);
-            TrackerPool pool = new TrackerPool(depth - 1, prp, areaBytes, arena);
+            TrackerPool pool = new TrackerPool(depth - 1, prp, areaBytes);
             CommandQueue q = new CommandQueue(qid, depth, regs, dstrd, sq, cq, pool, new QueueStats(), BATCH_CAP, link);
             return new Built(q, prp);
         } catch (RuntimeException e) {

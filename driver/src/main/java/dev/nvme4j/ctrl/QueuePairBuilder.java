@@ -7,7 +7,6 @@ import dev.nvme4j.queue.DeadlineCheck;
 import dev.nvme4j.queue.HybridSpin;
 import dev.nvme4j.queue.QueueHost;
 import dev.nvme4j.queue.QueuePairControl;
-import java.lang.foreign.Arena;
 
 /**
  * Creates one I/O queue pair on the controller: memory first, then Create I/O Completion Queue,
@@ -35,7 +34,7 @@ final class QueuePairBuilder {
 
     /** {@code vector}: null for a polled pair. */
     QueuePairControl create(int qid, int depth, CompletionMode mode, InterruptVector vector) {
-        QueueFactory.Built built = queues.build(qid, depth, Arena.ofAuto());
+        QueueFactory.Built built = queues.build(qid, depth);
         try {
             built.queue().attachShadow(shadow.pages(), false);
             createOnDevice(built, qid, depth, vector);

@@ -9,7 +9,6 @@ import dev.nvme4j.device.RegisterSpace;
 import dev.nvme4j.dma.DmaAllocator;
 import dev.nvme4j.dma.DmaException;
 import dev.nvme4j.spec.NvmeRegs;
-import java.lang.foreign.Arena;
 import java.util.Objects;
 
 /**
@@ -80,7 +79,7 @@ final class Startup {
         FeatureRecord features = new FeatureRecord(address, stats);
         bringUp.disable();
         cmb = ControllerMemoryBuffer.setUp(address, pci, cap, options.cmbSubmissionQueues(), pageSize);
-        adminMemory = adminQueues.build(0, depth, Arena.ofAuto());
+        adminMemory = adminQueues.build(0, depth);
         bringUp.configureAdminQueues(depth, adminMemory.queue().sqRegion().iova(),
                 adminMemory.queue().cqRegion().iova());
         bringUp.enable();

@@ -11,9 +11,6 @@ import dev.nvme4j.spec.Sqe;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One submission queue and its completion queue, with the trackers of its command identifiers:
@@ -28,10 +25,11 @@ import org.slf4j.LoggerFactory;
  * <p>Not thread-safe: owned by one thread at a time (the queue pair's owner, or the admin lock).
  */
 public final class CommandQueue {
-    private static final Logger LOG = LoggerFactory.getLogger(CommandQueue.class);
     private static final ValueLayout.OfInt LE_INT = Le.INT_ALIGNED;
     private static final ValueLayout.OfLong LE_LONG = Le.LONG_ALIGNED;
     private static final VarHandle CQE_DW3 = LE_INT.varHandle();
+    /** Whole SQ quadwords: always 8-byte aligned in the ring, so the unaligned form skips a per-access check. */
+    private static final ValueLayout.OfLong SQ_LONG = Le.LONG;
 
     private final int qid;
     private final int depth;
@@ -135,19 +133,6 @@ public final class CommandQueue {
         return batchTracker.length;
     }
 
-    /**
-     * A completion entry whose CID names no outstanding command: a duplicate, a stale entry for
-     * a CID since reused, or garbage. Never delivered (it would complete another command with
-     * this one's entry); counted, logged once per queue.
-     */
-    private void staleCompletion(int dw3) {
-        if (stats.countStaleCompletion() == 0) {
-            LOG.warn("queue {}: dropped a completion for CID {} (status 0x{}), which names no outstanding command"
-                    + " (a duplicate or stale entry from the device); further ones are only counted"
-                    + " (QueueCounters.staleCompletions)", qid, Cqe.cid(dw3), Integer.toHexString(Cqe.status(dw3)));
-        }
-    }
-
     /** True when a command can be issued now: a free CID and a free SQ slot. */
     public boolean hasRoom() {
         return trackers.free() > 0 && next(sqTail) != sqHead;
@@ -212,17 +197,43 @@ public final class CommandQueue {
         stats.countSubmitted();
     }
 
+    /**
+     * Writes a whole entry at the tail from its eight little-endian quadwords (CDW0 and NSID,
+     * CDW2-3, MPTR, DPTR's two, CDW10-11, 12-13, 14-15), keeps the tracker's copy, arms its
+     * deadline, advances the tail: each byte written once, nothing read back from the ring.
+     */
+    void putEntry(Tracker t, long w0, long w1, long w2, long w3, long w4, long w5, long w6, long w7,
+                  long deadlineNanos) {
+        long base = (long) sqTail << Sqe.SIZE_LOG2;
+        MemorySegment s = sq;
+        s.set(SQ_LONG, base, w0);
+        s.set(SQ_LONG, base + 8, w1);
+        s.set(SQ_LONG, base + 16, w2);
+        s.set(SQ_LONG, base + 24, w3);
+        s.set(SQ_LONG, base + 32, w4);
+        s.set(SQ_LONG, base + 40, w5);
+        s.set(SQ_LONG, base + 48, w6);
+        s.set(SQ_LONG, base + 56, w7);
+        t.save(w0, w1, w2, w3, w4, w5, w6, w7);
+        t.deadlineNanos = deadlineNanos;
+        sqTail = next(sqTail);
+        stats.countSubmitted();
+    }
+
     /** Re-issues a tracker's saved entry (after a controller reset recreated the queue). */
     public void resubmitSaved(Tracker t, long deadlineNanos) {
-        long base = (long) sqTail << Sqe.SIZE_LOG2;
-        MemorySegment.copy(t.savedSqe, 0, sq, base, Sqe.SIZE);
+        t.retries++;
+        t.reaped = false;
+        putSaved(t, deadlineNanos);
+        stats.countResubmitted();
+    }
+
+    private void putSaved(Tracker t, long deadlineNanos) {
+        MemorySegment.copy(t.savedSqe, 0, sq, (long) sqTail << Sqe.SIZE_LOG2, Sqe.SIZE);
         t.deadlineNanos = deadlineNanos;
         t.recoveryStep = RecoveryStep.NONE;
-        t.retries++;
         t.retryWaiting = false;
-        t.reaped = false;
         sqTail = next(sqTail);
-        stats.countResubmitted();
     }
 
     /** True when the SQ has a free slot (the command's tracker is already held). */
@@ -238,13 +249,8 @@ public final class CommandQueue {
         trackers.renew(t);
         int cdw0 = t.savedSqe.get(LE_INT, Sqe.OFF_CDW0);
         t.savedSqe.set(LE_INT, Sqe.OFF_CDW0, (cdw0 & 0xFFFF) | (t.cid << 16));
-        long base = (long) sqTail << Sqe.SIZE_LOG2;
-        MemorySegment.copy(t.savedSqe, 0, sq, base, Sqe.SIZE);
-        t.deadlineNanos = deadlineNanos;
-        t.recoveryStep = RecoveryStep.NONE;
-        t.retryWaiting = false;
         t.errorRetries++;
-        sqTail = next(sqTail);
+        putSaved(t, deadlineNanos);
         stats.countRetry();
         stats.countSubmitted();
     }
@@ -382,10 +388,11 @@ public final class CommandQueue {
             int dw1 = cq.get(LE_INT, base + Cqe.OFF_DW1);
             int dw2 = cq.get(LE_INT, base + Cqe.OFF_DW2);
             advanceCqHead();
-            sqHead = Cqe.sqHead(dw2) % depth;
+            int h = Cqe.sqHead(dw2);
+            sqHead = h < depth ? h : h % depth; // a device's bad head stays in range; no division otherwise
             Tracker t = trackers.byCid(Cqe.cid(dw3));
             if (t == null || !t.busy || t.reaped) {
-                staleCompletion(dw3);
+                stats.staleCompletion(qid, dw3); // never delivered: it would complete another command
                 continue;
             }
             t.reaped = true;

@@ -70,25 +70,13 @@ final class CommandWriter {
     }
 
     void writePart(Tracker t, Request r, int chunk) {
+        if (r.opcode == Opcodes.NVM_READ || r.opcode == Opcodes.NVM_WRITE) {
+            writeReadWrite(t, r, chunk);
+            return;
+        }
         MemorySegment sq = queue.sq();
         long base = queue.startEntry(t, r.opcode, r.nsid);
-        int bytes = 0;
         switch (r.opcode) {
-            case Opcodes.NVM_READ, Opcodes.NVM_WRITE -> {
-                bytes = chunk * r.lbaSize;
-                if (bytes >= sglThreshold) {
-                    sq.set(LE_INT, base + Sqe.OFF_CDW0, sq.get(LE_INT, base + Sqe.OFF_CDW0) | Sgl.CDW0_PSDT_SGL);
-                    Sgl.put(sq, base + Sqe.OFF_PRP1, r.nextIova, bytes, Sgl.TYPE_DATA_BLOCK);
-                    queue.stats().countSglCommand();
-                } else {
-                    Sqe.putLong(sq, base, Sqe.OFF_PRP1, r.nextIova);
-                    Sqe.putLong(sq, base, Sqe.OFF_PRP2,
-                            PrpBuilder.prp2(r.nextIova, bytes, pageSize, t.prpList, t.prpListIova));
-                }
-                putLbaRange(sq, base, r.nextLba, chunk);
-                MetadataIo.putFields(sq, base, r, chunk);
-                t.slba = r.nextLba;
-            }
             case Opcodes.NVM_WRITE_ZEROES -> {
                 putLbaRange(sq, base, r.nextLba, chunk);
                 MetadataIo.putFields(sq, base, r, chunk); // PRACT and EILBRT on a PI namespace
@@ -96,8 +84,34 @@ final class CommandWriter {
             case Opcodes.NVM_DATASET_MANAGEMENT -> writeDeallocate(sq, base, t, r.nextLba, chunk);
             default -> { } // Flush: NSID only (NVM Command Set 3.2.2)
         }
-        t.dataBytes = bytes;
+        t.dataBytes = 0;
         queue.finishEntry(t, deadline());
+    }
+
+    /**
+     * One read or write command (NVM Command Set 3.2.4, 3.2.6): the entry is composed as its
+     * eight quadwords and written in one pass ({@link CommandQueue#putEntry}). Data pointer: PRPs,
+     * or one SGL Data Block descriptor from {@link #sglThreshold} bytes on; metadata and PI fields
+     * as {@link MetadataIo} lays them out for the request.
+     */
+    private void writeReadWrite(Tracker t, Request r, int chunk) {
+        int bytes = chunk * r.lbaSize;
+        long lba = r.nextLba;
+        int cdw0 = Sqe.cdw0(r.opcode, t.cid);
+        long dptr1 = r.nextIova;
+        long dptr2;
+        if (bytes >= sglThreshold) {
+            cdw0 |= Sgl.CDW0_PSDT_SGL;
+            dptr2 = Sgl.secondQuadword(bytes, Sgl.TYPE_DATA_BLOCK);
+            queue.stats().countSglCommand();
+        } else {
+            dptr2 = PrpBuilder.prp2(dptr1, bytes, pageSize, t.prpList, t.prpListIova);
+        }
+        long mptr = MetadataIo.nextMptr(r, chunk);
+        t.slba = lba;
+        t.dataBytes = bytes;
+        queue.putEntry(t, Le.quad(cdw0, r.nsid), 0, mptr, dptr1, dptr2, lba, MetadataIo.cdw12(r, chunk) & 0xFFFF_FFFFL,
+                MetadataIo.cdw14And15(r), deadline());
     }
 
     /** SLBA in CDW10-11, NLB (zero-based) in CDW12 (NVM Command Set 3.2.4/3.2.6/3.2.8). */

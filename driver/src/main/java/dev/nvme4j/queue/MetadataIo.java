@@ -7,6 +7,7 @@ import dev.nvme4j.api.Protection;
 import dev.nvme4j.spec.IoFields;
 import dev.nvme4j.spec.PiTuple;
 import dev.nvme4j.spec.Crc16T10Dif;
+import dev.nvme4j.spec.Le;
 import dev.nvme4j.spec.Sqe;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -34,6 +35,11 @@ final class MetadataIo {
     /** Bytes per block in the data buffer: the data, plus the metadata in an extended LBA that moves it. */
     static int dataStride(Namespace ns, Protection pi) {
         return ns.dataBytesPerBlock(pi);
+    }
+
+    /** Blocks per device command for a data stride: as many as MDTS allows, at most NLB's 65536, at least 1. */
+    static int chunkBlocks(long maxTransfer, int stride) {
+        return (int) Math.min(IoArgs.MAX_BLOCKS_PER_COMMAND, Math.max(1, maxTransfer / stride));
     }
 
     /** Bytes per block in the separate metadata buffer (0 when none moves). */
@@ -84,12 +90,13 @@ final class MetadataIo {
     /**
      * Lays out a read or write over the request: strides, MDTS chunking (an extended LBA counts its
      * metadata toward MDTS), the PI fields of every command, and (host PI) the generation of the
-     * PI of a write. {@code checkOnHost} is true for reads the driver itself checks at completion.
+     * PI of a write. {@code stride} is {@link #dataStride}, {@code chunkBlocks} the blocks per
+     * command for it ({@link #chunkBlocks}).
      */
     static void prepare(Request r, boolean write, Namespace ns, long lba, int blocks, DmaBuffer data,
-                        DmaBuffer metadata, Protection pi, long maxTransfer) {
-        r.lbaSize = dataStride(ns, pi);
-        r.chunkBlocks = (int) Math.min(IoArgs.MAX_BLOCKS_PER_COMMAND, Math.max(1, maxTransfer / r.lbaSize));
+                        DmaBuffer metadata, Protection pi, int stride, int chunkBlocks) {
+        r.lbaSize = stride;
+        r.chunkBlocks = chunkBlocks;
         r.nextLba = lba;
         r.nextIova = data.iova();
         r.blocksLeft = blocks;
@@ -122,15 +129,35 @@ final class MetadataIo {
     /** MPTR, PRINFO, EILBRT and LBAT/LBATM of one command of the request (the part at {@code r.nextLba}). */
     static void putFields(MemorySegment sq, long base, Request r, int chunk) {
         if (r.metaStride != 0) {
-            Sqe.putLong(sq, base, Sqe.OFF_MPTR, r.nextMetaIova);
-            r.nextMetaIova += (long) chunk * r.metaStride;
+            Sqe.putLong(sq, base, Sqe.OFF_MPTR, nextMptr(r, chunk));
         }
         if (r.prinfo != 0) {
-            Sqe.putInt(sq, base, Sqe.OFF_CDW12, IoFields.nlbCdw12(chunk) | r.prinfo);
-            // EILBRT: the reference tag of the command's first block (types 1 and 2 increment it per block).
-            Sqe.putInt(sq, base, Sqe.OFF_CDW14, (int) r.nextLba);
-            Sqe.putInt(sq, base, Sqe.OFF_CDW15, r.cdw15);
+            Sqe.putInt(sq, base, Sqe.OFF_CDW12, cdw12(r, chunk));
+            Sqe.putLong(sq, base, Sqe.OFF_CDW14, cdw14And15(r));
         }
+    }
+
+    /** MPTR of the part at {@code r.nextLba} (0 when no separate metadata moves); moves on to the next part's. */
+    static long nextMptr(Request r, int chunk) {
+        if (r.metaStride == 0) {
+            return 0;
+        }
+        long mptr = r.nextMetaIova;
+        r.nextMetaIova += (long) chunk * r.metaStride;
+        return mptr;
+    }
+
+    /** CDW12 of a part: NLB and PRINFO. */
+    static int cdw12(Request r, int chunk) {
+        return IoFields.nlbCdw12(chunk) | r.prinfo;
+    }
+
+    /**
+     * CDW14 and CDW15 of a part as one quadword: EILBRT, the reference tag of the part's first
+     * block (types 1 and 2 increment it per block), and LBAT/LBATM; 0 without PI.
+     */
+    static long cdw14And15(Request r) {
+        return r.prinfo == 0 ? 0 : Le.quad((int) r.nextLba, r.cdw15);
     }
 
     /** Writes the PI of {@code blocks} blocks from {@code lba} into their metadata (host-generated PI). */

@@ -1,8 +1,11 @@
 package dev.nvme4j.queue;
 
 import dev.nvme4j.api.QueueCounters;
+import dev.nvme4j.spec.Cqe;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Live counters of one queue. Single writer: only the thread that holds the queue (its owner,
@@ -12,6 +15,7 @@ import java.lang.invoke.VarHandle;
  * one (which plain {@code long}s do not promise in Java), at the cost of a plain store on x86-64.
  */
 public final class QueueStats {
+    private static final Logger LOG = LoggerFactory.getLogger(CommandQueue.class);
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
     private static final int SUBMITTED = 0;
@@ -105,9 +109,16 @@ public final class QueueStats {
         return add(CALLBACK_FAILURES, 1);
     }
 
-    /** Returns how many stale completions came before this one (0: the first, to be logged). */
-    long countStaleCompletion() {
-        return add(STALE_COMPLETIONS, 1);
+    /**
+     * A completion entry of queue {@code qid} whose CID names no outstanding command: a duplicate,
+     * a stale entry for a CID since reused, or garbage. Counted; the first one is logged.
+     */
+    void staleCompletion(int qid, int dw3) {
+        if (add(STALE_COMPLETIONS, 1) == 0) {
+            LOG.warn("queue {}: dropped a completion for CID {} (status 0x{}), which names no outstanding command"
+                    + " (a duplicate or stale entry from the device); further ones are only counted"
+                    + " (QueueCounters.staleCompletions)", qid, Cqe.cid(dw3), Integer.toHexString(Cqe.status(dw3)));
+        }
     }
 
     void countSglCommand() {

@@ -35,6 +35,9 @@ final class Submission {
      * leaves the controller's set only when freed, which {@link DmaRegion#isLive} shows.
      */
     private DmaRegion verifiedRegion;
+    /** The stride {@link #chunkBlocksOfStride} was computed for (0: none yet; a stride is at least 1). */
+    private int chunkStride;
+    private int chunkBlocksOfStride;
 
     Submission(IoQueuePairImpl pair, QueueHost host, CommandQueue queue, OwnerGate gate, RequestSlots slots,
                PendingRequests pending, CommandWriter writer) {
@@ -140,10 +143,25 @@ final class Submission {
                 r.prinfo = opcode == Opcodes.NVM_WRITE_ZEROES && ns.hasProtection() ? PiTuple.PRACT : 0;
                 r.cdw15 = 0;
             }
-            default -> MetadataIo.prepare(r, opcode == Opcodes.NVM_WRITE, ns, lba, blocks, buffer, meta, pi,
-                    maxTransfer);
+            default -> {
+                int stride = MetadataIo.dataStride(ns, pi);
+                MetadataIo.prepare(r, opcode == Opcodes.NVM_WRITE, ns, lba, blocks, buffer, meta, pi, stride,
+                        chunkBlocks(stride));
+            }
         }
         issue(r);
+    }
+
+    /**
+     * {@link MetadataIo#chunkBlocks} for {@code stride}, kept for the last stride asked: a queue
+     * pair's reads and writes nearly always have one stride, and the answer is a 64-bit division.
+     */
+    private int chunkBlocks(int stride) {
+        if (stride != chunkStride) {
+            chunkBlocksOfStride = MetadataIo.chunkBlocks(maxTransfer, stride);
+            chunkStride = stride;
+        }
+        return chunkBlocksOfStride;
     }
 
     private void checkBuffer(DmaBuffer buffer) {

@@ -1,8 +1,6 @@
 package dev.nvme4j.queue;
 
 import dev.nvme4j.dma.DmaRegion;
-import dev.nvme4j.spec.Sqe;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -32,9 +30,8 @@ public final class TrackerPool {
      * @param count        number of trackers (CIDs 0..count-1)
      * @param prpArea      DMA memory holding every tracker's PRP list area, back to back
      * @param prpAreaBytes bytes per tracker (a power of two up to a page, or whole pages)
-     * @param arena        where the saved SQE copies live
      */
-    public TrackerPool(int count, DmaRegion prpArea, long prpAreaBytes, Arena arena) {
+    public TrackerPool(int count, DmaRegion prpArea, long prpAreaBytes) {
         if (count < 1 || count > 65535) {
             throw new IllegalArgumentException("tracker count must be 1..65535, got " + count);
         }
@@ -42,11 +39,10 @@ public final class TrackerPool {
         indexBits = Math.max(1, 32 - Integer.numberOfLeadingZeros(count - 1));
         indexMask = (1 << indexBits) - 1;
         generations = 1 << (16 - indexBits);
-        MemorySegment sqes = arena.allocate((long) count * Sqe.SIZE, 64);
         for (int cid = 0; cid < count; cid++) {
             long off = cid * prpAreaBytes;
             MemorySegment list = prpArea.segment().asSlice(off, prpAreaBytes);
-            trackers[cid] = new Tracker(cid, list, prpArea.iova() + off, sqes.asSlice((long) cid * Sqe.SIZE, Sqe.SIZE));
+            trackers[cid] = new Tracker(cid, list, prpArea.iova() + off);
         }
         for (int cid = count - 1; cid >= 0; cid--) {
             trackers[cid].nextFree = cid == count - 1 ? -1 : cid + 1;

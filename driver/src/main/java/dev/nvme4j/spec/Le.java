@@ -17,4 +17,9 @@ public final class Le {
 
     private Le() {
     }
+
+    /** The quadword of two consecutive little-endian dwords: {@code low} at the lower address. */
+    public static long quad(int low, int high) {
+        return (low & 0xFFFF_FFFFL) | ((long) high << 32);
+    }
 }

@@ -14,7 +14,6 @@ import java.nio.ByteOrder;
  */
 public final class Sgl {
     private static final ValueLayout.OfLong LE_LONG = Le.LONG;
-    private static final ValueLayout.OfInt LE_INT = Le.INT;
 
     /** Bytes per descriptor. */
     public static final int DESCRIPTOR_SIZE = 16;
@@ -48,8 +47,15 @@ public final class Sgl {
     /** Writes one descriptor at {@code off} of {@code s}. */
     public static void put(MemorySegment s, long off, long address, int length, int type) {
         s.set(LE_LONG, off, address);
-        s.set(LE_INT, off + 8, length);
-        s.set(LE_INT, off + 12, (type & 0xF) << 28); // bytes 14:12 reserved, byte 15 the identifier
+        s.set(LE_LONG, off + 8, secondQuadword(length, type));
+    }
+
+    /**
+     * Bytes 8 to 15 of a descriptor as one little-endian quadword: the length (bytes 11:8),
+     * bytes 14:12 reserved, byte 15 the identifier (type in bits 7:4, sub type 0).
+     */
+    public static long secondQuadword(int length, int type) {
+        return Le.quad(length, (type & 0xF) << 28);
     }
 
     /** Descriptor type of the identifier byte (byte 15). */
