@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,7 +27,7 @@ final class FakeTcpTarget implements AutoCloseable {
     static final int BLOCK = 512;
 
     final byte[] media;
-    final ServerSocket server;
+    volatile ServerSocket server;
     final List<Socket> sockets = new CopyOnWriteArrayList<>();
     final List<String> errors = new CopyOnWriteArrayList<>();
     final AtomicInteger keepAlives = new AtomicInteger();
@@ -59,8 +60,12 @@ final class FakeTcpTarget implements AutoCloseable {
     final AtomicInteger aborts = new AtomicInteger();
     final AtomicInteger ioCommands = new AtomicInteger();
     volatile boolean silentOnIcReq;
+    /** Every PDU on every connection (old and new) is read and ignored; the sockets stay open. */
+    volatile boolean silent;
     volatile boolean wrongC2hOffset;
     volatile boolean closeOnRead;
+    /** Each read is answered this many milliseconds late. */
+    volatile int readDelayMillis;
     volatile int discoveryRecords = 1;
     /** CC.EN never makes CSTS.RDY 1. */
     volatile boolean neverReady;
@@ -73,8 +78,35 @@ final class FakeTcpTarget implements AutoCloseable {
 
     FakeTcpTarget(int blocks) throws IOException {
         media = new byte[blocks * BLOCK];
-        server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
-        Thread t = new Thread(this::acceptLoop, "fake-nvme-tcp-accept");
+        listen(0);
+    }
+
+    private void listen(int port) throws IOException {
+        ServerSocket ss = new ServerSocket();
+        ss.setReuseAddress(true);
+        ss.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+        server = ss;
+        Thread t = new Thread(() -> acceptLoop(ss), "fake-nvme-tcp-accept");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * A target restart: every connection and the listening socket close now; after
+     * {@code downMillis} (connections refused meanwhile) the target listens on the same port
+     * again, with the same media.
+     */
+    void restart(long downMillis) throws IOException {
+        int port = server.getLocalPort();
+        close();
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(downMillis);
+                listen(port);
+            } catch (IOException | InterruptedException e) {
+                errors.add("restart: " + e);
+            }
+        }, "fake-nvme-tcp-restart");
         t.setDaemon(true);
         t.start();
     }
@@ -83,10 +115,10 @@ final class FakeTcpTarget implements AutoCloseable {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort());
     }
 
-    private void acceptLoop() {
-        while (!server.isClosed()) {
+    private void acceptLoop(ServerSocket ss) {
+        while (!ss.isClosed()) {
             try {
-                Socket s = server.accept();
+                Socket s = ss.accept();
                 s.setTcpNoDelay(true);
                 sockets.add(s);
                 Thread t = new Thread(() -> serve(s), "fake-nvme-tcp-conn");
@@ -133,6 +165,9 @@ final class FakeTcpTarget implements AutoCloseable {
 
     private void handle(FakeTcpConnection c, ByteBuffer p) throws IOException {
         int type = p.get(0) & 0xFF;
+        if (silent) {
+            return;
+        }
         switch (type) {
             case TcpPdu.ICREQ -> icResp(c, p);
             case TcpPdu.CAPSULE_CMD -> command(c, p);
@@ -231,8 +266,29 @@ final class FakeTcpTarget implements AutoCloseable {
         }
     }
 
+    /** Data SGL Length Invalid (SC 0Fh), as nvmet answers a transfer length that is not the command's. */
+    static final int SC_DATA_SGL_LENGTH_INVALID = 0x0F;
+
+    /** The data length each admin command of this target moves, as the specification defines it; -1: any. */
+    private static int adminLength(int opc, int cdw10, int cdw11) {
+        return switch (opc) {
+            case 0x06 -> 4096;
+            case 0x02 -> (int) ((((cdw10 >>> 16) | ((long) (cdw11 & 0xFFFF) << 16)) + 1) * 4);
+            case 0x0A -> (cdw10 & 0xFF) == 0x81 ? ((cdw11 & 1) != 0 ? 16 : 8) : 0;
+            case 0x09, 0x0C, 0x08, 0x18 -> 0;
+            case 0x11 -> (cdw10 + 1) * 4;
+            case 0x82 -> cdw11;
+            default -> -1;
+        };
+    }
+
     private void admin(FakeTcpConnection c, int opc, int cid, int nsid, int cdw10, int cdw11, int cdw12, int len)
             throws IOException {
+        int want = adminLength(opc, cdw10, cdw11);
+        if (want >= 0 && len != want) {
+            c.resp(cid, 0, SC_DATA_SGL_LENGTH_INVALID);
+            return;
+        }
         switch (opc) {
             case 0x06 -> {
                 byte[] d = new byte[4096];
@@ -252,8 +308,19 @@ final class FakeTcpTarget implements AutoCloseable {
                     b.putLong(8, media.length / BLOCK);
                     d[128 + 2] = 9;
                 }
-                c.c2h(cid, d, 0, Math.min(len, 4096));
+                c.c2h(cid, d, 0, 4096);
             }
+            case 0x0A -> {
+                if (len == 0) {
+                    c.resp(cid, 0, 0);
+                } else {
+                    byte[] id = new byte[len];
+                    Arrays.fill(id, (byte) 0x81);
+                    c.c2h(cid, id, 0, len);
+                }
+            }
+            case 0x11 -> c.resp(cid, 0, 0); // Firmware Image Download: the image part came in the capsule
+            case 0x82 -> c.c2h(cid, new byte[len], 0, len); // Security Receive: zeros
             case 0x09 -> c.resp(cid, cdw11, 0);
             case 0x0C -> { } // Asynchronous Event Request: held, no event ever comes
             case 0x08 -> { // Abort: not aborted
@@ -349,6 +416,13 @@ final class FakeTcpTarget implements AutoCloseable {
                 c.finishHeader(t, 24);
                 c.send(t);
                 return;
+            }
+            if (readDelayMillis > 0) {
+                try {
+                    Thread.sleep(readDelayMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             c.c2h(cid, media, (int) off, len);
         } else {

@@ -53,6 +53,18 @@ class TcpToolTest {
     }
 
     @Test
+    void fioOverTcpBlocksOnTheSocketByDefaultAndTakesAnyMode() {
+        Run r = run("fio", device(), "--rw=randread", "--bs=4k", "--iodepth=4", "--size=1m", "--io_size=256k",
+                "--name=tcp", "--output-format=json");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("\"mode\" : \"irq\""), "irq by default over tcp://: " + r.out());
+        Run polled = run("fio", device(), "--rw=randread", "--bs=4k", "--iodepth=4", "--size=1m", "--io_size=256k",
+                "--name=tcp", "--mode=poll", "--output-format=json");
+        assertEquals(0, polled.exit(), polled.out() + polled.err());
+        assertTrue(polled.out().contains("\"mode\" : \"poll\""), "as given: " + polled.out());
+    }
+
+    @Test
     void identifyCommandsRunOverTcp() {
         Run ctrl = run("id-ctrl", device());
         assertEquals(0, ctrl.exit(), ctrl.err());

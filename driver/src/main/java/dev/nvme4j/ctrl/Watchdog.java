@@ -1,5 +1,6 @@
 package dev.nvme4j.ctrl;
 
+import dev.nvme4j.device.FabricsLink;
 import dev.nvme4j.device.RegisterSpace;
 import dev.nvme4j.queue.QueuePairControl;
 import dev.nvme4j.queue.OwnerGate;
@@ -30,6 +31,8 @@ final class Watchdog implements Runnable {
     private final String address;
     private final long periodNanos;
     private final RegisterSpace regs;
+    /** The fabrics transport (null for PCIe): it names the cause of a CSTS.CFS that is its own. */
+    private final FabricsLink link;
     private final AdminQueue admin;
     private final ControllerStats stats;
     private final Recovery recovery;
@@ -45,6 +48,7 @@ final class Watchdog implements Runnable {
         this.address = p.address();
         this.periodNanos = p.options().watchdogPeriod().toNanos();
         this.regs = p.regs();
+        this.link = p.pci().fabricsLink();
         this.admin = p.admin();
         this.stats = p.stats();
         this.recovery = recovery;
@@ -124,7 +128,8 @@ final class Watchdog implements Runnable {
             return false;
         }
         if (NvmeRegs.cstsCfs(csts)) {
-            reset.run("controller fatal status (CSTS.CFS)");
+            String cause = link == null ? null : link.failureCause();
+            reset.run(cause != null ? "connection failure: " + cause : "controller fatal status (CSTS.CFS)");
             return false;
         }
         return true;

@@ -18,6 +18,16 @@ public interface FabricsLink {
     void pump(int qid);
 
     /**
+     * Why the transport reports CSTS.CFS when the cause is its own (a connection reset, a Keep
+     * Alive or command timeout, a digest error, a malformed PDU), or null when it is not (no
+     * broken connection: the controller itself reported a fatal status). The driver names it as
+     * the reason of the reset that follows.
+     */
+    default String failureCause() {
+        return null;
+    }
+
+    /**
      * True when every command's data must be described by one SGL Data Block descriptor (the
      * fabrics rule: NVMe over Fabrics 1.1, 2.3.1); the driver then never builds PRPs.
      */

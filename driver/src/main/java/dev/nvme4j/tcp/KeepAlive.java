@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The Keep Alive timer of one {@link TcpController} (Base 5.24): a daemon thread sends Keep Alive
  * on the admin queue every KATO / 2, serialised with the other admin commands on the admin queue's
- * monitor. No timer when KATO is 0.
+ * monitor. A Keep Alive (or Property Get/Set) not answered within the KATO (or the I/O timeout, if shorter) fails the
+ * admin connection ("keep-alive timeout"): the driver then resets, that is reconnects. No timer
+ * when KATO is 0.
  */
 final class KeepAlive {
     private static final Logger log = LoggerFactory.getLogger(TcpController.class);
@@ -71,7 +73,7 @@ final class KeepAlive {
                 }
                 Sqe.clear(sqe, 0);
                 Sqe.putInt(sqe, 0, Sqe.OFF_CDW0, Opcodes.ADMIN_KEEP_ALIVE);
-                int status = admin.execute(sqe, null, 0, 0, TcpQueue.DIR_NONE, options.ioTimeoutNanos());
+                int status = admin.execute(sqe, null, 0, 0, TcpQueue.DIR_NONE, options.keepAliveBoundNanos());
                 if (status != Status.SUCCESS) {
                     log.warn("Keep Alive to {} failed: {}", subNqn, Status.describe(status));
                 }

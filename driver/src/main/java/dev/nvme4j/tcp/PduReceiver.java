@@ -48,6 +48,7 @@ final class PduReceiver {
     private final MemorySegment rxSegment;
     private final ByteBuffer digestView;
     private final CRC32C crc = new CRC32C();
+    private final boolean shortReadTakesAll;
     private boolean headerDigest;
     private boolean dataDigest;
     private boolean icRespSeen;
@@ -76,6 +77,7 @@ final class PduReceiver {
         this.wire = wire;
         this.listener = listener;
         this.rx = ByteBuffer.allocateDirect(bufferSize).order(ByteOrder.LITTLE_ENDIAN);
+        this.shortReadTakesAll = wire.shortReadTakesAll();
         this.rxSegment = MemorySegment.ofBuffer(rx);
         this.digestView = rx.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     }
@@ -98,6 +100,7 @@ final class PduReceiver {
     int pump() throws IOException {
         int total = 0;
         for (int round = 0; round < 64; round++) {
+            int room = rx.remaining();
             int n = wire.read(rx);
             if (n < 0) {
                 throw new TcpTransportException(TcpTransportException.Kind.CONNECTION,
@@ -114,7 +117,7 @@ final class PduReceiver {
             } finally {
                 rx.compact();
             }
-            if (n == 0) {
+            if (n == 0 || (shortReadTakesAll && n < room)) {
                 break;
             }
         }
@@ -200,6 +203,18 @@ final class PduReceiver {
         listener.onC2hDataDone(cid, dataLength, flags);
     }
 
+    /** The 8 bytes at {@code p} in hex, with their printable characters. */
+    private String firstBytes(int p) {
+        StringBuilder hex = new StringBuilder();
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < COMMON_HEADER_LENGTH; i++) {
+            int b = rx.get(p + i) & 0xFF;
+            hex.append(String.format("%02x", b));
+            text.append(b >= 0x20 && b < 0x7F ? (char) b : '.');
+        }
+        return hex + " '" + text + "'";
+    }
+
     private void checkCommonHeader() throws TcpTransportException {
         int p = rx.position();
         type = rx.get(p + OFF_TYPE) & 0xFF;
@@ -208,6 +223,10 @@ final class PduReceiver {
         pdo = rx.get(p + OFF_PDO) & 0xFF;
         plen = rx.getInt(p + OFF_PLEN);
         int expected = expectedC2hHeaderLength(type);
+        if (!icRespSeen && (expected < 0 || hlen != expected)) {
+            throw bad(FES_INVALID_HEADER_FIELD, OFF_TYPE, "the peer is not an NVMe/TCP target: its first bytes ("
+                    + firstBytes(p) + ") are no ICResp; check the address and the port");
+        }
         if (expected < 0) {
             throw bad(FES_INVALID_HEADER_FIELD, OFF_TYPE, "a " + typeName(type) + " PDU, which a controller never sends to a host");
         }

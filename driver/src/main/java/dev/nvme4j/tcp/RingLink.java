@@ -151,20 +151,9 @@ final class RingLink implements TcpQueue.CompletionHandler {
         }
     }
 
-    /** The admin commands whose data length the SGL may exceed (the driver's buffers are whole pages). */
+    /** Admin commands move the length the specification defines, at most the buffer's (see {@link AdminTransfer}). */
     private int expectedLength(long base, int opcode, int sglLength) {
-        if (admin == null) {
-            return sglLength;
-        }
-        return switch (opcode) {
-            case Opcodes.ADMIN_IDENTIFY -> 4096;
-            case Opcodes.ADMIN_GET_LOG_PAGE -> {
-                long numd = ((sq.get(INT, base + Sqe.OFF_CDW10) >>> 16) | ((long) (sq.get(INT, base + Sqe.OFF_CDW11)
-                        & 0xFFFF) << 16)) + 1;
-                yield (int) Math.min(sglLength, numd * 4);
-            }
-            default -> sglLength;
-        };
+        return admin == null ? sglLength : AdminTransfer.length(sq, base, opcode, sglLength);
     }
 
     private void unsupported(int cid, int opcode, String what) {

@@ -116,6 +116,17 @@ final class SocketWire implements Wire {
     }
 
     @Override
+    public boolean shortReadTakesAll() {
+        return true;
+    }
+
+    /** A no-op once the selector is closed. */
+    @Override
+    public void wakeUp() {
+        selector.wakeup();
+    }
+
+    @Override
     public void close() {
         closeQuietly(channel, selector);
     }

@@ -1,5 +1,6 @@
 package dev.nvme4j.tcp;
 
+import dev.nvme4j.spec.Opcodes;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeUnit;
@@ -39,9 +40,8 @@ final class SyncCommand {
                 if (!q.await(deadline) && !slots.done[cid]) {
                     q.poll();
                     if (!slots.done[cid]) {
-                        q.fail(new TcpTransportException(TcpTransportException.Kind.TIMEOUT, "command (opcode 0x"
-                                + Integer.toHexString(sqe.get(ValueLayout.JAVA_BYTE, 0) & 0xFF) + ") on " + q.name
-                                + " not completed within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"));
+                        q.fail(new TcpTransportException(TcpTransportException.Kind.TIMEOUT,
+                                timeoutMessage(q, sqe, timeoutNanos)));
                         throw q.failure();
                     }
                 }
@@ -58,5 +58,16 @@ final class SyncCommand {
                 q.releaseCid(cid);
             }
         }
+    }
+
+    private static String timeoutMessage(TcpQueue q, MemorySegment sqe, long timeoutNanos) {
+        int opcode = sqe.get(ValueLayout.JAVA_BYTE, 0) & 0xFF;
+        boolean kato = q.qid() == 0 && q.keepAliveBoundNanos > 0 && timeoutNanos <= q.keepAliveBoundNanos;
+        String what = q.qid() == 0 && opcode == Opcodes.ADMIN_KEEP_ALIVE ? "Keep Alive"
+                : opcode == Fabrics.OPC_FABRICS ? "Fabrics command (FCTYPE 0x" + Integer.toHexString(
+                        sqe.get(ValueLayout.JAVA_BYTE, 4) & 0xFF) + ")" : "command (opcode 0x" + Integer.toHexString(opcode) + ")";
+        return (kato ? "keep-alive timeout: " : "") + what + " on " + q.name + " not answered within "
+                + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms" + (kato ? " (the KATO)" : "")
+                + ": the target stopped answering";
     }
 }

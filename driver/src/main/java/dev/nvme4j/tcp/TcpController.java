@@ -62,6 +62,7 @@ public final class TcpController implements AutoCloseable {
         this.subNqn = subNqn;
         this.options = options;
         this.admin = admin;
+        admin.keepAliveBoundNanos = options.keepAliveMillis() > 0 ? options.keepAliveBoundNanos() : 0;
         this.keepAlive = new KeepAlive(admin, sqe, options, subNqn, () -> closed);
     }
 
@@ -139,7 +140,7 @@ public final class TcpController implements AutoCloseable {
     public long propertyGet(int offset, boolean eightBytes) throws TcpTransportException {
         synchronized (admin) {
             Fabrics.propertyGet(sqe, offset, eightBytes);
-            int status = admin.execute(sqe, null, 0, 0, TcpQueue.DIR_NONE, options.ioTimeoutNanos());
+            int status = admin.execute(sqe, null, 0, 0, TcpQueue.DIR_NONE, options.keepAliveBoundNanos());
             check(status, String.format("Property Get of offset 0x%x", offset));
             long lo = Integer.toUnsignedLong(admin.lastDw0());
             return eightBytes ? lo | ((long) admin.lastDw1() << 32) : lo;
@@ -150,7 +151,7 @@ public final class TcpController implements AutoCloseable {
     public void propertySet(int offset, boolean eightBytes, long value) throws TcpTransportException {
         synchronized (admin) {
             Fabrics.propertySet(sqe, offset, eightBytes, value);
-            int status = admin.execute(sqe, null, 0, 0, TcpQueue.DIR_NONE, options.ioTimeoutNanos());
+            int status = admin.execute(sqe, null, 0, 0, TcpQueue.DIR_NONE, options.keepAliveBoundNanos());
             check(status, String.format("Property Set of offset 0x%x", offset));
         }
     }

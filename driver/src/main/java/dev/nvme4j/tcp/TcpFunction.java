@@ -39,12 +39,10 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safety: register accesses from any thread; the admin link under the admin
  * connection's monitor; an I/O link by its queue pair's gate holder.
  */
-public final class TcpFunction implements PciFunction, FabricsLink, RingLink.AdminIntercept {
+public final class TcpFunction implements PciFunction, FabricsLink, RingLink.AdminIntercept, TcpVector.Links {
     private static final Logger LOG = LoggerFactory.getLogger(TcpFunction.class);
     private static final int STATUS_INVALID_OPCODE = Status.of(0, 0x01, true);
     private static final int STATUS_INTERNAL = Status.of(0, 0x06, false);
-    private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final InetSocketAddress address;
     private final String subNqn;
@@ -109,14 +107,19 @@ public final class TcpFunction implements PciFunction, FabricsLink, RingLink.Adm
         return dma;
     }
 
+    /** One "vector" per queue: its connection's readability ({@link TcpVector}); vector {@code n} is queue {@code n}'s. */
     @Override
     public int msixVectorCount() {
-        return 0;
+        return 65536;
     }
 
     @Override
     public InterruptVector[] enableMsix(int count) {
-        return new InterruptVector[0];
+        InterruptVector[] v = new InterruptVector[count];
+        for (int i = 0; i < count; i++) {
+            v[i] = new TcpVector(this, i);
+        }
+        return v;
     }
 
     @Override
@@ -194,15 +197,26 @@ public final class TcpFunction implements PciFunction, FabricsLink, RingLink.Adm
     }
 
     private boolean broken(TcpController a) {
-        if (a.adminQueue().failure() != null) {
-            return true;
-        }
+        return firstFailure(a) != null;
+    }
+
+    /** The admin connection's failure, else the first failed I/O connection's, else null. */
+    private TcpTransportException firstFailure(TcpController a) {
+        TcpTransportException f = a.adminQueue().failure();
         for (RingLink l : links) {
-            if (l != null && l.failed()) {
-                return true;
+            if (f == null && l != null) {
+                f = l.conn.failure();
             }
         }
-        return false;
+        return f;
+    }
+
+    /** The broken connection's reason (reset, Keep Alive or command timeout, digest or protocol error). */
+    @Override
+    public String failureCause() {
+        TcpController a = assoc;
+        TcpTransportException f = a == null ? null : firstFailure(a);
+        return f == null ? null : f.getMessage();
     }
 
     long property(long offset, boolean eightBytes) {
@@ -271,34 +285,15 @@ public final class TcpFunction implements PciFunction, FabricsLink, RingLink.Adm
         if (closed) {
             throw new NvmeException(name + " is closed");
         }
-        long start = System.nanoTime();
-        long backoff = FIRST_BACKOFF_NANOS;
-        int attempts = 0;
-        while (true) {
-            attempts++;
-            try {
-                TcpController a = TcpController.associate(address, subNqn, options, adminRingDepth);
-                if (a.cap() != cap) {
-                    LOG.warn("{}: CAP changed across the reconnect (0x{} -> 0x{})", name, Long.toHexString(cap),
-                            Long.toHexString(a.cap()));
-                }
-                assoc = a;
-                reconnects++;
-                LOG.info("{}: reconnected (association {}, attempt {})", name, reconnects, attempts);
-                return a;
-            } catch (TcpTransportException | RuntimeException e) {
-                long elapsed = System.nanoTime() - start;
-                if (closed || elapsed + backoff > reconnectTimeoutNanos) {
-                    throw new NvmeException(name + ": reconnecting failed after " + attempts + " attempt(s) in "
-                            + TimeUnit.NANOSECONDS.toMillis(elapsed) + " ms (bound "
-                            + TimeUnit.NANOSECONDS.toMillis(reconnectTimeoutNanos) + " ms): " + e.getMessage(), e);
-                }
-                LOG.warn("{}: reconnect attempt {} failed ({}); next in {} ms", name, attempts, e.getMessage(),
-                        TimeUnit.NANOSECONDS.toMillis(backoff));
-                sleep(backoff);
-                backoff = Math.min(MAX_BACKOFF_NANOS, backoff * 2);
-            }
+        TcpController a = Reconnect.associate(name, address, subNqn, options, adminRingDepth, reconnectTimeoutNanos,
+                () -> closed);
+        if (a.cap() != cap) {
+            LOG.warn("{}: CAP changed across the reconnect (0x{} -> 0x{})", name, Long.toHexString(cap),
+                    Long.toHexString(a.cap()));
         }
+        assoc = a;
+        reconnects++;
+        return a;
     }
 
     /** Closes every connection of the association (no shutdown: the driver did that, or the link is gone). */
@@ -326,39 +321,35 @@ public final class TcpFunction implements PciFunction, FabricsLink, RingLink.Adm
         if ((index & 1) != 0) {
             return; // CQ head: the link never has more completions in flight than the ring holds
         }
-        int qid = (int) (index >>> 1);
-        if (qid == 0) {
-            RingLink l = adminLink;
-            if (l != null) {
-                synchronized (l.conn) {
-                    l.doorbell(value);
-                }
+        RingLink l = link((int) (index >>> 1));
+        if (l != null && l.qid == 0) {
+            synchronized (l.conn) {
+                l.doorbell(value);
             }
-            return;
-        }
-        RingLink[] ls = links;
-        RingLink l = qid < ls.length ? ls[qid] : null;
-        if (l != null) {
+        } else if (l != null) {
             l.doorbell(value);
         }
     }
 
     @Override
     public void pump(int qid) {
-        if (qid == 0) {
-            RingLink l = adminLink;
-            if (l != null) {
-                synchronized (l.conn) {
-                    l.pump();
-                }
+        RingLink l = link(qid);
+        if (l != null && qid == 0) {
+            synchronized (l.conn) {
+                l.pump();
             }
-            return;
-        }
-        RingLink[] ls = links;
-        RingLink l = qid < ls.length ? ls[qid] : null;
-        if (l != null) {
+        } else if (l != null) {
             l.pump();
         }
+    }
+
+    @Override
+    public RingLink link(int qid) {
+        if (qid == 0) {
+            return adminLink;
+        }
+        RingLink[] ls = links;
+        return qid < ls.length ? ls[qid] : null;
     }
 
     // ---- admin commands answered here ----
@@ -433,15 +424,6 @@ public final class TcpFunction implements PciFunction, FabricsLink, RingLink.Adm
             int n = Math.max(qid + 1, links.length * 2);
             links = java.util.Arrays.copyOf(links, n);
             cqIova = java.util.Arrays.copyOf(cqIova, n);
-        }
-    }
-
-    private static void sleep(long nanos) {
-        try {
-            TimeUnit.NANOSECONDS.sleep(nanos);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new NvmeException("interrupted while reconnecting");
         }
     }
 }

@@ -73,4 +73,14 @@ public record TcpOptions(String hostNqn, UUID hostId, boolean headerDigest, bool
         return new TcpOptions(hostNqn, hostId, headerDigest, dataDigest, keepAliveMillis, connectTimeoutNanos,
                 ioTimeoutNanos, bufferBytes, disabled);
     }
+
+    /**
+     * The bound on a Property Get/Set and a Keep Alive: the KATO when there is one (unanswered that
+     * long, the controller has ended the association too: a keep-alive timeout), at most the I/O
+     * timeout.
+     */
+    public long keepAliveBoundNanos() {
+        long kato = TimeUnit.MILLISECONDS.toNanos(keepAliveMillis);
+        return kato > 0 ? Math.min(ioTimeoutNanos, kato) : ioTimeoutNanos;
+    }
 }

@@ -281,6 +281,11 @@ public final class TcpQueue implements AutoCloseable {
         }
     }
 
+    /** Makes a thread blocked in {@link #await} return (any thread). */
+    void wakeUp() {
+        wire.wakeUp();
+    }
+
     /**
      * Runs one command to completion on a CID of the queue's own: for the admin queue and for
      * callers without trackers. Returns the completion's status field; {@link #lastDw0()} and
@@ -307,6 +312,8 @@ public final class TcpQueue implements AutoCloseable {
 
     int lastDw0;
     int lastDw1;
+    /** The admin queue's {@link TcpOptions#keepAliveBoundNanos()} (0: none): a wait that long unanswered is a keep-alive timeout. */
+    long keepAliveBoundNanos;
 
     public int lastDw0() {
         return lastDw0;

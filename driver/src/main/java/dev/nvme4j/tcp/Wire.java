@@ -29,6 +29,19 @@ interface Wire extends AutoCloseable {
         return await(true, deadlineNanos);
     }
 
+    /**
+     * True when a read that returned less than the room it was given took everything available
+     * (a socket): the reader then need not read again to learn that nothing is left, one system
+     * call less per poll.
+     */
+    default boolean shortReadTakesAll() {
+        return false;
+    }
+
+    /** Makes a thread blocked in {@link #await} return now (any thread). */
+    default void wakeUp() {
+    }
+
     @Override
     void close();
 }
