@@ -47,6 +47,40 @@ class BlockDeviceAllocationTest {
         }
     }
 
+    /** Direct ByteBuffers go through the bounce buffers with absolute copies: no view or slice per call. */
+    @Test
+    void blockingIoWithDirectByteBuffersAllocatesNothingAfterWarmUp() {
+        MockConfig cfg = MockConfig.builder().mode(ExecutionMode.DETERMINISTIC)
+                .namespace(NamespaceConfig.nullStore(1 << 20, 512)).build();
+        BlockDeviceOptions o = BlockDeviceOptions.builder().queuePairs(1).queueDepth(64).requestSlots(64)
+                .completionMode(CompletionMode.POLL).bounceBuffers(2).bounceSize(8192).build();
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        try (BlockFixture f = new BlockFixture(cfg, ControllerOptions.defaults(), o)) {
+            java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocateDirect(16384); // two bounce pieces per call
+            long me = Thread.currentThread().threadId();
+            runDirect(f.dev, bb, WARM_UP / 4);
+            long before = threads.getThreadAllocatedBytes(me);
+            runDirect(f.dev, bb, MEASURED / 4);
+            long bytes = threads.getThreadAllocatedBytes(me) - before;
+            System.out.printf("%d blocking 16 KiB direct-ByteBuffer calls: caller allocated %d bytes%n",
+                    MEASURED / 4, bytes);
+            assertTrue(bytes < 64 * 1024, "the caller allocated " + bytes + " bytes in " + MEASURED / 4 + " calls");
+            assertEquals(16384, bb.position(), "a call moves the position to the limit");
+        }
+    }
+
+    private static void runDirect(BlockDevice dev, java.nio.ByteBuffer bb, int n) {
+        for (int i = 0; i < n; i++) {
+            bb.clear();
+            long lba = (i * 32L) & 0xFFFE0;
+            if ((i & 1) == 0) {
+                dev.read(lba, bb);
+            } else {
+                dev.write(lba, bb);
+            }
+        }
+    }
+
     private static void run(BlockDevice dev, DmaBuffer buf, int n) {
         for (int i = 0; i < n; i++) {
             long lba = (i * 8L) & 0xFFFF8;

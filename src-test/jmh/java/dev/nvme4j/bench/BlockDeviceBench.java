@@ -61,6 +61,10 @@ public class BlockDeviceBench {
     @Param({"dma"})
     String mem;
 
+    /** DETERMINISTIC: the mock answers inside the doorbell write; THREADED: on its own thread, later. */
+    @Param({"DETERMINISTIC"})
+    ExecutionMode exec;
+
     MockController mock;
     Controller ctrl;
     BlockDevice dev;
@@ -70,7 +74,7 @@ public class BlockDeviceBench {
 
     @Setup(Level.Trial)
     public void open() {
-        mock = Nvme.createMock(RawHost.config(ExecutionMode.DETERMINISTIC, store));
+        mock = Nvme.createMock(RawHost.config(exec, store));
         ctrl = Nvme.open(mock);
         dev = BlockDevice.open(ctrl, 1, BlockDeviceOptions.builder().queuePairs(pairs).queueDepth(256)
                 .requestSlots(256).completionMode(mode).build());
@@ -90,6 +94,9 @@ public class BlockDeviceBench {
 
     @TearDown(Level.Trial)
     public void close() {
+        var c = dev.counters();
+        System.out.printf("%n# %d I/Os, %.3f doorbells per I/O%n", c.completed(),
+                (double) c.doorbellsRung() / Math.max(1, c.completed()));
         dev.close();
         region.close();
         ctrl.close();

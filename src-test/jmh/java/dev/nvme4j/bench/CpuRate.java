@@ -10,7 +10,13 @@ import java.util.function.IntSupplier;
  * count, unlike JMH's wall-clock throughput. Not a replacement for JMH figures, a steadier A/B.
  *
  * <pre>java -cp benchmarks.jar dev.nvme4j.bench.CpuRate MockCommandBench.batch128 [seconds]
- * java -cp benchmarks.jar dev.nvme4j.bench.CpuRate DriverIoBench.randRead4k [seconds] [qd]</pre>
+ * java -cp benchmarks.jar dev.nvme4j.bench.CpuRate DriverIoBench.randRead4k [seconds] [qd]
+ * java -cp benchmarks.jar dev.nvme4j.bench.CpuRate DriverIoBench.randRead4k.process [seconds] [qd]
+ * java -cp benchmarks.jar dev.nvme4j.bench.CpuRate BlockDeviceBench [seconds] [pairs] [POLL|HYBRID|INTERRUPT] [dma|direct|heap]
+ *     [DETERMINISTIC|THREADED]</pre>
+ * The {@code .process} variant and {@code BlockDeviceBench} count the CPU time of the whole
+ * process (every thread: callers, carriers, owners, and also the JIT and GC), for comparing
+ * work spread over many threads with work on one.
  */
 public final class CpuRate {
     private CpuRate() {
@@ -48,6 +54,35 @@ public final class CpuRate {
         System.out.printf("%s: mean %.3f M, best %.3f M ops per CPU-second%n", name, sum / rounds / 1e6, best / 1e6);
     }
 
+    /** As {@link #measure}, counting the CPU time of the whole process. */
+    static void measureProcess(String name, IntSupplier op, double seconds, int rounds) {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long warmEnd = System.nanoTime() + 3_000_000_000L;
+        while (System.nanoTime() - warmEnd < 0) {
+            op.getAsInt();
+        }
+        double best = 0;
+        double sum = 0;
+        for (int r = 0; r < rounds; r++) {
+            long ops = 0;
+            long cpu0 = os.getProcessCpuTime();
+            long wall0 = System.nanoTime();
+            long cpuBudget = (long) (seconds * 1e9);
+            while (os.getProcessCpuTime() - cpu0 < cpuBudget) {
+                ops += op.getAsInt();
+            }
+            long cpu = os.getProcessCpuTime() - cpu0;
+            long wall = System.nanoTime() - wall0;
+            double rate = ops * 1e9 / cpu;
+            best = Math.max(best, rate);
+            sum += rate;
+            System.out.printf("%s round %d: %.3f M ops per process CPU-second (%.2f CPUs busy; %.3f M ops/s wall)%n",
+                    name, r, rate / 1e6, (double) cpu / wall, ops * 1e3 / wall);
+        }
+        System.out.printf("%s: mean %.3f M, best %.3f M ops per process CPU-second%n", name, sum / rounds / 1e6,
+                best / 1e6);
+    }
+
     public static void main(String[] args) {
         String which = args.length > 0 ? args[0] : "MockCommandBench.batch128";
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 2;
@@ -83,6 +118,50 @@ public final class CpuRate {
                 } finally {
                     j.stop();
                     d.close();
+                }
+            }
+            case "DriverIoBench.randRead4k.process" -> {
+                int qd = args.length > 2 ? Integer.parseInt(args[2]) : 128;
+                DriverIoBench.Device d = new DriverIoBench.Device();
+                d.store = "null";
+                d.open();
+                DriverIoBench.Job j = new DriverIoBench.Job();
+                j.qd = qd;
+                j.start(d);
+                DriverIoBench bench = new DriverIoBench();
+                try {
+                    measureProcess(which + " qd=" + qd, () -> {
+                        int n = 0;
+                        for (int i = 0; i < 1000; i++) {
+                            bench.randRead4k(j);
+                            n += DriverIoBench.IOS_PER_INVOCATION;
+                        }
+                        return n;
+                    }, seconds, 5);
+                } finally {
+                    j.stop();
+                    d.close();
+                }
+            }
+            case "BlockDeviceBench" -> {
+                BlockDeviceBench b = new BlockDeviceBench();
+                b.store = "null";
+                b.pairs = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+                b.mode = dev.nvme4j.api.CompletionMode.valueOf(args.length > 3 ? args[3] : "POLL");
+                b.mem = args.length > 4 ? args[4] : "dma";
+                b.exec = dev.nvme4j.mock.config.ExecutionMode.valueOf(args.length > 5 ? args[5] : "DETERMINISTIC");
+                b.open();
+                try {
+                    measureProcess(which + " pairs=" + b.pairs + " " + b.mode + " " + b.mem + " " + b.exec, () -> {
+                        try {
+                            b.blockingReadsFrom128VirtualThreads();
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                        return BlockDeviceBench.THREADS * BlockDeviceBench.READS_EACH;
+                    }, seconds, 5);
+                } finally {
+                    b.close();
                 }
             }
             default -> throw new IllegalArgumentException("unknown benchmark " + which);

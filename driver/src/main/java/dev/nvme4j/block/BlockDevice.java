@@ -21,20 +21,29 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <h2>Thread model</h2>
  * Every public method may be called from any thread, concurrently. The device keeps
- * {@link BlockDeviceOptions#queuePairs()} queue pairs. A caller takes a preallocated request
- * slot from one pair's free ring, fills it and puts it on that pair's submission ring (both
- * lock-free multi-producer rings of slot indices). In {@link dev.nvme4j.api.CompletionMode#POLL}
- * mode, if no other thread is driving that pair at this instant (one compare-and-set, never
- * waited for), the caller then runs a short round itself: submits what is on the ring (its own
- * request and any others), polls the completion queue without waiting, and hands each outcome
- * to its waiter. A blocking caller whose I/O completed in that round returns at once, with no
- * thread switch; otherwise it parks ({@link LockSupport}, bounded) until whoever polls its
- * completion unparks it. Each pair also has a dedicated platform thread ("owner") that polls
- * while I/O is outstanding and no caller is driving the pair, and sleeps when nothing is
- * outstanding. In the INTERRUPT and HYBRID modes callers only hand over, wake the owner if it
- * sleeps and park: the owner alone drives the pair and waits for its interrupts. A virtual
- * thread therefore unmounts while it waits: only an owner blocks in a native call (the
- * interrupt wait); a caller's round only submits and polls, and never blocks.
+ * {@link BlockDeviceOptions#queuePairs()} queue pairs. A blocking caller fills a request object
+ * of its own thread (one per thread, reused for every call: no allocation per I/O) and pushes it
+ * onto a pair's hand-off, a lock-free stack (one compare-and-set; never a lock, never a wait
+ * for another caller); it picks its home pair, or another one that nobody is driving at that
+ * instant. In the {@link dev.nvme4j.api.CompletionMode#POLL} and
+ * {@link dev.nvme4j.api.CompletionMode#HYBRID} modes, if no other thread is driving that pair
+ * (one compare-and-set, never waited for), the caller then runs rounds itself: it takes
+ * everything pushed so far (its own request and those of callers that pushed while someone
+ * else drove), submits it with one SQ doorbell, polls the completion queue without waiting
+ * (one CQ doorbell for the batch) and hands each outcome to its waiter. A caller whose I/O
+ * completed in its round returns at once, with no thread switch; otherwise it parks
+ * ({@link LockSupport#park}, without a timeout: no timer per wait) until whoever polls its
+ * completion unparks it. In HYBRID mode, and in POLL mode when callers' I/O lately outlasted
+ * their rounds (a device slower than a round), the first virtual thread onto an empty hand-off
+ * first yields, so the other virtual threads of its carrier push theirs and its round submits
+ * them all with one doorbell (and one interrupt for their completions). Each
+ * pair also has a dedicated platform thread ("owner") that polls (POLL) or waits for the
+ * pair's interrupt (HYBRID, INTERRUPT) while I/O is outstanding and no caller is driving the
+ * pair, sleeps when nothing is outstanding, and every few milliseconds wakes the waiters that
+ * waited longer than {@link BlockDeviceOptions#waitTimeout()}. In INTERRUPT mode callers only
+ * push, wake the owner if it sleeps and park: the owner alone drives the pair. A virtual thread
+ * therefore unmounts while it waits, and never blocks in a native call: only an owner blocks
+ * (the interrupt wait); a caller's round only submits and polls.
  * <p>The futures of the {@code ...Async} methods complete on
  * {@link BlockDeviceOptions#completionExecutor()} (default {@link java.util.concurrent.ForkJoinPool#commonPool()}),
  * never on a thread that drives a queue pair: a dependent stage without an executor of its
@@ -45,8 +54,12 @@ import java.util.concurrent.locks.LockSupport;
  * allocation at all per blocking I/O. Any other {@link MemorySegment} or {@link ByteBuffer}
  * (heap or direct) goes through one of {@link BlockDeviceOptions#bounceBuffers()} shared DMA
  * bounce buffers: a copy of the data on the caller's thread (writes: before the I/O; reads:
- * after it), a wait for a free bounce buffer when all are in use, and transfers larger than
+ * after it; absolute bulk copies, so no view or slice is allocated per call), a wait for a free
+ * bounce buffer when all are in use, and transfers larger than
  * {@link BlockDeviceOptions#bounceSize()} done piece by piece, one after the other.
+ * The device allocates one request object per calling thread, once; a future's I/O allocates
+ * its request. A virtual thread that parks costs what the JDK's scheduler allocates for the
+ * park and unpark (tens of bytes).
  *
  * <h2>Errors, timeouts, recovery</h2>
  * Splitting beyond MDTS, command timeouts, retries and controller recovery (including a reset)
@@ -123,6 +136,20 @@ public final class BlockDevice implements AutoCloseable {
         return options;
     }
 
+    /**
+     * The sum of the counters of the device's queue pairs (commands, doorbells rung, errors,
+     * timeouts, ...): {@code doorbellsRung / completed} says how well callers' I/O was batched
+     * (2 per I/O when every I/O had a round of its own). Any thread; each pair's figures are
+     * read without stopping it.
+     */
+    public dev.nvme4j.api.QueueCounters counters() {
+        dev.nvme4j.api.QueueCounters sum = dev.nvme4j.api.QueueCounters.ZERO;
+        for (BlockOwner o : io.owners) {
+            sum = sum.plus(o.counters());
+        }
+        return sum;
+    }
+
     /** True once {@link #close()} began. Any thread. */
     public boolean isClosed() {
         return closed;
@@ -172,12 +199,12 @@ public final class BlockDevice implements AutoCloseable {
      * Blocks until done. Any thread.
      */
     public void read(long lba, MemorySegment dst) {
-        transfer(OP_READ, lba, dst);
+        transfer(OP_READ, lba, dst, null);
     }
 
     /** Writes {@code src.byteSize()} bytes (whole blocks) at {@code lba} from any segment, through bounce buffers. Any thread. */
     public void write(long lba, MemorySegment src) {
-        transfer(OP_WRITE, lba, src);
+        transfer(OP_WRITE, lba, src, null);
     }
 
     /**
@@ -188,13 +215,13 @@ public final class BlockDevice implements AutoCloseable {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("cannot read into a read-only ByteBuffer");
         }
-        transfer(OP_READ, lba, MemorySegment.ofBuffer(dst));
+        transfer(OP_READ, lba, null, dst);
         dst.position(dst.limit());
     }
 
     /** Writes {@code src.remaining()} bytes (whole blocks) at {@code lba} and advances its position. Any thread. */
     public void write(long lba, ByteBuffer src) {
-        transfer(OP_WRITE, lba, MemorySegment.ofBuffer(src));
+        transfer(OP_WRITE, lba, null, src);
         src.position(src.limit());
     }
 
@@ -341,6 +368,10 @@ public final class BlockDevice implements AutoCloseable {
         return namespace;
     }
 
+    BlockIo io() {
+        return io;
+    }
+
     DmaBuffer bounceBuffer(int index) {
         return io.bounce.buffer(index);
     }
@@ -349,15 +380,15 @@ public final class BlockDevice implements AutoCloseable {
         io.bounce.release(index);
     }
 
-    private void transfer(int op, long lba, MemorySegment data) {
+    private void transfer(int op, long lba, MemorySegment seg, ByteBuffer bb) {
         int bs = namespace.lbaSize();
-        long bytes = data.byteSize();
+        long bytes = seg != null ? seg.byteSize() : bb.remaining();
         if (bytes % bs != 0) {
             throw new IllegalArgumentException(OP_NAMES[op] + " of " + bytes + " bytes is not a whole number of "
                     + bs + "-byte blocks");
         }
         checkRange(lba, bytes / bs);
-        io.transfer(op, lba, data);
+        io.transfer(op, lba, seg, bb);
     }
 
     private int bouncedBlocks(long lba, MemorySegment data) {

@@ -11,13 +11,14 @@ import java.util.concurrent.ForkJoinPool;
  *
  * @param queuePairs      queue pairs, each with its own owner thread (default: one per core)
  * @param queueDepth      entries of each queue pair
- * @param requestSlots    requests each owner takes from callers at once (power of two); a caller
- *                        that finds every slot of every pair in use waits (bounded by waitTimeout)
+ * @param requestSlots    requests each queue pair has submitted at once (power of two); more
+ *                        callers than that wait in line, oldest first (bounded by waitTimeout)
  * @param completionMode  how the owners wait for completions
  * @param bounceBuffers   bounce buffers for heap and non-DMA buffers, shared by all callers
  * @param bounceSize      bytes of each bounce buffer; larger non-DMA transfers go in pieces
- * @param waitTimeout     the longest a caller waits for its I/O (or for a free slot or bounce
- *                        buffer); the queue pair's own timeouts and recovery act well before this
+ * @param waitTimeout     the longest a caller waits for its I/O (or for a free bounce buffer),
+ *                        to within a few milliseconds; the queue pair's own timeouts and
+ *                        recovery act well before this
  * @param closeTimeout    how long {@link BlockDevice#close()} lets in-flight I/O finish
  * @param completionExecutor where the futures of the {@code ...Async} methods complete (and
  *                        so where their dependent stages without an executor run): never on a

@@ -1,17 +1,21 @@
 package dev.nvme4j.block;
 
 import dev.nvme4j.api.DmaBuffer;
+import dev.nvme4j.api.NvmeException;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One preallocated request slot of a {@link BlockOwner}. The caller that took it from the free
- * ring fills it; the owner submits it and records the outcome; whoever finishes it last puts it
- * back. {@link #state} says who may touch it: PENDING (in the owner's hands), DONE (the outcome
- * is written; the waiter or the owner may read it), ABANDONED (the waiter gave up; the owner
- * frees it when the device answers).
+ * One {@link BlockDevice} I/O on its way from a caller to a queue pair and back. A blocking
+ * caller reuses one request of its own thread for all its I/O (see {@link BlockIo}); a future's
+ * request lives for that one I/O. The caller fills it and pushes it onto its pair's hand-off
+ * ({@link HandOff}); from then on only the thread holding the pair's drive flag touches its
+ * links and tag, until the outcome is published. {@link #state} says who may touch the rest:
+ * FREE (its thread's, between calls), PENDING (handed over), COMPLETING (being finished),
+ * DONE (the outcome is written; the waiter reads it), ABANDONED (the waiter gave up; the driver
+ * drops it, and frees its bounce buffer, when the device answers).
  */
 final class BlockRequest implements Runnable {
     static final int FREE = 0;
@@ -29,8 +33,7 @@ final class BlockRequest implements Runnable {
         }
     }
 
-    final BlockOwner owner;
-    final int index;
+    BlockOwner owner;
     int op;
     long lba;
     int blocks;
@@ -41,15 +44,19 @@ final class BlockRequest implements Runnable {
     Thread waiter;
     int status;
     RuntimeException error;
+    /** The hand-off stack's or the waiting line's link; set by the pusher, then the driver's. */
+    BlockRequest next;
+    /** Index in the pair's in-flight table while submitted; the driver's. */
+    int tag = -1;
+    /** When the deadline scan first saw it waiting (0: not yet); the driver's. */
+    long seenAt;
+    /** Set by the deadline scan once the waiter waited longer than the wait timeout. */
+    volatile boolean expired;
     private volatile int state;
 
-    BlockRequest(BlockOwner owner, int index) {
+    void prepare(BlockOwner owner, int op, long lba, int blocks, DmaBuffer buffer, int bounceIndex,
+                 CompletableFuture<Void> future, Thread waiter, MemorySegment copyBack) {
         this.owner = owner;
-        this.index = index;
-    }
-
-    void prepare(int op, long lba, int blocks, DmaBuffer buffer, int bounceIndex, CompletableFuture<Void> future,
-                 Thread waiter, MemorySegment copyBack) {
         this.op = op;
         this.lba = lba;
         this.blocks = blocks;
@@ -60,7 +67,10 @@ final class BlockRequest implements Runnable {
         this.copyBack = copyBack;
         this.status = 0;
         this.error = null;
-        state = PENDING; // publishes the fields above to the owner
+        this.next = null;
+        this.seenAt = 0;
+        this.expired = false;
+        state = PENDING; // the push that follows publishes all of it to the driver
     }
 
     int state() {
@@ -71,7 +81,7 @@ final class BlockRequest implements Runnable {
         return STATE.compareAndSet(this, from, to);
     }
 
-    /** Claims the slot for completion: true once, for whoever finishes it (owner or closer). */
+    /** Claims the request for completion: true once, for whoever finishes it (driver or closer). */
     boolean claim() {
         return STATE.compareAndSet(this, PENDING, COMPLETING);
     }
@@ -83,12 +93,39 @@ final class BlockRequest implements Runnable {
         state = DONE;
     }
 
-    /** A future's completion, run on the completion executor (see {@link BlockOwner#completeFuture}). */
+    /**
+     * A future's completion, run on the completion executor once the request is DONE: copies a
+     * bounced read out, frees the bounce buffer, then completes the future (its dependent stages
+     * without an executor of their own run here, never on a thread that drives a pair).
+     */
     @Override
     public void run() {
-        owner.completeFuture(this);
+        BlockDevice device = owner.device();
+        CompletableFuture<Void> f = future;
+        RuntimeException failure = error;
+        if (failure == null && status == 0 && copyBack != null) {
+            try {
+                MemorySegment.copy(device.bounceBuffer(bounceIndex).segment(), 0, copyBack, 0, copyBack.byteSize());
+            } catch (RuntimeException e) { // the device was closed and its bounce buffers freed meanwhile
+                failure = device.isClosed() ? new BlockDeviceClosedException("the block device on "
+                        + device.describe() + " was closed before this read's data was copied out; treat it as"
+                        + " not done") : e;
+            }
+        }
+        device.releaseBounce(bounceIndex);
+        int st = status;
+        clear();
+        if (failure != null) {
+            f.completeExceptionally(failure);
+        } else if (st != 0) {
+            f.completeExceptionally(NvmeException.forStatus(BlockDevice.OP_NAMES[op] + " at LBA " + lba + " of "
+                    + device.describe(), st));
+        } else {
+            f.complete(null);
+        }
     }
 
+    /** Back to FREE for its thread's next call, holding on to nothing. */
     void clear() {
         buffer = null;
         future = null;

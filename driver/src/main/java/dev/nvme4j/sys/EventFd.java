@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code poll}, which is what makes timeouts possible. It is close-on-exec so it does not leak
  * into child processes.
  *
- * <p>Thread-safe: any thread may signal, await or drain; each call uses its own buffers.
+ * <p>Thread-safe: any thread may signal, await or drain; each wait or drain uses its own buffers
+ * (a signal writes one shared, never-written increment).
  * {@link #close()} is idempotent, but must not race with the other methods (the fd number could
  * be reused by the kernel for another file).
  */
@@ -30,6 +31,8 @@ public final class EventFd implements AutoCloseable {
     private static final short POLLIN = (short) NativeLib.POLLIN();
     private static final short POLL_BROKEN = (short) (NativeLib.POLLERR() | NativeLib.POLLNVAL());
     private static final long NANOS_PER_MILLI = 1_000_000L;
+    /** The 8-byte increment every signal writes; only ever read (by write(2)), so one for all threads. */
+    private static final MemorySegment ONE = Arena.global().allocateFrom(ValueLayout.JAVA_LONG, 1L);
 
     private final LibC libc;
     private final int fd;
@@ -55,11 +58,9 @@ public final class EventFd implements AutoCloseable {
         return fd;
     }
 
-    /** Adds one to the counter, waking a thread blocked in {@link #await}. */
+    /** Adds one to the counter, waking a thread blocked in {@link #await}. Allocates nothing. */
     public void signal() {
-        try (Arena arena = Arena.ofConfined()) {
-            libc.write(fd, arena.allocateFrom(ValueLayout.JAVA_LONG, 1L));
-        }
+        libc.write(fd, ONE);
     }
 
     /**
