@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class FioJobFilesTest {
     private static final List<String> FILES = List.of("seq-then-rand.fio", "verify.fio", "mixed-sizes.fio",
             "paced.fio", "distributions.fio", "logs-and-buffers.fio", "trims-and-loops.fio", "unsupported.fio",
-            "logs.inc");
+            "logs.inc", "verify-methods.fio");
     private final ObjectMapper json = new ObjectMapper();
     @TempDir
     Path dir;
@@ -78,6 +78,18 @@ class FioJobFilesTest {
         }
         assertEquals(0, jobs.get(1).get("write").get("total_ios").asLong(), "verify_only writes nothing");
         assertEquals(1, jobs.get(1).get("groupid").asInt(), "stonewall");
+    }
+
+    @Test
+    void verifyMethodsFileChecksEachJobWithItsMethod() throws IOException {
+        JsonNode jobs = run("verify-methods.fio", 3);
+        String[] types = {"sha512", "pattern", "xxhash"};
+        for (int i = 0; i < 3; i++) {
+            JsonNode v = jobs.get(i).get("nvme4j").get("verify");
+            assertEquals(types[i], v.get("type").asText(), jobs.get(i).get("jobname").asText());
+            assertEquals(128, v.get("blocks").asLong(), "512k of 4k blocks read back");
+            assertEquals(0, v.get("bad_blocks").asLong());
+        }
     }
 
     @Test

@@ -249,6 +249,7 @@ public final class FioOptions {
         }
         blockSizes();
         report.checkAlone();
+        checks.checkAlone(rw);
         flow.checkAlone();
         buffers.checkAlone();
         engine.check(this);

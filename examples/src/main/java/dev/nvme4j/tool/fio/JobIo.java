@@ -377,6 +377,9 @@ final class JobIo implements IoCallback {
         }
         if (dir == READ && verifier != null) {
             verifier.readCompleted(buffers.view(slot), slotBlocks[slot], slotLba[slot]);
+            if (verifier.stopped()) {
+                stopIssuing = true; // verify_fatal
+            }
         }
     }
 
