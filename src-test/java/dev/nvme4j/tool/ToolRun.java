@@ -9,11 +9,16 @@ import java.util.function.Supplier;
 /** Runs the tool in-process with captured output; {@code source} supplies the controller. */
 record ToolRun(int exit, String out, String err, byte[] binary) {
     static ToolRun run(ControllerSource source, String... args) {
+        return run(source, new byte[0], args);
+    }
+
+    /** As {@link #run(ControllerSource, String...)} with {@code stdin} as the tool's standard input. */
+    static ToolRun run(ControllerSource source, byte[] stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
-        int code = Main.run(new Main(source).binaryOut(binary), new PrintWriter(out, true), new PrintWriter(err, true),
-                args);
+        Main main = new Main(source).binaryOut(binary).binaryIn(new java.io.ByteArrayInputStream(stdin));
+        int code = Main.run(main, new PrintWriter(out, true), new PrintWriter(err, true), args);
         return new ToolRun(code, out.toString(), err.toString(), binary.toByteArray());
     }
 

@@ -57,7 +57,11 @@ public interface Management {
         /** Activate the image already in the slot at the next reset. */
         ACTIVATE(2),
         /** Replace and activate at once, without a reset (FRMW bit 4). */
-        REPLACE_AND_ACTIVATE_NOW(3);
+        REPLACE_AND_ACTIVATE_NOW(3),
+        /** Replace the boot partition named by the boot partition ID with the downloaded image (CAP.BPS). */
+        REPLACE_BOOT_PARTITION(6),
+        /** Mark the boot partition named by the boot partition ID active (CAP.BPS). */
+        ACTIVATE_BOOT_PARTITION(7);
 
         public final int code;
 
@@ -200,10 +204,26 @@ public interface Management {
      * Firmware Image Download of the whole {@code image} in pieces of at most {@code pieceBytes}
      * (0: the controller's limit, FWUG and MDTS), each a multiple of 4 bytes.
      */
-    void downloadFirmware(byte[] image, int pieceBytes);
+    default void downloadFirmware(byte[] image, int pieceBytes) {
+        downloadFirmware(image, 0, pieceBytes);
+    }
+
+    /**
+     * Firmware Image Download of {@code part} at byte {@code offsetBytes} of the image (a multiple
+     * of 4), in pieces as {@link #downloadFirmware(byte[], int)}: for an image sent in several parts.
+     */
+    void downloadFirmware(byte[] part, long offsetBytes, int pieceBytes);
 
     /** Firmware Commit of slot {@code slot} (0: the controller picks one) with {@code action}. */
-    Activation commitFirmware(int slot, CommitAction action, Confirm confirm);
+    default Activation commitFirmware(int slot, CommitAction action, Confirm confirm) {
+        return commitFirmware(slot, action, 0, confirm);
+    }
+
+    /**
+     * Firmware Commit with boot partition {@code bootPartition} (0 or 1) for the boot partition
+     * actions, which need boot partitions (CAP.BPS) and otherwise throw UnsupportedOperationException.
+     */
+    Activation commitFirmware(int slot, CommitAction action, int bootPartition, Confirm confirm);
 
     /** Namespace Management create: returns the new NSID (not attached yet). */
     int createNamespace(NamespaceSpec spec);
@@ -248,4 +268,10 @@ public interface Management {
 
     /** The Sanitize Status log. */
     SanitizeStatus sanitizeStatus();
+
+    /**
+     * Throws UnsupportedOperationException, naming the Identify Controller field, its value and the
+     * bit, unless the controller supports {@code command} (read from Identify Controller now).
+     */
+    void requireSupported(OptionalCommand command);
 }

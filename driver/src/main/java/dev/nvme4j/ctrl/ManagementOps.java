@@ -8,12 +8,13 @@ import dev.nvme4j.api.Management;
 import dev.nvme4j.api.NamespaceChanges;
 import dev.nvme4j.api.NvmeException;
 import dev.nvme4j.api.NvmeStatus;
+import dev.nvme4j.api.OptionalCommand;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.api.Status;
-import dev.nvme4j.queue.QueuePairControl;
 import dev.nvme4j.spec.IdentifyLayout;
 import dev.nvme4j.spec.LogPageLayout;
 import dev.nvme4j.spec.ManagementFields;
+import dev.nvme4j.spec.NvmeRegs;
 import dev.nvme4j.spec.Opcodes;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -26,13 +27,16 @@ import java.util.function.Supplier;
 /**
  * {@link Management} of an {@link NvmeController}: each operation checks the Identify Controller
  * field that says the controller supports it, the destructive ones their confirmation and that
- * no I/O queue pair is open, then sends the admin command through the controller's admin queue.
+ * no I/O queue pair is open (and no pair is created until they return: {@link QueuePairs#withNoPairOpen}),
+ * then sends the admin command through the controller's admin queue.
  */
 final class ManagementOps implements Management {
     private final AdminOps admin;
     private final Health health;
     private final QueuePairs pairs;
     private final ControllerInfo info;
+    /** The controller's CAP register (boot partition support). */
+    private final long cap;
     private final NamespaceRescan namespaces;
     /** Identifies the namespaces again, as {@link dev.nvme4j.api.Controller#rescanNamespaces()} does. */
     private final Supplier<NamespaceChanges> rescan;
@@ -41,6 +45,7 @@ final class ManagementOps implements Management {
         this.admin = p.adminOps();
         this.health = p.health();
         this.info = p.info();
+        this.cap = p.bringUp().cap();
         this.namespaces = p.namespaces();
         this.pairs = pairs;
         this.rescan = rescan;
@@ -50,7 +55,7 @@ final class ManagementOps implements Management {
     public NamespaceChanges format(int nsid, FormatRequest request, Confirm confirm) {
         String what = "Format NVM of namespace " + nsidText(nsid);
         Confirm.require(confirm, what);
-        requireBit("Format NVM", "OACS", IdentifyLayout.CTRL_OACS, 2, 1);
+        requireBit(OptionalCommand.FORMAT_NVM);
         NamespaceTable table = namespaces.table();
         int probe = nsid == AdminCommands.NSID_ALL && !table.list().isEmpty() ? table.list().getFirst().nsid() : nsid;
         Namespace ns = table.get(probe);
@@ -63,12 +68,13 @@ final class ManagementOps implements Management {
             throw new IllegalArgumentException("LBA format index " + request.lbaFormat() + " is out of range: namespace "
                     + probe + " has LBA formats 0-" + nlbaf + " (nothing was sent to the device)");
         }
-        requireNoOpenPairs(what);
         int index = request.lbaFormat();
         int cdw10 = (index & 0xF) | (request.extendedLba() ? 1 << 4 : 0) | request.protectionType() << 5
                 | (request.protectionFirst() ? 1 << 8 : 0) | request.secureErase() << 9 | ((index >>> 4) & 0x3) << 12;
-        admin.sync(RawCommand.of(Opcodes.ADMIN_FORMAT_NVM, nsid).withCdw10(cdw10), null);
-        return rescan.get();
+        return pairs.withNoPairOpen(what, () -> {
+            admin.sync(RawCommand.of(Opcodes.ADMIN_FORMAT_NVM, nsid).withCdw10(cdw10), null);
+            return rescan.get();
+        });
     }
 
     @Override
@@ -106,11 +112,15 @@ final class ManagementOps implements Management {
     }
 
     @Override
-    public void downloadFirmware(byte[] image, int pieceBytes) {
-        byte[] id = requireBit("Firmware Image Download", "OACS", IdentifyLayout.CTRL_OACS, 2, 2);
+    public void downloadFirmware(byte[] image, long offsetBytes, int pieceBytes) {
+        byte[] id = requireBit(OptionalCommand.FIRMWARE_DOWNLOAD);
         if (image.length == 0 || image.length % 4 != 0) {
             throw new IllegalArgumentException("a firmware image is a non-empty multiple of 4 bytes, got " + image.length
                     + " (nothing was sent to the device)");
+        }
+        if (offsetBytes < 0 || offsetBytes % 4 != 0 || offsetBytes + image.length > 0x4_0000_0000L) {
+            throw new IllegalArgumentException("a firmware image offset is a multiple of 4 bytes within 16 GiB, got "
+                    + offsetBytes + " (nothing was sent to the device)");
         }
         int fwug = id[IdentifyLayout.CTRL_FWUG] & 0xFF;
         long limit = Math.min(Identification.ADMIN_MAX_TRANSFER, info.maxTransferBytes() > 0
@@ -127,25 +137,34 @@ final class ManagementOps implements Management {
             int len = Math.min(piece, image.length - off);
             byte[] part = java.util.Arrays.copyOfRange(image, off, off + len);
             RawCommand cmd = RawCommand.of(Opcodes.ADMIN_FIRMWARE_DOWNLOAD, 0)
-                    .withCdw10(ManagementFields.downloadCdw10(len)).withCdw11(ManagementFields.downloadCdw11(off));
-            int at = off;
+                    .withCdw10(ManagementFields.downloadCdw10(len))
+                    .withCdw11(ManagementFields.downloadCdw11(offsetBytes + off));
+            long at = offsetBytes + off;
             try {
                 withData(part, buf -> admin.sync(cmd, buf).dw0());
             } catch (NvmeException e) {
-                throw new NvmeException("Firmware Image Download of bytes " + at + "-" + (at + len - 1) + " of "
-                        + image.length + ": " + e.getMessage(), e.status(), e);
+                throw new NvmeException("Firmware Image Download of image bytes " + at + "-" + (at + len - 1) + ": "
+                        + e.getMessage(), e.status(), e);
             }
         }
     }
 
     @Override
-    public Activation commitFirmware(int slot, CommitAction action, Confirm confirm) {
-        String what = "Firmware Commit (" + action + ") of slot " + slot;
+    public Activation commitFirmware(int slot, CommitAction action, int bootPartition, Confirm confirm) {
+        boolean boot = action == CommitAction.REPLACE_BOOT_PARTITION || action == CommitAction.ACTIVATE_BOOT_PARTITION;
+        String what = "Firmware Commit (" + action + ") of " + (boot ? "boot partition " + bootPartition : "slot " + slot);
         Confirm.require(confirm, what);
-        byte[] id = requireBit("Firmware Commit", "OACS", IdentifyLayout.CTRL_OACS, 2, 2);
+        byte[] id = requireBit(OptionalCommand.FIRMWARE_COMMIT);
         int frmw = id[IdentifyLayout.CTRL_FRMW] & 0xFF;
         int slots = (frmw >>> IdentifyLayout.FRMW_SLOTS_SHIFT) & 0x7;
-        if (slot < 0 || slot > slots) {
+        if (bootPartition < 0 || bootPartition > 1) {
+            throw new IllegalArgumentException("the boot partition ID is 0 or 1, got " + bootPartition);
+        }
+        if (boot && !NvmeRegs.capBps(cap)) {
+            throw new UnsupportedOperationException("boot partitions are not supported by this controller: CAP.BPS"
+                    + " (bit 45) is 0 (CAP = 0x" + Long.toHexString(cap) + ")");
+        }
+        if (!boot && (slot < 0 || slot > slots)) {
             throw new IllegalArgumentException("firmware slot " + slot + " is out of range: the controller has slots 1-"
                     + slots + " (FRMW = 0x" + Integer.toHexString(frmw) + "), 0 lets it choose");
         }
@@ -153,24 +172,24 @@ final class ManagementOps implements Management {
             throw new UnsupportedOperationException("activation without a reset is not supported by this controller:"
                     + " Identify Controller FRMW = 0x" + Integer.toHexString(frmw) + ", bit 4 is 0");
         }
-        requireNoOpenPairs(what);
         RawCommand cmd = RawCommand.of(Opcodes.ADMIN_FIRMWARE_COMMIT, 0)
-                .withCdw10(ManagementFields.commitCdw10(slot, action.code, 0));
-        int status;
-        try {
-            admin.sync(cmd, null);
-            status = 0;
-        } catch (NvmeException e) {
-            if (e.status() < 0) {
-                throw e;
+                .withCdw10(ManagementFields.commitCdw10(slot, action.code, bootPartition));
+        int status = pairs.withNoPairOpen(what, () -> {
+            try {
+                admin.sync(cmd, null);
+                return 0;
+            } catch (NvmeException e) {
+                if (e.status() < 0) {
+                    throw e;
+                }
+                return e.status();
             }
-            status = e.status();
-        }
+        });
         NvmeStatus named = NvmeStatus.of(status);
         if (Status.isSuccess(status)) {
             return switch (action) {
-                case REPLACE -> Activation.NONE;
-                case REPLACE_AND_ACTIVATE, ACTIVATE -> Activation.AT_NEXT_RESET;
+                case REPLACE, REPLACE_BOOT_PARTITION -> Activation.NONE;
+                case REPLACE_AND_ACTIVATE, ACTIVATE, ACTIVATE_BOOT_PARTITION -> Activation.AT_NEXT_RESET;
                 case REPLACE_AND_ACTIVATE_NOW -> Activation.NOW;
             };
         }
@@ -184,7 +203,7 @@ final class ManagementOps implements Management {
 
     @Override
     public int createNamespace(NamespaceSpec spec) {
-        requireBit("Namespace Management", "OACS", IdentifyLayout.CTRL_OACS, 2, 3);
+        requireBit(OptionalCommand.NAMESPACE_MANAGEMENT);
         byte[] data = new byte[IdentifyLayout.SIZE];
         ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(IdentifyLayout.NS_NSZE, spec.sizeBlocks());
@@ -201,11 +220,12 @@ final class ManagementOps implements Management {
     public void deleteNamespace(int nsid, Confirm confirm) {
         String what = "Namespace Management delete of namespace " + nsidText(nsid);
         Confirm.require(confirm, what);
-        requireBit("Namespace Management", "OACS", IdentifyLayout.CTRL_OACS, 2, 3);
-        requireNoOpenPairs(what);
-        admin.sync(RawCommand.of(Opcodes.ADMIN_NAMESPACE_MANAGEMENT, nsid).withCdw10(ManagementFields.NS_MGMT_DELETE),
-                null);
-        rescan.get();
+        requireBit(OptionalCommand.NAMESPACE_MANAGEMENT);
+        pairs.withNoPairOpen(what, () -> {
+            admin.sync(RawCommand.of(Opcodes.ADMIN_NAMESPACE_MANAGEMENT, nsid)
+                    .withCdw10(ManagementFields.NS_MGMT_DELETE), null);
+            return rescan.get();
+        });
     }
 
     @Override
@@ -219,7 +239,7 @@ final class ManagementOps implements Management {
     }
 
     private void attachment(int nsid, List<Integer> controllerIds, int sel) {
-        requireBit("Namespace Attachment", "OACS", IdentifyLayout.CTRL_OACS, 2, 3);
+        requireBit(OptionalCommand.NAMESPACE_ATTACHMENT);
         if (controllerIds.isEmpty() || controllerIds.size() > 2047) {
             throw new IllegalArgumentException("a controller list names 1 to 2047 controller IDs, got "
                     + controllerIds.size());
@@ -237,7 +257,7 @@ final class ManagementOps implements Management {
 
     @Override
     public List<Integer> allocatedNamespaces() {
-        requireBit("Namespace Management", "OACS", IdentifyLayout.CTRL_OACS, 2, 3);
+        requireBit(OptionalCommand.NAMESPACE_MANAGEMENT);
         ByteBuffer b = identify(Opcodes.CNS_ALLOCATED_NAMESPACE_LIST, 0, 0);
         List<Integer> ids = new ArrayList<>();
         for (int i = 0; i < IdentifyLayout.NSLIST_MAX && b.getInt(4 * i) != 0; i++) {
@@ -248,7 +268,7 @@ final class ManagementOps implements Management {
 
     @Override
     public byte[] identifyAllocatedNamespace(int nsid) {
-        requireBit("Namespace Management", "OACS", IdentifyLayout.CTRL_OACS, 2, 3);
+        requireBit(OptionalCommand.NAMESPACE_MANAGEMENT);
         return identify(Opcodes.CNS_ALLOCATED_NAMESPACE, nsid, 0).array();
     }
 
@@ -271,19 +291,19 @@ final class ManagementOps implements Management {
 
     @Override
     public byte[] namespaceGranularity() {
-        requireBit("Namespace Granularity", "CTRATT", IdentifyLayout.CTRL_CTRATT, 4, 7);
+        requireBit(OptionalCommand.NAMESPACE_GRANULARITY);
         return identify(Opcodes.CNS_NAMESPACE_GRANULARITY, 0, 0).array();
     }
 
     @Override
     public void selfTest(int nsid, SelfTest test) {
-        requireBit("Device Self-test", "OACS", IdentifyLayout.CTRL_OACS, 2, 4);
+        requireBit(OptionalCommand.DEVICE_SELF_TEST);
         admin.sync(RawCommand.of(Opcodes.ADMIN_DEVICE_SELF_TEST, nsid).withCdw10(test.code), null);
     }
 
     @Override
     public SelfTestLog selfTestLog() {
-        requireBit("Device Self-test", "OACS", IdentifyLayout.CTRL_OACS, 2, 4);
+        requireBit(OptionalCommand.DEVICE_SELF_TEST);
         return ManagementLogs.selfTestLog(admin.getLogPage(Opcodes.LOG_DEVICE_SELF_TEST, AdminCommands.NSID_ALL, 0,
                 ManagementFields.SELF_TEST_LOG_SIZE));
     }
@@ -309,10 +329,10 @@ final class ManagementOps implements Management {
         if (overwritePasses < 0 || overwritePasses > 15) {
             throw new IllegalArgumentException("overwrite passes are 0-15 (0 means 16), got " + overwritePasses);
         }
-        requireNoOpenPairs(what);
         int cdw10 = ManagementFields.sanitizeCdw10(action.code, allowUnrestrictedExit, overwritePasses, invertPattern,
                 noDeallocate);
-        admin.sync(RawCommand.of(Opcodes.ADMIN_SANITIZE, 0).withCdw10(cdw10).withCdw11(pattern), null);
+        pairs.withNoPairOpen(what, () ->
+                admin.sync(RawCommand.of(Opcodes.ADMIN_SANITIZE, 0).withCdw10(cdw10).withCdw11(pattern), null));
     }
 
     @Override
@@ -333,33 +353,26 @@ final class ManagementOps implements Management {
         return identify(Opcodes.CNS_CONTROLLER, 0, 0).array();
     }
 
-    /** Throws "not supported by this controller" unless the bit is set; returns Identify Controller. */
-    private byte[] requireBit(String what, String field, int offset, int size, int bit) {
+    /** Throws "not supported by this controller" unless the command's bit is set; returns Identify Controller. */
+    private byte[] requireBit(OptionalCommand command) {
         byte[] id = identifyController();
-        long v = 0;
-        for (int i = size - 1; i >= 0; i--) {
-            v = v << 8 | (id[offset + i] & 0xFF);
-        }
-        if ((v >>> bit & 1) == 0) {
-            throw new UnsupportedOperationException(what + " is not supported by this controller: Identify Controller "
-                    + field + " = 0x" + Long.toHexString(v) + ", bit " + bit + " is 0");
-        }
+        command.require(supportField(id, command.field()));
         return id;
     }
 
-    private void requireNoOpenPairs(String what) {
-        List<Integer> open = new ArrayList<>();
-        for (QueuePairControl p : pairs.list()) {
-            if (!p.isClosed()) {
-                open.add(p.queueId());
-            }
-        }
-        if (!open.isEmpty()) {
-            open.sort(null);
-            throw new IllegalStateException(what + " refused: " + open.size() + " I/O queue pair"
-                    + (open.size() == 1 ? " is" : "s are") + " open (qid " + open + "), and each can address the namespace;"
-                    + " close them (and what uses them, such as a BlockDevice) first; nothing was sent to the device");
-        }
+    /** The value of an Identify Controller field that says which optional commands are supported. */
+    static long supportField(byte[] id, OptionalCommand.Field field) {
+        ByteBuffer b = ByteBuffer.wrap(id).order(ByteOrder.LITTLE_ENDIAN);
+        return switch (field) {
+            case OACS -> b.getShort(IdentifyLayout.CTRL_OACS) & 0xFFFF;
+            case ONCS -> b.getShort(IdentifyLayout.CTRL_ONCS) & 0xFFFF;
+            case CTRATT -> b.getInt(IdentifyLayout.CTRL_CTRATT) & 0xFFFF_FFFFL;
+        };
+    }
+
+    @Override
+    public void requireSupported(OptionalCommand command) {
+        requireBit(command);
     }
 
     private static void checkFeature(int featureId, int dataBytes) {

@@ -13,6 +13,7 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The controller's open I/O queue pairs by queue id. Creation, close and forgetting are
@@ -29,6 +30,8 @@ final class QueuePairs {
     private final Object lock = new Object();
     private final Map<Integer, QueuePairControl> pairs = new ConcurrentHashMap<>();
     private final BitSet usedQids = new BitSet();
+    /** The destructive operation running with no pair open (creation is refused meanwhile), or null. Under lock. */
+    private String exclusive;
 
     QueuePairs(ControllerParts p, QueuePairBuilder builder) {
         this.address = p.address();
@@ -46,6 +49,11 @@ final class QueuePairs {
         }
         synchronized (lock) {
             health.checkAccepting();
+            if (exclusive != null) {
+                throw new IllegalStateException("no I/O queue pair can be created while " + exclusive + " runs (it"
+                        + " refuses to start while one is open, as any pair can address the namespace); retry once it"
+                        + " returned");
+            }
             int qid = usedQids.nextClearBit(1);
             if (qid > info.ioQueuePairsGranted()) {
                 throw new IllegalStateException("all " + info.ioQueuePairsGranted() + " I/O queue pairs the controller"
@@ -61,6 +69,42 @@ final class QueuePairs {
             usedQids.set(qid);
             pairs.put(qid, pair);
             return pair.pair();
+        }
+    }
+
+    /**
+     * Runs {@code op} (a destructive operation called {@code what}) only if no queue pair is open,
+     * and refuses to create one until it returns: the check and the operation are one step against
+     * a pair being created at the same moment. Throws IllegalStateException naming the open pairs
+     * (nothing of {@code op} runs then).
+     */
+    <T> T withNoPairOpen(String what, Supplier<T> op) {
+        synchronized (lock) {
+            List<Integer> open = new ArrayList<>();
+            for (QueuePairControl p : pairs.values()) {
+                if (!p.isClosed()) {
+                    open.add(p.queueId());
+                }
+            }
+            if (!open.isEmpty()) {
+                open.sort(null);
+                throw new IllegalStateException(what + " refused: " + open.size() + " I/O queue pair"
+                        + (open.size() == 1 ? " is" : "s are") + " open (qid " + open + "), and each can address the"
+                        + " namespace; close them (and what uses them, such as a BlockDevice) first; nothing was sent"
+                        + " to the device");
+            }
+            if (exclusive != null) {
+                throw new IllegalStateException(what + " refused: " + exclusive + " runs; nothing was sent to the"
+                        + " device");
+            }
+            exclusive = what;
+        }
+        try {
+            return op.get();
+        } finally {
+            synchronized (lock) {
+                exclusive = null;
+            }
         }
     }
 

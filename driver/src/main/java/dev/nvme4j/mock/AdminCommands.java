@@ -71,7 +71,8 @@ final class AdminCommands {
             case ADMIN_GET_LOG_PAGE -> getLogPage();
             case ADMIN_ABORT -> e.abort(AdminFields.abortSqid(e.cdw10), AdminFields.abortCid(e.cdw10));
             case ADMIN_ASYNC_EVENT_REQUEST -> e.asyncEvents.request();
-            case ADMIN_FORMAT_NVM -> formatNvm();
+            case ADMIN_FORMAT_NVM -> (c.config.oacs() & IdentifyLayout.OACS_FORMAT) != 0 ? formatNvm()
+                    : NvmeStatus.INVALID_COMMAND_OPCODE.code(true);
             case ADMIN_DOORBELL_BUFFER_CONFIG -> MockShadowDoorbells.configure(c, e.prp1, e.prp2);
             default -> {
                 int st = management.execute(this);

@@ -83,8 +83,7 @@ final class Identify {
         for (int i = 0; i < 3; i++) {
             out.set(LE_SHORT, CTRL_CRDT1 + 2L * i, (short) Identify.CRDT_100MS[i]);
         }
-        out.set(LE_SHORT, CTRL_OACS, (short) (OACS_FORMAT | OACS_FIRMWARE | OACS_NS_MANAGEMENT | OACS_SELF_TEST
-                | (cfg.shadowDoorbells() ? OACS_DOORBELL_BUFFER_CONFIG : 0)));
+        out.set(LE_SHORT, CTRL_OACS, (short) (cfg.oacs() | (cfg.shadowDoorbells() ? OACS_DOORBELL_BUFFER_CONFIG : 0)));
         out.set(LE_LONG, CTRL_TNVMCAP, pool().totalBytes());
         out.set(LE_LONG, CTRL_UNVMCAP, pool().unallocatedBytes());
         out.set(LE_SHORT, CTRL_EDSTT, (short) 1);
@@ -104,6 +103,10 @@ final class Identify {
     }
 
     private int namespace(int nsid, MemorySegment out) {
+        if (nsid == 0xFFFF_FFFF) {
+            commonFormats(out);
+            return 0;
+        }
         if (nsid == 0 || Integer.compareUnsigned(nsid, c.config.nn()) > 0) {
             return NvmeStatus.INVALID_NAMESPACE_OR_FORMAT.code(true);
         }
@@ -113,6 +116,18 @@ final class Identify {
         }
         namespaceData(ns, out);
         return 0;
+    }
+
+    /**
+     * Identify Namespace of NSID FFFFFFFFh (Base 5.17.2.1): the capabilities common to all
+     * namespaces, here the LBA formats a Namespace Management create picks from by FLBAS.
+     */
+    private static void commonFormats(MemorySegment out) {
+        int[][] formats = MockNamespace.STANDARD_FORMATS;
+        out.set(ValueLayout.JAVA_BYTE, NS_NLBAF, (byte) (formats.length - 1));
+        for (int i = 0; i < formats.length; i++) {
+            out.set(LE_INT, NS_LBAF0 + (long) NS_LBAF_SIZE * i, lbaf(formats[i][0], formats[i][1]));
+        }
     }
 
     private NamespacePool pool() {

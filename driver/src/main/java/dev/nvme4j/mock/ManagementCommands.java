@@ -39,6 +39,15 @@ final class ManagementCommands {
 
     /** Runs the command if it is one of these; returns its status, or -1 when it is not. */
     int execute(AdminCommands admin) {
+        int needs = switch (e.opcode) {
+            case ADMIN_FIRMWARE_DOWNLOAD, ADMIN_FIRMWARE_COMMIT -> IdentifyLayout.OACS_FIRMWARE;
+            case ADMIN_NAMESPACE_MANAGEMENT, ADMIN_NAMESPACE_ATTACHMENT -> IdentifyLayout.OACS_NS_MANAGEMENT;
+            case ADMIN_DEVICE_SELF_TEST -> IdentifyLayout.OACS_SELF_TEST;
+            default -> 0;
+        };
+        if ((c.config.oacs() & needs) != needs) {
+            return NvmeStatus.INVALID_COMMAND_OPCODE.code(true); // not offered (MockConfig.oacs)
+        }
         return switch (e.opcode) {
             case ADMIN_FIRMWARE_DOWNLOAD -> download(admin);
             case ADMIN_FIRMWARE_COMMIT -> firmware.commit(commitSlot(e.cdw10), commitAction(e.cdw10));

@@ -3,6 +3,7 @@ package dev.nvme4j.queue;
 import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoCallback;
 import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.OptionalCommand;
 import dev.nvme4j.api.Protection;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.dma.DmaRegion;
@@ -86,12 +87,8 @@ final class Submission {
             }
             case Opcodes.NVM_WRITE_ZEROES, Opcodes.NVM_DATASET_MANAGEMENT -> {
                 String name = Opcodes.ioName(opcode);
-                int oncsBit = opcode == Opcodes.NVM_WRITE_ZEROES ? IdentifyLayout.ONCS_WRITE_ZEROES
-                        : IdentifyLayout.ONCS_DSM;
-                if ((host.oncs() & oncsBit) == 0) {
-                    throw new UnsupportedOperationException(name + " is not supported by this controller (Identify "
-                            + "Controller ONCS = 0x" + Integer.toHexString(host.oncs()) + ")");
-                }
+                (opcode == Opcodes.NVM_WRITE_ZEROES ? OptionalCommand.WRITE_ZEROES : OptionalCommand.DATASET_MANAGEMENT)
+                        .require(host.oncs() & 0xFFFF);
                 IoArgs.checkRange(name, ns, lba, blocks);
                 host.checkNamespace(ns);
             }

@@ -66,6 +66,11 @@ public final class NvmeRegs {
         return ((cap >>> 36) & 1) != 0;
     }
 
+    /** CAP.BPS (bit 45): boot partitions supported. */
+    public static boolean capBps(long cap) {
+        return ((cap >>> 45) & 1) != 0;
+    }
+
     /** CAP.CSS bit 0: the NVM command set. */
     public static final int CAP_CSS_NVM = 0x01;
     /** CAP.CSS bit 6: one or more I/O command sets. */

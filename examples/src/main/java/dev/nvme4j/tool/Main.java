@@ -54,6 +54,7 @@ public final class Main implements Runnable {
     private final ControllerSource source;
     private boolean debug;
     private java.io.OutputStream binaryOut = System.out;
+    private java.io.InputStream binaryIn = System.in;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -98,6 +99,17 @@ public final class Main implements Runnable {
         } catch (java.io.IOException e) {
             throw new dev.nvme4j.tool.cli.ToolException(command + ": cannot write to standard output: " + e.getMessage());
         }
+    }
+
+    /** Where write, compare and set-feature read their data without --data: standard input unless set. */
+    public java.io.InputStream binaryIn() {
+        return binaryIn;
+    }
+
+    /** Reads data from {@code in} instead of standard input; returns this. */
+    public Main binaryIn(java.io.InputStream in) {
+        this.binaryIn = java.util.Objects.requireNonNull(in, "in");
+        return this;
     }
 
     /** Sends raw binary output to {@code out} instead of standard output; returns this. */

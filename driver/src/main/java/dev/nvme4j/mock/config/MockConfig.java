@@ -43,6 +43,7 @@ public final class MockConfig {
     private final Duration commandLatency;
     private final boolean runOnDoorbell;
     private final boolean shadowDoorbells;
+    private final int oacs;
     private final LongSupplier clock;
 
     private MockConfig(Builder b) {
@@ -76,6 +77,7 @@ public final class MockConfig {
         this.commandLatency = b.commandLatency;
         this.runOnDoorbell = b.runOnDoorbell;
         this.shadowDoorbells = b.shadowDoorbells;
+        this.oacs = b.oacs;
         this.clock = b.clock;
         if (nn < namespaces.size()) {
             throw new IllegalArgumentException("nn (" + nn + ") below the number of namespaces (" + namespaces.size() + ")");
@@ -117,6 +119,12 @@ public final class MockConfig {
     public int nn() { return nn; }
     /** Identify Controller ONCS. */
     public int oncs() { return oncs; }
+    /**
+     * Identify Controller OACS bits 4:1, the optional admin commands the mock offers: Format NVM
+     * (bit 1), firmware download and commit (2), namespace management and attachment (3), device
+     * self-test (4); the others are Invalid Command Opcode. Bit 8 follows {@link #shadowDoorbells()}.
+     */
+    public int oacs() { return oacs; }
     /** Identify Controller VWC. */
     public int vwc() { return vwc; }
     /** Identify Controller SGLS: 0 (no SGLs, the default) or 1 (SGLs without alignment rules, as QEMU). */
@@ -188,6 +196,7 @@ public final class MockConfig {
         private Duration commandLatency = Duration.ZERO;
         private boolean runOnDoorbell = true;
         private boolean shadowDoorbells;
+        private int oacs = 0x1E;
         private LongSupplier clock = System::nanoTime;
 
         private Builder() {
@@ -217,6 +226,14 @@ public final class MockConfig {
         public Builder mdts(int v) { this.mdts = range("mdts", v, 0, 15); return this; }
         /** NN, at least the number of namespaces; NSIDs above the namespaces are inactive. */
         public Builder nn(int v) { this.nn = range("nn", v, 1, Integer.MAX_VALUE); return this; }
+        /** OACS bits 4:1 (default 0x1e: Format NVM, firmware, namespace management, self-test); see {@link MockConfig#oacs()}. */
+        public Builder oacs(int v) {
+            if ((v & ~0x1E) != 0) {
+                throw new IllegalArgumentException("oacs takes bits 4:1 (mask 0x1e), got 0x" + Integer.toHexString(v));
+            }
+            this.oacs = v;
+            return this;
+        }
         /** ONCS bit mask (bit 2 Dataset Management, bit 3 Write Zeroes). */
         public Builder oncs(int v) { this.oncs = range("oncs", v, 0, 0xFFFF); return this; }
         /** VWC (bit 0: a volatile write cache is present). */

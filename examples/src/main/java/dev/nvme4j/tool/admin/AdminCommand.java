@@ -64,6 +64,27 @@ abstract class AdminCommand implements Callable<Integer> {
         main.writeBinary(name(), data);
     }
 
+    /**
+     * Up to {@code max} bytes of {@code file}, or of standard input when it is null (fewer when it
+     * ends first); {@code option} names the file in errors.
+     */
+    byte[] readData(java.nio.file.Path file, int max, String option) {
+        if (file != null && !java.nio.file.Files.exists(file)) {
+            throw ToolException.usage(option + " " + file + ": no such file");
+        }
+        try {
+            if (file == null) {
+                return main.binaryIn().readNBytes(max); // standard input stays open
+            }
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+                return in.readNBytes(max);
+            }
+        } catch (java.io.IOException e) {
+            throw new ToolException(name() + ": cannot read " + (file == null ? "standard input" : option + " " + file)
+                    + ": " + e.getMessage());
+        }
+    }
+
     /** Checks the options before the device is opened; throws a usage error. */
     void validate() {
     }
@@ -147,19 +168,11 @@ abstract class AdminCommand implements Callable<Integer> {
     }
 
     /**
-     * Throws "not supported by this controller" unless bit {@code bit} of the Identify Controller
-     * field at {@code offset} ({@code size} bytes, called {@code field}) is set.
+     * Throws the driver's "not supported by this controller" (naming the Identify Controller field)
+     * unless the controller supports {@code command}.
      */
-    void requireSupport(Controller c, String field, int offset, int size, int bit, String what) {
-        byte[] id = identifyController(c);
-        long v = 0;
-        for (int i = size - 1; i >= 0; i--) {
-            v = v << 8 | (id[offset + i] & 0xFF);
-        }
-        if ((v >>> bit & 1) == 0) {
-            throw new ToolException(name() + ": " + what + " is not supported by this controller: Identify Controller "
-                    + field + " = 0x" + Long.toHexString(v) + ", bit " + bit + " is 0");
-        }
+    void requireSupported(Controller c, dev.nvme4j.api.OptionalCommand command) {
+        manageRun(() -> c.management().requireSupported(command));
     }
 
     /** The namespace, or a usage error listing the active ones. */

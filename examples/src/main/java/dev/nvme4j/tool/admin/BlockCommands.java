@@ -4,6 +4,7 @@ import dev.nvme4j.api.Controller;
 import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.OptionalCommand;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.tool.cli.ToolException;
 import java.io.PrintWriter;
@@ -49,7 +50,7 @@ public final class BlockCommands {
 
         @Override
         void io(Controller c, Namespace ns, IoQueuePair qp, PrintWriter out) {
-            requireOncs(c, 3, "Write Zeroes");
+            requireSupported(c, OptionalCommand.WRITE_ZEROES);
             int n = blocks(ns, slba, nlb);
             int cdw12 = (n - 1) | (deac ? 1 << 25 : 0) | (fua ? 1 << 30 : 0);
             submit(qp, RawCommand.of(0x08, ns.nsid()).withCdw10((int) slba).withCdw11((int) (slba >>> 32))
@@ -92,7 +93,7 @@ public final class BlockCommands {
 
         @Override
         void io(Controller c, Namespace ns, IoQueuePair qp, PrintWriter out) {
-            requireOncs(c, 2, "Dataset Management");
+            requireSupported(c, OptionalCommand.DATASET_MANAGEMENT);
             for (int i = 0; i < slbs.size(); i++) {
                 if (blocks.get(i) < 1) {
                     throw ToolException.usage("--blocks entry " + (i + 1) + " is " + blocks.get(i)

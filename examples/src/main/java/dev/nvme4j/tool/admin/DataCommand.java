@@ -4,10 +4,10 @@ import dev.nvme4j.api.Controller;
 import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.OptionalCommand;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.tool.cli.ToolException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.lang.foreign.MemorySegment;
@@ -36,8 +36,8 @@ public abstract class DataCommand extends IoCommand {
     Long dataSize;
 
     @Option(names = {"--data", "-d"}, paramLabel = "FILE",
-            description = "File the data is read from (write, compare; required) or written to (read; default:"
-                    + " standard output).")
+            description = "File the data is read from (write, compare) or written to (read); default: standard"
+                    + " input (write, compare) or output (read), as nvme-cli.")
     Path data;
 
     @Option(names = {"--force-unit-access", "-f"}, description = "FUA: the data reaches the media before completion.")
@@ -46,19 +46,34 @@ public abstract class DataCommand extends IoCommand {
     @Option(names = {"--limited-retry", "-l"}, description = "LR: the controller applies limited retry efforts.")
     boolean limitedRetry;
 
-    abstract int opcode();
+    @Option(names = {"--dsm", "-D"}, paramLabel = "ATTR", converter = Num.class, defaultValue = "0",
+            description = "Dataset Management attributes, CDW13 bits 7:0 (default ${DEFAULT-VALUE}).")
+    long dsm;
 
-    /** True when the data goes from the host to the device (the file is read). */
-    abstract boolean toDevice();
+    @Option(names = {"--dir-type", "-T"}, paramLabel = "DTYPE", converter = Num.class, defaultValue = "0",
+            description = "Directive type 0-15, CDW12 bits 23:20 (default ${DEFAULT-VALUE}).")
+    long dirType;
+
+    @Option(names = {"--dir-spec", "-S"}, paramLabel = "DSPEC", converter = Num.class, defaultValue = "0",
+            description = "Directive specific, CDW13 bits 31:16, with --dir-type (default ${DEFAULT-VALUE}).")
+    long dirSpec;
+
+    @Option(names = {"--latency", "-t"}, description = "Print the command's latency, as nvme-cli.")
+    boolean latency;
 
     @Override
     void validate() {
         super.validate();
-        if (toDevice() && data == null) {
-            throw ToolException.usage("Missing required option: '--data=FILE' (" + name()
-                    + " does not read standard input)");
+        if (dsm < 0 || dsm > 0xFF || dirType < 0 || dirType > 0xF || dirSpec < 0 || dirSpec > 0xFFFF) {
+            throw ToolException.usage("--dsm is a byte, --dir-type 0-15 and --dir-spec 16 bits; got 0x"
+                    + Long.toHexString(dsm) + ", " + dirType + ", 0x" + Long.toHexString(dirSpec));
         }
     }
+
+    abstract int opcode();
+
+    /** True when the data goes from the host to the device (the file is read). */
+    abstract boolean toDevice();
 
     @Override
     void io(Controller c, Namespace ns, IoQueuePair qp, PrintWriter out) {
@@ -78,10 +93,15 @@ public abstract class DataCommand extends IoCommand {
             if (toDevice()) {
                 fill(buf.segment(), bytes);
             }
-            int cdw12 = (n - 1) | (fua ? 1 << 30 : 0) | (limitedRetry ? 1 << 31 : 0);
+            int cdw12 = (n - 1) | (int) dirType << 20 | (fua ? 1 << 30 : 0) | (limitedRetry ? 1 << 31 : 0);
+            int cdw13 = (int) dsm | (dirType != 0 ? (int) dirSpec << 16 : 0);
             RawCommand cmd = RawCommand.of(opcode(), ns.nsid()).withCdw10((int) slba).withCdw11((int) (slba >>> 32))
-                    .withCdw12(cdw12);
+                    .withCdw12(cdw12).withCdw13(cdw13);
+            long start = System.nanoTime();
             submit(qp, cmd, buf);
+            if (latency) {
+                out.printf(" latency: %s: %d us%n", name(), (System.nanoTime() - start) / 1000);
+            }
             if (!toDevice()) {
                 store(buf.segment(), bytes);
             }
@@ -89,20 +109,15 @@ public abstract class DataCommand extends IoCommand {
         success(name() + ": Success");
     }
 
-    /** Reads {@code bytes} of the file into the buffer; a shorter file is an error (nothing is sent). */
+    /**
+     * Reads {@code bytes} of the file (standard input without --data) into the buffer; fewer bytes
+     * are an error and nothing is sent.
+     */
     private void fill(MemorySegment seg, long bytes) {
-        if (!Files.isRegularFile(data) && !Files.exists(data)) {
-            throw ToolException.usage("--data " + data + ": no such file");
-        }
-        byte[] b;
-        try (InputStream in = Files.newInputStream(data)) {
-            b = in.readNBytes((int) bytes);
-        } catch (IOException e) {
-            throw new ToolException(name() + ": cannot read --data " + data + ": " + e.getMessage());
-        }
+        byte[] b = readData(data, (int) bytes, "--data");
         if (b.length < bytes) {
-            throw ToolException.usage(String.format("--data %s has %d bytes, fewer than the %d to %s; nothing was sent",
-                    data, b.length, bytes, name()));
+            throw ToolException.usage(String.format("%s has %d bytes, fewer than the %d to %s; nothing was sent",
+                    data == null ? "standard input" : "--data " + data, b.length, bytes, name()));
         }
         MemorySegment.copy(b, 0, seg, ValueLayout.JAVA_BYTE, 0, b.length);
     }
@@ -166,7 +181,7 @@ public abstract class DataCommand extends IoCommand {
 
         @Override
         void io(Controller c, Namespace ns, IoQueuePair qp, PrintWriter out) {
-            requireOncs(c, 0, "Compare");
+            requireSupported(c, OptionalCommand.COMPARE);
             super.io(c, ns, qp, out);
         }
     }

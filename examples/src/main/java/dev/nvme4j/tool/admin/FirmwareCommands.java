@@ -94,11 +94,27 @@ public final class FirmwareCommands {
                 description = "Bytes per command, a multiple of 4 (default: the controller's limit).")
         long xfer;
 
+        @Option(names = {"--offset", "-o"}, paramLabel = "DWORDS", converter = Num.class, defaultValue = "0",
+                description = "Where the file goes in the image, in dwords (default ${DEFAULT-VALUE}): for an image"
+                        + " sent as several files.")
+        long offset;
+
+        @Option(names = {"--progress", "-p"}, description = "Show the bytes transferred, as nvme-cli.")
+        boolean progress;
+
+        @Option(names = {"--ignore-ovr", "-i"},
+                description = "Take an Overlapping Range answer (the bytes were sent before) as success.")
+        boolean ignoreOverlap;
+
         @Override
         void validate() {
             if (xfer < 0 || xfer % 4 != 0 || xfer > 65536) {
                 throw ToolException.usage("Invalid value for option '--xfer': " + xfer
                         + " (a multiple of 4, at most 65536)");
+            }
+            if (offset < 0 || offset > 0xFFFF_FFFFL) {
+                throw ToolException.usage("Invalid value for option '--offset': " + offset + " (a dword offset,"
+                        + " 32 bits)");
             }
             if (!Files.isRegularFile(fw)) {
                 throw ToolException.usage("Invalid value for option '--fw': " + fw + ": no such file");
@@ -117,7 +133,38 @@ public final class FirmwareCommands {
                 throw ToolException.usage("--fw " + fw + " has " + image.length + " bytes: a firmware image is a"
                         + " non-empty multiple of 4 bytes; nothing was sent");
             }
-            manageRun(() -> c.management().downloadFirmware(image, (int) xfer));
+            long base = offset * 4;
+            // One call per piece of --xfer bytes when progress is shown, one for the whole file otherwise.
+            int piece = progress && xfer > 0 ? (int) xfer : image.length;
+            for (int at = 0; at < image.length; at += piece) {
+                if (progress) {
+                    out.printf("Firmware download: transferring 0x%08x/0x%08x bytes: %03d%%\r", at, image.length,
+                            100L * at / image.length);
+                    out.flush();
+                }
+                byte[] part = java.util.Arrays.copyOfRange(image, at, Math.min(image.length, at + piece));
+                long where = base + at;
+                try {
+                    c.management().downloadFirmware(part, where, (int) xfer);
+                } catch (dev.nvme4j.api.NvmeException e) {
+                    if (e.nvmeStatus() == dev.nvme4j.api.NvmeStatus.OVERLAPPING_RANGE && ignoreOverlap) {
+                        continue;
+                    }
+                    if (progress) {
+                        out.println();
+                    }
+                    String hint = e.nvmeStatus() == dev.nvme4j.api.NvmeStatus.OVERLAPPING_RANGE
+                            ? "; the controller has these bytes already: --ignore-ovr takes that as success" : "";
+                    throw new ToolException(name() + ": error at image offset 0x" + Long.toHexString(where) + ": "
+                            + (e.status() >= 0 ? "NVMe status: " + dev.nvme4j.api.Status.describe(e.status())
+                            : e.getMessage()) + hint);
+                } catch (UnsupportedOperationException | IllegalArgumentException e) {
+                    throw new ToolException(name() + ": " + e.getMessage());
+                }
+            }
+            if (progress) {
+                out.println();
+            }
             out.println("Firmware download success");
         }
     }
@@ -133,8 +180,13 @@ public final class FirmwareCommands {
 
         @Option(names = {"--action", "-a"}, paramLabel = "CA", converter = Num.class, required = true,
                 description = "Commit action: 0 replace, 1 replace and activate at the next reset, 2 activate at the"
-                        + " next reset, 3 replace and activate now.")
+                        + " next reset, 3 replace and activate now, 6 replace boot partition --bpid, 7 mark boot"
+                        + " partition --bpid active.")
         long action;
+
+        @Option(names = {"--bpid", "-b"}, paramLabel = "ID", converter = Num.class, defaultValue = "0",
+                description = "Boot partition 0 or 1, for actions 6 and 7 (default ${DEFAULT-VALUE}).")
+        long bpid;
 
         @Option(names = "--force", description = "Confirm: the controller may run other firmware afterwards.")
         boolean force;
@@ -144,9 +196,11 @@ public final class FirmwareCommands {
             if (slot < 0 || slot > 7) {
                 throw ToolException.usage("Invalid value for option '--slot': " + slot + " (0-7)");
             }
-            if (action < 0 || action > 3) {
-                throw ToolException.usage("Invalid value for option '--action': " + action + " (0-3; boot partition"
-                        + " actions 6 and 7 are not offered)");
+            if (action < 0 || action > 7 || action == 4 || action == 5) {
+                throw ToolException.usage("Invalid value for option '--action': " + action + " (0-3, 6 or 7)");
+            }
+            if (bpid < 0 || bpid > 1) {
+                throw ToolException.usage("Invalid value for option '--bpid': " + bpid + " (0 or 1)");
             }
             if (!force) {
                 throw ToolException.usage("fw-commit changes the firmware the controller runs; add --force to confirm"
@@ -156,19 +210,22 @@ public final class FirmwareCommands {
 
         @Override
         void run(Controller c, PrintWriter out) {
-            CommitAction ca = CommitAction.values()[(int) action];
-            Activation a = manage(() -> c.management().commitFirmware((int) slot, ca, Confirm.DESTRUCTIVE));
+            CommitAction ca = java.util.Arrays.stream(CommitAction.values()).filter(a -> a.code == action)
+                    .findFirst().orElseThrow();
+            Activation a = manage(() -> c.management().commitFirmware((int) slot, ca, (int) bpid,
+                    Confirm.DESTRUCTIVE));
             String reset = switch (a) {
                 case NEEDS_CONVENTIONAL_RESET -> "conventional";
                 case NEEDS_SUBSYSTEM_RESET -> "subsystem";
                 case NEEDS_CONTROLLER_RESET -> "controller";
                 default -> null;
             };
+            String boot = action >= 6 ? " bpid:" + bpid : "";
             if (reset == null) {
-                out.printf("Success committing firmware action:%d slot:%d%n", action, slot);
+                out.printf("Success committing firmware action:%d slot:%d%s%n", action, slot, boot);
             } else {
-                out.printf("Success activating firmware action:%d slot:%d, but firmware requires %s reset%n", action,
-                        slot, reset);
+                out.printf("Success activating firmware action:%d slot:%d%s, but firmware requires %s reset%n", action,
+                        slot, boot, reset);
             }
         }
     }

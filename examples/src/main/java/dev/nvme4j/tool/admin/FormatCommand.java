@@ -3,6 +3,7 @@ package dev.nvme4j.tool.admin;
 import dev.nvme4j.api.Controller;
 import dev.nvme4j.api.Confirm;
 import dev.nvme4j.api.Management;
+import dev.nvme4j.api.OptionalCommand;
 import dev.nvme4j.spec.IdentifyLayout;
 import dev.nvme4j.tool.cli.ToolException;
 import java.io.PrintWriter;
@@ -66,7 +67,7 @@ public final class FormatCommand extends AdminCommand {
 
     @Override
     void run(Controller c, PrintWriter out) {
-        requireSupport(c, "OACS", IdentifyLayout.CTRL_OACS, 2, 1, "Format NVM");
+        requireSupported(c, OptionalCommand.FORMAT_NVM); // before --lbaf is checked against the namespace
         int target = (int) nsid;
         byte[] id = identifyNamespace(c, nsid == 0xFFFF_FFFFL ? c.namespaces().getFirst().nsid() : target);
         int nlbaf = id[IdentifyLayout.NS_NLBAF] & 0xFF;

@@ -42,11 +42,6 @@ abstract class IoCommand extends AdminCommand {
         spec.commandLine().getErr().println(line);
     }
 
-    /** Throws "not supported" unless ONCS bit {@code bit} is set. */
-    void requireOncs(Controller c, int bit, String what) {
-        requireSupport(c, "ONCS", dev.nvme4j.spec.IdentifyLayout.CTRL_ONCS, 2, bit, what);
-    }
-
     /** The first LBA and 0-based count checked against the namespace; returns the block count. */
     static int blocks(Namespace ns, long slba, long nlb0) {
         if (nlb0 < 0 || nlb0 > 0xFFFF) {

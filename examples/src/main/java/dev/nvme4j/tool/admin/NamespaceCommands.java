@@ -2,13 +2,21 @@ package dev.nvme4j.tool.admin;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nvme4j.api.Completion;
 import dev.nvme4j.api.Confirm;
 import dev.nvme4j.api.Controller;
+import dev.nvme4j.api.DmaBuffer;
+import dev.nvme4j.api.RawCommand;
+import dev.nvme4j.api.Status;
+import dev.nvme4j.spec.IdentifyLayout;
+import dev.nvme4j.spec.Opcodes;
 import dev.nvme4j.api.Management.NamespaceSpec;
 import dev.nvme4j.tool.cli.OutputFormat;
 import dev.nvme4j.tool.cli.ToolException;
 import dev.nvme4j.tool.inspect.Fields;
 import java.io.PrintWriter;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -53,9 +61,14 @@ public final class NamespaceCommands {
                 description = "Capacity in logical blocks (NCAP; default: the size).")
         Long ncap;
 
-        @Option(names = {"--flbas", "-f"}, paramLabel = "FLBAS", converter = Num.class, defaultValue = "0",
-                description = "LBA format index (FLBAS; default ${DEFAULT-VALUE}).")
-        long flbas;
+        @Option(names = {"--flbas", "-f"}, paramLabel = "FLBAS", converter = Num.class,
+                description = "LBA format index (FLBAS; default 0 unless --block-size).")
+        Long flbas;
+
+        @Option(names = {"--block-size", "-b"}, paramLabel = "BYTES", converter = Num.class,
+                description = "Pick the LBA format with this block size and no metadata from the controller's"
+                        + " common formats (Identify Namespace 0xffffffff), instead of --flbas.")
+        Long blockSize;
 
         @Option(names = {"--dps", "-d"}, paramLabel = "DPS", converter = Num.class, defaultValue = "0",
                 description = "Data protection settings (DPS; default ${DEFAULT-VALUE}).")
@@ -71,16 +84,51 @@ public final class NamespaceCommands {
             if (nsze < 1 || cap < 1 || cap > nsze) {
                 throw ToolException.usage("--nsze and --ncap are positive block counts with --ncap at most --nsze");
             }
-            if (flbas > 63 || dps > 15 || nmic > 1) {
+            if (flbas != null && (flbas < 0 || flbas > 63) || dps > 15 || nmic > 1) {
                 throw ToolException.usage("--flbas is 0-63, --dps 0-15 and --nmic 0 or 1");
+            }
+            if (flbas != null && blockSize != null) {
+                throw ToolException.usage("give --flbas or --block-size, not both");
+            }
+            if (blockSize != null && (blockSize < 1 || Long.bitCount(blockSize) != 1)) {
+                throw ToolException.usage("--block-size " + blockSize + " is not a power of two");
             }
         }
 
         @Override
         void run(Controller c, PrintWriter out) {
-            NamespaceSpec ns = new NamespaceSpec(nsze, ncap != null ? ncap : nsze, (int) flbas, (int) dps, nmic == 1);
+            int index = blockSize != null ? byBlockSize(c) : flbas != null ? (int) (long) flbas : 0;
+            NamespaceSpec ns = new NamespaceSpec(nsze, ncap != null ? ncap : nsze, index, (int) dps, nmic == 1);
             int nsid = manage(() -> c.management().createNamespace(ns));
             out.printf("create-ns: Success, created nsid:%d%n", nsid);
+        }
+
+        /** The index of the common LBA format (Identify Namespace NSID FFFFFFFFh) with --block-size and no metadata. */
+        private int byBlockSize(Controller c) {
+            byte[] id = new byte[IdentifyLayout.SIZE];
+            try (DmaBuffer buf = c.allocateBuffer(IdentifyLayout.SIZE)) {
+                Completion done = send(c, RawCommand.of(Opcodes.ADMIN_IDENTIFY, 0xFFFF_FFFF)
+                        .withCdw10(Opcodes.CNS_NAMESPACE), buf);
+                if (!done.isSuccess()) {
+                    throw new ToolException(name() + ": --block-size needs the controller's common LBA formats"
+                            + " (Identify Namespace 0xffffffff), which it refused: NVMe status: "
+                            + Status.describe(done.status()) + "; give --flbas instead (see id-ns)");
+                }
+                MemorySegment.copy(buf.segment(), ValueLayout.JAVA_BYTE, 0, id, 0, id.length);
+            }
+            int nlbaf = id[IdentifyLayout.NS_NLBAF] & 0xFF;
+            StringBuilder all = new StringBuilder();
+            for (int i = 0; i <= nlbaf; i++) {
+                int d = ByteBuffer.wrap(id).order(ByteOrder.LITTLE_ENDIAN).getInt(IdentifyLayout.NS_LBAF0 + 4 * i);
+                int ms = IdentifyLayout.lbafMetadataSize(d);
+                long size = 1L << IdentifyLayout.lbafLbads(d);
+                if (ms == 0 && size == blockSize) {
+                    return i;
+                }
+                all.append(i == 0 ? "" : ", ").append(size).append(ms == 0 ? "" : "+" + ms);
+            }
+            throw ToolException.usage("no LBA format with " + blockSize + "-byte blocks and no metadata (the"
+                    + " controller's formats: " + all + "); give --flbas");
         }
     }
 

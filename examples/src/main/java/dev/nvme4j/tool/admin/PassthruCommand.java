@@ -5,6 +5,7 @@ import dev.nvme4j.api.Controller;
 import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.RawCommand;
+import dev.nvme4j.spec.Opcodes;
 import dev.nvme4j.tool.cli.ToolException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,9 +18,35 @@ import picocli.CommandLine.Option;
 
 /** {@code admin-passthru} and {@code io-passthru}: a raw command, like nvme-cli's. */
 public abstract class PassthruCommand extends AdminCommand {
-    @Option(names = {"--opcode", "-O"}, paramLabel = "OP", converter = Num.class, required = true,
-            description = "Opcode.")
+    @Option(names = {"--opcode", "-o", "-O"}, paramLabel = "OP", converter = Num.class, required = true,
+            description = "Opcode; its bit 0 makes the command a write (data to the device), bit 1 a read.")
     long opcode;
+
+    @Option(names = {"--flags", "-f"}, paramLabel = "FLAGS", converter = Num.class, defaultValue = "0",
+            description = "Command flags (CDW0 15:8); only 0: the driver sets PSDT and sends no fused pairs.")
+    long flags;
+
+    @Option(names = {"--prefill", "-p"}, paramLabel = "BYTE", converter = Num.class, defaultValue = "0",
+            description = "Fill the data buffer with this byte first (default ${DEFAULT-VALUE}).")
+    long prefill;
+
+    @Option(names = {"--read", "-r"}, description = "The command reads: data from the device.")
+    boolean read;
+
+    @Option(names = {"--write", "-w"}, description = "The command writes: data to the device.")
+    boolean write;
+
+    @Option(names = {"--raw-binary", "-b"}, description = "Write the data read to standard output as it is.")
+    boolean rawBinary;
+
+    @Option(names = {"--show-command", "-s"}, description = "Print the command before sending it.")
+    boolean showCommand;
+
+    @Option(names = {"--dry-run", "-d"}, description = "Print the command and do not send it.")
+    boolean dryRun;
+
+    @Option(names = {"--latency", "-T"}, description = "Print the command's latency.")
+    boolean latency;
 
     @Option(names = {"--namespace-id", "-n"}, paramLabel = "NSID", converter = Num.class, defaultValue = "0",
             description = "NSID (default ${DEFAULT-VALUE}).")
@@ -47,7 +74,8 @@ public abstract class PassthruCommand extends AdminCommand {
     long dataLen;
 
     @Option(names = {"--input-file", "-i"}, paramLabel = "FILE",
-            description = "Data sent to the device (its first --data-len bytes; a shorter file is an error).")
+            description = "Write: the data sent (its first --data-len bytes; a shorter file is an error; default:"
+                    + " standard input). Read: the file the data goes to (default: a hex dump).")
     Path input;
 
     @Override
@@ -63,40 +91,93 @@ public abstract class PassthruCommand extends AdminCommand {
         if (dataLen > 1 << 20 || (input != null && dataLen == 0)) {
             throw ToolException.usage("--data-len is 0-1048576 bytes, and > 0 with --input-file");
         }
+        if (flags != 0) {
+            throw ToolException.usage("Invalid value for option '--flags': 0x" + Long.toHexString(flags) + "; only 0:"
+                    + " the driver sets PSDT (PRPs) itself and sends no fused commands");
+        }
+        if (prefill < 0 || prefill > 0xFF) {
+            throw ToolException.usage("Invalid value for option '--prefill': " + prefill + " (a byte)");
+        }
+        write |= (opcode & 1) != 0;
+        read |= (opcode & 2) != 0;
+        if (dataLen > 0 && !read && !write) {
+            throw ToolException.usage("data direction not given: opcode 0x" + Long.toHexString(opcode) + " has bits 1:0"
+                    + " 00b; add --read or --write");
+        }
+        if (read && write && dataLen > 0) {
+            throw ToolException.usage("a command with data either reads or writes, not both (opcode bits 1:0 11b"
+                    + " or --read with --write)");
+        }
     }
 
     /** Sends the command on the admin queue or an I/O queue pair. */
     abstract Completion exec(Controller c, RawCommand cmd, DmaBuffer buf);
 
+    /** True for admin-passthru. */
+    abstract boolean admin();
+
     @Override
     void run(Controller c, PrintWriter out) {
         RawCommand cmd = new RawCommand((int) opcode, (int) nsid, (int) cdw2, (int) cdw3, (int) cdw10, (int) cdw11,
                 (int) cdw12, (int) cdw13, (int) cdw14, (int) cdw15);
-        try (DmaBuffer buf = dataLen > 0 ? c.allocateBuffer(dataLen) : null) {
-            if (input != null) {
-                byte[] b;
-                try {
-                    b = Files.readAllBytes(input);
-                } catch (IOException e) {
-                    throw ToolException.usage("--input-file " + input + ": " + e.getMessage());
-                }
-                if (b.length < dataLen) {
-                    throw ToolException.usage("--input-file " + input + " has " + b.length + " bytes, fewer than "
-                            + "--data-len " + dataLen + "; nothing was sent");
-                }
-                MemorySegment.copy(b, 0, buf.segment(), ValueLayout.JAVA_BYTE, 0, (int) dataLen);
+        byte[] data = new byte[(int) dataLen];
+        java.util.Arrays.fill(data, (byte) prefill);
+        if (write && dataLen > 0) {
+            byte[] b = readData(input, (int) dataLen, "--input-file");
+            if (b.length < dataLen) {
+                throw ToolException.usage((input == null ? "standard input" : "--input-file " + input) + " has "
+                        + b.length + " bytes, fewer than --data-len " + dataLen + "; nothing was sent");
             }
+            data = b;
+        }
+        if (showCommand || dryRun) {
+            out.printf("opcode       : %02x%nflags        : %02x%nrsvd1        : %04x%nnsid         : %08x%n"
+                    + "cdw2         : %08x%ncdw3         : %08x%ndata_len     : %08x%nmetadata_len : %08x%n",
+                    opcode, flags, 0, nsid, cdw2, cdw3, dataLen, 0);
+            out.printf("cdw10        : %08x%ncdw11        : %08x%ncdw12        : %08x%ncdw13        : %08x%n"
+                    + "cdw14        : %08x%ncdw15        : %08x%n", cdw10, cdw11, cdw12, cdw13, cdw14, cdw15);
+            if (dryRun) {
+                return;
+            }
+        }
+        String what = (admin() ? "Admin" : "IO") + " Command " + commandName();
+        try (DmaBuffer buf = dataLen > 0 ? c.allocateBuffer(dataLen) : null) {
+            if (buf != null) {
+                MemorySegment.copy(data, 0, buf.segment(), ValueLayout.JAVA_BYTE, 0, data.length);
+            }
+            long start = System.nanoTime();
             Completion done = exec(c, cmd, buf);
+            long micros = (System.nanoTime() - start) / 1000;
+            if (latency) {
+                out.printf("%s latency: %d us%n", what, micros);
+            }
             if (!done.isSuccess()) {
                 throw failed(done.status());
             }
-            out.printf("NVMe command result:%08x%n", done.dw0());
-            if (buf != null && input == null) {
-                byte[] data = new byte[(int) dataLen];
-                MemorySegment.copy(buf.segment(), ValueLayout.JAVA_BYTE, 0, data, 0, data.length);
-                HexDump.print(out, data);
+            out.flush();
+            spec.commandLine().getErr().printf("%s is Success and result: 0x%08x%n", what, done.dw0());
+            if (buf == null || !read) {
+                return;
             }
+            MemorySegment.copy(buf.segment(), ValueLayout.JAVA_BYTE, 0, data, 0, data.length);
         }
+        if (input != null) {
+            try {
+                Files.write(input, data);
+            } catch (IOException e) {
+                throw new ToolException(name() + ": cannot write --input-file " + input + ": " + e.getMessage());
+            }
+        } else if (rawBinary) {
+            writeBinary(data);
+        } else {
+            HexDump.print(out, data);
+        }
+    }
+
+    /** The opcode's name as nvme-cli prints it, "Vendor Specific" for one it does not know. */
+    private String commandName() {
+        String n = admin() ? Opcodes.adminName((int) opcode) : Opcodes.ioName((int) opcode);
+        return n.contains("opcode 0x") ? "Vendor Specific" : n;
     }
 
     /** {@code nvme4j admin-passthru}. */
@@ -106,6 +187,11 @@ public abstract class PassthruCommand extends AdminCommand {
         @Override
         Completion exec(Controller c, RawCommand cmd, DmaBuffer buf) {
             return send(c, cmd, buf);
+        }
+
+        @Override
+        boolean admin() {
+            return true;
         }
     }
 
@@ -118,6 +204,11 @@ public abstract class PassthruCommand extends AdminCommand {
             try (IoQueuePair qp = c.createQueuePair()) {
                 return qp.passthroughSync(cmd, buf);
             }
+        }
+
+        @Override
+        boolean admin() {
+            return false;
         }
     }
 }

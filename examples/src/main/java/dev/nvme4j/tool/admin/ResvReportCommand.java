@@ -6,6 +6,7 @@ import dev.nvme4j.api.Controller;
 import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
+import dev.nvme4j.api.OptionalCommand;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.tool.cli.OutputFormat;
 import dev.nvme4j.tool.cli.ToolException;
@@ -56,7 +57,7 @@ public final class ResvReportCommand extends IoCommand {
 
     @Override
     void io(Controller c, Namespace ns, IoQueuePair qp, PrintWriter out) {
-        requireOncs(c, 5, "Reservations");
+        requireSupported(c, OptionalCommand.RESERVATIONS);
         byte[] data = new byte[(int) numd * 4];
         try (DmaBuffer buf = c.allocateBuffer(data.length)) {
             submit(qp, RawCommand.of(OPCODE, ns.nsid()).withCdw10((int) numd - 1).withCdw11(eds ? 1 : 0), buf);

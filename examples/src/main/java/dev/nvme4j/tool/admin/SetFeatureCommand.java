@@ -20,8 +20,8 @@ public final class SetFeatureCommand extends AdminCommand {
             description = "Namespace for namespace-specific features (default ${DEFAULT-VALUE}).")
     long nsid;
 
-    @Option(names = {"--value", "-v"}, paramLabel = "DW", converter = Num.class, required = true,
-            description = "The new value (dword 11).")
+    @Option(names = {"--value", "-v"}, paramLabel = "DW", converter = Num.class, defaultValue = "0",
+            description = "The new value (dword 11; default ${DEFAULT-VALUE}).")
     long value;
 
     @Option(names = {"--cdw12", "-c"}, paramLabel = "DW", converter = Num.class, defaultValue = "0",
@@ -30,6 +30,15 @@ public final class SetFeatureCommand extends AdminCommand {
 
     @Option(names = {"--save", "-s"}, description = "Keep the value across power cycles (if the feature is saveable).")
     boolean save;
+
+    @Option(names = {"--data-len", "-l"}, paramLabel = "BYTES", converter = Num.class,
+            description = "Bytes of data to send (default: the feature's data structure, as nvme-cli sizes it;"
+                    + " none for the others).")
+    Long dataLen;
+
+    @Option(names = {"--data", "-d"}, paramLabel = "FILE",
+            description = "The feature's data structure (default: standard input when the feature has one).")
+    java.nio.file.Path dataFile;
 
     @Override
     void validate() {
@@ -40,13 +49,27 @@ public final class SetFeatureCommand extends AdminCommand {
         if (value > 0xFFFF_FFFFL || cdw12 > 0xFFFF_FFFFL || nsid > 0xFFFF_FFFFL) {
             throw ToolException.usage("--value, --cdw12 and --namespace-id are 32-bit values");
         }
+        if (dataLen != null && (dataLen < 0 || dataLen > 65536)) {
+            throw ToolException.usage("Invalid value for option '--data-len': " + dataLen + " (0-65536)");
+        }
     }
 
     @Override
     void run(Controller c, PrintWriter out) {
         int fid = (int) featureId;
+        int len = dataLen != null ? (int) (long) dataLen : Features.dataLength(fid);
+        byte[] data = null;
+        if (len > 0) {
+            data = readData(dataFile, len, "--data");
+            if (data.length < len) {
+                throw ToolException.usage(String.format("%s has %d bytes, fewer than the %d of feature 0x%02x"
+                        + " (--data-len); nothing was sent", dataFile == null ? "standard input" : "--data " + dataFile,
+                        data.length, len, fid));
+            }
+        }
+        byte[] sent = data;
         try {
-            c.management().setFeature(fid, (int) nsid, (int) value, (int) cdw12, save, null);
+            c.management().setFeature(fid, (int) nsid, (int) value, (int) cdw12, save, sent);
         } catch (NvmeException e) {
             if (e.status() < 0) {
                 throw new ToolException(name() + ": " + e.getMessage());
@@ -57,5 +80,8 @@ public final class SetFeatureCommand extends AdminCommand {
         }
         out.printf("set-feature:%s (%s), value:%s, cdw12:%s, save:%s%n", cHex(fid, 4), Features.name(fid),
                 cHex(value, value != 0 ? 10 : 8), cHex(cdw12, cdw12 != 0 ? 10 : 8), save ? "0x1" : "0");
+        if (data != null) {
+            HexDump.print(out, data);
+        }
     }
 }
