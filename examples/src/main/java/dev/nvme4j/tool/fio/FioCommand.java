@@ -240,7 +240,8 @@ public final class FioCommand implements Callable<Integer> {
             try {
                 specs = o.plan(controller.info(), ns, group, all.size() + 1);
             } catch (ToolException e) {
-                throw jobs.size() == 1 ? e : ToolException.usage("job '" + jobs.get(i).name() + "': " + e.getMessage());
+                String message = e.getMessage() + mockHint(e.getMessage());
+                throw ToolException.usage(jobs.size() == 1 ? message : "job '" + jobs.get(i).name() + "': " + message);
             }
             phases.get(phases.size() - 1).addAll(specs);
             all.addAll(specs);
@@ -317,6 +318,21 @@ public final class FioCommand implements Callable<Integer> {
             status = ToolException.FAILURE;
         }
         return status;
+    }
+
+    /** What to give the mock so that a job file written for a big disk or 512-byte blocks runs on it. */
+    private String mockHint(String message) {
+        if (!device.isMock()) {
+            return "";
+        }
+        if (message.startsWith("Invalid value for option '--size'") && message.contains(" need ")) {
+            return "; on the mock, give it room with --mock-capacity=SIZE (RAM is used only where written; "
+                    + "--mock-backing=null stores nothing)";
+        }
+        if (message.contains("multiple of the LBA size")) {
+            return "; on the mock, --mock-lba-size=512 gives 512-byte blocks";
+        }
+        return "";
     }
 
     private static List<JobResult> inGroup(List<JobResult> results, int group) {
