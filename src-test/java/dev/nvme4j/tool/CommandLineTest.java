@@ -83,9 +83,12 @@ class CommandLineTest {
         ToolRun r = runWithoutDevice("fio", "--mode=fast");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("'--mode': expected one of [poll, irq, hybrid] but was 'fast'"), r.toString());
-        r = runWithoutDevice("fio", "--verify=meta");
-        assertTrue(r.err().contains("'--verify': expected one of [none, crc32c, crc32c-intel, md5, sha256] "
-                + "but was 'meta'"), r.toString());
+        r = runWithoutDevice("fio", "--verify=crc99");
+        assertTrue(r.err().contains("'--verify': expected one of [none, md5, crc64, crc32, crc32c-intel, crc32c, "
+                + "crc16, crc7, sha1, sha256, sha512, sha3-224, sha3-256, sha3-384, sha3-512, xxhash, meta, pattern, "
+                + "pattern_hdr, null] but was 'crc99'"), r.toString());
+        r = runWithoutDevice("fio", "--verify=pattern");
+        assertTrue(r.err().contains("--verify=pattern needs --verify_pattern"), r.toString());
         r = runWithoutDevice("smart-log", "--output-format=xml");
         assertTrue(r.err().contains("'--output-format': expected one of [normal, json] but was 'xml'"), r.toString());
     }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class FioJobFilesTest {
     private static final List<String> FILES = List.of("seq-then-rand.fio", "verify.fio", "mixed-sizes.fio",
             "paced.fio", "distributions.fio", "logs-and-buffers.fio", "trims-and-loops.fio", "unsupported.fio",
-            "logs.inc");
+            "logs.inc", "verify-methods.fio", "aliases.fio");
     private final ObjectMapper json = new ObjectMapper();
     @TempDir
     Path dir;
@@ -78,6 +78,40 @@ class FioJobFilesTest {
         }
         assertEquals(0, jobs.get(1).get("write").get("total_ios").asLong(), "verify_only writes nothing");
         assertEquals(1, jobs.get(1).get("groupid").asInt(), "stonewall");
+    }
+
+    @Test
+    void verifyMethodsFileChecksEachJobWithItsMethod() throws IOException {
+        JsonNode jobs = run("verify-methods.fio", 3);
+        String[] types = {"sha512", "pattern", "xxhash"};
+        for (int i = 0; i < 3; i++) {
+            JsonNode v = jobs.get(i).get("nvme4j").get("verify");
+            assertEquals(types[i], v.get("type").asText(), jobs.get(i).get("jobname").asText());
+            assertEquals(128, v.get("blocks").asLong(), "512k of 4k blocks read back");
+            assertEquals(0, v.get("bad_blocks").asLong());
+        }
+    }
+
+    @Test
+    void fiosOtherNamesForOptionsWork() throws IOException {
+        JsonNode job = run("aliases.fio", 1).get(0);
+        assertEquals(512 * 1024, job.get("read").get("io_bytes").asLong(), "io_limit");
+    }
+
+    @Test
+    void aJobFileForABigDiskOrSmallBlocksSaysHowToRunItOnTheMock() throws IOException {
+        Path big = Files.writeString(dir.resolve("big.fio"), "[big]\nrw=randread\nsize=10g\n");
+        ToolRun r = onMock(big.toString());
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("--mock-capacity=SIZE"), r.err());
+        ToolRun ok = onMock("--mock-capacity=20g", "--mock-backing=null", "--number_ios=100", "--output-format=terse",
+                big.toString());
+        assertEquals(0, ok.exit(), "the hint works: " + ok);
+        Path small = Files.writeString(dir.resolve("small.fio"), "[small]\nbssplit=512/50:4k/50\nsize=64k\n");
+        r = onMock(small.toString());
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("--mock-lba-size=512"), r.err());
+        assertEquals(0, onMock("--mock-lba-size=512", small.toString()).exit());
     }
 
     @Test

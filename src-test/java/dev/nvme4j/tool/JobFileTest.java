@@ -58,7 +58,7 @@ class JobFileTest {
                 "; a comment", "# another", "",
                 "[global]",
                 "  bs = ${BS}  # the value from the environment",
-                "size=${UNSET}1m",
+                "size=1m",
                 "time_based",
                 "include common.inc",
                 "[first job]",
@@ -70,7 +70,11 @@ class JobFileTest {
         List<String> args = new ArrayList<>();
         sections.get(0).entries().forEach(e -> args.add(e.asArg()));
         assertEquals(List.of("--bs=8k", "--size=1m", "--time_based", "--iodepth=8"), args,
-                "${VAR} from the environment, unset as empty, bare flags, include");
+                "${VAR} from the environment, bare flags, include");
+        Path unset = file("b.fio", "[job]", "bs=${UNSET_BS}");
+        // fio 3.33: "failed parsing bs=${UNSET_BS}", the job is dropped
+        ToolException e = assertThrows(ToolException.class, () -> new JobFile(Map.of("BS", "8k")::get).read(unset));
+        assertTrue(e.getMessage().contains("b.fio:2: ${UNSET_BS} is not set in the environment"), e.getMessage());
         assertEquals("first job", sections.get(1).name());
         assertEquals("direct", sections.get(1).entries().get(1).key());
         assertEquals("1", sections.get(1).entries().get(1).value());

@@ -33,7 +33,7 @@ public final class CompatOptions {
             paramLabel = "0|1", description = "Accepted: see --direct (buffered=1 is noted).")
     public Boolean buffered;
 
-    @Option(names = "--thread", arity = "0..1", fallbackValue = "1", converter = FioFlag.class, paramLabel = "0|1",
+    @Option(names = {"--thread", "--threads"}, arity = "0..1", fallbackValue = "1", converter = FioFlag.class, paramLabel = "0|1",
             description = "Accepted: every job runs on its own thread anyway.")
     public boolean thread;
 

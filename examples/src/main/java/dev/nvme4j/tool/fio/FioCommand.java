@@ -70,13 +70,18 @@ public final class FioCommand implements Callable<Integer> {
             description = "Print each job's cumulative status every TIME (plain number: seconds).")
     Duration statusInterval;
 
-    @Option(names = "--output-format", paramLabel = "normal|json|json+|terse", converter = FioFormat.Converter.class,
-            defaultValue = "normal", description = "normal, json, json+ (json with fio's clat bins) or terse "
-            + "(fio's semicolon-separated version 3) (default ${DEFAULT-VALUE}).")
-    FioFormat outputFormat = FioFormat.NORMAL;
+    @Option(names = "--output-format", paramLabel = "FORMAT[,FORMAT...]", converter = FioFormat.Converter.class,
+            defaultValue = "normal", description = "normal, json, json+ (json with fio's latency bins) or terse "
+            + "(fio's semicolon-separated version 3), or several separated by commas as in fio (normal,json) "
+            + "(default ${DEFAULT-VALUE}).")
+    FioFormat.Formats outputFormat = FioFormat.Formats.of(FioFormat.NORMAL);
 
     @Option(names = "--minimal", description = "fio's other name for --output-format=terse.")
     boolean minimal;
+
+    @Option(names = "--append-terse", description = "Also print the terse line (fio's older spelling of "
+            + "--output-format=...,terse).")
+    boolean appendTerse;
 
     @Option(names = "--eta", paramLabel = "auto|always|never", converter = FioOptions.Eta.Converter.class,
             defaultValue = "auto", description = "Live progress line: on a terminal (auto, default), always or never.")
@@ -235,20 +240,23 @@ public final class FioCommand implements Callable<Integer> {
             try {
                 specs = o.plan(controller.info(), ns, group, all.size() + 1);
             } catch (ToolException e) {
-                throw jobs.size() == 1 ? e : ToolException.usage("job '" + jobs.get(i).name() + "': " + e.getMessage());
+                String message = e.getMessage() + mockHint(e.getMessage());
+                throw ToolException.usage(jobs.size() == 1 ? message : "job '" + jobs.get(i).name() + "': " + message);
             }
             phases.get(phases.size() - 1).addAll(specs);
             all.addAll(specs);
         }
-        FioFormat outputFormat = minimal ? FioFormat.TERSE : this.outputFormat;
-        boolean json = outputFormat != FioFormat.NORMAL;
-        if (!json) {
+        FioFormat.Formats formats = minimal ? FioFormat.Formats.of(FioFormat.TERSE)
+                : appendTerse ? outputFormat.with(FioFormat.TERSE) : outputFormat;
+        boolean normal = formats.has(FioFormat.NORMAL);
+        if (normal) {
             new NormalReport(out).header(all);
         }
         boolean terminal = switch (eta) {
             case ALWAYS -> true;
             case NEVER -> false;
-            case AUTO -> System.console() != null && System.console().isTerminal() && !json && output == null;
+            case AUTO -> System.console() != null && System.console().isTerminal() && formats.normalOnly()
+                    && output == null;
         };
         List<JobResult> results = new ArrayList<>();
         for (List<JobSpec> phase : phases) {
@@ -275,6 +283,7 @@ public final class FioCommand implements Callable<Integer> {
         }
         ControllerCounters counters = controller.counters();
         List<ReportBlock> blocks = new ArrayList<>();
+        List<List<ReportBlock>> byGroup = new ArrayList<>();
         for (int g = 0; g <= group; g++) {
             List<JobResult> inGroup = inGroup(results, g);
             List<ReportBlock> groupBlocks = new ArrayList<>();
@@ -283,15 +292,21 @@ public final class FioCommand implements Callable<Integer> {
             } else {
                 inGroup.forEach(r -> groupBlocks.add(ReportBlock.of(r)));
             }
-            if (!json && !inGroup.isEmpty()) {
-                new NormalReport(out).print(groupBlocks, inGroup, g, g == group ? counters : null);
-            }
+            byGroup.add(groupBlocks);
             blocks.addAll(groupBlocks);
         }
-        if (outputFormat.json()) {
-            new JsonReport(out).print(blocks, counters, outputFormat == FioFormat.JSON_PLUS);
-        } else if (outputFormat == FioFormat.TERSE) {
+        // fio's order, whatever the order given: terse, JSON, normal
+        if (formats.has(FioFormat.TERSE)) {
             new TerseReport(out).print(blocks);
+        }
+        if (formats.json()) {
+            new JsonReport(out).print(blocks, counters, formats.has(FioFormat.JSON_PLUS));
+        }
+        for (int g = 0; g <= group && normal; g++) {
+            List<JobResult> inGroup = inGroup(results, g);
+            if (!inGroup.isEmpty()) {
+                new NormalReport(out).print(byGroup.get(g), inGroup, g, g == group ? counters : null);
+            }
         }
         out.flush();
         int status = summarize(results, err);
@@ -303,6 +318,21 @@ public final class FioCommand implements Callable<Integer> {
             status = ToolException.FAILURE;
         }
         return status;
+    }
+
+    /** What to give the mock so that a job file written for a big disk or 512-byte blocks runs on it. */
+    private String mockHint(String message) {
+        if (!device.isMock()) {
+            return "";
+        }
+        if (message.startsWith("Invalid value for option '--size'") && message.contains(" need ")) {
+            return "; on the mock, give it room with --mock-capacity=SIZE (RAM is used only where written; "
+                    + "--mock-backing=null stores nothing)";
+        }
+        if (message.contains("multiple of the LBA size")) {
+            return "; on the mock, --mock-lba-size=512 gives 512-byte blocks";
+        }
+        return "";
     }
 
     private static List<JobResult> inGroup(List<JobResult> results, int group) {

@@ -123,12 +123,12 @@ public final class FioOptions {
         bs = size;
     }
 
-    @Option(names = "--blockalign", paramLabel = "SIZE", converter = ByteSize.class,
+    @Option(names = {"--blockalign", "--ba"}, paramLabel = "SIZE", converter = ByteSize.class,
             description = "Offsets of random I/O are multiples of this (default: the smallest I/O size); it must "
                     + "divide every I/O size.")
     public Long blockalign;
 
-    @Option(names = "--bsrange", paramLabel = "MIN-MAX",
+    @Option(names = {"--bsrange", "--blocksize_range"}, paramLabel = "MIN-MAX",
             description = "I/O sizes: any multiple of MIN up to MAX, chosen uniformly, e.g. 4k-64k.")
     public String bsrange;
 
@@ -144,7 +144,7 @@ public final class FioOptions {
             description = "Jobs, each with its own thread, queue pair and region (default ${DEFAULT-VALUE}).")
     public int numjobs = 1;
 
-    @Option(names = "--runtime", paramLabel = "TIME", converter = TimeSpec.class,
+    @Option(names = {"--runtime", "--timeout"}, paramLabel = "TIME", converter = TimeSpec.class,
             description = "Stop after this long (plain number: seconds).")
     public Duration runtime;
 
@@ -157,12 +157,12 @@ public final class FioOptions {
                     + "namespace divided among the jobs).")
     public Amount size;
 
-    @Option(names = "--fill_device", arity = "0..1", fallbackValue = "1", converter = FioFlag.class,
+    @Option(names = {"--fill_device", "--fill_fs"}, arity = "0..1", fallbackValue = "1", converter = FioFlag.class,
             paramLabel = "0|1", description = "The region runs to the end of the namespace (divided among the "
             + "jobs), whatever --size says; fio writes until the device is full, which this is for a namespace.")
     public boolean fillDevice;
 
-    @Option(names = "--offset", paramLabel = "SIZE|N%", converter = Amount.Converter.class,
+    @Option(names = {"--offset", "--fileoffset"}, paramLabel = "SIZE|N%", converter = Amount.Converter.class,
             description = "Where the first job's region starts: bytes, or a share of the namespace (default 0).")
     public Amount offset = Amount.ofBytes(0);
 
@@ -249,6 +249,7 @@ public final class FioOptions {
         }
         blockSizes();
         report.checkAlone();
+        checks.checkAlone(rw);
         flow.checkAlone();
         buffers.checkAlone();
         engine.check(this);

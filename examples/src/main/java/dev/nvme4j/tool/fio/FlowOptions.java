@@ -23,7 +23,7 @@ public final class FlowOptions {
             + "pass, like fio's random map).")
     public boolean norandommap;
 
-    @Option(names = "--randrepeat", arity = "0..1", fallbackValue = "1", converter = FioFlag.class,
+    @Option(names = {"--randrepeat", "--allrandrepeat"}, arity = "0..1", fallbackValue = "1", converter = FioFlag.class,
             paramLabel = "0|1", description = "1 (default): the same random sequence every run; 0: a new one.")
     public boolean randrepeat = true;
 

@@ -31,9 +31,6 @@ public final class JobDefs {
 
     /** fio options nvme4j knows and does not support, with the reason given to the user. */
     static final Map<String, String> UNSUPPORTED = Map.ofEntries(
-            Map.entry("verify_pattern", "only checksum verify (crc32c, crc32c-intel, md5, sha256) is supported"),
-            Map.entry("verify_interval", "only checksum verify (crc32c, crc32c-intel, md5, sha256) is "
-                    + "supported; it checks every logical block"),
             Map.entry("verify_backlog", "verification runs after the write pass"),
             Map.entry("buffer_pattern", "write data is random (or zeros: zero_buffers)"),
             Map.entry("io_submit_mode", "submission is always inline"),

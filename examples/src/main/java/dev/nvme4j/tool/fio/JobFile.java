@@ -78,7 +78,12 @@ public final class JobFile {
     }
 
     private Entry entry(Line line) {
-        String s = substitute(line.text);
+        String s;
+        try {
+            s = substitute(line.text);
+        } catch (IllegalArgumentException e) {
+            throw bad(line, e.getMessage());
+        }
         int eq = s.indexOf('=');
         String key = (eq < 0 ? s : s.substring(0, eq)).strip();
         String value = eq < 0 ? null : s.substring(eq + 1).strip();
@@ -88,15 +93,24 @@ public final class JobFile {
         return new Entry(key, value, line.origin());
     }
 
-    /** fio's substitutions: {@code ${VAR}} from the environment, {@code $pagesize}, {@code $ncpus}. */
+    /**
+     * fio's substitutions: {@code ${VAR}} from the environment, {@code $pagesize}, {@code $ncpus}.
+     *
+     * @throws IllegalArgumentException naming a variable that is not set (fio 3.33 refuses the line too)
+     */
     String substitute(String s) {
         StringBuilder out = new StringBuilder(s.length());
         int i = 0;
         while (i < s.length()) {
             int close;
             if (s.startsWith("${", i) && (close = s.indexOf('}', i + 2)) > i + 2) {
-                String v = env.apply(s.substring(i + 2, close));
-                out.append(v == null ? "" : v);
+                String name = s.substring(i + 2, close);
+                String v = env.apply(name);
+                if (v == null) {
+                    throw new IllegalArgumentException("${" + name + "} is not set in the environment (set it, e.g. "
+                            + name + "=... nvme4j fio ..., or edit the job file)");
+                }
+                out.append(v);
                 i = close + 1;
             } else if (s.startsWith("$pagesize", i)) {
                 out.append(4096);
@@ -137,7 +151,12 @@ public final class JobFile {
                 if (depth >= MAX_INCLUDE_DEPTH) {
                     throw bad(line, "includes nested more than " + MAX_INCLUDE_DEPTH + " deep (a loop?)");
                 }
-                Path inc = Path.of(substitute(s.substring("include".length()).strip()));
+                Path inc;
+                try {
+                    inc = Path.of(substitute(s.substring("include".length()).strip()));
+                } catch (IllegalArgumentException e) {
+                    throw bad(line, e.getMessage());
+                }
                 if (!Files.exists(inc) && file.getParent() != null) {
                     inc = file.getParent().resolve(inc);
                 }

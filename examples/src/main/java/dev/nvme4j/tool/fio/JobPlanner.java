@@ -53,7 +53,7 @@ final class JobPlanner {
                     + o.seqAdd + " must be a multiple of the smallest I/O size (" + unit + " bytes)");
         }
         Protection protection = o.protection.protection(ns);
-        o.checks.check(o.rw, ns, protection);
+        o.checks.check(o.rw, ns, protection, unit);
         int maxDepth = info.maxQueueEntries() - 1;
         if (o.iodepth > maxDepth) {
             throw ToolException.usage("Invalid value for option '--iodepth': must be between 1 and " + maxDepth

@@ -14,6 +14,7 @@ final class JobVerifier implements VerifyFormat.MismatchSink {
     private final VerifyFormat format;
     private final long generation;
     private final int jobIndex;
+    private final boolean fatal;
     private boolean checkReads;
     private long expectedGeneration = VerifyFormat.ANY_GENERATION;
     private long verifiedBlocks;
@@ -25,16 +26,17 @@ final class JobVerifier implements VerifyFormat.MismatchSink {
         if (!spec.verify()) {
             return null;
         }
-        VerifyFormat.Checksum sum = switch (spec.options().checks.verify) {
-            case MD5 -> VerifyFormat.Checksum.MD5;
-            case SHA256 -> VerifyFormat.Checksum.SHA256;
-            default -> VerifyFormat.Checksum.CRC32C;
-        };
-        return new JobVerifier(new VerifyFormat(lbaSize, sum), spec.generation(), spec.index());
+        return new JobVerifier(spec.options().checks.format(lbaSize), spec.generation(), spec.index(),
+                spec.options().checks.verifyFatal);
     }
 
-    private JobVerifier(VerifyFormat format, long generation, int jobIndex) {
+    /**
+     * @param format null for {@code verify=null}: the passes run, nothing is stamped or checked
+     * @param fatal  fio's verify_fatal: {@link #stopped()} after the first bad unit
+     */
+    private JobVerifier(VerifyFormat format, long generation, int jobIndex, boolean fatal) {
         this.format = format;
+        this.fatal = fatal;
         this.generation = generation;
         this.jobIndex = jobIndex;
     }
@@ -47,15 +49,22 @@ final class JobVerifier implements VerifyFormat.MismatchSink {
 
     /** Stamps the {@code blocks} blocks of a write to {@code lba} in {@code data}. */
     void stampWrite(ByteBuffer data, int blocks, long lba) {
-        format.stamp(data, blocks, lba, generation, jobIndex);
+        if (format != null) {
+            format.stamp(data, blocks, lba, generation, jobIndex);
+        }
     }
 
     /** Checks the {@code blocks} blocks read from {@code lba} in {@code data}, when reads are checked. */
     void readCompleted(ByteBuffer data, int blocks, long lba) {
-        if (checkReads) {
+        if (checkReads && format != null) {
             verifiedBlocks += blocks;
             format.check(data, blocks, lba, expectedGeneration, this);
         }
+    }
+
+    /** True when verify_fatal asks the job to stop: a unit was bad. */
+    boolean stopped() {
+        return fatal && mismatchCount > 0;
     }
 
     @Override
@@ -63,6 +72,14 @@ final class JobVerifier implements VerifyFormat.MismatchSink {
         mismatchCount++;
         if (mismatches.size() < JobRunner.MAX_MISMATCHES_KEPT) {
             mismatches.add(new Mismatch(lba, problem, expected, found, format.checksum()));
+        }
+    }
+
+    @Override
+    public void patternMismatch(long lba, int at, int expected, int found) {
+        mismatchCount++;
+        if (mismatches.size() < JobRunner.MAX_MISMATCHES_KEPT) {
+            mismatches.add(new Mismatch(lba, VerifyFormat.Problem.BAD_PATTERN, expected, found, null, at));
         }
     }
 

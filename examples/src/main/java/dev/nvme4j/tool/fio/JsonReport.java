@@ -62,10 +62,10 @@ public final class JsonReport {
             job.put("eta", 0);
             job.put("elapsed", Math.max(1, (b.runtimeNs() + b.spec().rampNs()) / 1_000_000_000L));
             jobOptions(job.putObject("job options"), b.spec(), b.spec().options());
-            double[] pcts = b.spec().options().report.clatPercentiles ? b.spec().options().report.percentiles() : new double[0];
-            direction(job.putObject("read"), b.read(), b.readRuntimeNs(), aggKiB(blocks, true), pcts, plus);
-            direction(job.putObject("write"), b.write(), b.writeRuntimeNs(), aggKiB(blocks, false), pcts, plus);
-            direction(job.putObject("trim"), b.trim(), b.trimRuntimeNs(), 0, pcts, plus);
+            ReportOptions report = b.spec().options().report;
+            direction(job.putObject("read"), b.read(), b.readRuntimeNs(), aggKiB(blocks, true), report, plus);
+            direction(job.putObject("write"), b.write(), b.writeRuntimeNs(), aggKiB(blocks, false), report, plus);
+            direction(job.putObject("trim"), b.trim(), b.trimRuntimeNs(), 0, report, plus);
             long base = Math.max(1, b.cpuBaseNs());
             job.put("job_runtime", b.runtimeNs() / 1_000_000);
             job.put("usr_cpu", 100.0 * b.usrCpuNs() / base);
@@ -94,7 +94,7 @@ public final class JsonReport {
             }
             if (b.spec().verify()) {
                 ObjectNode v = own.putObject("verify");
-                v.put("type", b.spec().options().checks.verify.spelling());
+                v.put("type", b.spec().options().checks.method().spelling());
                 v.put("blocks", b.verifiedBlocks());
                 v.put("bad_blocks", b.mismatchCount());
                 ArrayNode bad = v.putArray("bad");
@@ -104,6 +104,9 @@ public final class JsonReport {
                     o.put("problem", m.problem().name().toLowerCase(Locale.ROOT));
                     o.put("expected", m.expected());
                     o.put("found", m.found());
+                    if (m.at() >= 0) {
+                        o.put("byte", m.at());
+                    }
                 }
             }
             counters(own.putObject("queue_counters"), b.counters());
@@ -157,7 +160,7 @@ public final class JsonReport {
         }
         o.put("size", Long.toString(spec.regionBytes()));
         if (spec.verify()) {
-            o.put("verify", spec.options().checks.verify.spelling());
+            o.put("verify", spec.options().checks.method().spelling());
         }
         o.put("mode", FioOptions.Mode.of(spec.mode()).spelling());
     }
@@ -172,8 +175,8 @@ public final class JsonReport {
         return sum / 1024;
     }
 
-    private static void direction(ObjectNode o, DirectionStats d, long runtimeNs, double groupKiB, double[] pcts,
-                                  boolean plus) {
+    private static void direction(ObjectNode o, DirectionStats d, long runtimeNs, double groupKiB,
+                                  ReportOptions report, boolean plus) {
         long bwBytes = ReportBlock.bwBytes(d, runtimeNs);
         o.put("io_bytes", d.bytes());
         o.put("io_kbytes", d.bytes() >> 10);
@@ -184,19 +187,11 @@ public final class JsonReport {
         o.put("total_ios", d.ios());
         o.put("short_ios", 0);
         o.put("drop_ios", 0);
-        latency(o.putObject("slat_ns"), d.slat(), new double[0]);
-        ObjectNode clat = o.putObject("clat_ns");
-        latency(clat, d.clat(), pcts);
-        if (plus && clat.has("percentile")) { // as fio: bins where the percentiles are
-            ObjectNode bins = clat.putObject("bins");
-            long[] counts = FioBins.of(d.clat());
-            for (int i = 0; i < counts.length; i++) {
-                if (counts[i] > 0) {
-                    bins.put(Long.toString(FioBins.value(i)), counts[i]);
-                }
-            }
-        }
-        latency(o.putObject("lat_ns"), d.lat(), new double[0]);
+        double[] pcts = report.percentiles();
+        double[] none = new double[0];
+        latency(o.putObject("slat_ns"), d.slat(), report.slatPercentiles ? pcts : none, plus);
+        latency(o.putObject("clat_ns"), d.clat(), report.clatPercentiles ? pcts : none, plus);
+        latency(o.putObject("lat_ns"), d.lat(), report.latPercentiles ? pcts : none, plus);
         RateSamples bw = d.bwSamples();
         RateSamples iops = d.iopsSamples();
         o.put("bw_min", Math.round(bw.min()));
@@ -212,7 +207,8 @@ public final class JsonReport {
         o.put("iops_samples", iops.samples());
     }
 
-    private static void latency(ObjectNode o, Histogram h, double[] percentiles) {
+    /** min, max, mean, stddev, N; the percentiles when asked for, and with json+ fio's bins next to them. */
+    private static void latency(ObjectNode o, Histogram h, double[] percentiles, boolean bins) {
         long n = h.getTotalCount();
         o.put("min", n == 0 ? 0 : h.getMinValue());
         o.put("max", n == 0 ? 0 : h.getMaxValue());
@@ -223,6 +219,15 @@ public final class JsonReport {
             ObjectNode p = o.putObject("percentile");
             for (double pct : percentiles) {
                 p.put(String.format(Locale.ROOT, "%f", pct), h.getValueAtPercentile(pct));
+            }
+            if (bins) {
+                ObjectNode b = o.putObject("bins");
+                long[] counts = FioBins.of(h);
+                for (int i = 0; i < counts.length; i++) {
+                    if (counts[i] > 0) {
+                        b.put(Long.toString(FioBins.value(i)), counts[i]);
+                    }
+                }
             }
         }
     }

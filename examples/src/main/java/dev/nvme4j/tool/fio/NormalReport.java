@@ -12,7 +12,7 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Writes results in the layout of fio's normal output: a block per job (or group) with IOPS,
- * bandwidth, slat/clat/lat, clat percentiles and CPU, then the group's run status line(s).
+ * bandwidth, slat/clat/lat, their percentiles (clat's by default) and CPU, then the group's run status line(s).
  * nvme4j adds verify results and the driver's recovery counters when they are not zero.
  */
 public final class NormalReport {
@@ -57,15 +57,15 @@ public final class NormalReport {
         for (ReportBlock b : blocks) {
             out.printf("%s: (groupid=%d, jobs=%d): err=%2d: pid=%d: %s%n", b.name(), group, b.jobs(), b.errno(), pid,
                     date.format(new Date(b.startEpochMs())));
-            double[] pcts = b.spec().options().report.clatPercentiles ? b.spec().options().report.percentiles() : new double[0];
+            ReportOptions report = b.spec().options().report;
             if (b.read().ios() > 0) {
-                direction("read", b.read(), b.readRuntimeNs(), JsonReport.aggKiB(blocks, true), pcts);
+                direction("read", b.read(), b.readRuntimeNs(), JsonReport.aggKiB(blocks, true), report);
             }
             if (b.write().ios() > 0) {
-                direction("write", b.write(), b.writeRuntimeNs(), JsonReport.aggKiB(blocks, false), pcts);
+                direction("write", b.write(), b.writeRuntimeNs(), JsonReport.aggKiB(blocks, false), report);
             }
             if (b.trim().ios() > 0) {
-                direction("trim", b.trim(), b.trimRuntimeNs(), 0, pcts);
+                direction("trim", b.trim(), b.trimRuntimeNs(), 0, report);
             }
             out.print(LatencyBuckets.lines(b.totalLatency()));
             double base = Math.max(1, b.cpuBaseNs());
@@ -79,7 +79,7 @@ public final class NormalReport {
             out.printf("     queue pair : depth=%d, mode=%s%n", b.spec().iodepth() + 1,
                     FioOptions.Mode.of(b.spec().mode()).spelling());
             if (b.spec().verify()) {
-                out.printf("  verify       : %s, blocks=%d, bad=%d%n", b.spec().options().checks.verify.spelling(),
+                out.printf("  verify       : %s, blocks=%d, bad=%d%n", b.spec().options().checks.method().spelling(),
                         b.verifiedBlocks(), b.mismatchCount());
                 for (Mismatch m : b.mismatches()) {
                     out.println("     bad " + m.describe());
@@ -110,7 +110,7 @@ public final class NormalReport {
                 c.resubmitted(), c.errors());
     }
 
-    private void direction(String dir, DirectionStats d, long runtimeNs, double groupKiB, double[] pcts) {
+    private void direction(String dir, DirectionStats d, long runtimeNs, double groupKiB, ReportOptions report) {
         long bw = ReportBlock.bwBytes(d, runtimeNs);
         double iops = ReportBlock.iops(d, runtimeNs);
         out.printf("  %s: IOPS=%s, BW=%s (%s)(%s/%dmsec)%n", dir, Units.count(iops), Units.bw(bw), Units.bwSi(bw),
@@ -121,8 +121,17 @@ public final class NormalReport {
         lat("slat", d.slat());
         lat("clat", d.clat());
         lat(" lat", d.lat());
-        if (pcts.length > 0) {
-            percentiles("clat", d.clat(), pcts);
+        // as fio: slat, clat and lat percentiles, each when asked for
+        double[] pcts = report.percentiles();
+        int precision = report.precision();
+        if (report.slatPercentiles) {
+            percentiles("slat", d.slat(), pcts, precision);
+        }
+        if (report.clatPercentiles) {
+            percentiles("clat", d.clat(), pcts, precision);
+        }
+        if (report.latPercentiles) {
+            percentiles("lat", d.lat(), pcts, precision);
         }
         rates(d, ReportBlock.bwBytes(d, runtimeNs) / 1024.0, groupKiB);
     }
@@ -167,7 +176,7 @@ public final class NormalReport {
                 mean / div, dev / div);
     }
 
-    private void percentiles(String name, Histogram h, double[] pcts) {
+    private void percentiles(String name, Histogram h, double[] pcts, int precision) {
         long[] values = new long[pcts.length];
         long minv = Long.MAX_VALUE;
         long maxv = 0;
@@ -187,7 +196,8 @@ public final class NormalReport {
         }
         long divisor = scale == 2 ? 1_000_000 : scale == 1 ? 1000 : 1;
         int width = Math.max(5, Long.toString(maxv / divisor).length());
-        int perLine = (80 - 7) / (2 + 10 + width);
+        int perLine = (80 - 7) / (precision + 10 + width);
+        String format = " %" + (precision + 3) + "." + precision + "fth=[%" + width + "d]%c";
         StringBuilder sb = new StringBuilder();
         sb.append("    ").append(name).append(" percentiles (").append(unit).append("):\n     |");
         for (int j = 0; j < values.length; j++) {
@@ -199,7 +209,7 @@ public final class NormalReport {
                 v = (v + 999) / 1000;
             }
             boolean last = j == values.length - 1;
-            sb.append(String.format(Locale.ROOT, " %5.2fth=[%" + width + "d]%c", pcts[j], v, last ? '\n' : ','));
+            sb.append(String.format(Locale.ROOT, format, pcts[j], v, last ? '\n' : ','));
             if (!last && j % perLine == perLine - 1) {
                 sb.append('\n');
             }

@@ -14,6 +14,15 @@ public final class ReportOptions {
             paramLabel = "0|1", description = "Report completion latency percentiles (default 1).")
     public boolean clatPercentiles = true;
 
+    @Option(names = "--lat_percentiles", arity = "0..1", fallbackValue = "1", converter = FioFlag.class,
+            paramLabel = "0|1", description = "Report total latency percentiles (default 0); terse output then "
+            + "gives these instead of clat's, as fio does.")
+    public boolean latPercentiles;
+
+    @Option(names = "--slat_percentiles", arity = "0..1", fallbackValue = "1", converter = FioFlag.class,
+            paramLabel = "0|1", description = "Report submission latency percentiles (default 0).")
+    public boolean slatPercentiles;
+
     @Option(names = "--write_lat_log", paramLabel = "PREFIX", arity = "0..1", fallbackValue = "",
             description = "Log every I/O's slat, clat and lat to PREFIX_slat.N.log etc. (fio's format; default "
                     + "prefix: the job name).")
@@ -45,7 +54,7 @@ public final class ReportOptions {
         FioOptions.range("--log_avg_msec", logAvgMsec, 0, Integer.MAX_VALUE);
     }
 
-    /** The percentiles to report: --percentile_list or fio's default list. */
+    /** The percentiles to report, sorted as fio sorts them: --percentile_list or fio's default list. */
     public double[] percentiles() {
         if (percentileList == null) {
             return NormalReport.PERCENTILES.clone();
@@ -62,11 +71,28 @@ public final class ReportOptions {
             } catch (NumberFormatException e) {
                 p[i] = -1;
             }
-            if (!(p[i] >= 0 && p[i] <= 100)) {
+            if (!(p[i] > 0 && p[i] <= 100)) {
                 throw ToolException.usage("Invalid value for option '--percentile_list': expected percentiles "
-                        + "between 0 and 100 separated by ':' such as 50:99:99.9 but was '" + percentileList + "'");
+                        + "above 0 and at most 100 separated by ':' such as 50:99:99.9 but was '" + percentileList
+                        + "'" + (p[i] == 0 ? " (fio ends the list at a 0 and reports nothing after it)" : ""));
             }
         }
+        java.util.Arrays.sort(p);
         return p;
+    }
+
+    /** Decimals of the percentiles in the normal report: the most any given one has (fio's default list: 2). */
+    public int precision() {
+        if (percentileList == null) {
+            return 2;
+        }
+        int most = 0;
+        for (String part : percentileList.split(":")) {
+            int dot = part.strip().indexOf('.');
+            if (dot >= 0) {
+                most = Math.max(most, part.strip().length() - dot - 1);
+            }
+        }
+        return Math.min(most, 6);
     }
 }

@@ -12,7 +12,8 @@ import org.HdrHistogram.Histogram;
  * fio's terse output, version 3 (fio 3.33's default {@code --terse-version}): one line of
  * semicolon-separated fields per job, as fio's HOWTO ("Terse output") lists them: job, read
  * block, write block (41 fields each: KiB, KiB/s, IOPS, runtime ms, slat, clat, 20 clat
- * percentiles, lat, bandwidth), CPU, IO depths, latency shares in us and ms, and the disk
+ * percentiles (lat's with lat_percentiles, as fio), lat, bandwidth), CPU, IO depths, latency
+ * shares in us and ms, and the disk
  * utilisation block, which nvme4j fills with the controller's address and zeros (no kernel
  * block device is involved). Latencies are in microseconds as in fio's terse format.
  */
@@ -42,10 +43,10 @@ final class TerseReport {
         f.add(b.name());
         f.add(Integer.toString(b.spec().group()));
         f.add(Integer.toString(b.errno()));
-        double[] pcts = b.spec().options().report.clatPercentiles ? b.spec().options().report.percentiles()
-                : new double[0];
-        direction(f, b.read(), b.readRuntimeNs(), pcts, groupKiB[0]);
-        direction(f, b.write(), b.writeRuntimeNs(), pcts, groupKiB[1]);
+        ReportOptions report = b.spec().options().report;
+        double[] pcts = report.latPercentiles || report.clatPercentiles ? report.percentiles() : new double[0];
+        direction(f, b.read(), b.readRuntimeNs(), pcts, report.latPercentiles, groupKiB[0]);
+        direction(f, b.write(), b.writeRuntimeNs(), pcts, report.latPercentiles, groupKiB[1]);
         long base = Math.max(1, b.cpuBaseNs());
         f.add(String.format(Locale.ROOT, "%f%%", 100.0 * b.usrCpuNs() / base));
         f.add(String.format(Locale.ROOT, "%f%%", 100.0 * b.sysCpuNs() / base));
@@ -75,7 +76,9 @@ final class TerseReport {
         return f;
     }
 
-    private static void direction(List<String> f, DirectionStats d, long runtimeNs, double[] pcts, double groupKiB) {
+    /** @param lat the percentiles are lat's (fio's lat_percentiles), else clat's */
+    private static void direction(List<String> f, DirectionStats d, long runtimeNs, double[] pcts, boolean lat,
+                                  double groupKiB) {
         long bw = ReportBlock.bwBytes(d, runtimeNs);
         f.add(Long.toString(d.bytes() >> 10));
         f.add(Long.toString(bw / 1024));
@@ -83,10 +86,11 @@ final class TerseReport {
         f.add(Long.toString(d.ios() == 0 ? 0 : ReportBlock.runtimeMs(d, runtimeNs)));
         latency(f, d.slat());
         latency(f, d.clat());
-        Histogram clat = d.clat();
+        Histogram h = lat ? d.lat() : d.clat();
         for (int i = 0; i < PERCENTILE_FIELDS; i++) {
-            if (i < pcts.length && clat.getTotalCount() > 0) {
-                f.add(String.format(Locale.ROOT, "%f%%=%d", pcts[i], clat.getValueAtPercentile(pcts[i]) / 1000));
+            if (i < pcts.length) { // as fio: a direction without I/O lists the percentiles with 0
+                long v = h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(pcts[i]) / 1000;
+                f.add(String.format(Locale.ROOT, "%f%%=%d", pcts[i], v));
             } else {
                 f.add("0%=0");
             }
