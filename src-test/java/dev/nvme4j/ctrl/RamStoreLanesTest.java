@@ -79,6 +79,74 @@ class RamStoreLanesTest {
         }
     }
 
+    /**
+     * Reads that lie inside one 64 KiB chunk of the store (the common small I/O) racing writes of
+     * the very same blocks from the other queue: every read returns one write's data in all its
+     * blocks, never a mix of two writes nor a write half applied.
+     */
+    @Test
+    void readsInsideOneChunkNeverSeeAWriteHalfDone() throws Exception {
+        MockConfig cfg = MockConfig.builder().namespace(NamespaceConfig.ram(1 << 12, LBA)).build();
+        int blocks = 4; // 16 KiB at LBA 8: inside the first chunk
+        long lba = 8;
+        try (MockFixture f = new MockFixture(cfg)) {
+            Namespace ns = f.ctrl.namespace(1);
+            AtomicReference<String> problem = new AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean readerDone = new java.util.concurrent.atomic.AtomicBoolean();
+            CyclicBarrier start = new CyclicBarrier(2);
+            IoQueuePair wq = f.ctrl.createQueuePair(8, CompletionMode.POLL);
+            IoQueuePair rq = f.ctrl.createQueuePair(8, CompletionMode.POLL);
+            DmaBuffer wbuf = f.ctrl.allocateBuffer((long) blocks * LBA);
+            DmaBuffer rbuf = f.ctrl.allocateBuffer((long) blocks * LBA);
+            Thread writer = new Thread(() -> {
+                try {
+                    start.await();
+                    for (long i = 1; !readerDone.get() && problem.get() == null; i++) {
+                        MemorySegment m = wbuf.segment();
+                        for (long o = 0; o < (long) blocks * LBA; o += 8) {
+                            m.set(ValueLayout.JAVA_LONG_UNALIGNED, o, i);
+                        }
+                        wq.writeSync(ns, lba, blocks, wbuf, null, null);
+                    }
+                } catch (Exception e) {
+                    problem.compareAndSet(null, e.toString());
+                }
+            }, "writer");
+            writer.start();
+            try {
+                start.await();
+                for (int i = 0; i < 5 * ROUNDS && problem.get() == null; i++) {
+                    rq.readSync(ns, lba, blocks, rbuf, null, null);
+                    String bad = checkOneWrite(rbuf.segment(), blocks, lba);
+                    if (bad != null) {
+                        problem.compareAndSet(null, "read " + i + ": " + bad);
+                    }
+                }
+            } finally {
+                readerDone.set(true);
+                writer.join();
+                wq.close();
+                rq.close();
+                wbuf.close();
+                rbuf.close();
+            }
+            assertNull(problem.get());
+        }
+    }
+
+    /** Null when all {@code blocks} blocks hold one value throughout; else where the first differs. */
+    private static String checkOneWrite(MemorySegment m, int blocks, long lba) {
+        long first = m.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+        for (long o = 8; o < (long) blocks * LBA; o += 8) {
+            long v = m.get(ValueLayout.JAVA_LONG_UNALIGNED, o);
+            if (v != first) {
+                return "lba " + (lba + o / LBA) + " byte " + (o % LBA) + " holds write " + v + ", the read began in write "
+                        + first;
+            }
+        }
+        return null;
+    }
+
     /** Null when every block holds one value throughout; else what is torn. */
     private static String check(MemorySegment m, int blocks, long lba) {
         for (int b = 0; b < blocks; b++) {

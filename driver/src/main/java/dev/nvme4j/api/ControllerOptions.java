@@ -22,6 +22,7 @@ public final class ControllerOptions {
     private final boolean unsafeNoIommu;
     private final long sglThreshold;
     private final boolean shadowDoorbells;
+    private final boolean cmbSubmissionQueues;
 
     private ControllerOptions(Builder b) {
         this.adminQueueDepth = b.adminQueueDepth;
@@ -38,6 +39,7 @@ public final class ControllerOptions {
         this.unsafeNoIommu = b.unsafeNoIommu;
         this.sglThreshold = b.sglThreshold;
         this.shadowDoorbells = b.shadowDoorbells;
+        this.cmbSubmissionQueues = b.cmbSubmissionQueues;
     }
 
     public static ControllerOptions defaults() {
@@ -141,6 +143,18 @@ public final class ControllerOptions {
         return shadowDoorbells;
     }
 
+    /**
+     * Place the I/O submission queues in the controller's Controller Memory Buffer where it
+     * offers one that may hold them (CMBLOC/CMBSZ with CMBSZ.SQS; from NVMe 1.4 enabled through
+     * CMBMSC): the CPU writes each command into device memory through the BAR's mapping and the
+     * controller fetches it without a DMA read of host memory. Queues that do not fit, and every
+     * queue where the CMB is absent, unusable or refused, stay in host memory (logged once).
+     * Default off (see docs/PERFORMANCE.md for what it measured).
+     */
+    public boolean cmbSubmissionQueues() {
+        return cmbSubmissionQueues;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.adminQueueDepth = adminQueueDepth;
@@ -157,6 +171,7 @@ public final class ControllerOptions {
         b.unsafeNoIommu = unsafeNoIommu;
         b.sglThreshold = sglThreshold;
         b.shadowDoorbells = shadowDoorbells;
+        b.cmbSubmissionQueues = cmbSubmissionQueues;
         return b;
     }
 
@@ -176,6 +191,7 @@ public final class ControllerOptions {
         private boolean unsafeNoIommu;
         private long sglThreshold = 32 * 1024;
         private boolean shadowDoorbells = false;
+        private boolean cmbSubmissionQueues = false;
 
         private Builder() {
         }
@@ -254,6 +270,12 @@ public final class ControllerOptions {
         /** See {@link ControllerOptions#shadowDoorbells()}. */
         public Builder shadowDoorbells(boolean use) {
             this.shadowDoorbells = use;
+            return this;
+        }
+
+        /** See {@link ControllerOptions#cmbSubmissionQueues()}. */
+        public Builder cmbSubmissionQueues(boolean use) {
+            this.cmbSubmissionQueues = use;
             return this;
         }
 

@@ -47,6 +47,7 @@ final class ControllerReset {
     private final FeatureRecord features;
     private final RetryDelays retryDelays;
     private final ShadowDoorbellSetup shadow;
+    private final ControllerMemoryBuffer cmb;
     private final NamespaceRescan namespaces;
     private final int wantedPairs;
     private final int retryLimit;
@@ -74,6 +75,7 @@ final class ControllerReset {
         this.features = p.features();
         this.retryDelays = p.identity().retryDelays();
         this.shadow = p.shadow();
+        this.cmb = p.ioQueues().cmb();
         this.namespaces = p.namespaces();
         this.wantedPairs = p.options().maxIoQueuePairs();
         this.retryLimit = p.options().retryLimit();
@@ -189,6 +191,10 @@ final class ControllerReset {
         admin.resetRings();
         CommandQueue aq = admin.commandQueue();
         bringUp.configureAdminQueues(aq.depth(), aq.sqRegion().iova(), aq.cqRegion().iova());
+        if (cmb != null && !cmb.program()) {
+            // The re-created SQs keep their CMB addresses: a controller that refuses them now cannot get them.
+            LOG.warn("{}: the controller refused the controller memory buffer's address after the reset", address);
+        }
         bringUp.enable();
         int pairsGranted = NumberOfQueues.usablePairs(urgent(AdminCommands.numberOfQueues(wantedPairs), -1).dw0(),
                 wantedPairs);

@@ -13,7 +13,8 @@ import dev.nvme4j.spec.Sqe;
 
 /**
  * Allocates the memory of one queue: SQ ring, CQ ring (Base 3.3.1: physically contiguous,
- * page aligned, as CAP.CQR requires) and the trackers' PRP list areas, all up front.
+ * page aligned, as CAP.CQR requires) and the trackers' PRP list areas, all up front. The SQ ring
+ * goes to the controller memory buffer when there is one with room.
  * Thread-safe (stateless apart from its inputs).
  */
 final class QueueFactory {
@@ -26,8 +27,16 @@ final class QueueFactory {
     private final int pageSize;
     private final long maxTransfer;
     private final FabricsLink link;
+    /** Where the I/O SQ rings go first, or null (host memory only). */
+    private final ControllerMemoryBuffer cmb;
 
     QueueFactory(DmaAllocator dma, RegisterSpace regs, int dstrd, int pageSize, long maxTransfer, FabricsLink link) {
+        this(dma, regs, dstrd, pageSize, maxTransfer, link, null);
+    }
+
+    QueueFactory(DmaAllocator dma, RegisterSpace regs, int dstrd, int pageSize, long maxTransfer, FabricsLink link,
+                 ControllerMemoryBuffer cmb) {
+        this.cmb = cmb;
         this.link = link;
         this.dma = dma;
         this.regs = regs;
@@ -40,8 +49,16 @@ final class QueueFactory {
     record Built(CommandQueue queue, DmaRegion prpArea) {
     }
 
+    /** The controller memory buffer the SQ rings go to first, or null. */
+    ControllerMemoryBuffer cmb() {
+        return cmb;
+    }
+
     Built build(int qid, int depth) {
-        DmaRegion sq = dma.allocate((long) depth * Sqe.SIZE);
+        DmaRegion sq = cmb == null ? null : cmb.tryAllocate((long) depth * Sqe.SIZE);
+        if (sq == null) {
+            sq = dma.allocate((long) depth * Sqe.SIZE);
+        }
         DmaRegion cq = null;
         try {
             cq = dma.allocate((long) depth * Cqe.SIZE);
@@ -51,7 +68,7 @@ final class QueueFactory {
             CommandQueue q = new CommandQueue(qid, depth, regs, dstrd, sq, cq, pool, new QueueStats(), BATCH_CAP, link);
             return new Built(q, prp);
         } catch (RuntimeException e) {
-            dma.free(sq);
+            sq.owner().free(sq);
             if (cq != null) {
                 dma.free(cq);
             }
@@ -60,7 +77,7 @@ final class QueueFactory {
     }
 
     void free(Built b) {
-        dma.free(b.queue().sqRegion());
+        b.queue().sqRegion().owner().free(b.queue().sqRegion()); // host memory or the CMB
         dma.free(b.queue().cqRegion());
         dma.free(b.prpArea());
     }

@@ -30,6 +30,7 @@ final class Startup {
     /** Set as bring-up gets that far; what {@link #release()} gives back. */
     private QueueFactory.Built adminMemory;
     private ShadowDoorbellSetup shadow;
+    private ControllerMemoryBuffer cmb;
 
     private Startup(PciFunction pci, ControllerOptions options, boolean ownsFunction) {
         this.pci = Objects.requireNonNull(pci, "pci");
@@ -77,6 +78,7 @@ final class Startup {
         ControllerStats stats = new ControllerStats();
         FeatureRecord features = new FeatureRecord(address, stats);
         bringUp.disable();
+        cmb = ControllerMemoryBuffer.setUp(address, pci, cap, options.cmbSubmissionQueues(), pageSize);
         adminMemory = adminQueues.build(0, depth);
         bringUp.configureAdminQueues(depth, adminMemory.queue().sqRegion().iova(),
                 adminMemory.queue().cqRegion().iova());
@@ -95,7 +97,7 @@ final class Startup {
         shadow = new ShadowDoorbellSetup(address, admin, dma, adminTimeoutNanos);
         shadow.setUp(options.shadowDoorbells(), info.oacs(), pageSize, dstrd);
         QueueFactory ioQueues = new QueueFactory(dma, regs, dstrd, pageSize, info.maxTransferBytes(),
-                pci.fabricsLink());
+                pci.fabricsLink(), cmb);
         InterruptVector[] vectors = enableInterrupts(info);
         return new ControllerParts(address, pci, ownsFunction, regs, dma, options, adminTimeoutNanos, bringUp, health,
                 stats, features, admin, adminMemory, ops, identity,
@@ -116,6 +118,9 @@ final class Startup {
             }
             if (shadow != null) {
                 shadow.release();
+            }
+            if (cmb != null) {
+                cmb.close();
             }
         });
     }

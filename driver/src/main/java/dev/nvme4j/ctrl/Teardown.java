@@ -214,6 +214,9 @@ final class Teardown {
         buffers.freeAll();
         queues.free(adminMemory);
         shadow.release();
+        if (queues.cmb() != null) {
+            queues.cmb().close(); // the I/O queues were deleted and their memory freed before
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.nvme4j.device;
 
 import dev.nvme4j.dma.DmaAllocator;
+import java.lang.foreign.MemorySegment;
 
 /**
  * The seam under the driver: one NVMe PCI function with its registers, DMA-able memory and
@@ -80,6 +81,31 @@ public interface PciFunction extends AutoCloseable {
      */
     default FabricsLink fabricsLink() {
         return null;
+    }
+
+    /**
+     * Memory BAR {@code bar} (1..5) mapped into the host, for a Controller Memory Buffer the CPU
+     * writes into (stores to it reach the device in program order on x86-64: the mapping is
+     * uncached). Mapped once; the same segment on every call; valid until {@link #close()} (after
+     * a {@link #release()} its stores land in anonymous memory). Null when the function cannot
+     * map it: no such BAR, not mmappable, or no BARs at all (a fabric). The default.
+     */
+    default MemorySegment mapBar(int bar) {
+        return null;
+    }
+
+    /**
+     * Reserves {@code bytes} of the device's DMA address space (the IOVA space, {@code alignment}
+     * a power of two) that no DMA memory will ever be given: for an address the controller
+     * itself answers to, such as CMBMSC.CBA. {@code -1} when the function cannot (the default;
+     * VFIO's no-IOMMU mode, a fabric).
+     */
+    default long reserveDeviceAddresses(long bytes, long alignment) {
+        return -1;
+    }
+
+    /** Gives back a range {@link #reserveDeviceAddresses} returned. */
+    default void releaseDeviceAddresses(long address, long bytes) {
     }
 
     /** Releases everything; idempotent. */

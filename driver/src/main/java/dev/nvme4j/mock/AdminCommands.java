@@ -159,6 +159,9 @@ final class AdminCommands {
                     : NvmeStatus.DATA_TRANSFER_ERROR.code(false);
         }
         c.sqs[qid] = new MockSq(qid, ring, size, cqid, AdminFields.sqPriority(e.cdw11));
+        if (c.cmb != null && c.cmb.ring(e.prp1, ring.byteSize()) != null) {
+            c.cmb.sqCreated();
+        }
         if (c.shadow != null) {
             c.shadow.sqCreated(c.sqs[qid]);
         }

@@ -41,6 +41,20 @@ interface BlockStore extends AutoCloseable {
     default void unlockRange(long off, long len) {
     }
 
+    /**
+     * A lane-safe store that lets a read of {@code [off, off + len)} go without
+     * {@link #lockRange}: a stamp (at least 0) to check with {@link #validateRead} after reading;
+     * -1 (the default) when the read must take the lock.
+     */
+    default long readStamp(long off, long len) {
+        return -1;
+    }
+
+    /** After reading with {@code stamp} from {@link #readStamp}: true when what was read is whole, false to read again locked. */
+    default boolean validateRead(long off, long stamp) {
+        return false;
+    }
+
     /** Makes written data durable (Flush). */
     void flush();
 

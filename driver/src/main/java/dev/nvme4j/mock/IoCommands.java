@@ -158,10 +158,23 @@ final class IoCommands {
         return 0;
     }
 
-    /** Moves the data of a Read ({@code toHost}) or Write between the mapped PRPs and the store, its range locked. */
+    /**
+     * Moves the data of a Read ({@code toHost}) or Write between the mapped PRPs and the store, its
+     * range locked; a read the store can check afterwards ({@link BlockStore#readStamp}) goes
+     * without the lock first and is repeated under it when a write got in between.
+     */
     private void transfer(MockNamespace ns, long slba, long nlb, boolean toHost) {
         long off = slba << ns.lbaShift;
         long len = nlb << ns.lbaShift;
+        if (toHost) {
+            long stamp = ns.store.readStamp(off, len);
+            if (stamp >= 0) {
+                e.prp.storeToHost(ns.store, off);
+                if (ns.store.validateRead(off, stamp)) {
+                    return;
+                }
+            }
+        }
         ns.store.lockRange(off, len);
         try {
             if (toHost) {

@@ -52,6 +52,13 @@ final class MockDmaAllocator implements DmaAllocator {
         return region;
     }
 
+    /** IOVAs no region will get (never mapped): for an address the controller answers to itself. */
+    synchronized long reserve(long bytes, long alignment) {
+        long iova = (nextIova + alignment - 1) & -alignment;
+        nextIova = iova + bytes + PAGE;
+        return iova;
+    }
+
     @Override
     public synchronized void free(DmaRegion region) {
         Arena arena = arenas.remove(region);

@@ -67,6 +67,8 @@ public final class MockNvmeController implements MockController {
     final MockCq[] cqs;
     /** Doorbell Buffer Config in effect (shadow doorbells), or null. Under the device lock. */
     volatile MockShadowDoorbells shadow;
+    /** The Controller Memory Buffer, or null (MockConfig.cmbSize 0). */
+    final MockCmb cmb;
     final Engine engine;
     private final LongSupplier clock;
     /** One past the highest existing SQ identifier: how far {@link Engine#runUntilIdle} scans. */
@@ -82,6 +84,7 @@ public final class MockNvmeController implements MockController {
     private MockNvmeController(MockConfig config) {
         this.config = config;
         this.clock = config.clock();
+        this.cmb = MockCmb.of(config);
         this.regs = new Registers(this, config);
         this.interrupts = new Interrupts(this, config.msixVectors());
         this.namespaces = new Namespaces(config.namespaces(), config.nn());
@@ -198,6 +201,10 @@ public final class MockNvmeController implements MockController {
 
     /** The host memory of a queue ring, or null (with an IOMMU fault counted) if not wholly mapped. */
     MemorySegment ring(long iova, long bytes) {
+        MemorySegment inCmb = cmb == null ? null : cmb.ring(iova, bytes);
+        if (inCmb != null) {
+            return inCmb;
+        }
         MemorySegment seg = iommu.find(iova, bytes);
         if (seg == null) {
             iommuFault(iova, bytes);
@@ -232,6 +239,7 @@ public final class MockNvmeController implements MockController {
         try {
             resetController();
             regs.functionLevelReset();
+            MockCmb.reset(cmb);
         } finally {
             unlockAll();
         }
@@ -242,6 +250,11 @@ public final class MockNvmeController implements MockController {
     }
 
     // ---- public API ----
+
+    @Override
+    public int cmbSubmissionQueuesCreated() {
+        return cmb == null ? 0 : cmb.sqsCreated();
+    }
 
     @Override
     public boolean awaitRelease(java.time.Duration timeout) throws InterruptedException {

@@ -99,6 +99,17 @@ final class MockPciFunction implements PciFunction {
         return true;
     }
 
+    /** BAR2 holds the CMB when there is one. */
+    @Override
+    public java.lang.foreign.MemorySegment mapBar(int bar) {
+        return bar == 2 && c.cmb != null ? c.cmb.memory() : null;
+    }
+
+    @Override
+    public long reserveDeviceAddresses(long bytes, long alignment) {
+        return c.dma.reserve(bytes, alignment);
+    }
+
     @Override
     public DeviceEvents deviceEvents() {
         return c.deviceEvents;

@@ -1,6 +1,8 @@
 package dev.nvme4j.mock;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * Sparse memory: 64 KiB chunks allocated on first write, in a two-level directory (1024 chunks
@@ -13,6 +15,12 @@ import java.lang.foreign.MemorySegment;
  * from two queues are each atomic (the data of one lands entirely before or after the other's).
  * A new leaf of the directory is created under the store's monitor; a chunk slot is written
  * only under its stripe. Resizing runs under the device lock with every lane lock.
+ *
+ * <p>Reads inside one chunk take no lock ({@link #readStamp}, {@link #validateRead}): each
+ * stripe has a version, odd while a writer holds the stripe; a reader copies the data between
+ * two readings of the version and copies again under the lock when it changed. Readers thus
+ * write nothing shared, so two lanes reading the same stripes do not move each other's cache
+ * lines (a lock's word would be written by every read). The versions are padded apart.
  */
 final class RamStore implements BlockStore {
     static final int CHUNK_SHIFT = 16;
@@ -23,6 +31,10 @@ final class RamStore implements BlockStore {
     static final int STRIPES = 64;
     private final java.util.concurrent.locks.ReentrantLock[] stripes =
             new java.util.concurrent.locks.ReentrantLock[STRIPES];
+    /** Longs per stripe version: versions 128 bytes apart, on cache lines of their own. */
+    private static final int VERSION_STRIDE = 16;
+    private static final VarHandle VERSION = MethodHandles.arrayElementVarHandle(long[].class);
+    private final long[] versions = new long[(STRIPES + 1) * VERSION_STRIDE];
     private MemorySegment[][] dir;
 
     RamStore(long capacityBytes) {
@@ -44,17 +56,57 @@ final class RamStore implements BlockStore {
         if (n >= STRIPES) {
             for (int s = 0; s < STRIPES; s++) {
                 stripes[s].lock();
+                beginWrite(s);
             }
+            VarHandle.storeStoreFence(); // the odd versions before any data
             return;
         }
         int s0 = (int) (first & (STRIPES - 1));
         int end = s0 + (int) n; // stripes s0 .. end-1, modulo STRIPES: the wrapped part first (ascending)
         for (int s = 0; s < end - STRIPES; s++) {
             stripes[s].lock();
+            beginWrite(s);
         }
         for (int s = s0; s < Math.min(end, STRIPES); s++) {
             stripes[s].lock();
+            beginWrite(s);
         }
+        VarHandle.storeStoreFence(); // the odd versions before any data
+    }
+
+    /** Stripe {@code s} (locked) is being written: its version goes odd. */
+    private void beginWrite(int s) {
+        int i = (s + 1) * VERSION_STRIDE;
+        VERSION.setOpaque(versions, i, versions[i] + 1);
+    }
+
+    /** Stripe {@code s} (still locked) was written: its version goes even, after the data. */
+    private void endWrite(int s) {
+        int i = (s + 1) * VERSION_STRIDE;
+        VERSION.setRelease(versions, i, versions[i] + 1);
+    }
+
+    /**
+     * A stamp for reading {@code [off, off + len)} without the lock, or -1 when that range needs
+     * it (more than one chunk, or a writer in its stripe now). Read the data, then
+     * {@link #validateRead}.
+     */
+    @Override
+    public long readStamp(long off, long len) {
+        long chunk = off >>> CHUNK_SHIFT;
+        if (len <= 0 || (off + len - 1) >>> CHUNK_SHIFT != chunk) {
+            return -1;
+        }
+        long v = (long) VERSION.getAcquire(versions, ((int) (chunk & (STRIPES - 1)) + 1) * VERSION_STRIDE);
+        return (v & 1) == 0 ? v : -1;
+    }
+
+    /** True when no writer touched the stripe of {@code off} since {@code stamp} was taken: the data read is whole. */
+    @Override
+    public boolean validateRead(long off, long stamp) {
+        VarHandle.acquireFence(); // the data's reads before the version's
+        int i = ((int) ((off >>> CHUNK_SHIFT) & (STRIPES - 1)) + 1) * VERSION_STRIDE;
+        return (long) VERSION.getVolatile(versions, i) == stamp;
     }
 
     @Override
@@ -63,6 +115,7 @@ final class RamStore implements BlockStore {
         long n = len <= 0 ? 1 : ((off + len - 1) >>> CHUNK_SHIFT) - first + 1;
         if (n >= STRIPES) {
             for (int s = STRIPES - 1; s >= 0; s--) {
+                endWrite(s);
                 stripes[s].unlock();
             }
             return;
@@ -70,9 +123,11 @@ final class RamStore implements BlockStore {
         int s0 = (int) (first & (STRIPES - 1));
         int end = s0 + (int) n;
         for (int s = Math.min(end, STRIPES) - 1; s >= s0; s--) {
+            endWrite(s);
             stripes[s].unlock();
         }
         for (int s = end - STRIPES - 1; s >= 0; s--) {
+            endWrite(s);
             stripes[s].unlock();
         }
     }

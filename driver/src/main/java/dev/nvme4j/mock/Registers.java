@@ -40,7 +40,9 @@ final class Registers {
 
     Registers(MockNvmeController c, MockConfig cfg) {
         this.c = c;
-        this.cap = cap(cfg.mqes(), cfg.cqr(), 0, cfg.timeout(), cfg.dstrd(), cfg.css(), cfg.mpsmin(), cfg.mpsmax());
+        this.cap = dev.nvme4j.spec.CmbRegs.withCmbs(
+                cap(cfg.mqes(), cfg.cqr(), 0, cfg.timeout(), cfg.dstrd(), cfg.css(), cfg.mpsmin(), cfg.mpsmax()),
+                cfg.cmbSize() > 0);
         this.enableDelayNanos = cfg.enableDelay().toNanos();
         this.disableDelayNanos = cfg.disableDelay().toNanos();
         this.shutdownDelayNanos = cfg.shutdownDelay().toNanos();
@@ -80,6 +82,9 @@ final class Registers {
         if (off == ACQ) {
             return acq;
         }
+        if (off == dev.nvme4j.spec.CmbRegs.CMBMSC && c.cmb != null) {
+            return c.cmb.cmbmsc();
+        }
         return (read32(off) & 0xFFFF_FFFFL) | ((long) read32(off + 4) << 32);
     }
 
@@ -99,7 +104,7 @@ final class Registers {
             case ASQ + 4 -> (int) (asq >>> 32);
             case ACQ -> (int) acq;
             case ACQ + 4 -> (int) (acq >>> 32);
-            default -> 0;
+            default -> c.cmb == null ? 0 : cmbRead32((int) off);
         };
     }
 
@@ -116,8 +121,24 @@ final class Registers {
             }
             return;
         }
+        if (off == dev.nvme4j.spec.CmbRegs.CMBMSC && c.cmb != null) {
+            c.cmb.write(v);
+            return;
+        }
         write32(off, (int) v);
         write32(off + 4, (int) (v >>> 32));
+    }
+
+    /** The CMB's registers (only with a CMB configured). */
+    private int cmbRead32(int off) {
+        return switch (off) {
+            case dev.nvme4j.spec.CmbRegs.CMBLOC -> c.cmb.cmbloc();
+            case dev.nvme4j.spec.CmbRegs.CMBSZ -> c.cmb.cmbsz();
+            case dev.nvme4j.spec.CmbRegs.CMBMSC -> (int) c.cmb.cmbmsc();
+            case dev.nvme4j.spec.CmbRegs.CMBMSC + 4 -> (int) (c.cmb.cmbmsc() >>> 32);
+            case dev.nvme4j.spec.CmbRegs.CMBSTS -> c.cmb.cmbsts();
+            default -> 0;
+        };
     }
 
     void write32(long off, int v) {
@@ -142,6 +163,16 @@ final class Registers {
             case ASQ + 4 -> write64(ASQ, (asq & 0xFFFF_FFFFL) | ((long) v << 32));
             case ACQ -> write64(ACQ, (acq & 0xFFFF_FFFF_0000_0000L) | (v & 0xFFFF_FFFFL));
             case ACQ + 4 -> write64(ACQ, (acq & 0xFFFF_FFFFL) | ((long) v << 32));
+            case dev.nvme4j.spec.CmbRegs.CMBMSC -> {
+                if (c.cmb != null) {
+                    c.cmb.writeLow(v);
+                }
+            }
+            case dev.nvme4j.spec.CmbRegs.CMBMSC + 4 -> {
+                if (c.cmb != null) {
+                    c.cmb.writeHigh(v);
+                }
+            }
             default -> { } // read-only or reserved: writes have no effect
         }
     }

@@ -27,6 +27,8 @@ final class Bar0 {
 
     private final LibC libc;
     private final PciAddress address;
+    /** "BAR0", "BAR2": for messages. */
+    private final String name;
     /** The device mapping; null when BAR0 is reached by pread/pwrite. */
     private final MemorySegment mapping;
     /** Owns the view of BAR0 handed out; closed before the munmap so stale accesses throw instead of faulting. */
@@ -37,9 +39,10 @@ final class Bar0 {
     /** BAR0's address holds the anonymous replacement of the device mapping (after a release). */
     private boolean replaced;
 
-    private Bar0(LibC libc, PciAddress address, int deviceFd, RegionInfo bar, MemorySegment mapping) {
+    private Bar0(LibC libc, PciAddress address, String name, int deviceFd, RegionInfo bar, MemorySegment mapping) {
         this.libc = libc;
         this.address = address;
+        this.name = name;
         this.mapping = mapping;
         this.regionRegisters = mapping != null ? null : new RegionRegisterSpace(libc, deviceFd, bar.offset(), bar.size());
         this.registers = new DetachableRegisterSpace(mapping != null
@@ -48,7 +51,32 @@ final class Bar0 {
 
     /** Maps BAR0 when {@code mmap} allows and the region can be mapped; pread/pwrite otherwise (logged). */
     static Bar0 open(LibC libc, PciAddress address, int deviceFd, RegionInfo bar, boolean mmap) {
-        return new Bar0(libc, address, deviceFd, bar, mmap ? map(libc, address, deviceFd, bar) : null);
+        return new Bar0(libc, address, "BAR0", deviceFd, bar, mmap ? map(libc, address, deviceFd, bar) : null);
+    }
+
+    /**
+     * Another memory BAR (a Controller Memory Buffer's), mmapped; null when it cannot be (logged).
+     * Released and closed like BAR0; its memory is reached through {@link #view()}.
+     */
+    static Bar0 openMemory(LibC libc, PciAddress address, int index, int deviceFd, RegionInfo bar) {
+        if (!bar.mmappable() || bar.size() == 0) {
+            LOG.info("{}: BAR{} cannot be mmapped (size {}, flags 0x{})", address, index, bar.size(),
+                    Integer.toHexString(bar.flags()));
+            return null;
+        }
+        try {
+            MemorySegment m = libc.mmap(MemorySegment.NULL, bar.size(), VfioStructs.PROT_READ | VfioStructs.PROT_WRITE,
+                    VfioStructs.MAP_SHARED, deviceFd, bar.offset());
+            return new Bar0(libc, address, "BAR" + index, deviceFd, bar, m);
+        } catch (NativeException e) {
+            LOG.warn("{}: mmap of BAR{} failed: {}", address, index, e.getMessage());
+            return null;
+        }
+    }
+
+    /** The mapped BAR's memory, closed with the mapping (stale accesses throw); null when not mmapped. */
+    MemorySegment view() {
+        return mapping == null ? null : mapping.reinterpret(arena, null);
     }
 
     /** {@return BAR0 mmapped from the device fd, or null when it must be reached by pread/pwrite} */
@@ -120,9 +148,9 @@ final class Bar0 {
                 return true;
             }
             libc.munmap(r, mapping.byteSize());
-            LOG.warn("{}: replacing the BAR0 mapping returned another address; unmapping it", address);
+            LOG.warn("{}: replacing the {} mapping returned another address; unmapping it", address, name);
         } catch (NativeException e) {
-            LOG.warn("{}: replacing the BAR0 mapping failed ({}); unmapping it", address, e.getMessage());
+            LOG.warn("{}: replacing the {} mapping failed ({}); unmapping it", address, name, e.getMessage());
         }
         return false;
     }
@@ -134,7 +162,7 @@ final class Bar0 {
             try {
                 libc.munmap(mapping, mapping.byteSize());
             } catch (NativeException e) {
-                LOG.warn("{}: unmapping BAR0{}: {}", address, replaced ? " (replacement)" : "", e.getMessage());
+                LOG.warn("{}: unmapping {}{}: {}", address, name, replaced ? " (replacement)" : "", e.getMessage());
             }
         }
     }

@@ -129,6 +129,22 @@ final class VfioContainer {
         return address;
     }
 
+    /** An IOVA range that is never mapped (see {@code PciFunction.reserveDeviceAddresses}); -1 in no-IOMMU mode. */
+    synchronized long reserve(long size, long alignment) {
+        if (iommuType == VfioStructs.VFIO_NOIOMMU_IOMMU) {
+            return -1;
+        }
+        requireType1();
+        return iova.allocate(size, alignment);
+    }
+
+    /** Gives back a range {@link #reserve} returned. */
+    synchronized void unreserve(long address, long size) {
+        if (address >= 0 && iova != null) {
+            iova.free(address, size);
+        }
+    }
+
     /** {@return whether DMA memory must be physically contiguous hugepages (no-IOMMU mode)} */
     synchronized boolean needsPhysicallyContiguousMemory() {
         return iommuType == VfioStructs.VFIO_NOIOMMU_IOMMU;

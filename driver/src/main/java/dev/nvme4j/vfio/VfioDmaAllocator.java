@@ -51,6 +51,16 @@ final class VfioDmaAllocator implements DmaAllocator {
     private final List<Chunk> shared = new ArrayList<>();
     private final Map<DmaRegion, Placement> regions = new IdentityHashMap<>();
     private boolean closed;
+    /** An IOVA range of the container that is never mapped; -1 when there is none (no-IOMMU mode). */
+    long reserve(long size, long alignment) {
+        return container.reserve(size, alignment);
+    }
+
+    /** Gives back a range {@link #reserve} returned. */
+    void unreserve(long address, long size) {
+        container.unreserve(address, size);
+    }
+
     /** Set by {@link #unmapAll}: the device is gone, nothing is mapped any more. */
     private boolean detached;
 

@@ -52,6 +52,8 @@ public final class VfioPciFunction implements PciFunction {
     private final VfioDmaAllocator dma;
     private final DeviceEvents events;
     private EventFdVector[] vectors = new EventFdVector[0];
+    /** Memory BARs mapped by {@link #mapBar} (index 1..5), released and closed with BAR0. */
+    private final Bar0[] memoryBars = new Bar0[6];
     /** The device fd is closed and the registry's share given back (release or close). */
     private boolean released;
     private boolean closed;
@@ -224,6 +226,29 @@ public final class VfioPciFunction implements PciFunction {
     }
 
     @Override
+    public synchronized java.lang.foreign.MemorySegment mapBar(int bar) {
+        requireOpen();
+        if (bar < 1 || bar > 5 || VfioStructs.PCI_BAR0_REGION_INDEX + bar >= info.numRegions()) {
+            return null;
+        }
+        if (memoryBars[bar] == null) {
+            RegionInfo r = VfioStructs.regionInfo(libc, deviceFd, VfioStructs.PCI_BAR0_REGION_INDEX + bar);
+            memoryBars[bar] = Bar0.openMemory(libc, address, bar, deviceFd, r);
+        }
+        return memoryBars[bar] == null ? null : memoryBars[bar].view();
+    }
+
+    @Override
+    public long reserveDeviceAddresses(long bytes, long alignment) {
+        return dma.reserve(bytes, alignment);
+    }
+
+    @Override
+    public void releaseDeviceAddresses(long address, long bytes) {
+        dma.unreserve(address, bytes);
+    }
+
+    @Override
     public void detach() {
         bar0.detach();
     }
@@ -273,6 +298,11 @@ public final class VfioPciFunction implements PciFunction {
         boolean wasReleased = released;
         releaseDevice();
         bar0.close();
+        for (Bar0 b : memoryBars) {
+            if (b != null) {
+                b.close();
+            }
+        }
         LOG.info("closed {}{}", address, wasReleased ? " (released to the kernel before)" : "");
     }
 
@@ -286,6 +316,11 @@ public final class VfioPciFunction implements PciFunction {
         }
         released = true;
         bar0.release(!closed);
+        for (Bar0 b : memoryBars) {
+            if (b != null) {
+                b.release(!closed);
+            }
+        }
         try {
             libc.close(deviceFd);
         } catch (NativeException e) {

@@ -43,6 +43,9 @@ public final class MockConfig {
     private final Duration commandLatency;
     private final boolean runOnDoorbell;
     private final boolean shadowDoorbells;
+    private final long cmbSize;
+    private final boolean cmbSubmissionQueues;
+    private final boolean cmbRefusesAddress;
     private final int oacs;
     private final LongSupplier clock;
 
@@ -77,6 +80,9 @@ public final class MockConfig {
         this.commandLatency = b.commandLatency;
         this.runOnDoorbell = b.runOnDoorbell;
         this.shadowDoorbells = b.shadowDoorbells;
+        this.cmbSize = b.cmbSize;
+        this.cmbSubmissionQueues = b.cmbSubmissionQueues;
+        this.cmbRefusesAddress = b.cmbRefusesAddress;
         this.oacs = b.oacs;
         this.clock = b.clock;
         if (nn < namespaces.size()) {
@@ -162,6 +168,12 @@ public final class MockConfig {
 
     /** Offer Doorbell Buffer Config (OACS bit 8, shadow doorbells and EventIdx); default off. */
     public boolean shadowDoorbells() { return shadowDoorbells; }
+    /** Size of the Controller Memory Buffer in BAR2 (0: none, the default). */
+    public long cmbSize() { return cmbSize; }
+    /** Whether the CMB may hold submission queues (CMBSZ.SQS; default true). */
+    public boolean cmbSubmissionQueues() { return cmbSubmissionQueues; }
+    /** Whether the mock refuses every CMBMSC.CBA the host writes (CMBSTS.CBAI; default false). */
+    public boolean cmbRefusesAddress() { return cmbRefusesAddress; }
     /** The nanosecond clock delays are measured with. */
     public LongSupplier clock() { return clock; }
 
@@ -196,6 +208,9 @@ public final class MockConfig {
         private Duration commandLatency = Duration.ZERO;
         private boolean runOnDoorbell = true;
         private boolean shadowDoorbells;
+        private long cmbSize;
+        private boolean cmbSubmissionQueues = true;
+        private boolean cmbRefusesAddress;
         private int oacs = 0x1E;
         private LongSupplier clock = System::nanoTime;
 
@@ -278,6 +293,18 @@ public final class MockConfig {
         public Builder runOnDoorbell(boolean v) { this.runOnDoorbell = v; return this; }
 
         public Builder shadowDoorbells(boolean v) { this.shadowDoorbells = v; return this; }
+        /** A Controller Memory Buffer of {@code bytes} in BAR2 (NVMe 1.4 CMBMSC style): 0 (none) or 4 KiB..1 GiB in 4 KiB steps. */
+        public Builder cmbSize(long bytes) {
+            if (bytes != 0 && (bytes < 4096 || bytes > 1L << 30 || bytes % 4096 != 0)) {
+                throw new IllegalArgumentException("cmbSize must be 0 or 4 KiB..1 GiB in 4 KiB steps, got " + bytes);
+            }
+            this.cmbSize = bytes;
+            return this;
+        }
+        /** See {@link MockConfig#cmbSubmissionQueues()}. */
+        public Builder cmbSubmissionQueues(boolean v) { this.cmbSubmissionQueues = v; return this; }
+        /** See {@link MockConfig#cmbRefusesAddress()}. */
+        public Builder cmbRefusesAddress(boolean v) { this.cmbRefusesAddress = v; return this; }
         /** The nanosecond clock for delays (a test can pass a fake one); default System::nanoTime. */
         public Builder clock(LongSupplier c) { this.clock = Objects.requireNonNull(c, "clock"); return this; }
 

@@ -30,6 +30,11 @@ public interface MockController extends AutoCloseable {
     /** A snapshot of the counters. */
     MockCounters counters();
 
+    /** How many I/O submission queues the host created in the Controller Memory Buffer so far (0 without one). */
+    default int cmbSubmissionQueuesCreated() {
+        return 0;
+    }
+
     /**
      * Deterministic mode: does one unit of device work (posts due completions, fires due
      * timers, then fetches and executes at most one command, admin queue first).

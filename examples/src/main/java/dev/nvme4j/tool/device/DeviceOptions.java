@@ -124,6 +124,12 @@ public final class DeviceOptions {
                     + "With --device=mock, on also makes the mock offer them.")
     public OnOff shadowDoorbells;
 
+    @Option(names = "--cmb", paramLabel = "on|off", converter = OnOff.Converter.class,
+            description = "Driver: put the I/O submission queues in the controller memory buffer where the controller "
+                    + "offers one that may hold them (default: the driver's, off). With --device=mock, on also gives "
+                    + "the mock a 16 MiB one.")
+    public OnOff cmb;
+
     @Option(names = "--hybrid-spin", paramLabel = "TIME|auto[:LIMIT]",
             description = "Driver: how long --mode=hybrid spins on the completion queue before it blocks on the "
                     + "interrupt: a fixed TIME such as 200us, or auto: learnt per queue pair from its completion "
@@ -138,6 +144,9 @@ public final class DeviceOptions {
         }
         if (shadowDoorbells != null) {
             b.shadowDoorbells(shadowDoorbells == OnOff.ON);
+        }
+        if (cmb != null) {
+            b.cmbSubmissionQueues(cmb == OnOff.ON);
         }
         try {
             if (ioTimeout != null) {

@@ -90,6 +90,9 @@ public final class MockDevices {
         b.mode(exec == DeviceOptions.Execution.THREADED ? ExecutionMode.THREADED : ExecutionMode.DETERMINISTIC);
         b.commandLatency(d.mockLatency);
         b.shadowDoorbells(d.shadowDoorbells == DeviceOptions.OnOff.ON);
+        if (d.cmb == DeviceOptions.OnOff.ON) {
+            b.cmbSize(16L << 20);
+        }
         return b.build();
     }
 

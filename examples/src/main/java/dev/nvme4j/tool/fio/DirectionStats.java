@@ -8,8 +8,16 @@ import org.HdrHistogram.Histogram;
  * and total (lat) latency in HdrHistograms of fixed range (1 ns to 100 s, 3 significant
  * digits; larger values are clamped), I/O and byte counts. Recording allocates nothing.
  *
- * <p>Written by the job's thread only; {@link #progressIos()} and {@link #progressBytes()} are
- * published for the progress reporter thread. Read the rest after the job ended.
+ * <p>Cheap per I/O: consecutive I/Os with the same three latencies (the completions of one
+ * batch share their clock readings, and so do the I/Os issued together) are counted as one run
+ * and go into the histograms with one {@code recordValueWithCount} each when the run ends or the
+ * histograms are read, which gives the same histograms as recording them one by one. The
+ * counters for other threads are published by {@link #publish()} (the job calls it once per
+ * completion batch), not per I/O.
+ *
+ * <p>Written by the job's thread only; {@link #progressIos()}, {@link #progressBytes()},
+ * {@link #recordedIos()} and {@link #recordedBytes()} are what {@link #publish()} last published,
+ * for the reporter threads. Read the rest after the job ended.
  */
 public final class DirectionStats {
     /** Largest latency recorded (values above are clamped): 100 s in nanoseconds. */
@@ -22,6 +30,11 @@ public final class DirectionStats {
     private long bytes;
     private long totalIos;
     private long totalBytes;
+    /** The run of I/Os with equal latencies not in the histograms yet: its values and length. */
+    private long runSlat;
+    private long runClat;
+    private long runLat;
+    private long runCount;
     private final AtomicLong progressIos = new AtomicLong();
     private final AtomicLong progressBytes = new AtomicLong();
     private final AtomicLong recordedIos = new AtomicLong();
@@ -33,21 +46,44 @@ public final class DirectionStats {
         return new Histogram(1, HIGHEST_NS, 3);
     }
 
-    /** Counts a completed I/O, for the progress line only (ramp included). */
+    /** Counts a completed I/O, for the progress line only (ramp included); see {@link #publish()}. */
     void countProgress(int ioBytes) {
         totalIos++;
         totalBytes += ioBytes;
-        progressIos.lazySet(totalIos);
-        progressBytes.lazySet(totalBytes);
     }
 
-    /** Records a completed I/O in the results. */
+    /** Records a completed I/O in the results; see {@link #publish()}. */
     void record(long slatNs, long clatNs, long latNs, int ioBytes) {
-        slat.recordValue(clamp(slatNs));
-        clat.recordValue(clamp(clatNs));
-        lat.recordValue(clamp(latNs));
+        long s = clamp(slatNs);
+        long c = clamp(clatNs);
+        long l = clamp(latNs);
+        if (s == runSlat && c == runClat && l == runLat) {
+            runCount++;
+        } else {
+            flushRun();
+            runSlat = s;
+            runClat = c;
+            runLat = l;
+            runCount = 1;
+        }
         ios++;
         bytes += ioBytes;
+    }
+
+    /** Puts the run of equal latencies into the histograms. */
+    private void flushRun() {
+        if (runCount > 0) {
+            slat.recordValueWithCount(runSlat, runCount);
+            clat.recordValueWithCount(runClat, runCount);
+            lat.recordValueWithCount(runLat, runCount);
+            runCount = 0;
+        }
+    }
+
+    /** Publishes the progress and recorded counts for the reporter threads (the job's thread). */
+    void publish() {
+        progressIos.lazySet(totalIos);
+        progressBytes.lazySet(totalBytes);
         recordedIos.lazySet(ios);
         recordedBytes.lazySet(bytes);
     }
@@ -58,6 +94,8 @@ public final class DirectionStats {
 
     /** Adds another job's results (for group reporting). */
     public void add(DirectionStats other) {
+        flushRun();
+        other.flushRun();
         slat.add(other.slat);
         clat.add(other.clat);
         lat.add(other.lat);
@@ -67,15 +105,19 @@ public final class DirectionStats {
         iopsSamples.addJob(other.iopsSamples);
     }
 
+    /** Submission latencies; like the other histograms, read after the job ended (the job's run goes in first). */
     public Histogram slat() {
+        flushRun();
         return slat;
     }
 
     public Histogram clat() {
+        flushRun();
         return clat;
     }
 
     public Histogram lat() {
+        flushRun();
         return lat;
     }
 

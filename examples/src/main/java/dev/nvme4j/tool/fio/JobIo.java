@@ -65,6 +65,8 @@ final class JobIo implements IoCallback {
     private IoQueuePair qp;
     private JobBuffers buffers;
     private IoLogs logs;
+    /** No metadata buffer and no protection information: reads go through the plain call. */
+    private boolean plain;
 
     private long bytesLimit;
     private long iosLimit;
@@ -112,6 +114,7 @@ final class JobIo implements IoCallback {
     void open() {
         qp = controller.createQueuePair(depth + 1, spec.mode());
         buffers = new JobBuffers(spec, controller, ns, protection);
+        plain = protection == null && buffers.meta(0) == null;
         logs = IoLogs.open(spec.options().report, spec.name(), spec.number());
     }
 
@@ -243,10 +246,8 @@ final class JobIo implements IoCallback {
         int blocks = next.blocks();
         long lba = next.lba();
         byte dir = next.dir();
-        if (dir == WRITE && verifier != null) {
-            verifier.stampWrite(buffers.view(slot), blocks, lba);
-        } else if (dir == WRITE && refill) {
-            buffers.fill(slot, blocks * lbaSize);
+        if (dir == WRITE && (verifier != null || refill)) {
+            prepareWrite(slot, blocks, lba);
         }
         // Record the slot before submitting: a deterministic device may complete inside the call.
         slotLba[slot] = lba;
@@ -257,11 +258,8 @@ final class JobIo implements IoCallback {
         freeCount--;
         boolean accepted;
         try {
-            accepted = switch (dir) {
-                case WRITE -> qp.write(ns, lba, blocks, buffers.data(slot), buffers.meta(slot), protection, this, slot);
-                case READ -> qp.read(ns, lba, blocks, buffers.data(slot), buffers.meta(slot), protection, this, slot);
-                default -> qp.deallocate(ns, lba, blocks, this, slot);
-            };
+            accepted = dir == READ && plain ? qp.read(ns, lba, blocks, buffers.data(slot), this, slot)
+                    : submitOther(dir, slot, lba, blocks);
         } catch (RuntimeException e) {
             free[freeCount++] = slot;
             stopIssuing = true;
@@ -285,6 +283,24 @@ final class JobIo implements IoCallback {
         return true;
     }
 
+    /** A write's data before it is issued: the verify header and checksum, or refill_buffers' new data. */
+    private void prepareWrite(int slot, int blocks, long lba) {
+        if (verifier != null) {
+            verifier.stampWrite(buffers.view(slot), blocks, lba);
+        } else {
+            buffers.fill(slot, blocks * lbaSize);
+        }
+    }
+
+    /** Submits a write, a trim, or a read with metadata or protection information. */
+    private boolean submitOther(byte dir, int slot, long lba, int blocks) {
+        return switch (dir) {
+            case WRITE -> qp.write(ns, lba, blocks, buffers.data(slot), buffers.meta(slot), protection, this, slot);
+            case READ -> qp.read(ns, lba, blocks, buffers.data(slot), buffers.meta(slot), protection, this, slot);
+            default -> qp.deallocate(ns, lba, blocks, this, slot);
+        };
+    }
+
     /**
      * Handles completions. As fio does, the completions of one batch share one clock reading
      * (taken at the first of them): their completion time is when the host saw the batch.
@@ -304,6 +320,9 @@ final class JobIo implements IoCallback {
             inReap = false;
         }
         stampDeferred();
+        read.publish();
+        write.publish();
+        trim.publish();
     }
 
     /**

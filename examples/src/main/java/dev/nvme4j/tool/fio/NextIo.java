@@ -18,6 +18,12 @@ final class NextIo {
     private final int lbaSize;
     private final int unitBytes;
     private final long unitBlocks;
+    /** The main pass's direction when the workload has one (READ, WRITE, TRIM), -1 for a mix. */
+    private final byte mainDir;
+    /** The last I/O size chosen and its blocks and units (sizes repeat; saves two divisions per I/O). */
+    private int lastBytes = -1;
+    private int lastBlocks;
+    private long lastUnits;
     private SplittableRandom sizeRandom;
     private JobPhase phase = JobPhase.MAIN;
     private int loopsLeft;
@@ -35,6 +41,7 @@ final class NextIo {
                 .modified(spec.options().seqRun, spec.options().seqAdd / unitBytes)
                 .distributed(spec.flow().distribution());
         this.mix = new SplittableRandom(spec.seed() ^ 0x5DEECE66DL);
+        this.mainDir = spec.rw().trims() ? TRIM : spec.rw().mixed() ? -1 : spec.rw().writes() ? WRITE : READ;
     }
 
     /** Starts a pass: offsets and sizes from the beginning (a verify pass replays its write pass). */
@@ -62,11 +69,16 @@ final class NextIo {
         if (bytesLeft < bytes) {
             bytes = (int) Math.max(unitBytes, bytesLeft / unitBytes * unitBytes);
         }
-        blocks = bytes / lbaSize;
-        long unit = offsets.nextOrEnd(bytes / unitBytes);
+        if (bytes != lastBytes) {
+            lastBytes = bytes;
+            lastBlocks = bytes / lbaSize;
+            lastUnits = bytes / unitBytes;
+        }
+        blocks = lastBlocks;
+        long unit = offsets.nextOrEnd(lastUnits);
         if (unit < 0 && (spec.timeBased() || --loopsLeft > 0)) {
             offsets.restartRuns(); // the next loop starts over
-            unit = offsets.nextOrEnd(bytes / unitBytes);
+            unit = offsets.nextOrEnd(lastUnits);
         }
         if (unit < 0) {
             return false;
@@ -95,11 +107,9 @@ final class NextIo {
     }
 
     private byte direction() {
-        return switch (phase) {
-            case WRITE_PASS -> WRITE;
-            case VERIFY_PASS -> READ;
-            case MAIN -> spec.rw().trims() ? TRIM
-                    : (spec.rw().mixed() ? mix.nextInt(100) >= spec.rwmixread() : spec.rw().writes()) ? WRITE : READ;
-        };
+        if (phase == JobPhase.MAIN) {
+            return mainDir >= 0 ? mainDir : mix.nextInt(100) >= spec.rwmixread() ? WRITE : READ;
+        }
+        return phase == JobPhase.WRITE_PASS ? WRITE : READ; // the verify pass reads
     }
 }

@@ -20,6 +20,9 @@ public final class OffsetGenerator {
     private final long m1;
     private final long m2;
     private final long key;
+    /** The permutation's two xor-shift distances (fixed by {@code bits}). */
+    private final int shift1;
+    private final int shift2;
     private final boolean randomMap;
     private final long seed;
     private java.util.SplittableRandom draws;
@@ -58,6 +61,8 @@ public final class OffsetGenerator {
         this.m1 = (s | 1) & mask | 1;
         this.m2 = (mix64(s) | 1) & mask | 1;
         this.key = mix64(s ^ 0x9E3779B97F4A7C15L) & mask;
+        this.shift1 = Math.max(1, bits / 2);
+        this.shift2 = shift1 + 1 <= bits - 1 ? shift1 + 1 : shift1;
         this.randomMap = randomMap;
         this.seed = seed;
         this.draws = new java.util.SplittableRandom(seed);
@@ -197,12 +202,11 @@ public final class OffsetGenerator {
     }
 
     private long permute(long x) {
-        int half = Math.max(1, bits / 2);
         x = (x ^ key) & mask;
         x = (x * m1) & mask;
-        x ^= x >>> half;
+        x ^= x >>> shift1;
         x = (x * m2) & mask;
-        x ^= x >>> (half + 1 <= bits - 1 ? half + 1 : half);
+        x ^= x >>> shift2;
         x = (x * m1) & mask;
         return x;
     }

@@ -99,6 +99,7 @@ final class PsyncJob {
                     recordedBytes += bs;
                     ios++;
                 }
+                d.publish();
             }
             runtime = recording ? System.nanoTime() - recordStart : 0;
         } catch (InterruptedException e) {
