@@ -57,6 +57,66 @@ class FioPsyncEngineTest {
     }
 
     @Test
+    void psyncJobsPrintStatusLinesAndTheLiveProgressLine() {
+        ToolRun r = run("fio", "--name=st", "--rw=randread", "--bs=4k", "--ioengine=psync", "--numjobs=2",
+                "--runtime=2", "--time_based", "--status-interval=300ms", "--eta=always");
+        assertEquals(0, r.exit(), r.toString());
+        long status = java.util.regex.Pattern.compile("st: \\(groupid=0\\): status at [0-9.]+s: read: "
+                + "IOPS=[0-9.]+[kM]?, BW=[0-9.]+[KMG]iB/s \\(io=[0-9.]+[KMG]iB\\)\n").matcher(r.out()).results().count();
+        assertTrue(status >= 4, "a status line per job every 300 ms: " + r.out());
+        assertTrue(r.out().matches("(?s).*\rJobs: 2 \\(f=2\\): \\[r\\(2\\)]\\[[0-9.]+%]\\[r=[^]]+]\\[r=[0-9.]+[kM]? IOPS]"
+                + "\\[eta \\d+m:\\d+s].*"), "the progress line: " + r.out());
+    }
+
+    @Test
+    void psyncReportsHaveTheAsyncEnginesLayoutWithRateSamplesAndCpu() throws Exception {
+        String[] common = {"fio", "--name=lay", "--rw=randread", "--bs=4k", "--numjobs=2", "--runtime=2",
+            "--time_based"};
+        ToolRun async = run(concat(common, "--ioengine=nvme4j", "--iodepth=4"));
+        ToolRun psync = run(concat(common, "--ioengine=psync"));
+        assertEquals(0, async.exit(), async.toString());
+        assertEquals(0, psync.exit(), psync.toString());
+        assertEquals(layout(async.out()), layout(psync.out()), "async:\n" + async.out() + "\npsync:\n" + psync.out());
+        for (String line : psync.out().split("\n")) {
+            if (line.startsWith("  cpu          : usr=")) {
+                double usr = Double.parseDouble(line.replaceAll(".*usr=([0-9.]+)%.*", "$1"));
+                assertTrue(usr > 0, "the jobs' share of the process's CPU: " + line);
+            }
+        }
+        JsonNode job = json.readTree(run(concat(common, "--ioengine=psync", "--output-format=json")).out())
+                .get("jobs").get(0);
+        assertTrue(job.get("read").get("bw_samples").asLong() >= 2, job.toString());
+        assertTrue(job.get("read").get("iops_samples").asLong() >= 2, job.toString());
+        assertTrue(job.get("usr_cpu").asDouble() > 0, job.toString());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    /**
+     * The report's lines from the first job's on, each cut before its first figure, with the
+     * latency and bandwidth units taken out, leaving out the latency bucket lines (which of them
+     * appear depends on the latencies) and the queue pair line, and the percentile lines as one
+     * (how many figures fit a line depends on their widths).
+     */
+    private static java.util.List<String> layout(String out) {
+        java.util.List<String> labels = new java.util.ArrayList<>();
+        out.substring(out.indexOf("lay: (groupid=")).lines()
+                .filter(l -> !l.matches("  lat \\((nsec|usec|msec|sec)\\) +: .*") && !l.contains("queue pair :"))
+                .map(l -> l.replaceAll("\\((nsec|usec|msec|sec)\\)", "(U)").replaceAll("\\( *[KMG]i?B/s\\)", "(B/s)")
+                        .replaceAll("[0-9].*", "").replaceAll("^ +\\|.*", "|").stripTrailing())
+                .forEach(l -> {
+                    if (labels.isEmpty() || !l.equals("|") || !labels.get(labels.size() - 1).equals(l)) {
+                        labels.add(l);
+                    }
+                });
+        return labels;
+    }
+
+    @Test
     void whatPsyncCannotDoIsRefusedWithAClearError() {
         String[][] cases = {
             {"--mem=heap", "--mem': heap needs --ioengine=psync"},

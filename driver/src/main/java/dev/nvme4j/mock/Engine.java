@@ -273,7 +273,7 @@ final class Engine {
         }
         sq.clearOutstanding(id);
         cq.write(result, sq.head, qid, id, status);
-        c.interrupts.completionPosted(cq, op);
+        c.interrupts.completionPosted(cq, op, counters);
     }
 
     /** Posts a copy of a completion already posted (fault), if its CQ has room; the CID's state is left alone. */
@@ -287,7 +287,7 @@ final class Engine {
             return;
         }
         cq.write(d.dw0, sq.head, d.sqid, d.cid, d.status);
-        c.interrupts.completionPosted(cq, d.opcode);
+        c.interrupts.completionPosted(cq, d.opcode, counters);
     }
 
     /** CQ head doorbell (Base 3.3.1.2): releases slots, then posts waiting completions. */
@@ -313,7 +313,7 @@ final class Engine {
                 sq.clearOutstanding(w.cid);
             }
             cq.write(w.dw0, sq != null ? sq.head : w.sqHead, w.sqid, w.cid, w.status);
-            c.interrupts.completionPosted(cq, w.opcode);
+            c.interrupts.completionPosted(cq, w.opcode, counters);
         }
         return false;
     }

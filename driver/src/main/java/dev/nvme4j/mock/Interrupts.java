@@ -7,9 +7,19 @@ import dev.nvme4j.device.EventFdVector;
  * vector when a completion is posted, subject to the vector's mask (the MSI-X table Mask bit,
  * PCI Local Bus 6.8.2.9: a masked vector keeps its signal pending) and to Interrupt Coalescing
  * (Base 5.27.1.8: aggregation threshold and time, I/O completion queues only).
+ *
+ * <p>Thread model: everything but {@link #completionPosted} runs under the device lock with
+ * every lane lock. {@link #completionPosted} also runs on the lane path (see
+ * MockNvmeController), under one lane's lock, at the same time as other lanes: there it reads
+ * the state the device-lock path writes (masks, coalescing settings, vectors, faults) without
+ * racing it, counts into the lane's counters, and takes the vector's own monitor for what lanes
+ * sharing a vector both write (the aggregation count and deadline, a signal left pending by a
+ * mask). Delivering is an eventfd write, safe from any thread.
  */
 final class Interrupts {
     private final MockNvmeController c;
+    /** Per vector: the monitor of its aggregation and pending state. */
+    private final Object[] vectorLocks;
     private final boolean[] masked;
     private final boolean[] pendingWhileMasked;
     private final int[] aggregated;
@@ -25,6 +35,8 @@ final class Interrupts {
 
     Interrupts(MockNvmeController c, int count) {
         this.c = c;
+        vectorLocks = new Object[count];
+        java.util.Arrays.setAll(vectorLocks, i -> new Object());
         masked = new boolean[count];
         pendingWhileMasked = new boolean[count];
         aggregated = new int[count];
@@ -50,21 +62,30 @@ final class Interrupts {
         return msix;
     }
 
-    /** Called after a completion is posted to {@code cq}. */
-    void completionPosted(MockCq cq, int opcode) {
+    /**
+     * Called after a completion is posted to {@code cq}, on the device-lock path or on the lane
+     * path (see the class comment), counting into {@code where} (the controller's or the lane's).
+     */
+    void completionPosted(MockCq cq, int opcode, Counters where) {
         if (!cq.ien) {
             return;
         }
         int v = cq.vector;
         if (cq.qid == 0 || (threshold == 0 && time == 0)) {
-            fire(v, cq.qid, opcode);
+            if (aggregated[v] != 0 || aggregationDeadline[v] != Long.MAX_VALUE) {
+                clearAggregation(v); // left from coalescing turned off, or I/O queues sharing the admin vector
+            }
+            fire(v, cq.qid, opcode, where);
             return;
         }
-        if (++aggregated[v] > threshold) {
-            fire(v, cq.qid, opcode);
-        } else if (time != 0 && aggregationDeadline[v] == Long.MAX_VALUE) {
-            aggregationDeadline[v] = c.now() + time * 100_000L;
-            c.scheduleWakeup(aggregationDeadline[v]);
+        synchronized (vectorLocks[v]) {
+            if (++aggregated[v] > threshold) {
+                clearAggregation(v);
+                fire(v, cq.qid, opcode, where);
+            } else if (time != 0 && aggregationDeadline[v] == Long.MAX_VALUE) {
+                aggregationDeadline[v] = c.now() + time * 100_000L;
+                c.scheduleWakeup(aggregationDeadline[v]);
+            }
         }
     }
 
@@ -72,59 +93,75 @@ final class Interrupts {
     long tick(long now) {
         long next = Long.MAX_VALUE;
         for (int v = 0; v < aggregationDeadline.length; v++) {
-            long d = aggregationDeadline[v];
-            if (d != Long.MAX_VALUE) {
-                if (d - now <= 0) {
-                    fire(v, -1, -1);
-                } else {
-                    next = Math.min(next, d);
+            synchronized (vectorLocks[v]) {
+                long d = aggregationDeadline[v];
+                if (d != Long.MAX_VALUE) {
+                    if (d - now <= 0) {
+                        clearAggregation(v);
+                        fire(v, -1, -1, c.counters);
+                    } else {
+                        next = Math.min(next, d);
+                    }
                 }
             }
-            long late = lateDeadline[v];
-            if (late != Long.MAX_VALUE) {
-                if (late - now <= 0) {
-                    lateDeadline[v] = Long.MAX_VALUE;
-                    signal(v);
-                } else {
-                    next = Math.min(next, late);
+            synchronized (vectorLocks[v]) {
+                long late = lateDeadline[v];
+                if (late != Long.MAX_VALUE) {
+                    if (late - now <= 0) {
+                        lateDeadline[v] = Long.MAX_VALUE;
+                        signal(v, c.counters);
+                    } else {
+                        next = Math.min(next, late);
+                    }
                 }
             }
         }
         return next;
     }
 
-    private void fire(int v, int cqid, int opcode) {
-        aggregated[v] = 0;
-        aggregationDeadline[v] = Long.MAX_VALUE;
+    /** The signal about to go covers what vector {@code v} aggregated. */
+    private void clearAggregation(int v) {
+        synchronized (vectorLocks[v]) {
+            aggregated[v] = 0;
+            aggregationDeadline[v] = Long.MAX_VALUE;
+        }
+    }
+
+    /** Signals vector {@code v} unless a fault drops it or its mask holds it pending. */
+    private void fire(int v, int cqid, int opcode, Counters where) {
         FaultRule[] drop = c.faults.dropInterrupts;
-        if (drop.length != 0 && Faults.firing(drop, cqid, opcode) != null) {
-            c.counters.interruptsDropped++;
+        if (drop.length != 0 && Faults.firing(drop, cqid, opcode) != null) { // never on the lane path
+            where.interruptsDropped++;
             return;
         }
         FaultRule[] late = c.faults.delayInterrupts;
-        FaultRule rule = late.length == 0 ? null : Faults.firing(late, cqid, opcode);
+        FaultRule rule = late.length == 0 ? null : Faults.firing(late, cqid, opcode); // never on the lane path
         if (rule != null) {
-            // Signals due while one is pending coalesce into it, as MSI-X does.
-            c.counters.interruptsDelayed++;
-            if (lateDeadline[v] == Long.MAX_VALUE) {
-                lateDeadline[v] = c.now() + rule.param;
-                c.scheduleWakeup(lateDeadline[v]);
+            where.interruptsDelayed++;
+            synchronized (vectorLocks[v]) {
+                // Signals due while one is pending merge into it, as MSI-X does.
+                if (lateDeadline[v] == Long.MAX_VALUE) {
+                    lateDeadline[v] = c.now() + rule.param;
+                    c.scheduleWakeup(lateDeadline[v]);
+                }
             }
             return;
         }
-        signal(v);
+        signal(v, where);
     }
 
-    private void signal(int v) {
+    private void signal(int v, Counters where) {
         if (masked[v]) {
-            pendingWhileMasked[v] = true;
+            synchronized (vectorLocks[v]) {
+                pendingWhileMasked[v] = true;
+            }
             return;
         }
-        deliver(v);
+        deliver(v, where);
     }
 
-    private void deliver(int v) {
-        c.counters.interruptsSignalled++;
+    private void deliver(int v, Counters where) {
+        where.interruptsSignalled++;
         EventFdVector[] vs = vectors;
         if (v < vs.length) {
             vs[v].signal();
@@ -136,9 +173,11 @@ final class Interrupts {
             throw new IllegalArgumentException("no MSI-X vector " + v + " (the function has " + masked.length + ")");
         }
         masked[v] = m;
-        if (!m && pendingWhileMasked[v]) {
-            pendingWhileMasked[v] = false;
-            deliver(v);
+        synchronized (vectorLocks[v]) {
+            if (!m && pendingWhileMasked[v]) {
+                pendingWhileMasked[v] = false;
+                deliver(v, c.counters);
+            }
         }
     }
 
@@ -150,8 +189,11 @@ final class Interrupts {
     void reset() {
         threshold = 0;
         time = 0;
-        java.util.Arrays.fill(aggregated, 0);
-        java.util.Arrays.fill(aggregationDeadline, Long.MAX_VALUE);
-        java.util.Arrays.fill(lateDeadline, Long.MAX_VALUE);
+        for (int v = 0; v < vectorLocks.length; v++) {
+            clearAggregation(v);
+            synchronized (vectorLocks[v]) {
+                lateDeadline[v] = Long.MAX_VALUE;
+            }
+        }
     }
 }

@@ -21,9 +21,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
- * The mock controller: owns the device state and serialises access to it. Register accesses
- * are decoded in {@link Bar0}; command processing is in {@link Engine}, the registers' state machine in
- * {@link Registers}.
+ * The mock controller: owns the device state and serialises access to it. Register accesses are
+ * decoded in {@link Bar0}; commands run in {@link Engine}, the registers' state machine in {@link Registers}.
  *
  * <h2>Thread model</h2>
  * Two kinds of lock:
@@ -34,18 +33,21 @@ import java.util.function.LongSupplier;
  *       it owns all device state;
  *   <li>one <em>lane lock</em> per I/O queue identifier ({@link Lanes}). In deterministic mode
  *       with run-on-doorbell, a doorbell of I/O queue pair {@code q} whose SQ {@code q} completes
- *       to CQ {@code q} alone, with interrupts off (IEN = 0), no command faults, no pending
- *       Abort, no latency and only null-store namespaces or RAM-store ones without metadata (whose
- *       stripe locks make each command's range atomic, see {@code RamStore}), runs its commands under lane
- *       {@code q}'s lock alone, with the lane's own {@link Engine} (decoded command, PRP walker,
- *       counters). Such a command touches only that SQ, that CQ, host memory, the immutable
- *       IOVA snapshot and (RAM store) the chunks of its range under their stripe locks, so two
- *       host threads driving two queue pairs share no lock or written cache line unless their
- *       ranges share a stripe. Everything else (and any change of the conditions, which happens
- *       under the device lock, hence under every lane lock) takes the device lock path.
+ *       to CQ {@code q} alone, no command faults (nor dropped-interrupt faults when its interrupts
+ *       are on), no pending Abort, no latency and only null-store namespaces or RAM-store ones
+ *       without metadata (whose stripe locks make each command's range atomic, see
+ *       {@code RamStore}), runs its commands under lane {@code q}'s lock alone, with the lane's own
+ *       {@link Engine} (decoded command, PRP walker, counters). Such a command touches only that
+ *       SQ, that CQ, host memory, the immutable IOVA snapshot and (RAM store) the chunks of its
+ *       range under their stripe locks, so two host threads driving two queue pairs share no lock
+ *       or written cache line unless their ranges share a stripe. With interrupts on (IEN = 1) it
+ *       signals the CQ's vector from the lane ({@code Interrupts}: the vector's own monitor guards
+ *       coalescing and a masked vector's pending signal, which lanes sharing a vector both touch).
+ *       Everything else (and any change of the conditions, which happens under the device lock,
+ *       hence under every lane lock) takes the device lock path.
  * </ul>
- * Register and doorbell accesses are decoded in {@link Bar0}. Lock order: the device lock, then lanes in ascending order, then a RAM store's stripes in ascending order. Spec-violation records and the
- * error log have their own monitors.
+ * Lock order: the device lock, lanes in ascending order, a RAM store's stripes in ascending
+ * order, an MSI-X vector's monitor. Spec-violation records and the error log have their own monitors.
  */
 public final class MockNvmeController implements MockController {
     final MockConfig config;

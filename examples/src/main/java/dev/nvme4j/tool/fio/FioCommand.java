@@ -262,9 +262,12 @@ public final class FioCommand implements Callable<Integer> {
         for (List<JobSpec> phase : phases) {
             if (EngineOptions.psync(phase.get(0).options().compat.ioengine)) {
                 PsyncRun run = new PsyncRun(controller, phase);
+                if (statusInterval != null) {
+                    run.statusEvery(statusInterval, out);
+                }
                 psyncRuns.add(run);
-                results.addAll(run.run());
-                if (ToolException.ifDeviceGone(controller, "", null) != null) {
+                results.addAll(run.run(terminal ? spec.commandLine().getOut() : null));
+                if (run.stopRequested() || ToolException.ifDeviceGone(controller, "", null) != null) {
                     break;
                 }
                 continue;

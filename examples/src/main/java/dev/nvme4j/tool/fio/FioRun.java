@@ -61,17 +61,9 @@ public final class FioRun {
             runnersOut.addAll(runners);
         }
         ready.await();
-        ProgressReporter reporter = progress != null ? new ProgressReporter(runners, progress) : null;
-        RateSampler sampler = new RateSampler(runners);
-        StatusReporter status = statusInterval != null ? new StatusReporter(runners, statusOut, statusInterval) : null;
+        RunReporters reporters = new RunReporters(runners, progress, statusInterval, statusOut);
         go.countDown();
-        sampler.start();
-        if (status != null) {
-            status.start();
-        }
-        if (reporter != null) {
-            reporter.start();
-        }
+        reporters.start();
         List<JobResult> results = new ArrayList<>();
         try {
             for (FutureTask<JobResult> task : tasks) {
@@ -82,13 +74,7 @@ public final class FioRun {
                 }
             }
         } finally {
-            sampler.close();
-            if (status != null) {
-                status.close();
-            }
-            if (reporter != null) {
-                reporter.close();
-            }
+            reporters.close();
         }
         return results;
     }

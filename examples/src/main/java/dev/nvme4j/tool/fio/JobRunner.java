@@ -22,7 +22,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Thread model: {@link #call()} on the job's thread; the progress getters from any thread.
  */
-public final class JobRunner {
+public final class JobRunner implements JobProgress {
     /** Mismatches kept per job for the report (all are counted). */
     public static final int MAX_MISMATCHES_KEPT = 16;
     private static final long WAIT_NS = TimeUnit.MILLISECONDS.toNanos(10);

@@ -76,8 +76,13 @@ public final class NormalReport {
                     + ">=64=%.1f%%%n", d[0], d[1], d[2], d[3], d[4], d[5], d[6]);
             out.printf("     issued rwts: total=%d,%d,%d,0 short=0,0,0,0 dropped=0,0,0,0%n", b.read().ios(),
                     b.write().ios(), b.trim().ios());
-            out.printf("     queue pair : depth=%d, mode=%s%n", b.spec().iodepth() + 1,
-                    FioOptions.Mode.of(b.spec().mode()).spelling());
+            if (EngineOptions.psync(b.spec().options().compat.ioengine)) { // the jobs share one BlockDevice
+                out.printf("     queue pair : depth=%d, mode=%s, pairs=%d shared by the run's jobs%n",
+                        PsyncRun.queueDepth(), FioOptions.Mode.of(b.spec().mode()).spelling(), PsyncRun.queuePairs());
+            } else {
+                out.printf("     queue pair : depth=%d, mode=%s%n", b.spec().iodepth() + 1,
+                        FioOptions.Mode.of(b.spec().mode()).spelling());
+            }
             if (b.spec().verify()) {
                 out.printf("  verify       : %s, blocks=%d, bad=%d%n", b.spec().options().checks.method().spelling(),
                         b.verifiedBlocks(), b.mismatchCount());

@@ -11,7 +11,7 @@ import java.util.Locale;
  * and erases the line.
  */
 public final class ProgressReporter implements AutoCloseable {
-    private final List<JobRunner> jobs;
+    private final List<? extends JobProgress> jobs;
     private final PrintWriter out;
     private final Thread thread;
     private volatile boolean stop;
@@ -22,7 +22,7 @@ public final class ProgressReporter implements AutoCloseable {
     private long lastReadIos;
     private long lastWriteIos;
 
-    public ProgressReporter(List<JobRunner> jobs, PrintWriter out) {
+    public ProgressReporter(List<? extends JobProgress> jobs, PrintWriter out) {
         this.jobs = jobs;
         this.out = out;
         this.thread = ReporterThreads.daemon("nvme4j-progress", this::loop);
@@ -62,7 +62,7 @@ public final class ProgressReporter implements AutoCloseable {
         StringBuilder map = new StringBuilder();
         char prev = 0;
         int run = 0;
-        for (JobRunner j : jobs) {
+        for (JobProgress j : jobs) {
             rb += j.read().progressBytes();
             wb += j.write().progressBytes();
             ri += j.read().progressIos();
@@ -125,7 +125,7 @@ public final class ProgressReporter implements AutoCloseable {
         return sb.toString();
     }
 
-    private static double fraction(JobRunner j, long now) {
+    private static double fraction(JobProgress j, long now) {
         if (j.finished()) {
             return 1;
         }
@@ -144,13 +144,13 @@ public final class ProgressReporter implements AutoCloseable {
         return Math.min(1, bytesFraction(j));
     }
 
-    private static double bytesFraction(JobRunner j) {
+    private static double bytesFraction(JobProgress j) {
         JobSpec s = j.spec();
         double total = (double) s.regionBytes() * (s.writeThenVerify() ? 2 : 1);
         return (j.read().progressBytes() + j.write().progressBytes()) / total;
     }
 
-    private static long eta(JobRunner j, long now, double f) {
+    private static long eta(JobProgress j, long now, double f) {
         long started = j.startedNanos();
         if (j.finished() || started == 0 || f <= 0) {
             return 0;

@@ -12,13 +12,13 @@ public final class RateSampler implements AutoCloseable {
     /** Sampling interval. */
     public static final long INTERVAL_MS = 500;
 
-    private final List<JobRunner> jobs;
+    private final List<? extends JobProgress> jobs;
     private final Thread thread;
     private final long[] lastBytes;
     private final long[] lastIos;
     private volatile boolean stop;
 
-    public RateSampler(List<JobRunner> jobs) {
+    public RateSampler(List<? extends JobProgress> jobs) {
         this.jobs = jobs;
         this.lastBytes = new long[jobs.size() * 2];
         this.lastIos = new long[jobs.size() * 2];
@@ -42,7 +42,7 @@ public final class RateSampler implements AutoCloseable {
             double secs = (now - last) / 1e9;
             last = now;
             for (int j = 0; j < jobs.size(); j++) {
-                JobRunner job = jobs.get(j);
+                JobProgress job = jobs.get(j);
                 for (int dir = 0; dir < 2; dir++) {
                     DirectionStats d = dir == 0 ? job.read() : job.write();
                     boolean active = dir == 0 ? job.recordingReads() : job.recordingWrites();

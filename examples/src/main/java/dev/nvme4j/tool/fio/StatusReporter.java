@@ -11,13 +11,13 @@ import java.util.Locale;
  * the jobs' published progress counters. Its own daemon thread; {@link #close()} stops it.
  */
 final class StatusReporter implements AutoCloseable {
-    private final List<JobRunner> jobs;
+    private final List<? extends JobProgress> jobs;
     private final PrintWriter out;
     private final long intervalNs;
     private final Thread thread;
     private volatile boolean stop;
 
-    StatusReporter(List<JobRunner> jobs, PrintWriter out, Duration interval) {
+    StatusReporter(List<? extends JobProgress> jobs, PrintWriter out, Duration interval) {
         this.jobs = jobs;
         this.out = out;
         this.intervalNs = interval.toNanos();
@@ -43,7 +43,7 @@ final class StatusReporter implements AutoCloseable {
             next += intervalNs;
             long now = System.nanoTime();
             synchronized (out) {
-                for (JobRunner j : jobs) {
+                for (JobProgress j : jobs) {
                     if (!j.finished() && j.startedNanos() != 0) {
                         out.println(line(j, now));
                     }
@@ -54,7 +54,7 @@ final class StatusReporter implements AutoCloseable {
     }
 
     /** The status of job {@code j} at {@code now}. */
-    static String line(JobRunner j, long now) {
+    static String line(JobProgress j, long now) {
         double secs = Math.max(1e-9, (now - j.startedNanos()) / 1e9);
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%s: (groupid=%d): status at %.1fs:",
                 j.spec().name(), j.spec().group(), secs));
