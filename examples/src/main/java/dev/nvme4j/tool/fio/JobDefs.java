@@ -31,7 +31,6 @@ public final class JobDefs {
 
     /** fio options nvme4j knows and does not support, with the reason given to the user. */
     static final Map<String, String> UNSUPPORTED = Map.ofEntries(
-            Map.entry("verify_backlog", "verification runs after the write pass"),
             Map.entry("io_submit_mode", "submission is always inline"),
             Map.entry("flow", "flow control between jobs is not supported"),
             Map.entry("latency_target", "latency targets are not supported"),

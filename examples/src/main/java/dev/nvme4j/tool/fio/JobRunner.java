@@ -140,7 +140,7 @@ public final class JobRunner {
                 runPhase(JobPhase.VERIFY_PASS);
             } else if (failure == null && spec.writeThenVerify()) {
                 runPhase(JobPhase.WRITE_PASS);
-                if (ok() && !stopRequested && v.doVerify) {
+                if (ok() && !stopRequested && v.doVerify && !io.verifyStopped()) {
                     runPhase(JobPhase.VERIFY_PASS);
                 }
             } else if (failure == null) {
@@ -228,7 +228,9 @@ public final class JobRunner {
     private void beginPhase(JobPhase phase, boolean ramping, long now) {
         switch (phase) {
             case MAIN -> io.beginPass(phase, spec.flow().bytesLimit(), spec.flow().iosLimit(), now);
-            case WRITE_PASS -> io.beginPass(phase, spec.regionBytes(), Long.MAX_VALUE, now);
+            // with verify_backlog and time_based, as fio: writing (and verifying) for the whole runtime
+            case WRITE_PASS -> io.beginPass(phase, spec.timeBased() && spec.verifyBacklog() ? Long.MAX_VALUE
+                    : spec.regionBytes(), Long.MAX_VALUE, now);
             // every write of the pass, in the same order and sizes
             case VERIFY_PASS -> io.beginPass(phase, writePassBytes,
                     spec.options().checks.verifyOnly ? Long.MAX_VALUE : write.ios(), now);
@@ -244,7 +246,7 @@ public final class JobRunner {
         io.recording(true, now);
         recordStartNs = now;
         meter.start();
-        recordingReads = phase.reads(spec.rw());
+        recordingReads = phase.reads(spec.rw()) || phase == JobPhase.WRITE_PASS && spec.verifyBacklog();
         recordingWrites = phase.writes(spec.rw());
         io.resetFlow(now); // the ramp's I/O does not count towards the size
     }
@@ -261,6 +263,7 @@ public final class JobRunner {
         switch (phase) {
             case WRITE_PASS -> {
                 writeRuntimeNs += elapsed;
+                readRuntimeNs += spec.verifyBacklog() ? elapsed : 0;
                 writePassBytes = io.issuedBytes();
             }
             case VERIFY_PASS -> readRuntimeNs += elapsed;
