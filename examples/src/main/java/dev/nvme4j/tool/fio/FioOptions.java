@@ -157,6 +157,11 @@ public final class FioOptions {
                     + "namespace divided among the jobs).")
     public Amount size;
 
+    @Option(names = "--filesize", paramLabel = "SIZE|LOW-HIGH", converter = FileSizeRange.Converter.class,
+            description = "As fio's size of each job's file: the bytes of each job's region (a range: drawn for each "
+            + "job); --size then only caps the bytes transferred, which --io_size sets when given.")
+    public FileSizeRange filesize;
+
     @Option(names = {"--fill_device", "--fill_fs"}, arity = "0..1", fallbackValue = "1", converter = FioFlag.class,
             paramLabel = "0|1", description = "The region runs to the end of the namespace (divided among the "
             + "jobs), whatever --size says; fio writes until the device is full, which this is for a namespace.")

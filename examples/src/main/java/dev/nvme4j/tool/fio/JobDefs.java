@@ -37,7 +37,6 @@ public final class JobDefs {
             Map.entry("zonemode", "zoned workloads are not supported"),
             Map.entry("cpus_allowed", "CPU affinity is not supported"),
             Map.entry("nrfiles", "there is one device, not files"),
-            Map.entry("filesize", "there is one device, not files; use --size"),
             Map.entry("unlink", "there is one device, not files"),
             Map.entry("trim_percentage", "trims are not supported yet"),
             Map.entry("dedupe_percentage", "the data pattern is fixed"),
