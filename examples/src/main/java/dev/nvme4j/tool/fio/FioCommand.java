@@ -298,8 +298,8 @@ public final class FioCommand implements Callable<Integer> {
                 run.statusEvery(statusInterval, out);
             }
             results.addAll(run.run(terminal ? spec.commandLine().getOut() : null, runners));
-            if (runners.stream().anyMatch(JobRunner::stopRequested)) {
-                break; // Ctrl-C: report what ran
+            if (runners.stream().anyMatch(JobRunner::stopRequested) || run.exitedAll()) {
+                break; // Ctrl-C, or exitall with exit_what=all: report what ran
             }
             if (ToolException.ifDeviceGone(controller, "", null) != null) {
                 break; // the device went away: no later phase can run; report what ran

@@ -192,6 +192,36 @@ public final class FioOptions {
             description = "Wait for the jobs before this one to end, then start a new reporting group.")
     public boolean stonewall;
 
+    @Option(names = "--exitall", arity = "0..1", fallbackValue = "1", converter = FioFlag.class, paramLabel = "0|1",
+            description = "When this job finishes, stop the others (which: --exit_what), as in fio.")
+    public boolean exitall;
+
+    /** {@code --exit_what}: which jobs a finished exitall job stops. */
+    public enum ExitWhat {
+        /** The jobs of its reporting group. */
+        GROUP,
+        /** Every job running (all groups up to the next stonewall); the next stonewalled jobs still run. */
+        STONEWALL,
+        /** Every job, and no later job starts. */
+        ALL;
+
+        /** Converter accepting {@code group}, {@code stonewall}, {@code all}. */
+        public static final class Converter extends LowerCaseEnumConverter<ExitWhat> {
+            public Converter() {
+                super(ExitWhat.class);
+            }
+        }
+    }
+
+    @Option(names = "--exit_what", paramLabel = "group|stonewall|all", converter = ExitWhat.Converter.class,
+            description = "Which jobs an exitall job stops when it finishes: its group (default), all running "
+            + "ones (stonewall), or all including later ones (all).")
+    public ExitWhat exitWhat = ExitWhat.GROUP;
+
+    @Option(names = "--wait_for", paramLabel = "JOB",
+            description = "Start this job when every job called JOB (defined before it) has finished, as in fio.")
+    public String waitFor;
+
     @Option(names = "--new_group", arity = "0..1", fallbackValue = "1", converter = FioFlag.class,
             paramLabel = "0|1", description = "Start a new reporting group (without waiting).")
     public boolean newGroup;
