@@ -210,4 +210,32 @@ class FioFlowOptionsTest {
         assertTrue(bad("fio", "--loops=0").err().contains("'--loops': must be between 1"));
         assertTrue(bad("fio", "--bssplit=1000/100").err().contains("1000 is not a multiple of the LBA size"));
     }
+
+    /** The highest LBA past the last one the run touched. */
+    private static long end(Run r) {
+        return r.ios().stream().mapToLong(io -> io[1] + io[2]).max().orElse(0);
+    }
+
+    @Test
+    void filesizeSizesTheRegionAndSizeOnlyCapsTheBytesAsInFio() throws IOException {
+        // fio 3.33 on one file: filesize=64k with size=128k reads 64k, with size=32k 32k, with
+        // io_size=128k 128k (wrapping); filesize=10k-64k with randseed=5 gave a 61440-byte file.
+        Run big = run("--rw=read", "--filesize=64k", "--size=128k");
+        assertEquals(65536, big.job().get("read").get("io_bytes").asLong(), "size is clamped to the file's");
+        Run capped = run("--rw=randread", "--filesize=64k", "--size=32k");
+        assertEquals(32768, capped.job().get("read").get("io_bytes").asLong());
+        assertTrue(end(capped) <= 16, "random offsets over the 64k region");
+        Run wraps = run("--rw=read", "--filesize=64k", "--io_size=128k");
+        assertEquals(131072, wraps.job().get("read").get("io_bytes").asLong());
+        assertEquals(16, end(wraps), "within the 64k region");
+        Run alone = run("--rw=write", "--filesize=48k");
+        assertEquals(49152, alone.job().get("write").get("io_bytes").asLong());
+        for (long seed = 1; seed <= 4; seed++) {
+            Run range = run("--rw=write", "--filesize=10k-64k", "--randseed=" + seed);
+            long bytes = range.job().get("write").get("io_bytes").asLong();
+            assertTrue(bytes >= 8192 && bytes < 65536 && bytes % 4096 == 0, "in the range, whole blocks: " + bytes);
+        }
+        assertTrue(bad("fio", "--filesize=64k-32k").err().contains("--filesize"));
+        assertTrue(bad("fio", "--filesize=2k").err().contains("--filesize"), "less than one block");
+    }
 }

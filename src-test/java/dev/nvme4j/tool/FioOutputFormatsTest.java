@@ -75,4 +75,38 @@ class FioOutputFormatsTest {
         String minimal = run("fio", "--name=t", "--rw=randrw", "--size=1m", "--minimal").out().strip();
         assertEquals(130, minimal.split(";", -1).length, "--minimal is terse: " + minimal);
     }
+
+    /** Which reports a run printed: t terse, j JSON, n normal, in the order they appear. */
+    private static String reports(String... formatArgs) {
+        String[] args = new String[formatArgs.length + 2];
+        args[0] = "fio";
+        args[1] = "--size=16k";
+        System.arraycopy(formatArgs, 0, args, 2, formatArgs.length);
+        StringBuilder sb = new StringBuilder();
+        for (String line : run(args).out().split("\n")) {
+            if (line.startsWith("3;")) {
+                sb.append('t');
+            } else if (line.equals("{")) {
+                sb.append('j');
+            } else if (line.startsWith("Run status group")) {
+                sb.append('n');
+            }
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void minimalOutputFormatAndAppendTerseApplyInTheOrderGivenAsInFio() {
+        // fio 3.33 (init.c): --minimal sets terse, --output-format sets its list, --append-terse adds
+        // terse to what is set so far; the last one given wins. Checked with fio 3.33 on a file.
+        assertEquals("j", reports("--minimal", "--output-format=json"));
+        assertEquals("t", reports("--output-format=json", "--minimal"));
+        assertEquals("j", reports("--append-terse", "--output-format=json"));
+        assertEquals("tj", reports("--output-format=json", "--append-terse"));
+        assertEquals("t", reports("--output-format=json", "--append-terse", "--minimal"));
+        assertEquals("n", reports("--minimal", "--output-format", "normal"));
+        assertEquals("tn", reports("--append-terse"));
+        assertEquals("t", reports("--output-format=minimal"), "fio's other names for terse");
+        assertEquals("tj", reports("--output-format=csv,json"));
+    }
 }

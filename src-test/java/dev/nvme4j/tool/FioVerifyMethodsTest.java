@@ -1,5 +1,6 @@
 package dev.nvme4j.tool;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,8 +10,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * fio's verify methods beyond crc32c/md5/sha256 (every checksum fio names, meta, pattern,
@@ -161,6 +165,41 @@ class FioVerifyMethodsTest {
                 assertEquals(2, r.verify().get("bad_blocks").asLong());
                 assertEquals(16, reads);
             }
+        }
+    }
+
+    @Test
+    void verifyDumpWritesTheBadUnitAsReceivedAndAsExpected(@TempDir Path dir) throws IOException {
+        FakeController fake = new FakeController(4096, 4096);
+        fake.corruptReadAt(7);
+        fake.corruptReadAt(9);
+        Run bad = run(fake, "--rw=write", "--bs=8k", "--size=64k", "--verify=md5", "--verify_dump=1",
+                "--aux-path=" + dir);
+        assertEquals(1, bad.tool().exit(), bad.tool().toString());
+        // as fio names them: the file's (here the device's) name, the unit's byte offset, received/expected
+        for (long lba : new long[] {7, 9}) {
+            Path received = dir.resolve("mock." + lba * 4096 + ".received");
+            Path expected = dir.resolve("mock." + lba * 4096 + ".expected");
+            assertTrue(bad.tool().err().contains("lba " + lba + ": received data dumped as " + dir.resolve("mock."
+                    + lba * 4096) + ".received"), bad.tool().err());
+            byte[] media = fake.mediaAt(lba, 1);
+            assertArrayEquals(media, Files.readAllBytes(expected), "expected: what the write put there");
+            byte[] got = Files.readAllBytes(received);
+            assertEquals(4096, got.length);
+            assertEquals((byte) ~media[0], got[0], "received: the read's data, its first byte flipped");
+            assertArrayEquals(java.util.Arrays.copyOfRange(media, 1, 4096), java.util.Arrays.copyOfRange(got, 1, 4096));
+        }
+        assertEquals(2, bad.verify().get("bad").size());
+        assertEquals(dir.resolve("mock.28672").toString(), bad.verify().get("bad").get(0).get("dump").asText());
+        try (var files = Files.list(dir)) {
+            assertEquals(4, files.count(), "two files per bad unit, none for the good ones");
+        }
+        FakeController again = new FakeController(4096, 4096);
+        again.corruptReadAt(7);
+        Path none = Files.createDirectory(dir.resolve("none"));
+        run(again, "--rw=write", "--size=64k", "--verify=md5", "--aux-path=" + none);
+        try (var files = Files.list(none)) {
+            assertEquals(0, files.count(), "verify_dump is off by default");
         }
     }
 }

@@ -13,8 +13,13 @@ import picocli.CommandLine.Option;
 public final class CompatOptions {
     /** Accepted options that change nothing (see {@link #ignored}). */
     static final Set<String> IGNORED = Set.of("directory", "create_serialize", "invalidate",
-            "fadvise_hint", "exitall", "gtod_reduce", "random_generator", "iodepth_batch_submit", "iodepth_batch",
-            "iodepth_batch_complete", "iodepth_batch_complete_min", "iodepth_batch_complete_max", "iodepth_low");
+            "fadvise_hint", "gtod_reduce", "random_generator", "iodepth_batch_submit", "iodepth_batch",
+            "iodepth_batch_complete", "iodepth_batch_complete_min", "iodepth_batch_complete_max", "iodepth_low",
+            "sqthread_poll", "sqthread_poll_cpu", "hipri", "fixedbufs", "registerfiles", "nonvectored", "force_async");
+
+    /** fio's io_uring options, for their note. */
+    private static final Set<String> IO_URING = Set.of("sqthread_poll", "sqthread_poll_cpu", "hipri", "fixedbufs",
+            "registerfiles", "nonvectored", "force_async");
 
     @Option(names = "--description", paramLabel = "TEXT", description = "Text describing the job (accepted).")
     public String description;
@@ -37,12 +42,33 @@ public final class CompatOptions {
             description = "Accepted: every job runs on its own thread anyway.")
     public boolean thread;
 
-    @Option(names = {"--directory", "--create_serialize", "--invalidate", "--fadvise_hint", "--exitall",
+    @Option(names = {"--directory", "--create_serialize", "--invalidate", "--fadvise_hint",
         "--gtod_reduce", "--random_generator",
         "--iodepth_batch_submit", "--iodepth_batch", "--iodepth_batch_complete", "--iodepth_batch_complete_min",
-        "--iodepth_batch_complete_max", "--iodepth_low"}, paramLabel = "VALUE", arity = "0..1", fallbackValue = "1",
+        "--iodepth_batch_complete_max", "--iodepth_low", "--sqthread_poll", "--sqthread_poll_cpu", "--hipri",
+        "--fixedbufs", "--registerfiles", "--nonvectored", "--force_async"}, paramLabel = "VALUE", arity = "0..1",
+            fallbackValue = "1",
             description = "Accepted for fio's job files; they do not change what nvme4j does (noted).")
     public List<String> ignored = new ArrayList<>();
+
+    @Option(names = "--cmd_type", paramLabel = "nvme",
+            description = "fio's io_uring_cmd command type: nvme (accepted: nvme4j sends NVMe commands itself).")
+    void cmdType(String type) {
+        if (!type.strip().equalsIgnoreCase("nvme")) {
+            throw new picocli.CommandLine.TypeConversionException("nvme4j sends NVMe commands only (cmd_type=nvme) "
+                    + "but was '" + type + "'");
+        }
+    }
+
+    @Option(names = "--io_submit_mode", paramLabel = "inline",
+            description = "inline (fio's default, what nvme4j does: each job submits from its own thread).")
+    void ioSubmitMode(String mode) {
+        if (!mode.strip().equalsIgnoreCase("inline")) {
+            throw new picocli.CommandLine.TypeConversionException("nvme4j submits inline, from each job's own thread "
+                    + "(there is no offload thread); remove io_submit_mode or give inline, and pace with rate_iops "
+                    + "(rate_process=linear) instead, but was '" + mode + "'");
+        }
+    }
 
     /**
      * Notes on accepted options that do not apply to nvme4j, one per option, for stderr.
@@ -60,7 +86,9 @@ public final class CompatOptions {
                     + "goes straight to the device, never through a page cache");
         }
         for (String g : given) {
-            if (IGNORED.contains(g)) {
+            if (IO_URING.contains(g)) {
+                notes.add(g + " is io_uring's and does not apply: nvme4j drives its own NVMe queue pairs (ignored)");
+            } else if (IGNORED.contains(g)) {
                 notes.add(g + " does not apply to nvme4j and is ignored");
             }
         }

@@ -66,22 +66,43 @@ public final class FioCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FILE", description = "Write the report to FILE instead of stdout.")
     Path output;
 
+    @Option(names = "--aux-path", paramLabel = "DIR",
+            description = "Where verify_dump writes its files (default: the working directory), as in fio.")
+    Path auxPath;
+
     @Option(names = "--status-interval", paramLabel = "TIME", converter = TimeSpec.Positive.class,
             description = "Print each job's cumulative status every TIME (plain number: seconds).")
     Duration statusInterval;
 
+    /**
+     * The report formats. As in fio, {@code --minimal}, {@code --output-format} and
+     * {@code --append-terse} apply in the order given: the first two set the formats, the last adds
+     * terse to those set so far (picocli calls the setters in command-line order).
+     */
+    private FioFormat.Formats outputFormat = FioFormat.Formats.of(FioFormat.NORMAL);
+
     @Option(names = "--output-format", paramLabel = "FORMAT[,FORMAT...]", converter = FioFormat.Converter.class,
-            defaultValue = "normal", description = "normal, json, json+ (json with fio's latency bins) or terse "
-            + "(fio's semicolon-separated version 3), or several separated by commas as in fio (normal,json) "
-            + "(default ${DEFAULT-VALUE}).")
-    FioFormat.Formats outputFormat = FioFormat.Formats.of(FioFormat.NORMAL);
+            description = "normal, json, json+ (json with fio's latency bins) or terse (also minimal or csv: fio's "
+            + "semicolon-separated version 3), or several separated by commas as in fio (normal,json) (default "
+            + "normal; as in fio, the last of --output-format and --minimal wins).")
+    void outputFormat(FioFormat.Formats formats) {
+        outputFormat = formats;
+    }
 
     @Option(names = "--minimal", description = "fio's other name for --output-format=terse.")
-    boolean minimal;
+    void minimal(boolean on) {
+        if (on) {
+            outputFormat = FioFormat.Formats.of(FioFormat.TERSE);
+        }
+    }
 
     @Option(names = "--append-terse", description = "Also print the terse line (fio's older spelling of "
-            + "--output-format=...,terse).")
-    boolean appendTerse;
+            + "--output-format=...,terse; as in fio, it adds terse to the formats given before it).")
+    void appendTerse(boolean on) {
+        if (on) {
+            outputFormat = outputFormat.with(FioFormat.TERSE);
+        }
+    }
 
     @Option(names = "--eta", paramLabel = "auto|always|never", converter = FioOptions.Eta.Converter.class,
             defaultValue = "auto", description = "Live progress line: on a terminal (auto, default), always or never.")
@@ -110,6 +131,10 @@ public final class FioCommand implements Callable<Integer> {
         noted.forEach(n -> err.println("nvme4j: note: " + n));
         err.flush();
         selectDevice(jobs);
+        for (JobDefs.JobDef j : jobs) {
+            j.options().checks.dumpDevice = device.device;
+            j.options().checks.dumpDir = auxPath != null ? auxPath : Path.of("");
+        }
         if (device.isTcp()) {
             for (JobDefs.JobDef j : jobs) {
                 if (!j.given().contains("mode")) {
@@ -246,8 +271,7 @@ public final class FioCommand implements Callable<Integer> {
             phases.get(phases.size() - 1).addAll(specs);
             all.addAll(specs);
         }
-        FioFormat.Formats formats = minimal ? FioFormat.Formats.of(FioFormat.TERSE)
-                : appendTerse ? outputFormat.with(FioFormat.TERSE) : outputFormat;
+        FioFormat.Formats formats = outputFormat;
         boolean normal = formats.has(FioFormat.NORMAL);
         if (normal) {
             new NormalReport(out).header(all);
@@ -277,8 +301,8 @@ public final class FioCommand implements Callable<Integer> {
                 run.statusEvery(statusInterval, out);
             }
             results.addAll(run.run(terminal ? spec.commandLine().getOut() : null, runners));
-            if (runners.stream().anyMatch(JobRunner::stopRequested)) {
-                break; // Ctrl-C: report what ran
+            if (runners.stream().anyMatch(JobRunner::stopRequested) || run.exitedAll()) {
+                break; // Ctrl-C, or exitall with exit_what=all: report what ran
             }
             if (ToolException.ifDeviceGone(controller, "", null) != null) {
                 break; // the device went away: no later phase can run; report what ran
@@ -390,6 +414,12 @@ public final class FioCommand implements Callable<Integer> {
                 Mismatch first = r.mismatches().get(0);
                 err.println("nvme4j: " + job + ": verify failed: " + r.mismatchCount() + " bad block(s), first "
                         + first.describe());
+                for (Mismatch m : r.mismatches()) {
+                    if (m.dump() != null) { // as fio's verify_dump says
+                        err.println("nvme4j: " + job + ": lba " + m.lba() + ": received data dumped as " + m.dump()
+                                + ".received, expected data dumped as " + m.dump() + ".expected");
+                    }
+                }
                 status = ToolException.FAILURE;
             }
         }

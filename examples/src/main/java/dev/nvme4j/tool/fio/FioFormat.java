@@ -83,8 +83,11 @@ public enum FioFormat {
                         found = f;
                     }
                 }
+                if (v.equals("minimal") || v.equals("csv")) {
+                    found = TERSE; // fio's other names
+                }
                 if (found == null) {
-                    throw new TypeConversionException("expected normal, json, json+ or terse, or several of them "
+                    throw new TypeConversionException("expected normal, json, json+ or terse (minimal, csv), or several of them "
                             + "separated by commas (normal,json), but was '" + value + "'");
                 }
                 set.add(found);

@@ -157,6 +157,11 @@ public final class FioOptions {
                     + "namespace divided among the jobs).")
     public Amount size;
 
+    @Option(names = "--filesize", paramLabel = "SIZE|LOW-HIGH", converter = FileSizeRange.Converter.class,
+            description = "As fio's size of each job's file: the bytes of each job's region (a range: drawn for each "
+            + "job); --size then only caps the bytes transferred, which --io_size sets when given.")
+    public FileSizeRange filesize;
+
     @Option(names = {"--fill_device", "--fill_fs"}, arity = "0..1", fallbackValue = "1", converter = FioFlag.class,
             paramLabel = "0|1", description = "The region runs to the end of the namespace (divided among the "
             + "jobs), whatever --size says; fio writes until the device is full, which this is for a namespace.")
@@ -186,6 +191,36 @@ public final class FioOptions {
             converter = FioFlag.class, paramLabel = "0|1",
             description = "Wait for the jobs before this one to end, then start a new reporting group.")
     public boolean stonewall;
+
+    @Option(names = "--exitall", arity = "0..1", fallbackValue = "1", converter = FioFlag.class, paramLabel = "0|1",
+            description = "When this job finishes, stop the others (which: --exit_what), as in fio.")
+    public boolean exitall;
+
+    /** {@code --exit_what}: which jobs a finished exitall job stops. */
+    public enum ExitWhat {
+        /** The jobs of its reporting group. */
+        GROUP,
+        /** Every job running (all groups up to the next stonewall); the next stonewalled jobs still run. */
+        STONEWALL,
+        /** Every job, and no later job starts. */
+        ALL;
+
+        /** Converter accepting {@code group}, {@code stonewall}, {@code all}. */
+        public static final class Converter extends LowerCaseEnumConverter<ExitWhat> {
+            public Converter() {
+                super(ExitWhat.class);
+            }
+        }
+    }
+
+    @Option(names = "--exit_what", paramLabel = "group|stonewall|all", converter = ExitWhat.Converter.class,
+            description = "Which jobs an exitall job stops when it finishes: its group (default), all running "
+            + "ones (stonewall), or all including later ones (all).")
+    public ExitWhat exitWhat = ExitWhat.GROUP;
+
+    @Option(names = "--wait_for", paramLabel = "JOB",
+            description = "Start this job when every job called JOB (defined before it) has finished, as in fio.")
+    public String waitFor;
 
     @Option(names = "--new_group", arity = "0..1", fallbackValue = "1", converter = FioFlag.class,
             paramLabel = "0|1", description = "Start a new reporting group (without waiting).")

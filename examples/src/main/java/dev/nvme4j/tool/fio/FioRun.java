@@ -17,10 +17,31 @@ public final class FioRun {
     private final List<JobSpec> specs;
     private PrintWriter statusOut;
     private java.time.Duration statusInterval;
+    /** An exitall job with exit_what=all finished: no later job is to start. */
+    private volatile boolean exitedAll;
 
     public FioRun(Controller controller, List<JobSpec> specs) {
         this.controller = controller;
         this.specs = List.copyOf(specs);
+    }
+
+    /** True when an exitall job with exit_what=all finished: the run ends after these jobs. */
+    public boolean exitedAll() {
+        return exitedAll;
+    }
+
+    /** fio's exitall: {@code finished}'s job stops the others of its group, or all of these (exit_what). */
+    private void exitAll(JobSpec finished, List<JobRunner> runners) {
+        FioOptions o = finished.options();
+        if (!o.exitall) {
+            return;
+        }
+        exitedAll |= o.exitWhat == FioOptions.ExitWhat.ALL;
+        for (JobRunner r : runners) {
+            if (o.exitWhat != FioOptions.ExitWhat.GROUP || r.spec().group() == finished.group()) {
+                r.terminate();
+            }
+        }
     }
 
     /** Prints each job's cumulative status to {@code out} every {@code interval} (fio's --status-interval). */
@@ -50,8 +71,16 @@ public final class FioRun {
         List<FutureTask<JobResult>> tasks = new ArrayList<>();
         for (JobSpec spec : specs) {
             JobRunner runner = new JobRunner(spec, controller, ready, go);
+            String waitFor = spec.options().waitFor;
+            if (waitFor != null) { // fio's wait_for: the jobs of that name defined before this one
+                runner.waitFor(runners.stream().filter(r -> r.spec().name().equals(waitFor)).toList());
+            }
             runners.add(runner);
-            FutureTask<JobResult> task = new FutureTask<>(runner::call);
+            FutureTask<JobResult> task = new FutureTask<>(() -> {
+                JobResult r = runner.call();
+                exitAll(spec, runners);
+                return r;
+            });
             tasks.add(task);
             Thread t = new Thread(task, "nvme4j-job-" + spec.name() + "-" + spec.index());
             t.setDaemon(true);

@@ -96,9 +96,13 @@ public final class FlowOptions {
         return randseed != null ? randseed : randrepeat ? 0x6E766D65346AL : System.nanoTime();
     }
 
-    /** The flow of a job over {@code regionBytes} with these sizes. */
-    JobSpec.Flow flow(BlockSizes sizes, long regionBytes, boolean timeBased) {
-        long perLoop = ioSize != null ? ioSize : regionBytes;
+    /**
+     * The flow of a job over {@code regionBytes} with these sizes.
+     *
+     * @param ioDefault the bytes to transfer per loop when {@code --io_size} is not given, null for the region's
+     */
+    JobSpec.Flow flow(BlockSizes sizes, long regionBytes, boolean timeBased, Long ioDefault) {
+        long perLoop = ioSize != null ? ioSize : ioDefault != null ? ioDefault : regionBytes;
         long bytesLimit = timeBased || perLoop > Long.MAX_VALUE / loops ? Long.MAX_VALUE : perLoop * loops;
         RandomDistribution d = distribution();
         // as fio: a non-uniform distribution has no random map

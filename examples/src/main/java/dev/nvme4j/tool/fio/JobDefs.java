@@ -30,19 +30,62 @@ public final class JobDefs {
     }
 
     /** fio options nvme4j knows and does not support, with the reason given to the user. */
-    static final Map<String, String> UNSUPPORTED = Map.ofEntries(
-            Map.entry("verify_backlog", "verification runs after the write pass"),
-            Map.entry("io_submit_mode", "submission is always inline"),
-            Map.entry("flow", "flow control between jobs is not supported"),
-            Map.entry("latency_target", "latency targets are not supported"),
-            Map.entry("zonemode", "zoned workloads are not supported"),
-            Map.entry("cpus_allowed", "CPU affinity is not supported"),
-            Map.entry("nrfiles", "there is one device, not files"),
-            Map.entry("filesize", "there is one device, not files; use --size"),
-            Map.entry("unlink", "there is one device, not files"),
-            Map.entry("trim_percentage", "trims are not supported yet"),
-            Map.entry("dedupe_percentage", "the data pattern is fixed"),
-            Map.entry("scramble_buffers", "write data is random (or zeros: zero_buffers), never scrambled"));
+    static final Map<String, String> UNSUPPORTED = unsupported();
+
+    private static Map<String, String> unsupported() {
+        Map<String, String> m = new java.util.HashMap<>();
+        String files = "nvme4j works on one NVMe namespace, not on files; give the job's region with size and offset";
+        String cpus = "CPU and NUMA placement is not supported; pin the whole process with taskset or numactl";
+        String prio = "nvme4j gives commands no priority (NVMe queue arbitration is not used); remove it";
+        String lat = "nvme4j always records slat, clat and lat; remove it";
+        for (String k : List.of("nrfiles", "filename_format", "create_on_open", "unlink", "unlink_each_loop",
+                "file_service_type", "opendir", "openfiles", "fallocate", "pre_read")) {
+            m.put(k, files);
+        }
+        for (String k : List.of("cpus_allowed", "cpumask", "cpus_allowed_policy", "numa_cpu_nodes",
+                "numa_mem_policy")) {
+            m.put(k, cpus);
+        }
+        for (String k : List.of("cmdprio_percentage", "cmdprio", "cmdprio_class", "cmdprio_bssplit", "prio",
+                "prioclass", "log_prio")) {
+            m.put(k, prio);
+        }
+        for (String k : List.of("disable_lat", "disable_clat", "disable_slat", "disable_bw_measurement")) {
+            m.put(k, lat);
+        }
+        for (String k : List.of("flow", "flow_id", "flow_watermark", "flow_sleep")) {
+            m.put(k, "flow control between jobs is not supported; pace each job with rate_iops or rate instead");
+        }
+        for (String k : List.of("latency_target", "latency_window", "latency_percentile", "latency_run")) {
+            m.put(k, "nvme4j does not search for the depth that meets a latency target; run fixed iodepth values "
+                    + "and compare their clat percentiles");
+        }
+        for (String k : List.of("steadystate", "ss", "ss_dur", "ss_ramp", "steadystate_duration",
+                "steadystate_ramp_time")) {
+            m.put(k, "steady-state detection is not supported; run time_based for a fixed runtime and compare the "
+                    + "windows of write_bw_log / write_iops_log with log_avg_msec");
+        }
+        for (String k : List.of("continue_on_error", "ignore_error", "error_dump")) {
+            m.put(k, "a job stops at its first I/O error and reports it with its NVMe status; remove it");
+        }
+        for (String k : List.of("trim_percentage", "trim_backlog", "trim_backlog_batch", "trim_verify_zero")) {
+            m.put(k, "trims inside a write workload are not supported; run rw=trim or randtrim as a job of its own");
+        }
+        for (String k : List.of("md_per_io_size", "pi_act", "pi_chk", "apptag", "apptag_mask")) {
+            m.put(k, "use --pi=host|controller|off and --pi-check=guard,app,ref: the metadata buffers follow the "
+                    + "namespace's format");
+        }
+        m.put("zonemode", "nvme4j has no zoned namespace support (zone append, zone management); run the workload "
+                + "on a conventional namespace");
+        m.put("fdp", "Flexible Data Placement is not supported; remove it");
+        m.put("dedupe_percentage", "write data is random or a pattern, not deduplicable in shares; use "
+                + "buffer_compress_percentage or buffer_pattern");
+        m.put("scramble_buffers", "write data is random (or zeros: zero_buffers), never scrambled");
+        m.put("verify_async", "verification runs on each job's own thread; remove it");
+        m.put("verify_state_save", "verify state is not saved; use do_verify=0 then verify_only with the same options");
+        m.put("verify_state_load", "verify state is not saved; use do_verify=0 then verify_only with the same options");
+        return Map.copyOf(m);
+    }
 
     @Command(name = "fio")
     static final class Holder {
@@ -112,6 +155,13 @@ public final class JobDefs {
         if (files.isEmpty() && named.isEmpty()) {
             jobs.add(parse(null, defaults, "the command line"));
         }
+        for (int i = 0; i < jobs.size(); i++) {
+            String waitee = jobs.get(i).options().waitFor;
+            if (waitee != null && jobs.subList(0, i).stream().noneMatch(j -> j.name().equals(waitee))) {
+                throw ToolException.usage("job '" + jobs.get(i).name() + "': Invalid value for option '--wait_for': "
+                        + "no job called '" + waitee + "' before it (as in fio, the job waited for is defined first)");
+            }
+        }
         if (jobs.isEmpty()) {
             throw ToolException.usage(sections.isEmpty() ? "no jobs: the job files have only [global] sections"
                     : "no job is called " + String.join(" or ", sections) + " (--section)");
@@ -165,7 +215,7 @@ public final class JobDefs {
         if (jobSpec.findOption("--" + e.key()) == null) {
             throw ToolException.usage(e.origin() + ": unknown option '" + e.key() + "'"
                     + (commandSpec.findOption("--" + e.key()) != null ? " in a job file (give it on the command line)"
-                    : ""));
+                    : " (not a fio job option nvme4j knows; the options of fio's other I/O engines do not apply)"));
         }
         try {
             parseArgs(List.of(e.asArg()));

@@ -156,8 +156,8 @@ final class JobIo implements IoCallback {
         this.iosLimit = iosLimit;
         next.beginPass(phase);
         stopIssuing = false;
-        if (verifier != null && phase != JobPhase.WRITE_PASS) {
-            verifier.checkReads(phase == JobPhase.VERIFY_PASS && !spec.options().checks.verifyOnly);
+        if (verifier != null && (phase != JobPhase.WRITE_PASS || next.readsBack())) {
+            verifier.checkReads(phase != JobPhase.MAIN && !spec.options().checks.verifyOnly);
         }
         resetFlow(now);
     }
@@ -239,13 +239,14 @@ final class JobIo implements IoCallback {
      */
     private boolean issueOne(long t0, boolean deferStamp) {
         if (!next.choose(bytesLimit - issuedBytes)) {
-            stopIssuing = true; // as fio: the pass ends at the region's end
+            stopIssuing = next.passEnded(); // as fio: the pass ends at the region's end
             return false;
         }
         int slot = free[freeCount - 1];
         int blocks = next.blocks();
         long lba = next.lba();
         byte dir = next.dir();
+        next.issuing(slot); // before the call: the I/O may complete inside it
         if (dir == WRITE && (verifier != null || refill)) {
             prepareWrite(slot, blocks, lba);
         }
@@ -267,6 +268,7 @@ final class JobIo implements IoCallback {
         }
         if (!accepted) {
             free[freeCount++] = slot;
+            next.refused(slot);
             return false;
         }
         if (deferStamp && deferredCount < deferred.length) {
@@ -277,9 +279,10 @@ final class JobIo implements IoCallback {
                 slotSubmitted[slot] = t1;
             }
         }
-        next.issued();
-        issuedIos++;
-        issuedBytes += (long) blocks * lbaSize;
+        if (next.issued()) { // a verify_backlog read is not counted in the pass's size (fio allows for them)
+            issuedIos++;
+            issuedBytes += (long) blocks * lbaSize;
+        }
         return true;
     }
 
@@ -360,6 +363,7 @@ final class JobIo implements IoCallback {
         int slot = (int) tag;
         long now = completionTime();
         byte dir = slotDir[slot];
+        next.completed(slot, dir);
         if (status != Status.SUCCESS) {
             failed(slot, status);
         } else {
@@ -423,6 +427,11 @@ final class JobIo implements IoCallback {
 
     JobVerifier verifier() {
         return verifier;
+    }
+
+    /** True when verify_fatal stopped the job at a bad unit. */
+    boolean verifyStopped() {
+        return verifier != null && verifier.stopped();
     }
 
     long[] depthLevels() {

@@ -83,8 +83,15 @@ final class JobPlanner {
             throw ToolException.usage("Invalid value for option '--offset': " + offset + " is beyond namespace "
                     + ns.nsid() + " (" + nsBytes + " bytes)");
         }
-        long region = size != null ? size : (nsBytes - offset) / numjobs;
+        FileSizeRange filesize = o.fillDevice ? null : o.filesize;
+        // as fio: filesize sizes the file (here the region); size then only caps the bytes of I/O
+        long region = filesize != null ? filesize.high() : size != null ? size : (nsBytes - offset) / numjobs;
         region -= region % unit;
+        long smallest = filesize != null ? filesize.low() - filesize.low() % unit : region;
+        if (filesize != null && smallest < maxBs) {
+            throw ToolException.usage("Invalid value for option '--filesize': each job's region must hold at least "
+                    + "one block of " + sizeOption + " (" + maxBs + " bytes) but is " + filesize.low() + " bytes");
+        }
         if (region < maxBs) {
             throw ToolException.usage("Invalid value for option '--size': each job's region must hold at least one "
                     + "block of " + sizeOption + " (" + maxBs + " bytes) but is " + (size != null ? size : region)
@@ -100,14 +107,17 @@ final class JobPlanner {
                     + " blocks of " + lba + ")");
         }
         long seed = o.flow.seed();
-        JobSpec.Flow flow = o.flow.flow(sizes, region, o.timeBased);
         long generation = System.currentTimeMillis();
         List<JobSpec> jobs = new ArrayList<>(numjobs);
         for (int i = 0; i < numjobs; i++) {
             long startLba = (offset + step * i) / lba;
+            long own = filesize == null ? region : filesize.pick(seed + i, unit);
+            // as fio, which clamps size to the file's: at most the region
+            Long ioDefault = filesize != null && size != null ? Long.valueOf(Math.min(size, own)) : null;
+            JobSpec.Flow flow = o.flow.flow(sizes, own, o.timeBased, ioDefault);
             jobs.add(new JobSpec(o.jobName(), i, firstNumber + i, o.rw, o.rwmixread, maxBs, maxBs / lba, o.iodepth,
                     o.runtime == null ? 0 : o.runtime.toNanos(), o.timeBased, o.rampTime.toNanos(), ns.nsid(),
-                    startLba, region / unit, o.checks.enabled(), generation, seed + i * 0x9E3779B97F4A7C15L,
+                    startLba, own / unit, o.checks.enabled(), generation, seed + i * 0x9E3779B97F4A7C15L,
                     o.mode.completionMode(), group, o, flow));
         }
         return jobs;

@@ -51,6 +51,10 @@ public final class JobRunner implements JobProgress {
     private volatile long startedNanos;
     private volatile boolean finished;
     private volatile boolean stopRequested;
+    /** requestStop() was called (Ctrl-C), not {@link #terminate()}. */
+    private volatile boolean interrupted;
+    /** fio's wait_for: the jobs that must finish before this one starts. */
+    private List<JobRunner> waitees = List.of();
 
     /**
      * @param ready counted down when this job is set up (or failed to)
@@ -96,14 +100,25 @@ public final class JobRunner implements JobProgress {
         return finished;
     }
 
+    /** fio's wait_for: this job starts when {@code jobs} have finished. Before {@link #call()}. */
+    void waitFor(List<JobRunner> jobs) {
+        waitees = List.copyOf(jobs);
+    }
+
     /** Asks the job to stop issuing I/O (e.g. on Ctrl-C); it drains and reports. Any thread. */
     public void requestStop() {
+        interrupted = true;
+        stopRequested = true;
+    }
+
+    /** fio's exitall: another job finished and stops this one; it drains and reports. Any thread. */
+    void terminate() {
         stopRequested = true;
     }
 
     /** True once {@link #requestStop()} was called. */
     public boolean stopRequested() {
-        return stopRequested;
+        return interrupted;
     }
 
     /** True while the job records reads (for the rate sampler). */
@@ -135,12 +150,14 @@ public final class JobRunner implements JobProgress {
             waitStartDelay();
             startedNanos = System.nanoTime();
             VerifyOptions v = spec.options().checks;
-            if (failure == null && spec.writeThenVerify() && v.verifyOnly) {
+            if (stopRequested) {
+                phaseChar = '_'; // stopped before it started (exitall, Ctrl-C): it reports no I/O
+            } else if (failure == null && spec.writeThenVerify() && v.verifyOnly) {
                 writePassBytes = spec.regionBytes(); // what the earlier run's write pass wrote
                 runPhase(JobPhase.VERIFY_PASS);
             } else if (failure == null && spec.writeThenVerify()) {
                 runPhase(JobPhase.WRITE_PASS);
-                if (ok() && !stopRequested && v.doVerify) {
+                if (ok() && !stopRequested && v.doVerify && !io.verifyStopped()) {
                     runPhase(JobPhase.VERIFY_PASS);
                 }
             } else if (failure == null) {
@@ -166,8 +183,13 @@ public final class JobRunner implements JobProgress {
         finished = true;
     }
 
-    /** fio's startdelay: this job starts that long after the others (a stop request ends the wait). */
+    /** fio's wait_for, then startdelay: this job starts after its waitees, that long after the others (a stop request ends the wait). */
     private void waitStartDelay() {
+        for (JobRunner w : waitees) {
+            while (!stopRequested && !w.finished()) {
+                LockSupport.parkNanos(WAIT_NS / 10);
+            }
+        }
         long until = System.nanoTime() + spec.options().startDelay.toNanos();
         for (long left; !stopRequested && (left = until - System.nanoTime()) > 0; ) {
             LockSupport.parkNanos(Math.min(left, WAIT_NS));
@@ -228,7 +250,9 @@ public final class JobRunner implements JobProgress {
     private void beginPhase(JobPhase phase, boolean ramping, long now) {
         switch (phase) {
             case MAIN -> io.beginPass(phase, spec.flow().bytesLimit(), spec.flow().iosLimit(), now);
-            case WRITE_PASS -> io.beginPass(phase, spec.regionBytes(), Long.MAX_VALUE, now);
+            // with verify_backlog and time_based, as fio: writing (and verifying) for the whole runtime
+            case WRITE_PASS -> io.beginPass(phase, spec.timeBased() && spec.verifyBacklog() ? Long.MAX_VALUE
+                    : spec.regionBytes(), Long.MAX_VALUE, now);
             // every write of the pass, in the same order and sizes
             case VERIFY_PASS -> io.beginPass(phase, writePassBytes,
                     spec.options().checks.verifyOnly ? Long.MAX_VALUE : write.ios(), now);
@@ -244,7 +268,7 @@ public final class JobRunner implements JobProgress {
         io.recording(true, now);
         recordStartNs = now;
         meter.start();
-        recordingReads = phase.reads(spec.rw());
+        recordingReads = phase.reads(spec.rw()) || phase == JobPhase.WRITE_PASS && spec.verifyBacklog();
         recordingWrites = phase.writes(spec.rw());
         io.resetFlow(now); // the ramp's I/O does not count towards the size
     }
@@ -261,6 +285,7 @@ public final class JobRunner implements JobProgress {
         switch (phase) {
             case WRITE_PASS -> {
                 writeRuntimeNs += elapsed;
+                readRuntimeNs += spec.verifyBacklog() ? elapsed : 0;
                 writePassBytes = io.issuedBytes();
             }
             case VERIFY_PASS -> readRuntimeNs += elapsed;

@@ -70,6 +70,12 @@ public record JobSpec(String name, int index, int number, RwMode rw, int rwmixre
         return units * unitBytes();
     }
 
+    /** True when the job reads back its writes while it writes ({@code verify_backlog}). */
+    public boolean verifyBacklog() {
+        VerifyOptions v = options == null ? null : options.checks;
+        return writeThenVerify() && v.doVerify && !v.verifyOnly && v.verifyBacklog != null && v.verifyBacklog > 0;
+    }
+
     /** True when the job writes a pass and then reads it back verifying ({@code --verify} with writes). */
     public boolean writeThenVerify() {
         return verify && rw.writes();

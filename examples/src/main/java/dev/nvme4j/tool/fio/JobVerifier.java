@@ -20,22 +20,28 @@ final class JobVerifier implements VerifyFormat.MismatchSink {
     private long verifiedBlocks;
     private long mismatchCount;
     private final List<Mismatch> mismatches = new ArrayList<>(JobRunner.MAX_MISMATCHES_KEPT);
+    /** verify_dump's files, null without it. */
+    private final VerifyDump dump;
 
     /** @return the job's verifier, or null when the job does not verify */
     static JobVerifier of(JobSpec spec, int lbaSize) {
         if (!spec.verify()) {
             return null;
         }
-        return new JobVerifier(spec.options().checks.format(lbaSize), spec.generation(), spec.index(),
-                spec.options().checks.verifyFatal);
+        VerifyOptions v = spec.options().checks;
+        VerifyFormat format = v.format(lbaSize);
+        VerifyDump dump = v.verifyDump && format != null
+                ? new VerifyDump(v.dumpDir, v.dumpDevice, format, lbaSize, spec.index()) : null;
+        return new JobVerifier(format, spec.generation(), spec.index(), v.verifyFatal, dump);
     }
 
     /**
      * @param format null for {@code verify=null}: the passes run, nothing is stamped or checked
      * @param fatal  fio's verify_fatal: {@link #stopped()} after the first bad unit
      */
-    private JobVerifier(VerifyFormat format, long generation, int jobIndex, boolean fatal) {
+    private JobVerifier(VerifyFormat format, long generation, int jobIndex, boolean fatal, VerifyDump dump) {
         this.format = format;
+        this.dump = dump;
         this.fatal = fatal;
         this.generation = generation;
         this.jobIndex = jobIndex;
@@ -58,7 +64,24 @@ final class JobVerifier implements VerifyFormat.MismatchSink {
     void readCompleted(ByteBuffer data, int blocks, long lba) {
         if (checkReads && format != null) {
             verifiedBlocks += blocks;
+            int kept = mismatches.size();
+            long before = mismatchCount;
             format.check(data, blocks, lba, expectedGeneration, this);
+            if (dump != null && mismatchCount > before) {
+                dumpBad(data, blocks, lba, kept);
+            }
+        }
+    }
+
+    /** verify_dump: writes the bad units of a read to files and names them in the mismatches kept from {@code kept}. */
+    private void dumpBad(ByteBuffer data, int blocks, long lba, int kept) {
+        for (VerifyDump.Dumped d : dump.dumpBad(data, blocks, lba, expectedGeneration)) {
+            for (int i = kept; i < mismatches.size(); i++) {
+                Mismatch m = mismatches.get(i);
+                if (m.lba() >= d.lba() && m.lba() < d.lba() + d.blocks()) {
+                    mismatches.set(i, m.dumpedAs(d.base()));
+                }
+            }
         }
     }
 

@@ -107,6 +107,9 @@ public final class JsonReport {
                     if (m.at() >= 0) {
                         o.put("byte", m.at());
                     }
+                    if (m.dump() != null) {
+                        o.put("dump", m.dump());
+                    }
                 }
             }
             counters(own.putObject("queue_counters"), b.counters());

@@ -9,9 +9,21 @@ package dev.nvme4j.tool.fio;
  * @param found    the value found (magic, checksum computed over the data, LBA, generation or byte)
  * @param checksum the checksum of the job (names a checksum mismatch), null for none
  * @param at       of a pattern mismatch: the first bad byte's offset in block {@code lba}; else -1
+ * @param dump     with verify_dump: the unit's files without {@code .received}/{@code .expected}; else null
  */
 public record Mismatch(long lba, VerifyFormat.Problem problem, long expected, long found,
-                       VerifyFormat.Checksum checksum, int at) {
+                       VerifyFormat.Checksum checksum, int at, String dump) {
+    /** A mismatch that was not dumped. */
+    public Mismatch(long lba, VerifyFormat.Problem problem, long expected, long found, VerifyFormat.Checksum checksum,
+                    int at) {
+        this(lba, problem, expected, found, checksum, at, null);
+    }
+
+    /** This mismatch, its unit dumped to {@code base}.received and {@code base}.expected. */
+    public Mismatch dumpedAs(String base) {
+        return new Mismatch(lba, problem, expected, found, checksum, at, base);
+    }
+
     /** A mismatch of a CRC32C-verified block. */
     public Mismatch(long lba, VerifyFormat.Problem problem, long expected, long found) {
         this(lba, problem, expected, found, VerifyFormat.Checksum.CRC32C, -1);

@@ -5,7 +5,9 @@ import java.util.SplittableRandom;
 /**
  * What a job's next I/O is: its direction (rw, rwmixread), size (per direction) and place (the
  * {@link OffsetGenerator}). Chosen once and kept until the I/O is issued, so that an I/O the
- * queue could not take is the next one again. Allocation-free; the job's thread only.
+ * queue could not take is the next one again. With verify_backlog ({@link VerifyBacklog}) the
+ * next I/O of the write pass may read back an earlier write, and the verify pass reads back what
+ * the backlog still holds. Allocation-free; the job's thread only.
  */
 final class NextIo {
     static final byte READ = 0;
@@ -31,6 +33,14 @@ final class NextIo {
     private long lba;
     private byte dir;
     private int blocks;
+    /** verify_backlog's writes to read back, null without it. */
+    private final VerifyBacklog backlog;
+    /** The verify pass of a job with a backlog: it reads back what the backlog holds. */
+    private boolean draining;
+    /** The chosen I/O reads back the backlog's oldest write. */
+    private boolean readBack;
+    /** {@link #choose} found nothing to issue now, but the pass goes on (a full backlog). */
+    private boolean waiting;
 
     NextIo(JobSpec spec, int lbaSize) {
         this.spec = spec;
@@ -42,6 +52,12 @@ final class NextIo {
                 .distributed(spec.flow().distribution());
         this.mix = new SplittableRandom(spec.seed() ^ 0x5DEECE66DL);
         this.mainDir = spec.rw().trims() ? TRIM : spec.rw().mixed() ? -1 : spec.rw().writes() ? WRITE : READ;
+        this.backlog = VerifyBacklog.of(spec);
+    }
+
+    /** True when the job reads back its writes during the write pass (verify_backlog). */
+    boolean readsBack() {
+        return backlog != null;
     }
 
     /** Starts a pass: offsets and sizes from the beginning (a verify pass replays its write pass). */
@@ -51,6 +67,8 @@ final class NextIo {
         loopsLeft = spec.options().flow.loops;
         sizeRandom = new SplittableRandom(spec.seed() ^ 0x62737A65L); // the same sizes again when verifying
         chosen = false;
+        readBack = false;
+        draining = backlog != null && phase == JobPhase.VERIFY_PASS;
     }
 
     /**
@@ -62,6 +80,21 @@ final class NextIo {
     boolean choose(long bytesLeft) {
         if (chosen) {
             return true;
+        }
+        waiting = false;
+        if (backlog != null) {
+            readBack = draining ? backlog.drainable() : backlog.readDue();
+            if (readBack) {
+                dir = READ;
+                lba = backlog.lba();
+                blocks = backlog.blocks();
+                chosen = true;
+                return true;
+            }
+            if (draining || backlog.full()) {
+                waiting = !draining; // a full backlog waits for its oldest write to complete
+                return false;
+            }
         }
         dir = direction();
         // a verify pass reads back with the sizes of the writes
@@ -88,9 +121,45 @@ final class NextIo {
         return true;
     }
 
-    /** The chosen I/O was issued: the next call to {@link #choose} chooses anew. */
-    void issued() {
+    /** False when {@link #choose} returned false because the pass goes on but nothing may be issued now. */
+    boolean passEnded() {
+        return !waiting;
+    }
+
+    /** The chosen I/O is about to be submitted in {@code slot}. */
+    void issuing(int slot) {
+        if (backlog != null && dir == WRITE) {
+            backlog.writeIssued(slot, lba, blocks);
+        }
+    }
+
+    /** The queue did not take the chosen I/O (it stays chosen). */
+    void refused(int slot) {
+        if (backlog != null && dir == WRITE) {
+            backlog.writeRefused(slot);
+        }
+    }
+
+    /**
+     * The chosen I/O was issued: the next call to {@link #choose} chooses anew.
+     *
+     * @return false for a read back of the backlog (it is not part of the pass's size)
+     */
+    boolean issued() {
         chosen = false;
+        if (readBack) {
+            readBack = false;
+            backlog.readIssued();
+            return false;
+        }
+        return true;
+    }
+
+    /** The I/O in {@code slot}, of direction {@code ioDir}, completed. */
+    void completed(int slot, byte ioDir) {
+        if (backlog != null) {
+            backlog.completed(slot, ioDir == READ);
+        }
     }
 
     long lba() {

@@ -87,7 +87,8 @@ public final class NormalReport {
                 out.printf("  verify       : %s, blocks=%d, bad=%d%n", b.spec().options().checks.method().spelling(),
                         b.verifiedBlocks(), b.mismatchCount());
                 for (Mismatch m : b.mismatches()) {
-                    out.println("     bad " + m.describe());
+                    out.println("     bad " + m.describe()
+                            + (m.dump() == null ? "" : " (dumped as " + m.dump() + ".{received,expected})"));
                 }
             }
             if (b.ioErrors() > 0) {

@@ -114,6 +114,29 @@ public final class VerifyOptions {
             + "earlier run (same options and seed; the generation is not checked).")
     public boolean verifyOnly;
 
+    @Option(names = "--verify_backlog", paramLabel = "N", converter = ByteSize.class,
+            description = "Read back and check the written blocks after every N writes while the job runs (as fio: "
+            + "N writes, then a batch of reads of the oldest ones), the rest at the end (default 0: all at the end).")
+    public Long verifyBacklog;
+
+    @Option(names = "--verify_backlog_batch", paramLabel = "N", converter = ByteSize.class,
+            description = "Reads of each verify_backlog batch (default: verify_backlog); fewer leave blocks for "
+            + "later batches, more read each further write back as soon as it completed.")
+    public Long verifyBacklogBatch;
+
+    @Option(names = "--verify_dump", arity = "0..1", fallbackValue = "1", converter = FioFlag.class,
+            paramLabel = "0|1", description = "Write each bad verify unit as read (NAME.OFFSET.received) and as "
+            + "expected (NAME.OFFSET.expected) to files in the working directory, as fio does.")
+    public boolean verifyDump;
+
+    /** Where verify_dump writes its files: fio's --aux-path, else the working directory (set by the command). */
+    public java.nio.file.Path dumpDir = java.nio.file.Path.of("");
+    /** The device's name in verify_dump's file names (set by the command). */
+    public String dumpDevice = "mock";
+
+    /** Largest verify_backlog: the job keeps this many written blocks (and iodepth more) to read back. */
+    public static final long MAX_BACKLOG = 1L << 20;
+
     /** The verify method: --verify, else pattern when --verify_pattern is given (as fio), else none. */
     public Method method() {
         return verify != null ? verify : verifyPattern != null ? Method.PATTERN : Method.NONE;
@@ -145,6 +168,9 @@ public final class VerifyOptions {
             throw ToolException.usage("--verify=" + m.spelling() + " needs --verify_pattern (e.g. "
                     + "--verify_pattern=0xdeadbeef)");
         }
+        FioOptions.range("--verify_backlog", verifyBacklog == null ? 0 : verifyBacklog, 0, MAX_BACKLOG);
+        FioOptions.range("--verify_backlog_batch", verifyBacklogBatch == null ? 0 : verifyBacklogBatch, 0,
+                MAX_BACKLOG);
         if (m != Method.NONE && rw.trims()) {
             throw ToolException.usage("--verify cannot check a trim workload (--rw=" + rw.spelling()
                     + "): trimmed blocks hold no data to verify");
