@@ -343,7 +343,8 @@ public final class FakeController implements Controller {
         }
 
         @Override
-        public boolean passthrough(RawCommand command, DmaBuffer buffer, IoCallback callback, long tag) {
+        public boolean passthrough(RawCommand command, DmaBuffer buffer, DmaBuffer metadata, IoCallback callback,
+                                   long tag) {
             throw new UnsupportedOperationException();
         }
 
@@ -422,7 +423,7 @@ public final class FakeController implements Controller {
         }
 
         @Override
-        public Completion passthroughSync(RawCommand command, DmaBuffer buffer) {
+        public Completion passthroughSync(RawCommand command, DmaBuffer buffer, DmaBuffer metadata) {
             throw new UnsupportedOperationException();
         }
 
