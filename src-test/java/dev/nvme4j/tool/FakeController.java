@@ -148,7 +148,8 @@ public final class FakeController implements Controller {
     }
 
     @Override
-    public CompletableFuture<Completion> adminPassthrough(RawCommand command, DmaBuffer buffer) {
+    public CompletableFuture<Completion> adminPassthrough(RawCommand command, DmaBuffer buffer,
+                                                          java.time.Duration timeout) {
         return CompletableFuture.completedFuture(new Completion(Status.of(0, 1, true), 0, 0));
     }
 
