@@ -182,7 +182,16 @@ public interface Management {
      * Formats namespace {@code nsid} (0xFFFFFFFF: all) to {@code request}'s LBA format, erasing it,
      * then identifies the namespaces again. Checks the index against the namespace's formats first.
      */
-    NamespaceChanges format(int nsid, FormatRequest request, Confirm confirm);
+    default NamespaceChanges format(int nsid, FormatRequest request, Confirm confirm) {
+        return format(nsid, request, null, confirm);
+    }
+
+    /**
+     * As {@link #format(int, FormatRequest, Confirm)} with the Format NVM command's own timeout
+     * instead of {@link ControllerOptions#adminTimeout()} (null: that one): a format with a secure
+     * erase of a large namespace can take minutes.
+     */
+    NamespaceChanges format(int nsid, FormatRequest request, java.time.Duration timeout, Confirm confirm);
 
     /**
      * Get Features: {@code select} 0 current, 1 default, 2 saved, 3 supported capabilities;

@@ -52,7 +52,10 @@ final class ManagementOps implements Management {
     }
 
     @Override
-    public NamespaceChanges format(int nsid, FormatRequest request, Confirm confirm) {
+    public NamespaceChanges format(int nsid, FormatRequest request, java.time.Duration timeout, Confirm confirm) {
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw new IllegalArgumentException("format timeout must be positive, got " + timeout);
+        }
         String what = "Format NVM of namespace " + nsidText(nsid);
         Confirm.require(confirm, what);
         requireBit(OptionalCommand.FORMAT_NVM);
@@ -72,7 +75,7 @@ final class ManagementOps implements Management {
         int cdw10 = (index & 0xF) | (request.extendedLba() ? 1 << 4 : 0) | request.protectionType() << 5
                 | (request.protectionFirst() ? 1 << 8 : 0) | request.secureErase() << 9 | ((index >>> 4) & 0x3) << 12;
         return pairs.withNoPairOpen(what, () -> {
-            admin.sync(RawCommand.of(Opcodes.ADMIN_FORMAT_NVM, nsid).withCdw10(cdw10), null);
+            admin.syncWithin(RawCommand.of(Opcodes.ADMIN_FORMAT_NVM, nsid).withCdw10(cdw10), timeout);
             return rescan.get();
         });
     }
