@@ -86,8 +86,17 @@ public interface Management {
         NEEDS_CONTROLLER_RESET
     }
 
-    /** Namespace Management create parameters (Base 5.20, the Identify Namespace fields it uses). */
-    record NamespaceSpec(long sizeBlocks, long capacityBlocks, int lbaFormat, int protection, boolean shared) {
+    /**
+     * Namespace Management create parameters (Base 5.20, the Identify Namespace fields it uses).
+     *
+     * @param extendedLba     FLBAS bit 4: the metadata at the end of each block's data
+     * @param anaGroupId      ANAGRPID (0: none)
+     * @param nvmSetId        NVMSETID (0: none)
+     * @param commandSet      CSI of the namespace (0: NVM), CDW11 bits 31:24
+     * @param storageTagMask  LBSTM (0: none)
+     */
+    record NamespaceSpec(long sizeBlocks, long capacityBlocks, int lbaFormat, int protection, boolean shared,
+                         boolean extendedLba, int anaGroupId, int nvmSetId, int commandSet, long storageTagMask) {
         public NamespaceSpec {
             if (sizeBlocks < 1 || capacityBlocks < 1 || capacityBlocks > sizeBlocks || lbaFormat < 0
                     || lbaFormat > 63 || protection < 0 || protection > 15) {
@@ -95,6 +104,15 @@ public interface Management {
                         + " and DPS 0-15; got size " + sizeBlocks + ", capacity " + capacityBlocks + ", format "
                         + lbaFormat + ", dps " + protection);
             }
+            if (nvmSetId < 0 || nvmSetId > 0xFFFF || commandSet < 0 || commandSet > 0xFF) {
+                throw new IllegalArgumentException("NVMSETID is 16 bits and CSI 8; got " + nvmSetId + ", "
+                        + commandSet);
+            }
+        }
+
+        /** A namespace of the NVM Command Set without ANA group, NVM Set or storage tags. */
+        public NamespaceSpec(long sizeBlocks, long capacityBlocks, int lbaFormat, int protection, boolean shared) {
+            this(sizeBlocks, capacityBlocks, lbaFormat, protection, shared, false, 0, 0, 0, 0);
         }
     }
 
@@ -235,7 +253,12 @@ public interface Management {
     Activation commitFirmware(int slot, CommitAction action, int bootPartition, Confirm confirm);
 
     /** Namespace Management create: returns the new NSID (not attached yet). */
-    int createNamespace(NamespaceSpec spec);
+    default int createNamespace(NamespaceSpec spec) {
+        return createNamespace(spec, null);
+    }
+
+    /** As {@link #createNamespace(NamespaceSpec)} with the command's own timeout (null: the admin timeout). */
+    int createNamespace(NamespaceSpec spec, java.time.Duration timeout);
 
     /** Namespace Management delete of {@code nsid} (0xFFFFFFFF: every namespace); its data is lost. */
     void deleteNamespace(int nsid, Confirm confirm);

@@ -38,9 +38,9 @@ final class AdminOps {
         return sync(command, buffer, -1);
     }
 
-    /** Runs an admin command without data with its own {@code timeout} (null: the admin timeout). */
-    Completion syncWithin(RawCommand command, java.time.Duration timeout) {
-        return checked(command, admin.execute(command, null, -1, timeout != null ? timeout.toNanos() : timeoutNanos));
+    /** As {@link #sync(RawCommand, DmaBuffer)} with the command's own {@code timeout} (null: the admin timeout). */
+    Completion syncWithin(RawCommand command, DmaBuffer buffer, java.time.Duration timeout) {
+        return checked(command, admin.execute(command, buffer, -1, timeout != null ? timeout.toNanos() : timeoutNanos));
     }
 
     /** As {@link #sync(RawCommand, DmaBuffer)} with PRP1 pointing at a queue ring. */

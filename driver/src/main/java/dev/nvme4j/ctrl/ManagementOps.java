@@ -75,7 +75,7 @@ final class ManagementOps implements Management {
         int cdw10 = (index & 0xF) | (request.extendedLba() ? 1 << 4 : 0) | request.protectionType() << 5
                 | (request.protectionFirst() ? 1 << 8 : 0) | request.secureErase() << 9 | ((index >>> 4) & 0x3) << 12;
         return pairs.withNoPairOpen(what, () -> {
-            admin.syncWithin(RawCommand.of(Opcodes.ADMIN_FORMAT_NVM, nsid).withCdw10(cdw10), timeout);
+            admin.syncWithin(RawCommand.of(Opcodes.ADMIN_FORMAT_NVM, nsid).withCdw10(cdw10), null, timeout);
             return rescan.get();
         });
     }
@@ -205,18 +205,21 @@ final class ManagementOps implements Management {
     }
 
     @Override
-    public int createNamespace(NamespaceSpec spec) {
+    public int createNamespace(NamespaceSpec spec, java.time.Duration timeout) {
         requireBit(OptionalCommand.NAMESPACE_MANAGEMENT);
         byte[] data = new byte[IdentifyLayout.SIZE];
         ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(IdentifyLayout.NS_NSZE, spec.sizeBlocks());
         b.putLong(IdentifyLayout.NS_NCAP, spec.capacityBlocks());
-        data[IdentifyLayout.NS_FLBAS] = (byte) IdentifyLayout.flbas(spec.lbaFormat(), false);
+        data[IdentifyLayout.NS_FLBAS] = (byte) IdentifyLayout.flbas(spec.lbaFormat(), spec.extendedLba());
         data[IdentifyLayout.NS_DPS] = (byte) spec.protection();
         data[IdentifyLayout.NS_NMIC] = (byte) (spec.shared() ? 1 : 0);
+        b.putInt(IdentifyLayout.NS_ANAGRPID, spec.anaGroupId());
+        b.putShort(IdentifyLayout.NS_NVMSETID, (short) spec.nvmSetId());
+        b.putLong(IdentifyLayout.NS_LBSTM, spec.storageTagMask());
         RawCommand cmd = RawCommand.of(Opcodes.ADMIN_NAMESPACE_MANAGEMENT, 0)
-                .withCdw10(ManagementFields.NS_MGMT_CREATE);
-        return withData(data, buf -> admin.sync(cmd, buf).dw0());
+                .withCdw10(ManagementFields.NS_MGMT_CREATE).withCdw11(ManagementFields.nsMgmtCdw11(spec.commandSet()));
+        return withData(data, buf -> admin.syncWithin(cmd, buf, timeout).dw0());
     }
 
     @Override
