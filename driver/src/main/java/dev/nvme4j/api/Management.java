@@ -260,10 +260,21 @@ public interface Management {
     /** As {@link #createNamespace(NamespaceSpec)} with the command's own timeout (null: the admin timeout). */
     int createNamespace(NamespaceSpec spec, java.time.Duration timeout);
 
-    /** Namespace Management delete of {@code nsid} (0xFFFFFFFF: every namespace); its data is lost. */
-    void deleteNamespace(int nsid, Confirm confirm);
+    /**
+     * Namespace Management delete of {@code nsid} (0xFFFFFFFF: every namespace); its data is lost.
+     * An NSID that is not allocated is refused before anything is sent.
+     */
+    default void deleteNamespace(int nsid, Confirm confirm) {
+        deleteNamespace(nsid, null, confirm);
+    }
 
-    /** Namespace Attachment: attaches {@code nsid} to the controllers {@code controllerIds}. */
+    /** As {@link #deleteNamespace(int, Confirm)} with the command's own timeout (null: the admin timeout). */
+    void deleteNamespace(int nsid, java.time.Duration timeout, Confirm confirm);
+
+    /**
+     * Namespace Attachment: attaches {@code nsid} to the controllers {@code controllerIds}. An NSID
+     * that is not allocated is refused before anything is sent (also by {@link #detachNamespace}).
+     */
     void attachNamespace(int nsid, List<Integer> controllerIds);
 
     /** Namespace Attachment: detaches {@code nsid} from the controllers {@code controllerIds}. */
@@ -284,7 +295,10 @@ public interface Management {
     /** The raw Namespace Granularity List (CNS 16h; CTRATT bit 7). */
     byte[] namespaceGranularity();
 
-    /** Device Self-test: starts {@code test} on {@code nsid} (0xFFFFFFFF: all, 0: the controller only), or aborts. */
+    /**
+     * Device Self-test: starts {@code test} on {@code nsid} (0xFFFFFFFF: all, 0: the controller only), or
+     * aborts; another NSID that is not active is refused before anything is sent.
+     */
     void selfTest(int nsid, SelfTest test);
 
     /** The Device Self-test log. */

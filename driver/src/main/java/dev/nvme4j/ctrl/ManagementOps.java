@@ -223,13 +223,16 @@ final class ManagementOps implements Management {
     }
 
     @Override
-    public void deleteNamespace(int nsid, Confirm confirm) {
+    public void deleteNamespace(int nsid, java.time.Duration timeout, Confirm confirm) {
         String what = "Namespace Management delete of namespace " + nsidText(nsid);
         Confirm.require(confirm, what);
         requireBit(OptionalCommand.NAMESPACE_MANAGEMENT);
+        if (nsid != AdminCommands.NSID_ALL) {
+            requireAllocated(nsid);
+        }
         pairs.withNoPairOpen(what, () -> {
-            admin.sync(RawCommand.of(Opcodes.ADMIN_NAMESPACE_MANAGEMENT, nsid)
-                    .withCdw10(ManagementFields.NS_MGMT_DELETE), null);
+            admin.syncWithin(RawCommand.of(Opcodes.ADMIN_NAMESPACE_MANAGEMENT, nsid)
+                    .withCdw10(ManagementFields.NS_MGMT_DELETE), null, timeout);
             return rescan.get();
         });
     }
@@ -246,6 +249,7 @@ final class ManagementOps implements Management {
 
     private void attachment(int nsid, List<Integer> controllerIds, int sel) {
         requireBit(OptionalCommand.NAMESPACE_ATTACHMENT);
+        requireAllocated(nsid);
         if (controllerIds.isEmpty() || controllerIds.size() > 2047) {
             throw new IllegalArgumentException("a controller list names 1 to 2047 controller IDs, got "
                     + controllerIds.size());
@@ -270,6 +274,17 @@ final class ManagementOps implements Management {
             ids.add(b.getInt(4 * i));
         }
         return List.copyOf(ids);
+    }
+
+    /** Throws IllegalArgumentException, listing the allocated namespaces, unless {@code nsid} is one of them. */
+    private void requireAllocated(int nsid) {
+        List<Integer> allocated = allocatedNamespaces();
+        if (!allocated.contains(nsid)) {
+            throw new IllegalArgumentException("namespace " + nsidText(nsid) + " is not allocated; allocated"
+                    + " namespaces: " + (allocated.isEmpty() ? "none" : allocated.stream()
+                    .map(Integer::toUnsignedString).collect(java.util.stream.Collectors.joining(", ")))
+                    + " (nothing was sent to the device)");
+        }
     }
 
     @Override
@@ -304,6 +319,11 @@ final class ManagementOps implements Management {
     @Override
     public void selfTest(int nsid, SelfTest test) {
         requireBit(OptionalCommand.DEVICE_SELF_TEST);
+        if (nsid != 0 && nsid != AdminCommands.NSID_ALL && namespaces.table().get(nsid) == null) {
+            throw new IllegalArgumentException("namespace " + nsidText(nsid) + " is not active; active namespaces: "
+                    + namespaces.table().describeActive() + ", 0 for the controller only or 0xffffffff for all"
+                    + " (nothing was sent to the device)");
+        }
         admin.sync(RawCommand.of(Opcodes.ADMIN_DEVICE_SELF_TEST, nsid).withCdw10(test.code), null);
     }
 

@@ -123,9 +123,9 @@ public abstract class DataCommand extends IoCommand {
         try (DmaBuffer buf = c.allocateBuffer(bytes); DmaBuffer meta = metaBytes > 0 ? c.allocateBuffer(metaBytes)
                 : null) {
             if (toDevice()) {
-                fill(buf.segment(), bytes, data, "--data");
+                fill(buf.segment(), bytes, size, data, "--data");
                 if (meta != null) {
-                    fill(meta.segment(), metaBytes, metadata, "--metadata");
+                    fill(meta.segment(), metaBytes, metaBytes, metadata, "--metadata");
                 }
             }
             int cdw12 = (n - 1) | (int) dirType << 20 | pi.control() << 16;
@@ -195,16 +195,17 @@ public abstract class DataCommand extends IoCommand {
     }
 
     /**
-     * Reads {@code bytes} of {@code file} (standard input when null) into {@code seg}; fewer bytes
-     * are an error and nothing is sent.
+     * Reads {@code size} bytes of {@code file} (standard input when null; --data-size may ask for
+     * more than the blocks take) and puts the first {@code bytes} into {@code seg}; fewer than
+     * {@code size} are an error and nothing is sent.
      */
-    private void fill(MemorySegment seg, long bytes, Path file, String option) {
-        byte[] b = readData(file, (int) bytes, option);
-        if (b.length < bytes) {
+    private void fill(MemorySegment seg, long bytes, long size, Path file, String option) {
+        byte[] b = readData(file, (int) size, option);
+        if (b.length < size) {
             throw ToolException.usage(String.format("%s has %d bytes, fewer than the %d to %s; nothing was sent",
-                    file == null ? "standard input" : option + " " + file, b.length, bytes, name()));
+                    file == null ? "standard input" : option + " " + file, b.length, size, name()));
         }
-        MemorySegment.copy(b, 0, seg, ValueLayout.JAVA_BYTE, 0, b.length);
+        MemorySegment.copy(b, 0, seg, ValueLayout.JAVA_BYTE, 0, (int) bytes);
     }
 
     private void store(MemorySegment seg, long bytes, Path file, String option) {

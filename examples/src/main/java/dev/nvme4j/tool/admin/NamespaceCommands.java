@@ -221,9 +221,16 @@ public final class NamespaceCommands {
         @Option(names = "--force", description = "Confirm: the namespace and its data are deleted.")
         boolean force;
 
+        @Option(names = {"--timeout", "-t"}, paramLabel = "MS", converter = Num.class, defaultValue = "120000",
+                description = "How long the command may take, in milliseconds (default ${DEFAULT-VALUE}).")
+        long timeoutMs;
+
         @Override
         void validate() {
             super.validate();
+            if (timeoutMs < 1 || timeoutMs > 0xFFFF_FFFFL) {
+                throw ToolException.usage("Invalid value for option '--timeout': " + timeoutMs + " (1-4294967295 ms)");
+            }
             if (!force) {
                 throw ToolException.usage("delete-ns deletes namespace " + nsid + " and its data; add --force to"
                         + " confirm (nothing was changed)");
@@ -232,7 +239,8 @@ public final class NamespaceCommands {
 
         @Override
         void run(Controller c, PrintWriter out) {
-            manageRun(() -> c.management().deleteNamespace((int) nsid, Confirm.DESTRUCTIVE));
+            manageRun(() -> c.management().deleteNamespace((int) nsid, java.time.Duration.ofMillis(timeoutMs),
+                    Confirm.DESTRUCTIVE));
             out.printf("delete-ns: Success, deleted nsid:%d%n", nsid);
         }
     }
