@@ -187,9 +187,9 @@ class AdminCommandsOnMockTest {
         r = run("format", "--lbaf=7", "--force");
         assertEquals(2, r.exit(), r.toString());
         assertTrue(r.err().contains("'--lbaf': 7; the namespace has LBA formats 0-4"), r.err());
-        r = run("format", "--force");
+        r = run("format", "--lbaf=1", "--block-size=512", "--force");
         assertEquals(2, r.exit(), r.toString());
-        assertTrue(r.err().contains("--lbaf=INDEX"), r.err());
+        assertTrue(r.err().contains("Invalid specification of both LBAF and Block Size"), r.err());
         r = run("format", "--block-size=512", "--force", "--mock-lba-size=4096");
         assertEquals(0, r.exit(), r.toString());
         assertEquals("Success formatting namespace:1\n", r.out());

@@ -148,7 +148,8 @@ public final class FakeController implements Controller {
     }
 
     @Override
-    public CompletableFuture<Completion> adminPassthrough(RawCommand command, DmaBuffer buffer) {
+    public CompletableFuture<Completion> adminPassthrough(RawCommand command, DmaBuffer buffer,
+                                                          java.time.Duration timeout) {
         return CompletableFuture.completedFuture(new Completion(Status.of(0, 1, true), 0, 0));
     }
 
@@ -343,7 +344,8 @@ public final class FakeController implements Controller {
         }
 
         @Override
-        public boolean passthrough(RawCommand command, DmaBuffer buffer, IoCallback callback, long tag) {
+        public boolean passthrough(RawCommand command, DmaBuffer buffer, DmaBuffer metadata, IoCallback callback,
+                                   long tag) {
             throw new UnsupportedOperationException();
         }
 
@@ -422,7 +424,7 @@ public final class FakeController implements Controller {
         }
 
         @Override
-        public Completion passthroughSync(RawCommand command, DmaBuffer buffer) {
+        public Completion passthroughSync(RawCommand command, DmaBuffer buffer, DmaBuffer metadata) {
             throw new UnsupportedOperationException();
         }
 

@@ -58,7 +58,16 @@ public interface Controller extends AutoCloseable {
     IoQueuePair createQueuePair(int depth, CompletionMode mode);
 
     /** Sends an admin command; {@code buffer} may be null. Completes with the completion, errors included. */
-    CompletableFuture<Completion> adminPassthrough(RawCommand command, DmaBuffer buffer);
+    default CompletableFuture<Completion> adminPassthrough(RawCommand command, DmaBuffer buffer) {
+        return adminPassthrough(command, buffer, null);
+    }
+
+    /**
+     * As {@link #adminPassthrough(RawCommand, DmaBuffer)} with this command's own timeout instead
+     * of {@link ControllerOptions#adminTimeout()} (null: that one): when it passes, the driver
+     * aborts the command as it does any admin command past its deadline.
+     */
+    CompletableFuture<Completion> adminPassthrough(RawCommand command, DmaBuffer buffer, java.time.Duration timeout);
 
     /**
      * Reads {@code bytes} of log page {@code logPageId} from its start, for NSID 0xFFFFFFFF

@@ -106,7 +106,17 @@ public interface IoQueuePair extends AutoCloseable {
     boolean deallocate(Namespace ns, long lba, int blocks, IoCallback callback, long tag);
 
     /** Raw I/O command; {@code buffer} may be null when the command moves no data. */
-    boolean passthrough(RawCommand command, DmaBuffer buffer, IoCallback callback, long tag);
+    default boolean passthrough(RawCommand command, DmaBuffer buffer, IoCallback callback, long tag) {
+        return passthrough(command, buffer, null, callback, tag);
+    }
+
+    /**
+     * Raw I/O command with a separate metadata buffer: the driver puts its device address into
+     * MPTR (NVMe Base 4.1; null: MPTR 0), as nvme-cli's {@code --metadata} does. The buffer must be
+     * dword aligned and is not checked against the namespace's format: the command is sent as given.
+     * NVMe over Fabrics has no separate metadata (MPTR is reserved): a metadata buffer is refused there.
+     */
+    boolean passthrough(RawCommand command, DmaBuffer buffer, DmaBuffer metadata, IoCallback callback, long tag);
 
     /** Rings the SQ tail doorbell now if commands were queued since the last ring. */
     void flushSubmissions();
@@ -170,7 +180,12 @@ public interface IoQueuePair extends AutoCloseable {
     void flushSync(Namespace ns);
 
     /** Synchronous passthrough; returns the completion (also when its status is an error). */
-    Completion passthroughSync(RawCommand command, DmaBuffer buffer);
+    default Completion passthroughSync(RawCommand command, DmaBuffer buffer) {
+        return passthroughSync(command, buffer, null);
+    }
+
+    /** Synchronous passthrough with a separate metadata buffer (see {@link #passthrough(RawCommand, DmaBuffer, DmaBuffer, IoCallback, long)}). */
+    Completion passthroughSync(RawCommand command, DmaBuffer buffer, DmaBuffer metadata);
 
     /** Counters of this queue pair (a snapshot). */
     QueueCounters counters();

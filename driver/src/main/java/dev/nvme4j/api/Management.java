@@ -86,8 +86,17 @@ public interface Management {
         NEEDS_CONTROLLER_RESET
     }
 
-    /** Namespace Management create parameters (Base 5.20, the Identify Namespace fields it uses). */
-    record NamespaceSpec(long sizeBlocks, long capacityBlocks, int lbaFormat, int protection, boolean shared) {
+    /**
+     * Namespace Management create parameters (Base 5.20, the Identify Namespace fields it uses).
+     *
+     * @param extendedLba     FLBAS bit 4: the metadata at the end of each block's data
+     * @param anaGroupId      ANAGRPID (0: none)
+     * @param nvmSetId        NVMSETID (0: none)
+     * @param commandSet      CSI of the namespace (0: NVM), CDW11 bits 31:24
+     * @param storageTagMask  LBSTM (0: none)
+     */
+    record NamespaceSpec(long sizeBlocks, long capacityBlocks, int lbaFormat, int protection, boolean shared,
+                         boolean extendedLba, int anaGroupId, int nvmSetId, int commandSet, long storageTagMask) {
         public NamespaceSpec {
             if (sizeBlocks < 1 || capacityBlocks < 1 || capacityBlocks > sizeBlocks || lbaFormat < 0
                     || lbaFormat > 63 || protection < 0 || protection > 15) {
@@ -95,6 +104,15 @@ public interface Management {
                         + " and DPS 0-15; got size " + sizeBlocks + ", capacity " + capacityBlocks + ", format "
                         + lbaFormat + ", dps " + protection);
             }
+            if (nvmSetId < 0 || nvmSetId > 0xFFFF || commandSet < 0 || commandSet > 0xFF) {
+                throw new IllegalArgumentException("NVMSETID is 16 bits and CSI 8; got " + nvmSetId + ", "
+                        + commandSet);
+            }
+        }
+
+        /** A namespace of the NVM Command Set without ANA group, NVM Set or storage tags. */
+        public NamespaceSpec(long sizeBlocks, long capacityBlocks, int lbaFormat, int protection, boolean shared) {
+            this(sizeBlocks, capacityBlocks, lbaFormat, protection, shared, false, 0, 0, 0, 0);
         }
     }
 
@@ -182,7 +200,16 @@ public interface Management {
      * Formats namespace {@code nsid} (0xFFFFFFFF: all) to {@code request}'s LBA format, erasing it,
      * then identifies the namespaces again. Checks the index against the namespace's formats first.
      */
-    NamespaceChanges format(int nsid, FormatRequest request, Confirm confirm);
+    default NamespaceChanges format(int nsid, FormatRequest request, Confirm confirm) {
+        return format(nsid, request, null, confirm);
+    }
+
+    /**
+     * As {@link #format(int, FormatRequest, Confirm)} with the Format NVM command's own timeout
+     * instead of {@link ControllerOptions#adminTimeout()} (null: that one): a format with a secure
+     * erase of a large namespace can take minutes.
+     */
+    NamespaceChanges format(int nsid, FormatRequest request, java.time.Duration timeout, Confirm confirm);
 
     /**
      * Get Features: {@code select} 0 current, 1 default, 2 saved, 3 supported capabilities;
@@ -226,12 +253,28 @@ public interface Management {
     Activation commitFirmware(int slot, CommitAction action, int bootPartition, Confirm confirm);
 
     /** Namespace Management create: returns the new NSID (not attached yet). */
-    int createNamespace(NamespaceSpec spec);
+    default int createNamespace(NamespaceSpec spec) {
+        return createNamespace(spec, null);
+    }
 
-    /** Namespace Management delete of {@code nsid} (0xFFFFFFFF: every namespace); its data is lost. */
-    void deleteNamespace(int nsid, Confirm confirm);
+    /** As {@link #createNamespace(NamespaceSpec)} with the command's own timeout (null: the admin timeout). */
+    int createNamespace(NamespaceSpec spec, java.time.Duration timeout);
 
-    /** Namespace Attachment: attaches {@code nsid} to the controllers {@code controllerIds}. */
+    /**
+     * Namespace Management delete of {@code nsid} (0xFFFFFFFF: every namespace); its data is lost.
+     * An NSID that is not allocated is refused before anything is sent.
+     */
+    default void deleteNamespace(int nsid, Confirm confirm) {
+        deleteNamespace(nsid, null, confirm);
+    }
+
+    /** As {@link #deleteNamespace(int, Confirm)} with the command's own timeout (null: the admin timeout). */
+    void deleteNamespace(int nsid, java.time.Duration timeout, Confirm confirm);
+
+    /**
+     * Namespace Attachment: attaches {@code nsid} to the controllers {@code controllerIds}. An NSID
+     * that is not allocated is refused before anything is sent (also by {@link #detachNamespace}).
+     */
     void attachNamespace(int nsid, List<Integer> controllerIds);
 
     /** Namespace Attachment: detaches {@code nsid} from the controllers {@code controllerIds}. */
@@ -252,7 +295,10 @@ public interface Management {
     /** The raw Namespace Granularity List (CNS 16h; CTRATT bit 7). */
     byte[] namespaceGranularity();
 
-    /** Device Self-test: starts {@code test} on {@code nsid} (0xFFFFFFFF: all, 0: the controller only), or aborts. */
+    /**
+     * Device Self-test: starts {@code test} on {@code nsid} (0xFFFFFFFF: all, 0: the controller only), or
+     * aborts; another NSID that is not active is refused before anything is sent.
+     */
     void selfTest(int nsid, SelfTest test);
 
     /** The Device Self-test log. */

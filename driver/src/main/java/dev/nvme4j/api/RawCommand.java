@@ -39,4 +39,12 @@ public record RawCommand(int opcode, int nsid, int cdw2, int cdw3, int cdw10, in
     public RawCommand withCdw13(int v) {
         return new RawCommand(opcode, nsid, cdw2, cdw3, cdw10, cdw11, cdw12, v, cdw14, cdw15);
     }
+
+    public RawCommand withCdw14(int v) {
+        return new RawCommand(opcode, nsid, cdw2, cdw3, cdw10, cdw11, cdw12, cdw13, v, cdw15);
+    }
+
+    public RawCommand withCdw15(int v) {
+        return new RawCommand(opcode, nsid, cdw2, cdw3, cdw10, cdw11, cdw12, cdw13, cdw14, v);
+    }
 }

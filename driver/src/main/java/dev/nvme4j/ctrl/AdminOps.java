@@ -38,9 +38,18 @@ final class AdminOps {
         return sync(command, buffer, -1);
     }
 
+    /** As {@link #sync(RawCommand, DmaBuffer)} with the command's own {@code timeout} (null: the admin timeout). */
+    Completion syncWithin(RawCommand command, DmaBuffer buffer, java.time.Duration timeout) {
+        return checked(command, admin.execute(command, buffer, -1, timeout != null ? timeout.toNanos() : timeoutNanos));
+    }
+
     /** As {@link #sync(RawCommand, DmaBuffer)} with PRP1 pointing at a queue ring. */
     Completion sync(RawCommand command, DmaBuffer buffer, long ringIova) {
-        Completion c = admin.execute(command, buffer, ringIova, timeoutNanos);
+        return checked(command, admin.execute(command, buffer, ringIova, timeoutNanos));
+    }
+
+    /** {@code c}, or the NvmeException naming the command when its status is an error. */
+    private static Completion checked(RawCommand command, Completion c) {
         if (!c.isSuccess()) {
             throw NvmeException.forStatus(Opcodes.adminName(command.opcode()), c.status());
         }

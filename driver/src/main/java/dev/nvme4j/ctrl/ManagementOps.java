@@ -52,7 +52,10 @@ final class ManagementOps implements Management {
     }
 
     @Override
-    public NamespaceChanges format(int nsid, FormatRequest request, Confirm confirm) {
+    public NamespaceChanges format(int nsid, FormatRequest request, java.time.Duration timeout, Confirm confirm) {
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw new IllegalArgumentException("format timeout must be positive, got " + timeout);
+        }
         String what = "Format NVM of namespace " + nsidText(nsid);
         Confirm.require(confirm, what);
         requireBit(OptionalCommand.FORMAT_NVM);
@@ -72,7 +75,7 @@ final class ManagementOps implements Management {
         int cdw10 = (index & 0xF) | (request.extendedLba() ? 1 << 4 : 0) | request.protectionType() << 5
                 | (request.protectionFirst() ? 1 << 8 : 0) | request.secureErase() << 9 | ((index >>> 4) & 0x3) << 12;
         return pairs.withNoPairOpen(what, () -> {
-            admin.sync(RawCommand.of(Opcodes.ADMIN_FORMAT_NVM, nsid).withCdw10(cdw10), null);
+            admin.syncWithin(RawCommand.of(Opcodes.ADMIN_FORMAT_NVM, nsid).withCdw10(cdw10), null, timeout);
             return rescan.get();
         });
     }
@@ -202,28 +205,34 @@ final class ManagementOps implements Management {
     }
 
     @Override
-    public int createNamespace(NamespaceSpec spec) {
+    public int createNamespace(NamespaceSpec spec, java.time.Duration timeout) {
         requireBit(OptionalCommand.NAMESPACE_MANAGEMENT);
         byte[] data = new byte[IdentifyLayout.SIZE];
         ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(IdentifyLayout.NS_NSZE, spec.sizeBlocks());
         b.putLong(IdentifyLayout.NS_NCAP, spec.capacityBlocks());
-        data[IdentifyLayout.NS_FLBAS] = (byte) IdentifyLayout.flbas(spec.lbaFormat(), false);
+        data[IdentifyLayout.NS_FLBAS] = (byte) IdentifyLayout.flbas(spec.lbaFormat(), spec.extendedLba());
         data[IdentifyLayout.NS_DPS] = (byte) spec.protection();
         data[IdentifyLayout.NS_NMIC] = (byte) (spec.shared() ? 1 : 0);
+        b.putInt(IdentifyLayout.NS_ANAGRPID, spec.anaGroupId());
+        b.putShort(IdentifyLayout.NS_NVMSETID, (short) spec.nvmSetId());
+        b.putLong(IdentifyLayout.NS_LBSTM, spec.storageTagMask());
         RawCommand cmd = RawCommand.of(Opcodes.ADMIN_NAMESPACE_MANAGEMENT, 0)
-                .withCdw10(ManagementFields.NS_MGMT_CREATE);
-        return withData(data, buf -> admin.sync(cmd, buf).dw0());
+                .withCdw10(ManagementFields.NS_MGMT_CREATE).withCdw11(ManagementFields.nsMgmtCdw11(spec.commandSet()));
+        return withData(data, buf -> admin.syncWithin(cmd, buf, timeout).dw0());
     }
 
     @Override
-    public void deleteNamespace(int nsid, Confirm confirm) {
+    public void deleteNamespace(int nsid, java.time.Duration timeout, Confirm confirm) {
         String what = "Namespace Management delete of namespace " + nsidText(nsid);
         Confirm.require(confirm, what);
         requireBit(OptionalCommand.NAMESPACE_MANAGEMENT);
+        if (nsid != AdminCommands.NSID_ALL) {
+            requireAllocated(nsid);
+        }
         pairs.withNoPairOpen(what, () -> {
-            admin.sync(RawCommand.of(Opcodes.ADMIN_NAMESPACE_MANAGEMENT, nsid)
-                    .withCdw10(ManagementFields.NS_MGMT_DELETE), null);
+            admin.syncWithin(RawCommand.of(Opcodes.ADMIN_NAMESPACE_MANAGEMENT, nsid)
+                    .withCdw10(ManagementFields.NS_MGMT_DELETE), null, timeout);
             return rescan.get();
         });
     }
@@ -240,6 +249,7 @@ final class ManagementOps implements Management {
 
     private void attachment(int nsid, List<Integer> controllerIds, int sel) {
         requireBit(OptionalCommand.NAMESPACE_ATTACHMENT);
+        requireAllocated(nsid);
         if (controllerIds.isEmpty() || controllerIds.size() > 2047) {
             throw new IllegalArgumentException("a controller list names 1 to 2047 controller IDs, got "
                     + controllerIds.size());
@@ -264,6 +274,17 @@ final class ManagementOps implements Management {
             ids.add(b.getInt(4 * i));
         }
         return List.copyOf(ids);
+    }
+
+    /** Throws IllegalArgumentException, listing the allocated namespaces, unless {@code nsid} is one of them. */
+    private void requireAllocated(int nsid) {
+        List<Integer> allocated = allocatedNamespaces();
+        if (!allocated.contains(nsid)) {
+            throw new IllegalArgumentException("namespace " + nsidText(nsid) + " is not allocated; allocated"
+                    + " namespaces: " + (allocated.isEmpty() ? "none" : allocated.stream()
+                    .map(Integer::toUnsignedString).collect(java.util.stream.Collectors.joining(", ")))
+                    + " (nothing was sent to the device)");
+        }
     }
 
     @Override
@@ -298,6 +319,11 @@ final class ManagementOps implements Management {
     @Override
     public void selfTest(int nsid, SelfTest test) {
         requireBit(OptionalCommand.DEVICE_SELF_TEST);
+        if (nsid != 0 && nsid != AdminCommands.NSID_ALL && namespaces.table().get(nsid) == null) {
+            throw new IllegalArgumentException("namespace " + nsidText(nsid) + " is not active; active namespaces: "
+                    + namespaces.table().describeActive() + ", 0 for the controller only or 0xffffffff for all"
+                    + " (nothing was sent to the device)");
+        }
         admin.sync(RawCommand.of(Opcodes.ADMIN_DEVICE_SELF_TEST, nsid).withCdw10(test.code), null);
     }
 

@@ -186,8 +186,12 @@ public final class NvmeController implements Controller, QueueHost {
     }
 
     @Override
-    public CompletableFuture<Completion> adminPassthrough(RawCommand command, DmaBuffer buffer) {
+    public CompletableFuture<Completion> adminPassthrough(RawCommand command, DmaBuffer buffer,
+                                                          java.time.Duration timeout) {
         Objects.requireNonNull(command, "command");
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw new IllegalArgumentException("admin passthrough timeout must be positive, got " + timeout);
+        }
         health.checkAccepting();
         if (buffer != null) {
             checkBuffer(buffer);
@@ -196,7 +200,7 @@ public final class NvmeController implements Controller, QueueHost {
                         + Identification.ADMIN_MAX_TRANSFER + " bytes, got " + buffer);
             }
         }
-        return admin.submit(command, buffer, options.adminTimeout().toNanos());
+        return admin.submit(command, buffer, (timeout != null ? timeout : options.adminTimeout()).toNanos());
     }
 
     @Override

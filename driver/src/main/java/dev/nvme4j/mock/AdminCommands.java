@@ -337,6 +337,10 @@ final class AdminCommands {
         if ((offset & 3) != 0 || len > 4096) {
             return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
         }
+        // Only the NVM Command Set (CSI 0), and no log page takes an index offset (Offset Type).
+        if (AdminFields.logPageCsi(e.cdw14) != 0 || (e.cdw14 & AdminFields.LOG_PAGE_OFFSET_TYPE) != 0) {
+            return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
+        }
         int size = logs.build(lid, scratch);
         if (size < 0) {
             return NvmeStatus.INVALID_LOG_PAGE.code(true);

@@ -91,7 +91,7 @@ final class ManagementCommands {
             return st;
         }
         int[] nsid = new int[1];
-        st = pool.create(in, nsid);
+        st = pool.create(nsMgmtCsi(e.cdw11), in, nsid);
         e.dw0 = nsid[0];
         return st;
     }

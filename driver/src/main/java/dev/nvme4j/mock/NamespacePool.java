@@ -63,8 +63,22 @@ final class NamespacePool {
         return ns != null ? ns : detached.get(nsid);
     }
 
-    /** Namespace Management create from the host's data structure; the new NSID goes to {@code dw0}. */
-    int create(MemorySegment data, int[] dw0) {
+    /**
+     * Namespace Management create of a namespace of command set {@code csi} from the host's data
+     * structure; the new NSID goes to {@code dw0}. Only NVM namespaces (CSI 0); the mock reports
+     * no ANA (CMIC bit 3 is 0) and no NVM Sets (CTRATT bit 2 is 0), so an ANA group or NVM Set
+     * identifier other than 0 is refused.
+     */
+    int create(int csi, MemorySegment data, int[] dw0) {
+        if (csi != 0) {
+            return NvmeStatus.IO_COMMAND_SET_NOT_SUPPORTED.code(true);
+        }
+        if (data.get(Le.INT, IdentifyLayout.NS_ANAGRPID) != 0) {
+            return NvmeStatus.ANA_GROUP_ID_INVALID.code(true);
+        }
+        if (data.get(Le.SHORT, IdentifyLayout.NS_NVMSETID) != 0) {
+            return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true);
+        }
         long nsze = data.get(Le.LONG, IdentifyLayout.NS_NSZE);
         long ncap = data.get(Le.LONG, IdentifyLayout.NS_NCAP);
         int flbas = data.get(ValueLayout.JAVA_BYTE, IdentifyLayout.NS_FLBAS) & 0xFF;

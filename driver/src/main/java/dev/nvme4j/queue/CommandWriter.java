@@ -130,9 +130,12 @@ final class CommandWriter {
         Sqe.putInt(sq, base, Sqe.OFF_CDW11, Opcodes.DSM_ATTR_DEALLOCATE);
     }
 
-    void writePassthrough(Tracker t, RawCommand c, DmaBuffer buffer) {
+    void writePassthrough(Tracker t, RawCommand c, DmaBuffer buffer, DmaBuffer metadata) {
         MemorySegment sq = queue.sq();
         long base = queue.startRawEntry(t, c);
+        if (metadata != null) {
+            Sqe.putLong(sq, base, Sqe.OFF_MPTR, metadata.iova());
+        }
         if (buffer != null && buffer.byteSize() > 0 && queue.sglOnly()) {
             sq.set(LE_INT, base + Sqe.OFF_CDW0, sq.get(LE_INT, base + Sqe.OFF_CDW0) | Sgl.CDW0_PSDT_SGL);
             Sgl.put(sq, base + Sqe.OFF_PRP1, buffer.iova(), (int) buffer.byteSize(), Sgl.TYPE_DATA_BLOCK);

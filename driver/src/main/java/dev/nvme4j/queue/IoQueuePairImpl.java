@@ -168,8 +168,9 @@ final class IoQueuePairImpl extends QueuePairConveniences {
     }
 
     @Override
-    public boolean passthrough(RawCommand command, DmaBuffer buffer, IoCallback callback, long tag) {
-        return submission.submit(Submission.PASSTHROUGH, null, 0, 0, buffer, null, null, command, callback, tag);
+    public boolean passthrough(RawCommand command, DmaBuffer buffer, DmaBuffer metadata, IoCallback callback,
+                               long tag) {
+        return submission.submit(Submission.PASSTHROUGH, null, 0, 0, buffer, metadata, null, command, callback, tag);
     }
 
     /** A request was accepted on a failed controller: the owner's next poll fails it. */

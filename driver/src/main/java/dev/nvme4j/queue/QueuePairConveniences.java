@@ -170,9 +170,9 @@ abstract class QueuePairConveniences implements IoQueuePair {
     }
 
     @Override
-    public Completion passthroughSync(RawCommand command, DmaBuffer buffer) {
+    public Completion passthroughSync(RawCommand command, DmaBuffer buffer, DmaBuffer metadata) {
         Waiter w = runSync(Opcodes.ioName(command.opcode()) + " (passthrough)",
-                (cb, t) -> passthrough(command, buffer, cb, t));
+                (cb, t) -> passthrough(command, buffer, metadata, cb, t));
         return new Completion(w.status, w.dw0, w.dw1);
     }
 

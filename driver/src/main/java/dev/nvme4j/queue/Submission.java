@@ -80,7 +80,7 @@ final class Submission {
     private void checkArguments(int opcode, Namespace ns, long lba, int blocks, DmaBuffer buffer, DmaBuffer meta,
                                 Protection pi, RawCommand raw) {
         switch (opcode) {
-            case PASSTHROUGH -> checkPassthrough(raw, buffer);
+            case PASSTHROUGH -> checkPassthrough(raw, buffer, meta);
             case Opcodes.NVM_FLUSH -> {
                 Objects.requireNonNull(ns, "namespace");
                 host.checkNamespace(ns);
@@ -102,8 +102,20 @@ final class Submission {
         }
     }
 
-    private void checkPassthrough(RawCommand command, DmaBuffer buffer) {
+    private void checkPassthrough(RawCommand command, DmaBuffer buffer, DmaBuffer metadata) {
         Objects.requireNonNull(command, "command");
+        if (metadata != null) {
+            if (queue.sglOnly()) {
+                throw new IllegalArgumentException(Opcodes.ioName(command.opcode()) + " (passthrough): NVMe over"
+                        + " Fabrics has no separate metadata buffer (MPTR is reserved); send it without one");
+            }
+            host.checkBuffer(metadata);
+            if ((metadata.iova() & 3) != 0) {
+                throw new IllegalArgumentException(Opcodes.ioName(command.opcode()) + " (passthrough): metadata"
+                        + " buffer at device address 0x" + Long.toHexString(metadata.iova()) + " is not dword"
+                        + " aligned (MPTR, NVMe Base 4.1)");
+            }
+        }
         if (buffer != null) {
             host.checkBuffer(buffer);
             IoArgs.checkAlignment(Opcodes.ioName(command.opcode()), buffer);
@@ -119,7 +131,7 @@ final class Submission {
         switch (opcode) {
             case PASSTHROUGH -> {
                 Tracker t = queue.acquire();
-                writer.writePassthrough(t, raw, buffer);
+                writer.writePassthrough(t, raw, buffer, meta);
                 r.blocksLeft = 0;
                 r.partsInFlight = 1;
                 t.owner = r.index;

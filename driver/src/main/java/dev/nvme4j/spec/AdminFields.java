@@ -133,6 +133,29 @@ public final class AdminFields {
         return (bytes / 4 - 1) >>> 16;
     }
 
+    /** CDW10 of Get Log Page with the Log Specific Field (bits 14:8, 7 bits) and Retain Asynchronous Event (bit 15). */
+    public static int logPageCdw10(int lid, int bytes, int lsp, boolean rae) {
+        return logPageCdw10(lid, bytes) | (lsp & 0x7F) << 8 | (rae ? 1 << 15 : 0);
+    }
+
+    /** CDW11 of Get Log Page with the Log Specific Identifier (bits 31:16). */
+    public static int logPageCdw11(int bytes, int lsi) {
+        return logPageCdw11(bytes) | (lsi & 0xFFFF) << 16;
+    }
+
+    /** CDW14 of Get Log Page: UUID Index bits 6:0, Offset Type bit 23, Command Set Identifier bits 31:24. */
+    public static int logPageCdw14(int uuidIndex, boolean offsetType, int csi) {
+        return (uuidIndex & 0x7F) | (offsetType ? LOG_PAGE_OFFSET_TYPE : 0) | (csi & 0xFF) << 24;
+    }
+
+    /** CDW14 bit 23 of Get Log Page, Offset Type: LPO is an index into the page's list of data structures. */
+    public static final int LOG_PAGE_OFFSET_TYPE = 1 << 23;
+
+    /** CSI from CDW14 of Get Log Page. */
+    public static int logPageCsi(int cdw14) {
+        return cdw14 >>> 24;
+    }
+
     /** LID from CDW10 of Get Log Page. */
     public static int logPageId(int cdw10) {
         return cdw10 & 0xFF;

@@ -144,6 +144,15 @@ public final class IdentifyLayout {
     public static final int NS_NMIC = 30;
     /** Deallocate Logical Block Features, 1 byte: bits 2:0 = 001b, deallocated blocks read zeros. */
     public static final int NS_DLFEAT = 33;
+    /** ANAGRPID: ANA group identifier (4 bytes). */
+    public static final int NS_ANAGRPID = 92;
+    /** NVMSETID: NVM Set identifier (2 bytes). */
+    public static final int NS_NVMSETID = 100;
+    /**
+     * LBSTM, logical block storage tag mask (8 bytes), where nvme-cli puts it in the data of a
+     * Namespace Management create: right after the 64 LBA formats.
+     */
+    public static final int NS_LBSTM = 384;
     /** DLFEAT bits 2:0 = 001b: a deallocated logical block reads as all zeros. */
     public static final int DLFEAT_READS_ZEROES = 0x01;
     /** DLFEAT bit 3: Write Zeroes supports the Deallocate bit. */

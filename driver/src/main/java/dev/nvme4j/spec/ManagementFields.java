@@ -53,6 +53,16 @@ public final class ManagementFields {
 
     public static final int NS_MGMT_CREATE = 0;
     public static final int NS_MGMT_DELETE = 1;
+
+    /** CDW11 of Namespace Management create: the Command Set Identifier of the new namespace in bits 31:24. */
+    public static int nsMgmtCdw11(int csi) {
+        return (csi & 0xFF) << 24;
+    }
+
+    /** CSI from CDW11 of Namespace Management. */
+    public static int nsMgmtCsi(int cdw11) {
+        return cdw11 >>> 24;
+    }
     public static final int NS_ATTACH = 0;
     public static final int NS_DETACH = 1;
 

@@ -50,7 +50,7 @@ abstract class AdminCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         validate();
-        try (Controller c = main.source().open(device, ControllerOptions.builder().maxIoQueuePairs(1).build())) {
+        try (Controller c = main.source().open(device, options(ControllerOptions.builder().maxIoQueuePairs(1)).build())) {
             PrintWriter out = spec.commandLine().getOut();
             run(c, out);
             out.flush();
@@ -85,6 +85,21 @@ abstract class AdminCommand implements Callable<Integer> {
         }
     }
 
+    /** The controller options the command opens the device with (a --timeout sets the driver's timeouts). */
+    ControllerOptions.Builder options(ControllerOptions.Builder b) {
+        return b;
+    }
+
+    /** How long {@link #send} waits for an admin command before the tool gives up on it. */
+    long waitSeconds() {
+        return ADMIN_DEADLINE_SECONDS;
+    }
+
+    /** The timeout of the admin commands {@link #send} sends (null: the driver's admin timeout). */
+    java.time.Duration commandTimeout() {
+        return null;
+    }
+
     /** Checks the options before the device is opened; throws a usage error. */
     void validate() {
     }
@@ -114,10 +129,10 @@ abstract class AdminCommand implements Callable<Integer> {
     Completion send(Controller c, RawCommand cmd, DmaBuffer buffer) {
         Completion done;
         try {
-            done = c.adminPassthrough(cmd, buffer).get(ADMIN_DEADLINE_SECONDS, TimeUnit.SECONDS);
+            done = c.adminPassthrough(cmd, buffer, commandTimeout()).get(waitSeconds(), TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             throw new ToolException(name() + ": the controller did not complete the command within "
-                    + ADMIN_DEADLINE_SECONDS + " s");
+                    + waitSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ToolException(name() + ": interrupted");

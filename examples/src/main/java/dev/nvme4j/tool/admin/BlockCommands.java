@@ -12,6 +12,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The I/O commands without a data file: flush, write-zeroes and dsm. */
@@ -30,10 +31,13 @@ public final class BlockCommands {
         }
     }
 
-    /** {@code nvme4j write-zeroes} (NVM Command Set 3.3.7). */
+    /** {@code nvme4j write-zeroes} (NVM Command Set 3.3.7), with nvme-cli 2.3's options. */
     @Command(name = "write-zeroes", mixinStandardHelpOptions = true,
             description = "Zero blocks without a data transfer, like 'nvme write-zeroes'.")
     public static final class WriteZeroes extends IoCommand {
+        /** CDW12 bit 25: Deallocate (DEAC). */
+        private static final int CDW12_DEAC = 1 << 25;
+
         @Option(names = {"--start-block", "-s"}, paramLabel = "SLBA", converter = Num.class, defaultValue = "0",
                 description = "First logical block (default ${DEFAULT-VALUE}).")
         long slba;
@@ -45,16 +49,26 @@ public final class BlockCommands {
         @Option(names = {"--deac", "-d"}, description = "Deallocate the blocks too (DEAC).")
         boolean deac;
 
-        @Option(names = {"--force-unit-access", "-f"}, description = "FUA.")
-        boolean fua;
+        @Mixin
+        ProtectionOptions pi = new ProtectionOptions();
+
+        @Option(names = {"--storage-tag", "-S"}, paramLabel = "TAG", converter = Num.class, defaultValue = "0",
+                description = "Storage tag for end-to-end protection (default ${DEFAULT-VALUE}).")
+        long storageTag;
+
+        @Override
+        void validate() {
+            super.validate();
+            pi.validate(storageTag);
+        }
 
         @Override
         void io(Controller c, Namespace ns, IoQueuePair qp, PrintWriter out) {
             requireSupported(c, OptionalCommand.WRITE_ZEROES);
             int n = blocks(ns, slba, nlb);
-            int cdw12 = (n - 1) | (deac ? 1 << 25 : 0) | (fua ? 1 << 30 : 0);
+            int cdw12 = (n - 1) | (deac ? CDW12_DEAC : 0) | pi.control() << 16;
             submit(qp, RawCommand.of(0x08, ns.nsid()).withCdw10((int) slba).withCdw11((int) (slba >>> 32))
-                    .withCdw12(cdw12), null);
+                    .withCdw12(cdw12).withCdw14(pi.cdw14()).withCdw15(pi.cdw15()), null);
             out.println("NVME Write Zeroes Success");
         }
     }

@@ -7,12 +7,14 @@ import dev.nvme4j.api.OptionalCommand;
 import dev.nvme4j.spec.IdentifyLayout;
 import dev.nvme4j.tool.cli.ToolException;
 import java.io.PrintWriter;
+import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code nvme4j format}: Format NVM (Base 5.14), like {@code nvme format}: changes the LBA format
  * of a namespace and erases it. Needs {@code --force} (nvme-cli asks interactively instead).
+ * Without --lbaf or --block-size the namespace keeps its LBA format (an erase), as in nvme-cli.
  */
 @Command(name = "format", mixinStandardHelpOptions = true,
         description = "Format a namespace to an LBA format (ERASES it), like 'nvme format'; needs --force.")
@@ -21,7 +23,13 @@ public final class FormatCommand extends AdminCommand {
             description = "Namespace, or 0xffffffff for all (default ${DEFAULT-VALUE}).")
     long nsid;
 
-    @Option(names = {"--lbaf", "-l"}, paramLabel = "INDEX", description = "LBA format index (see id-ns).")
+    @Option(names = {"--timeout", "-t"}, paramLabel = "MS", converter = Num.class, defaultValue = "600000",
+            description = "How long the Format NVM command may take, in milliseconds (default ${DEFAULT-VALUE});"
+                    + " then the driver aborts it.")
+    long timeoutMs;
+
+    @Option(names = {"--lbaf", "-l"}, paramLabel = "INDEX",
+            description = "LBA format index (see id-ns; default: the namespace's current one).")
     Integer lbaf;
 
     @Option(names = {"--block-size", "-b"}, paramLabel = "BYTES",
@@ -36,25 +44,38 @@ public final class FormatCommand extends AdminCommand {
             description = "Protection information type 0-3 (default ${DEFAULT-VALUE}).")
     int pi;
 
-    @Option(names = {"--pil", "-p"}, description = "Protection information in the first 8 bytes of the metadata.")
-    boolean pil;
+    @Option(names = {"--pil", "-p"}, paramLabel = "0|1", arity = "0..1", fallbackValue = "1", defaultValue = "0",
+            description = "1: protection information in the first 8 bytes of the metadata, 0: the last"
+                    + " (default ${DEFAULT-VALUE}).")
+    int pil;
 
-    @Option(names = {"--ms", "-m"}, description = "Extended LBAs: metadata at the end of each block's data.")
-    boolean ms;
+    @Option(names = {"--ms", "-m"}, paramLabel = "0|1", arity = "0..1", fallbackValue = "1", defaultValue = "0",
+            description = "1: extended LBAs, metadata at the end of each block's data (default ${DEFAULT-VALUE}).")
+    int ms;
+
+    @Option(names = {"--reset", "-r"}, description = "Reset the controller after a successful format.")
+    boolean reset;
 
     @Option(names = "--force", description = "Confirm: every block of the namespace is erased.")
     boolean force;
 
     @Override
     void validate() {
-        if ((lbaf == null) == (blockSize == null)) {
-            throw ToolException.usage("give the LBA format: --lbaf=INDEX (see id-ns) or --block-size=BYTES");
+        if (lbaf != null && blockSize != null) {
+            throw ToolException.usage("Invalid specification of both LBAF and Block Size, please specify only one"
+                    + " (--lbaf or --block-size)");
         }
         if (lbaf != null && (lbaf < 0 || lbaf > 63)) {
             throw ToolException.usage("Invalid value for option '--lbaf': " + lbaf + " (0-63)");
         }
         if (ses < 0 || ses > 2 || pi < 0 || pi > 3) {
             throw ToolException.usage("--ses is 0-2 and --pi 0-3");
+        }
+        if (pil < 0 || pil > 1 || ms < 0 || ms > 1) {
+            throw ToolException.usage("--pil and --ms are 0 or 1; got " + pil + " and " + ms);
+        }
+        if (timeoutMs < 1 || timeoutMs > 0xFFFF_FFFFL) {
+            throw ToolException.usage("Invalid value for option '--timeout': " + timeoutMs + " (1-4294967295 ms)");
         }
         if (nsid < 1 || nsid > 0xFFFF_FFFFL) {
             throw ToolException.usage("Invalid value for option '--namespace-id': " + nsid);
@@ -71,14 +92,19 @@ public final class FormatCommand extends AdminCommand {
         int target = (int) nsid;
         byte[] id = identifyNamespace(c, nsid == 0xFFFF_FFFFL ? c.namespaces().getFirst().nsid() : target);
         int nlbaf = id[IdentifyLayout.NS_NLBAF] & 0xFF;
-        int index = lbaf != null ? lbaf : byBlockSize(id, nlbaf);
+        int index = lbaf != null ? lbaf : blockSize != null ? byBlockSize(id, nlbaf)
+                : IdentifyLayout.flbasIndex(id[IdentifyLayout.NS_FLBAS] & 0xFF);
         if (index > nlbaf) {
             throw ToolException.usage("Invalid value for option '--lbaf': " + index + "; the namespace has LBA formats 0-"
                     + nlbaf + " (see id-ns)");
         }
-        manage(() -> c.management().format(target, new Management.FormatRequest(index, ses, pi, pil, ms),
-                Confirm.DESTRUCTIVE));
+        manage(() -> c.management().format(target, new Management.FormatRequest(index, ses, pi, pil == 1, ms == 1),
+                Duration.ofMillis(timeoutMs), Confirm.DESTRUCTIVE));
         out.printf("Success formatting namespace:%x%n", target);
+        if (reset) {
+            out.flush();
+            manageRun(c::reset);
+        }
     }
 
     private byte[] identifyNamespace(Controller c, int n) {

@@ -6,7 +6,6 @@ import dev.nvme4j.api.DmaBuffer;
 import dev.nvme4j.api.IoQueuePair;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.api.RawCommand;
-import dev.nvme4j.api.Status;
 import dev.nvme4j.tool.cli.ToolException;
 import java.io.PrintWriter;
 import picocli.CommandLine.Option;
@@ -29,10 +28,13 @@ abstract class IoCommand extends AdminCommand {
 
     /** Sends an I/O command and waits for it; a failed status is a ToolException. */
     Completion submit(IoQueuePair qp, RawCommand cmd, DmaBuffer buf) {
-        Completion done = qp.passthroughSync(cmd, buf);
+        return check(qp.passthroughSync(cmd, buf));
+    }
+
+    /** {@code done}, or a ToolException with nvme-cli's "NVMe status: ..." when it failed. */
+    Completion check(Completion done) {
         if (!done.isSuccess()) {
-            throw new ToolException(name() + ": NVMe status: " + Status.describe(done.status())
-                    + String.format("(0x%x)", done.status()));
+            throw failed(done.status());
         }
         return done;
     }

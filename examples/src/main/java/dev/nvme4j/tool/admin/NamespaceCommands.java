@@ -48,21 +48,33 @@ public final class NamespaceCommands {
         }
     }
 
-    /** {@code nvme4j create-ns}. */
+    /** {@code nvme4j create-ns}, with nvme-cli 2.3's options. */
     @Command(name = "create-ns", mixinStandardHelpOptions = true,
             description = "Create a namespace from the unallocated capacity (attach it with attach-ns), like"
                     + " 'nvme create-ns'.")
     public static final class Create extends AdminCommand {
-        @Option(names = {"--nsze", "-s"}, paramLabel = "BLOCKS", converter = Num.class, required = true,
-                description = "Size in logical blocks (NSZE).")
-        long nsze;
+        /** nvme-cli's SI suffixes of --nsze-si and --ncap-si: powers of 1000. */
+        private static final String SI_SUFFIXES = "kMGTPEZYRQ";
+
+        @Option(names = {"--nsze", "-s"}, paramLabel = "BLOCKS", converter = Num.class,
+                description = "Size in logical blocks (NSZE), or --nsze-si.")
+        Long nsze;
 
         @Option(names = {"--ncap", "-c"}, paramLabel = "BLOCKS", converter = Num.class,
                 description = "Capacity in logical blocks (NCAP; default: the size).")
         Long ncap;
 
+        @Option(names = {"--nsze-si", "-S"}, paramLabel = "SIZE",
+                description = "Size with an SI suffix (k, M, G, T, P, E: powers of 1000), e.g. 1G: bytes, divided by"
+                        + " the LBA format's block and metadata size; without a suffix, blocks.")
+        String nszeSi;
+
+        @Option(names = {"--ncap-si", "-C"}, paramLabel = "SIZE", description = "Capacity as --nsze-si.")
+        String ncapSi;
+
         @Option(names = {"--flbas", "-f"}, paramLabel = "FLBAS", converter = Num.class,
-                description = "LBA format index (FLBAS; default 0 unless --block-size).")
+                description = "Formatted LBA size (FLBAS) as nvme-cli: the LBA format index in bits 3:0 (6:5 above"
+                        + " 16), bit 4 extended LBAs (default 0 unless --block-size).")
         Long flbas;
 
         @Option(names = {"--block-size", "-b"}, paramLabel = "BYTES", converter = Num.class,
@@ -78,14 +90,45 @@ public final class NamespaceCommands {
                 description = "1: the namespace may be attached to several controllers (default ${DEFAULT-VALUE}).")
         long nmic;
 
+        @Option(names = {"--anagrp-id", "-a"}, paramLabel = "ANAGRPID", converter = Num.class, defaultValue = "0",
+                description = "ANA group identifier (ANAGRPID; default ${DEFAULT-VALUE}).")
+        long anaGroupId;
+
+        @Option(names = {"--nvmset-id", "-i"}, paramLabel = "NVMSETID", converter = Num.class, defaultValue = "0",
+                description = "NVM Set identifier (NVMSETID; default ${DEFAULT-VALUE}).")
+        long nvmSetId;
+
+        @Option(names = {"--csi", "-y"}, paramLabel = "CSI", converter = Num.class, defaultValue = "0",
+                description = "Command set identifier of the namespace (default ${DEFAULT-VALUE}: NVM).")
+        long csi;
+
+        @Option(names = {"--lbstm", "-l"}, paramLabel = "MASK", converter = Num.class, defaultValue = "0",
+                description = "Logical block storage tag mask (LBSTM; default ${DEFAULT-VALUE}).")
+        long lbstm;
+
+        @Option(names = {"--timeout", "-t"}, paramLabel = "MS", converter = Num.class, defaultValue = "120000",
+                description = "How long the command may take, in milliseconds (default ${DEFAULT-VALUE}).")
+        long timeoutMs;
+
         @Override
         void validate() {
-            long cap = ncap != null ? ncap : nsze;
-            if (nsze < 1 || cap < 1 || cap > nsze) {
-                throw ToolException.usage("--nsze and --ncap are positive block counts with --ncap at most --nsze");
+            if (nsze != null && nszeSi != null || ncap != null && ncapSi != null) {
+                throw ToolException.usage("Invalid specification of both " + (nsze != null && nszeSi != null ? "nsze"
+                        : "ncap") + " and its SI argument, please specify only one");
             }
-            if (flbas != null && (flbas < 0 || flbas > 63) || dps > 15 || nmic > 1) {
-                throw ToolException.usage("--flbas is 0-63, --dps 0-15 and --nmic 0 or 1");
+            if (nsze == null && nszeSi == null) {
+                throw ToolException.usage("give the size: --nsze=BLOCKS or --nsze-si=SIZE");
+            }
+            if (flbas != null && (flbas < 0 || flbas > 0x7F) || dps > 15 || nmic > 1) {
+                throw ToolException.usage("--flbas is 0-0x7f, --dps 0-15 and --nmic 0 or 1");
+            }
+            if (anaGroupId > 0xFFFF_FFFFL || nvmSetId > 0xFFFF || csi > 0xFF) {
+                throw ToolException.usage("--anagrp-id is 32 bits, --nvmset-id 16 and --csi 8; got 0x"
+                        + Long.toHexString(anaGroupId) + ", 0x" + Long.toHexString(nvmSetId) + ", 0x"
+                        + Long.toHexString(csi));
+            }
+            if (timeoutMs < 1 || timeoutMs > 0xFFFF_FFFFL) {
+                throw ToolException.usage("Invalid value for option '--timeout': " + timeoutMs + " (1-4294967295 ms)");
             }
             if (flbas != null && blockSize != null) {
                 throw ToolException.usage("give --flbas or --block-size, not both");
@@ -97,25 +140,64 @@ public final class NamespaceCommands {
 
         @Override
         void run(Controller c, PrintWriter out) {
-            int index = blockSize != null ? byBlockSize(c) : flbas != null ? (int) (long) flbas : 0;
-            NamespaceSpec ns = new NamespaceSpec(nsze, ncap != null ? ncap : nsze, index, (int) dps, nmic == 1);
-            int nsid = manage(() -> c.management().createNamespace(ns));
+            byte[] common = blockSize != null || nszeSi != null || ncapSi != null ? commonFormats(c) : null;
+            int fl = blockSize != null ? byBlockSize(common) : flbas != null ? (int) (long) flbas : 0;
+            int index = IdentifyLayout.flbasIndex(fl);
+            long size = nszeSi != null ? si(nszeSi, "--nsze-si", common, index) : nsze;
+            long cap = ncapSi != null ? si(ncapSi, "--ncap-si", common, index) : ncap != null ? ncap : size;
+            if (size < 1 || cap < 1 || cap > size) {
+                throw ToolException.usage("the size and capacity are positive block counts with the capacity at most"
+                        + " the size; got " + size + " and " + cap);
+            }
+            NamespaceSpec ns = new NamespaceSpec(size, cap, index, (int) dps, nmic == 1,
+                    (fl & IdentifyLayout.FLBAS_EXTENDED) != 0, (int) anaGroupId, (int) nvmSetId, (int) csi, lbstm);
+            int nsid = manage(() -> c.management().createNamespace(ns, java.time.Duration.ofMillis(timeoutMs)));
             out.printf("create-ns: Success, created nsid:%d%n", nsid);
         }
 
-        /** The index of the common LBA format (Identify Namespace NSID FFFFFFFFh) with --block-size and no metadata. */
-        private int byBlockSize(Controller c) {
+        /**
+         * nvme-cli's SI sizes: a number with a suffix is bytes, divided by the block size plus
+         * metadata of LBA format {@code index}; without one it is blocks.
+         */
+        private long si(String value, String option, byte[] common, int index) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]*\\.?[0-9]+)([a-zA-Z]?)").matcher(value);
+            boolean ok = m.matches() && (m.group(2).isEmpty() ? !m.group(1).contains(".")
+                    : SI_SUFFIXES.contains(m.group(2)));
+            if (!ok) {
+                throw ToolException.usage("Expected long suffixed integer argument for '" + option + "' but got '"
+                        + value + "'! (a number with k, M, G, T, P or E)");
+            }
+            double n = Double.parseDouble(m.group(1));
+            if (m.group(2).isEmpty()) {
+                return (long) n;
+            }
+            if (index > (common[IdentifyLayout.NS_NLBAF] & 0xFF)) {
+                throw ToolException.usage("--flbas: LBA format " + index + " is not one of the controller's (see"
+                        + " id-ns)");
+            }
+            int d = ByteBuffer.wrap(common).order(ByteOrder.LITTLE_ENDIAN).getInt(IdentifyLayout.NS_LBAF0 + 4 * index);
+            long perBlock = (1L << IdentifyLayout.lbafLbads(d)) + IdentifyLayout.lbafMetadataSize(d);
+            return (long) (n * Math.pow(1000, SI_SUFFIXES.indexOf(m.group(2)) + 1)) / perBlock;
+        }
+
+        /** The controller's common LBA formats (Identify Namespace NSID FFFFFFFFh). */
+        private byte[] commonFormats(Controller c) {
             byte[] id = new byte[IdentifyLayout.SIZE];
             try (DmaBuffer buf = c.allocateBuffer(IdentifyLayout.SIZE)) {
                 Completion done = send(c, RawCommand.of(Opcodes.ADMIN_IDENTIFY, 0xFFFF_FFFF)
                         .withCdw10(Opcodes.CNS_NAMESPACE), buf);
                 if (!done.isSuccess()) {
-                    throw new ToolException(name() + ": --block-size needs the controller's common LBA formats"
-                            + " (Identify Namespace 0xffffffff), which it refused: NVMe status: "
-                            + Status.describe(done.status()) + "; give --flbas instead (see id-ns)");
+                    throw new ToolException(name() + ": --block-size and the SI sizes need the controller's common LBA"
+                            + " formats (Identify Namespace 0xffffffff), which it refused: NVMe status: "
+                            + Status.describe(done.status()) + "; give --flbas and --nsze instead (see id-ns)");
                 }
                 MemorySegment.copy(buf.segment(), ValueLayout.JAVA_BYTE, 0, id, 0, id.length);
             }
+            return id;
+        }
+
+        /** The index of the common LBA format with --block-size and no metadata. */
+        private int byBlockSize(byte[] id) {
             int nlbaf = id[IdentifyLayout.NS_NLBAF] & 0xFF;
             StringBuilder all = new StringBuilder();
             for (int i = 0; i <= nlbaf; i++) {
@@ -123,7 +205,7 @@ public final class NamespaceCommands {
                 int ms = IdentifyLayout.lbafMetadataSize(d);
                 long size = 1L << IdentifyLayout.lbafLbads(d);
                 if (ms == 0 && size == blockSize) {
-                    return i;
+                    return IdentifyLayout.flbas(i, false);
                 }
                 all.append(i == 0 ? "" : ", ").append(size).append(ms == 0 ? "" : "+" + ms);
             }
@@ -139,9 +221,16 @@ public final class NamespaceCommands {
         @Option(names = "--force", description = "Confirm: the namespace and its data are deleted.")
         boolean force;
 
+        @Option(names = {"--timeout", "-t"}, paramLabel = "MS", converter = Num.class, defaultValue = "120000",
+                description = "How long the command may take, in milliseconds (default ${DEFAULT-VALUE}).")
+        long timeoutMs;
+
         @Override
         void validate() {
             super.validate();
+            if (timeoutMs < 1 || timeoutMs > 0xFFFF_FFFFL) {
+                throw ToolException.usage("Invalid value for option '--timeout': " + timeoutMs + " (1-4294967295 ms)");
+            }
             if (!force) {
                 throw ToolException.usage("delete-ns deletes namespace " + nsid + " and its data; add --force to"
                         + " confirm (nothing was changed)");
@@ -150,7 +239,8 @@ public final class NamespaceCommands {
 
         @Override
         void run(Controller c, PrintWriter out) {
-            manageRun(() -> c.management().deleteNamespace((int) nsid, Confirm.DESTRUCTIVE));
+            manageRun(() -> c.management().deleteNamespace((int) nsid, java.time.Duration.ofMillis(timeoutMs),
+                    Confirm.DESTRUCTIVE));
             out.printf("delete-ns: Success, deleted nsid:%d%n", nsid);
         }
     }

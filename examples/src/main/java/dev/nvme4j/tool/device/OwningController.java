@@ -75,8 +75,9 @@ final class OwningController implements Controller {
     }
 
     @Override
-    public CompletableFuture<Completion> adminPassthrough(RawCommand command, DmaBuffer buffer) {
-        return delegate.adminPassthrough(command, buffer);
+    public CompletableFuture<Completion> adminPassthrough(RawCommand command, DmaBuffer buffer,
+                                                          java.time.Duration timeout) {
+        return delegate.adminPassthrough(command, buffer, timeout);
     }
 
     @Override
