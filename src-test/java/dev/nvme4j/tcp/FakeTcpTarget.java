@@ -37,6 +37,8 @@ final class FakeTcpTarget implements AutoCloseable {
     final AtomicInteger inCapsuleWrites = new AtomicInteger();
     volatile int lastH2cTermFes = -1;
     volatile int connectKato = -1;
+    /** CATTR of the last I/O queue Connect (bit 2: SQ flow control disabled). */
+    volatile int ioConnectCattr = -1;
 
     // Behaviour
     volatile boolean supportDigests = true;
@@ -237,6 +239,8 @@ final class FakeTcpTarget implements AutoCloseable {
                 int cntlid = qid == 0 ? cntlids.getAndIncrement() : ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).getShort(16);
                 if (qid == 0) {
                     connectKato = p.getInt(8 + 48);
+                } else {
+                    ioConnectCattr = p.get(8 + 46) & 0xFF;
                 }
                 c.resp(cid, cntlid, 0);
             }
