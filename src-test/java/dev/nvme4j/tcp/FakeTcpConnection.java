@@ -22,6 +22,9 @@ final class FakeTcpConnection {
     boolean hd;
     boolean dd;
     int qid = -1;
+    /** CC and CSTS of the controller whose admin queue this connection is (one association each). */
+    volatile int cc;
+    volatile int csts;
     /** Capsules that arrived while an R2T transfer was in progress, handled after it. */
     final ArrayDeque<byte[]> deferred = new ArrayDeque<>();
 
@@ -196,6 +199,30 @@ final class FakeTcpConnection {
             }
             b.putInt(d);
         }
+    }
+
+    /** Property Get (CAP, VS, CC, CSTS) of the controller behind this admin connection. */
+    long property(int offset) {
+        return switch (offset) {
+            case 0x00 -> 1023L | (1L << 37) | (2L << 24);
+            case 0x08 -> 0x00010300;
+            case 0x14 -> cc;
+            case 0x1C -> csts;
+            default -> 0;
+        };
+    }
+
+    /**
+     * Property Set of CC: EN makes CSTS.RDY 1 (unless the target is never ready; CFS with
+     * {@code fatalOnEnable}); a shutdown (SHN) reports SHST complete and clears CC, as nvmet does,
+     * so the controller is disabled until it is enabled again.
+     */
+    void setCc(int value) {
+        int shn = (value >>> 14) & 3;
+        boolean en = (value & 1) != 0 && shn == 0;
+        csts = (en && !target.neverReady ? 1 : 0) | (target.fatalOnEnable && (value & 1) != 0 ? 2 : 0)
+                | (shn != 0 ? 2 << 2 : 0);
+        cc = shn != 0 ? 0 : value;
     }
 
     void resp(int cid, long result, int status) throws IOException {

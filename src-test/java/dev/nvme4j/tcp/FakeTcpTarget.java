@@ -37,6 +37,8 @@ final class FakeTcpTarget implements AutoCloseable {
     final AtomicInteger inCapsuleWrites = new AtomicInteger();
     volatile int lastH2cTermFes = -1;
     volatile int connectKato = -1;
+    /** CATTR of the last I/O queue Connect (bit 2: SQ flow control disabled). */
+    volatile int ioConnectCattr = -1;
 
     // Behaviour
     volatile boolean supportDigests = true;
@@ -72,9 +74,13 @@ final class FakeTcpTarget implements AutoCloseable {
     /** CSTS.CFS is set once CC.EN is. */
     volatile boolean fatalOnEnable;
 
+    /**
+     * Admin commands (other than Fabrics) that came while the controller's CC.EN was 0, by opcode
+     * (as nvmet does, each is answered Command Sequence Error).
+     */
+    final List<Integer> commandsWhileDisabled = new CopyOnWriteArrayList<>();
+
     private final AtomicInteger cntlids = new AtomicInteger(1);
-    private volatile int cc;
-    private volatile int csts;
 
     FakeTcpTarget(int blocks) throws IOException {
         media = new byte[blocks * BLOCK];
@@ -138,7 +144,6 @@ final class FakeTcpTarget implements AutoCloseable {
         }
     }
 
-
     private void serve(Socket s) {
         try {
             FakeTcpConnection c = new FakeTcpConnection(this, s);
@@ -161,7 +166,6 @@ final class FakeTcpTarget implements AutoCloseable {
             }
         }
     }
-
 
     private void handle(FakeTcpConnection c, ByteBuffer p) throws IOException {
         int type = p.get(0) & 0xFF;
@@ -194,7 +198,6 @@ final class FakeTcpTarget implements AutoCloseable {
         c.send(r);
     }
 
-
     private void command(FakeTcpConnection c, ByteBuffer p) throws IOException {
         byte[] inCapsule = c.dataOf(p, 72);
         int opc = p.get(8) & 0xFF;
@@ -212,7 +215,10 @@ final class FakeTcpTarget implements AutoCloseable {
             fabrics(c, p, cid, inCapsule);
             return;
         }
-        if (c.qid == 0) {
+        if (c.qid == 0 && (c.cc & 1) == 0) {
+            commandsWhileDisabled.add(opc);
+            c.resp(cid, 0, SC_COMMAND_SEQUENCE_ERROR | DNR);
+        } else if (c.qid == 0) {
             admin(c, opc, cid, nsid, cdw10, cdw11, cdw12, sglLen);
         } else {
             io(c, opc, cid, p.getLong(8 + 40), cdw12, sglId, sglLen, inCapsule);
@@ -233,28 +239,15 @@ final class FakeTcpTarget implements AutoCloseable {
                 int cntlid = qid == 0 ? cntlids.getAndIncrement() : ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).getShort(16);
                 if (qid == 0) {
                     connectKato = p.getInt(8 + 48);
+                } else {
+                    ioConnectCattr = p.get(8 + 46) & 0xFF;
                 }
                 c.resp(cid, cntlid, 0);
             }
-            case Fabrics.FCTYPE_PROPERTY_GET -> {
-                int off = p.getInt(8 + 44);
-                long v = switch (off) {
-                    case 0x00 -> 1023L | (1L << 37) | (2L << 24);
-                    case 0x08 -> 0x00010300;
-                    case 0x14 -> cc;
-                    case 0x1C -> csts;
-                    default -> 0;
-                };
-                c.resp(cid, v, 0);
-            }
+            case Fabrics.FCTYPE_PROPERTY_GET -> c.resp(cid, c.property(p.getInt(8 + 44)), 0);
             case Fabrics.FCTYPE_PROPERTY_SET -> {
-                int off = p.getInt(8 + 44);
-                long v = p.getLong(8 + 48);
-                if (off == 0x14) {
-                    cc = (int) v;
-                    int shn = (cc >>> 14) & 3;
-                    csts = (neverReady ? 0 : cc & 1) | (fatalOnEnable && (cc & 1) != 0 ? 2 : 0)
-                            | (shn != 0 ? 2 << 2 : 0);
+                if (p.getInt(8 + 44) == 0x14) {
+                    c.setCc((int) p.getLong(8 + 48));
                 }
                 c.resp(cid, 0, 0);
             }
@@ -265,6 +258,11 @@ final class FakeTcpTarget implements AutoCloseable {
             default -> c.resp(cid, 0, 0x02);
         }
     }
+
+    /** Command Sequence Error (SC 0Ch), as nvmet answers an admin command while CC.EN is 0. */
+    static final int SC_COMMAND_SEQUENCE_ERROR = 0x0C;
+    /** The Do Not Retry bit of the status field. */
+    static final int DNR = 1 << 14;
 
     /** Data SGL Length Invalid (SC 0Fh), as nvmet answers a transfer length that is not the command's. */
     static final int SC_DATA_SGL_LENGTH_INVALID = 0x0F;
@@ -429,7 +427,6 @@ final class FakeTcpTarget implements AutoCloseable {
             c.resp(cid, 0, 0x01);
         }
     }
-
 
     private static void put(byte[] d, int off, String s) {
         byte[] b = s.getBytes(StandardCharsets.US_ASCII);

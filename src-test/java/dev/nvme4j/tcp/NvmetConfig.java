@@ -21,6 +21,7 @@ final class NvmetConfig {
     static final Path NVMET = Path.of("/sys/kernel/config/nvmet");
 
     final String nqn;
+    /** Namespace 1's backing file; null for a subsystem made without one. */
     final Path backing;
     final Path subsys;
     private final List<Path> created = new ArrayList<>();
@@ -32,11 +33,33 @@ final class NvmetConfig {
         try (RandomAccessFile f = new RandomAccessFile(backing.toFile(), "rw")) {
             f.setLength(bytes);
         }
-        subsys = mkdir(NVMET.resolve("subsystems").resolve(nqn));
-        write(subsys.resolve("attr_allow_any_host"), "1");
-        Path ns = mkdir(subsys.resolve("namespaces/1"));
-        write(ns.resolve("device_path"), backing.toString());
-        write(ns.resolve("buffered_io"), "1");
+        subsys = subsystem(nqn);
+        namespace(1, backing, true);
+    }
+
+    /** The subsystem {@code nqn} without namespaces: add them with {@link #namespace}. */
+    NvmetConfig(String nqn) throws IOException {
+        this.nqn = nqn;
+        this.backing = null;
+        subsys = subsystem(nqn);
+    }
+
+    private Path subsystem(String name) throws IOException {
+        Path s = mkdir(NVMET.resolve("subsystems").resolve(name));
+        write(s.resolve("attr_allow_any_host"), "1");
+        return s;
+    }
+
+    /**
+     * Namespace {@code nsid} on {@code device}: a file (nvmet's file back end, page-cache I/O with
+     * {@code bufferedIo}) or a block device (its bio back end, LBA size = the device's logical block size).
+     */
+    void namespace(int nsid, Path device, boolean bufferedIo) throws IOException {
+        Path ns = mkdir(subsys.resolve("namespaces").resolve(Integer.toString(nsid)));
+        write(ns.resolve("device_path"), device.toString());
+        if (bufferedIo) {
+            write(ns.resolve("buffered_io"), "1");
+        }
         write(ns.resolve("enable"), "1");
     }
 
@@ -73,19 +96,26 @@ final class NvmetConfig {
     void tearDown() throws IOException {
         for (int i = created.size() - 1; i >= 0; i--) {
             Path p = created.get(i);
-            if (p.getFileName().toString().equals("1") && p.getParent().getFileName().toString().equals("namespaces")) {
+            if (p.getParent().getFileName().toString().equals("namespaces")) {
                 write(p.resolve("enable"), "0");
             }
             Files.deleteIfExists(p);
         }
         created.clear();
-        Files.deleteIfExists(backing);
+        if (backing != null) {
+            Files.deleteIfExists(backing);
+        }
     }
 
     /** What the backing file holds at {@code offset}. */
     byte[] backingBytes(long offset, int length) throws IOException {
+        return fileBytes(backing, offset, length);
+    }
+
+    /** What {@code file} holds at {@code offset} (through the page cache that nvmet's file back end and loop write into). */
+    static byte[] fileBytes(Path file, long offset, int length) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(length);
-        try (FileChannel ch = FileChannel.open(backing, StandardOpenOption.READ)) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             while (b.hasRemaining() && ch.read(b, offset + b.position()) > 0) {
                 // keep reading
             }

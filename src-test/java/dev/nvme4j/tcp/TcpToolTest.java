@@ -65,6 +65,20 @@ class TcpToolTest {
     }
 
     @Test
+    void disableSqflowAsksEveryIoQueueConnectForIt() {
+        Run plain = run("fio", device(), "--rw=randread", "--bs=4k", "--iodepth=2", "--size=1m", "--io_size=64k",
+                "--name=tcp");
+        assertEquals(0, plain.exit(), plain.out() + plain.err());
+        assertEquals(0, target.ioConnectCattr, "CATTR of the I/O queue's Connect by default");
+        target.c2hSuccess = true; // as nvmet does then: reads complete by their last C2HData PDU
+        Run r = run("fio", device(), "--rw=randread", "--bs=4k", "--iodepth=2", "--size=1m", "--io_size=64k",
+                "--name=tcp", "--disable-sqflow");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertEquals(Fabrics.CATTR_DISABLE_SQ_FLOW_CONTROL, target.ioConnectCattr,
+                "CATTR of the I/O queue's Connect with --disable-sqflow");
+    }
+
+    @Test
     void identifyCommandsRunOverTcp() {
         Run ctrl = run("id-ctrl", device());
         assertEquals(0, ctrl.exit(), ctrl.err());

@@ -18,6 +18,7 @@ public final class FabricsOptions {
     private final Duration keepAlive;
     private final Duration connectTimeout;
     private final Duration reconnectTimeout;
+    private final boolean disableSqFlowControl;
 
     private FabricsOptions(Builder b) {
         this.hostNqn = b.hostNqn;
@@ -27,6 +28,7 @@ public final class FabricsOptions {
         this.keepAlive = b.keepAlive;
         this.connectTimeout = b.connectTimeout;
         this.reconnectTimeout = b.reconnectTimeout;
+        this.disableSqFlowControl = b.disableSqFlowControl;
     }
 
     public static FabricsOptions defaults() {
@@ -75,6 +77,17 @@ public final class FabricsOptions {
         return reconnectTimeout;
     }
 
+    /**
+     * Ask, in each I/O queue's Connect, for SQ flow control to be disabled (Fabrics CATTR bit 2,
+     * as {@code nvme connect --disable-sqflow}; default off). The controller then reports no SQ
+     * head the host needs (the driver never has more commands outstanding than the queue holds)
+     * and may complete a read with its last C2HData PDU (SUCCESS flag) instead of a separate
+     * CapsuleResp: one PDU less per read.
+     */
+    public boolean disableSqFlowControl() {
+        return disableSqFlowControl;
+    }
+
     /** Builder; every setter validates its argument. Not thread-safe. */
     public static final class Builder {
         private String hostNqn;
@@ -84,6 +97,7 @@ public final class FabricsOptions {
         private Duration keepAlive = Duration.ofSeconds(10);
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration reconnectTimeout = Duration.ofSeconds(10);
+        private boolean disableSqFlowControl;
 
         private Builder() {
         }
@@ -119,6 +133,11 @@ public final class FabricsOptions {
                 throw new IllegalArgumentException("keep-alive timeout must be 0 or 1 s..1 h, got " + kato);
             }
             this.keepAlive = kato;
+            return this;
+        }
+
+        public Builder disableSqFlowControl(boolean on) {
+            this.disableSqFlowControl = on;
             return this;
         }
 

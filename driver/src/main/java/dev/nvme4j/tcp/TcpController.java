@@ -63,7 +63,7 @@ public final class TcpController implements AutoCloseable {
         this.options = options;
         this.admin = admin;
         admin.keepAliveBoundNanos = options.keepAliveMillis() > 0 ? options.keepAliveBoundNanos() : 0;
-        this.keepAlive = new KeepAlive(admin, sqe, options, subNqn, () -> closed);
+        this.keepAlive = new KeepAlive(admin, sqe, options, subNqn);
     }
 
     /**
@@ -125,6 +125,11 @@ public final class TcpController implements AutoCloseable {
         }
     }
 
+    /** Runs of the Keep Alive timer so far, including those that sent nothing. */
+    int keepAliveTicks() {
+        return keepAlive.ticks();
+    }
+
     public TcpQueue adminQueue() {
         return admin;
     }
@@ -143,6 +148,7 @@ public final class TcpController implements AutoCloseable {
             int status = admin.execute(sqe, null, 0, 0, TcpQueue.DIR_NONE, options.keepAliveBoundNanos());
             check(status, String.format("Property Get of offset 0x%x", offset));
             long lo = Integer.toUnsignedLong(admin.lastDw0());
+            keepAlive.propertyRead(offset, lo);
             return eightBytes ? lo | ((long) admin.lastDw1() << 32) : lo;
         }
     }
@@ -150,6 +156,7 @@ public final class TcpController implements AutoCloseable {
     /** Property Set (Fabrics 3.5) of a 4- or 8-byte controller property. */
     public void propertySet(int offset, boolean eightBytes, long value) throws TcpTransportException {
         synchronized (admin) {
+            keepAlive.propertyWritten(offset, value);
             Fabrics.propertySet(sqe, offset, eightBytes, value);
             int status = admin.execute(sqe, null, 0, 0, TcpQueue.DIR_NONE, options.keepAliveBoundNanos());
             check(status, String.format("Property Set of offset 0x%x", offset));
@@ -178,24 +185,6 @@ public final class TcpController implements AutoCloseable {
             int status = admin.execute(sqe, dst, 0, IdentifyLayout.SIZE, TcpQueue.DIR_FROM_CONTROLLER,
                     options.ioTimeoutNanos());
             check(status, "Identify CNS " + cns);
-        }
-    }
-
-    /** Get Log Page (Base 5.16): {@code length} bytes (a multiple of 4) of log {@code lid} from {@code offset}. */
-    public void getLogPage(int lid, long offset, MemorySegment dst, int length) throws TcpTransportException {
-        if (length <= 0 || (length & 3) != 0 || length > dst.byteSize()) {
-            throw new IllegalArgumentException("log page length " + length + " must be a positive multiple of 4");
-        }
-        synchronized (admin) {
-            int numd = length / 4 - 1;
-            Sqe.clear(sqe, 0);
-            Sqe.putInt(sqe, 0, Sqe.OFF_CDW0, Opcodes.ADMIN_GET_LOG_PAGE);
-            Sqe.putInt(sqe, 0, Sqe.OFF_CDW10, lid | ((numd & 0xFFFF) << 16));
-            Sqe.putInt(sqe, 0, Sqe.OFF_CDW11, numd >>> 16);
-            Sqe.putInt(sqe, 0, Sqe.OFF_CDW12, (int) offset);
-            Sqe.putInt(sqe, 0, Sqe.OFF_CDW13, (int) (offset >>> 32));
-            int status = admin.execute(sqe, dst, 0, length, TcpQueue.DIR_FROM_CONTROLLER, options.ioTimeoutNanos());
-            check(status, String.format("Get Log Page 0x%02x", lid));
         }
     }
 
@@ -330,6 +319,7 @@ public final class TcpController implements AutoCloseable {
         long csts = propertyGet(NvmeRegs.CSTS, false);
         if ((csts & NvmeRegs.CSTS_RDY) != 0) {
             enabled = true;
+            keepAlive.enabled();
             return;
         }
         int cc = NvmeRegs.CC_EN | (6 << NvmeRegs.CC_IOSQES_SHIFT) | (4 << NvmeRegs.CC_IOCQES_SHIFT);
@@ -397,6 +387,7 @@ public final class TcpController implements AutoCloseable {
         }
         keepAlive.stop();
         synchronized (admin) {
+            keepAlive.disabled();
             if (!closed && enabled && admin.failure() == null) {
                 try {
                     shutdown();

@@ -1,6 +1,8 @@
 package dev.nvme4j.tcp;
 
 import dev.nvme4j.spec.Le;
+import dev.nvme4j.spec.Opcodes;
+import dev.nvme4j.spec.Sqe;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -38,8 +40,9 @@ public final class TcpDiscovery {
         try (TcpController c = TcpController.connect(address, Fabrics.DISCOVERY_NQN, options);
                 Arena arena = Arena.ofConfined()) {
             MemorySegment header = arena.allocate(HEADER_BYTES, 8);
+            LogReader log = new LogReader(c, arena.allocate(64, 64));
             for (int attempt = 0; attempt < 3; attempt++) {
-                c.getLogPage(LID_DISCOVERY, 0, header, HEADER_BYTES);
+                log.read(LID_DISCOVERY, 0, header, HEADER_BYTES);
                 long gen = header.get(LONG, 0);
                 long numrec = header.get(LONG, 8);
                 if (numrec < 0 || numrec > MAX_RECORDS) {
@@ -51,18 +54,37 @@ public final class TcpDiscovery {
                 if (numrec > 0) {
                     int bytes = (int) numrec * ENTRY_BYTES;
                     MemorySegment records = arena.allocate(bytes, 8);
-                    c.getLogPage(LID_DISCOVERY, HEADER_BYTES, records, bytes);
+                    log.read(LID_DISCOVERY, HEADER_BYTES, records, bytes);
                     for (int i = 0; i < numrec; i++) {
                         entries.add(parse(records, (long) i * ENTRY_BYTES));
                     }
                 }
-                c.getLogPage(LID_DISCOVERY, 0, header, HEADER_BYTES);
+                log.read(LID_DISCOVERY, 0, header, HEADER_BYTES);
                 if (header.get(LONG, 0) == gen) {
                     return new Log(gen, List.copyOf(entries));
                 }
             }
             throw new TcpTransportException(TcpTransportException.Kind.PROTOCOL, "the discovery log at " + address
                     + " kept changing while it was read (generation counter); try again");
+        }
+    }
+
+    /** Get Log Page (Base 5.16) on a controller's admin queue, with its own SQE. */
+    private record LogReader(TcpController c, MemorySegment sqe) {
+        /** {@code length} bytes (a multiple of 4) of log {@code lid} from {@code offset} into {@code dst}. */
+        void read(int lid, long offset, MemorySegment dst, int length) throws TcpTransportException {
+            if (length <= 0 || (length & 3) != 0 || length > dst.byteSize()) {
+                throw new IllegalArgumentException("log page length " + length + " must be a positive multiple of 4");
+            }
+            int numd = length / 4 - 1;
+            Sqe.clear(sqe, 0);
+            Sqe.putInt(sqe, 0, Sqe.OFF_CDW0, Opcodes.ADMIN_GET_LOG_PAGE);
+            Sqe.putInt(sqe, 0, Sqe.OFF_CDW10, lid | ((numd & 0xFFFF) << 16));
+            Sqe.putInt(sqe, 0, Sqe.OFF_CDW11, numd >>> 16);
+            Sqe.putInt(sqe, 0, Sqe.OFF_CDW12, (int) offset);
+            Sqe.putInt(sqe, 0, Sqe.OFF_CDW13, (int) (offset >>> 32));
+            int status = c.adminCommand(sqe, dst, 0, length, TcpQueue.DIR_FROM_CONTROLLER);
+            TcpController.check(status, String.format("Get Log Page 0x%02x", lid));
         }
     }
 

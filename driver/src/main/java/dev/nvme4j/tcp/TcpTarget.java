@@ -86,6 +86,7 @@ public record TcpTarget(InetSocketAddress address, String subNqn) {
                 .withHost(fabrics.hostNqn(), fabrics.hostId())
                 .withDigests(fabrics.headerDigest(), fabrics.dataDigest())
                 .withKeepAliveMillis((int) fabrics.keepAlive().toMillis())
+                .withSqFlowControlDisabled(fabrics.disableSqFlowControl())
                 .withTimeouts(fabrics.connectTimeout().toNanos(), controller.adminTimeout().toNanos(),
                         java.util.concurrent.TimeUnit.NANOSECONDS);
         return TcpFunction.open(address, subNqn, o, controller.adminQueueDepth(), fabrics.reconnectTimeout().toNanos());

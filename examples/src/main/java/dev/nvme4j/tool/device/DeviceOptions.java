@@ -82,6 +82,11 @@ public final class DeviceOptions {
             description = "NVMe/TCP: how long a reset keeps reconnecting before the controller fails (default 10).")
     public Integer ctrlLossSeconds;
 
+    @Option(names = "--disable-sqflow",
+            description = "NVMe/TCP: ask for SQ flow control to be disabled on the I/O queues (reads may then "
+                    + "complete with their data, without a separate response PDU).")
+    public boolean disableSqFlow;
+
     /** True when the device is an NVMe/TCP controller ({@code tcp://...}). */
     public boolean isTcp() {
         return device != null && device.regionMatches(true, 0, TCP, 0, TCP.length());
@@ -91,7 +96,7 @@ public final class DeviceOptions {
     public dev.nvme4j.api.FabricsOptions fabrics() {
         dev.nvme4j.api.FabricsOptions.Builder b = dev.nvme4j.api.FabricsOptions.builder();
         try {
-            b.hostNqn(hostNqn).headerDigest(headerDigest).dataDigest(dataDigest);
+            b.hostNqn(hostNqn).headerDigest(headerDigest).dataDigest(dataDigest).disableSqFlowControl(disableSqFlow);
             if (hostId != null) {
                 b.hostId(java.util.UUID.fromString(hostId));
             }
