@@ -268,6 +268,36 @@ class RecoveryTest {
     }
 
     /**
+     * The deadline check reaps every completion waiting in the CQ when one command is late; a
+     * command reaped that way before its own deadline is held too, and is counted (timeout,
+     * missed interrupt) when its deadline passes, also when no other command is late by then.
+     */
+    @Test
+    void aCompletionHeldBeforeItsDeadlineIsCountedWhenTheDeadlinePasses() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (MockFixture f = new MockFixture(config(ExecutionMode.DETERMINISTIC), fastRecovery());
+                 IoQueuePair qp = f.ctrl.createQueuePair(4, CompletionMode.POLL);
+                 DmaBuffer buf = f.ctrl.allocateBuffer(2 * 512)) {
+                Namespace ns = f.ctrl.namespace(1);
+                int[] status = {-1, -1};
+                assertTrue(qp.write(ns, 0, 1, buf.slice(0, 512), (t, s) -> status[0] = s, 0));
+                qp.flushSubmissions();
+                Thread.sleep(100); // half the I/O timeout (200 ms)
+                assertTrue(qp.write(ns, 1, 1, buf.slice(512, 512), (t, s) -> status[1] = s, 1));
+                qp.flushSubmissions(); // nobody polls: the first is late at 200 ms, the second only at 300 ms
+                Thread.sleep(1_000);
+                QueueCounters c = qp.counters();
+                assertEquals(2, c.completed(), c.toString());
+                assertEquals(2, c.missedInterrupts(), "both were late, both were in the CQ: " + c);
+                assertEquals(2, c.timeouts(), c.toString());
+                assertEquals(0, c.aborts(), c.toString());
+                assertEquals(2, qp.poll());
+                assertEquals(0, status[0] | status[1]);
+            }
+        });
+    }
+
+    /**
      * Recovery step 1 with the owner absent: three writes complete on the device while nobody
      * polls. The deadline check reaps the CQ itself (the pair's completed count moves, the
      * device's CQ slots are free), counts the missed interrupts and escalates nothing (no Abort,

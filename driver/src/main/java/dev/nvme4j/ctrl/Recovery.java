@@ -80,7 +80,9 @@ final class Recovery implements DeadlineCheck {
         }
         boolean late = false;
         for (Tracker t = pool.nextBusy(null); t != null && !late; t = pool.nextBusy(t)) {
-            late = RecoveryStep.onLadder(t.recoveryStep()) && now - t.deadlineNanos() > 0;
+            // A completion held before its deadline still counts once the deadline passes.
+            int step = t.recoveryStep();
+            late = (RecoveryStep.onLadder(step) || step == RecoveryStep.HELD) && now - t.deadlineNanos() > 0;
         }
         if (!late) {
             return;
