@@ -144,6 +144,17 @@ class AdminCommandsOnMockTest {
             assertEquals(0, back[i], "zeroed or deallocated block reads zeros at byte " + i);
         }
         assertEquals(data[1536], back[1536]);
+        r = onFile("dsm", "--slbs=11", "--blocks=1", "--cdw11=1", "--ctx-attrs=0x5");
+        assertEquals(0, r.exit(), "--cdw11 1: Integral Dataset for Read only, nothing deallocated: " + r);
+        assertEquals(0, onFile("read", "-s", "11", "-d", out.toString()).exit());
+        assertArrayEquals(java.util.Arrays.copyOfRange(data, 1536, 2048), Files.readAllBytes(out));
+        r = onFile("dsm", "-s", "11", "-b", "1", "-c", "4");
+        assertEquals(0, r.exit(), "--cdw11 4: Attribute Deallocate: " + r);
+        assertEquals(0, onFile("read", "-s", "11", "-d", out.toString()).exit());
+        assertArrayEquals(new byte[512], Files.readAllBytes(out), "deallocated by --cdw11");
+        r = onFile("dsm", "-s", "11", "-b", "1", "-a", "1,2");
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("--ctx-attrs has 2 entries for 1 ranges"), r.err());
         r = onFile("flush");
         assertEquals(0, r.exit(), r.toString());
         assertEquals("NVMe Flush: success\n", r.out());
