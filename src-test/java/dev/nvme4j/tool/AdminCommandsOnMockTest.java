@@ -117,6 +117,15 @@ class AdminCommandsOnMockTest {
         JsonNode ids = json.readTree(r.out()).get("nsid_list");
         assertEquals(2, ids.size());
         assertEquals(2, ids.get(1).get("nsid").asInt());
+        r = run("list-ns", "--mock-namespaces=3", "--csi=0", "-n", "2");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("[   0]:0x2\n[   1]:0x3\n", r.out(), "the NVM namespaces from NSID 2 (Identify CNS 07h)");
+        r = run("list-ns", "--mock-namespaces=2", "-y", "0", "--all");
+        assertEquals("[   0]:0x1\n[   1]:0x2\n", r.out(), "CNS 1Ah");
+        r = run("list-ns", "--csi=2");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("list-ns: NVMe status: Invalid Field in Command"), "the mock has only the NVM"
+                + " Command Set: " + r.err());
     }
 
     @Test

@@ -100,7 +100,8 @@ final class AdminCommands {
     }
 
     private int identify() {
-        int st = identify.build(AdminFields.identifyCns(e.cdw10), e.nsid, e.cdw10 >>> 16, scratch);
+        int st = identify.build(AdminFields.identifyCns(e.cdw10), e.nsid, e.cdw10 >>> 16,
+                AdminFields.identifyCsi(e.cdw11), scratch);
         return st != 0 ? st : transferToHost(IdentifyLayout.SIZE);
     }
 

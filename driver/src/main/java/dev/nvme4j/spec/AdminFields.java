@@ -77,6 +77,16 @@ public final class AdminFields {
         return cdw10 & 0xFF;
     }
 
+    /** CDW11 of Identify: the Command Set Identifier in bits 31:24. */
+    public static int identifyCdw11(int csi) {
+        return (csi & 0xFF) << 24;
+    }
+
+    /** CSI from CDW11 of Identify. */
+    public static int identifyCsi(int cdw11) {
+        return cdw11 >>> 24;
+    }
+
     // ---- Get Features / Set Features (5.15, 5.27) ----
 
     /** Get Features SEL 000b: the current value. */
