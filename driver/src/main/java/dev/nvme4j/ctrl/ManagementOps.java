@@ -11,6 +11,7 @@ import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.api.OptionalCommand;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.api.Status;
+import dev.nvme4j.spec.AdminFields;
 import dev.nvme4j.spec.IdentifyLayout;
 import dev.nvme4j.spec.LogPageLayout;
 import dev.nvme4j.spec.ManagementFields;
@@ -81,12 +82,14 @@ final class ManagementOps implements Management {
     }
 
     @Override
-    public FeatureValue getFeature(int featureId, int nsid, int select, int cdw11, int dataBytes) {
+    public FeatureValue getFeature(int featureId, int nsid, int select, int cdw11, int dataBytes, int uuidIndex) {
         checkFeature(featureId, dataBytes);
+        checkUuidIndex(uuidIndex);
         if (select < 0 || select > 3) {
             throw new IllegalArgumentException("select is 0 current, 1 default, 2 saved or 3 capabilities, got " + select);
         }
-        RawCommand cmd = RawCommand.of(Opcodes.ADMIN_GET_FEATURES, nsid).withCdw10(featureId | select << 8).withCdw11(cdw11);
+        RawCommand cmd = RawCommand.of(Opcodes.ADMIN_GET_FEATURES, nsid).withCdw10(featureId | select << 8).withCdw11(cdw11)
+                .withCdw14(AdminFields.uuidIndexCdw14(uuidIndex));
         if (dataBytes == 0) {
             return new FeatureValue(admin.sync(cmd, null).dw0(), new byte[0]);
         }
@@ -97,14 +100,15 @@ final class ManagementOps implements Management {
     }
 
     @Override
-    public int setFeature(int featureId, int nsid, int cdw11, int cdw12, boolean save, byte[] data) {
+    public int setFeature(int featureId, int nsid, int cdw11, int cdw12, boolean save, byte[] data, int uuidIndex) {
         checkFeature(featureId, data == null ? 0 : data.length);
-        if (data == null && nsid == 0 && !save && cdw12 == 0) {
+        checkUuidIndex(uuidIndex);
+        if (data == null && nsid == 0 && !save && cdw12 == 0 && uuidIndex == 0) {
             health.checkAccepting();
             return admin.setRecordedFeature(featureId, cdw11); // set again after every reset
         }
         RawCommand cmd = RawCommand.of(Opcodes.ADMIN_SET_FEATURES, nsid).withCdw10(featureId | (save ? 1 << 31 : 0))
-                .withCdw11(cdw11).withCdw12(cdw12);
+                .withCdw11(cdw11).withCdw12(cdw12).withCdw14(AdminFields.uuidIndexCdw14(uuidIndex));
         return withData(data, buf -> admin.sync(cmd, buf).dw0());
     }
 
@@ -362,18 +366,26 @@ final class ManagementOps implements Management {
     }
 
     @Override
-    public SanitizeStatus sanitizeStatus() {
+    public SanitizeStatus sanitizeStatus(boolean retainAsyncEvent) {
         byte[] id = identifyController();
         int sanicap = ByteBuffer.wrap(id).order(ByteOrder.LITTLE_ENDIAN).getInt(IdentifyLayout.CTRL_SANICAP);
         if ((sanicap & 0x7) == 0) {
             throw new UnsupportedOperationException("Sanitize is not supported by this controller: Identify Controller"
                     + " SANICAP = 0x" + Integer.toHexString(sanicap) + ", bits 2:0 are 0");
         }
-        return ManagementLogs.sanitizeStatus(admin.getLogPage(Opcodes.LOG_SANITIZE_STATUS, AdminCommands.NSID_ALL, 0,
-                ManagementFields.SANITIZE_LOG_SIZE));
+        int size = ManagementFields.SANITIZE_LOG_SIZE;
+        return ManagementLogs.sanitizeStatus(admin.read(AdminCommands.getLogPage(Opcodes.LOG_SANITIZE_STATUS, size,
+                AdminCommands.NSID_ALL).withCdw10(AdminFields.logPageCdw10(Opcodes.LOG_SANITIZE_STATUS, size, 0,
+                retainAsyncEvent)), size));
     }
 
     // ---- helpers ----
+
+    private static void checkUuidIndex(int uuidIndex) {
+        if (uuidIndex < 0 || uuidIndex > 0x7F) {
+            throw new IllegalArgumentException("a UUID index is 0-127, got " + uuidIndex);
+        }
+    }
 
     private byte[] identifyController() {
         return identify(Opcodes.CNS_CONTROLLER, 0, 0).array();
