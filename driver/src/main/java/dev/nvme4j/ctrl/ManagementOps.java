@@ -54,17 +54,15 @@ final class ManagementOps implements Management {
 
     @Override
     public NamespaceChanges format(int nsid, FormatRequest request, java.time.Duration timeout, Confirm confirm) {
-        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
-            throw new IllegalArgumentException("format timeout must be positive, got " + timeout);
-        }
-        String what = "Format NVM of namespace " + nsidText(nsid);
+        ManagementChecks.timeout("format", timeout);
+        String what = "Format NVM of namespace " + ManagementChecks.nsidText(nsid);
         Confirm.require(confirm, what);
         requireBit(OptionalCommand.FORMAT_NVM);
         NamespaceTable table = namespaces.table();
         int probe = nsid == AdminCommands.NSID_ALL && !table.list().isEmpty() ? table.list().getFirst().nsid() : nsid;
         Namespace ns = table.get(probe);
         if (ns == null) {
-            throw new IllegalArgumentException("namespace " + nsidText(probe) + " is not active; active namespaces: "
+            throw new IllegalArgumentException("namespace " + ManagementChecks.nsidText(probe) + " is not active; active namespaces: "
                     + table.describeActive() + " (nothing was sent to the device)");
         }
         int nlbaf = identify(Opcodes.CNS_NAMESPACE, probe, 0).get(IdentifyLayout.NS_NLBAF) & 0xFF;
@@ -83,8 +81,8 @@ final class ManagementOps implements Management {
 
     @Override
     public FeatureValue getFeature(int featureId, int nsid, int select, int cdw11, int dataBytes, int uuidIndex) {
-        checkFeature(featureId, dataBytes);
-        checkUuidIndex(uuidIndex);
+        ManagementChecks.feature(featureId, dataBytes);
+        ManagementChecks.uuidIndex(uuidIndex);
         if (select < 0 || select > 3) {
             throw new IllegalArgumentException("select is 0 current, 1 default, 2 saved or 3 capabilities, got " + select);
         }
@@ -101,8 +99,8 @@ final class ManagementOps implements Management {
 
     @Override
     public int setFeature(int featureId, int nsid, int cdw11, int cdw12, boolean save, byte[] data, int uuidIndex) {
-        checkFeature(featureId, data == null ? 0 : data.length);
-        checkUuidIndex(uuidIndex);
+        ManagementChecks.feature(featureId, data == null ? 0 : data.length);
+        ManagementChecks.uuidIndex(uuidIndex);
         if (data == null && nsid == 0 && !save && cdw12 == 0 && uuidIndex == 0) {
             health.checkAccepting();
             return admin.setRecordedFeature(featureId, cdw11); // set again after every reset
@@ -228,7 +226,7 @@ final class ManagementOps implements Management {
 
     @Override
     public void deleteNamespace(int nsid, java.time.Duration timeout, Confirm confirm) {
-        String what = "Namespace Management delete of namespace " + nsidText(nsid);
+        String what = "Namespace Management delete of namespace " + ManagementChecks.nsidText(nsid);
         Confirm.require(confirm, what);
         requireBit(OptionalCommand.NAMESPACE_MANAGEMENT);
         if (nsid != AdminCommands.NSID_ALL) {
@@ -284,7 +282,7 @@ final class ManagementOps implements Management {
     private void requireAllocated(int nsid) {
         List<Integer> allocated = allocatedNamespaces();
         if (!allocated.contains(nsid)) {
-            throw new IllegalArgumentException("namespace " + nsidText(nsid) + " is not allocated; allocated"
+            throw new IllegalArgumentException("namespace " + ManagementChecks.nsidText(nsid) + " is not allocated; allocated"
                     + " namespaces: " + (allocated.isEmpty() ? "none" : allocated.stream()
                     .map(Integer::toUnsignedString).collect(java.util.stream.Collectors.joining(", ")))
                     + " (nothing was sent to the device)");
@@ -324,7 +322,7 @@ final class ManagementOps implements Management {
     public void selfTest(int nsid, SelfTest test) {
         requireBit(OptionalCommand.DEVICE_SELF_TEST);
         if (nsid != 0 && nsid != AdminCommands.NSID_ALL && namespaces.table().get(nsid) == null) {
-            throw new IllegalArgumentException("namespace " + nsidText(nsid) + " is not active; active namespaces: "
+            throw new IllegalArgumentException("namespace " + ManagementChecks.nsidText(nsid) + " is not active; active namespaces: "
                     + namespaces.table().describeActive() + ", 0 for the controller only or 0xffffffff for all"
                     + " (nothing was sent to the device)");
         }
@@ -381,12 +379,6 @@ final class ManagementOps implements Management {
 
     // ---- helpers ----
 
-    private static void checkUuidIndex(int uuidIndex) {
-        if (uuidIndex < 0 || uuidIndex > 0x7F) {
-            throw new IllegalArgumentException("a UUID index is 0-127, got " + uuidIndex);
-        }
-    }
-
     private byte[] identifyController() {
         return identify(Opcodes.CNS_CONTROLLER, 0, 0).array();
     }
@@ -394,33 +386,13 @@ final class ManagementOps implements Management {
     /** Throws "not supported by this controller" unless the command's bit is set; returns Identify Controller. */
     private byte[] requireBit(OptionalCommand command) {
         byte[] id = identifyController();
-        command.require(supportField(id, command.field()));
+        command.require(ManagementChecks.supportField(id, command.field()));
         return id;
-    }
-
-    /** The value of an Identify Controller field that says which optional commands are supported. */
-    static long supportField(byte[] id, OptionalCommand.Field field) {
-        ByteBuffer b = ByteBuffer.wrap(id).order(ByteOrder.LITTLE_ENDIAN);
-        return switch (field) {
-            case OACS -> b.getShort(IdentifyLayout.CTRL_OACS) & 0xFFFF;
-            case ONCS -> b.getShort(IdentifyLayout.CTRL_ONCS) & 0xFFFF;
-            case CTRATT -> b.getInt(IdentifyLayout.CTRL_CTRATT) & 0xFFFF_FFFFL;
-        };
     }
 
     @Override
     public void requireSupported(OptionalCommand command) {
         requireBit(command);
-    }
-
-    private static void checkFeature(int featureId, int dataBytes) {
-        if (featureId < 0 || featureId > 0xFF) {
-            throw new IllegalArgumentException("feature identifier must be 0..255, got " + featureId);
-        }
-        if (dataBytes < 0 || dataBytes > Identification.ADMIN_MAX_TRANSFER) {
-            throw new IllegalArgumentException("feature data is 0 to " + Identification.ADMIN_MAX_TRANSFER
-                    + " bytes, got " + dataBytes);
-        }
     }
 
     private ByteBuffer identify(int cns, int nsid, int cntid) {
@@ -449,9 +421,5 @@ final class ManagementOps implements Management {
             MemorySegment.copy(MemorySegment.ofArray(data), 0, buf.segment(), 0, data.length);
             return send.applyAsInt(buf);
         }
-    }
-
-    private static String nsidText(int nsid) {
-        return nsid == AdminCommands.NSID_ALL ? "0xffffffff (all)" : Integer.toString(nsid);
     }
 }
