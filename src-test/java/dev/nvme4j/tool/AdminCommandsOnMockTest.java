@@ -117,6 +117,15 @@ class AdminCommandsOnMockTest {
         JsonNode ids = json.readTree(r.out()).get("nsid_list");
         assertEquals(2, ids.size());
         assertEquals(2, ids.get(1).get("nsid").asInt());
+        r = run("list-ns", "--mock-namespaces=3", "--csi=0", "-n", "2");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("[   0]:0x2\n[   1]:0x3\n", r.out(), "the NVM namespaces from NSID 2 (Identify CNS 07h)");
+        r = run("list-ns", "--mock-namespaces=2", "-y", "0", "--all");
+        assertEquals("[   0]:0x1\n[   1]:0x2\n", r.out(), "CNS 1Ah");
+        r = run("list-ns", "--csi=2");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("list-ns: NVMe status: Invalid Field in Command"), "the mock has only the NVM"
+                + " Command Set: " + r.err());
     }
 
     @Test
@@ -144,6 +153,17 @@ class AdminCommandsOnMockTest {
             assertEquals(0, back[i], "zeroed or deallocated block reads zeros at byte " + i);
         }
         assertEquals(data[1536], back[1536]);
+        r = onFile("dsm", "--slbs=11", "--blocks=1", "--cdw11=1", "--ctx-attrs=0x5");
+        assertEquals(0, r.exit(), "--cdw11 1: Integral Dataset for Read only, nothing deallocated: " + r);
+        assertEquals(0, onFile("read", "-s", "11", "-d", out.toString()).exit());
+        assertArrayEquals(java.util.Arrays.copyOfRange(data, 1536, 2048), Files.readAllBytes(out));
+        r = onFile("dsm", "-s", "11", "-b", "1", "-c", "4");
+        assertEquals(0, r.exit(), "--cdw11 4: Attribute Deallocate: " + r);
+        assertEquals(0, onFile("read", "-s", "11", "-d", out.toString()).exit());
+        assertArrayEquals(new byte[512], Files.readAllBytes(out), "deallocated by --cdw11");
+        r = onFile("dsm", "-s", "11", "-b", "1", "-a", "1,2");
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("--ctx-attrs has 2 entries for 1 ranges"), r.err());
         r = onFile("flush");
         assertEquals(0, r.exit(), r.toString());
         assertEquals("NVMe Flush: success\n", r.out());

@@ -49,6 +49,10 @@ class FormatOptionsOnMockTest {
             assertEquals(4096, ns(m).lbaSize(), "still LBA format 2, the current one");
             r = on(m, "read", "-s", "3");
             assertArrayEquals(new byte[4096], r.binary(), "erased");
+            r = on(m, "format", "-n", "0xffffffff", "--force");
+            assertEquals(0, r.exit(), r.toString());
+            assertEquals("Success formatting namespace:ffffffff\n", r.out());
+            assertEquals(512, ns(m).lbaSize(), "all namespaces without --lbaf: format 0, as nvme-cli");
         }
     }
 

@@ -58,6 +58,17 @@ class GetLogOptionsOnMockTest {
     }
 
     @Test
+    void sanitizeLogTakesRae() {
+        try (MockController m = Nvme.createMock(MockConfig.builder().namespace(NamespaceConfig.ram(64, 512)).build())) {
+            ToolRun plain = on(m, "sanitize-log");
+            ToolRun r = on(m, "sanitize-log", "--rae");
+            assertEquals(0, r.exit(), r.toString());
+            assertTrue(r.out().startsWith("Sanitize Progress                      (SPROG) :  65535\n"), r.out());
+            assertEquals(plain.out(), r.out(), "the same log, its event retained");
+        }
+    }
+
+    @Test
     void badValuesAreRefusedBeforeAnythingIsSent() {
         ToolRun r = ToolRun.run(new dev.nvme4j.tool.device.DeviceOpener(), "get-log", "-l", "16");
         assertEquals(2, r.exit(), r.toString());

@@ -215,14 +215,30 @@ public interface Management {
      * Get Features: {@code select} 0 current, 1 default, 2 saved, 3 supported capabilities;
      * {@code dataBytes} the size of the feature's data structure (0 for none).
      */
-    FeatureValue getFeature(int featureId, int nsid, int select, int cdw11, int dataBytes);
+    default FeatureValue getFeature(int featureId, int nsid, int select, int cdw11, int dataBytes) {
+        return getFeature(featureId, nsid, select, cdw11, dataBytes, 0);
+    }
+
+    /**
+     * As {@link #getFeature(int, int, int, int, int)} with a UUID Index (1-127, CDW14; 0: none) for
+     * a vendor's feature of that UUID (Identify Controller CTRATT bit 9, UUID List).
+     */
+    FeatureValue getFeature(int featureId, int nsid, int select, int cdw11, int dataBytes, int uuidIndex);
 
     /**
      * Set Features with dwords 11 and 12, the Save bit and an optional data structure (null for
      * none); returns completion dword 0. A controller-wide value without Save and data is set again
      * after every reset, as with {@link Controller#setFeature}.
      */
-    int setFeature(int featureId, int nsid, int cdw11, int cdw12, boolean save, byte[] data);
+    default int setFeature(int featureId, int nsid, int cdw11, int cdw12, boolean save, byte[] data) {
+        return setFeature(featureId, nsid, cdw11, cdw12, save, data, 0);
+    }
+
+    /**
+     * As {@link #setFeature(int, int, int, int, boolean, byte[])} with a UUID Index (1-127; 0: none);
+     * a value set with one is not set again after a reset.
+     */
+    int setFeature(int featureId, int nsid, int cdw11, int cdw12, boolean save, byte[] data, int uuidIndex);
 
     /** The Firmware Slot Information log. */
     FirmwareSlots firmwareSlots();
@@ -313,7 +329,15 @@ public interface Management {
                   boolean invertPattern, int pattern, Confirm confirm);
 
     /** The Sanitize Status log. */
-    SanitizeStatus sanitizeStatus();
+    default SanitizeStatus sanitizeStatus() {
+        return sanitizeStatus(false);
+    }
+
+    /**
+     * The Sanitize Status log; {@code retainAsyncEvent} (RAE) leaves a sanitize completion event
+     * pending, which reading the log otherwise clears.
+     */
+    SanitizeStatus sanitizeStatus(boolean retainAsyncEvent);
 
     /**
      * Throws UnsupportedOperationException, naming the Identify Controller field, its value and the

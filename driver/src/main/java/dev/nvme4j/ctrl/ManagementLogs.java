@@ -22,12 +22,12 @@ final class ManagementLogs {
     /** The Firmware Slot Information log. */
     static FirmwareSlots firmwareSlots(byte[] log) {
         List<String> revs = new ArrayList<>();
-        for (int s = 0; s < 7; s++) {
-            revs.add(new String(log, LogPageLayout.FW_FRS1 + 8 * s, 8, StandardCharsets.US_ASCII)
-                    .replace("\0", "").strip());
+        for (int s = 1; s <= LogPageLayout.FW_SLOTS; s++) {
+            revs.add(new String(log, LogPageLayout.fwRevisionOffset(s), LogPageLayout.FW_FRS_LEN,
+                    StandardCharsets.US_ASCII).replace("\0", "").strip());
         }
         int afi = log[LogPageLayout.FW_AFI];
-        return new FirmwareSlots(afi & 0x7, (afi >>> 4) & 0x7, List.copyOf(revs));
+        return new FirmwareSlots(afiActiveSlot(afi), afiNextResetSlot(afi), List.copyOf(revs));
     }
 
     /** The Device Self-test log: the results in use, newest first. */
@@ -37,15 +37,17 @@ final class ManagementLogs {
         for (int i = 0; i < SELF_TEST_RESULTS; i++) {
             int o = ST_RESULT0 + ST_RESULT_SIZE * i;
             int status = log[o + STR_STATUS] & 0xFF;
-            if ((status & 0xF) == ST_RESULT_NOT_USED) {
+            if (selfTestStatusResult(status) == ST_RESULT_NOT_USED) {
                 continue;
             }
-            results.add(new SelfTestResult(status >>> 4, status & 0xF, log[o + STR_SEGMENT] & 0xFF,
+            results.add(new SelfTestResult(selfTestStatusCode(status), selfTestStatusResult(status),
+                    log[o + STR_SEGMENT] & 0xFF,
                     log[o + STR_VALID_INFO] & 0xFF, b.getLong(o + STR_POWER_ON_HOURS), b.getInt(o + STR_NSID),
                     b.getLong(o + STR_FAILING_LBA), log[o + STR_STATUS_CODE_TYPE] & 0xFF,
                     log[o + STR_STATUS_CODE] & 0xFF, b.getShort(o + STR_VENDOR_SPECIFIC) & 0xFFFF));
         }
-        return new SelfTestLog(log[ST_CURRENT_OPERATION] & 0xF, log[ST_COMPLETION] & 0x7F, List.copyOf(results));
+        return new SelfTestLog(selfTestOperation(log[ST_CURRENT_OPERATION]), selfTestCompletion(log[ST_COMPLETION]),
+                List.copyOf(results));
     }
 
     /** The Sanitize Status log. */

@@ -11,6 +11,7 @@ import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.api.OptionalCommand;
 import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.api.Status;
+import dev.nvme4j.spec.AdminFields;
 import dev.nvme4j.spec.IdentifyLayout;
 import dev.nvme4j.spec.LogPageLayout;
 import dev.nvme4j.spec.ManagementFields;
@@ -53,17 +54,15 @@ final class ManagementOps implements Management {
 
     @Override
     public NamespaceChanges format(int nsid, FormatRequest request, java.time.Duration timeout, Confirm confirm) {
-        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
-            throw new IllegalArgumentException("format timeout must be positive, got " + timeout);
-        }
-        String what = "Format NVM of namespace " + nsidText(nsid);
+        ManagementChecks.timeout("format", timeout);
+        String what = "Format NVM of namespace " + ManagementChecks.nsidText(nsid);
         Confirm.require(confirm, what);
         requireBit(OptionalCommand.FORMAT_NVM);
         NamespaceTable table = namespaces.table();
         int probe = nsid == AdminCommands.NSID_ALL && !table.list().isEmpty() ? table.list().getFirst().nsid() : nsid;
         Namespace ns = table.get(probe);
         if (ns == null) {
-            throw new IllegalArgumentException("namespace " + nsidText(probe) + " is not active; active namespaces: "
+            throw new IllegalArgumentException("namespace " + ManagementChecks.nsidText(probe) + " is not active; active namespaces: "
                     + table.describeActive() + " (nothing was sent to the device)");
         }
         int nlbaf = identify(Opcodes.CNS_NAMESPACE, probe, 0).get(IdentifyLayout.NS_NLBAF) & 0xFF;
@@ -81,12 +80,14 @@ final class ManagementOps implements Management {
     }
 
     @Override
-    public FeatureValue getFeature(int featureId, int nsid, int select, int cdw11, int dataBytes) {
-        checkFeature(featureId, dataBytes);
+    public FeatureValue getFeature(int featureId, int nsid, int select, int cdw11, int dataBytes, int uuidIndex) {
+        ManagementChecks.feature(featureId, dataBytes);
+        ManagementChecks.uuidIndex(uuidIndex);
         if (select < 0 || select > 3) {
             throw new IllegalArgumentException("select is 0 current, 1 default, 2 saved or 3 capabilities, got " + select);
         }
-        RawCommand cmd = RawCommand.of(Opcodes.ADMIN_GET_FEATURES, nsid).withCdw10(featureId | select << 8).withCdw11(cdw11);
+        RawCommand cmd = RawCommand.of(Opcodes.ADMIN_GET_FEATURES, nsid).withCdw10(featureId | select << 8).withCdw11(cdw11)
+                .withCdw14(AdminFields.uuidIndexCdw14(uuidIndex));
         if (dataBytes == 0) {
             return new FeatureValue(admin.sync(cmd, null).dw0(), new byte[0]);
         }
@@ -97,14 +98,15 @@ final class ManagementOps implements Management {
     }
 
     @Override
-    public int setFeature(int featureId, int nsid, int cdw11, int cdw12, boolean save, byte[] data) {
-        checkFeature(featureId, data == null ? 0 : data.length);
-        if (data == null && nsid == 0 && !save && cdw12 == 0) {
+    public int setFeature(int featureId, int nsid, int cdw11, int cdw12, boolean save, byte[] data, int uuidIndex) {
+        ManagementChecks.feature(featureId, data == null ? 0 : data.length);
+        ManagementChecks.uuidIndex(uuidIndex);
+        if (data == null && nsid == 0 && !save && cdw12 == 0 && uuidIndex == 0) {
             health.checkAccepting();
             return admin.setRecordedFeature(featureId, cdw11); // set again after every reset
         }
         RawCommand cmd = RawCommand.of(Opcodes.ADMIN_SET_FEATURES, nsid).withCdw10(featureId | (save ? 1 << 31 : 0))
-                .withCdw11(cdw11).withCdw12(cdw12);
+                .withCdw11(cdw11).withCdw12(cdw12).withCdw14(AdminFields.uuidIndexCdw14(uuidIndex));
         return withData(data, buf -> admin.sync(cmd, buf).dw0());
     }
 
@@ -224,7 +226,7 @@ final class ManagementOps implements Management {
 
     @Override
     public void deleteNamespace(int nsid, java.time.Duration timeout, Confirm confirm) {
-        String what = "Namespace Management delete of namespace " + nsidText(nsid);
+        String what = "Namespace Management delete of namespace " + ManagementChecks.nsidText(nsid);
         Confirm.require(confirm, what);
         requireBit(OptionalCommand.NAMESPACE_MANAGEMENT);
         if (nsid != AdminCommands.NSID_ALL) {
@@ -280,7 +282,7 @@ final class ManagementOps implements Management {
     private void requireAllocated(int nsid) {
         List<Integer> allocated = allocatedNamespaces();
         if (!allocated.contains(nsid)) {
-            throw new IllegalArgumentException("namespace " + nsidText(nsid) + " is not allocated; allocated"
+            throw new IllegalArgumentException("namespace " + ManagementChecks.nsidText(nsid) + " is not allocated; allocated"
                     + " namespaces: " + (allocated.isEmpty() ? "none" : allocated.stream()
                     .map(Integer::toUnsignedString).collect(java.util.stream.Collectors.joining(", ")))
                     + " (nothing was sent to the device)");
@@ -320,7 +322,7 @@ final class ManagementOps implements Management {
     public void selfTest(int nsid, SelfTest test) {
         requireBit(OptionalCommand.DEVICE_SELF_TEST);
         if (nsid != 0 && nsid != AdminCommands.NSID_ALL && namespaces.table().get(nsid) == null) {
-            throw new IllegalArgumentException("namespace " + nsidText(nsid) + " is not active; active namespaces: "
+            throw new IllegalArgumentException("namespace " + ManagementChecks.nsidText(nsid) + " is not active; active namespaces: "
                     + namespaces.table().describeActive() + ", 0 for the controller only or 0xffffffff for all"
                     + " (nothing was sent to the device)");
         }
@@ -362,15 +364,17 @@ final class ManagementOps implements Management {
     }
 
     @Override
-    public SanitizeStatus sanitizeStatus() {
+    public SanitizeStatus sanitizeStatus(boolean retainAsyncEvent) {
         byte[] id = identifyController();
         int sanicap = ByteBuffer.wrap(id).order(ByteOrder.LITTLE_ENDIAN).getInt(IdentifyLayout.CTRL_SANICAP);
         if ((sanicap & 0x7) == 0) {
             throw new UnsupportedOperationException("Sanitize is not supported by this controller: Identify Controller"
                     + " SANICAP = 0x" + Integer.toHexString(sanicap) + ", bits 2:0 are 0");
         }
-        return ManagementLogs.sanitizeStatus(admin.getLogPage(Opcodes.LOG_SANITIZE_STATUS, AdminCommands.NSID_ALL, 0,
-                ManagementFields.SANITIZE_LOG_SIZE));
+        int size = ManagementFields.SANITIZE_LOG_SIZE;
+        return ManagementLogs.sanitizeStatus(admin.read(AdminCommands.getLogPage(Opcodes.LOG_SANITIZE_STATUS, size,
+                AdminCommands.NSID_ALL).withCdw10(AdminFields.logPageCdw10(Opcodes.LOG_SANITIZE_STATUS, size, 0,
+                retainAsyncEvent)), size));
     }
 
     // ---- helpers ----
@@ -382,33 +386,13 @@ final class ManagementOps implements Management {
     /** Throws "not supported by this controller" unless the command's bit is set; returns Identify Controller. */
     private byte[] requireBit(OptionalCommand command) {
         byte[] id = identifyController();
-        command.require(supportField(id, command.field()));
+        command.require(ManagementChecks.supportField(id, command.field()));
         return id;
-    }
-
-    /** The value of an Identify Controller field that says which optional commands are supported. */
-    static long supportField(byte[] id, OptionalCommand.Field field) {
-        ByteBuffer b = ByteBuffer.wrap(id).order(ByteOrder.LITTLE_ENDIAN);
-        return switch (field) {
-            case OACS -> b.getShort(IdentifyLayout.CTRL_OACS) & 0xFFFF;
-            case ONCS -> b.getShort(IdentifyLayout.CTRL_ONCS) & 0xFFFF;
-            case CTRATT -> b.getInt(IdentifyLayout.CTRL_CTRATT) & 0xFFFF_FFFFL;
-        };
     }
 
     @Override
     public void requireSupported(OptionalCommand command) {
         requireBit(command);
-    }
-
-    private static void checkFeature(int featureId, int dataBytes) {
-        if (featureId < 0 || featureId > 0xFF) {
-            throw new IllegalArgumentException("feature identifier must be 0..255, got " + featureId);
-        }
-        if (dataBytes < 0 || dataBytes > Identification.ADMIN_MAX_TRANSFER) {
-            throw new IllegalArgumentException("feature data is 0 to " + Identification.ADMIN_MAX_TRANSFER
-                    + " bytes, got " + dataBytes);
-        }
     }
 
     private ByteBuffer identify(int cns, int nsid, int cntid) {
@@ -437,9 +421,5 @@ final class ManagementOps implements Management {
             MemorySegment.copy(MemorySegment.ofArray(data), 0, buf.segment(), 0, data.length);
             return send.applyAsInt(buf);
         }
-    }
-
-    private static String nsidText(int nsid) {
-        return nsid == AdminCommands.NSID_ALL ? "0xffffffff (all)" : Integer.toString(nsid);
     }
 }

@@ -189,9 +189,7 @@ public final class NvmeController implements Controller, QueueHost {
     public CompletableFuture<Completion> adminPassthrough(RawCommand command, DmaBuffer buffer,
                                                           java.time.Duration timeout) {
         Objects.requireNonNull(command, "command");
-        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
-            throw new IllegalArgumentException("admin passthrough timeout must be positive, got " + timeout);
-        }
+        ManagementChecks.timeout("admin passthrough", timeout);
         health.checkAccepting();
         if (buffer != null) {
             checkBuffer(buffer);

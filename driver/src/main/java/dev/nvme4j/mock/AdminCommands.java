@@ -100,7 +100,8 @@ final class AdminCommands {
     }
 
     private int identify() {
-        int st = identify.build(AdminFields.identifyCns(e.cdw10), e.nsid, e.cdw10 >>> 16, scratch);
+        int st = identify.build(AdminFields.identifyCns(e.cdw10), e.nsid, e.cdw10 >>> 16,
+                AdminFields.identifyCsi(e.cdw11), scratch);
         return st != 0 ? st : transferToHost(IdentifyLayout.SIZE);
     }
 
@@ -218,6 +219,9 @@ final class AdminCommands {
 
     private int getFeatures() {
         int fid = AdminFields.featureId(e.cdw10);
+        if (AdminFields.uuidIndex(e.cdw14) != 0) {
+            return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true); // no UUID List (CTRATT bit 9 is 0)
+        }
         int sel = AdminFields.featureSelect(e.cdw10);
         if (sel == AdminFields.SELECT_SUPPORTED_CAPABILITIES) {
             e.dw0 = AdminFields.CAPABILITY_CHANGEABLE; // changeable, not saveable, not namespace specific
@@ -251,6 +255,9 @@ final class AdminCommands {
 
     private int setFeatures() {
         int fid = AdminFields.featureId(e.cdw10);
+        if (AdminFields.uuidIndex(e.cdw14) != 0) {
+            return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true); // no UUID List (CTRATT bit 9 is 0)
+        }
         if (AdminFields.featureSave(e.cdw10)) {
             return NvmeStatus.FEATURE_NOT_SAVEABLE.code(true); // SV set: nothing is saveable
         }

@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * Firmware slots (Base 5.12 Firmware Commit, 5.13 Firmware Image Download, 5.16.1.5 the Firmware
  * Slot Information log): {@link #SLOTS} slots, slot 1 read only with the configured revision.
  * The mock's image format: any multiple of 4 bytes of at least 8 whose first 8 bytes are the
- * revision (printable ASCII); anything else is an Invalid Firmware Image at commit. Downloads
+ * revision (printable ASCII, {@link LogPageLayout#FW_FRS_LEN} bytes); anything else is an Invalid Firmware Image at commit. Downloads
  * must come in order (each piece starts where the previous one ended; offset 0 starts over).
  * Commit actions 0-3: replace; replace and activate at the next reset; activate at the next
  * reset; replace and activate now (FRMW bit 4). Under the device lock.
@@ -98,15 +98,15 @@ final class Firmware {
     }
 
     private static String revisionOf(byte[] image) {
-        if (image.length < 8) {
+        if (image.length < LogPageLayout.FW_FRS_LEN) {
             return null;
         }
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < LogPageLayout.FW_FRS_LEN; i++) {
             if (image[i] < 0x20 || image[i] > 0x7E) {
                 return null;
             }
         }
-        return new String(image, 0, 8, StandardCharsets.US_ASCII);
+        return new String(image, 0, LogPageLayout.FW_FRS_LEN, StandardCharsets.US_ASCII);
     }
 
     /** The Firmware Slot Information log; returns its size. */
@@ -114,7 +114,7 @@ final class Firmware {
         out.set(ValueLayout.JAVA_BYTE, LogPageLayout.FW_AFI, (byte) activeFirmwareInfo(active, pending));
         for (int s = 0; s < SLOTS; s++) {
             if (revisions[s] != null) {
-                Identify.ascii(out, LogPageLayout.FW_FRS1 + 8L * s, 8, revisions[s]);
+                Identify.ascii(out, LogPageLayout.fwRevisionOffset(s + 1), LogPageLayout.FW_FRS_LEN, revisions[s]);
             }
         }
         return LogPageLayout.FW_SIZE;

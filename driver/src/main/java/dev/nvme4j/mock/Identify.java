@@ -32,13 +32,17 @@ final class Identify {
     }
 
     /** Fills {@code out} (4096 bytes) for CNS {@code cns}; returns 0 or a status field. */
-    int build(int cns, int nsid, int cntid, MemorySegment out) {
+    int build(int cns, int nsid, int cntid, int csi, MemorySegment out) {
         Zeros.fill(out, 0, SIZE);
+        if ((cns == Opcodes.CNS_ACTIVE_NAMESPACE_LIST_CSI || cns == Opcodes.CNS_ALLOCATED_NAMESPACE_LIST_CSI)
+                && csi != 0) {
+            return NvmeStatus.INVALID_FIELD_IN_COMMAND.code(true); // only the NVM Command Set (CSI 0)
+        }
         return switch (cns) {
             case Opcodes.CNS_CONTROLLER -> controller(out);
             case Opcodes.CNS_NAMESPACE -> namespace(nsid, out);
-            case Opcodes.CNS_ACTIVE_NAMESPACE_LIST -> activeList(nsid, out);
-            case Opcodes.CNS_ALLOCATED_NAMESPACE_LIST -> {
+            case Opcodes.CNS_ACTIVE_NAMESPACE_LIST, Opcodes.CNS_ACTIVE_NAMESPACE_LIST_CSI -> activeList(nsid, out);
+            case Opcodes.CNS_ALLOCATED_NAMESPACE_LIST, Opcodes.CNS_ALLOCATED_NAMESPACE_LIST_CSI -> {
                 if (!validListStart(nsid)) {
                     yield NvmeStatus.INVALID_NAMESPACE_OR_FORMAT.code(true);
                 }

@@ -77,7 +77,27 @@ public final class AdminFields {
         return cdw10 & 0xFF;
     }
 
+    /** CDW11 of Identify: the Command Set Identifier in bits 31:24. */
+    public static int identifyCdw11(int csi) {
+        return (csi & 0xFF) << 24;
+    }
+
+    /** CSI from CDW11 of Identify. */
+    public static int identifyCsi(int cdw11) {
+        return cdw11 >>> 24;
+    }
+
     // ---- Get Features / Set Features (5.15, 5.27) ----
+
+    /** CDW14 of Get Features, Set Features (and Get Log Page): the UUID Index in bits 6:0 (0: none). */
+    public static int uuidIndexCdw14(int uuidIndex) {
+        return uuidIndex & 0x7F;
+    }
+
+    /** The UUID Index from CDW14. */
+    public static int uuidIndex(int cdw14) {
+        return cdw14 & 0x7F;
+    }
 
     /** Get Features SEL 000b: the current value. */
     public static final int SELECT_CURRENT = 0;
@@ -145,7 +165,7 @@ public final class AdminFields {
 
     /** CDW14 of Get Log Page: UUID Index bits 6:0, Offset Type bit 23, Command Set Identifier bits 31:24. */
     public static int logPageCdw14(int uuidIndex, boolean offsetType, int csi) {
-        return (uuidIndex & 0x7F) | (offsetType ? LOG_PAGE_OFFSET_TYPE : 0) | (csi & 0xFF) << 24;
+        return uuidIndexCdw14(uuidIndex) | (offsetType ? LOG_PAGE_OFFSET_TYPE : 0) | (csi & 0xFF) << 24;
     }
 
     /** CDW14 bit 23 of Get Log Page, Offset Type: LPO is an index into the page's list of data structures. */

@@ -46,6 +46,15 @@ public final class LogPageLayout {
     public static final int FW_AFI = 0;
     /** Firmware Revision for Slot 1, 8 bytes; slot n at 8 * n. */
     public static final int FW_FRS1 = 8;
+    /** Bytes of a firmware revision (FRSn; also Identify Controller FR). */
+    public static final int FW_FRS_LEN = 8;
+    /** Firmware slots the log describes (FRS1 to FRS7). */
+    public static final int FW_SLOTS = 7;
+
+    /** Where the revision of firmware slot {@code slot} (1-7) is. */
+    public static int fwRevisionOffset(int slot) {
+        return FW_FRS1 + FW_FRS_LEN * (slot - 1);
+    }
 
     // ---- Changed Namespace List (Base 5.16.1.5) ----
     /** Entries of the Changed Namespace List: up to 1024 NSIDs of 4 bytes, zero-terminated. */

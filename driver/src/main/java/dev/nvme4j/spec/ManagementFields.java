@@ -44,6 +44,16 @@ public final class ManagementFields {
         return (active & 0x7) | (nextReset & 0x7) << 4;
     }
 
+    /** The active slot (bits 2:0) of an Active Firmware Info byte. */
+    public static int afiActiveSlot(int afi) {
+        return afi & 0x7;
+    }
+
+    /** The slot activated at the next reset (bits 6:4, 0: none) of an Active Firmware Info byte. */
+    public static int afiNextResetSlot(int afi) {
+        return (afi >>> 4) & 0x7;
+    }
+
     // ---- Namespace Management (5.20) and Attachment (5.19) ----
 
     /** SEL of a Namespace Management or Namespace Attachment CDW10, bits 3:0. */
@@ -132,6 +142,14 @@ public final class ManagementFields {
     public static final int STR_VENDOR_SPECIFIC = 26;
     /** Valid Diagnostic Information bit 0: the NSID field is valid. */
     public static final int STR_VALID_NSID = 1;
+    /** Valid Diagnostic Information bit 1: the Failing LBA field is valid. */
+    public static final int STR_VALID_FLBA = 2;
+    /** Valid Diagnostic Information bit 2: the Status Code Type field is valid. */
+    public static final int STR_VALID_SCT = 4;
+    /** Valid Diagnostic Information bit 3: the Status Code field is valid. */
+    public static final int STR_VALID_SC = 8;
+    /** The result code of a test that completed with failed segments: the first is in Segment Number. */
+    public static final int ST_RESULT_SEGMENTS_FAILED = 7;
     /** The result code (status bits 3:0) of an entry that holds no result. */
     public static final int ST_RESULT_NOT_USED = 0xF;
     /** Result codes (status bits 3:0). */
@@ -142,6 +160,26 @@ public final class ManagementFields {
     /** The Device Self-test Status byte of a result: the test's code and its result. */
     public static int selfTestStatus(int code, int result) {
         return (code & 0xF) << 4 | (result & 0xF);
+    }
+
+    /** The test's code (bits 7:4) of a Device Self-test Status byte. */
+    public static int selfTestStatusCode(int status) {
+        return (status >>> 4) & 0xF;
+    }
+
+    /** The result (bits 3:0) of a Device Self-test Status byte. */
+    public static int selfTestStatusResult(int status) {
+        return status & 0xF;
+    }
+
+    /** The Current Device Self-Test Operation (bits 3:0) of its byte. */
+    public static int selfTestOperation(int b) {
+        return b & 0xF;
+    }
+
+    /** The Current Device Self-Test Completion in percent (bits 6:0) of its byte. */
+    public static int selfTestCompletion(int b) {
+        return b & 0x7F;
     }
 
     // ---- Sanitize (5.24, figure 372) ----

@@ -50,8 +50,12 @@ public final class Opcodes {
     public static final int CNS_NAMESPACE = 0x00;
     public static final int CNS_CONTROLLER = 0x01;
     public static final int CNS_ACTIVE_NAMESPACE_LIST = 0x02;
+    /** Active Namespace ID list of the I/O Command Set in CDW11 CSI. */
+    public static final int CNS_ACTIVE_NAMESPACE_LIST_CSI = 0x07;
     /** Allocated Namespace ID list (attached or not). */
     public static final int CNS_ALLOCATED_NAMESPACE_LIST = 0x10;
+    /** Allocated Namespace ID list of the I/O Command Set in CDW11 CSI. */
+    public static final int CNS_ALLOCATED_NAMESPACE_LIST_CSI = 0x1A;
     /** Identify Namespace of an allocated NSID, attached or not. */
     public static final int CNS_ALLOCATED_NAMESPACE = 0x11;
     /** Controller list: the controllers NSID is attached to (CDW10 CNTID: from this ID up). */

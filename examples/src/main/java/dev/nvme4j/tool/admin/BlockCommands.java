@@ -94,6 +94,14 @@ public final class BlockCommands {
         @Option(names = {"--idr", "-r"}, description = "Attribute Integral Dataset for Read.")
         boolean idr;
 
+        @Option(names = {"--ctx-attrs", "-a"}, paramLabel = "LIST", split = ",", converter = Num.class,
+                description = "Context attributes of each range (32 bits each), comma separated (default 0).")
+        List<Long> contextAttributes = new java.util.ArrayList<>();
+
+        @Option(names = {"--cdw11", "-c"}, paramLabel = "DW", converter = Num.class, defaultValue = "0",
+                description = "All of dword 11's attributes at once, instead of --ad, --idw and --idr.")
+        long cdw11;
+
         @Override
         void validate() {
             if (slbs.size() != blocks.size()) {
@@ -102,6 +110,13 @@ public final class BlockCommands {
             }
             if (slbs.size() > 256) {
                 throw ToolException.usage("at most 256 ranges, got " + slbs.size());
+            }
+            if (contextAttributes.size() > slbs.size()) {
+                throw ToolException.usage("--ctx-attrs has " + contextAttributes.size() + " entries for "
+                        + slbs.size() + " ranges; give at most one per range");
+            }
+            if (cdw11 > 0xFFFF_FFFFL || contextAttributes.stream().anyMatch(a -> a < 0 || a > 0xFFFF_FFFFL)) {
+                throw ToolException.usage("--cdw11 and each --ctx-attrs entry are 32-bit values");
             }
         }
 
@@ -119,10 +134,13 @@ public final class BlockCommands {
                 var le32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
                 var le64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
                 for (int i = 0; i < slbs.size(); i++) {
+                    if (i < contextAttributes.size()) {
+                        buf.segment().set(le32, 16L * i, (int) (long) contextAttributes.get(i));
+                    }
                     buf.segment().set(le32, 16L * i + 4, (int) (long) blocks.get(i));
                     buf.segment().set(le64, 16L * i + 8, slbs.get(i));
                 }
-                int attrs = (idr ? 1 : 0) | (idw ? 2 : 0) | (ad ? 4 : 0);
+                int attrs = cdw11 != 0 ? (int) cdw11 : (idr ? 1 : 0) | (idw ? 2 : 0) | (ad ? 4 : 0);
                 submit(qp, RawCommand.of(0x09, ns.nsid()).withCdw10(slbs.size() - 1).withCdw11(attrs), buf);
             }
             out.println("NVMe DSM: success");

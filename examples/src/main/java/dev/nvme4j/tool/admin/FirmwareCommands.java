@@ -6,6 +6,7 @@ import dev.nvme4j.api.Controller;
 import dev.nvme4j.api.Management;
 import dev.nvme4j.api.Management.Activation;
 import dev.nvme4j.api.Management.CommitAction;
+import dev.nvme4j.spec.LogPageLayout;
 import dev.nvme4j.spec.Opcodes;
 import dev.nvme4j.tool.cli.OutputFormat;
 import dev.nvme4j.tool.cli.ToolException;
@@ -42,20 +43,21 @@ public final class FirmwareCommands {
 
         @Override
         void run(Controller c, PrintWriter out) {
-            byte[] raw = manage(() -> c.getLogPage(Opcodes.LOG_FIRMWARE_SLOT, dev.nvme4j.spec.LogPageLayout.FW_SIZE));
+            byte[] raw = manage(() -> c.getLogPage(Opcodes.LOG_FIRMWARE_SLOT, LogPageLayout.FW_SIZE));
             if (rawBinary) {
                 writeBinary(raw);
                 return;
             }
             ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-            int afi = raw[0] & 0xFF;
+            int afi = raw[LogPageLayout.FW_AFI] & 0xFF;
             if (json()) {
                 ObjectNode dev = Fields.MAPPER.createObjectNode();
                 dev.put("Active Firmware Slot (afi)", afi);
-                for (int s = 0; s < 7; s++) {
-                    if (raw[8 + 8 * s] != 0) {
-                        dev.put("Firmware Rev Slot " + (s + 1), Long.toUnsignedString(b.getLong(8 + 8 * s)) + " ("
-                                + revision(raw, s) + ")");
+                for (int s = 1; s <= LogPageLayout.FW_SLOTS; s++) {
+                    int at = LogPageLayout.fwRevisionOffset(s);
+                    if (raw[at] != 0) {
+                        dev.put("Firmware Rev Slot " + s, Long.toUnsignedString(b.getLong(at)) + " ("
+                                + revision(raw, at) + ")");
                     }
                 }
                 ObjectNode root = Fields.MAPPER.createObjectNode();
@@ -65,18 +67,19 @@ public final class FirmwareCommands {
             }
             out.printf("Firmware Log for device:%s%n", c.address());
             out.printf("afi  : %s%n", afi == 0 ? "0" : "0x" + Integer.toHexString(afi));
-            for (int s = 0; s < 7; s++) {
-                if (raw[8 + 8 * s] != 0) {
-                    out.printf("frs%d : %s (%s)%n", s + 1, cHex(b.getLong(8 + 8 * s), 16), revision(raw, s));
+            for (int s = 1; s <= LogPageLayout.FW_SLOTS; s++) {
+                int at = LogPageLayout.fwRevisionOffset(s);
+                if (raw[at] != 0) {
+                    out.printf("frs%d : %s (%s)%n", s, cHex(b.getLong(at), 16), revision(raw, at));
                 }
             }
         }
 
         /** nvme-cli's revision text: the 8 bytes, each not printable (or a space) as '.'. */
-        private static String revision(byte[] raw, int slot) {
+        private static String revision(byte[] raw, int at) {
             StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < 8; i++) {
-                int ch = raw[8 + 8 * slot + i] & 0xFF;
+            for (int i = 0; i < LogPageLayout.FW_FRS_LEN; i++) {
+                int ch = raw[at + i] & 0xFF;
                 sb.append(ch >= '!' && ch <= '~' ? (char) ch : '.');
             }
             return sb.toString();

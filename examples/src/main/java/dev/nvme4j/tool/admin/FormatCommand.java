@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code nvme4j format}: Format NVM (Base 5.14), like {@code nvme format}: changes the LBA format
  * of a namespace and erases it. Needs {@code --force} (nvme-cli asks interactively instead).
- * Without --lbaf or --block-size the namespace keeps its LBA format (an erase), as in nvme-cli.
+ * Without --lbaf or --block-size the namespace keeps its LBA format (an erase; all namespaces,
+ * 0xffffffff: format 0), as in nvme-cli.
  */
 @Command(name = "format", mixinStandardHelpOptions = true,
         description = "Format a namespace to an LBA format (ERASES it), like 'nvme format'; needs --force.")
@@ -93,6 +94,7 @@ public final class FormatCommand extends AdminCommand {
         byte[] id = identifyNamespace(c, nsid == 0xFFFF_FFFFL ? c.namespaces().getFirst().nsid() : target);
         int nlbaf = id[IdentifyLayout.NS_NLBAF] & 0xFF;
         int index = lbaf != null ? lbaf : blockSize != null ? byBlockSize(id, nlbaf)
+                : nsid == 0xFFFF_FFFFL ? 0 // all namespaces: format 0, as nvme-cli
                 : IdentifyLayout.flbasIndex(id[IdentifyLayout.NS_FLBAS] & 0xFF);
         if (index > nlbaf) {
             throw ToolException.usage("Invalid value for option '--lbaf': " + index + "; the namespace has LBA formats 0-"

@@ -39,6 +39,10 @@ public final class GetFeatureCommand extends AdminCommand {
             description = "Feature-specific dword 11.")
     long cdw11;
 
+    @Option(names = {"--uuid-index", "-U"}, paramLabel = "INDEX", converter = Num.class, defaultValue = "0",
+            description = "UUID index of a vendor's feature, 0-127 (CDW14; default ${DEFAULT-VALUE}: none).")
+    long uuidIndex;
+
     @Option(names = {"--human-readable", "-H"}, description = "Decode the value, as nvme-cli -H does.")
     boolean human;
 
@@ -62,6 +66,9 @@ public final class GetFeatureCommand extends AdminCommand {
         if (featureId != null && (featureId < 1 || featureId > 0xFF)) {
             throw ToolException.usage("Invalid value for option '--feature-id': 0x" + Long.toHexString(featureId)
                     + " is not a feature identifier (0x01-0xff)");
+        }
+        if (uuidIndex < 0 || uuidIndex > 0x7F) {
+            throw ToolException.usage("Invalid value for option '--uuid-index': " + uuidIndex + " (0-127)");
         }
         if (sel < 0 || sel > 3) {
             throw ToolException.usage("Invalid value for option '--sel': " + sel
@@ -90,7 +97,7 @@ public final class GetFeatureCommand extends AdminCommand {
             long len = dataLen > 0 ? dataLen : Features.dataLength(fid);
             Management.FeatureValue done;
             try {
-                done = c.management().getFeature(fid, (int) nsid, sel, (int) cdw11, (int) len);
+                done = c.management().getFeature(fid, (int) nsid, sel, (int) cdw11, (int) len, (int) uuidIndex);
             } catch (NvmeException e) {
                 if (e.status() < 0) {
                     throw new ToolException(name() + ": " + e.getMessage());

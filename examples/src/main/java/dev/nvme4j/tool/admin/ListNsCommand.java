@@ -3,6 +3,12 @@ package dev.nvme4j.tool.admin;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nvme4j.api.Controller;
+import dev.nvme4j.api.DmaBuffer;
+import dev.nvme4j.api.RawCommand;
+import dev.nvme4j.spec.AdminFields;
+import dev.nvme4j.spec.IdentifyLayout;
+import dev.nvme4j.spec.Le;
+import dev.nvme4j.spec.Opcodes;
 import dev.nvme4j.api.Namespace;
 import dev.nvme4j.tool.cli.OutputFormat;
 import dev.nvme4j.tool.inspect.Fields;
@@ -26,8 +32,15 @@ public final class ListNsCommand extends AdminCommand {
             defaultValue = "1", description = "List the NSIDs from this one up (default ${DEFAULT-VALUE}).")
     long from;
 
+    @picocli.CommandLine.Option(names = {"--csi", "-y"}, paramLabel = "CSI", converter = Num.class,
+            description = "The namespaces of this I/O command set (Identify CNS 07h, or 1Ah with --all).")
+    Long csi;
+
     @Override
     void validate() {
+        if (csi != null && (csi < 0 || csi > 0xFF)) {
+            throw dev.nvme4j.tool.cli.ToolException.usage("Invalid value for option '--csi': " + csi + " (a byte)");
+        }
         if (from < 1 || from > 0xFFFF_FFFEL) {
             throw dev.nvme4j.tool.cli.ToolException.usage("Invalid value for option '--namespace-id': " + from
                     + " (the first NSID to list, 1-0xfffffffe)");
@@ -41,7 +54,8 @@ public final class ListNsCommand extends AdminCommand {
 
     @Override
     void run(Controller c, PrintWriter out) {
-        List<Integer> list = all ? manage(() -> c.management().allocatedNamespaces())
+        List<Integer> list = csi != null ? ofCommandSet(c)
+                : all ? manage(() -> c.management().allocatedNamespaces())
                 : c.namespaces().stream().map(Namespace::nsid).toList();
         list = list.stream().filter(nsid -> Integer.toUnsignedLong(nsid) >= from).toList();
         if (json()) {
@@ -54,5 +68,24 @@ public final class ListNsCommand extends AdminCommand {
         for (int i = 0; i < list.size(); i++) {
             out.printf("[%4d]:%#x%n", i, list.get(i));
         }
+    }
+
+    /** The namespace list of command set --csi from NSID --namespace-id up, as nvme-cli asks for it. */
+    private List<Integer> ofCommandSet(Controller c) {
+        RawCommand cmd = RawCommand.of(Opcodes.ADMIN_IDENTIFY, (int) (from - 1))
+                .withCdw10(all ? Opcodes.CNS_ALLOCATED_NAMESPACE_LIST_CSI : Opcodes.CNS_ACTIVE_NAMESPACE_LIST_CSI)
+                .withCdw11(AdminFields.identifyCdw11((int) (long) csi));
+        List<Integer> ids = new java.util.ArrayList<>();
+        try (DmaBuffer buf = c.allocateBuffer(IdentifyLayout.SIZE)) {
+            admin(c, cmd, buf);
+            for (int i = 0; i < IdentifyLayout.NSLIST_MAX; i++) {
+                int nsid = buf.segment().get(Le.INT, 4L * i);
+                if (nsid == 0) {
+                    break;
+                }
+                ids.add(nsid);
+            }
+        }
+        return ids;
     }
 }

@@ -105,6 +105,10 @@ public final class SanitizeCommands {
         @Option(names = {"--raw-binary", "-b"}, description = "Write the log page to standard output as it is.")
         boolean rawBinary;
 
+        @Option(names = {"--rae", "-r"}, description = "Retain an asynchronous event: a sanitize completion event"
+                + " stays pending.")
+        boolean rae;
+
         @Override
         boolean json() {
             return output.format == OutputFormat.JSON;
@@ -112,7 +116,7 @@ public final class SanitizeCommands {
 
         @Override
         void run(Controller c, PrintWriter out) {
-            Management.SanitizeStatus st = manage(() -> c.management().sanitizeStatus());
+            Management.SanitizeStatus st = manage(() -> c.management().sanitizeStatus(rae));
             if (rawBinary) {
                 writeBinary(c.getLogPage(Opcodes.LOG_SANITIZE_STATUS, dev.nvme4j.spec.ManagementFields.SANITIZE_LOG_SIZE));
                 return;

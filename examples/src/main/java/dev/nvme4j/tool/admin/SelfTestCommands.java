@@ -9,6 +9,7 @@ import dev.nvme4j.api.Management.SelfTestResult;
 import dev.nvme4j.api.NvmeStatus;
 import dev.nvme4j.api.Status;
 import dev.nvme4j.spec.IdentifyLayout;
+import dev.nvme4j.spec.ManagementFields;
 import dev.nvme4j.tool.cli.OutputFormat;
 import dev.nvme4j.tool.cli.ToolException;
 import dev.nvme4j.tool.inspect.Fields;
@@ -48,7 +49,8 @@ public final class SelfTestCommands {
 
         @Override
         void validate() {
-            if (code != 0 && code != 1 && code != 2 && code != 0xF) {
+            if (code != 0 && code != ManagementFields.STC_SHORT && code != ManagementFields.STC_EXTENDED
+                    && code != ManagementFields.STC_ABORT) {
                 throw ToolException.usage("Invalid value for option '--self-test-code': 0x" + Long.toHexString(code)
                         + " (0 show progress, 1 short, 2 extended, 0xf abort)");
             }
@@ -70,8 +72,8 @@ public final class SelfTestCommands {
                 }
                 return;
             }
-            Management.SelfTest test = code == 1 ? Management.SelfTest.SHORT
-                    : code == 2 ? Management.SelfTest.EXTENDED : Management.SelfTest.ABORT;
+            Management.SelfTest test = code == ManagementFields.STC_SHORT ? Management.SelfTest.SHORT
+                    : code == ManagementFields.STC_EXTENDED ? Management.SelfTest.EXTENDED : Management.SelfTest.ABORT;
             manageRun(() -> c.management().selfTest((int) nsid, test));
             out.println(switch (test) {
                 case SHORT -> "Short Device self-test started";
@@ -173,21 +175,21 @@ public final class SelfTestCommands {
                 out.printf("  Operation Result             : %s%s%n", hex(r.result()),
                         verbose ? " " + resultText(r.result()) : "");
                 out.printf("  Self Test Code               : %x%s%n", r.code(), verbose ? " " + codeText(r.code()) : "");
-                if (r.result() == 7) {
+                if (r.result() == ManagementFields.ST_RESULT_SEGMENTS_FAILED) {
                     out.printf("  Segment Number               : %s%n", hex(r.segment()));
                 }
                 out.printf("  Valid Diagnostic Information : %s%n", hex(r.validInfo()));
                 out.printf("  Power on hours (POH)         : %s%n", hex(r.powerOnHours()));
-                if ((r.validInfo() & 1) != 0) {
+                if ((r.validInfo() & ManagementFields.STR_VALID_NSID) != 0) {
                     out.printf("  Namespace Identifier         : %s%n", hex(r.nsid() & 0xFFFF_FFFFL));
                 }
-                if ((r.validInfo() & 2) != 0) {
+                if ((r.validInfo() & ManagementFields.STR_VALID_FLBA) != 0) {
                     out.printf("  Failing LBA                  : %s%n", hex(r.failingLba()));
                 }
-                if ((r.validInfo() & 4) != 0) {
+                if ((r.validInfo() & ManagementFields.STR_VALID_SCT) != 0) {
                     out.printf("  Status Code Type             : %s%n", hex(r.statusCodeType()));
                 }
-                if ((r.validInfo() & 8) != 0) {
+                if ((r.validInfo() & ManagementFields.STR_VALID_SC) != 0) {
                     out.printf("  Status Code                  : %s%s%n", hex(r.statusCode()), verbose
                             ? " " + NvmeStatus.of(Status.of(r.statusCodeType() & 7, r.statusCode(), false)).description() : "");
                 }
@@ -205,7 +207,7 @@ public final class SelfTestCommands {
             for (int i = 0; i < entries; i++) {
                 ObjectNode e = list.addObject();
                 if (i >= log.results().size()) {
-                    e.put("Self test result", 0xF);
+                    e.put("Self test result", ManagementFields.ST_RESULT_NOT_USED);
                     continue;
                 }
                 SelfTestResult r = log.results().get(i);
@@ -214,16 +216,16 @@ public final class SelfTestCommands {
                 e.put("Segment number", r.segment());
                 e.put("Valid Diagnostic Information", r.validInfo());
                 e.put("Power on hours", r.powerOnHours());
-                if ((r.validInfo() & 1) != 0) {
+                if ((r.validInfo() & ManagementFields.STR_VALID_NSID) != 0) {
                     e.put("Namespace Identifier", r.nsid() & 0xFFFF_FFFFL);
                 }
-                if ((r.validInfo() & 2) != 0) {
+                if ((r.validInfo() & ManagementFields.STR_VALID_FLBA) != 0) {
                     e.put("Failing LBA", r.failingLba());
                 }
-                if ((r.validInfo() & 4) != 0) {
+                if ((r.validInfo() & ManagementFields.STR_VALID_SCT) != 0) {
                     e.put("Status Code Type", r.statusCodeType());
                 }
-                if ((r.validInfo() & 8) != 0) {
+                if ((r.validInfo() & ManagementFields.STR_VALID_SC) != 0) {
                     e.put("Status Code", r.statusCode());
                 }
                 e.put("Vendor Specific", r.vendorSpecific());

@@ -31,6 +31,10 @@ public final class SetFeatureCommand extends AdminCommand {
     @Option(names = {"--save", "-s"}, description = "Keep the value across power cycles (if the feature is saveable).")
     boolean save;
 
+    @Option(names = {"--uuid-index", "-U"}, paramLabel = "INDEX", converter = Num.class, defaultValue = "0",
+            description = "UUID index of a vendor's feature, 0-127 (CDW14; default ${DEFAULT-VALUE}: none).")
+    long uuidIndex;
+
     @Option(names = {"--data-len", "-l"}, paramLabel = "BYTES", converter = Num.class,
             description = "Bytes of data to send (default: the feature's data structure, as nvme-cli sizes it;"
                     + " none for the others).")
@@ -48,6 +52,9 @@ public final class SetFeatureCommand extends AdminCommand {
         }
         if (value > 0xFFFF_FFFFL || cdw12 > 0xFFFF_FFFFL || nsid > 0xFFFF_FFFFL) {
             throw ToolException.usage("--value, --cdw12 and --namespace-id are 32-bit values");
+        }
+        if (uuidIndex < 0 || uuidIndex > 0x7F) {
+            throw ToolException.usage("Invalid value for option '--uuid-index': " + uuidIndex + " (0-127)");
         }
         if (dataLen != null && (dataLen < 0 || dataLen > 65536)) {
             throw ToolException.usage("Invalid value for option '--data-len': " + dataLen + " (0-65536)");
@@ -69,7 +76,7 @@ public final class SetFeatureCommand extends AdminCommand {
         }
         byte[] sent = data;
         try {
-            c.management().setFeature(fid, (int) nsid, (int) value, (int) cdw12, save, sent);
+            c.management().setFeature(fid, (int) nsid, (int) value, (int) cdw12, save, sent, (int) uuidIndex);
         } catch (NvmeException e) {
             if (e.status() < 0) {
                 throw new ToolException(name() + ": " + e.getMessage());
