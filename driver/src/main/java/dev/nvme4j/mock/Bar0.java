@@ -116,7 +116,7 @@ final class Bar0 {
             MockSq sq = c.sqs[qid];
             MockCq cq = c.cqs[qid];
             if (sq == null || cq == null || sq.cqid != qid || cq.sqRefs != 1 || !laneConditions()
-                    || cq.ien && c.faults.dropInterrupts.length != 0) {
+                    || cq.ien && (c.faults.dropInterrupts.length != 0 || c.faults.delayInterrupts.length != 0)) {
                 return false;
             }
             if (cqDoorbell) {

@@ -14,7 +14,9 @@ import dev.nvme4j.device.EventFdVector;
  * the state the device-lock path writes (masks, coalescing settings, vectors, faults) without
  * racing it, counts into the lane's counters, and takes the vector's own monitor for what lanes
  * sharing a vector both write (the aggregation count and deadline, a signal left pending by a
- * mask). Delivering is an eventfd write, safe from any thread.
+ * mask). Delivering is an eventfd write, safe from any thread. Dropped and delayed interrupts
+ * (faults, and the late signals' deadlines) stay on the device-lock path: such faults keep
+ * interrupt-enabled queues off the lanes.
  */
 final class Interrupts {
     private final MockNvmeController c;
@@ -24,6 +26,8 @@ final class Interrupts {
     private final boolean[] pendingWhileMasked;
     private final int[] aggregated;
     private final long[] aggregationDeadline;
+    /** When a late (fault-delayed) signal of each vector is due; Long.MAX_VALUE when none is. */
+    private final long[] lateDeadline;
     private volatile EventFdVector[] vectors = new EventFdVector[0];
     /** MSI-X is enabled by the host (then INTMS/INTMC must not be used, Base 3.1.3.3). */
     private boolean msix;
@@ -40,6 +44,8 @@ final class Interrupts {
         aggregated = new int[count];
         aggregationDeadline = new long[count];
         java.util.Arrays.fill(aggregationDeadline, Long.MAX_VALUE);
+        lateDeadline = new long[count];
+        java.util.Arrays.fill(lateDeadline, Long.MAX_VALUE);
     }
 
     /**
@@ -100,6 +106,15 @@ final class Interrupts {
                     }
                 }
             }
+            long late = lateDeadline[v];
+            if (late != Long.MAX_VALUE) {
+                if (late - now <= 0) {
+                    lateDeadline[v] = Long.MAX_VALUE;
+                    signal(v, c.counters);
+                } else {
+                    next = Math.min(next, late);
+                }
+            }
         }
         return next;
     }
@@ -119,6 +134,22 @@ final class Interrupts {
             where.interruptsDropped++;
             return;
         }
+        FaultRule[] late = c.faults.delayInterrupts;
+        FaultRule rule = late.length == 0 ? null : Faults.firing(late, cqid, opcode); // never on the lane path
+        if (rule != null) {
+            // Signals due while one is pending coalesce into it, as MSI-X does.
+            where.interruptsDelayed++;
+            if (lateDeadline[v] == Long.MAX_VALUE) {
+                lateDeadline[v] = c.now() + rule.param;
+                c.scheduleWakeup(lateDeadline[v]);
+            }
+            return;
+        }
+        signal(v, where);
+    }
+
+    /** Delivers vector {@code v}'s signal, or leaves it pending while the vector is masked. */
+    private void signal(int v, Counters where) {
         if (masked[v]) {
             synchronized (vectorLocks[v]) {
                 pendingWhileMasked[v] = true;
@@ -160,5 +191,6 @@ final class Interrupts {
         for (int v = 0; v < vectorLocks.length; v++) {
             clearAggregation(v);
         }
+        java.util.Arrays.fill(lateDeadline, Long.MAX_VALUE);
     }
 }
