@@ -104,6 +104,63 @@ public class BlockDeviceBench {
         mock.close();
     }
 
+    /**
+     * For {@link CpuRate}'s steady state: {@value #THREADS} long-lived virtual threads reading
+     * as above until {@link Steady#stop()}, so that neither starting threads nor joining them is
+     * counted. {@link Steady#completed()} is their reads so far (each thread's own counter,
+     * read without stopping them).
+     */
+    Steady startSteady() {
+        Steady s = new Steady();
+        for (int t = 0; t < THREADS; t++) {
+            DmaBuffer buf = buffers[t];
+            ByteBuffer bb = plain[t];
+            int slot = t * Steady.STRIDE;
+            long seed0 = 0x9E3779B97F4A7C15L * (t + 1);
+            s.threads[t] = Thread.ofVirtual().start(() -> {
+                long x = seed0;
+                while (!s.stop) {
+                    x ^= x << 13;
+                    x ^= x >>> 7;
+                    x ^= x << 17;
+                    long lba = Long.remainderUnsigned(x, NS_BLOCKS / BLOCKS_4K) * BLOCKS_4K;
+                    if (bb == null) {
+                        dev.read(lba, BLOCKS_4K, buf);
+                    } else {
+                        bb.clear();
+                        dev.read(lba, bb);
+                    }
+                    s.counts.setOpaque(slot, s.counts.getPlain(slot) + 1);
+                }
+            });
+        }
+        return s;
+    }
+
+    /** The readers of {@link #startSteady()}. */
+    static final class Steady {
+        static final int STRIDE = 16; // one counter per 128-byte line
+        final Thread[] threads = new Thread[THREADS];
+        final java.util.concurrent.atomic.AtomicLongArray counts = new java.util.concurrent.atomic.AtomicLongArray(
+                THREADS * STRIDE);
+        volatile boolean stop;
+
+        long completed() {
+            long n = 0;
+            for (int t = 0; t < THREADS; t++) {
+                n += counts.getOpaque(t * STRIDE);
+            }
+            return n;
+        }
+
+        void stop() throws InterruptedException {
+            stop = true;
+            for (Thread t : threads) {
+                t.join();
+            }
+        }
+    }
+
     @Benchmark
     @OperationsPerInvocation(THREADS * READS_EACH)
     public void blockingReadsFrom128VirtualThreads() throws InterruptedException {

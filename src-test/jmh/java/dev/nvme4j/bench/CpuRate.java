@@ -13,12 +13,20 @@ import java.util.function.IntSupplier;
  * java -cp benchmarks.jar dev.nvme4j.bench.CpuRate DriverIoBench.randRead4k [seconds] [qd]
  * java -cp benchmarks.jar dev.nvme4j.bench.CpuRate DriverIoBench.randRead4k.process [seconds] [qd]
  * java -cp benchmarks.jar dev.nvme4j.bench.CpuRate BlockDeviceBench [seconds] [pairs] [POLL|HYBRID|INTERRUPT] [dma|direct|heap]
- *     [DETERMINISTIC|THREADED]</pre>
+ *     [DETERMINISTIC|THREADED]
+ * java -cp benchmarks.jar dev.nvme4j.bench.CpuRate BlockDeviceBench.steady [same arguments]</pre>
+ * ({@code BlockDeviceBench.steady}: the same 128 readers, long-lived, so that starting and
+ * joining threads is not counted.)
  * The {@code .process} variant and {@code BlockDeviceBench} count the CPU time of the whole
  * process (every thread: callers, carriers, owners, and also the JIT and GC), for comparing
- * work spread over many threads with work on one.
+ * work spread over many threads with work on one; {@code -Dcpurate.warmup=SECONDS} (default 3)
+ * and {@code -Dcpurate.rounds=N} (default 5) lengthen them, and they print the median round too.
  */
 public final class CpuRate {
+    /** Warm-up and measured rounds of the whole-process measures ({@code -Dcpurate.warmup=S -Dcpurate.rounds=N}). */
+    private static final double WARMUP_SECONDS = Double.parseDouble(System.getProperty("cpurate.warmup", "3"));
+    private static final int PROCESS_ROUNDS = Integer.getInteger("cpurate.rounds", 5);
+
     private CpuRate() {
     }
 
@@ -57,12 +65,13 @@ public final class CpuRate {
     /** As {@link #measure}, counting the CPU time of the whole process. */
     static void measureProcess(String name, IntSupplier op, double seconds, int rounds) {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        long warmEnd = System.nanoTime() + 3_000_000_000L;
+        long warmEnd = System.nanoTime() + (long) (WARMUP_SECONDS * 1e9);
         while (System.nanoTime() - warmEnd < 0) {
             op.getAsInt();
         }
         double best = 0;
         double sum = 0;
+        double[] rates = new double[rounds];
         for (int r = 0; r < rounds; r++) {
             long ops = 0;
             long cpu0 = os.getProcessCpuTime();
@@ -74,13 +83,15 @@ public final class CpuRate {
             long cpu = os.getProcessCpuTime() - cpu0;
             long wall = System.nanoTime() - wall0;
             double rate = ops * 1e9 / cpu;
+            rates[r] = rate;
             best = Math.max(best, rate);
             sum += rate;
             System.out.printf("%s round %d: %.3f M ops per process CPU-second (%.2f CPUs busy; %.3f M ops/s wall)%n",
                     name, r, rate / 1e6, (double) cpu / wall, ops * 1e3 / wall);
         }
-        System.out.printf("%s: mean %.3f M, best %.3f M ops per process CPU-second%n", name, sum / rounds / 1e6,
-                best / 1e6);
+        java.util.Arrays.sort(rates);
+        System.out.printf("%s: mean %.3f M, median %.3f M, best %.3f M ops per process CPU-second%n", name,
+                sum / rounds / 1e6, rates[rounds / 2] / 1e6, best / 1e6);
     }
 
     public static void main(String[] args) {
@@ -137,20 +148,37 @@ public final class CpuRate {
                             n += DriverIoBench.IOS_PER_INVOCATION;
                         }
                         return n;
-                    }, seconds, 5);
+                    }, seconds, PROCESS_ROUNDS);
                 } finally {
                     j.stop();
                     d.close();
                 }
             }
+            case "BlockDeviceBench.steady" -> {
+                BlockDeviceBench b = blockDeviceBench(args);
+                try {
+                    BlockDeviceBench.Steady steady = b.startSteady();
+                    long[] last = {0};
+                    measureProcess(which + " pairs=" + b.pairs + " " + b.mode + " " + b.mem + " " + b.exec, () -> {
+                        try {
+                            Thread.sleep(20);
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                        long n = steady.completed();
+                        int d = (int) (n - last[0]);
+                        last[0] = n;
+                        return d;
+                    }, seconds, PROCESS_ROUNDS);
+                    steady.stop();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                } finally {
+                    b.close();
+                }
+            }
             case "BlockDeviceBench" -> {
-                BlockDeviceBench b = new BlockDeviceBench();
-                b.store = "null";
-                b.pairs = args.length > 2 ? Integer.parseInt(args[2]) : 1;
-                b.mode = dev.nvme4j.api.CompletionMode.valueOf(args.length > 3 ? args[3] : "POLL");
-                b.mem = args.length > 4 ? args[4] : "dma";
-                b.exec = dev.nvme4j.mock.config.ExecutionMode.valueOf(args.length > 5 ? args[5] : "DETERMINISTIC");
-                b.open();
+                BlockDeviceBench b = blockDeviceBench(args);
                 try {
                     measureProcess(which + " pairs=" + b.pairs + " " + b.mode + " " + b.mem + " " + b.exec, () -> {
                         try {
@@ -159,12 +187,24 @@ public final class CpuRate {
                             throw new IllegalStateException(e);
                         }
                         return BlockDeviceBench.THREADS * BlockDeviceBench.READS_EACH;
-                    }, seconds, 5);
+                    }, seconds, PROCESS_ROUNDS);
                 } finally {
                     b.close();
                 }
             }
             default -> throw new IllegalArgumentException("unknown benchmark " + which);
         }
+    }
+
+    /** An open {@link BlockDeviceBench} from the arguments after the seconds: pairs, mode, mem, exec. */
+    private static BlockDeviceBench blockDeviceBench(String[] args) {
+        BlockDeviceBench b = new BlockDeviceBench();
+        b.store = "null";
+        b.pairs = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        b.mode = dev.nvme4j.api.CompletionMode.valueOf(args.length > 3 ? args[3] : "POLL");
+        b.mem = args.length > 4 ? args[4] : "dma";
+        b.exec = dev.nvme4j.mock.config.ExecutionMode.valueOf(args.length > 5 ? args[5] : "DETERMINISTIC");
+        b.open();
+        return b;
     }
 }

@@ -150,6 +150,7 @@ final class Interrupts {
         signal(v, where);
     }
 
+    /** Delivers vector {@code v}'s signal, or leaves it pending while the vector is masked. */
     private void signal(int v, Counters where) {
         if (masked[v]) {
             synchronized (vectorLocks[v]) {

@@ -33,8 +33,8 @@ import java.util.function.LongSupplier;
  *       it owns all device state;
  *   <li>one <em>lane lock</em> per I/O queue identifier ({@link Lanes}). In deterministic mode
  *       with run-on-doorbell, a doorbell of I/O queue pair {@code q} whose SQ {@code q} completes
- *       to CQ {@code q} alone, no command faults (nor dropped-interrupt faults when its interrupts
- *       are on), no pending Abort, no latency and only null-store namespaces or RAM-store ones
+ *       to CQ {@code q} alone, no command faults (nor dropped- or delayed-interrupt faults when its
+ *       interrupts are on), no pending Abort, no latency and only null-store namespaces or RAM-store ones
  *       without metadata (whose stripe locks make each command's range atomic, see
  *       {@code RamStore}), runs its commands under lane {@code q}'s lock alone, with the lane's own
  *       {@link Engine} (decoded command, PRP walker, counters). Such a command touches only that

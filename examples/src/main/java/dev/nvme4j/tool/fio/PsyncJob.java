@@ -145,6 +145,9 @@ final class PsyncJob implements JobProgress {
                 if (!recording && now >= rampEnd) {
                     recording = true;
                     recordStart = now;
+                    if (spec.runtimeNs() > 0) {
+                        deadline = now + spec.runtimeNs(); // the run time counts from here, as for the nvme4j engine
+                    }
                     cpu0 = ProcessCpu.now();
                     recordingNow = true;
                 }

@@ -19,7 +19,8 @@ import java.util.concurrent.CountDownLatch;
  * What the engine cannot do is refused before anything runs. The report, the status lines and
  * the progress line are the nvme4j engine's ({@link RunReporters}).
  *
- * <p>Thread model: {@link #run} on the caller's thread; {@link #requestStop} from any thread.
+ * <p>Thread model: {@link #statusEvery} then {@link #run} on the caller's thread;
+ * {@link #requestStop} and {@link #stopRequested} from any thread.
  */
 public final class PsyncRun {
     private final Controller controller;
