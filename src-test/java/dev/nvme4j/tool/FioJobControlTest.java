@@ -88,4 +88,15 @@ class FioJobControlTest {
         assertEquals(2, offload.exit(), offload.toString());
         assertTrue(offload.err().contains("submits inline"), offload.err());
     }
+
+    @Test
+    void aKernelNvmeDeviceAsFilenameSaysToGiveThePciAddress() throws IOException {
+        for (String dev : new String[] {"/dev/nvme0n1", "/dev/ng0n1"}) {
+            ToolRun r = run("[j]\nfilename=" + dev + "\nrw=read\nsize=64k\n");
+            assertEquals(2, r.exit(), r.toString());
+            assertTrue(r.err().contains("give the PCI address of the controller behind " + dev), r.err());
+        }
+        assertEquals(16, jobs(run("[j]\nfilename=/dev/nvme0n1\nrw=read\nsize=64k\n", "--device=mock")).get(0)
+                .get("read").get("total_ios").asLong(), "--device wins over filename");
+    }
 }

@@ -126,6 +126,7 @@ public final class FioCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Set<String> noted = new LinkedHashSet<>();
         for (JobDefs.JobDef j : jobs) {
+            noted.addAll(j.options().notes);
             noted.addAll(j.options().compat.notes(j.given()));
         }
         noted.forEach(n -> err.println("nvme4j: note: " + n));
@@ -201,9 +202,12 @@ public final class FioCommand implements Callable<Integer> {
                     && !name.regionMatches(true, 0, DeviceOptions.TCP, 0, DeviceOptions.TCP.length())) {
                 throw ToolException.usage("Invalid value for option '--filename': expected 'mock', the PCI address "
                         + "of an NVMe controller bound to vfio-pci (e.g. 0000:01:00.0) or tcp://HOST:PORT/SUBNQN but was '"
-                        + name + "'; "
-                        + "nvme4j does not use block devices or files (give --device=mock to run this job file on "
-                        + "the mock)");
+                        + name + "'; " + (name.startsWith("/dev/nvme") || name.startsWith("/dev/ng")
+                        ? "nvme4j drives the controller itself, not through the kernel's device: give the PCI address "
+                        + "of the controller behind " + name + " bound to vfio-pci (tools/nvme4j-setup list shows it) "
+                        + "as --device, or --device=mock to run this job file on the mock"
+                        : "nvme4j does not use block devices or files (give --device=mock to run this job file on "
+                        + "the mock)"));
             }
             device.device = name;
         }
