@@ -86,7 +86,12 @@ class FioJobControlTest {
         assertTrue(other.err().contains("jobs.fio:2:") && other.err().contains("NVMe commands only"), other.err());
         ToolRun offload = run("[j]\nio_submit_mode=offload\nsize=64k\n");
         assertEquals(2, offload.exit(), offload.toString());
-        assertTrue(offload.err().contains("submits inline"), offload.err());
+        assertTrue(offload.err().contains("jobs.fio:2: Invalid value for option '--io_submit_mode': nvme4j submits "
+                + "inline"), offload.err());
+        ToolRun rates = run("[j]\nrw=randrw\nrate=300,300,300\nsize=64k\n");
+        assertEquals(2, rates.exit(), rates.toString());
+        assertTrue(rates.err().contains("jobs.fio:3: Invalid value for option '--rate': per-direction rates"),
+                rates.err());
     }
 
     @Test
