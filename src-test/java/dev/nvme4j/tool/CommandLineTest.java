@@ -155,10 +155,13 @@ class CommandLineTest {
 
     @Test
     void badPciAddressAndUnopenableDeviceGiveOneLine() {
-        ToolRun r = ToolRun.run(new DeviceOpener(), "id-ctrl", "--device=nvme0");
+        ToolRun r = ToolRun.run(new DeviceOpener(), "id-ctrl", "--device=ctrl0");
         assertEquals(2, r.exit());
         assertEquals("nvme4j: Invalid value for option '--device': expected 'mock', a PCI address such as "
-                + "0000:01:00.0 or tcp://HOST:PORT/SUBNQN but was 'nvme0'", r.err().strip());
+                + "0000:01:00.0 or tcp://HOST:PORT/SUBNQN but was 'ctrl0'", r.err().strip());
+        r = ToolRun.run(new DeviceOpener(), "id-ctrl", "--device=nvme0");
+        assertEquals(1, r.err().strip().split("\n").length, "one line: " + r.err());
+        assertTrue(r.err().contains("but was 'nvme0'; nvme0 is the kernel's name of a controller"), r.err());
         r = ToolRun.run(new DeviceOpener(), "fio", "--device=01:00.0");
         assertEquals(1, r.exit());
         String[] lines = r.err().strip().split("\n");

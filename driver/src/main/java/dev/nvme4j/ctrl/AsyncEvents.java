@@ -101,10 +101,11 @@ final class AsyncEvents {
 
     private void onAer(Completion c) {
         if (c.isSuccess()) {
-            stats.asyncEvents.increment();
             if (!events.offer(c.dw0())) {
                 dropEvent(c.dw0());
             }
+            // Counted once queued or dropped: a reader that sees the event counted sees its drop too.
+            stats.asyncEvents.increment();
             thread.signal();
         }
         boolean aborted = NvmeStatus.of(c.status()) == NvmeStatus.COMMAND_ABORTED_BY_HOST;

@@ -92,6 +92,12 @@ final class FeatureRecord {
         };
     }
 
+    /** The recorded CDW11 of a feature with one value per FID, or {@code absent} when none was set. */
+    synchronized int value(int fid, int absent) {
+        Entry e = entries.get(fid);
+        return e == null ? absent : e.value();
+    }
+
     synchronized List<Entry> entries() {
         return List.copyOf(entries.values());
     }

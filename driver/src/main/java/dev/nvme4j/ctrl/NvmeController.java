@@ -294,6 +294,11 @@ public final class NvmeController implements Controller, QueueHost {
     // ---- QueueHost ----
 
     @Override
+    public long interruptAggregationNanos() {
+        return dev.nvme4j.spec.AdminFields.coalescingTime(features.value(Opcodes.FEAT_INTERRUPT_COALESCING, 0)) * 100_000L;
+    }
+
+    @Override
     public void checkBuffer(DmaBuffer buffer) {
         buffers.check(buffer);
     }

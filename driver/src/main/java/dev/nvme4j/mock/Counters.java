@@ -13,6 +13,7 @@ final class Counters {
     long iommuFaults;
     long interruptsSignalled;
     long interruptsDropped;
+    long interruptsDelayed;
     long doorbellsIgnored;
     long completionsDeferred;
     long completionsDropped;
@@ -32,6 +33,7 @@ final class Counters {
         sum.iommuFaults += iommuFaults;
         sum.interruptsSignalled += interruptsSignalled;
         sum.interruptsDropped += interruptsDropped;
+        sum.interruptsDelayed += interruptsDelayed;
         sum.doorbellsIgnored += doorbellsIgnored;
         sum.completionsDeferred += completionsDeferred;
         sum.completionsDropped += completionsDropped;
@@ -46,7 +48,7 @@ final class Counters {
 
     MockCounters snapshot(long writesWhileRemoved, long violations) {
         return new MockCounters(commandsProcessed, adminCommands, ioCommands, iommuFaults, interruptsSignalled,
-                interruptsDropped, doorbellsIgnored, completionsDeferred, completionsDropped, commandsHung,
+                interruptsDropped, interruptsDelayed, doorbellsIgnored, completionsDeferred, completionsDropped, commandsHung,
                 readsCorrupted, abortsReceived, writesWhileRemoved, violations);
     }
 }

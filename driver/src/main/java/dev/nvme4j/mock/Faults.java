@@ -15,6 +15,8 @@ final class Faults implements FaultInjector {
     private static final FaultRule[] NONE = new FaultRule[0];
 
     volatile FaultRule[] dropInterrupts = NONE;
+    /** Late MSI-X: param = the delay in nanoseconds. */
+    volatile FaultRule[] delayInterrupts = NONE;
     volatile FaultRule[] ignoreSqDoorbell = NONE;
     volatile FaultRule[] hang = NONE;
     volatile FaultRule[] delay = NONE;
@@ -56,6 +58,16 @@ final class Faults implements FaultInjector {
     public synchronized FaultHandle dropInterrupts(FaultMatch match) {
         FaultRule r = new FaultRule(Objects.requireNonNull(match), 0, 0);
         dropInterrupts = plus(dropInterrupts, r);
+        return r;
+    }
+
+    @Override
+    public synchronized FaultHandle delayInterrupts(FaultMatch match, Duration d) {
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("an interrupt delay cannot be negative: " + d);
+        }
+        FaultRule r = new FaultRule(Objects.requireNonNull(match), d.toNanos(), 0);
+        delayInterrupts = plus(delayInterrupts, r);
         return r;
     }
 
@@ -215,6 +227,7 @@ final class Faults implements FaultInjector {
     @Override
     public synchronized void clear() {
         dropInterrupts = NONE;
+        delayInterrupts = NONE;
         ignoreSqDoorbell = NONE;
         hang = NONE;
         delay = NONE;

@@ -14,6 +14,8 @@ final class Interrupts {
     private final boolean[] pendingWhileMasked;
     private final int[] aggregated;
     private final long[] aggregationDeadline;
+    /** When a late (fault-delayed) signal of each vector is due; Long.MAX_VALUE when none is. */
+    private final long[] lateDeadline;
     private volatile EventFdVector[] vectors = new EventFdVector[0];
     /** MSI-X is enabled by the host (then INTMS/INTMC must not be used, Base 3.1.3.3). */
     private boolean msix;
@@ -28,6 +30,8 @@ final class Interrupts {
         aggregated = new int[count];
         aggregationDeadline = new long[count];
         java.util.Arrays.fill(aggregationDeadline, Long.MAX_VALUE);
+        lateDeadline = new long[count];
+        java.util.Arrays.fill(lateDeadline, Long.MAX_VALUE);
     }
 
     /**
@@ -76,6 +80,15 @@ final class Interrupts {
                     next = Math.min(next, d);
                 }
             }
+            long late = lateDeadline[v];
+            if (late != Long.MAX_VALUE) {
+                if (late - now <= 0) {
+                    lateDeadline[v] = Long.MAX_VALUE;
+                    signal(v);
+                } else {
+                    next = Math.min(next, late);
+                }
+            }
         }
         return next;
     }
@@ -88,6 +101,21 @@ final class Interrupts {
             c.counters.interruptsDropped++;
             return;
         }
+        FaultRule[] late = c.faults.delayInterrupts;
+        FaultRule rule = late.length == 0 ? null : Faults.firing(late, cqid, opcode);
+        if (rule != null) {
+            // Signals due while one is pending coalesce into it, as MSI-X does.
+            c.counters.interruptsDelayed++;
+            if (lateDeadline[v] == Long.MAX_VALUE) {
+                lateDeadline[v] = c.now() + rule.param;
+                c.scheduleWakeup(lateDeadline[v]);
+            }
+            return;
+        }
+        signal(v);
+    }
+
+    private void signal(int v) {
         if (masked[v]) {
             pendingWhileMasked[v] = true;
             return;
@@ -124,5 +152,6 @@ final class Interrupts {
         time = 0;
         java.util.Arrays.fill(aggregated, 0);
         java.util.Arrays.fill(aggregationDeadline, Long.MAX_VALUE);
+        java.util.Arrays.fill(lateDeadline, Long.MAX_VALUE);
     }
 }

@@ -56,6 +56,10 @@ final class IoQueuePairImpl extends QueuePairConveniences {
     /** When the owner's poll path next scans for late commands (owner/gate holder only). */
     long nextDeadlineScan;
 
+    QueueHost host() {
+        return host;
+    }
+
     IoQueuePairImpl(QueueHost host, CommandQueue queue, CompletionMode mode, InterruptVector vector,
                            DmaRegion prpArea, HybridSpin hybridSpin, DeadlineCheck deadlines) {
         this.host = host;

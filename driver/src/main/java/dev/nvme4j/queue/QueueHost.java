@@ -65,6 +65,12 @@ public interface QueueHost {
     /** Memory page size in use (CC.MPS). */
     int pageSize();
 
+    /**
+     * How long the controller may hold an I/O completion's interrupt back (the aggregation time
+     * of Interrupt Coalescing, Base 5.27.1.8, as last set); 0 when coalescing is off.
+     */
+    long interruptAggregationNanos();
+
     /** Default I/O timeout in nanoseconds. */
     long ioTimeoutNanos();
 

@@ -11,6 +11,12 @@ public interface FaultInjector {
     /** Missed MSI-X: completions are posted but their vector is not signalled. Matches by CQ id and opcode. */
     FaultHandle dropInterrupts(FaultMatch match);
 
+    /**
+     * Late MSI-X: completions are posted at once but their vector is signalled {@code delay}
+     * later (signals due meanwhile merge into the pending one). Matches by CQ id and opcode.
+     */
+    FaultHandle delayInterrupts(FaultMatch match, Duration delay);
+
     /** Lost kick: an SQ tail doorbell write is ignored (the host must ring again). Matches by SQ id. */
     FaultHandle ignoreSqDoorbell(FaultMatch match);
 

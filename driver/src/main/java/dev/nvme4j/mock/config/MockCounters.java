@@ -9,6 +9,7 @@ package dev.nvme4j.mock.config;
  * @param iommuFaults          DMA attempts to unmapped or out-of-range IOVAs
  * @param interruptsSignalled  MSI-X vector signals delivered
  * @param interruptsDropped    signals suppressed by a fault
+ * @param interruptsDelayed    signals a fault made late
  * @param doorbellsIgnored     doorbell writes ignored (by a fault, or invalid)
  * @param completionsDeferred  completions that waited because their CQ was full
  * @param completionsDropped   completions lost on a full CQ (non-compliant mode only)
@@ -27,6 +28,7 @@ public record MockCounters(
         long iommuFaults,
         long interruptsSignalled,
         long interruptsDropped,
+        long interruptsDelayed,
         long doorbellsIgnored,
         long completionsDeferred,
         long completionsDropped,

@@ -202,12 +202,10 @@ public final class FioCommand implements Callable<Integer> {
                     && !name.regionMatches(true, 0, DeviceOptions.TCP, 0, DeviceOptions.TCP.length())) {
                 throw ToolException.usage("Invalid value for option '--filename': expected 'mock', the PCI address "
                         + "of an NVMe controller bound to vfio-pci (e.g. 0000:01:00.0) or tcp://HOST:PORT/SUBNQN but was '"
-                        + name + "'; " + (name.startsWith("/dev/nvme") || name.startsWith("/dev/ng")
-                        ? "nvme4j drives the controller itself, not through the kernel's device: give the PCI address "
-                        + "of the controller behind " + name + " bound to vfio-pci (tools/nvme4j-setup list shows it) "
-                        + "as --device, or --device=mock to run this job file on the mock"
-                        : "nvme4j does not use block devices or files (give --device=mock to run this job file on "
-                        + "the mock)"));
+                        + name + "'; "
+                        + dev.nvme4j.tool.device.KernelDeviceNames.hint(java.nio.file.Path.of("/sys"), name, "--ns")
+                                .orElse("nvme4j does not use block devices or files")
+                        + " (give --device=mock to run this job file on the mock)");
             }
             device.device = name;
         }
