@@ -244,8 +244,9 @@ class FioFlowOptionsTest {
         // JESD219's job (fio's examples/jesd219.fio): bssplit from 512 bytes with blockalign=4k
         FakeController fake = new FakeController(32768, 512);
         List<long[]> ios = fake.recordIos();
-        ToolRun r = ToolRun.run(() -> fake, "fio", "--rw=randrw", "--bssplit=512/50:4k/30:8k/20", "--blockalign=4k",
-                "--size=4m", "--io_size=64m", "--norandommap", "--iodepth=4", "--number_ios=2000", "--output-format=terse");
+        ToolRun r = ToolRun.run(() -> fake, "fio", "--rw=randrw", "--bssplit=512/40:1536/10:4k/30:8k/20",
+                "--blockalign=4k", "--size=4m", "--io_size=64m", "--norandommap", "--iodepth=4", "--number_ios=2000",
+                "--output-format=terse");
         assertEquals(0, r.exit(), r.toString());
         assertEquals(2000, ios.size());
         boolean small = false;

@@ -41,10 +41,10 @@ final class JobPlanner {
             }
             for (int s : sizes.all()) {
                 // as fio, random offsets may be aligned above an I/O size (blockalign=4k with 512-byte I/O)
-                if (s % a != 0 && !(o.rw.random() && a % s == 0)) {
+                if (s % a != 0 && !(o.rw.random() && s < a)) {
                     throw ToolException.usage("Invalid value for option '--blockalign': " + a + " does not divide "
                             + "the I/O size " + s + " (" + sizeOption + "); nvme4j needs every I/O size to be a "
-                            + "multiple of it, or for a random workload a divisor of it (alignments above the size "
+                            + "multiple of it, or for a random workload smaller than it (alignments above the size "
                             + "of a sequential workload are not supported)");
                 }
             }
