@@ -238,4 +238,26 @@ class FioFlowOptionsTest {
         assertTrue(bad("fio", "--filesize=64k-32k").err().contains("--filesize"));
         assertTrue(bad("fio", "--filesize=2k").err().contains("--filesize"), "less than one block");
     }
+
+    @Test
+    void randomOffsetsMayBeAlignedAboveTheIoSizeAsInFio() throws IOException {
+        // JESD219's job (fio's examples/jesd219.fio): bssplit from 512 bytes with blockalign=4k
+        FakeController fake = new FakeController(32768, 512);
+        List<long[]> ios = fake.recordIos();
+        ToolRun r = ToolRun.run(() -> fake, "fio", "--rw=randrw", "--bssplit=512/40:1536/10:4k/30:8k/20",
+                "--blockalign=4k", "--size=4m", "--io_size=64m", "--norandommap", "--iodepth=4", "--number_ios=2000",
+                "--output-format=terse");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(2000, ios.size());
+        boolean small = false;
+        for (long[] io : ios) {
+            assertEquals(0, io[1] % 8, "every offset on a 4k boundary: lba " + io[1]);
+            small |= io[2] == 1;
+        }
+        assertTrue(small, "512-byte I/Os were issued");
+        ToolRun seq = ToolRun.run(() -> new FakeController(32768, 512), "fio", "--rw=read", "--bs=512",
+                "--blockalign=4k", "--size=64k");
+        assertEquals(2, seq.exit(), seq.toString());
+        assertTrue(seq.err().contains("--blockalign"), seq.err());
+    }
 }

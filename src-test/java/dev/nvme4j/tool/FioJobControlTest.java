@@ -86,6 +86,20 @@ class FioJobControlTest {
         assertTrue(other.err().contains("jobs.fio:2:") && other.err().contains("NVMe commands only"), other.err());
         ToolRun offload = run("[j]\nio_submit_mode=offload\nsize=64k\n");
         assertEquals(2, offload.exit(), offload.toString());
-        assertTrue(offload.err().contains("submits inline"), offload.err());
+        assertTrue(offload.err().contains("jobs.fio:2: Invalid value for option '--io_submit_mode': nvme4j submits "
+                + "inline"), offload.err());
+        ToolRun rates = run("[j]\nrw=randrw\nrate=300,300,300\nsize=64k\n");
+        assertEquals(2, rates.exit(), rates.toString());
+        assertTrue(rates.err().contains("jobs.fio:3: Invalid value for option '--rate': per-direction rates"),
+                rates.err());
+    }
+
+    @Test
+    void aKernelNvmeDeviceAsFilenameIsRefusedUnlessDeviceIsGiven() throws IOException {
+        ToolRun r = run("[j]\nfilename=/dev/nvme0n1\nrw=read\nsize=64k\n");
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("/dev/nvme0n1") && r.err().contains("--device=mock"), r.err());
+        assertEquals(16, jobs(run("[j]\nfilename=/dev/nvme0n1\nrw=read\nsize=64k\n", "--device=mock")).get(0)
+                .get("read").get("total_ios").asLong(), "--device wins over filename");
     }
 }

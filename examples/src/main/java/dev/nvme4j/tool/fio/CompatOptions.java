@@ -51,24 +51,47 @@ public final class CompatOptions {
             description = "Accepted for fio's job files; they do not change what nvme4j does (noted).")
     public List<String> ignored = new ArrayList<>();
 
-    @Option(names = "--cmd_type", paramLabel = "nvme",
-            description = "fio's io_uring_cmd command type: nvme (accepted: nvme4j sends NVMe commands itself).")
-    void cmdType(String type) {
-        if (!type.strip().equalsIgnoreCase("nvme")) {
-            throw new picocli.CommandLine.TypeConversionException("nvme4j sends NVMe commands only (cmd_type=nvme) "
-                    + "but was '" + type + "'");
+    /** Accepts one value (case-insensitive), else refuses with {@code why}. */
+    private abstract static class Only implements picocli.CommandLine.ITypeConverter<String> {
+        private final String accepted;
+        private final String why;
+
+        Only(String accepted, String why) {
+            this.accepted = accepted;
+            this.why = why;
+        }
+
+        @Override
+        public String convert(String value) {
+            if (!value.strip().equalsIgnoreCase(accepted)) {
+                throw new picocli.CommandLine.TypeConversionException(why + " but was '" + value + "'");
+            }
+            return accepted;
         }
     }
 
-    @Option(names = "--io_submit_mode", paramLabel = "inline",
-            description = "inline (fio's default, what nvme4j does: each job submits from its own thread).")
-    void ioSubmitMode(String mode) {
-        if (!mode.strip().equalsIgnoreCase("inline")) {
-            throw new picocli.CommandLine.TypeConversionException("nvme4j submits inline, from each job's own thread "
-                    + "(there is no offload thread); remove io_submit_mode or give inline, and pace with rate_iops "
-                    + "(rate_process=linear) instead, but was '" + mode + "'");
+    /** {@code cmd_type}: nvme only. */
+    public static final class CmdType extends Only {
+        public CmdType() {
+            super("nvme", "nvme4j sends NVMe commands only (cmd_type=nvme)");
         }
     }
+
+    /** {@code io_submit_mode}: inline only. */
+    public static final class SubmitMode extends Only {
+        public SubmitMode() {
+            super("inline", "nvme4j submits inline, from each job's own thread (there is no offload thread); remove "
+                    + "io_submit_mode or give inline, and pace with rate_iops (rate_process=linear) instead,");
+        }
+    }
+
+    @Option(names = "--cmd_type", paramLabel = "nvme", converter = CmdType.class,
+            description = "fio's io_uring_cmd command type: nvme (accepted: nvme4j sends NVMe commands itself).")
+    public String cmdType;
+
+    @Option(names = "--io_submit_mode", paramLabel = "inline", converter = SubmitMode.class,
+            description = "inline (fio's default, what nvme4j does: each job submits from its own thread).")
+    public String ioSubmitMode;
 
     /**
      * Notes on accepted options that do not apply to nvme4j, one per option, for stderr.

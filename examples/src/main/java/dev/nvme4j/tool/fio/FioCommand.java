@@ -126,6 +126,7 @@ public final class FioCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Set<String> noted = new LinkedHashSet<>();
         for (JobDefs.JobDef j : jobs) {
+            noted.addAll(j.options().notes);
             noted.addAll(j.options().compat.notes(j.given()));
         }
         noted.forEach(n -> err.println("nvme4j: note: " + n));

@@ -260,6 +260,9 @@ public final class FioOptions {
     @Mixin
     public EngineOptions engine = new EngineOptions();
 
+    /** Notes on how options were taken, for stderr (filled by {@link #checkAlone()}). */
+    public final List<String> notes = new java.util.ArrayList<>();
+
     /** The job name used in reports. */
     public String jobName() {
         return name != null && !name.isBlank() ? name : rw.spelling();
@@ -280,7 +283,9 @@ public final class FioOptions {
             throw ToolException.usage("Invalid value for option '--ns': must be 1 or more but was " + nsid);
         }
         if (timeBased && (runtime == null || runtime.isZero())) {
-            throw ToolException.usage("--time_based needs --runtime (e.g. --runtime=10)");
+            timeBased = false; // as fio 3.33, which says so and runs the job once over its size
+            notes.add("time_based requires a runtime/timeout setting (e.g. --runtime=10): the job runs once over "
+                    + "its size, as in fio");
         }
         blockSizes();
         report.checkAlone();

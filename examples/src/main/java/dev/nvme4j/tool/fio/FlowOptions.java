@@ -46,10 +46,24 @@ public final class FlowOptions {
             description = "Accepted: a polled job spins during the whole pause anyway.")
     public Duration thinktimeSpin;
 
-    @Option(names = "--rate_iops", paramLabel = "N", description = "Cap each job at N I/Os per second.")
+    /** A rate: one value; fio's per-direction form (R,W[,T]) is refused saying why. */
+    public static final class RateConverter implements picocli.CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            if (value.contains(",")) {
+                throw new picocli.CommandLine.TypeConversionException("per-direction rates (READ,WRITE[,TRIM]) are "
+                        + "not supported: nvme4j caps a job's I/O of all directions together; give one value (e.g. "
+                        + value.substring(0, value.indexOf(',')) + ") but was '" + value + "'");
+            }
+            return ByteSize.parse(value);
+        }
+    }
+
+    @Option(names = "--rate_iops", paramLabel = "N", converter = RateConverter.class,
+            description = "Cap each job at N I/Os per second.")
     public Long rateIops;
 
-    @Option(names = "--rate", paramLabel = "BYTES", converter = ByteSize.class,
+    @Option(names = "--rate", paramLabel = "BYTES", converter = RateConverter.class,
             description = "Cap each job at this many bytes per second, e.g. 100m.")
     public Long rate;
 

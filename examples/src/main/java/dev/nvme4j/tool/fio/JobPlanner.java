@@ -40,10 +40,12 @@ final class JobPlanner {
                         + "multiple of the LBA size (" + lba + " bytes)");
             }
             for (int s : sizes.all()) {
-                if (s % a != 0) {
+                // as fio, random offsets may be aligned above an I/O size (blockalign=4k with 512-byte I/O)
+                if (s % a != 0 && !(o.rw.random() && s < a)) {
                     throw ToolException.usage("Invalid value for option '--blockalign': " + a + " does not divide "
                             + "the I/O size " + s + " (" + sizeOption + "); nvme4j needs every I/O size to be a "
-                            + "multiple of it (alignments above the I/O size are not supported)");
+                            + "multiple of it, or for a random workload smaller than it (alignments above the size "
+                            + "of a sequential workload are not supported)");
                 }
             }
             unit = (int) a;
@@ -53,7 +55,7 @@ final class JobPlanner {
                     + o.seqAdd + " must be a multiple of the smallest I/O size (" + unit + " bytes)");
         }
         Protection protection = o.protection.protection(ns);
-        o.checks.check(o.rw, ns, protection, unit);
+        o.checks.check(o.rw, ns, protection, Math.min(unit, sizes.min()));
         int maxDepth = info.maxQueueEntries() - 1;
         if (o.iodepth > maxDepth) {
             throw ToolException.usage("Invalid value for option '--iodepth': must be between 1 and " + maxDepth

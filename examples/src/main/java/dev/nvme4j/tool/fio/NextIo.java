@@ -20,6 +20,8 @@ final class NextIo {
     private final int lbaSize;
     private final int unitBytes;
     private final long unitBlocks;
+    /** What the last I/O of a pass is cut to a multiple of: the unit, or a smaller I/O size below blockalign. */
+    private final int cutStep;
     /** The main pass's direction when the workload has one (READ, WRITE, TRIM), -1 for a mix. */
     private final byte mainDir;
     /** The last I/O size chosen and its blocks and units (sizes repeat; saves two divisions per I/O). */
@@ -47,6 +49,7 @@ final class NextIo {
         this.lbaSize = lbaSize;
         this.unitBytes = spec.unitBytes();
         this.unitBlocks = unitBytes / lbaSize;
+        this.cutStep = Math.min(unitBytes, spec.flow().sizes().min());
         this.offsets = new OffsetGenerator(spec.units(), spec.rw().random(), spec.flow().randomMap(), spec.seed())
                 .modified(spec.options().seqRun, spec.options().seqAdd / unitBytes)
                 .distributed(spec.flow().distribution());
@@ -100,12 +103,12 @@ final class NextIo {
         // a verify pass reads back with the sizes of the writes
         int bytes = spec.flow().sizes().next(sizeRandom, phase == JobPhase.VERIFY_PASS ? WRITE : dir);
         if (bytesLeft < bytes) {
-            bytes = (int) Math.max(unitBytes, bytesLeft / unitBytes * unitBytes);
+            bytes = (int) Math.max(cutStep, bytesLeft / cutStep * cutStep);
         }
         if (bytes != lastBytes) {
             lastBytes = bytes;
             lastBlocks = bytes / lbaSize;
-            lastUnits = bytes / unitBytes;
+            lastUnits = Math.max(1, bytes / unitBytes); // a random I/O below blockalign takes one unit
         }
         blocks = lastBlocks;
         long unit = offsets.nextOrEnd(lastUnits);
