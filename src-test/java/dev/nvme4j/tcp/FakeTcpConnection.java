@@ -203,6 +203,9 @@ final class FakeTcpConnection {
 
     /** Property Get (CAP, VS, CC, CSTS) of the controller behind this admin connection. */
     long property(int offset) {
+        if (offset == 0x1C) {
+            target.cstsReads.incrementAndGet();
+        }
         return switch (offset) {
             case 0x00 -> 1023L | (1L << 37) | (2L << 24);
             case 0x08 -> 0x00010300;

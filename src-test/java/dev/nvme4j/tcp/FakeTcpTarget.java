@@ -31,6 +31,8 @@ final class FakeTcpTarget implements AutoCloseable {
     final List<Socket> sockets = new CopyOnWriteArrayList<>();
     final List<String> errors = new CopyOnWriteArrayList<>();
     final AtomicInteger keepAlives = new AtomicInteger();
+    /** Property Gets of CSTS. */
+    final AtomicInteger cstsReads = new AtomicInteger();
     final AtomicInteger disconnects = new AtomicInteger();
     final AtomicInteger r2tsSent = new AtomicInteger();
     final AtomicInteger h2cDataPdus = new AtomicInteger();

@@ -20,10 +20,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keep Alive only while the controller is enabled (CC.EN = 1 and CSTS.RDY = 1): an NVMe over
+ * The admin connection's background traffic. Keep Alive only while the controller is enabled (CC.EN = 1 and CSTS.RDY = 1): an NVMe over
  * Fabrics target rejects every admin command but the Fabrics ones while CC.EN is 0 (nvmet: "got
  * cmd 24 while CC.EN == 0", Command Sequence Error), and a shutdown clears CC. The fake target
- * does the same and records each command it had to reject.
+ * does the same and records each command it had to reject. And the watchdog's CSTS check, a
+ * round trip over TCP, goes to the target at most once a second while the controller is ready.
  */
 class TcpKeepAliveTest {
     private static final int KATO_MILLIS = 200;
@@ -92,5 +93,26 @@ class TcpKeepAliveTest {
             qp.readSync(c.namespace(1), 0, 8, buf);
         }
         assertEquals(List.of(), target.commandsWhileDisabled, "admin commands sent while CC.EN = 0");
+    }
+
+    @Test
+    void theWatchdogReadsCstsOverTheWireAtMostOnceASecondWhileTheControllerIsReady() throws Exception {
+        // The watchdog checks CSTS every 100 ms by default; over TCP each check was a Property Get round trip.
+        ControllerOptions o = ControllerOptions.builder().ioTimeout(Duration.ofSeconds(5))
+                .adminTimeout(Duration.ofSeconds(5)).maxIoQueuePairs(1).ioQueueDepth(8)
+                .watchdogPeriod(Duration.ofMillis(50)).build();
+        String uri = "tcp://127.0.0.1:" + target.address().getPort() + "/" + FakeTcpTarget.SUBNQN;
+        try (Controller c = Nvme.open(uri, o, FabricsOptions.defaults());
+                IoQueuePair qp = c.createQueuePair();
+                DmaBuffer buf = c.allocateBuffer(4096)) {
+            int before = target.cstsReads.get();
+            long start = System.nanoTime();
+            Thread.sleep(2500);
+            int reads = target.cstsReads.get() - before;
+            long seconds = Math.max(1, (System.nanoTime() - start) / 1_000_000_000L);
+            assertTrue(reads >= 1, "CSTS is still read from the target now and then: " + reads);
+            assertTrue(reads <= seconds + 1, reads + " Property Gets of CSTS in " + seconds + " s (watchdog every 50 ms)");
+            qp.readSync(c.namespace(1), 0, 8, buf);
+        }
     }
 }

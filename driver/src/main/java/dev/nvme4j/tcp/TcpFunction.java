@@ -180,7 +180,11 @@ public final class TcpFunction implements PciFunction, FabricsLink, RingLink.Adm
         return vs;
     }
 
-    /** CSTS: CFS (with RDY) while a connection is broken, 0 without an association, else Property Get. */
+    /**
+     * CSTS: CFS (with RDY) while a connection is broken, 0 without an association, else Property
+     * Get; a read showing RDY alone stands for {@link #READY_REUSE_NANOS} until CC is written (the
+     * watchdog reads CSTS every period: each a round trip here; Keep Alive watches the target).
+     */
     int csts() {
         TcpController a = assoc;
         if (a == null) {
@@ -189,12 +193,26 @@ public final class TcpFunction implements PciFunction, FabricsLink, RingLink.Adm
         if (broken(a)) {
             return NvmeRegs.CSTS_CFS | NvmeRegs.CSTS_RDY;
         }
+        long at = readyAt;
+        if (at != 0 && System.nanoTime() - at < READY_REUSE_NANOS) {
+            return NvmeRegs.CSTS_RDY;
+        }
+        int gen = ccWrites;
         try {
-            return (int) a.propertyGet(NvmeRegs.CSTS, false);
+            int v = (int) a.propertyGet(NvmeRegs.CSTS, false);
+            readyAt = v == NvmeRegs.CSTS_RDY && gen == ccWrites ? System.nanoTime() | 1 : 0;
+            return v;
         } catch (TcpTransportException e) {
             return NvmeRegs.CSTS_CFS | NvmeRegs.CSTS_RDY;
         }
     }
+
+    /** How long a CSTS read showing RDY alone is reused: at most one Property Get of CSTS a second. */
+    static final long READY_REUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** When CSTS last read RDY alone (nanoTime, odd), 0 for none since CC was last written. */
+    private volatile long readyAt;
+    /** CC writes so far: a CSTS read that a CC write overtook is not reused. */
+    private volatile int ccWrites;
 
     private boolean broken(TcpController a) {
         return firstFailure(a) != null;
@@ -249,6 +267,8 @@ public final class TcpFunction implements PciFunction, FabricsLink, RingLink.Adm
      * setting EN starts one if there is none (or it is broken), then sets CC on the controller.
      */
     void writeCc(int old, int value) {
+        ccWrites++;
+        readyAt = 0;
         boolean wasEnabled = NvmeRegs.ccEn(old);
         boolean enable = NvmeRegs.ccEn(value);
         if (wasEnabled && !enable) {
@@ -298,6 +318,7 @@ public final class TcpFunction implements PciFunction, FabricsLink, RingLink.Adm
 
     /** Closes every connection of the association (no shutdown: the driver did that, or the link is gone). */
     private void dropAssociation() {
+        readyAt = 0;
         RingLink[] ls = links;
         for (int i = 0; i < ls.length; i++) {
             RingLink l = ls[i];
