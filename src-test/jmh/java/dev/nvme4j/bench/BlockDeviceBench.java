@@ -105,6 +105,24 @@ public class BlockDeviceBench {
     }
 
     /**
+     * One blocking 4 KiB read at the LBA the xorshift step after {@code x} picks, into {@code buf}
+     * or, when given, the plain buffer {@code bb}; returns the new state.
+     */
+    private long readAtRandom(long x, DmaBuffer buf, ByteBuffer bb) {
+        x ^= x << 13;
+        x ^= x >>> 7;
+        x ^= x << 17;
+        long lba = Long.remainderUnsigned(x, NS_BLOCKS / BLOCKS_4K) * BLOCKS_4K;
+        if (bb == null) {
+            dev.read(lba, BLOCKS_4K, buf);
+        } else {
+            bb.clear();
+            dev.read(lba, bb);
+        }
+        return x;
+    }
+
+    /**
      * For {@link CpuRate}'s steady state: {@value #THREADS} long-lived virtual threads reading
      * as above until {@link Steady#stop()}, so that neither starting threads nor joining them is
      * counted. {@link Steady#completed()} is their reads so far (each thread's own counter,
@@ -120,16 +138,7 @@ public class BlockDeviceBench {
             s.threads[t] = Thread.ofVirtual().start(() -> {
                 long x = seed0;
                 while (!s.stop) {
-                    x ^= x << 13;
-                    x ^= x >>> 7;
-                    x ^= x << 17;
-                    long lba = Long.remainderUnsigned(x, NS_BLOCKS / BLOCKS_4K) * BLOCKS_4K;
-                    if (bb == null) {
-                        dev.read(lba, BLOCKS_4K, buf);
-                    } else {
-                        bb.clear();
-                        dev.read(lba, bb);
-                    }
+                    x = readAtRandom(x, buf, bb);
                     s.counts.setOpaque(slot, s.counts.getPlain(slot) + 1);
                 }
             });
@@ -172,16 +181,7 @@ public class BlockDeviceBench {
             ts[t] = Thread.ofVirtual().start(() -> {
                 long x = seed0;
                 for (int i = 0; i < READS_EACH; i++) {
-                    x ^= x << 13;
-                    x ^= x >>> 7;
-                    x ^= x << 17;
-                    long lba = Long.remainderUnsigned(x, NS_BLOCKS / BLOCKS_4K) * BLOCKS_4K;
-                    if (bb == null) {
-                        dev.read(lba, BLOCKS_4K, buf);
-                    } else {
-                        bb.clear();
-                        dev.read(lba, bb);
-                    }
+                    x = readAtRandom(x, buf, bb);
                 }
             });
         }
