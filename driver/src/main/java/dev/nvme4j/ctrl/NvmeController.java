@@ -19,6 +19,7 @@ import dev.nvme4j.api.RawCommand;
 import dev.nvme4j.device.PciFunction;
 import dev.nvme4j.queue.QueueHost;
 import dev.nvme4j.queue.QueuePairControl;
+import dev.nvme4j.spec.AdminFields;
 import dev.nvme4j.spec.IdentifyLayout;
 import dev.nvme4j.spec.Opcodes;
 import dev.nvme4j.spec.Sgl;
@@ -297,7 +298,8 @@ public final class NvmeController implements Controller, QueueHost {
 
     @Override
     public long interruptAggregationNanos() {
-        return dev.nvme4j.spec.AdminFields.coalescingTime(features.value(Opcodes.FEAT_INTERRUPT_COALESCING, 0)) * 100_000L;
+        int value = features.value(Opcodes.FEAT_INTERRUPT_COALESCING, 0);
+        return AdminFields.coalescingTimeNanos(AdminFields.coalescingTime(value));
     }
 
     @Override

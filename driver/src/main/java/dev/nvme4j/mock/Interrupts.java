@@ -1,6 +1,7 @@
 package dev.nvme4j.mock;
 
 import dev.nvme4j.device.EventFdVector;
+import dev.nvme4j.spec.AdminFields;
 
 /**
  * MSI-X signalling (PCIe transport, Base 3.4.3): each CQ with interrupts enabled signals its
@@ -83,13 +84,16 @@ final class Interrupts {
                 clearAggregation(v);
                 fire(v, cq.qid, opcode, where);
             } else if (time != 0 && aggregationDeadline[v] == Long.MAX_VALUE) {
-                aggregationDeadline[v] = c.now() + time * 100_000L;
+                aggregationDeadline[v] = c.now() + AdminFields.coalescingTimeNanos(time);
                 c.scheduleWakeup(aggregationDeadline[v]);
             }
         }
     }
 
-    /** Fires vectors whose aggregation time passed; returns the next deadline. */
+    /**
+     * Fires vectors whose aggregation time passed and delivers late signals that are due;
+     * returns the next deadline.
+     */
     long tick(long now) {
         long next = Long.MAX_VALUE;
         for (int v = 0; v < aggregationDeadline.length; v++) {
@@ -103,8 +107,6 @@ final class Interrupts {
                         next = Math.min(next, d);
                     }
                 }
-            }
-            synchronized (vectorLocks[v]) {
                 long late = lateDeadline[v];
                 if (late != Long.MAX_VALUE) {
                     if (late - now <= 0) {

@@ -138,6 +138,11 @@ public final class AdminFields {
         return (value >>> 8) & 0xFF;
     }
 
+    /** The aggregation time of an Interrupt Coalescing TIME field, in nanoseconds (100 us units). */
+    public static long coalescingTimeNanos(int time100us) {
+        return time100us * 100_000L;
+    }
+
     /** Host Behavior Support data structure (5.27.1.18): byte 0 bit 0, Advanced Command Retry Enable. */
     public static final int HOST_BEHAVIOR_ACRE = 1;
 

@@ -58,9 +58,6 @@ public final class DeviceOpener implements ControllerSource {
         return message == null ? "unknown error" : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
-    /** Where the kernel's device names are looked up (see {@link KernelDeviceNames}). */
-    static final java.nio.file.Path SYSFS = java.nio.file.Path.of("/sys");
-
     /** True when {@code value} has the form of a PCI address ({@code 0000:01:00.0} or {@code 01:00.0}). */
     public static boolean looksLikePci(String value) {
         return PCI.matcher(value).matches();
@@ -75,7 +72,7 @@ public final class DeviceOpener implements ControllerSource {
         if (!PCI.matcher(value).matches()) {
             throw ToolException.usage("Invalid value for option '--device': expected 'mock', a PCI address "
                     + "such as 0000:01:00.0 or tcp://HOST:PORT/SUBNQN but was '" + value + "'"
-                    + KernelDeviceNames.hint(SYSFS, value, null).map(h -> "; " + h).orElse(""));
+                    + KernelDeviceNames.hint(value, null).map(h -> "; " + h).orElse(""));
         }
         String lower = value.toLowerCase(java.util.Locale.ROOT);
         return lower.length() == 7 ? "0000:" + lower : lower;

@@ -17,7 +17,15 @@ public final class KernelDeviceNames {
     /** nvme0, nvme0n1, nvme0n1p2, ng0n1, with or without /dev/. */
     private static final Pattern NODE = Pattern.compile("(?:/dev/)?(?:nvme|ng)(\\d+)(?:n(\\d+)(?:p\\d+)?)?");
 
+    /** The machine's sysfs. */
+    private static final Path SYSFS = Path.of("/sys");
+
     private KernelDeviceNames() {
+    }
+
+    /** {@link #hint(Path, String, String)} against this machine's {@code /sys}. */
+    public static Optional<String> hint(String value, String nsOption) {
+        return hint(SYSFS, value, nsOption);
     }
 
     /**

@@ -203,7 +203,7 @@ public final class FioCommand implements Callable<Integer> {
                 throw ToolException.usage("Invalid value for option '--filename': expected 'mock', the PCI address "
                         + "of an NVMe controller bound to vfio-pci (e.g. 0000:01:00.0) or tcp://HOST:PORT/SUBNQN but was '"
                         + name + "'; "
-                        + dev.nvme4j.tool.device.KernelDeviceNames.hint(java.nio.file.Path.of("/sys"), name, "--ns")
+                        + dev.nvme4j.tool.device.KernelDeviceNames.hint(name, "--ns")
                                 .orElse("nvme4j does not use block devices or files")
                         + " (give --device=mock to run this job file on the mock)");
             }
