@@ -7,7 +7,6 @@ import dev.nvme4j.api.OptionalCommand;
 import dev.nvme4j.spec.IdentifyLayout;
 import dev.nvme4j.tool.cli.ToolException;
 import java.io.PrintWriter;
-import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -75,9 +74,7 @@ public final class FormatCommand extends AdminCommand {
         if (pil < 0 || pil > 1 || ms < 0 || ms > 1) {
             throw ToolException.usage("--pil and --ms are 0 or 1; got " + pil + " and " + ms);
         }
-        if (timeoutMs < 1 || timeoutMs > 0xFFFF_FFFFL) {
-            throw ToolException.usage("Invalid value for option '--timeout': " + timeoutMs + " (1-4294967295 ms)");
-        }
+        Num.commandTimeout(timeoutMs);
         if (nsid < 1 || nsid > 0xFFFF_FFFFL) {
             throw ToolException.usage("Invalid value for option '--namespace-id': " + nsid);
         }
@@ -101,7 +98,7 @@ public final class FormatCommand extends AdminCommand {
                     + nlbaf + " (see id-ns)");
         }
         manage(() -> c.management().format(target, new Management.FormatRequest(index, ses, pi, pil == 1, ms == 1),
-                Duration.ofMillis(timeoutMs), Confirm.DESTRUCTIVE));
+                Num.commandTimeout(timeoutMs), Confirm.DESTRUCTIVE));
         out.printf("Success formatting namespace:%x%n", target);
         if (reset) {
             out.flush();

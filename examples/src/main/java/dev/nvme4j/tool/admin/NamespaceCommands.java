@@ -127,9 +127,7 @@ public final class NamespaceCommands {
                         + Long.toHexString(anaGroupId) + ", 0x" + Long.toHexString(nvmSetId) + ", 0x"
                         + Long.toHexString(csi));
             }
-            if (timeoutMs < 1 || timeoutMs > 0xFFFF_FFFFL) {
-                throw ToolException.usage("Invalid value for option '--timeout': " + timeoutMs + " (1-4294967295 ms)");
-            }
+            Num.commandTimeout(timeoutMs);
             if (flbas != null && blockSize != null) {
                 throw ToolException.usage("give --flbas or --block-size, not both");
             }
@@ -151,7 +149,7 @@ public final class NamespaceCommands {
             }
             NamespaceSpec ns = new NamespaceSpec(size, cap, index, (int) dps, nmic == 1,
                     (fl & IdentifyLayout.FLBAS_EXTENDED) != 0, (int) anaGroupId, (int) nvmSetId, (int) csi, lbstm);
-            int nsid = manage(() -> c.management().createNamespace(ns, java.time.Duration.ofMillis(timeoutMs)));
+            int nsid = manage(() -> c.management().createNamespace(ns, Num.commandTimeout(timeoutMs)));
             out.printf("create-ns: Success, created nsid:%d%n", nsid);
         }
 
@@ -228,9 +226,7 @@ public final class NamespaceCommands {
         @Override
         void validate() {
             super.validate();
-            if (timeoutMs < 1 || timeoutMs > 0xFFFF_FFFFL) {
-                throw ToolException.usage("Invalid value for option '--timeout': " + timeoutMs + " (1-4294967295 ms)");
-            }
+            Num.commandTimeout(timeoutMs);
             if (!force) {
                 throw ToolException.usage("delete-ns deletes namespace " + nsid + " and its data; add --force to"
                         + " confirm (nothing was changed)");
@@ -239,7 +235,7 @@ public final class NamespaceCommands {
 
         @Override
         void run(Controller c, PrintWriter out) {
-            manageRun(() -> c.management().deleteNamespace((int) nsid, java.time.Duration.ofMillis(timeoutMs),
+            manageRun(() -> c.management().deleteNamespace((int) nsid, Num.commandTimeout(timeoutMs),
                     Confirm.DESTRUCTIVE));
             out.printf("delete-ns: Success, deleted nsid:%d%n", nsid);
         }

@@ -17,4 +17,17 @@ public final class Num implements ITypeConverter<Long> {
             throw new TypeConversionException("'" + value + "' is not a number (decimal, or hex with 0x)");
         }
     }
+
+    /**
+     * A command's own {@code --timeout} in milliseconds, as nvme-cli's 32-bit field takes it.
+     *
+     * @throws dev.nvme4j.tool.cli.ToolException naming the option when it is outside 1..2^32-1
+     */
+    static java.time.Duration commandTimeout(long timeoutMs) {
+        if (timeoutMs < 1 || timeoutMs > 0xFFFF_FFFFL) {
+            throw dev.nvme4j.tool.cli.ToolException.usage("Invalid value for option '--timeout': " + timeoutMs
+                    + " (1-4294967295 ms)");
+        }
+        return java.time.Duration.ofMillis(timeoutMs);
+    }
 }
